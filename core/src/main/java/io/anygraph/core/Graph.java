@@ -1,0 +1,356 @@
+package io.anygraph.core;
+
+import io.anygraph.core.autodiff.Autodiff;
+import io.anygraph.core.ops.OpContext;
+import io.anygraph.core.ops.OpDef;
+import io.anygraph.core.ops.OpRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An append-only graph of operations (TensorFlow 1.x's {@code tf.Graph}).
+ *
+ * <pre>{@code
+ * Graph g = new Graph();
+ * Tensor a = g.placeholder(DType.INT8, "a");
+ * Tensor b = g.placeholder(DType.INT8, "b");
+ * try (var scope = g.nameScope("addition")) {
+ *   Tensor sum = a.add(b);          // named "addition/add"
+ * }
+ * }</pre>
+ *
+ * <p>Types and shapes are inferred when a node is added; a mismatch fails at once with the node,
+ * the op and the shapes in the message. Building is thread-safe; nodes are immutable.
+ */
+public final class Graph {
+  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-/]*");
+  private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):\\d+");
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final Map<String, Node> byName = new HashMap<>();
+  private final Map<String, Integer> namesInUse = new HashMap<>();
+  private final List<Variable> variables = new ArrayList<>();
+  private final Map<Node, Variable> variableOf = new HashMap<>();
+  private final Map<String, Tensor> collections = new LinkedHashMap<>();
+  private final ScopeStack<String> nameScopes = new ScopeStack<>("");
+  private final ScopeStack<String> devices = new ScopeStack<>("");
+  private final ScopeStack<List<Node>> controlDeps = new ScopeStack<>(List.of());
+  private final Ops ops = new Ops(this, null);
+  private Long seed;
+  private Session ownSession;
+
+  /** The op builders of this graph (TensorFlow's {@code tf.*} namespace). */
+  public Ops ops() {
+    return ops;
+  }
+
+  /** Op builders whose next op gets exactly this name (within the current name scope). */
+  public Ops withName(String name) {
+    return new Ops(this, name);
+  }
+
+  // ---- sources -------------------------------------------------------------------------------
+
+  /** A placeholder of unknown shape ({@code tf.placeholder(tf.int8)}). */
+  public Tensor placeholder(DType dtype) {
+    return placeholder(dtype, Shape.unknownRank(), null);
+  }
+
+  public Tensor placeholder(DType dtype, String name) {
+    return placeholder(dtype, Shape.unknownRank(), name);
+  }
+
+  public Tensor placeholder(DType dtype, Shape shape) {
+    return placeholder(dtype, shape, null);
+  }
+
+  /** A placeholder; {@code -1} dimensions accept any size ({@code None} in TensorFlow). */
+  public Tensor placeholder(DType dtype, Shape shape, String name) {
+    return add("placeholder", List.of(), Attrs.of("dtype", dtype, "shape", shape), name).get(0);
+  }
+
+  /** A scalar placeholder, as Theano's {@code th.iscalar('a')} / {@code th.dscalar()}. */
+  public Tensor scalar(DType dtype, String name) {
+    return placeholder(dtype, Shape.scalar(), name);
+  }
+
+  public Tensor constant(INDArray value) {
+    return constant(value, null);
+  }
+
+  public Tensor constant(INDArray value, String name) {
+    return add("constant", List.of(), Attrs.of("value", value), name).get(0);
+  }
+
+  /** {@code tf.constant(0.1, shape=[1,3])}: a constant filled with one value. */
+  public Tensor constant(double value, DType dtype, long... shape) {
+    return constant(Values.filled(value, dtype, Shape.of(shape)), null);
+  }
+
+  /**
+   * A TensorFlow-style variable with an initializer op, e.g. {@code
+   * g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights")}. It
+   * must be initialized ({@link Session#initializeAllVariables()}) before it is read.
+   */
+  public Variable variable(Tensor initialValue, String name) {
+    return newVariable(initialValue, name, Attrs.empty());
+  }
+
+  public Variable variable(Tensor initialValue) {
+    return variable(initialValue, null);
+  }
+
+  /**
+   * A Theano-style shared variable holding {@code value}: no explicit initialization is needed,
+   * and every session starts from this value.
+   */
+  public Variable shared(INDArray value, String name) {
+    Tensor init = constant(value, name == null ? null : name + "_init");
+    return newVariable(init, name, Attrs.of("initialValue", value));
+  }
+
+  private synchronized Variable newVariable(Tensor init, String name, Attrs extra) {
+    TensorType t = init.type();
+    if (!t.shape().isFullyDefined()) {
+      throw new ShapeException("Variable '" + (name == null ? "variable" : name)
+          + "': the initial value " + init.name() + " has shape " + t.shape()
+          + ", which must be fully defined");
+    }
+    Attrs attrs = Attrs.of("dtype", t.dtype(), "shape", t.shape());
+    for (var e : extra.asMap().entrySet()) {
+      attrs = attrs.with(e.getKey(), e.getValue());
+    }
+    Node varNode = add("variable", List.of(), attrs, name).get(0).node();
+    Tensor ref = new Tensor(this, varNode, 0);
+    Tensor initOp;
+    try (var s = nameScope(varNode.name() + "/")) {
+      initOp = withName("Assign").assign(ref, init);
+    }
+    Variable v = new Variable(this, varNode, initOp);
+    variables.add(v);
+    variableOf.put(varNode, v);
+    return v;
+  }
+
+  /** Random initializers and sampling ops. */
+  public RandomOps random() {
+    return new RandomOps(this);
+  }
+
+  /** Graph-level seed: with it, every random op without its own seed is deterministic. */
+  public synchronized void setSeed(long seed) {
+    this.seed = seed;
+  }
+
+  public synchronized Optional<Long> seed() {
+    return Optional.ofNullable(seed);
+  }
+
+  // ---- autodiff ------------------------------------------------------------------------------
+
+  /** d(sum of y)/dx, built as graph nodes (Theano's {@code th.grad}, TF's {@code tf.gradients}). */
+  public Tensor grad(Tensor y, Tensor x) {
+    return Autodiff.gradients(List.of(y), List.of(x), null).get(0);
+  }
+
+  public List<Tensor> grad(Tensor y, List<? extends Tensor> xs) {
+    return Autodiff.gradients(List.of(y), xs, null);
+  }
+
+  /** Gradients of a non-scalar {@code y} weighted by the upstream gradient {@code dy}. */
+  public List<Tensor> grad(Tensor y, List<? extends Tensor> xs, Tensor dy) {
+    return Autodiff.gradients(List.of(y), xs, List.of(dy));
+  }
+
+  // ---- Theano-style front door ---------------------------------------------------------------
+
+  public Function function(List<? extends Tensor> inputs, Tensor output) {
+    return new Function(this, null, inputs, List.of(output), Map.of());
+  }
+
+  public Function function(String name, List<? extends Tensor> inputs, Tensor output) {
+    return new Function(this, name, inputs, List.of(output), Map.of());
+  }
+
+  /** {@code theano.function(inputs, outputs, updates=...)}; updates apply after the outputs. */
+  public Function function(List<? extends Tensor> inputs, List<? extends Tensor> outputs,
+      Map<Variable, ? extends Tensor> updates) {
+    return new Function(this, null, inputs, outputs, updates);
+  }
+
+  /** The session that functions, {@code eval} and shared variables use when none is given. */
+  public synchronized Session ownSession() {
+    if (ownSession == null) {
+      ownSession = new Session(this);
+    }
+    return ownSession;
+  }
+
+  // ---- scopes --------------------------------------------------------------------------------
+
+  /**
+   * Opens a name scope: nodes created inside get {@code name/} as prefix. Scopes nest; a name
+   * already used becomes {@code name_1}. A name ending in {@code /} re-enters that exact scope.
+   */
+  public synchronized Scope nameScope(String name) {
+    String full;
+    if (name.endsWith("/")) {
+      full = name.substring(0, name.length() - 1);
+    } else {
+      checkName(name, "name scope");
+      full = uniqueName(nameScopes.top().isEmpty() ? name : nameScopes.top() + "/" + name);
+    }
+    return nameScopes.push(full);
+  }
+
+  /** The current name scope prefix, {@code ""} at top level. */
+  public synchronized String currentNameScope() {
+    return nameScopes.top();
+  }
+
+  /** Requests a device ({@code "cpu:0"}, {@code "gpu:1"}) for nodes created inside. */
+  public synchronized Scope device(String device) {
+    if (!device.isEmpty() && !DEVICE.matcher(device).matches()) {
+      throw new AnygraphException("Invalid device '" + device + "': expected cpu:N or gpu:N");
+    }
+    return devices.push(device);
+  }
+
+  /** Nodes created inside run after {@code deps} have run. */
+  public synchronized Scope controlDependencies(List<? extends Tensor> deps) {
+    List<Node> all = new ArrayList<>(controlDeps.top());
+    for (Tensor t : deps) {
+      checkOwned(t);
+      all.add(t.node());
+    }
+    return controlDeps.push(List.copyOf(all));
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------------
+
+  /**
+   * Adds a node of a registered op: checks inputs, infers output types (failing with a {@link
+   * ShapeException} on a mismatch), assigns a unique name, and appends it.
+   *
+   * @param name requested name inside the current scope, or null for the op's default name
+   */
+  public synchronized List<Tensor> add(String op, List<Tensor> inputs, Attrs attrs, String name) {
+    OpDef def = OpRegistry.get(op);
+    for (Tensor t : inputs) {
+      checkOwned(t);
+    }
+    String base = name == null ? op : name;
+    checkName(base, "node name");
+    String prefix = nameScopes.top();
+    String full = uniqueName(prefix.isEmpty() ? base : prefix + "/" + base);
+    List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
+    List<TensorType> outTypes = def.infer(new OpContext(full, op, inTypes, attrs, inputs));
+    Node node = new Node(nodes.size(), full, op, inputs, attrs, outTypes, devices.top(),
+        controlDeps.top());
+    nodes.add(node);
+    byName.put(full, node);
+    List<Tensor> outs = new ArrayList<>(outTypes.size());
+    for (int i = 0; i < outTypes.size(); i++) {
+      outs.add(new Tensor(this, node, i));
+    }
+    return outs;
+  }
+
+  /** All nodes in creation order, which is also a topological order. */
+  public synchronized List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  public synchronized int size() {
+    return nodes.size();
+  }
+
+  public synchronized Node node(String name) {
+    Node n = byName.get(name);
+    if (n == null) {
+      throw new AnygraphException("No node named '" + name + "' in the graph");
+    }
+    return n;
+  }
+
+  public synchronized boolean hasNode(String name) {
+    return byName.containsKey(name);
+  }
+
+  /** The tensor {@code "name"} (output 0) or {@code "name:i"}. */
+  public synchronized Tensor tensor(String name) {
+    int colon = name.lastIndexOf(':');
+    int idx = 0;
+    String nodeName = name;
+    if (colon > 0 && name.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+      idx = Integer.parseInt(name.substring(colon + 1));
+      nodeName = name.substring(0, colon);
+    }
+    Node n = node(nodeName);
+    if (idx >= n.outputs().size()) {
+      throw new AnygraphException("Node " + n + " has " + n.outputs().size() + " outputs, not "
+          + (idx + 1));
+    }
+    Variable v = variableOf.get(n);
+    return v != null && idx == 0 ? v : new Tensor(this, n, idx);
+  }
+
+  public synchronized List<Variable> variables() {
+    return Collections.unmodifiableList(new ArrayList<>(variables));
+  }
+
+  /** The variable whose node this is, if any. */
+  public synchronized Optional<Variable> variableOf(Node node) {
+    return Optional.ofNullable(variableOf.get(node));
+  }
+
+  private void checkOwned(Tensor t) {
+    if (t.graph() != this) {
+      throw new AnygraphException("Tensor " + t.name() + " belongs to another graph");
+    }
+  }
+
+  private static void checkName(String name, String what) {
+    if (!NODE_NAME.matcher(name).matches()) {
+      throw new AnygraphException("Invalid " + what + " '" + name
+          + "': use letters, digits, '.', '_', '-' and '/', starting with a letter or digit");
+    }
+  }
+
+  /** TensorFlow's rule: the first use keeps the name, later ones get _1, _2, ... */
+  private String uniqueName(String name) {
+    int i = namesInUse.getOrDefault(name, 0);
+    namesInUse.put(name, i + 1);
+    if (i == 0 && !byName.containsKey(name)) {
+      return name;
+    }
+    String candidate = name + "_" + Math.max(i, 1);
+    int k = Math.max(i, 1);
+    while (namesInUse.containsKey(candidate) || byName.containsKey(candidate)) {
+      k++;
+      candidate = name + "_" + k;
+    }
+    namesInUse.put(candidate, 1);
+    return candidate;
+  }
+
+  @Override
+  public synchronized String toString() {
+    StringBuilder b = new StringBuilder();
+    for (Node n : nodes) {
+      b.append(n.name()).append(" = ").append(n.op()).append('(');
+      for (int i = 0; i < n.inputs().size(); i++) {
+        b.append(i > 0 ? ", " : "").append(n.input(i).name());
+      }
+      b.append(") -> ").append(n.outputs()).append('\n');
+    }
+    return b.toString();
+  }
+}

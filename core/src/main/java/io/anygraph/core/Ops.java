@@ -1,0 +1,133 @@
+package io.anygraph.core;
+
+import java.util.List;
+
+/**
+ * Op builders of one graph, TensorFlow's {@code tf.*} namespace. Get it from {@link
+ * Graph#ops()}; {@link Graph#withName(String)} gives builders whose op gets an exact name:
+ *
+ * <pre>{@code
+ * Tensor addition = g.withName("addition").add(a, b);   // node "addition"
+ * }</pre>
+ *
+ * Binary ops broadcast like NumPy and require equal dtypes (cast explicitly).
+ */
+public final class Ops {
+  private final Graph g;
+  private final String name; // exact name for the op built through this instance, or null
+
+  Ops(Graph g, String name) {
+    this.g = g;
+    this.name = name;
+  }
+
+  private Tensor op(String op, Attrs attrs, Tensor... inputs) {
+    return g.add(op, List.of(inputs), attrs, name).get(0);
+  }
+
+  private Tensor op(String op, Tensor... inputs) {
+    return op(op, Attrs.empty(), inputs);
+  }
+
+  /** A scalar constant of {@code like}'s dtype (for {@code x.add(2)} and gradient rules). */
+  public Tensor scalarLike(double value, Tensor like) {
+    return g.constant(Values.scalar(value, like.dtype()));
+  }
+
+  public Tensor add(Tensor a, Tensor b) { return op("add", a, b); }
+  public Tensor sub(Tensor a, Tensor b) { return op("sub", a, b); }
+  public Tensor mul(Tensor a, Tensor b) { return op("mul", a, b); }
+
+  /** Division; on integer dtypes it truncates toward zero, as in Java and C. */
+  public Tensor div(Tensor a, Tensor b) { return op("div", a, b); }
+  public Tensor pow(Tensor a, Tensor b) { return op("pow", a, b); }
+  public Tensor maximum(Tensor a, Tensor b) { return op("maximum", a, b); }
+  public Tensor minimum(Tensor a, Tensor b) { return op("minimum", a, b); }
+  public Tensor neg(Tensor x) { return op("neg", x); }
+  public Tensor square(Tensor x) { return op("square", x); }
+  public Tensor sqrt(Tensor x) { return op("sqrt", x); }
+  public Tensor exp(Tensor x) { return op("exp", x); }
+  public Tensor log(Tensor x) { return op("log", x); }
+  public Tensor abs(Tensor x) { return op("abs", x); }
+  public Tensor sign(Tensor x) { return op("sign", x); }
+
+  public Tensor greater(Tensor a, Tensor b) { return op("greater", a, b); }
+  public Tensor greaterEqual(Tensor a, Tensor b) { return op("greaterEqual", a, b); }
+  public Tensor less(Tensor a, Tensor b) { return op("less", a, b); }
+  public Tensor lessEqual(Tensor a, Tensor b) { return op("lessEqual", a, b); }
+  public Tensor equal(Tensor a, Tensor b) { return op("equal", a, b); }
+  public Tensor notEqual(Tensor a, Tensor b) { return op("notEqual", a, b); }
+
+  /** {@code a} where {@code cond} is true, else {@code b} (NumPy's {@code where}). */
+  public Tensor select(Tensor cond, Tensor a, Tensor b) { return op("select", cond, a, b); }
+
+  public Tensor matmul(Tensor a, Tensor b) { return matmul(a, b, false, false); }
+
+  public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+    return op("matmul", Attrs.of("transposeA", transposeA, "transposeB", transposeB), a, b);
+  }
+
+  /** Reshape; one dimension may be {@code -1} and is inferred. */
+  public Tensor reshape(Tensor x, long... shape) {
+    return op("reshape", Attrs.of("shape", shape), x);
+  }
+
+  /** Reshape {@code x} to the run-time shape of {@code like}. */
+  public Tensor reshapeLike(Tensor x, Tensor like) { return op("reshapeLike", x, like); }
+
+  /** Permute axes; with no permutation, reverse them. */
+  public Tensor transpose(Tensor x, int... perm) {
+    return op("transpose", perm.length == 0 ? Attrs.empty() : Attrs.of("perm", perm), x);
+  }
+
+  public Tensor cast(Tensor x, DType to) { return op("cast", Attrs.of("dtype", to), x); }
+  public Tensor identity(Tensor x) { return op("identity", x); }
+  public Tensor expandDims(Tensor x, int axis) { return op("expandDims", Attrs.of("axis", axis), x); }
+
+  /** Remove the given size-1 axes, or all of them when none are given. */
+  public Tensor squeeze(Tensor x, int... axes) {
+    return op("squeeze", axes.length == 0 ? Attrs.empty() : Attrs.of("axes", axes), x);
+  }
+
+  public Tensor broadcastLike(Tensor x, Tensor like) { return op("broadcastLike", x, like); }
+
+  /** Sum {@code x} down to the shape of {@code like} (the adjoint of broadcasting). */
+  public Tensor reduceSumLike(Tensor x, Tensor like) { return op("reduceSumLike", x, like); }
+
+  public Tensor onesLike(Tensor x) { return op("onesLike", x); }
+  public Tensor zerosLike(Tensor x) { return op("zerosLike", x); }
+
+  /** A tensor of {@code shape} filled with {@code value}, computed when run (small in files). */
+  public Tensor fill(DType dtype, Shape shape, double value) {
+    return op("fill", Attrs.of("dtype", dtype, "shape", shape, "value", value));
+  }
+
+  public Tensor zeros(DType dtype, long... shape) { return fill(dtype, Shape.of(shape), 0); }
+  public Tensor ones(DType dtype, long... shape) { return fill(dtype, Shape.of(shape), 1); }
+
+  public Tensor reduceSum(Tensor x, int[] axes, boolean keepDims) {
+    return reduce("reduceSum", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
+  }
+
+  public Tensor reduceSum(Tensor x, long[] axes, boolean keepDims) {
+    return reduce("reduceSum", x, axes, keepDims);
+  }
+
+  public Tensor reduceMean(Tensor x, int[] axes, boolean keepDims) {
+    return reduce("reduceMean", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
+  }
+
+  public Tensor reduceMax(Tensor x, int[] axes, boolean keepDims) {
+    return reduce("reduceMax", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
+  }
+
+  private Tensor reduce(String op, Tensor x, long[] axes, boolean keepDims) {
+    return op(op, Attrs.of("axes", axes, "keepDims", keepDims), x);
+  }
+
+  /** Set {@code variable} to {@code value}; outputs the new value. */
+  public Tensor assign(Tensor variable, Tensor value) { return op("assign", variable, value); }
+
+  /** Add {@code delta} to {@code variable}; outputs the new value. */
+  public Tensor assignAdd(Tensor variable, Tensor delta) { return op("assignAdd", variable, delta); }
+}

@@ -1,0 +1,47 @@
+package io.anygraph.core.ops;
+
+import io.anygraph.core.AnygraphException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every op Anygraph knows, by name. Families register their definitions here. */
+public final class OpRegistry {
+  private static final Map<String, OpDef> OPS = new LinkedHashMap<>();
+
+  static {
+    SourceOps.define();
+    MathOps.define();
+    CompareOps.define();
+    ReduceOps.define();
+    ArrayOps.define();
+    LinalgOps.define();
+    StateOps.define();
+    RandomOpDefs.define();
+  }
+
+  private OpRegistry() {}
+
+  static synchronized void register(OpDef def) {
+    if (OPS.putIfAbsent(def.name(), def) != null) {
+      throw new IllegalStateException("op '" + def.name() + "' is defined twice");
+    }
+  }
+
+  public static synchronized OpDef get(String name) {
+    OpDef d = OPS.get(name);
+    if (d == null) {
+      throw new AnygraphException("Unknown op '" + name + "'");
+    }
+    return d;
+  }
+
+  public static synchronized boolean has(String name) {
+    return OPS.containsKey(name);
+  }
+
+  public static synchronized Collection<OpDef> all() {
+    return Collections.unmodifiableCollection(OPS.values());
+  }
+}

@@ -1,0 +1,222 @@
+package io.anygraph.local.exec;
+
+import io.anygraph.core.FeedException;
+import io.anygraph.core.Node;
+import io.anygraph.core.Tensor;
+import io.anygraph.core.TensorType;
+import io.anygraph.core.ops.OpDef;
+import io.anygraph.core.ops.OpRegistry;
+import io.anygraph.local.kernels.KernelRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Compiles the part of a graph that some fetches need, given which tensors are fed, into a
+ * {@link Program}: pruned, ordered, with every placeholder checked and buffer lifetimes planned.
+ */
+public final class Compiler {
+  private Compiler() {}
+
+  public static Program compile(List<Tensor> fetches, Collection<Tensor> fed) {
+    Set<Tensor> fedSet = new LinkedHashSet<>(fed);
+    Set<Node> needed = needed(fetches, fedSet);
+    checkPlaceholders(needed, fetches);
+    List<Node> order = schedule(needed, fedSet);
+
+    Map<Out, Integer> slotOf = new HashMap<>();
+    List<Integer> roots = new ArrayList<>();
+    Map<Tensor, Integer> feedSlots = new HashMap<>();
+    for (Tensor t : fedSet) {
+      feedSlots.put(t, slotOf.size());
+      slotOf.put(Out.of(t), slotOf.size());
+      roots.add(-1); // caller-owned
+    }
+    List<Program.Step> steps = new ArrayList<>();
+    for (Node n : order) {
+      OpDef def = OpRegistry.get(n.op());
+      KernelRegistry.Entry k = KernelRegistry.get(n.op());
+      int[] in = new int[n.inputs().size()];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = i < def.refInputs() ? -1 : slotOf.get(Out.of(n.input(i)));
+      }
+      int[] out = new int[n.outputs().size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = slotOf.size();
+        slotOf.put(new Out(n, i), out[i]);
+        roots.add(switch (k.output()) {
+          case FRESH -> out[i];
+          case VIEW_OF_INPUT -> in.length > 0 && in[0] >= 0 ? roots.get(in[0]) : -1;
+          case BORROWED -> -1;
+        });
+      }
+      steps.add(new Program.Step(n, k.kernel(), in, out, needsShapeCheck(n)));
+    }
+    int[] fetchSlots = fetches.stream().mapToInt(t -> slotOf.get(Out.of(t))).toArray();
+    return new Program(steps, slotOf.size(), feedSlots, fetchSlots,
+        roots.stream().mapToInt(Integer::intValue).toArray(), lifetimes(steps, slotOf.size(), fetchSlots, roots));
+  }
+
+  /** Nodes whose outputs the fetches need, stopping at fed tensors and variable references. */
+  private static Set<Node> needed(List<Tensor> fetches, Set<Tensor> fed) {
+    Set<Node> needed = new LinkedHashSet<>();
+    Deque<Node> work = new ArrayDeque<>();
+    for (Tensor t : fetches) {
+      if (!fed.contains(t) && needed.add(t.node())) {
+        work.push(t.node());
+      }
+    }
+    while (!work.isEmpty()) {
+      Node n = work.pop();
+      int refs = OpRegistry.get(n.op()).refInputs();
+      for (int i = refs; i < n.inputs().size(); i++) {
+        Tensor in = n.input(i);
+        if (!fed.contains(in) && needed.add(in.node())) {
+          work.push(in.node());
+        }
+      }
+      for (Node c : n.controlInputs()) {
+        if (needed.add(c)) {
+          work.push(c);
+        }
+      }
+    }
+    return needed;
+  }
+
+  private static void checkPlaceholders(Set<Node> needed, List<Tensor> fetches) {
+    List<String> missing = needed.stream().filter(n -> n.op().equals("placeholder"))
+        .sorted(Comparator.comparingInt(Node::id))
+        .map(n -> "'" + n.name() + "' (" + n.output(0) + ")").toList();
+    if (!missing.isEmpty()) {
+      throw new FeedException("Placeholder" + (missing.size() > 1 ? "s " : " ")
+          + String.join(", ", missing) + " must be fed to compute "
+          + fetches.stream().map(Tensor::name).toList());
+    }
+  }
+
+  /**
+   * A topological order in which, among ready nodes, those that write variables go last: every
+   * read of a variable that does not depend on a write happens before it.
+   */
+  private static List<Node> schedule(Set<Node> needed, Set<Tensor> fed) {
+    Map<Node, Integer> waiting = new HashMap<>();
+    Map<Node, List<Node>> consumers = new HashMap<>();
+    for (Node n : needed) {
+      Set<Node> deps = new LinkedHashSet<>(n.controlInputs());
+      int refs = OpRegistry.get(n.op()).refInputs();
+      for (int i = refs; i < n.inputs().size(); i++) {
+        if (!fed.contains(n.input(i))) {
+          deps.add(n.input(i).node());
+        }
+      }
+      waiting.put(n, deps.size());
+      for (Node d : deps) {
+        consumers.computeIfAbsent(d, k -> new ArrayList<>()).add(n);
+      }
+    }
+    PriorityQueue<Node> ready = new PriorityQueue<>(Comparator
+        .comparingInt((Node n) -> isWrite(n) ? 1 : 0).thenComparingInt(Node::id));
+    waiting.forEach((n, w) -> {
+      if (w == 0) {
+        ready.add(n);
+      }
+    });
+    List<Node> order = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      Node n = ready.poll();
+      order.add(n);
+      for (Node c : consumers.getOrDefault(n, List.of())) {
+        if (waiting.merge(c, -1, Integer::sum) == 0) {
+          ready.add(c);
+        }
+      }
+    }
+    return order;
+  }
+
+  private static boolean isWrite(Node n) {
+    return OpRegistry.get(n.op()).refInputs() > 0;
+  }
+
+  /** Shapes are checked at run time when some static input or output shape is not fully known. */
+  private static boolean needsShapeCheck(Node n) {
+    for (Tensor in : n.inputs()) {
+      if (!in.shape().isFullyDefined()) {
+        return true;
+      }
+    }
+    return n.outputs().stream().map(TensorType::shape).anyMatch(s -> !s.isFullyDefined());
+  }
+
+  /**
+   * For each step, the slots to forget after it, and the buffers (roots) to free: a buffer is
+   * freed after the last step that uses any view of it, unless some view of it is fetched.
+   */
+  private static Program.Lifetimes lifetimes(List<Program.Step> steps, int slots, int[] fetchSlots,
+      List<Integer> roots) {
+    int[] lastUse = new int[slots];
+    Arrays.fill(lastUse, -1);
+    for (int s = 0; s < steps.size(); s++) {
+      for (int in : steps.get(s).inputs()) {
+        if (in >= 0) {
+          lastUse[in] = s;
+        }
+      }
+      for (int out : steps.get(s).outputs()) {
+        lastUse[out] = Math.max(lastUse[out], s);
+      }
+    }
+    boolean[] escapes = new boolean[slots];
+    for (int f : fetchSlots) {
+      lastUse[f] = Integer.MAX_VALUE;
+      if (roots.get(f) >= 0) {
+        escapes[roots.get(f)] = true;
+      }
+    }
+    int[] rootEnd = new int[slots];
+    Arrays.fill(rootEnd, -1);
+    for (int slot = 0; slot < slots; slot++) {
+      int r = roots.get(slot);
+      if (r >= 0) {
+        rootEnd[r] = Math.max(rootEnd[r], lastUse[slot]);
+      }
+    }
+    List<List<Integer>> forget = new ArrayList<>();
+    List<List<Integer>> free = new ArrayList<>();
+    for (int s = 0; s < steps.size(); s++) {
+      forget.add(new ArrayList<>());
+      free.add(new ArrayList<>());
+    }
+    for (int slot = 0; slot < slots; slot++) {
+      if (lastUse[slot] >= 0 && lastUse[slot] < steps.size()) {
+        forget.get(lastUse[slot]).add(slot);
+      }
+      if (roots.get(slot) == slot && !escapes[slot] && rootEnd[slot] >= 0
+          && rootEnd[slot] < steps.size()) {
+        free.get(rootEnd[slot]).add(slot);
+      }
+    }
+    return new Program.Lifetimes(toArrays(forget), toArrays(free));
+  }
+
+  private static int[][] toArrays(List<List<Integer>> lists) {
+    return lists.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+  }
+
+  /** A node output, as a slot key. */
+  private record Out(Node node, int index) {
+    static Out of(Tensor t) {
+      return new Out(t.node(), t.index());
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.anygraph.local.kernels;
+
+import static io.anygraph.local.kernels.KernelRegistry.add;
+import static io.anygraph.local.kernels.MathKernels.one;
+
+import io.anygraph.local.kernels.Kernel.Output;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Reshapes, transposes, casts and broadcasts. Most return views of their input. */
+final class ArrayKernels {
+  private ArrayKernels() {}
+
+  static void register() {
+    add("identity", Output.VIEW_OF_INPUT, c -> one(c.in(0)));
+    // the output shape comes from inference on the concrete input, so -1 is already resolved
+    add("reshape", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.outputShape(0))));
+    add("reshapeLike", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.in(1).shape())));
+    add("expandDims", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.outputShape(0))));
+    add("squeeze", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.outputShape(0))));
+    add("transpose", Output.VIEW_OF_INPUT, c -> {
+      INDArray x = c.in(0);
+      int[] perm = new int[x.rank()];
+      if (c.attrs().has("perm")) {
+        long[] p = c.attrs().getLongs("perm");
+        for (int i = 0; i < p.length; i++) {
+          perm[i] = (int) (p[i] < 0 ? p[i] + x.rank() : p[i]);
+        }
+      } else {
+        Arrays.setAll(perm, i -> x.rank() - 1 - i);
+      }
+      return one(x.rank() < 2 ? x : x.permute(perm));
+    });
+    add("cast", Output.VIEW_OF_INPUT, c -> {
+      INDArray x = c.in(0);
+      return one(x.dataType() == c.outputDType(0).nd4j() ? x : x.castTo(c.outputDType(0).nd4j()));
+    });
+    add("broadcastLike", c -> one(broadcastTo(c.in(0), c.outputShape(0)).dup()));
+    add("onesLike", c -> one(Nd4j.ones(c.in(0).dataType(), c.in(0).shape())));
+    add("zerosLike", c -> one(Nd4j.zeros(c.in(0).dataType(), c.in(0).shape())));
+  }
+
+  /** {@code x} broadcast (NumPy rules) to {@code shape}; may return x itself or a view. */
+  static INDArray broadcastTo(INDArray x, long[] shape) {
+    if (Arrays.equals(x.shape(), shape)) {
+      return x;
+    }
+    long[] aligned = new long[shape.length];
+    Arrays.fill(aligned, 1);
+    System.arraycopy(x.shape(), 0, aligned, shape.length - x.rank(), x.rank());
+    INDArray r = x.rank() == shape.length ? x : x.reshape(aligned);
+    return r.broadcast(shape);
+  }
+}

@@ -1,0 +1,74 @@
+package io.anygraph.local.kernels;
+
+import io.anygraph.core.Attrs;
+import io.anygraph.core.DType;
+import io.anygraph.core.Node;
+import io.anygraph.core.Shape;
+import io.anygraph.core.ShapeException;
+import io.anygraph.core.TensorType;
+import io.anygraph.local.exec.RunState;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What a kernel sees: its node, input values, the output types for these concrete inputs, and
+ * the session's state (variables, random generators).
+ */
+public final class KernelContext {
+  private final Node node;
+  private final INDArray[] inputs;
+  private final List<TensorType> outputTypes;
+  private final RunState state;
+
+  public KernelContext(Node node, INDArray[] inputs, List<TensorType> outputTypes, RunState state) {
+    this.node = node;
+    this.inputs = inputs;
+    this.outputTypes = outputTypes;
+    this.state = state;
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public INDArray in(int i) {
+    return inputs[i];
+  }
+
+  public Attrs attrs() {
+    return node.attrs();
+  }
+
+  /** Output type for the concrete inputs of this run (unknown dimensions resolved). */
+  public TensorType outputType(int i) {
+    return outputTypes.get(i);
+  }
+
+  public DType outputDType(int i) {
+    return outputTypes.get(i).dtype();
+  }
+
+  public long[] outputShape(int i) {
+    Shape s = outputTypes.get(i).shape();
+    if (!s.isFullyDefined()) {
+      throw fail("output shape " + s + " is not known for these inputs");
+    }
+    return s.dims();
+  }
+
+  public RunState state() {
+    return state;
+  }
+
+  /** An error naming the node, its op and the concrete input shapes and dtypes. */
+  public ShapeException fail(String message) {
+    StringBuilder b = new StringBuilder("Node '").append(node.name()).append("' (op ")
+        .append(node.op()).append("): ").append(message).append("; input values:");
+    for (INDArray a : inputs) {
+      b.append(' ').append(a == null ? "(reference)"
+          : DType.fromNd4j(a.dataType()) + Arrays.toString(a.shape()));
+    }
+    return new ShapeException(b.toString());
+  }
+}

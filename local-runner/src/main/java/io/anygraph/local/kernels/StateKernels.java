@@ -1,0 +1,31 @@
+package io.anygraph.local.kernels;
+
+import static io.anygraph.local.kernels.KernelRegistry.add;
+import static io.anygraph.local.kernels.MathKernels.one;
+
+import io.anygraph.local.kernels.Kernel.Output;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Variable reads and writes against the session's variable store. Writes store a new array
+ * rather than changing the old one, so values read earlier in the same run stay as they were.
+ */
+final class StateKernels {
+  private StateKernels() {}
+
+  static void register() {
+    add("variable", Output.BORROWED, c -> one(c.state().variables().read(c.node())));
+    add("assign", Output.BORROWED, c -> {
+      // a copy: the value may be a feed the caller still owns, or a buffer the executor frees
+      INDArray value = c.in(1).dup();
+      c.state().variables().write(c.node().input(0).node(), value);
+      return one(value);
+    });
+    add("assignAdd", Output.BORROWED, c -> {
+      INDArray current = c.state().variables().read(c.node().input(0).node());
+      INDArray value = current.add(c.in(1));
+      c.state().variables().write(c.node().input(0).node(), value);
+      return one(value);
+    });
+  }
+}
