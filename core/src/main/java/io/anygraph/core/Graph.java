@@ -108,6 +108,14 @@ public final class Graph {
   }
 
   /**
+   * A variable that optimizers leave alone unless asked ({@code trainable=False} in TensorFlow):
+   * counters, optimizer slots, running statistics.
+   */
+  public Variable nonTrainableVariable(Tensor initialValue, String name) {
+    return newVariable(initialValue, name, Attrs.of("trainable", false));
+  }
+
+  /**
    * A Theano-style shared variable holding {@code value}: no explicit initialization is needed,
    * and every session starts from this value.
    */

@@ -125,6 +125,11 @@ public final class Ops {
     return op(op, Attrs.of("axes", axes, "keepDims", keepDims), x);
   }
 
+  /** One tensor that, when fetched, runs all of {@code deps} ({@code tf.group}). */
+  public Tensor group(List<Tensor> deps) {
+    return g.add("group", deps, Attrs.empty(), name).get(0);
+  }
+
   /** Set {@code variable} to {@code value}; outputs the new value. */
   public Tensor assign(Tensor variable, Tensor value) { return op("assign", variable, value); }
 

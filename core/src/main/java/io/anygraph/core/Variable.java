@@ -25,6 +25,11 @@ public final class Variable extends Tensor {
     return node().attrs().has("initialValue");
   }
 
+  /** Whether {@code Optimizer.minimize(loss)} trains it (false for optimizer slots, counters). */
+  public boolean isTrainable() {
+    return node().attrs().getBool("trainable", true);
+  }
+
   /** The variable's current value in the graph's own session (Theano's {@code get_value()}). */
   public INDArray getValue() {
     return graph().ownSession().variableValue(this);

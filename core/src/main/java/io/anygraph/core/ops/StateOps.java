@@ -2,6 +2,7 @@ package io.anygraph.core.ops;
 
 import static io.anygraph.core.ops.OpRegistry.register;
 
+import io.anygraph.core.DType;
 import io.anygraph.core.TensorType;
 import java.util.List;
 
@@ -21,6 +22,8 @@ final class StateOps {
     }).asStateful());
     register(OpDef.noGradient("assign", StateOps::update).asStateful().withRefInputs(1));
     register(OpDef.noGradient("assignAdd", StateOps::update).asStateful().withRefInputs(1));
+    // group(x...): fetching it runs all its inputs (TensorFlow's tf.group); outputs true
+    register(OpDef.noGradient("group", c -> List.of(TensorType.scalar(DType.BOOL))));
   }
 
   static List<TensorType> update(OpContext c) {

@@ -5,6 +5,7 @@ import static io.anygraph.local.kernels.MathKernels.one;
 
 import io.anygraph.local.kernels.Kernel.Output;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Variable reads and writes against the session's variable store. Writes store a new array
@@ -27,5 +28,6 @@ final class StateKernels {
       c.state().variables().write(c.node().input(0).node(), value);
       return one(value);
     });
+    add("group", c -> one(Nd4j.scalar(true)));
   }
 }
