@@ -271,6 +271,48 @@ public final class Graph {
     return outs;
   }
 
+  /** Re-adds a node read from a graph file under its exact saved name ({@link GraphFile}). */
+  synchronized Node restore(String name, String op, List<Tensor> inputs, Attrs attrs, String device,
+      List<Node> controls) {
+    if (byName.containsKey(name)) {
+      throw new AnygraphException("Node name '" + name + "' appears twice");
+    }
+    checkName(name, "node name");
+    for (Tensor t : inputs) {
+      checkOwned(t);
+    }
+    List<TensorType> types = OpRegistry.get(op).infer(new OpContext(name,
+        op, inputs.stream().map(Tensor::type).toList(), attrs, inputs));
+    Node node = new Node(nodes.size(), name, op, inputs, attrs, types, device, controls);
+    nodes.add(node);
+    byName.put(name, node);
+    namesInUse.merge(name, 1, Integer::sum);
+    return node;
+  }
+
+  /** Marks a restored variable node with its initializer. */
+  synchronized Variable restoreVariable(Node varNode, Tensor initializer) {
+    Variable v = new Variable(this, varNode, initializer);
+    variables.add(v);
+    variableOf.put(varNode, v);
+    return v;
+  }
+
+  /**
+   * Saves the graph as a folder: {@code graph.json} (op names and attributes, versioned and
+   * documented in README) and {@code tensors/*.npy}. The folder is replaced atomically.
+   */
+  public void save(java.nio.file.Path folder) throws java.io.IOException {
+    java.nio.file.Path abs = folder.toAbsolutePath();
+    GraphFile.save(this, new io.anygraph.core.io.LocalDirectory(abs.getParent()),
+        abs.getFileName().toString());
+  }
+
+  /** Loads a graph saved by {@link #save}; fails without side effects on any inconsistency. */
+  public static Graph load(java.nio.file.Path folder) throws java.io.IOException {
+    return GraphFile.read(new io.anygraph.core.io.LocalDirectory(folder.toAbsolutePath()));
+  }
+
   /** All nodes in creation order, which is also a topological order. */
   public synchronized List<Node> nodes() {
     return List.copyOf(nodes);
