@@ -1,0 +1,165 @@
+package io.anygraph.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anygraph.core.io.AtomicWrite;
+import io.anygraph.core.io.Directory;
+import io.anygraph.core.io.Npy;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Checkpoints of a session's variables: folder {@code ckpt-<step>} holding {@code
+ * checkpoint.json} (format, version, step, and per variable: dtype, shape, file, SHA-256) and one
+ * {@code .npy} per variable. Each folder appears by an atomic rename once complete, so the latest
+ * checkpoint is simply the highest step present; older ones beyond {@code keep} are deleted.
+ *
+ * <pre>{@code
+ * Checkpoint.save(sess, dir, step, 5);
+ * long step = Checkpoint.restoreLatest(sess, dir).orElse(0L);
+ * }</pre>
+ */
+public final class Checkpoint {
+  public static final String FORMAT = "anygraph.checkpoint";
+  public static final int VERSION = 1;
+  private static final String MANIFEST = "checkpoint.json";
+  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]+)");
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Checkpoint() {}
+
+  /** Saves every variable of the session's graph as checkpoint {@code step}; keeps the newest {@code keep}. */
+  public static void save(Session session, Directory dir, long step, int keep) throws IOException {
+    Map<String, INDArray> values = new LinkedHashMap<>();
+    for (Variable v : session.graph().variables()) {
+      values.put(v.node().name(), session.variableValue(v));
+    }
+    save(values, dir, step);
+    List<Long> steps = steps(dir);
+    for (int i = 0; i < steps.size() - Math.max(1, keep); i++) {
+      dir.delete(folder(steps.get(i)));
+    }
+  }
+
+  /** Writes values as checkpoint {@code step} (for runners that hold values themselves). */
+  public static void save(Map<String, INDArray> values, Directory dir, long step) throws IOException {
+    AtomicWrite.folder(dir, folder(step), target -> {
+      ObjectNode root = JSON.createObjectNode();
+      root.put("format", FORMAT).put("version", VERSION).put("step", step);
+      ArrayNode vars = root.putArray("variables");
+      int i = 0;
+      for (Map.Entry<String, INDArray> e : values.entrySet()) {
+        String file = i++ + ".npy";
+        byte[] bytes = Npy.toBytes(e.getValue());
+        try (OutputStream out = target.create(file)) {
+          out.write(bytes);
+        }
+        vars.addObject().put("name", e.getKey())
+            .put("dtype", DType.fromNd4j(e.getValue().dataType()).label())
+            .put("file", file).put("sha256", Checksums.sha256(bytes))
+            .set("shape", GraphFile.shapeJson(Shape.of(e.getValue().shape())));
+      }
+      try (OutputStream out = target.create(MANIFEST)) {
+        JSON.writeValue(out, root);
+      }
+    });
+  }
+
+  /** Steps of the complete checkpoints in {@code dir}, ascending. */
+  public static List<Long> steps(Directory dir) throws IOException {
+    List<Long> steps = new ArrayList<>();
+    for (String name : dir.list()) {
+      Matcher m = FOLDER.matcher(name);
+      if (m.matches()) {
+        steps.add(Long.parseLong(m.group(1)));
+      }
+    }
+    steps.sort(null);
+    return steps;
+  }
+
+  /**
+   * Restores the newest checkpoint into the session and returns its step, or empty if there is
+   * none. Every file is verified before any variable changes: a bad checkpoint changes nothing.
+   */
+  public static Optional<Long> restoreLatest(Session session, Directory dir) throws IOException {
+    List<Long> steps = steps(dir);
+    if (steps.isEmpty()) {
+      return Optional.empty();
+    }
+    long step = steps.get(steps.size() - 1);
+    Map<String, INDArray> values = read(dir, step);
+    Map<Variable, INDArray> plan = new LinkedHashMap<>();
+    for (Variable v : session.graph().variables()) {
+      INDArray value = values.get(v.node().name());
+      String where = dir.location() + "/" + folder(step);
+      if (value == null) {
+        throw new AnygraphException(where + " has no value for variable '" + v.node().name() + "'");
+      }
+      if (!v.type().equals(new TensorType(DType.fromNd4j(value.dataType()), Shape.of(value.shape())))) {
+        throw new AnygraphException(where + ": variable '" + v.node().name() + "' is " + v.type()
+            + " in the graph but " + DType.fromNd4j(value.dataType()) + Shape.of(value.shape())
+            + " in the checkpoint");
+      }
+      plan.put(v, value);
+    }
+    plan.forEach(session::setVariableValue);
+    return Optional.of(step);
+  }
+
+  /** Reads and verifies checkpoint {@code step}: variable name → value. */
+  public static Map<String, INDArray> read(Directory dir, long step) throws IOException {
+    Directory d = dir.child(folder(step));
+    String where = d.location();
+    JsonNode root;
+    try (InputStream in = d.open(MANIFEST)) {
+      root = JSON.readTree(in);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new AnygraphException(where + "/" + MANIFEST + " is corrupt: " + e.getOriginalMessage(), e);
+    }
+    if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION
+        || root.path("step").asLong(-1) != step) {
+      throw new AnygraphException(where + "/" + MANIFEST + " is not a version " + VERSION
+          + " Anygraph checkpoint of step " + step);
+    }
+    Map<String, INDArray> values = new LinkedHashMap<>();
+    for (JsonNode v : root.path("variables")) {
+      String file = v.path("file").asText();
+      if (!file.matches("[0-9]+\\.npy")) {
+        throw new AnygraphException(where + ": unexpected file name '" + file + "'");
+      }
+      byte[] bytes;
+      try (InputStream in = d.open(file)) {
+        bytes = in.readAllBytes();
+      } catch (IOException e) {
+        // e.g. Hadoop's own checksum files caught the damage first
+        throw new AnygraphException(where + "/" + file + " (variable '" + v.path("name").asText()
+            + "') cannot be read, corrupt or missing: " + e.getMessage(), e);
+      }
+      if (!Checksums.sha256(bytes).equals(v.path("sha256").asText())) {
+        throw new AnygraphException(where + "/" + file + " (variable '" + v.path("name").asText()
+            + "') does not match its checksum: corrupt or altered");
+      }
+      values.put(v.path("name").asText(), Npy.read(new ByteArrayInputStream(bytes), where + "/" + file,
+          DType.fromLabel(v.path("dtype").asText())));
+    }
+    return values;
+  }
+
+  private static String folder(long step) {
+    return "ckpt-" + step;
+  }
+}
