@@ -147,6 +147,11 @@ public final class Graph {
     return v;
   }
 
+  /** Neural-network ops ({@code tf.nn.*}): convolution, pooling, activations, losses. */
+  public Nn nn() {
+    return new Nn(this);
+  }
+
   /** Random initializers and sampling ops. */
   public RandomOps random() {
     return new RandomOps(this);
