@@ -1,0 +1,49 @@
+package io.anygraph.examples;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Entry point of {@code bin/anygraph}: {@code anygraph <command> [options]}. */
+public final class Main {
+  /** A command of the examples jar. */
+  @FunctionalInterface
+  interface Command {
+    int run(String[] args) throws Exception;
+  }
+
+  private record Entry(String summary, Command command) {}
+
+  private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("tutorial", new Entry(
+        "every snippet of the symbolic computing tutorial, TensorFlow and Theano style",
+        args -> Tutorial.run(System.out)));
+  }
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      usage();
+      return args.length == 0 ? 2 : 0;
+    }
+    Entry e = COMMANDS.get(args[0]);
+    if (e == null) {
+      System.err.println("anygraph: unknown command '" + args[0] + "'");
+      usage();
+      return 2;
+    }
+    return e.command().run(Arrays.copyOfRange(args, 1, args.length));
+  }
+
+  private static void usage() {
+    System.err.println("usage: anygraph <command> [options]\n\ncommands:");
+    COMMANDS.forEach((name, e) -> System.err.printf("  %-10s %s%n", name, e.summary()));
+  }
+}
