@@ -24,7 +24,7 @@ final class ArrayOps {
       if (perm != null) {
         inverse = new int[perm.length];
         for (int i = 0; i < perm.length; i++) {
-          inverse[(int) perm[i]] = i;
+          inverse[(int) (perm[i] < 0 ? perm[i] + perm.length : perm[i])] = i; // perm may count from the end
         }
       }
       return List.of(inverse == null ? c.ops().transpose(c.dy()) : c.ops().transpose(c.dy(), inverse));

@@ -73,8 +73,11 @@ public final class Program {
     }
     List<INDArray> result = new ArrayList<>(fetchSlots.length);
     for (int f : fetchSlots) {
-      // values owned elsewhere (variables, constants, feeds) are copied so callers can't alter them
-      result.add(roots[f] < 0 ? values[f].dup() : values[f]);
+      // values owned elsewhere (variables, constants, feeds) are copied so callers can't alter
+      // them; views (transposes, broadcasts) are copied so callers get plain row-major arrays
+      INDArray v = values[f];
+      boolean plain = roots[f] >= 0 && !v.isView() && v.ordering() == 'c';
+      result.add(plain ? v : v.dup('c'));
     }
     return result;
   }

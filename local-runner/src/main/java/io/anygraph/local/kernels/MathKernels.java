@@ -23,11 +23,7 @@ final class MathKernels {
     add("sub", c -> one(exec(new SubOp(c.in(0), c.in(1)))));
     add("mul", c -> one(exec(new MulOp(c.in(0), c.in(1)))));
     add("div", c -> {
-      if (c.in(1).dataType().isIntType() && c.in(1).length() > 0
-          && c.in(1).eq(0).any()) {
-        // integer division by zero would trap inside native code and kill the JVM
-        throw new ArithmeticException(c.fail("integer division by zero").getMessage());
-      }
+      checkIntegerDivision(c);
       return one(exec(new DivOp(c.in(0), c.in(1))));
     });
     add("pow", c -> one(exec(new Pow(c.in(0), c.in(1)))));
@@ -40,6 +36,34 @@ final class MathKernels {
     add("log", c -> one(Transforms.log(c.in(0), true)));
     add("abs", c -> one(Transforms.abs(c.in(0), true)));
     add("sign", c -> one(Transforms.sign(c.in(0), true)));
+  }
+
+  /**
+   * Integer division by zero, and MIN / -1 (whose quotient does not fit), trap inside native
+   * code and would kill the JVM: both are reported before the native call.
+   */
+  private static void checkIntegerDivision(KernelContext c) {
+    INDArray a = c.in(0);
+    INDArray b = c.in(1);
+    if (!b.dataType().isIntType() || b.length() == 0) {
+      return;
+    }
+    if (b.eq(0).any()) {
+      throw new ArithmeticException(c.fail("integer division by zero").getMessage());
+    }
+    if (!b.eq(-1).any() || !a.dataType().isSigned()) {
+      return;
+    }
+    long min = -(1L << (a.dataType().width() * 8 - 1)); // the most negative value of the type
+    long[] shape = c.outputShape(0);
+    INDArray bigA = ArrayKernels.broadcastTo(a, shape);
+    INDArray bigB = ArrayKernels.broadcastTo(b, shape);
+    for (long i = 0; i < bigA.length(); i++) {
+      if (bigB.getLong(i) == -1 && bigA.getLong(i) == min) {
+        throw new ArithmeticException(c.fail("integer overflow: " + min + " / -1 does not fit in "
+            + a.dataType()).getMessage());
+      }
+    }
   }
 
   static INDArray[] one(INDArray a) {

@@ -6,6 +6,7 @@ import static io.anygraph.local.kernels.MathKernels.one;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Reductions over axes; results keep the input's dtype, as in TensorFlow. */
@@ -14,8 +15,7 @@ final class ReduceKernels {
 
   static void register() {
     add("reduceSum", c -> reduce(c, (x, axes) -> x.sum(axes)));
-    add("reduceMean", c -> reduce(c, (x, axes) -> x.dataType().isFPType() ? x.mean(axes)
-        : x.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).mean(axes)));
+    add("reduceMean", c -> reduce(c, ReduceKernels::mean));
     add("reduceMax", c -> reduce(c, (x, axes) -> x.max(axes)));
     add("reduceSumLike", c -> {
       INDArray x = c.in(0);
@@ -30,6 +30,18 @@ final class ReduceKernels {
       INDArray summed = axes.isEmpty() ? x.dup() : x.sum(axes.stream().mapToInt(Integer::intValue).toArray());
       return one(summed.reshape(target));
     });
+  }
+
+  /** Integer means are exact: summed in int64 and divided with truncation, as TensorFlow does. */
+  private static INDArray mean(INDArray x, int[] axes) {
+    if (x.dataType().isFPType()) {
+      return x.mean(axes);
+    }
+    long count = 1;
+    for (int a : axes) {
+      count *= x.size(a);
+    }
+    return x.castTo(DataType.LONG).sum(axes).divi(count);
   }
 
   /** Applies {@code f} over the node's axes, then shapes and types the result as inferred. */
