@@ -32,7 +32,7 @@ class CheckpointTest {
   private static final float[][] X = {{1, 2}, {3, -1}, {0.5f, 0.5f}};
   private static final float[][] Y = {{1}, {0}, {2}};
 
-  private static Graph model() {
+  static Graph model() {
     Graph g = new Graph();
     g.setSeed(11);
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 2), "x");
@@ -43,14 +43,14 @@ class CheckpointTest {
     return g;
   }
 
-  private static void steps(Session s, int n) {
+  static void steps(Session s, int n) {
     Tensor step = s.graph().tensor("Adam/step");
     for (int i = 0; i < n; i++) {
       s.run(step, Map.of("x", X, "y", Y));
     }
   }
 
-  private static List<INDArray> values(Session s) {
+  static List<INDArray> values(Session s) {
     List<INDArray> out = new ArrayList<>();
     for (Variable v : s.graph().variables()) {
       out.add(s.variableValue(v));
