@@ -1,0 +1,91 @@
+package io.anygraph.local.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads IDX files (LeCun's MNIST format: a magic number naming the element type and rank, the
+ * dimensions, then the values, big-endian) of unsigned bytes, through Hadoop's
+ * {@link FileSystem} so {@code file://} and {@code hdfs://} both work. Gzip'd files are
+ * recognized by their first two bytes, not by their name.
+ */
+public final class IdxReader {
+  /** An IDX file's dimensions and its values in row-major order. */
+  public record Idx(int[] dims, byte[] values) {
+    public int count() {
+      return dims[0];
+    }
+  }
+
+  private static final int UNSIGNED_BYTE = 0x08;
+
+  private IdxReader() {}
+
+  public static Idx read(String uri) throws IOException {
+    return read(uri, new Configuration());
+  }
+
+  public static Idx read(String uri, Configuration conf) throws IOException {
+    Path path = new Path(uri);
+    FileSystem fs = path.getFileSystem(conf);
+    try (InputStream raw = new BufferedInputStream(fs.open(path))) {
+      return parse(uri, maybeGunzip(raw));
+    }
+  }
+
+  private static InputStream maybeGunzip(InputStream in) throws IOException {
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in)) : in;
+  }
+
+  private static Idx parse(String uri, InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    int magic;
+    try {
+      magic = data.readInt();
+    } catch (EOFException e) {
+      throw new IOException(uri + ": empty or truncated IDX header");
+    }
+    if ((magic >>> 16) != 0 || ((magic >>> 8) & 0xff) != UNSIGNED_BYTE || (magic & 0xff) == 0) {
+      throw new IOException(String.format("%s: not an IDX file of unsigned bytes (magic 0x%08x,"
+          + " expected 0x000008NN)", uri, magic));
+    }
+    int[] dims = new int[magic & 0xff];
+    long size = 1;
+    try {
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = data.readInt();
+        if (dims[i] < 0) {
+          throw new IOException(uri + ": negative dimension " + dims[i]);
+        }
+        size *= dims[i];
+      }
+    } catch (EOFException e) {
+      throw new IOException(uri + ": truncated IDX header");
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException(uri + ": " + Arrays.toString(dims) + " is too large to load");
+    }
+    byte[] values = new byte[(int) size];
+    int read = data.readNBytes(values, 0, values.length);
+    if (read != values.length) {
+      throw new IOException(uri + ": truncated: the header " + Arrays.toString(dims) + " promises "
+          + size + " values, the file has " + read);
+    }
+    if (data.read() != -1) {
+      throw new IOException(uri + ": more data than the header " + Arrays.toString(dims) + " declares");
+    }
+    return new Idx(dims, values);
+  }
+}
