@@ -13,6 +13,145 @@ public final class Nn {
     this.g = g;
   }
 
+  /**
+   * {@code tf.nn.conv2d}: NHWC input, filter [height, width, in, out], 4 strides in NHWC order
+   * ({@code [1, sh, sw, 1]}), padding {@code "SAME"} or {@code "VALID"}.
+   */
+  public Tensor conv2d(Tensor input, Tensor filter, long[] strides, String padding) {
+    return conv2d(input, filter, strides, padding, "NHWC", new long[] {1, 1, 1, 1});
+  }
+
+  /** {@code tf.nn.conv2d} with a data format (NHWC or NCHW) and dilations in that format's order. */
+  public Tensor conv2d(Tensor input, Tensor filter, long[] strides, String padding,
+      String dataFormat, long[] dilations) {
+    return op("conv2d", Attrs.of("strides", strides, "padding", padding, "dataFormat", dataFormat,
+        "dilations", dilations), input, filter);
+  }
+
+  /**
+   * Theano's {@code conv2d(input, filters)}: a true convolution (the filters are flipped), input
+   * (batch, channels, rows, cols), filters (filters, channels, rows, cols), border mode
+   * {@code "valid"}; the output is (batch, filters, rows - kr + 1, cols - kc + 1).
+   */
+  public Tensor conv2dTheano(Tensor input, Tensor filters, String borderMode) {
+    if (!borderMode.equals("valid")) {
+      throw new AnygraphException("conv2dTheano of " + input.name() + ": border mode '" + borderMode
+          + "' is not supported (only 'valid')");
+    }
+    if (!filters.shape().hasRank() || filters.shape().rank() != 4) {
+      throw new AnygraphException("conv2dTheano: filters " + filters.name() + " must have rank 4"
+          + " (filters, channels, rows, cols), not shape " + filters.shape());
+    }
+    Ops o = g.ops();
+    Tensor hwio = o.transpose(o.reverse(filters, 2, 3), 2, 3, 1, 0);
+    return conv2d(input, hwio, new long[] {1, 1, 1, 1}, "VALID", "NCHW", new long[] {1, 1, 1, 1});
+  }
+
+  /** {@code tf.nn.bias_add}: a rank-1 bias added along the channel axis (NHWC: the last). */
+  public Tensor biasAdd(Tensor value, Tensor bias) {
+    return biasAdd(value, bias, "NHWC");
+  }
+
+  public Tensor biasAdd(Tensor value, Tensor bias, String dataFormat) {
+    Shape v = value.shape();
+    Shape b = bias.shape();
+    boolean nchw = dataFormat.equals("NCHW");
+    if (!b.hasRank() || b.rank() != 1 || !v.hasRank() || v.rank() < (nchw ? 3 : 1)) {
+      throw new AnygraphException("biasAdd: bias " + bias.name() + " " + b + " must have rank 1 and "
+          + value.name() + " " + v + " a channel axis");
+    }
+    int axis = nchw ? 1 : v.rank() - 1;
+    if (v.dim(axis) != Shape.UNKNOWN && b.dim(0) != Shape.UNKNOWN && v.dim(axis) != b.dim(0)) {
+      throw new AnygraphException("biasAdd: bias " + bias.name() + " " + b + " does not match the "
+          + v.dim(axis) + " channels of " + value.name() + " " + v + " (" + dataFormat + ")");
+    }
+    if (!nchw) {
+      return value.add(bias);
+    }
+    long[] shape = new long[v.rank() - 1];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = -1;
+    return value.add(bias.reshape(shape));
+  }
+
+  /** {@code tf.nn.max_pool}: ksize and strides as 4 numbers in NHWC order. */
+  public Tensor maxPool(Tensor input, long[] ksize, long[] strides, String padding) {
+    return pool("maxPool", input, ksize, strides, padding, "NHWC");
+  }
+
+  public Tensor maxPool(Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
+    return pool("maxPool", input, ksize, strides, padding, dataFormat);
+  }
+
+  /** {@code tf.nn.avg_pool}: with SAME padding, border windows average their valid cells only. */
+  public Tensor avgPool(Tensor input, long[] ksize, long[] strides, String padding) {
+    return pool("avgPool", input, ksize, strides, padding, "NHWC");
+  }
+
+  public Tensor avgPool(Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
+    return pool("avgPool", input, ksize, strides, padding, dataFormat);
+  }
+
+  private Tensor pool(String op, Tensor input, long[] ksize, long[] strides, String padding,
+      String dataFormat) {
+    return op(op, Attrs.of("ksize", ksize, "strides", strides, "padding", padding,
+        "dataFormat", dataFormat), input);
+  }
+
+  public Tensor relu(Tensor x) {
+    return op("relu", Attrs.empty(), x);
+  }
+
+  public Tensor sigmoid(Tensor x) {
+    return op("sigmoid", Attrs.empty(), x);
+  }
+
+  public Tensor tanh(Tensor x) {
+    return op("tanh", Attrs.empty(), x);
+  }
+
+  /** Softmax along the last axis. */
+  public Tensor softmax(Tensor logits) {
+    return op("softmax", Attrs.empty(), logits);
+  }
+
+  /** log(softmax) along the last axis, computed stably (no overflow for large logits). */
+  public Tensor logSoftmax(Tensor logits) {
+    return op("logSoftmax", Attrs.empty(), logits);
+  }
+
+  /**
+   * Per-example cross-entropy between a distribution {@code labels} and {@code softmax(logits)}
+   * along the last axis: {@code -sum(labels * logSoftmax(logits))}, stable for large logits.
+   */
+  public Tensor softmaxCrossEntropyWithLogits(Tensor logits, Tensor labels) {
+    if (!labels.shape().accepts(logits.shape()) && !logits.shape().accepts(labels.shape())) {
+      throw new AnygraphException("softmaxCrossEntropyWithLogits: labels " + labels.name() + " "
+          + labels.shape() + " and logits " + logits.name() + " " + logits.shape() + " differ in shape");
+    }
+    return g.ops().neg(g.ops().reduceSum(labels.mul(logSoftmax(logits)), new int[] {-1}, false));
+  }
+
+  /**
+   * Cross-entropy with integer class labels [batch] for logits [batch, classes]. A label outside
+   * [0, classes) fails the run with the node's name, as TensorFlow does on CPU.
+   */
+  public Tensor sparseSoftmaxCrossEntropyWithLogits(Tensor logits, Tensor labels) {
+    Shape l = logits.shape();
+    if (!l.hasRank() || l.rank() != 2 || l.dim(1) == Shape.UNKNOWN) {
+      throw new AnygraphException("sparseSoftmaxCrossEntropyWithLogits: logits " + logits.name()
+          + " must be [batch, classes] with a known number of classes, not " + l);
+    }
+    if (!labels.dtype().isInteger() || !labels.shape().hasRank() || labels.shape().rank() != 1
+        || !Shape.of(l.dim(0)).accepts(labels.shape()) && !labels.shape().accepts(Shape.of(l.dim(0)))) {
+      throw new AnygraphException("sparseSoftmaxCrossEntropyWithLogits: labels " + labels.name()
+          + " must be integers [batch] matching logits " + l + ", not " + labels.dtype() + " "
+          + labels.shape());
+    }
+    Tensor oneHot = g.ops().oneHot(labels, l.dim(1), logits.dtype(), true);
+    return softmaxCrossEntropyWithLogits(logits, oneHot);
+  }
+
   private Tensor op(String op, Attrs attrs, Tensor... inputs) {
     return g.add(op, List.of(inputs), attrs, null).get(0);
   }

@@ -135,4 +135,23 @@ public final class Ops {
 
   /** Add {@code delta} to {@code variable}; outputs the new value. */
   public Tensor assignAdd(Tensor variable, Tensor delta) { return op("assignAdd", variable, delta); }
+
+  /** Indices of the largest values along {@code axis} (int64). */
+  public Tensor argMax(Tensor x, int axis) {
+    return op("argMax", Attrs.of("axis", axis), x);
+  }
+
+  /**
+   * One-hot rows: a new last axis of {@code depth} with 1 at each index, 0 elsewhere. With
+   * {@code strict}, an index outside [0, depth) fails the run (for class labels); otherwise it
+   * gives an all-zero row, as TensorFlow's {@code one_hot}.
+   */
+  public Tensor oneHot(Tensor indices, long depth, DType dtype, boolean strict) {
+    return op("oneHot", Attrs.of("depth", depth, "dtype", dtype, "strict", strict), indices);
+  }
+
+  /** The elements in reverse order along the given axes. */
+  public Tensor reverse(Tensor x, int... axes) {
+    return op("reverse", Attrs.of("axes", axes), x);
+  }
 }

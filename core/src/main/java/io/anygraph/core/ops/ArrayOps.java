@@ -39,8 +39,19 @@ final class ArrayOps {
         c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
     register(OpDef.of("broadcastLike", ArrayOps::broadcastLike,
         c -> Arrays.asList(c.ops().reduceSumLike(c.dy(), c.x(0)), null)));
+    register(OpDef.of("reverse", c -> {
+      c.requireInputs(1);
+      if (c.shape(0).hasRank()) {
+        ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
+      }
+      return List.of(c.in(0));
+    }, c -> List.of(c.ops().reverse(c.dy(), toInts(c.node().attrs().getLongs("axes"))))));
     register(OpDef.noGradient("onesLike", c -> List.of(c.in(0))));
     register(OpDef.noGradient("zerosLike", c -> List.of(c.in(0))));
+  }
+
+  private static int[] toInts(long[] a) {
+    return Arrays.stream(a).mapToInt(v -> (int) v).toArray();
   }
 
   static List<TensorType> reshape(OpContext c) {

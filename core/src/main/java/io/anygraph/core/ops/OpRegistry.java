@@ -19,6 +19,9 @@ public final class OpRegistry {
     LinalgOps.define();
     StateOps.define();
     RandomOpDefs.define();
+    NnOps.define();
+    ConvOps.define();
+    IndexingOps.define();
   }
 
   private OpRegistry() {}

@@ -21,6 +21,9 @@ public final class KernelRegistry {
     LinalgKernels.register();
     StateKernels.register();
     RandomKernels.register();
+    NnKernels.register();
+    ConvKernels.register();
+    IndexingKernels.register();
   }
 
   private KernelRegistry() {}
