@@ -1,5 +1,7 @@
 package io.anygraph.examples;
 
+import io.anygraph.examples.bench.BenchCommand;
+import io.anygraph.examples.mnist.MnistCommand;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +22,12 @@ public final class Main {
     COMMANDS.put("tutorial", new Entry(
         "every snippet of the symbolic computing tutorial, TensorFlow and Theano style",
         args -> Tutorial.run(System.out)));
+    COMMANDS.put("mnist", new Entry(
+        "trains the MNIST CNN on the shipped digits (--epochs N --json out.json; --help)",
+        args -> MnistCommand.run(args, System.out)));
+    COMMANDS.put("bench", new Entry(
+        "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
+        args -> BenchCommand.run(args, System.out)));
   }
 
   private Main() {}

@@ -32,7 +32,8 @@ public final class Tutorial {
     t.graphDefinition();
     t.namedTensors();
     t.nameScope();
-    t.convLayerPending();
+    ConvLayer.tensorflow(t);
+    ConvLayer.theano(t);
     return 0;
   }
 
@@ -172,15 +173,6 @@ public final class Tutorial {
       result("sess.run(my_addition)", describe(sess.run(myAddition, Map.of(a, 10, b, 32))));
     }
     result("nodes", nodes(g));
-  }
-
-  /** The tutorial's last section needs conv2d, which comes with the neural-network ops issue. */
-  private void convLayerPending() {
-    section("a first convolutional layer, TensorFlow and Theano style", """
-        z = tf.nn.conv2d(x_image, weights, strides=[1, 1, 1, 1], padding='SAME') + bias
-        output = conv.conv2d(x, weights) + bias""");
-    out.println("   (not run yet: conv2d arrives with the neural-network ops; this section will"
-        + " then build and run both layers)");
   }
 
   static String nodes(Graph g) {

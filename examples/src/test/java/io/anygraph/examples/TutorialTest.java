@@ -29,6 +29,8 @@ class TutorialTest {
         "nodes = [a, b, addition]",
         "addition(10, 32) = 42 (int32)",
         "nodes = [a, b, addition/add]",
+        "sess.run(z) on 2 images = float32[2, 28, 28, 3]", // conv2d SAME keeps 28x28
+        "f(2 images) = float64[2, 3, 24, 24]", // Theano valid: 28 - 5 + 1
     };
     for (String e : expected) {
       assertTrue(out.contains(e), "missing '" + e + "' in:\n" + out);

@@ -1,0 +1,125 @@
+package io.anygraph.examples.mnist;
+
+import io.anygraph.core.Checkpoint;
+import io.anygraph.core.Checksums;
+import io.anygraph.core.Session;
+import io.anygraph.core.Variable;
+import io.anygraph.core.io.Directory;
+import io.anygraph.local.data.Batch;
+import io.anygraph.local.data.Dataset;
+import io.anygraph.local.io.HadoopDirectory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Trains {@link MnistCnn} on a training set and measures it on a test set: each epoch visits the
+ * training digits in an order fixed by the seed and the epoch, so a run resumed from an epoch's
+ * checkpoint continues exactly as the uninterrupted run would.
+ */
+public final class MnistTraining {
+  /** What a training run reports (also written as JSON). */
+  public record Result(int epochs, double testAccuracy, double finalLoss,
+      double trainSamplesPerSecond, String parameterChecksum) {}
+
+  private static final int EVAL_BATCH = 500;
+
+  private final MnistCnn model;
+  private final TrainOptions options;
+  private final PrintStream out;
+
+  public MnistTraining(TrainOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+    this.model = new MnistCnn(options.seed(), options.learningRate());
+  }
+
+  public MnistCnn model() {
+    return model;
+  }
+
+  public Result run(Dataset train, Dataset test) throws IOException {
+    Progress progress = new Progress(out, Progress.onTerminal());
+    long stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
+    try (Session sess = new Session(model.graph)) {
+      sess.initializeAllVariables();
+      Directory checkpoints = options.checkpointDir() == null ? null
+          : HadoopDirectory.of(options.checkpointDir());
+      int firstEpoch = 1;
+      if (options.resume()) {
+        Optional<Long> step = Checkpoint.restoreLatest(sess, checkpoints);
+        if (step.isPresent()) {
+          firstEpoch = (int) (step.get() / stepsPerEpoch) + 1;
+          out.printf("resumed from the checkpoint of step %d (epoch %d)%n", step.get(), firstEpoch - 1);
+        }
+      }
+      double loss = Double.NaN;
+      double accuracy = Double.NaN;
+      long trainedSamples = 0;
+      long trainingNanos = 0;
+      for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
+        double lossSum = 0;
+        long seen = 0;
+        long start = System.nanoTime();
+        for (Batch b : train.shuffled(options.seed() * 1_000_003L + epoch).batches(options.batchSize())) {
+          List<INDArray> r = sess.run(List.of(model.train, model.loss), feeds(b));
+          lossSum += r.get(1).getDouble(0) * b.size();
+          seen += b.size();
+          double seconds = (System.nanoTime() - start) / 1e9;
+          progress.step(epoch, options.epochs(), seen, train.size(), lossSum / seen, seen / seconds);
+        }
+        long nanos = System.nanoTime() - start;
+        trainingNanos += nanos;
+        trainedSamples += seen;
+        loss = lossSum / seen;
+        accuracy = accuracy(sess, test);
+        progress.epoch(epoch, options.epochs(), loss, accuracy, seen / (nanos / 1e9));
+        if (checkpoints != null) {
+          Checkpoint.save(sess, checkpoints, epoch * stepsPerEpoch, 3);
+        }
+      }
+      if (Double.isNaN(accuracy)) {
+        accuracy = accuracy(sess, test); // resumed after the last epoch: nothing left to train
+      }
+      double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
+      return new Result(options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess));
+    }
+  }
+
+  /** Fraction of the test digits classified correctly. */
+  public double accuracy(Session sess, Dataset test) {
+    double correct = 0;
+    for (Batch b : test.batches(EVAL_BATCH)) {
+      correct += sess.run(model.correct, feeds(b)).getDouble(0);
+    }
+    return correct / test.size();
+  }
+
+  private Map<Object, INDArray> feeds(Batch b) {
+    return Map.of(model.images, b.features(), model.labels, b.labels());
+  }
+
+  /** SHA-256 of every trainable parameter's float32 values (little-endian), in name order. */
+  public String checksum(Session sess) {
+    List<Variable> params = model.graph.variables().stream().filter(Variable::isTrainable)
+        .sorted(Comparator.comparing(Variable::name)).toList();
+    long total = 0;
+    for (Variable v : params) {
+      total += v.shape().size();
+    }
+    ByteBuffer bytes = ByteBuffer.allocate((int) total * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (Variable v : params) {
+      for (float f : sess.run(v).castTo(DataType.FLOAT).data().asFloat()) {
+        bytes.putFloat(f);
+      }
+    }
+    return Checksums.sha256(bytes.array());
+  }
+}

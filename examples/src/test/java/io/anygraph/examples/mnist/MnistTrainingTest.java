@@ -1,0 +1,97 @@
+package io.anygraph.examples.mnist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anygraph.local.data.Dataset;
+import io.anygraph.local.data.Mnist;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short trainings on the shipped digits: learning happens, seeds repeat, resuming is exact. */
+class MnistTrainingTest {
+  private static Dataset train;
+  private static Dataset test;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void load() throws IOException {
+    Mnist mnist = Mnist.load(Mnist.defaultDir());
+    train = mnist.train().take(2048);
+    test = mnist.test().take(500);
+  }
+
+  private static TrainOptions options(String... args) {
+    return TrainOptions.parse(args);
+  }
+
+  private static MnistTraining.Result train(TrainOptions o) throws IOException {
+    return new MnistTraining(o, new PrintStream(new ByteArrayOutputStream())).run(train, test);
+  }
+
+  @Test
+  void twoEpochsOnTwoThousandDigitsLearnTheTask() throws IOException {
+    MnistTraining.Result r = train(options("--epochs", "2", "--seed", "3"));
+    // chance is 10%; a working CNN gets well above 80% even from this little data
+    assertTrue(r.testAccuracy() > 0.8, "accuracy " + r.testAccuracy());
+    assertTrue(r.finalLoss() < 1.5, "loss " + r.finalLoss()); // chance is ln 10 = 2.3
+    assertTrue(r.trainSamplesPerSecond() > 0);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameParametersAndAnotherSeedDoesNot() throws IOException {
+    MnistTraining.Result a = train(options("--epochs", "1", "--seed", "5"));
+    MnistTraining.Result b = train(options("--epochs", "1", "--seed", "5"));
+    MnistTraining.Result c = train(options("--epochs", "1", "--seed", "6"));
+    assertEquals(a.parameterChecksum(), b.parameterChecksum());
+    assertEquals(a.finalLoss(), b.finalLoss());
+    assertNotEquals(a.parameterChecksum(), c.parameterChecksum());
+  }
+
+  @Test
+  void resumingFromAnEpochCheckpointContinuesExactly() throws IOException {
+    String ckpt = tmp.resolve("ckpt").toUri().toString();
+    MnistTraining.Result straight = train(options("--epochs", "2", "--seed", "7"));
+    train(options("--epochs", "1", "--seed", "7", "--checkpoint", ckpt));
+    MnistTraining.Result resumed = train(options("--epochs", "2", "--seed", "7", "--checkpoint", ckpt,
+        "--resume"));
+    assertEquals(straight.parameterChecksum(), resumed.parameterChecksum());
+    assertEquals(straight.testAccuracy(), resumed.testAccuracy());
+  }
+
+  @Test
+  void theCommandWritesItsJsonSummary() throws IOException {
+    Path json = tmp.resolve("out/result.json");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int rc = MnistCommand.run(new String[] {"--epochs", "1", "--json", json.toString()},
+        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertEquals(0, rc);
+    JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+    assertEquals("local", r.get("runner").asText());
+    assertTrue(r.get("test_accuracy").asDouble() > 0.9, r.toString());
+    assertEquals(64, r.get("parameter_sha256").asText().length());
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("epoch 1/1"));
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() throws IOException {
+    assertThrows(IllegalArgumentException.class, () -> options("--epochs", "0"));
+    assertThrows(IllegalArgumentException.class, () -> options("--epochs"));
+    assertThrows(IllegalArgumentException.class, () -> options("--nope", "1"));
+    assertThrows(IllegalArgumentException.class, () -> options("--runner", "mars"));
+    assertThrows(IllegalArgumentException.class, () -> options("--resume"));
+    assertEquals(2, MnistCommand.run(new String[] {"--lr", "fast"},
+        new PrintStream(new ByteArrayOutputStream())));
+  }
+}
