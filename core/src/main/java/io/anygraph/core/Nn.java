@@ -152,6 +152,21 @@ public final class Nn {
     return softmaxCrossEntropyWithLogits(logits, oneHot);
   }
 
+  /**
+   * {@code tf.nn.dropout}: each element kept with probability 1 - rate and scaled by
+   * 1 / (1 - rate), else 0. The mask is drawn once per run and the gradient uses the same mask;
+   * with a graph or op seed the masks repeat from run to run of a new session.
+   */
+  public Tensor dropout(Tensor x, double rate, Long seed) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new AnygraphException("dropout of " + x.name() + ": rate must be in [0, 1), not " + rate);
+    }
+    Tensor u = g.add("randomUniformLike", List.of(x), Attrs.of("dtype", x.dtype(), "min", 0.0,
+        "max", 1.0, "seed", seed), null).get(0);
+    Tensor keep = g.ops().cast(g.ops().greaterEqual(u, g.ops().scalarLike(rate, u)), x.dtype());
+    return x.mul(keep).mul(1 / (1 - rate));
+  }
+
   private Tensor op(String op, Attrs attrs, Tensor... inputs) {
     return g.add(op, List.of(inputs), attrs, null).get(0);
   }

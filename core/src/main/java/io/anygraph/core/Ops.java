@@ -154,4 +154,19 @@ public final class Ops {
   public Tensor reverse(Tensor x, int... axes) {
     return op("reverse", Attrs.of("axes", axes), x);
   }
+
+  /** The inputs joined along {@code axis}; only that axis may differ in size. */
+  public Tensor concat(List<Tensor> xs, int axis) {
+    return g.add("concat", xs, Attrs.of("axis", axis), name).get(0);
+  }
+
+  /** {@code x[begin : begin + size]} per axis; a size of -1 runs to the end. */
+  public Tensor slice(Tensor x, long[] begin, long[] size) {
+    return op("slice", Attrs.of("begin", begin, "size", size), x);
+  }
+
+  /** Rows of {@code params} (axis 0) picked by integer {@code indices}; shape indices + params[1:]. */
+  public Tensor gather(Tensor params, Tensor indices) {
+    return op("gather", params, indices);
+  }
 }

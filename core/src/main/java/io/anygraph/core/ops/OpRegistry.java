@@ -22,6 +22,7 @@ public final class OpRegistry {
     NnOps.define();
     ConvOps.define();
     IndexingOps.define();
+    SelectionOps.define();
   }
 
   private OpRegistry() {}

@@ -23,12 +23,23 @@ final class RandomOpDefs {
       }
       return floating(c);
     }).asStateful());
+    // uniform numbers in the run-time shape of its input (dropout masks over a batch of any size)
+    register(OpDef.noGradient("randomUniformLike", c -> {
+      c.requireInputs(1);
+      return floatingOf(c, java.util.List.of(new io.anygraph.core.TensorType(
+          c.attrs().getDType("dtype"), c.shape(0))));
+    }).asStateful());
   }
 
   private static java.util.List<io.anygraph.core.TensorType> floating(OpContext c) {
+    return floatingOf(c, SourceOps.sized(c));
+  }
+
+  private static java.util.List<io.anygraph.core.TensorType> floatingOf(OpContext c,
+      java.util.List<io.anygraph.core.TensorType> types) {
     if (!c.attrs().getDType("dtype").isFloating()) {
       throw c.fail("random values need a floating dtype, not " + c.attrs().getDType("dtype"));
     }
-    return SourceOps.sized(c);
+    return types;
   }
 }

@@ -46,7 +46,7 @@ final class SameDiffNets {
       Conv2DConfig conv = Conv2DConfig.builder().kH(5).kW(5).sH(1).sW(1)
           .paddingMode(PaddingMode.SAME).dataFormat("NHWC")
           .weightsFormat(org.nd4j.enums.WeightsFormat.YXIO).build();
-      a = sd.nn().relu(sd.nn().biasAdd(sd.cnn().conv2d(a, w, conv), b, true), 0);
+      a = sd.nn().relu(sd.nn().biasAdd(sd.cnn().conv2d(a, w, conv), b, false), 0); // false: NHWC
       Pooling2DConfig pool = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
           .paddingMode(PaddingMode.SAME).isNHWC(true).build();
       a = sd.cnn().maxPooling2d(a, pool);

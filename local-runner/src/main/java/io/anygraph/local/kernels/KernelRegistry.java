@@ -24,6 +24,7 @@ public final class KernelRegistry {
     NnKernels.register();
     ConvKernels.register();
     IndexingKernels.register();
+    SelectionKernels.register();
   }
 
   private KernelRegistry() {}

@@ -1,0 +1,77 @@
+package io.anygraph.local.kernels;
+
+import static io.anygraph.local.kernels.KernelRegistry.add;
+import static io.anygraph.local.kernels.MathKernels.one;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** concat, slice, gather and their gradient ops. Indices are checked before any native call. */
+final class SelectionKernels {
+  private SelectionKernels() {}
+
+  static void register() {
+    add("concat", c -> {
+      INDArray[] parts = new INDArray[c.node().inputs().size()];
+      for (int i = 0; i < parts.length; i++) {
+        parts[i] = c.in(i);
+      }
+      int axis = (int) c.attrs().getLong("axis");
+      return one(Nd4j.concat(axis < 0 ? axis + parts[0].rank() : axis, parts));
+    });
+    add("slice", c -> one(c.in(0).get(region(c, c.in(0).shape())).dup('c')));
+    add("sliceGrad", c -> {
+      INDArray out = Nd4j.zeros(c.in(1).dataType(), c.in(0).shape());
+      out.get(region(c, c.in(0).shape())).assign(c.in(1));
+      return one(out);
+    });
+    add("gather", c -> {
+      INDArray params = c.in(0);
+      int[] rows = indices(c, c.in(1), params.size(0));
+      INDArray flat = params.reshape(params.size(0), params.length() / Math.max(1, params.size(0)));
+      INDArray picked = rows.length == 0 ? Nd4j.create(params.dataType(), 0, flat.size(1))
+          : Nd4j.pullRows(flat, 1, rows);
+      return one(picked.reshape(c.outputShape(0)));
+    });
+    add("scatterAdd", c -> {
+      INDArray like = c.in(0);
+      int[] rows = indices(c, c.in(1), like.size(0));
+      long width = like.length() / Math.max(1, like.size(0));
+      INDArray out = Nd4j.zeros(c.in(2).dataType(), like.size(0), width);
+      INDArray dy = c.in(2).reshape(rows.length, width);
+      for (int i = 0; i < rows.length; i++) {
+        out.getRow(rows[i]).addi(dy.getRow(i));
+      }
+      return one(out.reshape(like.shape()));
+    });
+  }
+
+  private static INDArrayIndex[] region(KernelContext c, long[] shape) {
+    long[] begin = c.attrs().getLongs("begin");
+    long[] size = c.attrs().getLongs("size");
+    INDArrayIndex[] idx = new INDArrayIndex[shape.length];
+    for (int d = 0; d < shape.length; d++) {
+      long end = size[d] < 0 ? shape[d] : begin[d] + size[d];
+      if (begin[d] > shape[d] || end > shape[d]) {
+        throw c.fail("slice " + begin[d] + ".." + end + " is outside axis " + d + " of size " + shape[d]);
+      }
+      idx[d] = NDArrayIndex.interval(begin[d], end);
+    }
+    return idx;
+  }
+
+  private static int[] indices(KernelContext c, INDArray indices, long rows) {
+    long[] idx = indices.castTo(DataType.LONG).data().asLong();
+    int[] out = new int[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      if (idx[i] < 0 || idx[i] >= rows) {
+        throw c.fail("index " + idx[i] + " at position " + i + " is outside [0, " + rows + ")");
+      }
+      out[i] = (int) idx[i];
+    }
+    return out;
+  }
+}
