@@ -115,9 +115,19 @@ public final class Nn {
     return op("softmax", Attrs.empty(), logits);
   }
 
+  /** Softmax along {@code axis} (negative counts from the end), as {@code tf.nn.softmax(x, axis)}. */
+  public Tensor softmax(Tensor logits, int axis) {
+    return op("softmax", Attrs.of("axis", axis), logits);
+  }
+
   /** log(softmax) along the last axis, computed stably (no overflow for large logits). */
   public Tensor logSoftmax(Tensor logits) {
     return op("logSoftmax", Attrs.empty(), logits);
+  }
+
+  /** log(softmax) along {@code axis} (negative counts from the end), computed stably. */
+  public Tensor logSoftmax(Tensor logits, int axis) {
+    return op("logSoftmax", Attrs.of("axis", axis), logits);
   }
 
   /**

@@ -8,8 +8,9 @@ import io.anygraph.core.TensorType;
 import java.util.List;
 
 /**
- * Activations and normalized exponentials. {@code softmax} and {@code logSoftmax} work along the
- * last axis and subtract the maximum first, so large logits do not overflow. Cross-entropies are
+ * Activations and normalized exponentials. {@code softmax} and {@code logSoftmax} work along
+ * attribute {@code axis} (absent: the last, as TensorFlow's default -1) and subtract the maximum
+ * first, so large logits do not overflow. Cross-entropies are
  * built from these in {@link io.anygraph.core.Nn}.
  */
 final class NnOps {
@@ -31,27 +32,35 @@ final class NnOps {
       Tensor y = c.y();
       return List.of(o.mul(c.dy(), o.sub(o.onesLike(y), o.square(y))));
     }));
-    register(OpDef.of("softmax", NnOps::lastAxis, c -> {
+    register(OpDef.of("softmax", NnOps::alongAxis, c -> {
       // dx = y * (dy - sum(dy * y))
       Ops o = c.ops();
       Tensor y = c.y();
-      Tensor dot = o.reduceSum(o.mul(c.dy(), y), new int[] {-1}, true);
+      Tensor dot = o.reduceSum(o.mul(c.dy(), y), axisOf(c), true);
       return List.of(o.mul(y, o.sub(c.dy(), dot)));
     }));
-    register(OpDef.of("logSoftmax", NnOps::lastAxis, c -> {
+    register(OpDef.of("logSoftmax", NnOps::alongAxis, c -> {
       // dx = dy - softmax(x) * sum(dy)
       Ops o = c.ops();
-      Tensor total = o.reduceSum(c.dy(), new int[] {-1}, true);
+      Tensor total = o.reduceSum(c.dy(), axisOf(c), true);
       return List.of(o.sub(c.dy(), o.mul(o.exp(c.y()), total)));
     }));
   }
 
-  static List<TensorType> lastAxis(OpContext c) {
+  static List<TensorType> alongAxis(OpContext c) {
     c.requireInputs(1);
     c.requireFloating(0);
-    if (c.shape(0).hasRank() && c.shape(0).rank() < 1) {
-      throw c.fail("needs at least one axis, got a scalar");
+    if (c.shape(0).hasRank()) {
+      if (c.shape(0).rank() < 1) {
+        throw c.fail("needs at least one axis, got a scalar");
+      }
+      c.axis(c.attrs().getLong("axis", -1), c.shape(0).rank());
     }
     return List.of(c.in(0));
+  }
+
+  /** The op's axis as reduction axes (a negative axis counts from the end there too). */
+  private static long[] axisOf(GradContext c) {
+    return new long[] {c.node().attrs().getLong("axis", -1)};
   }
 }

@@ -19,7 +19,7 @@ final class IndexingKernels {
           .reshape(c.outputShape(0)));
     });
     add("oneHot", c -> {
-      long[] idx = c.in(0).castTo(DataType.LONG).data().asLong();
+      long[] idx = longs(c.in(0));
       long depth = c.attrs().getLong("depth");
       INDArray out = Nd4j.zeros(c.outputDType(0).nd4j(), idx.length, depth);
       for (int i = 0; i < idx.length; i++) {
@@ -43,5 +43,14 @@ final class IndexingKernels {
           .addOutputs(out).addIntegerArguments(dims).build());
       return one(out);
     });
+  }
+
+  /**
+   * The elements of an integer array in row-major order. A copy first: {@code data()} is the
+   * whole underlying buffer, which for a view (a transpose, a slice) holds other elements or
+   * another order.
+   */
+  static long[] longs(INDArray a) {
+    return a.castTo(DataType.LONG).dup('c').data().asLong();
   }
 }

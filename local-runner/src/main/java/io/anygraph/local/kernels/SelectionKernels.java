@@ -3,7 +3,6 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -64,7 +63,7 @@ final class SelectionKernels {
   }
 
   private static int[] indices(KernelContext c, INDArray indices, long rows) {
-    long[] idx = indices.castTo(DataType.LONG).data().asLong();
+    long[] idx = IndexingKernels.longs(indices);
     int[] out = new int[idx.length];
     for (int i = 0; i < idx.length; i++) {
       if (idx[i] < 0 || idx[i] >= rows) {

@@ -114,6 +114,67 @@ class NnOpsTest {
         xs -> xs.get(0).graph().nn().sparseSoftmaxCrossEntropyWithLogits(xs.get(0), xs.get(1)));
   }
 
+  /** Softmax of a row-major [2, 3, 2] array along one axis, by explicit loops. */
+  private static double[] softmaxLoop(double[] x, int axis, boolean log) {
+    int[] dims = {2, 3, 2};
+    int[] strides = {6, 2, 1};
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      int start = i - (i / strides[axis] % dims[axis]) * strides[axis];
+      double[] line = new double[dims[axis]];
+      for (int k = 0; k < dims[axis]; k++) {
+        line[k] = x[start + k * strides[axis]];
+      }
+      double logP = x[i] - logSumExp(line);
+      out[i] = log ? logP : Math.exp(logP);
+    }
+    return out;
+  }
+
+  @Test
+  @CoversForward({"softmax", "logSoftmax"})
+  void softmaxAlongAnyAxisOfAnyRank() {
+    double[] v = {1, 2, 3, 1000, 999, -1000, 0.5, 0, -2, 4, 1, 1};
+    long[] shape = {2, 3, 2};
+    Graph g = new Graph();
+    Tensor x = g.constant(doubles(shape, v));
+    for (int axis : new int[] {0, 1, 2}) {
+      assertValues(DType.FLOAT64, shape, softmaxLoop(v, axis, false), run(g.nn().softmax(x, axis)));
+      assertValues(DType.FLOAT64, shape, softmaxLoop(v, axis, true), run(g.nn().logSoftmax(x, axis)));
+    }
+    assertValues(DType.FLOAT64, shape, softmaxLoop(v, 1, false), run(g.nn().softmax(x, -2)));
+    assertValues(DType.FLOAT64, shape, softmaxLoop(v, 2, true), run(g.nn().logSoftmax(x)));
+    double[] row = {0, 1, 2};
+    double lse = logSumExp(row);
+    assertValues(DType.FLOAT64, new long[] {3},
+        new double[] {Math.exp(-lse), Math.exp(1 - lse), Math.exp(2 - lse)},
+        run(g.nn().softmax(g.constant(doubles(new long[] {3}, row)))));
+    AnygraphException e = assertThrows(AnygraphException.class, () -> g.nn().softmax(x, 3));
+    assertTrue(e.getMessage().contains("axis 3"), e.getMessage());
+  }
+
+  @Test
+  @CoversGradient({"softmax", "logSoftmax"})
+  void softmaxGradientsAlongAnInnerAxis() {
+    INDArray x = doubles(new long[] {2, 3, 2}, 1, 2, 3, 0.5, -1, 0, 0.5, 0, -2, 4, 1, 1);
+    GradCheck.check(x, t -> t.graph().nn().softmax(t, 1));
+    GradCheck.check(x, t -> t.graph().nn().logSoftmax(t, 0));
+  }
+
+  @Test
+  void denseCrossEntropyGradientsFlowToLogitsAndLabels() {
+    INDArray logits = doubles(new long[] {2, 3}, 1, -2, 0.5, 3, 0, 1);
+    INDArray labels = doubles(new long[] {2, 3}, 0.2, 0.3, 0.5, 1, 0, 0);
+    GradCheck.check(List.of(logits, labels),
+        xs -> xs.get(0).graph().nn().softmaxCrossEntropyWithLogits(xs.get(0), xs.get(1)));
+    Graph g = new Graph();
+    Tensor l = g.placeholder(DType.FLOAT64, Shape.of(-1, 3), "logits");
+    Tensor wrong = g.placeholder(DType.FLOAT64, Shape.of(-1, 4), "labels");
+    AnygraphException e = assertThrows(AnygraphException.class,
+        () -> g.nn().softmaxCrossEntropyWithLogits(l, wrong));
+    assertTrue(e.getMessage().contains("labels") && e.getMessage().contains("differ"), e.getMessage());
+  }
+
   @Test
   @CoversForward({"argMax", "oneHot"})
   void argMaxAndOneHot() {
@@ -124,5 +185,9 @@ class NnOpsTest {
     Tensor idx = g.constant(Nd4j.createFromArray(2, 0, 5));
     assertValues(DType.FLOAT32, new long[] {3, 3}, new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0},
         run(g.ops().oneHot(idx, 3, DType.FLOAT32, false)));
+    // a transposed (strided) view of indices: read in its own row-major order, not the buffer's
+    Tensor grid = g.ops().transpose(g.constant(Nd4j.createFromArray(new int[][] {{0, 1}, {2, 2}})));
+    assertValues(DType.FLOAT32, new long[] {2, 2, 3}, new double[] {1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1},
+        run(g.ops().oneHot(grid, 3, DType.FLOAT32, false)));
   }
 }

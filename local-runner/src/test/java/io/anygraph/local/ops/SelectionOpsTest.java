@@ -78,6 +78,21 @@ class SelectionOpsTest {
   }
 
   @Test
+  @CoversForward({"gather", "scatterAdd"})
+  @CoversGradient({"gather", "scatterAdd"})
+  void stridedIndicesAreReadInTheirOwnOrder() {
+    Graph g = new Graph();
+    Tensor x = g.constant(doubles(new long[] {3, 2}, X));
+    // transpose gives a view whose buffer order (0, 1, 2, 2) differs from its row-major order
+    Tensor idx = g.ops().transpose(g.constant(Nd4j.createFromArray(new int[][] {{0, 1}, {2, 2}})));
+    assertValues(DType.FLOAT64, new long[] {2, 2, 2}, new double[] {1, 2, 5, 6, 3, 4, 5, 6},
+        run(g.ops().gather(x, idx)));
+    // weighted loss: each row of dy must be added at its own index
+    GradCheck.check(List.of(doubles(new long[] {3, 2}, X), Nd4j.createFromArray(new int[][] {{0, 1}, {2, 2}})),
+        xs -> xs.get(0).graph().ops().gather(xs.get(0), xs.get(0).graph().ops().transpose(xs.get(1))));
+  }
+
+  @Test
   @CoversForward("randomUniformLike")
   void dropoutKeepsScaledElementsAndItsGradientUsesTheSameMask() {
     Graph g = new Graph();
