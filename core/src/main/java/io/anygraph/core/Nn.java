@@ -29,22 +29,39 @@ public final class Nn {
   }
 
   /**
-   * Theano's {@code conv2d(input, filters)}: a true convolution (the filters are flipped), input
-   * (batch, channels, rows, cols), filters (filters, channels, rows, cols), border mode
-   * {@code "valid"}; the output is (batch, filters, rows - kr + 1, cols - kc + 1).
+   * Theano's {@code conv2d(input, filters, border_mode=...)}: a true convolution (the filters are
+   * flipped), input (batch, channels, rows, cols), filters (filters, channels, rows, cols). Border
+   * modes: {@code "valid"} gives rows - kr + 1; {@code "full"} pads kr - 1 zeros on each side and
+   * gives rows + kr - 1; {@code "half"} pads kr / 2 on each side (rows out = rows for odd kr).
    */
   public Tensor conv2dTheano(Tensor input, Tensor filters, String borderMode) {
-    if (!borderMode.equals("valid")) {
-      throw new AnygraphException("conv2dTheano of " + input.name() + ": border mode '" + borderMode
-          + "' is not supported (only 'valid')");
-    }
     if (!filters.shape().hasRank() || filters.shape().rank() != 4) {
       throw new AnygraphException("conv2dTheano: filters " + filters.name() + " must have rank 4"
           + " (filters, channels, rows, cols), not shape " + filters.shape());
     }
     Ops o = g.ops();
+    Tensor padded = switch (borderMode) {
+      case "valid" -> input;
+      case "full" -> o.pad(input, theanoPadding(input, filters, 1, 1));
+      case "half" -> o.pad(input, theanoPadding(input, filters, 2, 0));
+      default -> throw new AnygraphException("conv2dTheano of " + input.name() + ": border mode '"
+          + borderMode + "' is not one of valid, full, half");
+    };
     Tensor hwio = o.transpose(o.reverse(filters, 2, 3), 2, 3, 1, 0);
-    return conv2d(input, hwio, new long[] {1, 1, 1, 1}, "VALID", "NCHW", new long[] {1, 1, 1, 1});
+    return conv2d(padded, hwio, new long[] {1, 1, 1, 1}, "VALID", "NCHW", new long[] {1, 1, 1, 1});
+  }
+
+  /** Zeros around rows and cols: (k - offset) / divisor on each side, for k the filter's size. */
+  private static long[][] theanoPadding(Tensor input, Tensor filters, long divisor, long offset) {
+    long kr = filters.shape().dim(2);
+    long kc = filters.shape().dim(3);
+    if (kr == Shape.UNKNOWN || kc == Shape.UNKNOWN) {
+      throw new AnygraphException("conv2dTheano of " + input.name() + ": filters " + filters.name()
+          + " " + filters.shape() + " need known rows and cols to pad the border");
+    }
+    long pr = (kr - offset) / divisor;
+    long pc = (kc - offset) / divisor;
+    return new long[][] {{0, 0}, {0, 0}, {pr, pr}, {pc, pc}};
   }
 
   /** {@code tf.nn.bias_add}: a rank-1 bias added along the channel axis (NHWC: the last). */

@@ -155,6 +155,27 @@ public final class Ops {
     return op("reverse", Attrs.of("axes", axes), x);
   }
 
+  /**
+   * {@code tf.pad}: x surrounded by zeros, {@code paddings[d] = {before, after}} per axis.
+   */
+  public Tensor pad(Tensor x, long[][] paddings) {
+    return pad(x, paddings, 0);
+  }
+
+  /** {@code tf.pad} with a constant other than zero. */
+  public Tensor pad(Tensor x, long[][] paddings, double constantValue) {
+    long[] flat = new long[2 * paddings.length];
+    for (int d = 0; d < paddings.length; d++) {
+      if (paddings[d].length != 2) {
+        throw new AnygraphException("pad of " + x.name() + ": paddings[" + d + "] must be {before, after}, not "
+            + java.util.Arrays.toString(paddings[d]));
+      }
+      flat[2 * d] = paddings[d][0];
+      flat[2 * d + 1] = paddings[d][1];
+    }
+    return op("pad", Attrs.of("paddings", flat, "constantValue", constantValue), x);
+  }
+
   /** The inputs joined along {@code axis}; only that axis may differ in size. */
   public Tensor concat(List<Tensor> xs, int axis) {
     return g.add("concat", xs, Attrs.of("axis", axis), name).get(0);

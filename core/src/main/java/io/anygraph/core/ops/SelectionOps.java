@@ -16,7 +16,9 @@ import java.util.List;
  * {@code slice} ({@code begin}, {@code size}; size -1 runs to the end), {@code gather} (rows of
  * params along axis 0 by integer indices). Their gradients are ops too: {@code sliceGrad(x, dy)}
  * places dy back into zeros shaped like x, {@code scatterAdd(params, indices, dy)} sums rows of
- * dy into zeros shaped like params (repeated indices accumulate).
+ * dy into zeros shaped like params (repeated indices accumulate). {@code pad} (attribute
+ * {@code paddings}: before and after counts per axis, flattened; optional {@code constantValue})
+ * surrounds x with a constant, as {@code tf.pad}; its gradient is the slice that drops the border.
  */
 final class SelectionOps {
   private SelectionOps() {}
@@ -50,6 +52,7 @@ final class SelectionOps {
       return List.of(c.in(0));
     }, c -> Arrays.asList(null, slice(c.dy(), c.node().attrs().getLongs("begin"),
         c.node().attrs().getLongs("size")))));
+    register(OpDef.of("pad", SelectionOps::pad, c -> List.of(unpad(c))));
     register(OpDef.of("gather", SelectionOps::gather, c -> Arrays.asList(c.x(0).graph().add(
         "scatterAdd", List.of(c.x(0), c.x(1), c.dy()), Attrs.empty(), null).get(0), null)));
     register(OpDef.of("scatterAdd", c -> {
@@ -61,6 +64,45 @@ final class SelectionOps {
 
   static Tensor slice(Tensor x, long[] begin, long[] size) {
     return x.graph().add("slice", List.of(x), Attrs.of("begin", begin, "size", size), null).get(0);
+  }
+
+  /** The part of dy that lies over x: pad's gradient. */
+  private static Tensor unpad(GradContext c) {
+    Shape in = c.x(0).shape();
+    long[] paddings = c.node().attrs().getLongs("paddings");
+    long[] begin = new long[in.rank()];
+    long[] size = new long[in.rank()];
+    for (int d = 0; d < in.rank(); d++) {
+      begin[d] = paddings[2 * d];
+      size[d] = in.dim(d);
+      if (size[d] == Shape.UNKNOWN) {
+        if (paddings[2 * d + 1] != 0) {
+          throw new AnygraphException("Gradient of " + c.node() + " needs the size of axis " + d
+              + " of " + c.x(0).name() + " " + in + ", which is padded after its end");
+        }
+        size[d] = -1;
+      }
+    }
+    return slice(c.dy(), begin, size);
+  }
+
+  static List<TensorType> pad(OpContext c) {
+    c.requireInputs(1);
+    Shape in = c.shape(0);
+    long[] paddings = c.attrs().getLongs("paddings");
+    if (!in.hasRank() || paddings.length != 2 * in.rank()) {
+      throw c.fail("paddings " + Arrays.toString(paddings) + " need a (before, after) pair per axis of "
+          + in);
+    }
+    long[] out = new long[in.rank()];
+    for (int d = 0; d < in.rank(); d++) {
+      if (paddings[2 * d] < 0 || paddings[2 * d + 1] < 0) {
+        throw c.fail("paddings " + Arrays.toString(paddings) + " must not be negative");
+      }
+      out[d] = in.dim(d) == Shape.UNKNOWN ? Shape.UNKNOWN
+          : in.dim(d) + paddings[2 * d] + paddings[2 * d + 1];
+    }
+    return List.of(new TensorType(c.dtype(0), Shape.of(out)));
   }
 
   private static long normalized(long axis, int rank) {

@@ -78,6 +78,18 @@ public record Window(long kH, long kW, long sH, long sW, long dH, long dW, boole
     return in < span ? 0 : (in - span) / s + 1;
   }
 
+  /**
+   * Zeros before the first element along one spatial axis: SAME splits the padding that makes
+   * out = ceil(in / stride) with the odd one after, as TensorFlow does; VALID pads nothing.
+   */
+  public static long padBefore(long in, long k, long s, long d, boolean same) {
+    if (!same) {
+      return 0;
+    }
+    long total = ((in + s - 1) / s - 1) * s + (k - 1) * d + 1 - in;
+    return Math.max(0, total) / 2;
+  }
+
   /** The output shape for an input of {@code in} with {@code channels} output channels. */
   public Shape output(Shape in, long channels) {
     long h = outSize(in.dim(heightAxis()), kH, sH, dH, same);

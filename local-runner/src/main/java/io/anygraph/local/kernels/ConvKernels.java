@@ -36,6 +36,7 @@ final class ConvKernels {
     add("avgPool", c -> pool(c, "avgpool2d"));
     add("maxPoolGrad", c -> poolGrad(c, "maxpool2d_bp"));
     add("avgPoolGrad", c -> poolGrad(c, "avgpool2d_bp"));
+    add("maxPoolGradGrad", MaxPoolGradGradKernel::run);
   }
 
   private static INDArray[] pool(KernelContext c, String op) {

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** concat, slice, gather and their gradient ops. Indices are checked before any native call. */
+/** concat, slice, pad, gather and their gradient ops. Indices are checked before any native call. */
 final class SelectionKernels {
   private SelectionKernels() {}
 
@@ -25,6 +25,18 @@ final class SelectionKernels {
     add("sliceGrad", c -> {
       INDArray out = Nd4j.zeros(c.in(1).dataType(), c.in(0).shape());
       out.get(region(c, c.in(0).shape())).assign(c.in(1));
+      return one(out);
+    });
+    add("pad", c -> {
+      INDArray x = c.in(0);
+      double value = c.attrs().has("constantValue") ? c.attrs().getDouble("constantValue") : 0;
+      INDArray out = Nd4j.valueArrayOf(c.outputShape(0), value, x.dataType());
+      long[] paddings = c.attrs().getLongs("paddings");
+      INDArrayIndex[] inner = new INDArrayIndex[x.rank()];
+      for (int d = 0; d < inner.length; d++) {
+        inner[d] = NDArrayIndex.interval(paddings[2 * d], paddings[2 * d] + x.size(d));
+      }
+      out.get(inner).assign(x);
       return one(out);
     });
     add("gather", c -> {

@@ -107,6 +107,10 @@ class ConvOpsTest {
     return new long[] {1, s, s, 1};
   }
 
+  private static long[] nhwc(int h, int w) {
+    return new long[] {1, h, w, 1};
+  }
+
   @Test
   @CoversForward("conv2d")
   void conv2dMatchesTheLoopForPaddingsStridesAndDilations() {
@@ -132,27 +136,57 @@ class ConvOpsTest {
     assertClose(conv(array4(x), array4(f), 2, 1, true), run(nchw).permute(0, 2, 3, 1).dup());
   }
 
+  /**
+   * Theano's conv2d from its definition: x (b, c, rows, cols) surrounded by pr, pc zeros, then
+   * out[b,o,i,j] = sum x[b,c,i+p,j+q] * w[o,c,kh-1-p,kw-1-q] (the filters flipped).
+   */
+  static double[][][][] theanoConv(double[][][][] x, double[][][][] w, int pr, int pc) {
+    int b = x.length, ci = x[0].length, h = x[0][0].length, wd = x[0][0][0].length;
+    int co = w.length, kh = w[0][0].length, kw = w[0][0][0].length;
+    int oh = h + 2 * pr - kh + 1, ow = wd + 2 * pc - kw + 1;
+    double[][][][] y = new double[b][co][oh][ow];
+    for (int n = 0; n < b; n++)
+      for (int o = 0; o < co; o++)
+        for (int i = 0; i < oh; i++)
+          for (int j = 0; j < ow; j++)
+            for (int c = 0; c < ci; c++)
+              for (int p = 0; p < kh; p++)
+                for (int q = 0; q < kw; q++) {
+                  int r = i + p - pr, cc = j + q - pc;
+                  if (r >= 0 && r < h && cc >= 0 && cc < wd)
+                    y[n][o][i][j] += x[n][c][r][cc] * w[o][c][kh - 1 - p][kw - 1 - q];
+                }
+    return y;
+  }
+
   @Test
   @CoversForward("reverse")
-  void theanoConvolutionFlipsTheFilters() {
-    // Theano: out[b,o,i,j] = sum x[b,c,i+p,j+q] * w[o,c,kh-1-p,kw-1-q] ('valid')
+  void theanoConvolutionFlipsTheFiltersInEveryBorderMode() {
     INDArray x = values(5, 2, 2, 6, 5);
     INDArray w = values(6, 3, 2, 3, 2);
     double[][][][] xs = array4(x);
     double[][][][] ws = array4(w);
-    double[][][][] expected = new double[2][3][4][4];
-    for (int b = 0; b < 2; b++)
-      for (int o = 0; o < 3; o++)
-        for (int i = 0; i < 4; i++)
-          for (int j = 0; j < 4; j++)
-            for (int c = 0; c < 2; c++)
-              for (int p = 0; p < 3; p++)
-                for (int q = 0; q < 2; q++)
-                  expected[b][o][i][j] += xs[b][c][i + p][j + q] * ws[o][c][2 - p][1 - q];
     Graph g = new Graph();
-    assertClose(expected, run(g.nn().conv2dTheano(g.constant(x), g.constant(w), "valid")));
+    Tensor valid = g.nn().conv2dTheano(g.constant(x), g.constant(w), "valid");
+    Tensor full = g.nn().conv2dTheano(g.constant(x), g.constant(w), "full");
+    Tensor half = g.nn().conv2dTheano(g.constant(x), g.constant(w), "half");
+    assertEquals(Shape.of(2, 3, 4, 4), valid.shape());
+    assertEquals(Shape.of(2, 3, 8, 6), full.shape());
+    assertEquals(Shape.of(2, 3, 6, 6), half.shape());
+    assertClose(theanoConv(xs, ws, 0, 0), run(valid));
+    assertClose(theanoConv(xs, ws, 2, 1), run(full));
+    assertClose(theanoConv(xs, ws, 1, 1), run(half));
+    AnygraphException e = assertThrows(AnygraphException.class,
+        () -> g.nn().conv2dTheano(g.constant(x), g.constant(w), "same"));
+    assertTrue(e.getMessage().contains("'same'") && e.getMessage().contains("full"), e.getMessage());
     INDArray reversed = run(g.ops().reverse(g.constant(Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}})), 1));
     assertEquals(Nd4j.createFromArray(new double[][] {{3, 2, 1}, {6, 5, 4}}), reversed);
+  }
+
+  @Test
+  void theanoFullConvolutionGradientsAgreeWithFiniteDifferences() {
+    GradCheck.check(List.of(values(20, 1, 2, 4, 3), values(21, 2, 2, 3, 2)),
+        xs -> xs.get(0).graph().nn().conv2dTheano(xs.get(0), xs.get(1), "full"));
   }
 
   @Test
@@ -198,6 +232,85 @@ class ConvOpsTest {
       GradCheck.check(xs, t -> t.graph().nn().avgPool(t, nhwc(3), nhwc(2), padding));
     }
     GradCheck.check(values(13, 2, 3), t -> t.graph().ops().reverse(t, 0, 1).mul(t));
+  }
+
+  /** Pooling input with distinct values, so no maximum is tied. */
+  private static INDArray untied(long seed, long... shape) {
+    int n = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    INDArray ramp = Nd4j.linspace(-1, 1, n, DataType.DOUBLE);
+    INDArray order = Nd4j.sortWithIndices(Nd4j.rand(seed, new long[] {n}), 0, true)[0];
+    return Nd4j.pullRows(ramp.reshape(n, 1), 1, order.toIntVector()).reshape(shape);
+  }
+
+  /** First derivatives of sum(op(x)^2) / 2, so the upstream gradient dy = op(x) depends on x. */
+  private static List<Tensor> firstDerivatives(Tensor y, List<Tensor> xs) {
+    return y.graph().grad(y.mul(y).sum().mul(y.graph().constant(0.5, DType.FLOAT64)), xs);
+  }
+
+  @Test
+  @CoversGradient("conv2dGrad")
+  void secondDerivativesThroughConv2dAgreeWithFiniteDifferences() {
+    List<INDArray> inputs = List.of(values(30, 2, 4, 5, 2), values(31, 2, 3, 2, 3));
+    for (String padding : new String[] {"SAME", "VALID"}) {
+      for (int part = 0; part < 2; part++) {
+        int which = part;
+        GradCheck.check(inputs, xs -> firstDerivatives(
+            xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), nhwc(2), padding), xs).get(which));
+      }
+    }
+    // both parts at once, in NCHW with dilation: upstream reaches both outputs of conv2dGrad
+    GradCheck.check(List.of(values(32, 1, 2, 6, 5), values(33, 2, 2, 2, 2)), xs -> {
+      Tensor y = xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), new long[] {1, 1, 1, 1},
+          "SAME", "NCHW", new long[] {1, 1, 2, 2});
+      List<Tensor> d = firstDerivatives(y, xs);
+      return d.get(0).sum().mul(d.get(1).sum());
+    });
+  }
+
+  @Test
+  @CoversGradient({"maxPoolGrad", "avgPoolGrad", "maxPoolGradGrad"})
+  void secondDerivativesThroughPoolingAgreeWithFiniteDifferences() {
+    INDArray x = untied(40, 2, 5, 4, 2);
+    for (String padding : new String[] {"SAME", "VALID"}) {
+      GradCheck.check(x, t -> firstDerivatives(
+          t.graph().nn().maxPool(t, nhwc(2), nhwc(2), padding), List.of(t)).get(0));
+      GradCheck.check(x, t -> firstDerivatives(
+          t.graph().nn().avgPool(t, nhwc(3), nhwc(2), padding), List.of(t)).get(0));
+      // third order: the gradient of maxPoolGradGrad is maxPoolGrad again
+      GradCheck.check(x, t -> {
+        Tensor gx = firstDerivatives(t.graph().nn().maxPool(t, nhwc(2), nhwc(2), padding),
+            List.of(t)).get(0);
+        return t.graph().grad(gx.mul(gx).sum(), t);
+      });
+    }
+  }
+
+  @Test
+  @CoversForward("maxPoolGradGrad")
+  void maxPoolGradGradReadsEachWindowAtItsMaximum() {
+    // hand-worked: 1 x 2 x 4 x 1, windows of 2 along the columns with stride 2
+    INDArray x = Nd4j.createFromArray(new double[] {1, 5, 7, 2, 9, 3, 0, 4}).reshape(1, 2, 4, 1);
+    INDArray gIn = Nd4j.createFromArray(new double[] {10, 20, 30, 40, 50, 60, 70, 80}).reshape(1, 2, 4, 1);
+    Graph g = new Graph();
+    Tensor out = g.add("maxPoolGradGrad", List.of(g.constant(x), g.constant(gIn)),
+        io.anygraph.core.Attrs.of("ksize", nhwc(1, 2), "strides", nhwc(1, 2), "padding", "VALID"),
+        null).get(0);
+    assertEquals(Nd4j.createFromArray(new double[] {20, 30, 50, 80}).reshape(1, 2, 2, 1), run(out));
+    // and it is the adjoint of maxPoolGrad: <maxPoolGrad(x, dy), h> = <dy, maxPoolGradGrad(x, h)>
+    INDArray xs = untied(41, 2, 5, 4, 3);
+    INDArray h = values(42, 2, 5, 4, 3);
+    for (String padding : new String[] {"SAME", "VALID"}) {
+      Graph g2 = new Graph();
+      Tensor xt = g2.constant(xs);
+      Tensor pooled = g2.nn().maxPool(xt, nhwc(3), nhwc(2), padding);
+      INDArray dy = values(43, pooled.shape().dims());
+      Tensor spread = g2.grad(pooled, List.of(xt), g2.constant(dy)).get(0);
+      Tensor read = g2.add("maxPoolGradGrad", List.of(xt, g2.constant(h)), pooled.node().attrs(),
+          null).get(0);
+      double left = run(spread).mul(h).sumNumber().doubleValue();
+      double right = dy.mul(run(read)).sumNumber().doubleValue();
+      assertEquals(left, right, 1e-10, padding);
+    }
   }
 
   @Test

@@ -42,6 +42,32 @@ class SelectionOpsTest {
   }
 
   @Test
+  @CoversForward("pad")
+  @CoversGradient("pad")
+  void padSurroundsWithAConstantAndItsGradientDropsTheBorder() {
+    Graph g = new Graph();
+    Tensor x = g.constant(doubles(new long[] {2, 3}, X));
+    // one row above, none below; two columns left, one right
+    assertValues(DType.FLOAT64, new long[] {3, 6}, new double[] {
+        0, 0, 0, 0, 0, 0,
+        0, 0, 1, 2, 3, 0,
+        0, 0, 4, 5, 6, 0}, run(g.ops().pad(x, new long[][] {{1, 0}, {2, 1}})));
+    Tensor ints = g.constant(Nd4j.createFromArray(new int[] {7, 8}));
+    assertValues(DType.INT32, new long[] {5}, new double[] {-1, 7, 8, -1, -1},
+        run(g.ops().pad(ints, new long[][] {{1, 2}}, -1)));
+    GradCheck.check(Nd4j.rand(3, new long[] {2, 3, 2}).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE),
+        t -> t.graph().ops().pad(t, new long[][] {{0, 1}, {2, 0}, {1, 1}}).mul(t.graph().ops()
+            .pad(t, new long[][] {{1, 0}, {0, 2}, {2, 0}})));
+    Tensor open = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "rows");
+    assertEquals(Shape.of(-1, 5), g.ops().pad(open, new long[][] {{0, 0}, {1, 1}}).shape());
+    AnygraphException e = assertThrows(AnygraphException.class,
+        () -> g.ops().pad(open, new long[][] {{0, 0}}));
+    assertTrue(e.getMessage().contains("rows") && e.getMessage().contains("pair per axis"), e.getMessage());
+    e = assertThrows(AnygraphException.class, () -> g.ops().pad(open, new long[][] {{0, 0}, {-1, 0}}));
+    assertTrue(e.getMessage().contains("negative"), e.getMessage());
+  }
+
+  @Test
   void badIndicesAndShapesAreClearErrors() {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "table");
