@@ -97,30 +97,11 @@ public final class Feeds {
   }
 
   private static INDArray arrayOf(Tensor t, Object v) {
-    if (v instanceof double[] d) {
-      return Nd4j.createFromArray(d);
-    } else if (v instanceof double[][] d) {
-      return Nd4j.createFromArray(d);
-    } else if (v instanceof float[] f) {
-      return Nd4j.createFromArray(f);
-    } else if (v instanceof float[][] f) {
-      return Nd4j.createFromArray(f);
-    } else if (v instanceof int[] i) {
-      return Nd4j.createFromArray(i);
-    } else if (v instanceof int[][] i) {
-      return Nd4j.createFromArray(i);
-    } else if (v instanceof long[] l) {
-      return Nd4j.createFromArray(l);
-    } else if (v instanceof long[][] l) {
-      return Nd4j.createFromArray(l);
-    } else if (v instanceof byte[] b) {
-      return Nd4j.createFromArray(b);
-    } else if (v instanceof short[] s) {
-      return Nd4j.createFromArray(s);
-    } else if (v instanceof boolean[] b) {
-      return Nd4j.createFromArray(b);
+    try {
+      return NestedArrays.toINDArray(v);
+    } catch (IllegalArgumentException e) {
+      throw mismatch(t, e.getMessage());
     }
-    throw mismatch(t, "an array of type " + v.getClass().getSimpleName());
   }
 
   private static FeedException mismatch(Tensor t, String what) {

@@ -53,6 +53,36 @@ class FeedValidationTest {
   }
 
   @Test
+  void javaArraysOfAnyRankAndElementTypeAreFed() {
+    Tensor cube = g.placeholder(DType.FLOAT64, Shape.of(2, 2, 2), "cube");
+    double[][][] values = {{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}};
+    assertEquals(7.0, sess.run(cube, Map.of(cube, values)).getDouble(1, 1, 0));
+    Tensor mask = g.placeholder(DType.BOOL, Shape.of(2, 2), "mask");
+    assertTrue(sess.run(mask, Map.of(mask, new boolean[][] {{true, false}, {false, true}}))
+        .getDouble(1, 1) != 0);
+    Tensor bytes = g.placeholder(DType.INT8, Shape.of(1, 2), "bytes");
+    assertEquals(-7, sess.run(bytes, Map.of(bytes, new byte[][] {{3, -7}})).getInt(0, 1));
+    Tensor shorts = g.placeholder(DType.INT32, Shape.of(2, 1), "shorts");
+    assertEquals(-300, sess.run(shorts, Map.of(shorts, new short[][] {{5}, {-300}})).getInt(1, 0));
+    Tensor images = g.placeholder(DType.FLOAT32, Shape.of(-1, 2, 2, 1), "images");
+    float[][][][] one = {{{{1}, {2}}, {{3}, {4}}}};
+    assertEquals(4f, sess.run(images, Map.of(images, one)).getFloat(0, 1, 1, 0));
+  }
+
+  @Test
+  void raggedAndNonNumericArraysAreRejectedByName() {
+    String m = fail(Map.of(x, new float[][] {{1, 2, 3}, {4, 5}}, w, new float[3][2]));
+    assertTrue(m.contains("'x'") && m.contains("ragged") && m.contains("[1]"), m);
+    Tensor cube = g.placeholder(DType.FLOAT64, Shape.of(2, 2, 2), "cube");
+    m = assertThrows(FeedException.class, () -> sess.run(cube,
+        Map.of(cube, new double[][][] {{{1, 2}, {3, 4}}, {{5, 6}, {7}}}))).getMessage();
+    assertTrue(m.contains("'cube'") && m.contains("[1][1]") && m.contains("1 elements"), m);
+    m = assertThrows(FeedException.class, () -> sess.run(cube,
+        Map.of(cube, new String[][] {{"a"}}))).getMessage();
+    assertTrue(m.contains("String"), m);
+  }
+
+  @Test
   void wrongStaticShapeIsRejected() {
     String m = fail(Map.of(x, new float[][] {{1, 2}}, w, new float[][] {{1, 2}, {3, 4}, {5, 6}}));
     assertTrue(m.contains("[1, 2]") && m.contains("[?, 3]"), m);
