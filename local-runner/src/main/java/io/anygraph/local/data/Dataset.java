@@ -65,6 +65,9 @@ public final class Dataset {
   /** The examples in an order fixed by the seed: Fisher–Yates driven by SplitMix64. */
   public Dataset shuffled(long seed) {
     int n = size();
+    if (n == 0) {
+      return this; // ND4J's pullRows rejects an empty index list
+    }
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -119,6 +122,12 @@ public final class Dataset {
 
   /** Rows [from, to) as a contiguous copy, so batches can be fed without strides. */
   private static INDArray rows(INDArray a, int from, int to) {
+    if (from == to) {
+      // ND4J's empty interval loses the shape ([] for a [n, 3] array); keep [0, 3].
+      long[] shape = a.shape().clone();
+      shape[0] = 0;
+      return Nd4j.create(a.dataType(), shape);
+    }
     return a.get(NDArrayIndex.interval(from, to)).dup('c');
   }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,6 +39,9 @@ public final class IdxReader {
     FileSystem fs = path.getFileSystem(conf);
     try (InputStream raw = new BufferedInputStream(fs.open(path))) {
       return parse(uri, maybeGunzip(raw));
+    } catch (EOFException | ZipException e) {
+      // GZIPInputStream reports a cut-off or corrupt stream without naming the file.
+      throw new IOException(uri + ": truncated or corrupt gzip stream (" + e.getMessage() + ")", e);
     }
   }
 
@@ -62,30 +66,58 @@ public final class IdxReader {
           + " expected 0x000008NN)", uri, magic));
     }
     int[] dims = new int[magic & 0xff];
-    long size = 1;
     try {
       for (int i = 0; i < dims.length; i++) {
         dims[i] = data.readInt();
         if (dims[i] < 0) {
           throw new IOException(uri + ": negative dimension " + dims[i]);
         }
-        size *= dims[i];
       }
     } catch (EOFException e) {
       throw new IOException(uri + ": truncated IDX header");
     }
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IOException(uri + ": " + Arrays.toString(dims) + " is too large to load");
-    }
-    byte[] values = new byte[(int) size];
-    int read = data.readNBytes(values, 0, values.length);
+    byte[] values = new byte[elementCount(uri, dims)];
+    int read = readValues(uri, data, dims, values);
     if (read != values.length) {
       throw new IOException(uri + ": truncated: the header " + Arrays.toString(dims) + " promises "
-          + size + " values, the file has " + read);
+          + values.length + " values, the file has " + read);
     }
     if (data.read() != -1) {
       throw new IOException(uri + ": more data than the header " + Arrays.toString(dims) + " declares");
     }
     return new Idx(dims, values);
+  }
+
+  /**
+   * The product of the dimensions, clamped as it grows: a plain long product wraps for a few
+   * large dimensions (65536^4 is 0), which would read a huge header as an empty file.
+   */
+  private static int elementCount(String uri, int[] dims) throws IOException {
+    long size = 1;
+    for (int d : dims) {
+      size = Math.min(size * d, Integer.MAX_VALUE); // both factors below 2^31: no overflow
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException(uri + ": " + Arrays.toString(dims) + " is too large to load");
+    }
+    return (int) size;
+  }
+
+  /**
+   * Reads up to {@code values.length} values, returning how many there were. A gzip stream cut
+   * off mid-way throws EOFException rather than ending, so that case is named here with sizes.
+   */
+  private static int readValues(String uri, InputStream in, int[] dims, byte[] values)
+      throws IOException {
+    int read = 0;
+    try {
+      for (int r; read < values.length && (r = in.read(values, read, values.length - read)) >= 0; ) {
+        read += r;
+      }
+    } catch (EOFException e) {
+      throw new IOException(uri + ": truncated gzip stream: the header " + Arrays.toString(dims)
+          + " promises " + values.length + " values, the stream ended after " + read, e);
+    }
+    return read;
   }
 }
