@@ -65,6 +65,16 @@ public enum DType {
     };
   }
 
+  /** Bytes per element. */
+  public int bytes() {
+    return switch (this) {
+      case BOOL, INT8 -> 1;
+      case INT16, FLOAT16, BFLOAT16 -> 2;
+      case INT32, FLOAT32 -> 4;
+      case INT64, FLOAT64 -> 8;
+    };
+  }
+
   /** The name used in messages and graph files ({@code "float32"}), as in NumPy and TensorFlow. */
   public String label() {
     return label;

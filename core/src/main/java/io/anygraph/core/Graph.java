@@ -30,6 +30,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the op and the shapes in the message. Building is thread-safe; nodes are immutable.
  */
 public final class Graph {
+  /** Attribute naming the node a node is colocated with ({@link #colocateWith}). */
+  public static final String COLOCATE_WITH = "colocateWith";
+  /** Attribute of a placeholder split along this axis across devices ({@link #sharded}). */
+  public static final String SHARD_AXIS = "shardAxis";
+
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-/]*");
   private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):\\d+");
 
@@ -42,6 +47,8 @@ public final class Graph {
   private final ScopeStack<String> nameScopes = new ScopeStack<>("");
   private final ScopeStack<String> devices = new ScopeStack<>("");
   private final ScopeStack<List<Node>> controlDeps = new ScopeStack<>(List.of());
+  private final ScopeStack<String> colocation = new ScopeStack<>("");
+  private final ScopeStack<Boolean> sharded = new ScopeStack<>(false);
   private final Ops ops = new Ops(this, null);
   private Long seed;
   private Session ownSession;
@@ -236,6 +243,31 @@ public final class Graph {
     return devices.push(device);
   }
 
+  /**
+   * Keeps nodes created inside on the device of {@code t}'s node, whatever the placer would
+   * choose ({@code tf.colocate_with}). Variables are always colocated with their updates.
+   */
+  public synchronized Scope colocateWith(Tensor t) {
+    checkOwned(t);
+    return colocation.push(t.node().name());
+  }
+
+  /**
+   * Placeholders created inside are split along axis 0 (the batch) across devices and workers
+   * for data-parallel runs; the partitioner derives how every other value is split:
+   *
+   * <pre>{@code
+   * try (Scope s = g.sharded()) {
+   *   images = g.placeholder(DType.FLOAT32, Shape.of(-1, 784), "images");
+   * }
+   * }</pre>
+   *
+   * On a single device the annotation changes nothing.
+   */
+  public synchronized Scope sharded() {
+    return sharded.push(true);
+  }
+
   /** Nodes created inside run after {@code deps} have run. */
   public synchronized Scope controlDependencies(List<? extends Tensor> deps) {
     List<Node> all = new ArrayList<>(controlDeps.top());
@@ -263,6 +295,12 @@ public final class Graph {
     checkName(base, "node name");
     String prefix = nameScopes.top();
     String full = uniqueName(prefix.isEmpty() ? base : prefix + "/" + base);
+    if (!colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
+      attrs = attrs.with(COLOCATE_WITH, colocation.top());
+    }
+    if (sharded.top() && op.equals("placeholder")) {
+      attrs = attrs.with(SHARD_AXIS, 0L);
+    }
     List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
     List<TensorType> outTypes = def.infer(new OpContext(full, op, inTypes, attrs, inputs));
     Node node = new Node(nodes.size(), full, op, inputs, attrs, outTypes, devices.top(),
@@ -276,15 +314,24 @@ public final class Graph {
     return outs;
   }
 
-  /** Re-adds a node read from a graph file under its exact saved name ({@link GraphFile}). */
-  synchronized Node restore(String name, String op, List<Tensor> inputs, Attrs attrs, String device,
-      List<Node> controls) {
+  /**
+   * Adds a node under an exact full name, outside any scope: how graph files are read back and
+   * how graph rewrites (the partitioner's passes) copy nodes. Types are inferred as in {@link
+   * #add}; a name already in use is an error.
+   */
+  public synchronized Node insert(String name, String op, List<Tensor> inputs, Attrs attrs,
+      String device, List<Node> controls) {
     if (byName.containsKey(name)) {
       throw new AnygraphException("Node name '" + name + "' appears twice");
     }
     checkName(name, "node name");
     for (Tensor t : inputs) {
       checkOwned(t);
+    }
+    for (Node c : controls) {
+      if (byName.get(c.name()) != c) {
+        throw new AnygraphException("Control input " + c + " of '" + name + "' belongs to another graph");
+      }
     }
     List<TensorType> types = OpRegistry.get(op).infer(new OpContext(name,
         op, inputs.stream().map(Tensor::type).toList(), attrs, inputs));
@@ -295,8 +342,8 @@ public final class Graph {
     return node;
   }
 
-  /** Marks a restored variable node with its initializer. */
-  synchronized Variable restoreVariable(Node varNode, Tensor initializer) {
+  /** Marks a restored or copied variable node with its initializer. */
+  public synchronized Variable markVariable(Node varNode, Tensor initializer) {
     Variable v = new Variable(this, varNode, initializer);
     variables.add(v);
     variableOf.put(varNode, v);

@@ -173,7 +173,7 @@ public final class GraphFile {
         if (!v.op().equals("variable")) {
           throw bad("'" + v.name() + "' is listed as a variable but is a '" + v.op() + "' op");
         }
-        g.restoreVariable(v, g.tensor(jv.path("initializer").asText()));
+        g.markVariable(v, g.tensor(jv.path("initializer").asText()));
       }
       return g;
     }
@@ -202,7 +202,7 @@ public final class GraphFile {
       }
       Node n;
       try {
-        n = g.restore(name, op, inputs, attrs, jn.path("device").asText(""), controls);
+        n = g.insert(name, op, inputs, attrs, jn.path("device").asText(""), controls);
       } catch (ShapeException e) {
         throw bad(e.getMessage());
       }

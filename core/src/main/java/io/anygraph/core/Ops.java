@@ -121,6 +121,11 @@ public final class Ops {
     return reduce("reduceMax", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
   }
 
+  /** Number of elements of {@code x} over {@code axes} (all when empty), an int64 scalar. */
+  public Tensor size(Tensor x, long... axes) {
+    return op("size", axes.length == 0 ? Attrs.empty() : Attrs.of("axes", axes), x);
+  }
+
   private Tensor reduce(String op, Tensor x, long[] axes, boolean keepDims) {
     return op(op, Attrs.of("axes", axes, "keepDims", keepDims), x);
   }

@@ -23,6 +23,8 @@ public final class OpRegistry {
     ConvOps.define();
     IndexingOps.define();
     SelectionOps.define();
+    TransferOps.define();
+    CollectiveOps.define();
   }
 
   private OpRegistry() {}

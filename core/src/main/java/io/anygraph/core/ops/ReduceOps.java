@@ -32,6 +32,15 @@ final class ReduceOps {
       Tensor ties = o.reduceSum(mask, axesOf(c), true);
       return List.of(o.div(o.mul(keepDimsForm(c, c.dy()), mask), ties));
     }));
+    // size(x): how many elements x has over attribute axes (all when absent), an int64 scalar;
+    // the partitioner gives it the global count when x is split across shards
+    register(OpDef.noGradient("size", c -> {
+      c.requireInputs(1);
+      if (c.shape(0).hasRank() && c.attrs().has("axes")) {
+        ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
+      }
+      return List.of(TensorType.scalar(io.anygraph.core.DType.INT64));
+    }));
     register(OpDef.of("reduceSumLike", ReduceOps::reduceLike,
         c -> java.util.Arrays.asList(c.ops().broadcastLike(c.dy(), c.x(0)), null)));
   }
@@ -119,6 +128,6 @@ final class ReduceOps {
         return o.scalarLike(n, x);
       }
     }
-    return o.reduceSum(o.onesLike(x), axes, true);
+    return o.cast(o.size(x, axes), x.dtype());
   }
 }

@@ -1,23 +1,19 @@
 package io.anygraph.local.exec;
 
-import io.anygraph.core.FeedException;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
+import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpDef;
 import io.anygraph.core.ops.OpRegistry;
 import io.anygraph.local.kernels.KernelRegistry;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -28,10 +24,21 @@ public final class Compiler {
   private Compiler() {}
 
   public static Program compile(List<Tensor> fetches, Collection<Tensor> fed) {
+    return compile(fetches, fed, false);
+  }
+
+  /**
+   * @param graphOrder run the nodes in graph order rather than {@link Schedule#order}: for the
+   *     device subgraphs of a plan, whose nodes the partitioner already laid out in the order of
+   *     the whole stage (so devices that wait on each other's transfers never deadlock)
+   */
+  public static Program compile(List<Tensor> fetches, Collection<Tensor> fed, boolean graphOrder) {
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
-    Set<Node> needed = needed(fetches, fedSet);
-    checkPlaceholders(needed, fetches);
-    List<Node> order = schedule(needed, fedSet);
+    Set<Node> needed = Schedule.needed(fetches, fedSet);
+    Schedule.checkPlaceholders(needed, fetches);
+    List<Node> order = graphOrder
+        ? needed.stream().sorted(java.util.Comparator.comparingInt(Node::id)).toList()
+        : Schedule.order(needed, fedSet);
 
     Map<Out, Integer> slotOf = new HashMap<>();
     List<Integer> roots = new ArrayList<>();
@@ -64,88 +71,6 @@ public final class Compiler {
     int[] fetchSlots = fetches.stream().mapToInt(t -> slotOf.get(Out.of(t))).toArray();
     return new Program(steps, slotOf.size(), feedSlots, fetchSlots,
         roots.stream().mapToInt(Integer::intValue).toArray(), lifetimes(steps, slotOf.size(), fetchSlots, roots));
-  }
-
-  /** Nodes whose outputs the fetches need, stopping at fed tensors and variable references. */
-  private static Set<Node> needed(List<Tensor> fetches, Set<Tensor> fed) {
-    Set<Node> needed = new LinkedHashSet<>();
-    Deque<Node> work = new ArrayDeque<>();
-    for (Tensor t : fetches) {
-      if (!fed.contains(t) && needed.add(t.node())) {
-        work.push(t.node());
-      }
-    }
-    while (!work.isEmpty()) {
-      Node n = work.pop();
-      int refs = OpRegistry.get(n.op()).refInputs();
-      for (int i = refs; i < n.inputs().size(); i++) {
-        Tensor in = n.input(i);
-        if (!fed.contains(in) && needed.add(in.node())) {
-          work.push(in.node());
-        }
-      }
-      for (Node c : n.controlInputs()) {
-        if (needed.add(c)) {
-          work.push(c);
-        }
-      }
-    }
-    return needed;
-  }
-
-  private static void checkPlaceholders(Set<Node> needed, List<Tensor> fetches) {
-    List<String> missing = needed.stream().filter(n -> n.op().equals("placeholder"))
-        .sorted(Comparator.comparingInt(Node::id))
-        .map(n -> "'" + n.name() + "' (" + n.output(0) + ")").toList();
-    if (!missing.isEmpty()) {
-      throw new FeedException("Placeholder" + (missing.size() > 1 ? "s " : " ")
-          + String.join(", ", missing) + " must be fed to compute "
-          + fetches.stream().map(Tensor::name).toList());
-    }
-  }
-
-  /**
-   * A topological order in which, among ready nodes, those that write variables go last: every
-   * read of a variable that does not depend on a write happens before it.
-   */
-  private static List<Node> schedule(Set<Node> needed, Set<Tensor> fed) {
-    Map<Node, Integer> waiting = new HashMap<>();
-    Map<Node, List<Node>> consumers = new HashMap<>();
-    for (Node n : needed) {
-      Set<Node> deps = new LinkedHashSet<>(n.controlInputs());
-      int refs = OpRegistry.get(n.op()).refInputs();
-      for (int i = refs; i < n.inputs().size(); i++) {
-        if (!fed.contains(n.input(i))) {
-          deps.add(n.input(i).node());
-        }
-      }
-      waiting.put(n, deps.size());
-      for (Node d : deps) {
-        consumers.computeIfAbsent(d, k -> new ArrayList<>()).add(n);
-      }
-    }
-    PriorityQueue<Node> ready = new PriorityQueue<>(Comparator
-        .comparingInt((Node n) -> isWrite(n) ? 1 : 0).thenComparingInt(Node::id));
-    waiting.forEach((n, w) -> {
-      if (w == 0) {
-        ready.add(n);
-      }
-    });
-    List<Node> order = new ArrayList<>();
-    while (!ready.isEmpty()) {
-      Node n = ready.poll();
-      order.add(n);
-      for (Node c : consumers.getOrDefault(n, List.of())) {
-        if (waiting.merge(c, -1, Integer::sum) == 0) {
-          ready.add(c);
-        }
-      }
-    }
-    return order;
-  }
-
-  private static boolean isWrite(Node n) {
-    return OpRegistry.get(n.op()).refInputs() > 0;
   }
 
   /** Shapes are checked at run time when some static input or output shape is not fully known. */

@@ -7,38 +7,83 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** State that lives as long as a session: variable values and per-node random generators. */
+/**
+ * State that lives as long as a session: variable values and per-node random generators, shared
+ * by every device and plan of the session. Views of it add what one shard or one run needs: the
+ * shard's own random streams, and the rendezvous where transfers between devices meet.
+ */
 public final class RunState implements AutoCloseable {
-  private final Graph graph;
-  private final VariableStore variables = new VariableStore();
-  private final Map<Node, Random> generators = new ConcurrentHashMap<>();
+  private final Long graphSeed;
+  private final VariableStore variables;
+  private final Map<String, Random> generators;
+  private final int shard;
+  private final Rendezvous rendezvous;
 
   public RunState(Graph graph) {
-    this.graph = graph;
+    this(graph.seed().orElse(null), new VariableStore(), new ConcurrentHashMap<>(), -1, null);
+  }
+
+  private RunState(Long graphSeed, VariableStore variables, Map<String, Random> generators,
+      int shard, Rendezvous rendezvous) {
+    this.graphSeed = graphSeed;
+    this.variables = variables;
+    this.generators = generators;
+    this.shard = shard;
+    this.rendezvous = rendezvous;
   }
 
   public VariableStore variables() {
     return variables;
   }
 
-  /** The generator of a random node, created at its first run from {@link #seedOf}. */
+  /** The same variables, with random streams of shard {@code shard} (each shard draws its own). */
+  public RunState forShard(int shard) {
+    return new RunState(graphSeed, variables, generators, shard, rendezvous);
+  }
+
+  /** The same state, with the rendezvous of one multi-device run. */
+  public RunState withRendezvous(Rendezvous r) {
+    return new RunState(graphSeed, variables, generators, shard, r);
+  }
+
+  /** Where the transfers of the current multi-device run meet. */
+  public Rendezvous rendezvous() {
+    if (rendezvous == null) {
+      throw new IllegalStateException("send/recv run outside a multi-device plan");
+    }
+    return rendezvous;
+  }
+
+  /**
+   * The generator of a random node, created at its first run from {@link #seedOf}. Keyed by the
+   * node's name, so the copies the partitioner makes of a node continue the same stream.
+   */
   public Random random(Node node) {
-    return generators.computeIfAbsent(node,
-        n -> Nd4j.getRandomFactory().getNewRandomInstance(seedOf(graph, n)));
+    String key = shard < 0 ? node.name() : node.name() + "#shard" + shard;
+    return generators.computeIfAbsent(key, k -> Nd4j.getRandomFactory()
+        .getNewRandomInstance(shard < 0 ? seedOf(graphSeed, node) : mix(seedOf(graphSeed, node) + shard)));
   }
 
   /**
    * TensorFlow's seeding rule: an op seed combines with the graph seed; without an op seed the
-   * node's position stands in for it; without either, the numbers are not reproducible.
+   * node's name stands in for it; without either, the numbers are not reproducible.
    */
-  static long seedOf(Graph graph, Node node) {
+  static long seedOf(Long graphSeed, Node node) {
     Long opSeed = node.attrs().has("seed") ? node.attrs().getLong("seed") : null;
-    Long graphSeed = graph.seed().orElse(null);
     if (opSeed == null && graphSeed == null) {
-      return System.nanoTime() ^ node.id();
+      return System.nanoTime() ^ node.name().hashCode();
     }
     long g = graphSeed == null ? 87654321L : graphSeed;
-    return mix(g * 0x9E3779B97F4A7C15L + (opSeed == null ? node.id() : opSeed));
+    return mix(g * 0x9E3779B97F4A7C15L + (opSeed == null ? nameHash(node.name()) : opSeed));
+  }
+
+  /** 64-bit FNV-1a of the name: stable across JVMs, unlike identity hashes. */
+  private static long nameHash(String name) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < name.length(); i++) {
+      h = (h ^ name.charAt(i)) * 0x100000001b3L;
+    }
+    return h;
   }
 
   /** splitmix64's finalizer: nearby seeds give unrelated streams. */

@@ -25,6 +25,8 @@ public final class KernelRegistry {
     ConvKernels.register();
     IndexingKernels.register();
     SelectionKernels.register();
+    ShapeKernels.register();
+    TransferKernels.register();
   }
 
   private KernelRegistry() {}
