@@ -20,7 +20,8 @@ class RegistryCoverageTest {
   /** The per-family op test classes whose annotated methods count as coverage. */
   static final List<Class<?>> FAMILY_TESTS = List.of(MathOpsTest.class, CompareOpsTest.class,
       ReduceOpsTest.class, ArrayOpsTest.class, LinalgOpsTest.class, SourceAndStateOpsTest.class,
-      RandomOpsTest.class, ConvOpsTest.class, NnOpsTest.class, SelectionOpsTest.class);
+      RandomOpsTest.class, ConvOpsTest.class, NnOpsTest.class, SelectionOpsTest.class,
+      PlanOpsTest.class);
 
   @Test
   void everyOpHasAKernel() {

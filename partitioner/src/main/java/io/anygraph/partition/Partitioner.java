@@ -1,0 +1,80 @@
+package io.anygraph.partition;
+
+import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
+import io.anygraph.core.Tensor;
+import io.anygraph.partition.device.DevicePartitioner;
+import io.anygraph.partition.device.DeviceGraph;
+import io.anygraph.partition.placement.Placement;
+import io.anygraph.partition.placement.Placer;
+import io.anygraph.partition.sharding.ShardedGraph;
+import io.anygraph.partition.sharding.ShardingPropagation;
+import io.anygraph.partition.stage.StageGraphs;
+import io.anygraph.partition.stage.StageSplitter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one graph into a {@link Plan}, by passes that each read a graph and write one:
+ * sharding propagation (which values are split, where boundaries go), stage splitting (worker
+ * and driver graphs), placement (a device per node) and device partitioning (a graph per device
+ * with send/recv pairs).
+ *
+ * <pre>{@code
+ * Plan plan = Partitioner.plan(List.of(train, loss), Set.of(images, labels), Cluster.cpus(2), true);
+ * System.out.println(plan.explain());
+ * }</pre>
+ */
+public final class Partitioner {
+  private Partitioner() {}
+
+  /**
+   * @param dataParallel split placeholders marked {@code sharded} across the cluster's replicas
+   *     (or a runner's tasks); false plans the step as on one device, devices aside
+   */
+  public static Plan plan(List<Tensor> fetches, Collection<Tensor> fed, Cluster cluster,
+      boolean dataParallel) {
+    if (fetches.isEmpty()) {
+      throw new IllegalArgumentException("a plan needs at least one fetch");
+    }
+    Set<Tensor> fedSet = new LinkedHashSet<>(fed);
+    ShardedGraph sg = ShardingPropagation.propagate(fetches, fedSet, dataParallel);
+    StageGraphs sgs = StageSplitter.split(sg);
+    Stage worker = null;
+    if (sgs.worker() != null) {
+      Graph w = sgs.worker();
+      List<String> feeds = placeholders(w);
+      Map<String, String> all = new LinkedHashMap<>();
+      w.nodes().forEach(n -> all.put(n.name(), Plan.REPLICA_DEVICE));
+      worker = new Stage(Stage.Kind.WORKER, w, sgs.workerOutputs(), feeds,
+          new Placement(all, List.of()), List.of(new DeviceGraph(Plan.REPLICA_DEVICE, w,
+              sgs.workerOutputs(), List.of(), List.of())));
+    }
+    Graph d = sgs.driver();
+    List<String> driverFeeds = placeholders(d);
+    Placement placement = Placer.place(d, cluster);
+    Set<Tensor> driverFed = new LinkedHashSet<>();
+    driverFeeds.forEach(f -> driverFed.add(d.tensor(f)));
+    List<DeviceGraph> devices = DevicePartitioner.partition(d, sgs.driverFetches(), driverFed, placement);
+    Stage driver = new Stage(Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, placement, devices);
+    List<String> fetchNames = fetches.stream().map(Tensor::name).toList();
+    return new Plan(fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(),
+        cluster);
+  }
+
+  /** The placeholders of a stage graph: every one must be fed (Schedule checked they are). */
+  private static List<String> placeholders(Graph g) {
+    List<String> out = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      if (n.op().equals("placeholder")) {
+        out.add(n.name() + ":0");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,108 @@
+package io.anygraph.partition;
+
+import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
+import io.anygraph.partition.device.DeviceGraph;
+import io.anygraph.partition.device.Transfer;
+import io.anygraph.partition.placement.CostModel;
+import io.anygraph.partition.stage.Boundary;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Prints a {@link Plan} as a tree: stages, then per stage its devices, feeds, boundaries. */
+final class PlanPrinter {
+  private PlanPrinter() {}
+
+  static String print(Plan p) {
+    StringBuilder b = new StringBuilder();
+    b.append("Plan: fetch ").append(String.join(", ", p.fetches())).append('\n');
+    b.append("  devices: ").append(String.join(", ", p.cluster().devices())).append('\n');
+    int n = 1;
+    if (p.worker() != null) {
+      Stage w = p.worker();
+      b.append("├─ Stage ").append(n++).append(": worker — sharded along the batch, one task per shard (")
+          .append(String.join(" | ", p.replicas())).append(")\n");
+      b.append("│    ").append(summary(w.graph())).append('\n');
+      b.append("│    inputs: ").append(inputs(p, w)).append('\n');
+      List<Node> vars = w.graph().nodes().stream().filter(x -> x.op().equals("variable")).toList();
+      if (!vars.isEmpty()) {
+        b.append("│    broadcast to every task: ").append(vars.size()).append(" variables, ")
+            .append(bytes(vars.stream().mapToLong(v -> CostModel.bytes(v.output(0))).sum())).append('\n');
+      }
+      b.append("├─ Aggregation: ").append(aggregations(p.boundaries())).append('\n');
+      for (Boundary bd : p.boundaries()) {
+        b.append("│    ").append(bd.kind().label()).append(' ').append(bd.workerTensor()).append(' ')
+            .append(bd.type()).append(bd.kind() == Boundary.Kind.ALL_GATHER ? " along axis " + bd.axis() : "")
+            .append('\n');
+      }
+    }
+    Stage d = p.driver();
+    b.append("└─ Stage ").append(n).append(": driver — ")
+        .append(p.worker() == null ? "the whole step" : "once per step, on the aggregated values")
+        .append('\n');
+    b.append("     ").append(summary(d.graph())).append('\n');
+    List<String> updates = d.graph().nodes().stream().filter(x -> x.op().startsWith("assign"))
+        .map(x -> x.input(0).node().name()).distinct().toList();
+    if (!updates.isEmpty()) {
+      b.append("     updates: ").append(updates.size()).append(" variables (")
+          .append(String.join(", ", updates.subList(0, Math.min(6, updates.size()))))
+          .append(updates.size() > 6 ? ", ..." : "").append(")\n");
+    }
+    for (DeviceGraph dg : d.devices()) {
+      b.append("     device ").append(dg.device()).append(": ").append(summary(dg.graph())).append('\n');
+      for (Transfer t : dg.sent()) {
+        b.append("       send ").append(t.tensor()).append(" → ").append(t.to()).append(" (")
+            .append(bytes(t.bytes())).append(")\n");
+      }
+    }
+    for (String note : d.placement().notes()) {
+      b.append("     note: ").append(note).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String inputs(Plan p, Stage s) {
+    StringBuilder b = new StringBuilder();
+    for (String f : s.feeds()) {
+      Node n = s.graph().node(f.substring(0, f.lastIndexOf(':')));
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(f).append(' ').append(n.output(0));
+      if (n.attrs().has(Graph.SHARD_AXIS)) {
+        b.append(" sharded on axis ").append(n.attrs().getLong(Graph.SHARD_AXIS));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String aggregations(List<Boundary> bs) {
+    Map<String, long[]> by = new TreeMap<>();
+    for (Boundary bd : bs) {
+      long[] c = by.computeIfAbsent(bd.kind().label(), k -> new long[2]);
+      c[0]++;
+      c[1] += CostModel.bytes(bd.type());
+    }
+    StringBuilder b = new StringBuilder();
+    by.forEach((k, c) -> b.append(b.length() > 0 ? ", " : "").append(c[0]).append(" × ").append(k)
+        .append(" (").append(bytes(c[1])).append(')'));
+    return b.length() == 0 ? "none" : b.toString();
+  }
+
+  private static String summary(Graph g) {
+    StringBuilder b = new StringBuilder().append(g.size()).append(" nodes");
+    long heavy = g.nodes().stream().filter(x -> x.op().startsWith("conv") || x.op().equals("matmul")).count();
+    if (heavy > 0) {
+      b.append(" (").append(heavy).append(" matmul/conv)");
+    }
+    return b.toString();
+  }
+
+  private static String bytes(long n) {
+    if (n < 10_000) {
+      return n + " B";
+    }
+    return n < 10_000_000 ? String.format("%.1f kB", n / 1e3) : String.format("%.1f MB", n / 1e6);
+  }
+}

@@ -1,0 +1,360 @@
+package io.anygraph.partition.sharding;
+
+import io.anygraph.core.Attrs;
+import io.anygraph.core.DType;
+import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
+import io.anygraph.core.Shape;
+import io.anygraph.core.Tensor;
+import io.anygraph.core.TensorType;
+import io.anygraph.core.exec.Schedule;
+import io.anygraph.core.ops.OpContext;
+import io.anygraph.core.ops.OpDef;
+import io.anygraph.core.ops.OpRegistry;
+import io.anygraph.partition.GraphCopy;
+import io.anygraph.partition.PlanException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sharding pass: copies what a run needs and decides, node by node in graph order, how each
+ * value is spread over the shards of a data-parallel step ({@link ShardingRules}) and which stage
+ * computes it ({@link Side}). Where an op needs a whole value it inserts the boundary: {@code
+ * allReduce} for a partial, {@code allGather} for a sharded one. Two rewrites keep results exact
+ * for shards of any size: a mean over the sharded axis becomes the all-reduced partial sum
+ * divided by the global count, and {@code size} over it counts the whole batch.
+ */
+public final class ShardingPropagation {
+  /** The placeholder that runners feed with the global batch size (an int64 scalar). */
+  public static final String GLOBAL_BATCH = ".shard/globalBatch";
+
+  private final Graph source;
+  private final GraphCopy copy;
+  private final boolean shard;
+  private final Map<Tensor, Sharding> sharding = new HashMap<>();
+  private final Map<Node, Side> sides = new HashMap<>();
+  private final Map<Tensor, Tensor> boundaryOf = new HashMap<>();
+  private final Map<Tensor, Tensor> boundaryInput = new HashMap<>();
+  private final Map<Tensor, Tensor> shapeOf = new HashMap<>();
+  private Tensor globalBatch;
+
+  private ShardingPropagation(Graph source, boolean shard) {
+    this.source = source;
+    this.copy = new GraphCopy(source);
+    this.shard = shard;
+  }
+
+  /**
+   * @param shard split placeholders marked {@code sharded} (false: every value is whole, as on
+   *     one device, and the result has no worker stage)
+   */
+  public static ShardedGraph propagate(List<Tensor> fetches, Set<Tensor> fed, boolean shard) {
+    Graph g = fetches.get(0).graph();
+    ShardingPropagation p = new ShardingPropagation(g, shard);
+    Set<Node> needed = Schedule.needed(fetches, fed);
+    Schedule.checkPlaceholders(needed, fetches);
+    Map<String, String> feedNames = new LinkedHashMap<>();
+    Set<Node> fedNodes = new LinkedHashSet<>();
+    for (Tensor t : fed) {
+      if (t.index() > 0) {
+        throw new PlanException("Feeding output " + t.index() + " of '" + t.node().name()
+            + "' is not supported in a multi-device plan: feed a single-output node");
+      }
+      fedNodes.add(t.node());
+      feedNames.put(t.name(), t.node().name() + ":0");
+    }
+    List<Node> order = new ArrayList<>(needed);
+    order.addAll(fedNodes);
+    for (Node n : needed) {
+      n.inputs().forEach(t -> order.add(t.node())); // the variables that assign ops refer to
+    }
+    order.sort(Comparator.comparingInt(Node::id));
+    for (Node n : new LinkedHashSet<>(order)) {
+      if (fedNodes.contains(n)) {
+        p.feed(n);
+      } else {
+        p.visit(n);
+      }
+    }
+    Map<String, String> fetchNames = new LinkedHashMap<>();
+    for (Tensor t : fetches) {
+      Tensor c = p.copy.get(t);
+      if (p.side(c) == Side.WORKER) {
+        c = p.boundary(c);
+      }
+      fetchNames.put(t.name(), c.name());
+    }
+    return new ShardedGraph(p.copy.graph(), Map.copyOf(p.sharding), Map.copyOf(p.sides),
+        fetchNames, feedNames, p.globalBatch == null ? null : p.globalBatch.name());
+  }
+
+  /** A fed tensor becomes a placeholder; a sharded one takes shards of any size along its axis. */
+  private void feed(Node n) {
+    Tensor src = source.tensor(n.name() + ":0");
+    TensorType type = n.output(0);
+    boolean split = shard && n.op().equals("placeholder") && n.attrs().has(Graph.SHARD_AXIS);
+    Attrs extra = Attrs.empty();
+    if (split) {
+      int axis = (int) n.attrs().getLong(Graph.SHARD_AXIS);
+      Shape s = type.shape();
+      if (!s.hasRank() || axis >= s.rank()) {
+        throw new PlanException("Sharded placeholder '" + n.name() + "' " + type
+            + " needs a known rank with axis " + axis);
+      }
+      long[] dims = s.dims();
+      dims[axis] = Shape.UNKNOWN;
+      type = new TensorType(type.dtype(), Shape.of(dims));
+      extra = Attrs.of(Graph.SHARD_AXIS, axis);
+    }
+    Tensor p = copy.placeholder(src, n.name(), type, extra);
+    sharding.put(p, split ? Sharding.sharded((int) n.attrs().getLong(Graph.SHARD_AXIS)) : Sharding.REPLICATED);
+    sides.put(p.node(), split ? Side.WORKER : Side.ANY);
+  }
+
+  private void visit(Node n) {
+    List<Tensor> inputs = new ArrayList<>(copy.get(n.inputs()));
+    List<Node> controls = new ArrayList<>();
+    for (Node c : n.controlInputs()) {
+      controls.add(copy.node(c));
+    }
+    Attrs attrs = n.attrs();
+    if (shard && !inputs.isEmpty()) {
+      Sharding s = sharding(inputs.get(0));
+      if ((n.op().equals("reduceMean") || n.op().equals("size")) && s.isSharded()
+          && inputs.get(0).shape().hasRank()
+          && axesOf(n.attrs(), inputs.get(0).shape().rank()).contains(s.axis())) {
+        rewriteOverShardedAxis(n, inputs.get(0), s.axis(), controls);
+        return;
+      }
+      if (n.op().equals("reshape") && s.isSharded() && s.axis() == 0) {
+        attrs = batchFirstReshape(n, attrs);
+      }
+      if ((n.op().equals("onesLike") || n.op().equals("zerosLike"))
+          && side(inputs.get(0)) == Side.DRIVER && inputs.get(0).shape().isFullyDefined()) {
+        // the gradient's seed, onesLike(loss): a constant, so workers need not wait for the loss
+        bind(n, emit(n.name(), "fill", List.of(), Attrs.of("dtype", n.output(0).dtype(), "shape",
+            inputs.get(0).shape(), "value", n.op().equals("onesLike") ? 1.0 : 0.0), n.device(), controls));
+        return;
+      }
+    }
+    bind(n, emit(n.name(), n.op(), inputs, attrs, n.device(), controls));
+  }
+
+  /**
+   * mean(x) over the sharded axis = allReduce(partial sums) / global count; size(x) over it =
+   * the global count. Both stay exact when shards differ in size.
+   */
+  private void rewriteOverShardedAxis(Node n, Tensor x, int axis, List<Node> controls) {
+    List<Integer> axes = axesOf(n.attrs(), x.shape().rank());
+    Tensor count = globalCount(n.name(), x, axis, axes, n.device());
+    if (n.op().equals("size")) {
+      copy.bind(source.tensor(n.name() + ":0"), count);
+      return;
+    }
+    Node sum = emit(n.name() + "/.partialSum", "reduceSum", List.of(x), n.attrs(), n.device(), controls);
+    Node countF = emit(n.name() + "/.count", "cast", List.of(count), Attrs.of("dtype", x.dtype()),
+        n.device(), List.of());
+    bind(n, emit(n.name(), "div", List.of(copy.output(sum, 0), copy.output(countF, 0)),
+        Attrs.empty(), n.device(), List.of()));
+  }
+
+  /** The global batch times the (local = global) sizes of the other reduced axes. */
+  private Tensor globalCount(String base, Tensor x, int axis, List<Integer> axes, String device) {
+    Tensor batch = globalBatch();
+    List<Integer> other = axes.stream().filter(a -> a != axis).toList();
+    if (other.isEmpty()) {
+      return batch;
+    }
+    long known = 1;
+    for (int a : other) {
+      known = known < 0 || x.shape().dim(a) == Shape.UNKNOWN ? -1 : known * x.shape().dim(a);
+    }
+    Node factor = known >= 0
+        ? emit(base + "/.rowCount", "fill", List.of(), Attrs.of("dtype", DType.INT64, "shape",
+            Shape.scalar(), "value", (double) known), device, List.of())
+        : emit(base + "/.rowCount", "size", List.of(x), Attrs.of("axes",
+            other.stream().mapToLong(Integer::longValue).toArray()), device, List.of());
+    return copy.output(emit(base + "/.globalCount", "mul", List.of(batch, copy.output(factor, 0)),
+        Attrs.empty(), device, List.of()), 0);
+  }
+
+  private Tensor globalBatch() {
+    if (globalBatch == null) {
+      Node p = copy.graph().insert(GLOBAL_BATCH, "placeholder", List.of(),
+          Attrs.of("dtype", DType.INT64, "shape", Shape.scalar()), "", List.of());
+      globalBatch = copy.output(p, 0);
+      sharding.put(globalBatch, Sharding.REPLICATED);
+      sides.put(p, Side.ANY);
+    }
+    return globalBatch;
+  }
+
+  /** reshape(x, [64, ...]) of a batch-sharded x with static batch 64 takes shards as [-1, ...]. */
+  private static Attrs batchFirstReshape(Node n, Attrs attrs) {
+    long[] target = attrs.getLongs("shape");
+    Shape in = n.input(0).shape();
+    if (target.length > 0 && in.hasRank() && in.rank() > 0 && in.dim(0) != Shape.UNKNOWN
+        && target[0] == in.dim(0)) {
+      target[0] = -1;
+      return attrs.with("shape", target);
+    }
+    return attrs;
+  }
+
+  /**
+   * Adds one node: applies its op's sharding rule, puts boundaries before inputs it needs
+   * whole, decides its side, and records the sharding of its outputs.
+   */
+  private Node emit(String name, String op, List<Tensor> given, Attrs attrs, String device,
+      List<Node> controls) {
+    List<Tensor> inputs = new ArrayList<>(given);
+    for (int i = 0; i < inputs.size(); i++) {
+      if (ShardingRules.isShapeOnly(op, i)) {
+        inputs.set(i, shapeSource(inputs.get(i)));
+      }
+    }
+    OpDef def = OpRegistry.get(op);
+    List<TensorType> outTypes = def.infer(new OpContext(name, op,
+        inputs.stream().map(Tensor::type).toList(), attrs, inputs));
+    List<Sharding> in = inputs.stream().map(this::sharding).toList();
+    RuleContext rc = new RuleContext(op, attrs, inputs, outTypes, in);
+    List<Sharding> out = shard ? ShardingRules.get(op).apply(rc) : rc.replicated();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (rc.needsWhole(i)) {
+        inputs.set(i, boundary(inputs.get(i)));
+      }
+    }
+    Side side = side(name, op, def, inputs, controls);
+    if (side == Side.DRIVER && !op.equals("group")) {
+      out = rc.replicated();
+      for (int i = 0; i < inputs.size(); i++) {
+        if (side(inputs.get(i)) == Side.WORKER) {
+          inputs.set(i, boundary(inputs.get(i))); // a value all shards computed alike
+        }
+      }
+    }
+    Node node = copy.graph().insert(name, op, inputs, attrs, device, controls);
+    if (op.equals("variable")) {
+      copy.graph().markVariable(node, copy.output(node, 0));
+    }
+    for (int i = 0; i < out.size(); i++) {
+      sharding.put(copy.output(node, i), out.get(i));
+    }
+    sides.put(node, side);
+    return node;
+  }
+
+  /**
+   * WORKER when an input depends on sharded data, DRIVER when one depends on an aggregate or the
+   * node writes state; a node that needs both is planned only if its worker inputs are
+   * replicated (then they are taken from the first shard).
+   */
+  private Side side(String name, String op, OpDef def, List<Tensor> inputs, List<Node> controls) {
+    boolean worker = false;
+    boolean driver = false;
+    Tensor split = null;
+    String driverInput = null;
+    for (Tensor t : inputs) {
+      Side s = side(t);
+      worker |= s == Side.WORKER;
+      if (s == Side.WORKER && !sharding(t).isReplicated()) {
+        split = t;
+      } else if (s == Side.DRIVER) {
+        driver = true;
+        driverInput = t.name();
+      }
+    }
+    for (Node c : controls) {
+      worker |= sides.get(c) == Side.WORKER; // a driver node runs after the workers anyway
+      if (sides.get(c) == Side.DRIVER) {
+        driver = true;
+        driverInput = "^" + c.name();
+      }
+    }
+    if (worker && driver) {
+      if (op.equals("group") || split == null) {
+        return Side.DRIVER;
+      }
+      throw new PlanException("Node '" + name + "' (op " + op + ") combines '" + split.name()
+          + "' " + sharding(split) + ", computed on the shards, with '" + driverInput
+          + "', which needs every shard's work first: a data-parallel step has one sharded"
+          + " stage. Compute '" + driverInput + "' in an earlier run, or do not shard this"
+          + " graph's inputs");
+    }
+    if (worker) {
+      return Side.WORKER;
+    }
+    return driver || def.stateful() && !op.equals("variable") ? Side.DRIVER : Side.ANY;
+  }
+
+  /**
+   * A tensor with the shape of {@code t} that need not wait for the driver, for inputs whose
+   * shape alone an op reads: the value before an all-reduce (same shape), or, for a driver
+   * value of static shape, zeros of that shape (gradients refer to forward values this way).
+   */
+  private Tensor shapeSource(Tensor t) {
+    Tensor pre = boundaryInput.get(t);
+    if (pre != null && !t.node().op().equals("allGather")) {
+      return pre;
+    }
+    if (side(t) != Side.DRIVER || !t.shape().isFullyDefined()) {
+      return t;
+    }
+    return shapeOf.computeIfAbsent(t, k -> copy.output(emit(t.node().name() + "/.shape"
+        + (t.index() > 0 ? "_" + t.index() : ""), "fill", List.of(), Attrs.of("dtype", t.dtype(),
+        "shape", t.shape(), "value", 0.0), t.node().device(), List.of()), 0));
+  }
+
+  /** The aggregated (whole) form of a worker value, made once per value. */
+  private Tensor boundary(Tensor t) {
+    if (side(t) != Side.WORKER) {
+      return t;
+    }
+    return boundaryOf.computeIfAbsent(t, k -> {
+      Sharding s = sharding(t);
+      String op = s.isPartial() ? "allReduce" : s.isSharded() ? "allGather" : "pickReplica";
+      Attrs attrs = s.isSharded() ? Attrs.of("axis", s.axis()) : Attrs.empty();
+      String name = t.node().name() + "/." + op + (t.index() > 0 ? "_" + t.index() : "");
+      Node b = copy.graph().insert(name, op, List.of(t), attrs, t.node().device(), List.of());
+      Tensor out = copy.output(b, 0);
+      sharding.put(out, Sharding.REPLICATED);
+      sides.put(b, Side.DRIVER);
+      boundaryInput.put(out, t);
+      return out;
+    });
+  }
+
+  private void bind(Node source, Node emitted) {
+    for (int i = 0; i < source.outputs().size(); i++) {
+      copy.bind(this.source.tensor(source.name() + ":" + i), copy.output(emitted, i));
+    }
+  }
+
+  private Sharding sharding(Tensor t) {
+    return sharding.getOrDefault(t, Sharding.REPLICATED);
+  }
+
+  private Side side(Tensor t) {
+    return sides.getOrDefault(t.node(), Side.ANY);
+  }
+
+  private static List<Integer> axesOf(Attrs attrs, int rank) {
+    List<Integer> out = new ArrayList<>();
+    long[] axes = attrs.has("axes") ? attrs.getLongs("axes") : new long[0];
+    for (long a : axes) {
+      out.add((int) (a < 0 ? a + rank : a));
+    }
+    if (axes.length == 0) {
+      for (int a = 0; a < rank; a++) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+}

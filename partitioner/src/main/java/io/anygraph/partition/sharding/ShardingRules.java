@@ -1,0 +1,263 @@
+package io.anygraph.partition.sharding;
+
+import static io.anygraph.partition.sharding.Sharding.PARTIAL;
+import static io.anygraph.partition.sharding.Sharding.REPLICATED;
+
+import io.anygraph.core.Shape;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How each op spreads over shards, keyed by op name (as JAX keys its batching rules by
+ * primitive). A rule maps the shardings of a node's inputs to those of its outputs, asking for
+ * an input whole where the op cannot work on pieces. An op without a rule gets every input
+ * whole, which is always correct. Partial values (summands) flow only through ops that are
+ * sums themselves, so each gradient is all-reduced once, before the optimizer scales it.
+ */
+public final class ShardingRules {
+  /** One op's rule. */
+  @FunctionalInterface
+  public interface Rule {
+    List<Sharding> apply(RuleContext c);
+  }
+
+  private static final Map<String, Rule> RULES = new HashMap<>();
+  /** Inputs whose shape alone the op reads (their values need not be whole). */
+  private static final Map<String, Set<Integer>> SHAPE_ONLY = Map.of("onesLike", Set.of(0),
+      "zerosLike", Set.of(0), "size", Set.of(0), "randomUniformLike", Set.of(0),
+      "broadcastLike", Set.of(1), "reshapeLike", Set.of(1), "reduceSumLike", Set.of(1),
+      "scatterAdd", Set.of(0), "sliceGrad", Set.of(0));
+
+  static {
+    for (String op : List.of("identity", "neg")) {
+      RULES.put(op, c -> unary(c, true));
+    }
+    for (String op : List.of("square", "sqrt", "exp", "log", "abs", "sign", "relu", "sigmoid",
+        "tanh", "oneHot")) {
+      RULES.put(op, c -> unary(c, false));
+    }
+    RULES.put("cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));
+    for (String op : List.of("add", "sub")) {
+      RULES.put(op, c -> elementwise(c, true));
+    }
+    for (String op : List.of("mul", "div", "pow", "maximum", "minimum", "greater", "greaterEqual",
+        "less", "lessEqual", "equal", "notEqual", "select")) {
+      RULES.put(op, c -> elementwise(c, false));
+    }
+    RULES.put("reduceSum", c -> reduce(c, true));
+    RULES.put("reduceMean", c -> reduce(c, true)); // over the sharded axis: rewritten first
+    RULES.put("reduceMax", c -> reduce(c, false));
+    RULES.put("size", c -> c.replicated()); // over the sharded axis: rewritten first
+    RULES.put("argMax", c -> alongAxis(c, true));
+    RULES.put("softmax", c -> alongAxis(c, false));
+    RULES.put("logSoftmax", c -> alongAxis(c, false));
+    RULES.put("onesLike", ShardingRules::shapeOf);
+    RULES.put("zerosLike", ShardingRules::shapeOf);
+    RULES.put("randomUniformLike", ShardingRules::shapeOf);
+    RULES.put("broadcastLike", LayoutRules::broadcastLike);
+    RULES.put("reduceSumLike", LayoutRules::reduceSumLike);
+    RULES.put("reshapeLike", LayoutRules::reshapeLike);
+    RULES.put("reshape", LayoutRules::reshape);
+    RULES.put("matmul", ShardingRules::matmul);
+    RULES.put("transpose", LayoutRules::transpose);
+    RULES.put("expandDims", c -> LayoutRules.moveAxis(c, false));
+    RULES.put("squeeze", c -> LayoutRules.moveAxis(c, true));
+    RULES.put("reverse", c -> LayoutRules.keepsAxisUnless(c, c.axes("axes", Math.max(c.rank(0), 0)), true));
+    RULES.put("pad", LayoutRules::pad);
+    RULES.put("slice", c -> LayoutRules.keepsAxisUnless(c, LayoutRules.slicedAxes(c), true));
+    RULES.put("sliceGrad", LayoutRules::sliceGrad);
+    RULES.put("concat", LayoutRules::concat);
+    RULES.put("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
+        ? List.of(c.in(1)) : c.wholeAll());
+    RULES.put("scatterAdd", ShardingRules::scatterAdd);
+    for (String op : List.of("conv2d", "maxPool", "avgPool")) {
+      RULES.put(op, c -> batchwise(c, List.of(0), List.of(1)));
+    }
+    for (String op : List.of("maxPoolGrad", "avgPoolGrad", "maxPoolGradGrad")) {
+      RULES.put(op, c -> batchwise(c, List.of(0, 1), List.of()));
+    }
+    RULES.put("conv2dGrad", ShardingRules::conv2dGrad);
+    for (String op : List.of("assign", "assignAdd")) {
+      RULES.put(op, c -> List.of(c.whole(1)));
+    }
+    RULES.put("group", c -> c.replicated()); // runs its inputs; needs none of their values
+  }
+
+  private ShardingRules() {}
+
+  public static Rule get(String op) {
+    return RULES.getOrDefault(op, RuleContext::wholeAll);
+  }
+
+  public static boolean isShapeOnly(String op, int input) {
+    return SHAPE_ONLY.getOrDefault(op, Set.of()).contains(input);
+  }
+
+  /** Sharded stays sharded; partial only through a linear op. */
+  private static List<Sharding> unary(RuleContext c, boolean linear) {
+    Sharding s = c.in(0);
+    return List.of(s.isPartial() && !linear ? c.whole(0) : s);
+  }
+
+  /**
+   * NumPy-broadcasting ops: sharded inputs must split the same output axis, and replicated
+   * ones must broadcast along it (size 1 or absent there). Partials pass only through sums of
+   * partials (add, sub), never mixed with replicated values, which would be counted per shard.
+   */
+  private static List<Sharding> elementwise(RuleContext c, boolean sumOfPartials) {
+    int out = c.outRank(0);
+    Integer axis = null;
+    boolean sharded = false;
+    boolean partial = false;
+    boolean replicated = false;
+    for (int i = 0; i < c.inputs(); i++) {
+      Sharding s = c.in(i);
+      if (s.isSharded()) {
+        if (out < 0 || c.rank(i) < 0) {
+          return c.wholeAll();
+        }
+        int a = s.axis() + out - c.rank(i);
+        if (axis != null && axis != a) {
+          return c.wholeAll();
+        }
+        axis = a;
+        sharded = true;
+      }
+      partial |= s.isPartial();
+      replicated |= s.isReplicated();
+    }
+    if (sharded && partial) {
+      return c.wholeAll();
+    }
+    if (sharded) {
+      for (int i = 0; i < c.inputs(); i++) {
+        if (c.in(i).isReplicated() && !broadcastsAlong(c.shape(i), axis - (out - c.rank(i)))) {
+          return c.wholeAll();
+        }
+      }
+      return List.of(Sharding.sharded(axis));
+    }
+    if (partial) {
+      if (sumOfPartials && !replicated) {
+        return List.of(PARTIAL);
+      }
+      return c.wholeAll();
+    }
+    return c.replicated();
+  }
+
+  /** A replicated operand can meet a sharded axis only by broadcasting along it. */
+  static boolean broadcastsAlong(Shape s, int dim) {
+    return s.hasRank() && (dim < 0 || s.dim(dim) == 1);
+  }
+
+  /** Sums and means over the sharded axis give partials; other axes keep it sharded. */
+  private static List<Sharding> reduce(RuleContext c, boolean sum) {
+    Sharding s = c.in(0);
+    if (s.isPartial()) {
+      return sum ? List.of(PARTIAL) : c.wholeAll();
+    }
+    if (!s.isSharded()) {
+      return c.replicated();
+    }
+    if (c.rank(0) < 0) {
+      return c.wholeAll();
+    }
+    List<Integer> axes = c.axes("axes", c.rank(0));
+    if (axes.contains(s.axis())) {
+      return sum ? List.of(PARTIAL) : c.wholeAll();
+    }
+    boolean keep = c.attrs().getBool("keepDims", false);
+    long before = axes.stream().filter(a -> a < s.axis()).count();
+    return List.of(Sharding.sharded(keep ? s.axis() : s.axis() - (int) before));
+  }
+
+  /** argMax, softmax: fine along another axis than the sharded one. */
+  private static List<Sharding> alongAxis(RuleContext c, boolean removesAxis) {
+    Sharding s = c.in(0);
+    if (s.isPartial() || s.isSharded() && c.rank(0) < 0) {
+      return c.wholeAll();
+    }
+    if (!s.isSharded()) {
+      return c.replicated();
+    }
+    int axis = c.axis("axis", -1, c.rank(0));
+    if (axis == s.axis()) {
+      return c.wholeAll();
+    }
+    return List.of(Sharding.sharded(removesAxis && axis < s.axis() ? s.axis() - 1 : s.axis()));
+  }
+
+  /** Ops that read only the shape: a partial has the whole value's shape. */
+  private static List<Sharding> shapeOf(RuleContext c) {
+    return List.of(c.in(0).isSharded() ? c.in(0) : REPLICATED);
+  }
+
+
+
+
+
+
+  /** C = op(A) op(B): rows of A or columns of B split C; a split contraction sums partials. */
+  private static List<Sharding> matmul(RuleContext c) {
+    boolean ta = c.attrs().getBool("transposeA", false);
+    boolean tb = c.attrs().getBool("transposeB", false);
+    Sharding a = c.in(0);
+    Sharding b = c.in(1);
+    int aRow = ta ? 1 : 0;
+    int bCol = tb ? 0 : 1;
+    if (a.isSharded() && a.axis() == aRow && b.isReplicated()) {
+      return List.of(Sharding.sharded(0));
+    }
+    if (b.isSharded() && b.axis() == bCol && a.isReplicated()) {
+      return List.of(Sharding.sharded(1));
+    }
+    if (a.isSharded() && a.axis() == 1 - aRow && b.isSharded() && b.axis() == 1 - bCol) {
+      return List.of(PARTIAL);
+    }
+    if (a.isPartial() && b.isReplicated() || a.isReplicated() && b.isPartial()) {
+      return List.of(PARTIAL);
+    }
+    return a.isReplicated() && b.isReplicated() ? c.replicated() : c.wholeAll();
+  }
+
+
+
+
+
+
+
+
+  /** scatterAdd(params, indices, dy): rows of every shard summed into params' shape. */
+  private static List<Sharding> scatterAdd(RuleContext c) {
+    if (c.in(0).isReplicated() && c.in(1).isSharded() && c.in(2).isSharded()
+        && c.in(1).axis() == c.in(2).axis()) {
+      return List.of(PARTIAL);
+    }
+    return c.in(1).isReplicated() && c.in(2).isReplicated() ? c.replicated() : c.wholeAll();
+  }
+
+  /**
+   * Per-example ops (batch first in NHWC and NCHW): {@code batched} inputs split along the
+   * batch, {@code shared} ones (filters) replicated.
+   */
+  private static List<Sharding> batchwise(RuleContext c, List<Integer> batched, List<Integer> shared) {
+    boolean split = batched.stream().allMatch(i -> c.in(i).isSharded() && c.in(i).axis() == 0)
+        && shared.stream().allMatch(i -> c.in(i).isReplicated());
+    if (split) {
+      return List.of(Sharding.sharded(0));
+    }
+    return c.anyNotReplicated() ? c.wholeAll() : c.replicated();
+  }
+
+  /** conv2dGrad(x, f, dy) = (dX per example, dF summed over the batch). */
+  private static List<Sharding> conv2dGrad(RuleContext c) {
+    if (c.in(0).isSharded() && c.in(0).axis() == 0 && c.in(1).isReplicated()
+        && c.in(2).isSharded() && c.in(2).axis() == 0) {
+      return List.of(Sharding.sharded(0), PARTIAL);
+    }
+    return c.anyNotReplicated() ? c.wholeAll() : c.replicated();
+  }
+}

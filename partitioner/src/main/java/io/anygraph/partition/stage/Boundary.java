@@ -1,0 +1,42 @@
+package io.anygraph.partition.stage;
+
+import io.anygraph.core.TensorType;
+
+/**
+ * Where the worker stage hands a value to the driver stage: the workers compute {@code
+ * workerTensor} on each shard, the runner aggregates the shards' values, and the driver reads
+ * the result from the placeholder {@code driverTensor}.
+ *
+ * @param kind how the shards' values become one
+ * @param axis for {@link Kind#ALL_GATHER}, the axis the slices are joined along
+ * @param type the aggregated value's type
+ */
+public record Boundary(Kind kind, String workerTensor, String driverTensor, int axis,
+    TensorType type) {
+
+  public enum Kind {
+    /** Sum of the shards' partial values. */
+    ALL_REDUCE,
+    /** The shards' slices joined in shard order. */
+    ALL_GATHER,
+    /** A value every shard computes alike: the first shard's. */
+    PICK_REPLICA;
+
+    public static Kind ofOp(String op) {
+      return switch (op) {
+        case "allReduce" -> ALL_REDUCE;
+        case "allGather" -> ALL_GATHER;
+        case "pickReplica" -> PICK_REPLICA;
+        default -> throw new IllegalArgumentException("not a boundary op: " + op);
+      };
+    }
+
+    public String label() {
+      return switch (this) {
+        case ALL_REDUCE -> "all-reduce (sum)";
+        case ALL_GATHER -> "all-gather";
+        case PICK_REPLICA -> "first replica";
+      };
+    }
+  }
+}
