@@ -25,6 +25,9 @@ public final class Main {
     COMMANDS.put("mnist", new Entry(
         "trains the MNIST CNN on the shipped digits (--epochs N --json out.json; --help)",
         args -> MnistCommand.run(args, System.out)));
+    COMMANDS.put("explain", new Entry(
+        "prints the plan of the MNIST training step on N devices (explain mnist --devices 2)",
+        args -> ExplainCommand.run(args, System.out)));
     COMMANDS.put("bench", new Entry(
         "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
         args -> BenchCommand.run(args, System.out)));

@@ -41,8 +41,10 @@ public final class MnistCnn {
     graph = new Graph();
     graph.setSeed(seed);
     Nn nn = graph.nn();
-    images = graph.placeholder(DType.FLOAT32, Shape.of(-1, 784), "images");
-    labels = graph.placeholder(DType.INT32, Shape.of(-1), "labels");
+    try (Scope s = graph.sharded()) { // split across devices or Spark tasks in data-parallel runs
+      images = graph.placeholder(DType.FLOAT32, Shape.of(-1, 784), "images");
+      labels = graph.placeholder(DType.INT32, Shape.of(-1), "labels");
+    }
     Tensor x = images.reshape(-1, 28, 28, 1);
     x = convReluPool("conv1", x, 1, CONV1_FILTERS);
     x = convReluPool("conv2", x, CONV1_FILTERS, CONV2_FILTERS);

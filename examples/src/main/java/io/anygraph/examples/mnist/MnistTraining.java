@@ -5,6 +5,8 @@ import io.anygraph.core.Checksums;
 import io.anygraph.core.Session;
 import io.anygraph.core.Variable;
 import io.anygraph.core.io.Directory;
+import io.anygraph.local.LocalOptions;
+import io.anygraph.local.LocalRunner;
 import io.anygraph.local.data.Batch;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.io.HadoopDirectory;
@@ -48,7 +50,8 @@ public final class MnistTraining {
   public Result run(Dataset train, Dataset test) throws IOException {
     Progress progress = new Progress(out, Progress.onTerminal());
     long stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
-    try (Session sess = new Session(model.graph)) {
+    try (Session sess = new Session(model.graph,
+        new LocalRunner(model.graph, LocalOptions.cpus(options.devices())))) {
       sess.initializeAllVariables();
       Directory checkpoints = options.checkpointDir() == null ? null
           : HadoopDirectory.of(options.checkpointDir());

@@ -8,6 +8,8 @@ import java.util.Set;
  * Options of the {@code mnist} command, parsed from {@code --name value} pairs.
  *
  * @param runner where the graph runs ({@code local}; {@code spark} with a later issue)
+ * @param devices logical devices of the local runner; with more than one, each step's batch is
+ *     split across them (data parallelism) and the gradients are all-reduced
  * @param epochs passes over the 8,000 training digits
  * @param batchSize digits per training step
  * @param learningRate Adam's step size
@@ -17,14 +19,17 @@ import java.util.Set;
  * @param checkpointDir where to save a checkpoint after every epoch; null for none
  * @param resume continue from the newest checkpoint in checkpointDir
  */
-public record TrainOptions(String runner, int epochs, int batchSize, double learningRate, long seed,
+public record TrainOptions(String runner, int devices, int epochs, int batchSize,
+    double learningRate, long seed,
     String dataDir, String json, String checkpointDir, boolean resume) {
 
   public static final String USAGE = """
-      usage: anygraph mnist [--runner local] [--epochs 10] [--batch 64] [--lr 0.001] [--seed 1]
+      usage: anygraph mnist [--runner local] [--devices 1] [--epochs 10] [--batch 64]
+                            [--lr 0.001] [--seed 1]
                             [--data DIR] [--json FILE] [--checkpoint DIR [--resume]]""";
 
-  private static final Map<String, String> DEFAULTS = Map.of("--runner", "local", "--epochs", "10",
+  private static final Map<String, String> DEFAULTS = Map.of("--runner", "local", "--devices", "1",
+      "--epochs", "10",
       "--batch", "64", "--lr", "0.001", "--seed", "1");
   private static final Set<String> OPTIONAL = Set.of("--data", "--json", "--checkpoint");
 
@@ -54,7 +59,8 @@ public record TrainOptions(String runner, int epochs, int batchSize, double lear
     if (resume && v.get("--checkpoint") == null) {
       throw new IllegalArgumentException("--resume needs --checkpoint DIR\n" + USAGE);
     }
-    return new TrainOptions(v.get("--runner"), positive("--epochs", v), positive("--batch", v),
+    return new TrainOptions(v.get("--runner"), positive("--devices", v), positive("--epochs", v),
+        positive("--batch", v),
         number("--lr", v), (long) number("--seed", v), v.get("--data"), v.get("--json"),
         v.get("--checkpoint"), resume);
   }

@@ -72,8 +72,9 @@ public final class ShardingRules {
     RULES.put("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
         ? List.of(c.in(1)) : c.wholeAll());
     RULES.put("scatterAdd", ShardingRules::scatterAdd);
-    for (String op : List.of("conv2d", "maxPool", "avgPool")) {
-      RULES.put(op, c -> batchwise(c, List.of(0), List.of(1)));
+    RULES.put("conv2d", c -> batchwise(c, List.of(0), List.of(1)));
+    for (String op : List.of("maxPool", "avgPool")) {
+      RULES.put(op, c -> batchwise(c, List.of(0), List.of()));
     }
     for (String op : List.of("maxPoolGrad", "avgPoolGrad", "maxPoolGradGrad")) {
       RULES.put(op, c -> batchwise(c, List.of(0, 1), List.of()));
