@@ -47,6 +47,11 @@ public final class DevicePartitioner {
     Map<String, Transfer> done = new HashMap<>();
     for (Node n : order) {
       Part here = parts.get(placement.device(n));
+      for (Tensor ref : n.inputs().subList(0, n.inputs().size() - Schedule.valueInputs(n).size())) {
+        if (here.copy.node(ref.node()) == null) {
+          here.copy.copy(ref.node()); // the variable an update refers to: colocated, so local
+        }
+      }
       List<Tensor> inputs = new ArrayList<>();
       for (Tensor in : n.inputs()) {
         boolean local = fed.contains(in) || placement.device(in.node()).equals(here.device);
@@ -65,7 +70,9 @@ public final class DevicePartitioner {
       List<String> outputs = new ArrayList<>();
       for (String f : fetches) {
         Tensor t = stage.tensor(f);
-        if (!fed.contains(t) && placement.device(t.node()).equals(p.device) || fed.contains(t) && out.isEmpty()) {
+        // a fetch that is itself fed is handed back by the first device
+        String owner = fed.contains(t) ? used.get(0) : placement.device(t.node());
+        if (owner.equals(p.device)) {
           outputs.add(f);
         }
       }
