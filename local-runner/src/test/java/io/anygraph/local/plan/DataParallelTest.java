@@ -51,16 +51,18 @@ class DataParallelTest {
     return new Model(g, x, y, List.of(train, loss), List.of(w1, b1, w2, loss));
   }
 
+  static Tensor shardedInput(Graph g, DType dt, long columns, String name) {
+    try (Scope s = g.sharded()) {
+      return g.placeholder(dt, Shape.of(-1, columns), name);
+    }
+  }
+
   /** Least squares with a mean over the batch axis only, then over the outputs. */
   static Model meanOverBatch(DType dt) {
     Graph g = new Graph();
     g.setSeed(4);
-    Tensor x;
-    Tensor y;
-    try (Scope s = g.sharded()) {
-      x = g.placeholder(dt, Shape.of(-1, 5), "x");
-      y = g.placeholder(dt, Shape.of(-1, 2), "y");
-    }
+    Tensor x = shardedInput(g, dt, 5, "x");
+    Tensor y = shardedInput(g, dt, 2, "y");
     Variable w = g.variable(g.random().normal(dt, Shape.of(5, 2), 0, 1), "w");
     Tensor err = x.matmul(w).sub(y).square();
     Tensor perOutput = err.mean(0);               // [2]: a mean over the sharded axis alone
@@ -73,12 +75,8 @@ class DataParallelTest {
   static Model pureMap(DType dt) {
     Graph g = new Graph();
     g.setSeed(5);
-    Tensor x;
-    Tensor y;
-    try (Scope s = g.sharded()) {
-      x = g.placeholder(dt, Shape.of(-1, 5), "x");
-      y = g.placeholder(dt, Shape.of(-1, 2), "y");
-    }
+    Tensor x = shardedInput(g, dt, 5, "x");
+    Tensor y = shardedInput(g, dt, 2, "y");
     Variable w = g.variable(g.random().normal(dt, Shape.of(5, 2), 0, 1), "w");
     Tensor out = g.nn().tanh(x.matmul(w)).mul(y);
     return new Model(g, x, y, List.of(out), List.of(out));

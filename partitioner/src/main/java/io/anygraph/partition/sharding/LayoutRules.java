@@ -16,6 +16,17 @@ import java.util.List;
 final class LayoutRules {
   private LayoutRules() {}
 
+  /**
+   * For ops taking a shape from a replicated {@code like}: a linear op of the value, so a partial
+   * stays partial and a replicated value replicated; anything else needs both whole.
+   */
+  private static List<Sharding> sameAsValue(RuleContext c, Sharding value, Sharding like) {
+    if (!like.isSharded() && (value.isPartial() || value.isReplicated())) {
+      return List.of(value.isPartial() ? PARTIAL : REPLICATED);
+    }
+    return c.wholeAll();
+  }
+
   static List<Sharding> broadcastLike(RuleContext c) {
     Sharding a = c.in(0);
     Sharding like = c.in(1);
@@ -29,10 +40,7 @@ final class LayoutRules {
     if (like.isSharded() && a.isSharded() && a.axis() + gap == like.axis()) {
       return List.of(like);
     }
-    if (!like.isSharded() && (a.isPartial() || a.isReplicated())) {
-      return List.of(a.isPartial() ? PARTIAL : REPLICATED);
-    }
-    return c.wholeAll();
+    return sameAsValue(c, a, like);
   }
 
   /** The adjoint of broadcasting: summing a sharded axis away (a bias's gradient) is partial. */
@@ -48,10 +56,7 @@ final class LayoutRules {
         return List.of(PARTIAL);
       }
     }
-    if (!like.isSharded() && (a.isPartial() || a.isReplicated())) {
-      return List.of(a.isPartial() ? PARTIAL : REPLICATED);
-    }
-    return c.wholeAll();
+    return sameAsValue(c, a, like);
   }
 
   /** Rows stay rows when both shapes keep the batch axis first with equal rows. */
@@ -62,10 +67,7 @@ final class LayoutRules {
         && rowSize(c.shape(0)) > 0 && rowSize(c.shape(0)) == rowSize(c.shape(1))) {
       return List.of(like);
     }
-    if (!like.isSharded() && (x.isPartial() || x.isReplicated())) {
-      return List.of(x.isPartial() ? PARTIAL : REPLICATED);
-    }
-    return c.wholeAll();
+    return sameAsValue(c, x, like);
   }
 
   /** reshape keeps a batch sharding when the first target dimension is the batch (-1). */
