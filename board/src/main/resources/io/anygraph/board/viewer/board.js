@@ -105,7 +105,7 @@ const Board = (() => {
       add(v || 'no ' + state.colourBy, colours(v));
     }
     const kinds = new Set(state.run.graph.boundaries.map(b => b.kind));
-    for (const k of kinds) add(k === 'allreduce' ? 'all-reduce' : k, { fill: Render.KIND_COLOUR[k] + '55', stroke: Render.KIND_COLOUR[k] });
+    for (const k of kinds) add(Layout.boundaryLabel(k), { fill: Render.KIND_COLOUR[k] + '55', stroke: Render.KIND_COLOUR[k] });
   }
 
   function toggle(item) {
@@ -163,7 +163,7 @@ const Board = (() => {
       for (const [k, v] of Object.entries(n.attrs)) rows.push([k, v]);
     } else {
       const b = item.boundary;
-      h3.textContent = b.kind === 'allreduce' ? 'all-reduce' : b.kind;
+      h3.textContent = Layout.boundaryLabel(b.kind);
       op.textContent = 'boundary';
       rows.push(['from', b.from], ['to', b.to], ['what', b.label || '\u2014']);
     }

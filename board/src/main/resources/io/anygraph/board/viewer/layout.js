@@ -5,7 +5,7 @@
 'use strict';
 
 const Layout = (() => {
-  const SIZE = { nodeH: 36, scopeH: 46, boundary: 28, pad: 14, head: 26, gapX: 24, gapY: 44 };
+  const SIZE = { nodeH: 36, scopeH: 46, boundary: 24, pad: 14, head: 26, gapX: 24, gapY: 44 };
   const measure = document.createElement('canvas').getContext('2d');
 
   function textWidth(text, font) {
@@ -13,10 +13,13 @@ const Layout = (() => {
     return measure.measureText(text).width;
   }
 
+  const boundaryLabel = kind => (kind === 'allreduce' ? 'all-reduce' : kind);
   const shortName = (s, max) => (s.length > max ? s.slice(0, max - 1) + '\u2026' : s);
 
   function leafSize(item) {
-    if (item.kind === 'boundary') return { w: SIZE.boundary, h: SIZE.boundary };
+    if (item.kind === 'boundary') {
+      return { w: textWidth(boundaryLabel(item.boundary.kind), '600 10px sans-serif') + 24, h: SIZE.boundary };
+    }
     if (item.kind === 'scope') {
       const w = Math.max(textWidth(shortName(item.name, 28), '600 12.5px sans-serif'),
         textWidth(item.leaves + ' nodes', '10px sans-serif'));
@@ -186,5 +189,5 @@ const Layout = (() => {
     return { boxes: all, w: top.w, h: top.h, routes };
   }
 
-  return { layout, shortName, SIZE };
+  return { layout, shortName, boundaryLabel, SIZE };
 })();

@@ -119,11 +119,11 @@ const Render = (() => {
         const bd = item.boundary;
         const g = el('g', { class: 'boundary', 'data-kind': bd.kind, 'data-from': bd.from,
           'data-to': bd.to }, itemLayer);
-        const cx = b.x + b.w / 2, cy = b.y + b.h / 2, r = b.w / 2;
-        el('polygon', { points: `${cx},${cy - r} ${cx + r},${cy} ${cx},${cy + r} ${cx - r},${cy}`,
-          fill: KIND_COLOUR[bd.kind] + '55', stroke: KIND_COLOUR[bd.kind] }, g);
-        const t = text(g, cx + r + 4, cy + 3, bd.kind === 'allreduce' ? 'all-reduce' : bd.kind);
-        t.setAttribute('text-anchor', 'start');
+        // a hexagon, pointed at both ends: the value crosses here
+        const cy = b.y + b.h / 2, t = b.h / 2, x0 = b.x, x1 = b.x + b.w;
+        el('polygon', { points: `${x0},${cy} ${x0 + t},${b.y} ${x1 - t},${b.y} ${x1},${cy} ${x1 - t},${b.y + b.h} ${x0 + t},${b.y + b.h}`,
+          fill: KIND_COLOUR[bd.kind] + '40', stroke: KIND_COLOUR[bd.kind] }, g);
+        text(g, b.x + b.w / 2, cy + 3.5, Layout.boundaryLabel(bd.kind));
         g.appendChild(title(bd.kind + ' ' + bd.from + ' \u2192 ' + bd.to + (bd.label ? '\n' + bd.label : '')));
         g.addEventListener('click', ev => { ev.stopPropagation(); opts.onSelect(item); });
       }
