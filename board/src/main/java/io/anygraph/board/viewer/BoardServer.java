@@ -62,6 +62,11 @@ public final class BoardServer implements AutoCloseable {
     return http.getAddress().getPort();
   }
 
+  /** The address listened on: the loopback one. */
+  InetSocketAddress address() {
+    return http.getAddress();
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port() + "/";
   }
