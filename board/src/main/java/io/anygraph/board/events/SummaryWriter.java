@@ -50,7 +50,8 @@ public final class SummaryWriter implements AutoCloseable {
     for (int i = 1; logdir.exists(name); i++) {
       name = base + "." + i; // two writers in one second: never overwrite
     }
-    this.file = logdir.location() + "/" + name;
+    String folder = logdir.location();
+    this.file = (folder.endsWith("/") ? folder : folder + "/") + name;
     this.out = logdir.create(name);
     write(event().setFileVersion(FILE_VERSION).build());
     flush();
