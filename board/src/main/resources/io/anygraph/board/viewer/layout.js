@@ -82,7 +82,7 @@ const Layout = (() => {
       if (dagSucc[i].length) rank[i] = Math.min(...dagSucc[i].map(j => rank[j])) - 1;
     }
     const rows = [];
-    for (const i of topo) (rows[rank[i]] = rows[rank[i]] || []).push(i);
+    for (let i = 0; i < n; i++) (rows[rank[i]] = rows[rank[i]] || []).push(i); // graph order first
     const rowsUsed = rows.filter(r => r && r.length);
     rowsUsed.forEach((r, k) => r.forEach(i => { rank[i] = k; }));
 
