@@ -1,5 +1,6 @@
 package io.anygraph.examples;
 
+import io.anygraph.board.viewer.BoardCommand;
 import io.anygraph.examples.bench.BenchCommand;
 import io.anygraph.examples.mnist.MnistCommand;
 import java.util.Arrays;
@@ -20,8 +21,8 @@ public final class Main {
 
   static {
     COMMANDS.put("tutorial", new Entry(
-        "every snippet of the symbolic computing tutorial, TensorFlow and Theano style",
-        args -> Tutorial.run(System.out)));
+        "every snippet of the symbolic computing tutorial, TensorFlow and Theano style (--logdir DIR)",
+        args -> Tutorial.run(args, System.out)));
     COMMANDS.put("mnist", new Entry(
         "trains the MNIST CNN on the shipped digits (--epochs N --json out.json; --help)",
         args -> MnistCommand.run(args, System.out)));
@@ -31,6 +32,9 @@ public final class Main {
     COMMANDS.put("bench", new Entry(
         "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
         args -> BenchCommand.run(args, System.out)));
+    COMMANDS.put("board", new Entry(
+        "the graph viewer for a logdir of event files (--logdir DIR [--port 6006] [--html FILE])",
+        args -> BoardCommand.run(args, System.out)));
   }
 
   private Main() {}

@@ -1,5 +1,6 @@
 package io.anygraph.examples;
 
+import io.anygraph.board.events.SummaryWriter;
 import io.anygraph.core.DType;
 import io.anygraph.core.Function;
 import io.anygraph.core.Graph;
@@ -7,6 +8,7 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Scope;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +20,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * style, each printed with its result. {@code bin/anygraph tutorial} runs it.
  */
 public final class Tutorial {
+  static final String USAGE = "usage: anygraph tutorial [--logdir DIR]";
   private final PrintStream out;
+  /** Where the name-scope graph goes as TensorBoard event files; null for nowhere. */
+  private final String logdir;
 
-  private Tutorial(PrintStream out) {
+  private Tutorial(PrintStream out, String logdir) {
     this.out = out;
+    this.logdir = logdir;
   }
 
-  public static int run(PrintStream out) {
-    Tutorial t = new Tutorial(out);
+  public static int run(PrintStream out) throws IOException {
+    return run(new String[0], out);
+  }
+
+  /** {@code anygraph tutorial [--logdir DIR]}: DIR is a local path or any Hadoop URI. */
+  public static int run(String[] args, PrintStream out) throws IOException {
+    String logdir = null;
+    if (args.length == 2 && args[0].equals("--logdir")) {
+      logdir = args[1];
+    } else if (args.length > 0) {
+      System.err.println("anygraph tutorial: " + (args[0].equals("--logdir")
+          ? "--logdir needs a folder" : "unknown option " + args[0]) + "\n" + USAGE);
+      return 2;
+    }
+    Tutorial t = new Tutorial(out, logdir);
     t.addition();
     t.gradient();
     t.eval();
@@ -112,7 +131,10 @@ public final class Tutorial {
     }
   }
 
-  /** The tutorial writes the graph for TensorBoard; here it is printed. */
+  /**
+   * The tutorial writes the graph for TensorBoard: {@code SummaryWriter.open(logdir)} and {@code
+   * addGraph(g)} here, done for the name-scope graph below when {@code --logdir} is given.
+   */
   private void graphDefinition() {
     section("the graph definition (for TensorBoard)", """
         writer = tf.train.SummaryWriter("/tmp/mytutorial_logs", sess.graph_def)
@@ -122,8 +144,10 @@ public final class Tutorial {
     Tensor b = g.placeholder(DType.INT8);
     a.add(b);
     result("nodes", nodes(g));
-    out.println("   (TensorBoard event files and the built-in graph viewer come with a later"
-        + " issue; the nodes above are what they will show)");
+    out.println(logdir == null
+        ? "   (with --logdir DIR the name-scope graph below is written there as TensorBoard event"
+            + " files: try (SummaryWriter w = SummaryWriter.open(DIR)) { w.addGraph(g); })"
+        : "   (the name-scope graph below goes to " + logdir + ")");
   }
 
   /** Named placeholders and an op named {@code addition}. */
@@ -155,7 +179,7 @@ public final class Tutorial {
   }
 
   /** {@code with tf.name_scope("addition")}: the sum becomes {@code addition/add}. */
-  private void nameScope() {
+  private void nameScope() throws IOException {
     section("name scopes, TensorFlow style", """
         a = tf.placeholder(tf.int8, name="a")
         b = tf.placeholder(tf.int8, name="b")
@@ -173,6 +197,14 @@ public final class Tutorial {
       result("sess.run(my_addition)", describe(sess.run(myAddition, Map.of(a, 10, b, 32))));
     }
     result("nodes", nodes(g));
+    if (logdir != null) {
+      try (SummaryWriter writer = SummaryWriter.open(logdir)) {
+        writer.addGraph(g);
+        result("wrote the graph to", writer.file());
+      }
+      out.println("   see it with: bin/anygraph board --logdir " + logdir
+          + "   (or tensorboard --logdir " + logdir + ")");
+    }
   }
 
   static String nodes(Graph g) {

@@ -3,14 +3,23 @@ package io.anygraph.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anygraph.board.GraphView;
+import io.anygraph.board.events.Logdir;
+import io.anygraph.board.events.Run;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The tutorial command prints the results the tutorial's snippets give in Python. */
 class TutorialTest {
-  private static String runTutorial() {
+  @TempDir Path tmp;
+
+  private static String runTutorial() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       assertEquals(0, Tutorial.run(out));
@@ -19,7 +28,7 @@ class TutorialTest {
   }
 
   @Test
-  void printsEverySnippetsResult() {
+  void printsEverySnippetsResult() throws IOException {
     String out = runTutorial();
     String[] expected = {
         "sess.run(a + b) = 42 (int8)", // tf.int8 placeholders
@@ -38,12 +47,27 @@ class TutorialTest {
   }
 
   @Test
-  void sectionsComeInTheTutorialsOrder() {
+  void sectionsComeInTheTutorialsOrder() throws IOException {
     String out = runTutorial();
     int addition = out.indexOf("== addition, TensorFlow style");
     int gradient = out.indexOf("== automatic differentiation");
     int scopes = out.indexOf("== name scopes");
     assertTrue(addition >= 0 && addition < gradient && gradient < scopes, out);
+  }
+
+  @Test
+  void theLogdirOptionWritesTheNameScopeGraphForTensorBoard() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    String logdir = tmp.resolve("mytutorial_logs").toString();
+    assertEquals(0, Tutorial.run(new String[] {"--logdir", logdir},
+        new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("bin/anygraph board --logdir " + logdir));
+    Run run = Logdir.open(logdir).read(".");
+    List<String> names = run.graph().nodes().stream().map(GraphView.ViewNode::name).toList();
+    assertEquals(List.of("a", "b", "addition/add"), names);
+    assertEquals(List.of("a", "b"), run.graph().nodes().get(2).inputs());
+    assertEquals(2, Tutorial.run(new String[] {"--logdir"}, new PrintStream(bytes)));
+    assertEquals(2, Tutorial.run(new String[] {"--nope", "x"}, new PrintStream(bytes)));
   }
 
   @Test

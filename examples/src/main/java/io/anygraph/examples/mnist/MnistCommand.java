@@ -35,6 +35,10 @@ public final class MnistCommand {
     if (options.json() != null) {
       writeJson(Path.of(options.json()), options, r);
     }
+    if (options.logdir() != null) {
+      out.printf("graph and curves in %s: bin/anygraph board --logdir %s%n", options.logdir(),
+          options.logdir());
+    }
     return 0;
   }
 

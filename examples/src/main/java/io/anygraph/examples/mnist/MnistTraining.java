@@ -1,5 +1,6 @@
 package io.anygraph.examples.mnist;
 
+import io.anygraph.board.events.SummaryWriter;
 import io.anygraph.core.Checkpoint;
 import io.anygraph.core.Checksums;
 import io.anygraph.core.Session;
@@ -48,10 +49,16 @@ public final class MnistTraining {
   }
 
   public Result run(Dataset train, Dataset test) throws IOException {
-    Progress progress = new Progress(out, Progress.onTerminal());
     long stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
+    Progress progress = new Progress(out, Progress.onTerminal(), options.epochs(), stepsPerEpoch,
+        train.size());
     try (Session sess = new Session(model.graph,
-        new LocalRunner(model.graph, LocalOptions.cpus(options.devices())))) {
+            new LocalRunner(model.graph, LocalOptions.cpus(options.devices())));
+        SummaryWriter summaries = options.logdir() == null ? null
+            : SummaryWriter.open(options.logdir())) {
+      if (summaries != null) {
+        summaries.addGraph(model.graph);
+      }
       sess.initializeAllVariables();
       Directory checkpoints = options.checkpointDir() == null ? null
           : HadoopDirectory.of(options.checkpointDir());
@@ -70,20 +77,32 @@ public final class MnistTraining {
       for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
         double lossSum = 0;
         long seen = 0;
+        long step = 0;
         long start = System.nanoTime();
         for (Batch b : train.shuffled(options.seed() * 1_000_003L + epoch).batches(options.batchSize())) {
           List<INDArray> r = sess.run(List.of(model.train, model.loss), feeds(b));
-          lossSum += r.get(1).getDouble(0) * b.size();
+          double batchLoss = r.get(1).getDouble(0);
+          lossSum += batchLoss * b.size();
           seen += b.size();
+          step++;
+          if (summaries != null) {
+            summaries.addScalar("loss", batchLoss, (epoch - 1) * stepsPerEpoch + step);
+          }
           double seconds = (System.nanoTime() - start) / 1e9;
-          progress.step(epoch, options.epochs(), seen, train.size(), lossSum / seen, seen / seconds);
+          progress.step(epoch, step, seen, lossSum / seen, seen / seconds);
         }
         long nanos = System.nanoTime() - start;
         trainingNanos += nanos;
         trainedSamples += seen;
         loss = lossSum / seen;
         accuracy = accuracy(sess, test);
-        progress.epoch(epoch, options.epochs(), loss, accuracy, seen / (nanos / 1e9));
+        progress.epoch(epoch, loss, accuracy, seen / (nanos / 1e9));
+        if (summaries != null) { // per epoch, at the epoch's last step
+          summaries.addScalar("epoch/loss", loss, epoch * stepsPerEpoch);
+          summaries.addScalar("epoch/test_accuracy", accuracy, epoch * stepsPerEpoch);
+          summaries.addScalar("epoch/samples_per_second", seen / (nanos / 1e9), epoch * stepsPerEpoch);
+          summaries.flush();
+        }
         if (checkpoints != null) {
           Checkpoint.save(sess, checkpoints, epoch * stepsPerEpoch, 3);
         }

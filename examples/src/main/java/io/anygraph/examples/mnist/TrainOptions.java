@@ -18,20 +18,23 @@ import java.util.Set;
  * @param json where to write the result summary; null for none
  * @param checkpointDir where to save a checkpoint after every epoch; null for none
  * @param resume continue from the newest checkpoint in checkpointDir
+ * @param logdir where to write TensorBoard event files (graph, loss and accuracy); null for none
  */
 public record TrainOptions(String runner, int devices, int epochs, int batchSize,
-    double learningRate, long seed,
-    String dataDir, String json, String checkpointDir, boolean resume) {
+    double learningRate, long seed, String dataDir, String json, String checkpointDir,
+    boolean resume, String logdir) {
 
   public static final String USAGE = """
       usage: anygraph mnist [--runner local] [--devices 1] [--epochs 10] [--batch 64]
                             [--lr 0.001] [--seed 1]
-                            [--data DIR] [--json FILE] [--checkpoint DIR [--resume]]""";
+                            [--data DIR] [--json FILE] [--checkpoint DIR [--resume]]
+                            [--logdir DIR]""";
 
   private static final Map<String, String> DEFAULTS = Map.of("--runner", "local", "--devices", "1",
       "--epochs", "10",
       "--batch", "64", "--lr", "0.001", "--seed", "1");
-  private static final Set<String> OPTIONAL = Set.of("--data", "--json", "--checkpoint");
+  private static final Set<String> OPTIONAL = Set.of("--data", "--json", "--checkpoint",
+      "--logdir");
 
   public static TrainOptions defaults() {
     return parse(new String[0]);
@@ -62,7 +65,7 @@ public record TrainOptions(String runner, int devices, int epochs, int batchSize
     return new TrainOptions(v.get("--runner"), positive("--devices", v), positive("--epochs", v),
         positive("--batch", v),
         number("--lr", v), (long) number("--seed", v), v.get("--data"), v.get("--json"),
-        v.get("--checkpoint"), resume);
+        v.get("--checkpoint"), resume, v.get("--logdir"));
   }
 
   private static double number(String name, Map<String, String> v) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anygraph.board.GraphView;
+import io.anygraph.board.events.Logdir;
+import io.anygraph.board.events.Run;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.Mnist;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,12 +89,32 @@ class MnistTrainingTest {
   }
 
   @Test
+  void theLogdirGetsTheTrainingGraphAndItsCurves() throws IOException {
+    String logdir = tmp.resolve("logs").toString();
+    MnistTraining.Result r = train(options("--epochs", "1", "--batch", "256", "--logdir", logdir));
+    Run run = Logdir.open(logdir).read(".");
+    List<String> names = run.graph().nodes().stream().map(GraphView.ViewNode::name).toList();
+    assertTrue(names.contains("conv1/weights") && names.contains("loss/reduceMean"), names.toString());
+    assertTrue(names.stream().anyMatch(n -> n.startsWith("gradients/conv1")), names.toString());
+    List<Run.Scalar> loss = run.scalars().get("loss");
+    assertEquals(2048 / 256, loss.size()); // one point per step
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), loss.stream().map(Run.Scalar::step).toList());
+    // the mean of the steps' losses (equal batches) is the epoch's loss
+    double mean = loss.stream().mapToDouble(Run.Scalar::value).average().orElseThrow();
+    assertEquals(r.finalLoss(), mean, 1e-6);
+    Run.Scalar accuracy = run.scalars().get("epoch/test_accuracy").get(0);
+    assertEquals(8, accuracy.step());
+    assertEquals(r.testAccuracy(), accuracy.value(), 1e-6);
+  }
+
+  @Test
   void badOptionsAreUsageErrors() throws IOException {
     assertThrows(IllegalArgumentException.class, () -> options("--epochs", "0"));
     assertThrows(IllegalArgumentException.class, () -> options("--epochs"));
     assertThrows(IllegalArgumentException.class, () -> options("--nope", "1"));
     assertThrows(IllegalArgumentException.class, () -> options("--runner", "mars"));
     assertThrows(IllegalArgumentException.class, () -> options("--resume"));
+    assertThrows(IllegalArgumentException.class, () -> options("--logdir"));
     assertEquals(2, MnistCommand.run(new String[] {"--lr", "fast"},
         new PrintStream(new ByteArrayOutputStream())));
   }
