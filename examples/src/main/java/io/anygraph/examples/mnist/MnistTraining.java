@@ -5,6 +5,8 @@ import io.anygraph.core.Checkpoint;
 import io.anygraph.core.Checksums;
 import io.anygraph.core.Session;
 import io.anygraph.core.Variable;
+import io.anygraph.board.GraphView;
+import io.anygraph.board.PlanViews;
 import io.anygraph.core.io.Directory;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
@@ -19,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -52,12 +55,15 @@ public final class MnistTraining {
     long stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
     Progress progress = new Progress(out, Progress.onTerminal(), options.epochs(), stepsPerEpoch,
         train.size());
-    try (Session sess = new Session(model.graph,
-            new LocalRunner(model.graph, LocalOptions.cpus(options.devices())));
+    LocalRunner runner = new LocalRunner(model.graph, LocalOptions.cpus(options.devices()));
+    try (Session sess = new Session(model.graph, runner);
         SummaryWriter summaries = options.logdir() == null ? null
             : SummaryWriter.open(options.logdir())) {
       if (summaries != null) {
-        summaries.addGraph(model.graph);
+        // on several devices, draw the training step's plan: stages, devices, all-reduces
+        summaries.addGraph(options.devices() == 1 ? GraphView.of(model.graph)
+            : PlanViews.of(model.graph, runner.plan(List.of(model.train, model.loss),
+                Set.of(model.images, model.labels))));
       }
       sess.initializeAllVariables();
       Directory checkpoints = options.checkpointDir() == null ? null
