@@ -19,7 +19,7 @@ final class ConvKernels {
     add("conv2d", c -> {
       INDArray filter = c.in(1);
       Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
-      INDArray out = Nd4j.create(c.outputDType(0).nd4j(), c.outputShape(0));
+      INDArray out = c.output(0);
       exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter}, out);
       return new INDArray[] {out};
     });
@@ -27,8 +27,8 @@ final class ConvKernels {
       INDArray input = c.in(0);
       INDArray filter = c.in(1);
       Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
-      INDArray dInput = Nd4j.create(input.dataType(), input.shape());
-      INDArray dFilter = Nd4j.create(filter.dataType(), filter.shape());
+      INDArray dInput = c.output(0).assign(0);
+      INDArray dFilter = c.output(1).assign(0);
       exec("conv2d_bp", w.convArgs(), new INDArray[] {input, filter, c.in(2)}, dInput, dFilter);
       return new INDArray[] {dInput, dFilter};
     });
@@ -40,13 +40,13 @@ final class ConvKernels {
   }
 
   private static INDArray[] pool(KernelContext c, String op) {
-    INDArray out = Nd4j.create(c.outputDType(0).nd4j(), c.outputShape(0));
+    INDArray out = c.output(0);
     exec(op, Window.pooling(c.attrs()).poolArgs(), new INDArray[] {c.in(0)}, out);
     return new INDArray[] {out};
   }
 
   private static INDArray[] poolGrad(KernelContext c, String op) {
-    INDArray dInput = Nd4j.create(c.in(0).dataType(), c.in(0).shape());
+    INDArray dInput = c.output(0).assign(0); // libnd4j may add into it
     exec(op, Window.pooling(c.attrs()).poolArgs(), new INDArray[] {c.in(0), c.in(1)}, dInput);
     return new INDArray[] {dInput};
   }
