@@ -37,7 +37,7 @@ final class ArrayKernels {
     });
     add("broadcastLike", c -> one(filled(c.output(0), broadcastTo(c.in(0), c.outputShape(0)))));
     add("onesLike", c -> one(filled(c.output(0), 1)));
-    add("zerosLike", c -> one(filled(c.output(0), 0)));
+    add("zerosLike", c -> one(Buffers.zero(c.output(0))));
   }
 
   private static INDArray filled(INDArray out, Number value) {

@@ -20,6 +20,16 @@ public interface Buffers {
   /** A buffer the kernel uses only while it runs; it goes back to the pool afterwards. */
   INDArray scratch(DataType type, long[] shape);
 
+  /** Sets an array to zeros (a native memset for a whole buffer); returns it. */
+  static INDArray zero(INDArray a) {
+    if (a.isView()) {
+      a.assign(0);
+    } else if (!a.isEmpty()) {
+      Nd4j.getMemoryManager().memset(a);
+    }
+    return a;
+  }
+
   /** Fresh arrays every time, for kernels run outside a program. */
   Buffers FRESH = new Buffers() {
     @Override

@@ -25,7 +25,7 @@ final class IndexingKernels {
       if (result.isEmpty()) {
         return one(result);
       }
-      INDArray out = result.reshape(idx.length, depth).assign(0);
+      INDArray out = Buffers.zero(result).reshape(idx.length, depth);
       for (int i = 0; i < idx.length; i++) {
         if (idx[i] >= 0 && idx[i] < depth) {
           out.putScalar(i, idx[i], 1.0);

@@ -26,7 +26,7 @@ final class LinalgKernels {
       }
       INDArray out = c.output(0);
       if (k1 == 0) {
-        out.assign(0);
+        Buffers.zero(out);
       } else if (!out.isEmpty()) {
         Nd4j.gemm(c.in(0), c.in(1), out, ta, tb, 1.0, 0.0);
       }
