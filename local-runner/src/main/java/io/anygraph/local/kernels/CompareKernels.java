@@ -79,12 +79,15 @@ final class CompareKernels {
     return out;
   }
 
+  /** x's bits as integers; bitcast reads the raw buffer, so a view is made row-major first. */
   private static INDArray asBits(KernelContext c, INDArray x, DataType bits) {
     if (x.dataType() == bits) {
       return x;
     }
+    INDArray plain = x.isView() || x.ordering() != 'c'
+        ? c.scratch(x.dataType(), x.shape()).assign(x) : x;
     INDArray r = c.scratch(bits, x.shape());
-    NativeCall.execInts("bitcast", new INDArray[] {x}, new INDArray[] {r}, bits.toInt());
+    NativeCall.execInts("bitcast", new INDArray[] {plain}, new INDArray[] {r}, bits.toInt());
     return r;
   }
 }
