@@ -9,6 +9,7 @@ import io.anygraph.core.TensorType;
 import io.anygraph.local.exec.RunState;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -76,7 +77,7 @@ public final class KernelContext {
   }
 
   /** An uninitialized buffer for this kernel's own use while it runs. */
-  public INDArray scratch(org.nd4j.linalg.api.buffer.DataType type, long... shape) {
+  public INDArray scratch(DataType type, long... shape) {
     return buffers.scratch(type, shape);
   }
 

@@ -4,7 +4,6 @@ import static io.anygraph.local.kernels.KernelRegistry.add;
 
 import java.util.function.BiFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
@@ -95,9 +94,5 @@ final class MathKernels {
 
   static INDArray[] one(INDArray a) {
     return new INDArray[] {a};
-  }
-
-  static INDArray exec(DynamicCustomOp op) {
-    return Nd4j.exec(op)[0];
   }
 }
