@@ -6,7 +6,6 @@ import io.anygraph.local.data.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * runner, a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
  * dispatch overhead of a 1,000-op chain; and ND4J's GEMM rate for context. Figures are medians
  * of timed windows after a warm-up. Options: {@code --only mlp|cnn|dispatch|gemm},
- * {@code --window SECONDS} (default 2), {@code --windows N} (default 5).
+ * {@code --window SECONDS} (default 2), {@code --windows N} (default 5), {@code --profile}
+ * (instead of the comparison, the time per op of Anygraph's training steps).
  */
 public final class BenchCommand {
   private static final long[] MLP = {784, 256, 256, 10};
@@ -31,34 +31,47 @@ public final class BenchCommand {
     String only = null;
     double window = 2;
     int windows = 5;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--only" -> only = args[i + 1];
-        case "--window" -> window = Double.parseDouble(args[i + 1]);
-        case "--windows" -> windows = Integer.parseInt(args[i + 1]);
+    boolean profile = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--profile")) {
+        profile = true;
+        continue;
+      }
+      if (i + 1 == args.length) {
+        System.err.println("anygraph bench: option " + args[i] + " needs a value");
+        return 2;
+      }
+      String value = args[++i];
+      switch (args[i - 1]) {
+        case "--only" -> only = value;
+        case "--window" -> window = Double.parseDouble(value);
+        case "--windows" -> windows = Integer.parseInt(value);
         default -> {
-          System.err.println("anygraph bench: unknown option " + args[i]);
+          System.err.println("anygraph bench: unknown option " + args[i - 1]);
           return 2;
         }
       }
     }
-    if (args.length % 2 != 0) {
-      System.err.println("anygraph bench: option " + args[args.length - 1] + " needs a value");
-      return 2;
-    }
     Harness h = new Harness(window, windows);
+    double profiled = window * windows;
+    Section section = profile
+        ? (title, data, batch, workloads) -> profile(out, title, data, batch, workloads.get(0), profiled)
+        : (title, data, batch, workloads) -> compare(out, h, title, data, batch, workloads);
     out.println(Machine.describe());
     Dataset train = Mnist.load(Mnist.defaultDir()).train();
     if (only == null || only.equals("mlp")) {
-      section(out, h, "MLP 784-256-256-10, batch 128, SGD", train, 128, List.of(
+      section.run("MLP 784-256-256-10, batch 128, SGD", train, 128, List.of(
           () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE),
           () -> new RawNd4jMlp(MLP, SEED, LEARNING_RATE),
           () -> SameDiffNets.mlp(MLP, SEED, LEARNING_RATE)));
     }
     if (only == null || only.equals("cnn")) {
-      section(out, h, "MNIST CNN (conv5x5x8-pool-conv5x5x16-pool-dense), batch 64, SGD", train, 64,
+      section.run("MNIST CNN (conv5x5x8-pool-conv5x5x16-pool-dense), batch 64, SGD", train, 64,
           List.of(() -> AnygraphNets.cnn(SEED, LEARNING_RATE),
               () -> SameDiffNets.cnn(SEED, LEARNING_RATE, 8, 16)));
+    }
+    if (profile) {
+      return 0;
     }
     if (only == null || only.equals("dispatch")) {
       dispatch(out, h);
@@ -69,29 +82,22 @@ public final class BenchCommand {
     return 0;
   }
 
+  /** A benchmark section: one network, trained by several implementations. */
+  private interface Section {
+    void run(String title, Dataset data, int batch, List<Supplier<Workload>> workloads);
+  }
+
   /** Each workload trains on the same batches, cycling through the training digits. */
-  private static void section(PrintStream out, Harness h, String title, Dataset data, int batch,
+  private static void compare(PrintStream out, Harness h, String title, Dataset data, int batch,
       List<Supplier<Workload>> workloads) {
     out.println();
     out.println("== " + title);
-    List<Batch> batches = new ArrayList<>();
-    for (Batch b : data.batches(batch)) {
-      if (b.size() == batch) {
-        batches.add(b);
-      }
-    }
+    List<Batch> batches = fullBatches(data, batch);
     List<String> names = new ArrayList<>();
     List<Harness.Figure> figures = new ArrayList<>();
     for (Supplier<Workload> make : workloads) {
       Workload w = make.get();
-      Iterator<Batch>[] cursor = new Iterator[] {batches.iterator()};
-      Harness.Figure f = h.measure(() -> {
-        if (!cursor[0].hasNext()) {
-          cursor[0] = batches.iterator();
-        }
-        Batch b = cursor[0].next();
-        w.step(b.features(), b.labels());
-      }, batch);
+      Harness.Figure f = h.measure(cycling(w, batches), batch);
       names.add(w.name());
       figures.add(f);
       out.printf("  %-10s %9.0f samples/s  (windows %.0f .. %.0f)%n", w.name(), f.median(), f.min(), f.max());
@@ -99,6 +105,33 @@ public final class BenchCommand {
     for (int i = 1; i < figures.size(); i++) {
       out.printf("  Anygraph / %s = %.2fx%n", names.get(i), figures.get(0).median() / figures.get(i).median());
     }
+  }
+
+  private static void profile(PrintStream out, String title, Dataset data, int batch,
+      Supplier<Workload> anygraph, double seconds) {
+    out.println();
+    out.println("== " + title + ": Anygraph's time per op");
+    OpTable.print(out, cycling(anygraph.get(), fullBatches(data, batch)), seconds);
+  }
+
+  private static List<Batch> fullBatches(Dataset data, int batch) {
+    List<Batch> batches = new ArrayList<>();
+    for (Batch b : data.batches(batch)) {
+      if (b.size() == batch) {
+        batches.add(b);
+      }
+    }
+    return batches;
+  }
+
+  /** A training step on the next batch, starting over after the last. */
+  private static Runnable cycling(Workload w, List<Batch> batches) {
+    int[] next = {0};
+    return () -> {
+      Batch b = batches.get(next[0]);
+      next[0] = (next[0] + 1) % batches.size();
+      w.step(b.features(), b.labels());
+    };
   }
 
   private static void dispatch(PrintStream out, Harness h) {

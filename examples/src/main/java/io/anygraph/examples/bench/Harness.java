@@ -31,7 +31,7 @@ final class Harness {
     return new Figure(rates[windows / 2], rates[0], rates[windows - 1]);
   }
 
-  private static long runFor(Runnable step, double seconds) {
+  static long runFor(Runnable step, double seconds) {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     long n = 0;
     do {

@@ -8,17 +8,21 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import io.anygraph.core.ops.OpContext;
 import io.anygraph.core.ops.OpRegistry;
+import io.anygraph.local.kernels.Buffers;
 import io.anygraph.local.kernels.Kernel;
 import io.anygraph.local.kernels.KernelContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A compiled instruction list: each step runs one kernel on values in numbered slots. Slots are
- * forgotten after their last use and buffers the program owns are closed then, so memory is
- * released during the run rather than at garbage collection.
+ * forgotten after their last use; buffers the program owns are then given back to its pool (if
+ * the kernel took them from there) or closed, so memory is reused or released during the run
+ * rather than at garbage collection, and a repeated run allocates almost nothing.
  */
 public final class Program {
   /** One instruction: a node's kernel, its input slots ({@code -1} for references) and outputs. */
@@ -33,6 +37,10 @@ public final class Program {
   private final int[] fetchSlots;
   private final int[] roots;
   private final Lifetimes lifetimes;
+  /** Per step and output: no step reads it and it is not fetched. */
+  private final boolean[][] unused;
+  /** The buffer pool between runs; a run takes it, so concurrent runs never share buffers. */
+  private final AtomicReference<BufferPool> spare = new AtomicReference<>();
 
   Program(List<Step> steps, int slots, Map<Tensor, Integer> feedSlots, int[] fetchSlots,
       int[] roots, Lifetimes lifetimes) {
@@ -42,6 +50,7 @@ public final class Program {
     this.fetchSlots = fetchSlots;
     this.roots = roots;
     this.lifetimes = lifetimes;
+    this.unused = unusedOutputs(steps, slots, fetchSlots);
   }
 
   public int size() {
@@ -50,9 +59,25 @@ public final class Program {
 
   /** Runs the program. Fetched values never share memory with variables, constants or feeds. */
   public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state) {
+    BufferPool pool = spare.getAndSet(null);
+    if (pool == null) {
+      pool = new BufferPool();
+    }
+    try {
+      return run(feeds, state, pool);
+    } finally {
+      pool.endRun();
+      spare.set(pool);
+    }
+  }
+
+  private List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, BufferPool pool) {
     INDArray[] values = new INDArray[slots];
+    INDArray[] pooled = new INDArray[slots]; // the pool's buffer a slot holds, if any
     feedSlots.forEach((t, slot) -> values[slot] = feeds.get(t));
+    OpProfile profile = OpProfile.current();
     for (int s = 0; s < steps.size(); s++) {
+      long start = profile == null ? 0 : System.nanoTime();
       Step step = steps.get(s);
       INDArray[] in = new INDArray[step.inputs().length];
       for (int i = 0; i < in.length; i++) {
@@ -60,21 +85,46 @@ public final class Program {
       }
       List<TensorType> outTypes = step.checkShapes() ? inferConcrete(step.node(), in)
           : step.node().outputs();
-      INDArray[] out = execute(step, in, outTypes, state);
+      StepBuffers lent = new StepBuffers(pool, step.outputs().length);
+      INDArray[] out;
+      try {
+        out = execute(step, in, outTypes, state, lent, unused[s]);
+      } finally {
+        lent.returnScratch();
+      }
       for (int i = 0; i < out.length; i++) {
         values[step.outputs()[i]] = out[i];
+        if (lent.outputs[i] != null) {
+          if (lent.outputs[i] != out[i]) {
+            throw new IllegalStateException("kernel of op '" + step.node().op() + "' took a buffer"
+                + " for output " + i + " of node '" + step.node().name() + "' but returned another");
+          }
+          pooled[step.outputs()[i]] = out[i];
+        }
       }
       for (int root : lifetimes.free()[s]) {
-        release(values[root]);
+        if (pooled[root] != null) {
+          pool.give(pooled[root]);
+          pooled[root] = null;
+        } else {
+          release(values[root]);
+        }
       }
       for (int slot : lifetimes.forget()[s]) {
         values[slot] = null;
       }
+      if (profile != null) {
+        profile.record(step.node().op(), step.node().name(), System.nanoTime() - start);
+      }
+    }
+    if (profile != null) {
+      profile.countRun();
     }
     List<INDArray> result = new ArrayList<>(fetchSlots.length);
     for (int f : fetchSlots) {
       // values owned elsewhere (variables, constants, feeds) are copied so callers can't alter
-      // them; views (transposes, broadcasts) are copied so callers get plain row-major arrays
+      // them; views (transposes, broadcasts) are copied so callers get plain row-major arrays.
+      // A pooled buffer that is fetched never goes back to the pool: the caller owns it now.
       INDArray v = values[f];
       boolean plain = roots[f] >= 0 && !v.isView() && v.ordering() == 'c';
       result.add(plain ? v : v.dup('c'));
@@ -82,12 +132,48 @@ public final class Program {
     return result;
   }
 
+  /** The buffers one step borrowed: outputs (kept until their last reader) and scratch. */
+  private static final class StepBuffers implements Buffers {
+    private final BufferPool pool;
+    private final INDArray[] outputs;
+    private List<INDArray> scratch;
+
+    StepBuffers(BufferPool pool, int outputs) {
+      this.pool = pool;
+      this.outputs = new INDArray[outputs];
+    }
+
+    @Override
+    public INDArray output(int index, DataType type, long[] shape) {
+      if (outputs[index] == null) {
+        outputs[index] = pool.take(type, shape);
+      }
+      return outputs[index];
+    }
+
+    @Override
+    public INDArray scratch(DataType type, long[] shape) {
+      INDArray a = pool.take(type, shape);
+      if (scratch == null) {
+        scratch = new ArrayList<>();
+      }
+      scratch.add(a);
+      return a;
+    }
+
+    void returnScratch() {
+      if (scratch != null) {
+        scratch.forEach(pool::give);
+      }
+    }
+  }
+
   private static INDArray[] execute(Step step, INDArray[] in, List<TensorType> outTypes,
-      RunState state) {
+      RunState state, Buffers buffers, boolean[] unused) {
     Node n = step.node();
     INDArray[] out;
     try {
-      out = step.kernel().compute(new KernelContext(n, in, outTypes, state));
+      out = step.kernel().compute(new KernelContext(n, in, outTypes, state, buffers, unused));
     } catch (AnygraphException | ArithmeticException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -101,6 +187,29 @@ public final class Program {
       }
     }
     return out;
+  }
+
+  private static boolean[][] unusedOutputs(List<Step> steps, int slots, int[] fetchSlots) {
+    boolean[] read = new boolean[slots];
+    for (Step step : steps) {
+      for (int in : step.inputs()) {
+        if (in >= 0) {
+          read[in] = true;
+        }
+      }
+    }
+    for (int f : fetchSlots) {
+      read[f] = true;
+    }
+    boolean[][] unused = new boolean[steps.size()][];
+    for (int s = 0; s < unused.length; s++) {
+      int[] outs = steps.get(s).outputs();
+      unused[s] = new boolean[outs.length];
+      for (int i = 0; i < outs.length; i++) {
+        unused[s][i] = !read[outs[i]];
+      }
+    }
+    return unused;
   }
 
   /** Re-runs the op's type rule on the concrete input types: one rule checks both times. */

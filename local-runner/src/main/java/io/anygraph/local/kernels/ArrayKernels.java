@@ -6,7 +6,6 @@ import static io.anygraph.local.kernels.MathKernels.one;
 import io.anygraph.local.kernels.Kernel.Output;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Reshapes, transposes, casts and broadcasts. Most return views of their input. */
 final class ArrayKernels {
@@ -36,9 +35,17 @@ final class ArrayKernels {
       INDArray x = c.in(0);
       return one(x.dataType() == c.outputDType(0).nd4j() ? x : x.castTo(c.outputDType(0).nd4j()));
     });
-    add("broadcastLike", c -> one(broadcastTo(c.in(0), c.outputShape(0)).dup()));
-    add("onesLike", c -> one(Nd4j.ones(c.in(0).dataType(), c.in(0).shape())));
-    add("zerosLike", c -> one(Nd4j.zeros(c.in(0).dataType(), c.in(0).shape())));
+    add("broadcastLike", c -> one(filled(c.output(0), broadcastTo(c.in(0), c.outputShape(0)))));
+    add("onesLike", c -> one(filled(c.output(0), 1)));
+    add("zerosLike", c -> one(Buffers.zero(c.output(0))));
+  }
+
+  private static INDArray filled(INDArray out, Number value) {
+    return out.isEmpty() ? out : out.assign(value);
+  }
+
+  private static INDArray filled(INDArray out, INDArray value) {
+    return out.isEmpty() ? out : out.assign(value);
   }
 
   /** {@code x} broadcast (NumPy rules) to {@code shape}; may return x itself or a view. */

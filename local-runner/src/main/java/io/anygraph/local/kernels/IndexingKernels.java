@@ -21,7 +21,11 @@ final class IndexingKernels {
     add("oneHot", c -> {
       long[] idx = longs(c.in(0));
       long depth = c.attrs().getLong("depth");
-      INDArray out = Nd4j.zeros(c.outputDType(0).nd4j(), idx.length, depth);
+      INDArray result = c.output(0);
+      if (result.isEmpty()) {
+        return one(result);
+      }
+      INDArray out = Buffers.zero(result).reshape(idx.length, depth);
       for (int i = 0; i < idx.length; i++) {
         if (idx[i] >= 0 && idx[i] < depth) {
           out.putScalar(i, idx[i], 1.0);
@@ -29,7 +33,7 @@ final class IndexingKernels {
           throw c.fail("index " + idx[i] + " at position " + i + " is outside [0, " + depth + ")");
         }
       }
-      return one(out.reshape(c.outputShape(0)));
+      return one(result);
     });
     add("reverse", c -> {
       INDArray x = c.in(0);

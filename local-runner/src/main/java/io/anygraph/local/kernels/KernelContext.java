@@ -9,23 +9,37 @@ import io.anygraph.core.TensorType;
 import io.anygraph.local.exec.RunState;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What a kernel sees: its node, input values, the output types for these concrete inputs, and
- * the session's state (variables, random generators).
+ * What a kernel sees: its node, input values, the output types for these concrete inputs, the
+ * session's state (variables, random generators), and where its output buffers come from.
  */
 public final class KernelContext {
   private final Node node;
   private final INDArray[] inputs;
   private final List<TensorType> outputTypes;
   private final RunState state;
+  private final Buffers buffers;
+  private final boolean[] unused;
 
   public KernelContext(Node node, INDArray[] inputs, List<TensorType> outputTypes, RunState state) {
+    this(node, inputs, outputTypes, state, Buffers.FRESH, new boolean[outputTypes.size()]);
+  }
+
+  /**
+   * A context whose kernel takes buffers from {@code buffers}; {@code unused[i]} says that no
+   * step reads output i and it is not fetched, so a kernel may skip computing it.
+   */
+  public KernelContext(Node node, INDArray[] inputs, List<TensorType> outputTypes, RunState state,
+      Buffers buffers, boolean[] unused) {
     this.node = node;
     this.inputs = inputs;
     this.outputTypes = outputTypes;
     this.state = state;
+    this.buffers = buffers;
+    this.unused = unused;
   }
 
   public Node node() {
@@ -55,6 +69,21 @@ public final class KernelContext {
       throw fail("output shape " + s + " is not known for these inputs");
     }
     return s.dims();
+  }
+
+  /** An uninitialized buffer in output i's inferred type and shape, to return as output i. */
+  public INDArray output(int i) {
+    return buffers.output(i, outputDType(i).nd4j(), outputShape(i));
+  }
+
+  /** An uninitialized buffer for this kernel's own use while it runs. */
+  public INDArray scratch(DataType type, long... shape) {
+    return buffers.scratch(type, shape);
+  }
+
+  /** Whether output i is read by some later step or fetched; if not, it may hold anything. */
+  public boolean needed(int i) {
+    return !unused[i];
   }
 
   public RunState state() {

@@ -3,9 +3,11 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Matrix products through ND4J's GEMM. */
+/** Matrix products through ND4J's GEMM (BLAS), written into a lent buffer for float types. */
 final class LinalgKernels {
   private LinalgKernels() {}
 
@@ -18,7 +20,17 @@ final class LinalgKernels {
       if (k1 != k2) {
         throw c.fail("inner dimensions differ (" + k1 + " vs " + k2 + ")");
       }
-      return one(Nd4j.gemm(c.in(0), c.in(1), ta, tb));
+      DataType t = c.in(0).dataType();
+      if (t != DataType.FLOAT && t != DataType.DOUBLE) {
+        return one(Nd4j.gemm(c.in(0), c.in(1), ta, tb));
+      }
+      INDArray out = c.output(0);
+      if (k1 == 0) {
+        Buffers.zero(out);
+      } else if (!out.isEmpty()) {
+        Nd4j.gemm(c.in(0), c.in(1), out, ta, tb, 1.0, 0.0);
+      }
+      return one(out);
     });
   }
 }

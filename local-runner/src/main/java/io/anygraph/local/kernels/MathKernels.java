@@ -2,40 +2,66 @@ package io.anygraph.local.kernels;
 
 import static io.anygraph.local.kernels.KernelRegistry.add;
 
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Min;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Pow;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Elementwise arithmetic on ND4J's broadcasting pairwise ops and transforms. */
+/**
+ * Elementwise arithmetic on libnd4j's broadcasting pairwise ops and its transforms, written into
+ * buffers the executor lends (see {@link Buffers}).
+ */
 final class MathKernels {
   private MathKernels() {}
 
   static void register() {
-    add("add", c -> one(exec(new AddOp(c.in(0), c.in(1)))));
-    add("sub", c -> one(exec(new SubOp(c.in(0), c.in(1)))));
-    add("mul", c -> one(exec(new MulOp(c.in(0), c.in(1)))));
+    add("add", c -> binary(c, "add"));
+    add("sub", c -> binary(c, "subtract"));
+    add("mul", c -> binary(c, "multiply"));
     add("div", c -> {
       checkIntegerDivision(c);
-      return one(exec(new DivOp(c.in(0), c.in(1))));
+      return binary(c, "divide");
     });
-    add("pow", c -> one(exec(new Pow(c.in(0), c.in(1)))));
-    add("maximum", c -> one(exec(new Max(c.in(0), c.in(1)))));
-    add("minimum", c -> one(exec(new Min(c.in(0), c.in(1)))));
-    add("neg", c -> one(c.in(0).neg()));
-    add("square", c -> one(c.in(0).mul(c.in(0))));
-    add("sqrt", c -> one(Transforms.sqrt(c.in(0), true)));
-    add("exp", c -> one(Transforms.exp(c.in(0), true)));
-    add("log", c -> one(Transforms.log(c.in(0), true)));
-    add("abs", c -> one(Transforms.abs(c.in(0), true)));
-    add("sign", c -> one(Transforms.sign(c.in(0), true)));
+    add("pow", c -> binary(c, "Pow"));
+    add("maximum", c -> binary(c, "maximum"));
+    add("minimum", c -> binary(c, "minimum"));
+    add("neg", c -> unary(c, Negative::new));
+    add("square", c -> {
+      INDArray out = c.output(0);
+      if (!out.isEmpty()) {
+        NativeCall.exec("multiply", new INDArray[] {c.in(0), c.in(0)}, out);
+      }
+      return one(out);
+    });
+    add("sqrt", c -> unary(c, Sqrt::new));
+    add("exp", c -> unary(c, Exp::new));
+    add("log", c -> unary(c, Log::new));
+    add("abs", c -> unary(c, Abs::new));
+    add("sign", c -> unary(c, Sign::new));
+  }
+
+  /** A broadcasting libnd4j op on inputs 0 and 1, into a lent buffer of the inferred shape. */
+  static INDArray[] binary(KernelContext c, String op) {
+    INDArray out = c.output(0);
+    if (!out.isEmpty()) {
+      NativeCall.exec(op, new INDArray[] {c.in(0), c.in(1)}, out);
+    }
+    return one(out);
+  }
+
+  /** A libnd4j transform (x, z) of input 0 into a lent buffer. */
+  static INDArray[] unary(KernelContext c, BiFunction<INDArray, INDArray, Op> transform) {
+    INDArray out = c.output(0);
+    if (!out.isEmpty()) {
+      Nd4j.getExecutioner().exec(transform.apply(c.in(0), out));
+    }
+    return one(out);
   }
 
   /**
@@ -68,9 +94,5 @@ final class MathKernels {
 
   static INDArray[] one(INDArray a) {
     return new INDArray[] {a};
-  }
-
-  static INDArray exec(DynamicCustomOp op) {
-    return Nd4j.exec(op)[0];
   }
 }

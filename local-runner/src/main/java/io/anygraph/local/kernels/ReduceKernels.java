@@ -5,18 +5,20 @@ import static io.anygraph.local.kernels.MathKernels.one;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Reductions over axes; results keep the input's dtype, as in TensorFlow. */
+/**
+ * Reductions over axes on libnd4j's reduce ops, written into lent buffers; results keep the
+ * input's dtype, as in TensorFlow.
+ */
 final class ReduceKernels {
   private ReduceKernels() {}
 
   static void register() {
-    add("reduceSum", c -> reduce(c, (x, axes) -> x.sum(axes)));
-    add("reduceMean", c -> reduce(c, ReduceKernels::mean));
-    add("reduceMax", c -> reduce(c, (x, axes) -> x.max(axes)));
+    add("reduceSum", c -> reduce(c, "reduce_sum"));
+    add("reduceMean", c -> reduce(c, "reduce_mean"));
+    add("reduceMax", c -> reduce(c, "reduce_max"));
     add("reduceSumLike", c -> {
       INDArray x = c.in(0);
       long[] target = c.outputShape(0);
@@ -27,36 +29,73 @@ final class ReduceKernels {
           axes.add(i);
         }
       }
-      INDArray summed = axes.isEmpty() ? x.dup() : x.sum(axes.stream().mapToInt(Integer::intValue).toArray());
-      return one(summed.reshape(target));
+      INDArray out = c.output(0);
+      into("reduce_sum", x, axes.stream().mapToInt(Integer::intValue).toArray(), out);
+      return one(out);
     });
   }
 
-  /** Integer means are exact: summed in int64 and divided with truncation, as TensorFlow does. */
-  private static INDArray mean(INDArray x, int[] axes) {
-    if (x.dataType().isFPType()) {
-      return x.mean(axes);
-    }
-    long count = 1;
-    for (int a : axes) {
-      count *= x.size(a);
-    }
-    return x.castTo(DataType.LONG).sum(axes).divi(count);
-  }
-
-  /** Applies {@code f} over the node's axes, then shapes and types the result as inferred. */
-  private static INDArray[] reduce(KernelContext c, BiFunction<INDArray, int[], INDArray> f) {
+  /** Applies {@code op} over the node's axes into a buffer of the inferred shape and dtype. */
+  private static INDArray[] reduce(KernelContext c, String op) {
     INDArray x = c.in(0);
     long[] axesAttr = c.attrs().has("axes") ? c.attrs().getLongs("axes") : new long[0];
     int[] axes = new int[axesAttr.length == 0 ? x.rank() : axesAttr.length];
     for (int i = 0; i < axes.length; i++) {
       axes[i] = axesAttr.length == 0 ? i : (int) (axesAttr[i] < 0 ? axesAttr[i] + x.rank() : axesAttr[i]);
     }
-    INDArray r = axes.length == 0 ? x.dup() : f.apply(x, axes);
-    r = r.reshape(c.outputShape(0));
-    if (r.dataType() != c.outputDType(0).nd4j()) {
-      r = r.castTo(c.outputDType(0).nd4j());
+    if (op.equals("reduce_mean") && !x.dataType().isFPType() && axes.length > 0) {
+      return one(integerMean(c, x, axes));
     }
-    return one(r);
+    INDArray out = c.output(0);
+    into(op, x, axes, out);
+    return one(out);
+  }
+
+  /**
+   * {@code op} of x over {@code axes} into {@code out}, a buffer of any shape with as many
+   * elements as the reduced result (keepDims or not: the layout is the same).
+   */
+  static void into(String op, INDArray x, int[] axes, INDArray out) {
+    if (out.isEmpty()) {
+      return;
+    }
+    if (axes.length == 0) {
+      out.assign(x);
+      return;
+    }
+    if (x.isEmpty()) {
+      // TensorFlow's values over nothing: sum 0, mean NaN, max -infinity
+      out.assign(switch (op) {
+        case "reduce_sum" -> 0.0;
+        case "reduce_mean" -> Double.NaN;
+        default -> Double.NEGATIVE_INFINITY;
+      });
+      return;
+    }
+    long[] reduced = new long[x.rank() - axes.length];
+    for (int d = 0, r = 0; d < x.rank(); d++) {
+      boolean over = false;
+      for (int a : axes) {
+        over |= a == d;
+      }
+      if (!over) {
+        reduced[r++] = x.size(d);
+      }
+    }
+    long[] dims = new long[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      dims[i] = axes[i];
+    }
+    NativeCall.execInts(op, new INDArray[] {x}, new INDArray[] {out.reshape('c', reduced)}, dims);
+  }
+
+  /** Integer means are exact: summed in int64 and divided with truncation, as TensorFlow does. */
+  private static INDArray integerMean(KernelContext c, INDArray x, int[] axes) {
+    long count = 1;
+    for (int a : axes) {
+      count *= x.size(a);
+    }
+    INDArray r = x.castTo(DataType.LONG).sum(axes).divi(count).reshape(c.outputShape(0));
+    return r.dataType() == c.outputDType(0).nd4j() ? r : r.castTo(c.outputDType(0).nd4j());
   }
 }

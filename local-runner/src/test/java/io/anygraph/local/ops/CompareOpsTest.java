@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.function.BiPredicate;
 import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Comparisons give bool tensors with broadcasting; select picks elementwise. */
@@ -63,6 +64,54 @@ class CompareOpsTest {
     Tensor b = g.constant(doubles(new long[] {1}, -1));
     assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {1, -1, 3, 4, -1, 6},
         run(g.ops().select(cond, a, b)));
+  }
+
+  /** Values a select by arithmetic (a*m + b*(1-m)) would get wrong: NaN, infinities, -0. */
+  private static final double[] SPECIAL = {Double.NaN, Double.POSITIVE_INFINITY, -0.0,
+      Double.NEGATIVE_INFINITY, 1e300, -7.25};
+  private static final double[] OTHER = {-0.0, Double.NaN, 3, 0.0, Double.NEGATIVE_INFINITY, 2};
+  private static final boolean[] PICK = {true, false, true, true, false, false};
+
+  @Test
+  void selectOfEqualShapesKeepsEveryBitOfTheChosenValue() {
+    for (DType t : new DType[] {DType.FLOAT64, DType.FLOAT32, DType.FLOAT16}) {
+      Graph g = new Graph();
+      Tensor cond = g.constant(Nd4j.createFromArray(PICK).reshape(2, 3));
+      Tensor a = g.constant(doubles(new long[] {2, 3}, SPECIAL)).cast(t);
+      Tensor b = g.constant(doubles(new long[] {2, 3}, OTHER)).cast(t);
+      double[] got = run(g.ops().select(cond, a, b)).castTo(DataType.DOUBLE).data().asDouble();
+      for (int i = 0; i < 6; i++) {
+        double want = PICK[i] ? SPECIAL[i] : OTHER[i];
+        if (t == DType.FLOAT32) {
+          want = (float) want;
+        } else if (t == DType.FLOAT16) {
+          want = Float.isFinite((float) want) && Math.abs(want) > 65504 ? Math.copySign(
+              Double.POSITIVE_INFINITY, want) : want;
+        }
+        // bit equality: NaN equals NaN, and -0.0 differs from 0.0
+        assertTrue(Double.compare(want, got[i]) == 0, t + " element " + i + ": " + got[i] + " vs " + want);
+      }
+    }
+  }
+
+  @Test
+  void selectOfIntegersAndOfViewsPicksElementwise() {
+    Graph g = new Graph();
+    Tensor cond = g.constant(Nd4j.createFromArray(PICK).reshape(3, 2));
+    for (DType t : new DType[] {DType.INT8, DType.INT32, DType.INT64}) {
+      Tensor a = g.constant(doubles(new long[] {2, 3}, 1, -2, 3, -128, 5, 127)).cast(t).transpose();
+      Tensor b = g.constant(doubles(new long[] {3, 2}, 10, 20, 30, 40, 50, 60)).cast(t);
+      // a transposed is [[1, -128], [-2, 5], [3, 127]]
+      assertLongs(t, new long[] {3, 2}, new long[] {1, 20, -2, 5, 50, 60},
+          run(g.ops().select(cond, a, b)));
+    }
+    Tensor x = g.constant(doubles(new long[] {2, 3}, A)).transpose();
+    Tensor y = g.constant(doubles(new long[] {3, 2}, 0, 0, 0, 0, 0, 0));
+    assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 0, 2, 5, 0, 0},
+        run(g.ops().select(cond, x, y)));
+    Tensor bools = g.constant(Nd4j.createFromArray(false, false, true, true, false, true).reshape(3, 2));
+    assertLongs(DType.BOOL, new long[] {3, 2}, new long[] {0, 0, 1, 1, 0, 0},
+        run(g.ops().select(cond, bools, g.ops().notEqual(bools, bools))));
   }
 
   @Test
