@@ -25,6 +25,9 @@ public final class Main {
     COMMANDS.put("mnist", new Entry(
         "trains the MNIST CNN on the shipped digits (--epochs N --json out.json; --help)",
         args -> MnistCommand.run(args, System.out)));
+    COMMANDS.put("score-mnist", new Entry(
+        "scores the test digits as a Spark DataFrame (Parquet) with the CNN (--checkpoint DIR; --help)",
+        args -> io.anygraph.examples.score.ScoreMnistCommand.run(args, System.out)));
     COMMANDS.put("bench", new Entry(
         "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
         args -> BenchCommand.run(args, System.out)));

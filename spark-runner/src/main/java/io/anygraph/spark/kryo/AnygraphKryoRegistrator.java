@@ -34,5 +34,6 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(ShippedGraph.class, new ShippedSerializer());
     kryo.register(GraphModel.class, new GraphModelSerializer(arrays));
     kryo.register(Dataset.class, new DatasetSerializer(arrays));
+    SparkSqlClasses.register(kryo);
   }
 }
