@@ -3,6 +3,7 @@ package io.anygraph.examples.score;
 import io.anygraph.local.data.Dataset;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -19,7 +20,7 @@ public final class DigitFrames {
 
   private DigitFrames() {}
 
-  /** One row per digit, in order, in {@code partitions} partitions. */
+  /** One row per digit, in order, in {@code partitions} partitions of consecutive digits. */
   public static org.apache.spark.sql.Dataset<Row> of(SparkSession spark, Dataset digits, int partitions) {
     INDArray x = digits.features();
     int[] y = digits.labels().toIntVector();
@@ -27,6 +28,8 @@ public final class DigitFrames {
     for (int i = 0; i < digits.size(); i++) {
       rows.add(RowFactory.create(i, x.getRow(i).toFloatVector(), y[i]));
     }
-    return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
+    // spread over the partitions' tasks, not kept in the plan as one local table
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(sc.parallelize(rows, partitions), SCHEMA);
   }
 }

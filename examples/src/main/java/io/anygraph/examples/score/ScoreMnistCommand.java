@@ -110,7 +110,7 @@ public final class ScoreMnistCommand {
     }
     try (SparkSession spark = SparkSetup.session(conf)) {
       spark.sparkContext().setJobDescription("score-mnist: write the test digits as Parquet");
-      DigitFrames.of(spark, data.test(), o.partitions()).write().mode(SaveMode.Overwrite).parquet(parquet);
+      DigitFrames.of(spark, data.test(), Math.max(8, o.partitions())).write().mode(SaveMode.Overwrite).parquet(parquet);
       spark.sparkContext().setJobDescription("score-mnist: score the Parquet digits with the CNN");
       var digits = spark.read().parquet(parquet).repartition(o.partitions());
       Row counts = scorer.score(digits)

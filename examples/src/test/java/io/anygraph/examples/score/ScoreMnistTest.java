@@ -8,7 +8,6 @@ import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Checkpoint;
 import io.anygraph.core.Session;
 import io.anygraph.examples.mnist.MnistCnn;
-import io.anygraph.local.data.Batch;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.Mnist;
 import io.anygraph.local.io.HadoopDirectory;
@@ -33,21 +32,9 @@ class ScoreMnistTest {
   @TempDir static Path tmp;
   private static String checkpoints;
 
-  /** A checkpoint of the CNN after 60 Adam steps: well above chance, quick to make. */
   @BeforeAll
   static void trainBriefly() throws IOException {
-    Mnist data = Mnist.load(Mnist.defaultDir());
-    MnistCnn cnn = new MnistCnn(2, 0.002);
-    checkpoints = tmp.resolve("ckpt").toUri().toString();
-    try (Session s = new Session(cnn.graph)) {
-      s.initializeAllVariables();
-      int step = 0;
-      for (Batch b : data.train().take(60 * 64).batches(64)) {
-        s.run(cnn.train, Map.of(cnn.images, b.features(), cnn.labels, b.labels()));
-        step++;
-      }
-      Checkpoint.save(s, HadoopDirectory.of(checkpoints), step, 1);
-    }
+    checkpoints = BriefCheckpoint.make(tmp.resolve("ckpt"));
   }
 
   private static SparkSession spark() {
@@ -63,6 +50,7 @@ class ScoreMnistTest {
     ScoreMnistCommand.Result r = ScoreMnistCommand.score(o, new PrintStream(new ByteArrayOutputStream()));
     assertEquals(2000, r.digits());
     assertEquals(r.correctLocal(), r.correctSpark());
+    assertEquals(BriefCheckpoint.correctOnTestDigits(checkpoints), r.correctSpark()); // batches of 128 here
     assertTrue(r.accuracySpark() > 0.6 && r.accuracySpark() < 1, "accuracy " + r.accuracySpark());
     assertEquals(2000, r.metrics().rows());
     assertTrue(r.metrics().batches() >= 20 && r.metrics().batches() <= 22, "batches " + r.metrics().batches());

@@ -4,15 +4,18 @@ import com.esotericsoftware.kryo.Kryo;
 import java.util.List;
 
 /**
- * Classes of Spark SQL and Hadoop that Spark's own jobs put into task results, which Kryo writes:
- * column types (Parquet schema inference returns schemas) and file statuses (parallel listing of
- * many files or partitions). Spark registers only some of them, so with registration required
+ * Classes of Spark SQL and Hadoop that Spark's own jobs put into tasks and task results, which
+ * Kryo writes: rows (DataFrames made from RDDs of rows), column types (Parquet schema inference
+ * returns schemas) and file statuses (parallel listing of many files or partitions). Spark registers only some of them, so with registration required
  * they are listed here. Found by running Parquet, JSON and CSV reads and writes, partitioned
  * writes, schema merging, joins, aggregations and caching under {@code registrationRequired}
  * (see SparkSqlKryoTest).
  */
 final class SparkSqlClasses {
   private static final List<String> REQUIRED = List.of(
+      // rows of DataFrames made from RDDs: sc.parallelize(rows) ships them in its partitions
+      "org.apache.spark.sql.catalyst.expressions.GenericRow",
+      "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
       "org.apache.spark.sql.types.ArrayType",
       "org.apache.spark.sql.types.MapType",
       "org.apache.spark.sql.types.DecimalType",

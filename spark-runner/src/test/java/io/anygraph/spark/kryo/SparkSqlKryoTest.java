@@ -36,7 +36,9 @@ class SparkSqlKryoTest {
       rows.add(RowFactory.create(i, new float[] {i, 2}, "r" + (i % 40),
           scala.collection.immutable.Map$.MODULE$.empty()));
     }
-    var df = spark.createDataFrame(rows, schema).repartition(3);
+    var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var df = spark.createDataFrame(sc.parallelize(rows, 3), schema); // rows travel in the partitions
+    assertEquals(100, spark.createDataFrame(df.javaRDD().map(r -> r), schema).count()); // with schemas
     String p = tmp.resolve("p").toUri().toString();
     df.write().mode(SaveMode.Overwrite).parquet(p);
     df.drop("m").write().mode(SaveMode.Overwrite).json(tmp.resolve("j").toUri().toString());
