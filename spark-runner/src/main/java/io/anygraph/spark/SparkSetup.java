@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
  * required and {@link AnygraphKryoRegistrator}, executors started with this JVM's module flags
  * ({@code --add-opens}, which Spark and ND4J need on JDK 17) and its OpenBLAS/OpenMP settings,
  * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master}
- * sets {@code spark.master}).
+ * sets {@code spark.master}), whose driver then binds to 127.0.0.1.
  *
  * <pre>{@code
  * SparkSession spark = SparkSetup.session("score-mnist");
@@ -38,6 +38,11 @@ public final class SparkSetup {
   /** Adds Anygraph's settings to {@code conf}, keeping the user's own registrators and options. */
   public static SparkConf configure(SparkConf conf) {
     conf.setIfMissing("spark.master", DEFAULT_MASTER);
+    if (conf.get("spark.master").startsWith("local")) {
+      // the embedded master has no remote executors: its driver listens on loopback only
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    }
     conf.set("spark.serializer", KryoSerializer.class.getName());
     conf.set("spark.kryo.registrationRequired", "true");
     String registrator = AnygraphKryoRegistrator.class.getName();

@@ -5,7 +5,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One embedded {@code local[2]} Spark session for all tests of this JVM (starting one takes
- * seconds), configured by {@link SparkSetup} as jobs are, bound to 127.0.0.1, without a web UI.
+ * seconds), configured by {@link SparkSetup} as jobs are (so bound to 127.0.0.1), without a web UI.
  */
 public final class LocalSpark {
   private static SparkSession session;
@@ -16,8 +16,6 @@ public final class LocalSpark {
     if (session == null) {
       session = SparkSetup.session(SparkSetup.conf("anygraph-tests").setMaster("local[2]")
           .set("spark.ui.enabled", "false")
-          .set("spark.driver.host", "127.0.0.1")
-          .set("spark.driver.bindAddress", "127.0.0.1")
           .set("spark.sql.shuffle.partitions", "2"));
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }

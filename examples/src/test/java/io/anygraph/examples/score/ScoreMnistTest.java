@@ -34,13 +34,13 @@ class ScoreMnistTest {
 
   @BeforeAll
   static void trainBriefly() throws IOException {
+    System.setProperty("spark.ui.enabled", "false"); // the command's SparkConf reads spark.* properties
     checkpoints = BriefCheckpoint.make(tmp.resolve("ckpt"));
   }
 
   private static SparkSession spark() {
     return SparkSetup.session(SparkSetup.conf("score-mnist-test").setMaster("local[2]")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1"));
+        .set("spark.ui.enabled", "false"));
   }
 
   @Test
