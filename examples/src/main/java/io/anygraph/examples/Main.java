@@ -26,7 +26,7 @@ public final class Main {
         "trains the MNIST CNN on the shipped digits (--epochs N --json out.json; --help)",
         args -> MnistCommand.run(args, System.out)));
     COMMANDS.put("score-mnist", new Entry(
-        "scores the test digits as a Spark DataFrame (Parquet) with the CNN (--checkpoint DIR; --help)",
+        "the test digits as a Spark DataFrame (Parquet), scored by the CNN (--checkpoint DIR; --help)",
         args -> io.anygraph.examples.score.ScoreMnistCommand.run(args, System.out)));
     COMMANDS.put("bench", new Entry(
         "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
@@ -55,6 +55,6 @@ public final class Main {
 
   private static void usage() {
     System.err.println("usage: anygraph <command> [options]\n\ncommands:");
-    COMMANDS.forEach((name, e) -> System.err.printf("  %-10s %s%n", name, e.summary()));
+    COMMANDS.forEach((name, e) -> System.err.printf("  %-12s %s%n", name, e.summary()));
   }
 }

@@ -52,6 +52,8 @@ public final class StandaloneCluster implements AutoCloseable {
     Path root = projectRoot();
     Path abs = state.toAbsolutePath();
     Files.createDirectories(abs);
+    // a cluster left by an earlier run that was killed outright (its processes name this folder)
+    run(root, abs, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
     Run r = run(root, abs, workers, Duration.ofMinutes(3), List.of("bin/anygraph-cluster", "start"));
     if (r.exitCode() != 0) {
       run(root, abs, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));

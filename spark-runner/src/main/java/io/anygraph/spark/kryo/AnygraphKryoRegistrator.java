@@ -18,6 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * spark.kryo.registrator} with {@code spark.kryo.registrationRequired=true}, so a class missing
  * here fails at once, naming the class, instead of being written slowly by reflection.
  *
+ * <pre>{@code
+ * conf.set("spark.kryo.registrator", AnygraphKryoRegistrator.class.getName());  // SparkSetup does this
+ * }</pre>
+ *
  * <p>Registration order fixes Kryo's class ids, so it must be the same in every JVM of a job:
  * add new classes at the end.
  */

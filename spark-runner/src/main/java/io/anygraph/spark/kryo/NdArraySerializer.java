@@ -15,10 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * as plain C-order arrays with the same values; scalars and empty arrays keep their shapes.
  */
 public final class NdArraySerializer extends Serializer<INDArray> {
-  public NdArraySerializer() {
-    setImmutable(false);
-  }
-
   @Override
   public void write(Kryo kryo, Output out, INDArray array) {
     out.writeString(DType.fromNd4j(array.dataType()).label());
