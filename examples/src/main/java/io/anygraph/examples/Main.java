@@ -29,6 +29,9 @@ public final class Main {
     COMMANDS.put("explain", new Entry(
         "prints the plan of the MNIST training step on N devices (explain mnist --devices 2)",
         args -> ExplainCommand.run(args, System.out)));
+    COMMANDS.put("score-mnist", new Entry(
+        "the test digits as a Spark DataFrame (Parquet), scored by the CNN (--checkpoint DIR; --help)",
+        args -> io.anygraph.examples.score.ScoreMnistCommand.run(args, System.out)));
     COMMANDS.put("bench", new Entry(
         "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
         args -> BenchCommand.run(args, System.out)));
@@ -59,6 +62,6 @@ public final class Main {
 
   private static void usage() {
     System.err.println("usage: anygraph <command> [options]\n\ncommands:");
-    COMMANDS.forEach((name, e) -> System.err.printf("  %-10s %s%n", name, e.summary()));
+    COMMANDS.forEach((name, e) -> System.err.printf("  %-12s %s%n", name, e.summary()));
   }
 }

@@ -76,6 +76,9 @@ public final class Npy {
 
   /** The elements in C order as little-endian bytes. */
   public static byte[] rawBytes(INDArray array) {
+    if (array.isEmpty()) {
+      return new byte[0]; // an empty array has no buffer
+    }
     INDArray c = array.isView() || array.ordering() != 'c' ? array.dup('c') : array;
     long n = c.length() * c.dataType().width();
     ByteBuffer nio = c.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
@@ -130,9 +133,28 @@ public final class Npy {
       throw new AnygraphException(source + ": trailing bytes after the array data");
     }
     boolean fortran = m.group(2).equals("True");
-    INDArray a = Nd4j.create(type.nd4j(), shape, fortran ? 'f' : 'c');
-    a.data().asNio().order(ByteOrder.LITTLE_ENDIAN).put(data);
-    return fortran ? a.dup('c') : a;
+    return fromRawBytes(type, shape, fortran ? 'f' : 'c', data);
+  }
+
+  /**
+   * A new C-order array of {@code dtype} and {@code shape} holding {@code bytes}, the elements as
+   * little-endian values in {@code order} ('c' row-major, 'f' column-major), as {@link #rawBytes}
+   * writes them.
+   */
+  public static INDArray fromRawBytes(DType dtype, long[] shape, char order, byte[] bytes) {
+    long n = 1;
+    for (long d : shape) {
+      n = Math.multiplyExact(n, d);
+    }
+    if (n * dtype.nd4j().width() != bytes.length) {
+      throw new AnygraphException(bytes.length + " bytes cannot hold " + dtype + Arrays.toString(shape));
+    }
+    if (n == 0) {
+      return Nd4j.create(dtype.nd4j(), shape); // empty: no buffer to fill
+    }
+    INDArray a = Nd4j.create(dtype.nd4j(), shape, order);
+    a.data().asNio().order(ByteOrder.LITTLE_ENDIAN).put(bytes);
+    return order == 'c' ? a : a.dup('c');
   }
 
   /** The dtype of a NumPy type string; {@code <u2} is read as bfloat16 (see class comment). */

@@ -35,10 +35,32 @@ public final class IdxReader {
   }
 
   public static Idx read(String uri, Configuration conf) throws IOException {
+    return read(uri, conf, 0, -1);
+  }
+
+  /** The dimensions the file's header declares, reading nothing else. */
+  public static int[] dims(String uri, Configuration conf) throws IOException {
+    return open(uri, conf, in -> header(uri, new DataInputStream(in)));
+  }
+
+  /**
+   * Records {@code [from, to)} along the first dimension only (a shard of the examples), so
+   * readers in parallel each read their part; {@code dims()[0]} of the result is {@code to -
+   * from}. Plain files are sought to the range, gzip'd ones are decompressed up to it.
+   */
+  public static Idx read(String uri, Configuration conf, int from, int to) throws IOException {
+    return open(uri, conf, in -> parse(uri, in, from, to));
+  }
+
+  private interface Parser<T> {
+    T parse(InputStream in) throws IOException;
+  }
+
+  private static <T> T open(String uri, Configuration conf, Parser<T> parser) throws IOException {
     Path path = new Path(uri);
     FileSystem fs = path.getFileSystem(conf);
     try (InputStream raw = new BufferedInputStream(fs.open(path))) {
-      return parse(uri, maybeGunzip(raw));
+      return parser.parse(maybeGunzip(raw));
     } catch (EOFException | ZipException e) {
       // GZIPInputStream reports a cut-off or corrupt stream without naming the file.
       throw new IOException(uri + ": truncated or corrupt gzip stream (" + e.getMessage() + ")", e);
@@ -53,8 +75,39 @@ public final class IdxReader {
     return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in)) : in;
   }
 
-  private static Idx parse(String uri, InputStream in) throws IOException {
+  /** Records [from, to) of the file; {@code to = -1} reads to the end and checks nothing follows. */
+  private static Idx parse(String uri, InputStream in, int from, int to) throws IOException {
     DataInputStream data = new DataInputStream(in);
+    int[] dims = header(uri, data);
+    boolean whole = to < 0;
+    int end = whole ? dims[0] : to; // the header has at least one dimension
+    if (from < 0 || end < from || end > dims[0]) {
+      throw new IOException(uri + ": records [" + from + ", " + end + ") asked of a file of "
+          + Arrays.toString(dims));
+    }
+    int[] partDims = dims.clone();
+    partDims[0] = end - from;
+    int recordSize = elementCount(uri, Arrays.copyOfRange(dims, 1, dims.length));
+    byte[] values = new byte[elementCount(uri, partDims)];
+    try {
+      data.skipNBytes((long) from * recordSize);
+    } catch (EOFException e) {
+      throw new IOException(uri + ": truncated: the file ends before record " + from
+          + " of the " + dims[0] + " its header " + Arrays.toString(dims) + " declares", e);
+    }
+    int read = readValues(uri, data, dims, values);
+    if (read != values.length) {
+      throw new IOException(uri + ": truncated: the header " + Arrays.toString(dims) + " promises "
+          + ((long) from * recordSize + values.length) + " values, the file has "
+          + ((long) from * recordSize + read));
+    }
+    if (whole && data.read() != -1) {
+      throw new IOException(uri + ": more data than the header " + Arrays.toString(dims) + " declares");
+    }
+    return new Idx(partDims, values);
+  }
+
+  private static int[] header(String uri, DataInputStream data) throws IOException {
     int magic;
     try {
       magic = data.readInt();
@@ -76,16 +129,7 @@ public final class IdxReader {
     } catch (EOFException e) {
       throw new IOException(uri + ": truncated IDX header");
     }
-    byte[] values = new byte[elementCount(uri, dims)];
-    int read = readValues(uri, data, dims, values);
-    if (read != values.length) {
-      throw new IOException(uri + ": truncated: the header " + Arrays.toString(dims) + " promises "
-          + values.length + " values, the file has " + read);
-    }
-    if (data.read() != -1) {
-      throw new IOException(uri + ": more data than the header " + Arrays.toString(dims) + " declares");
-    }
-    return new Idx(dims, values);
+    return dims;
   }
 
   /**

@@ -24,8 +24,18 @@ public record Mnist(Dataset train, Dataset test) {
   private static Dataset load(String base, String prefix) throws IOException {
     IdxReader.Idx images = IdxReader.read(find(base, prefix + "-images-idx3-ubyte"));
     IdxReader.Idx labels = IdxReader.read(find(base, prefix + "-labels-idx1-ubyte"));
+    return examples(images, labels, base + prefix, 0);
+  }
+
+  /**
+   * Digits from IDX contents: images [n, rows, cols] of bytes become float32 [n, rows*cols] in [0,
+   * 1], labels [n] int32. {@code where} and {@code first} (the index of the first example in the
+   * file) name a bad label in the message.
+   */
+  public static Dataset examples(IdxReader.Idx images, IdxReader.Idx labels, String where, long first)
+      throws IOException {
     if (images.dims().length != 3 || labels.dims().length != 1 || images.count() != labels.count()) {
-      throw new IOException(base + prefix + ": images " + Arrays.toString(images.dims())
+      throw new IOException(where + ": images " + Arrays.toString(images.dims())
           + " and labels " + Arrays.toString(labels.dims()) + " do not match");
     }
     int n = images.count();
@@ -38,11 +48,20 @@ public record Mnist(Dataset train, Dataset test) {
     for (int i = 0; i < n; i++) {
       y[i] = labels.values()[i] & 0xff;
       if (y[i] > 9) {
-        throw new IOException(base + prefix + ": label " + y[i] + " of example " + i + " is not a digit");
+        throw new IOException(where + ": label " + y[i] + " of example " + (first + i) + " is not a digit");
       }
+    }
+    if (n == 0) { // ND4J cannot reshape an empty array
+      return new Dataset(Nd4j.create(DataType.FLOAT, 0, pixels), Nd4j.create(DataType.INT32, 0));
     }
     INDArray features = Nd4j.createFromArray(x).reshape(n, pixels);
     return new Dataset(features, Nd4j.createFromArray(y).castTo(DataType.INT32));
+  }
+
+  /** The IDX file {@code <prefix>-<kind>-idx<rank>-ubyte} in {@code dir}, gzip'd if that exists. */
+  public static String file(String dir, String prefix, String kind) throws IOException {
+    String base = dir.endsWith("/") ? dir : dir + "/";
+    return find(base, prefix + "-" + kind + ("images".equals(kind) ? "-idx3-ubyte" : "-idx1-ubyte"));
   }
 
   /** The gzip'd file if present, else the plain one (the reader detects gzip by content). */

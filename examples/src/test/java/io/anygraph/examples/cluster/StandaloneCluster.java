@@ -1,0 +1,155 @@
+package io.anygraph.examples.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Spark standalone cluster for integration tests, driven through the user-facing scripts:
+ * {@code bin/anygraph-cluster start} (a master and workers, each its own JVM on 127.0.0.1),
+ * {@code bin/anygraph submit} (SparkSubmit with the examples jar), {@code bin/anygraph-cluster
+ * stop}. Closing it, or the test JVM exiting, stops every process the cluster started.
+ *
+ * <pre>{@code
+ * try (StandaloneCluster c = StandaloneCluster.start(Path.of("target/it-cluster"), 2)) {
+ *   StandaloneCluster.Run r = c.submit(Duration.ofMinutes(3), "score-mnist", "--json", "out.json");
+ *   assertEquals(0, r.exitCode(), r.output());
+ * }
+ * }</pre>
+ *
+ * <p>Needs the packaged examples jar and its classpath file ({@code mvn package}; failsafe's
+ * integration tests run after it), and never builds: {@code ANYGRAPH_NO_BUILD=1}.
+ */
+public final class StandaloneCluster implements AutoCloseable {
+  /** A finished script: its exit code and its output (stdout and stderr together). */
+  public record Run(int exitCode, String output) {}
+
+  private final Path root;
+  private final Path state;
+  private final int workers;
+  private final String masterUrl;
+  private final Thread stopAtExit;
+  private boolean closed;
+
+  private StandaloneCluster(Path root, Path state, int workers, String masterUrl) {
+    this.root = root;
+    this.state = state;
+    this.workers = workers;
+    this.masterUrl = masterUrl;
+    this.stopAtExit = new Thread(this::stopQuietly, "stop " + state);
+    Runtime.getRuntime().addShutdownHook(stopAtExit);
+  }
+
+  /** Starts a master and {@code workers} workers with their state (logs, work dirs) in {@code state}. */
+  public static StandaloneCluster start(Path state, int workers) throws IOException, InterruptedException {
+    Path root = projectRoot();
+    Path abs = state.toAbsolutePath();
+    Files.createDirectories(abs);
+    // a cluster left by an earlier run that was killed outright (its processes name this folder)
+    run(root, abs, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
+    Run r = run(root, abs, workers, Duration.ofMinutes(3), List.of("bin/anygraph-cluster", "start"));
+    if (r.exitCode() != 0) {
+      run(root, abs, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
+      throw new IOException("bin/anygraph-cluster start failed (" + r.exitCode() + "):\n" + r.output());
+    }
+    String url = Files.readString(abs.resolve("master-url")).trim();
+    return new StandaloneCluster(root, abs, workers, url);
+  }
+
+  public String masterUrl() {
+    return masterUrl;
+  }
+
+  public int workers() {
+    return workers;
+  }
+
+  /** {@code bin/anygraph submit --master <this cluster> args...}, waiting at most {@code timeout}. */
+  public Run submit(Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("bin/anygraph", "submit", "--master", masterUrl));
+    cmd.addAll(List.of(args));
+    return run(root, state, workers, timeout, cmd);
+  }
+
+  /** {@code bin/anygraph-cluster status}. */
+  public Run status() throws IOException, InterruptedException {
+    return run(root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "status"));
+  }
+
+  /** The executors' logs (stderr) of every application, one folder per executor JVM. */
+  public List<Path> executorLogs() throws IOException {
+    try (Stream<Path> s = Files.find(state.resolve("work"), 4,
+        (p, a) -> p.getFileName().toString().equals("stderr"))) {
+      return s.sorted().toList();
+    }
+  }
+
+  /** The master's and workers' logs. */
+  public Path logs() {
+    return state.resolve("logs");
+  }
+
+  /** Stops every process of the cluster; fails if one is left. */
+  @Override
+  public synchronized void close() throws IOException, InterruptedException {
+    if (closed) {
+      return;
+    }
+    Run r = run(root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running
+    }
+    if (r.exitCode() != 0) {
+      throw new IOException("bin/anygraph-cluster stop failed:\n" + r.output());
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      close();
+    } catch (Exception e) {
+      System.err.println("could not stop the cluster in " + state + ": " + e);
+    }
+  }
+
+  private static Run run(Path root, Path state, int workers, Duration timeout, List<String> cmd)
+      throws IOException, InterruptedException {
+    Path out = Files.createTempFile(state, "run-", ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("ANYGRAPH_CLUSTER_DIR", state.toString());
+    env.put("ANYGRAPH_CLUSTER_WORKERS", Integer.toString(workers));
+    env.put("ANYGRAPH_NO_BUILD", "1");
+    Process p = pb.start();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroy();
+      p.waitFor(10, TimeUnit.SECONDS);
+      p.destroyForcibly();
+      return new Run(124, Files.readString(out, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    Files.delete(out);
+    return new Run(p.exitValue(), output);
+  }
+
+  /** The project root: the working directory or a parent of it holding bin/anygraph-cluster. */
+  static Path projectRoot() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isExecutable(d.resolve("bin/anygraph-cluster"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("bin/anygraph-cluster not found from " + Path.of("").toAbsolutePath());
+  }
+}

@@ -1,0 +1,95 @@
+package io.anygraph.spark;
+
+import io.anygraph.spark.kryo.AnygraphKryoRegistrator;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark configuration Anygraph jobs run with: Kryo as the serializer with registration
+ * required and {@link AnygraphKryoRegistrator}, executors started with this JVM's module flags
+ * ({@code --add-opens}, which Spark and ND4J need on JDK 17) and its OpenBLAS/OpenMP settings,
+ * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master}
+ * sets {@code spark.master}), whose driver then binds to 127.0.0.1.
+ *
+ * <pre>{@code
+ * SparkSession spark = SparkSetup.session("score-mnist");
+ * SparkConf conf = SparkSetup.conf("train").setMaster("local[2]");
+ * }</pre>
+ */
+public final class SparkSetup {
+  public static final String DEFAULT_MASTER = "local[*]";
+  /** Environment variables of this JVM that executors get too (read when ND4J loads). */
+  public static final List<String> EXECUTOR_ENV = List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY",
+      "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
+
+  private SparkSetup() {}
+
+  /** A new configuration for app {@code appName} (kept if {@code spark.app.name} is set). */
+  public static SparkConf conf(String appName) {
+    SparkConf conf = new SparkConf(); // reads spark.* system properties, as spark-submit sets them
+    conf.setIfMissing("spark.app.name", appName);
+    return configure(conf);
+  }
+
+  /** Adds Anygraph's settings to {@code conf}, keeping the user's own registrators and options. */
+  public static SparkConf configure(SparkConf conf) {
+    conf.setIfMissing("spark.master", DEFAULT_MASTER);
+    if (conf.get("spark.master").startsWith("local")) {
+      // the embedded master has no remote executors: its driver listens on loopback only
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    }
+    conf.set("spark.serializer", KryoSerializer.class.getName());
+    conf.set("spark.kryo.registrationRequired", "true");
+    String registrator = AnygraphKryoRegistrator.class.getName();
+    String registrators = conf.get("spark.kryo.registrator", "");
+    if (!List.of(registrators.split(",")).contains(registrator)) {
+      conf.set("spark.kryo.registrator", registrators.isEmpty() ? registrator : registrators + "," + registrator);
+    }
+    // model broadcasts and blocks of examples are larger than Kryo's default 64 MiB limit
+    conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+    String options = conf.get("spark.executor.extraJavaOptions", "");
+    StringBuilder merged = new StringBuilder(options);
+    for (String flag : moduleFlags()) {
+      if (!options.contains(flag)) {
+        merged.append(merged.length() == 0 ? "" : " ").append(flag);
+      }
+    }
+    conf.set("spark.executor.extraJavaOptions", merged.toString());
+    for (String name : EXECUTOR_ENV) {
+      String value = System.getenv(name);
+      if (value != null && !value.isEmpty()) {
+        conf.setIfMissing("spark.executorEnv." + name, value);
+      }
+    }
+    return conf;
+  }
+
+  /** The Spark session of {@link #conf}: the active one if it exists, else a new one. */
+  public static SparkSession session(String appName) {
+    return session(conf(appName));
+  }
+
+  public static SparkSession session(SparkConf conf) {
+    return SparkSession.builder().config(configure(conf)).getOrCreate();
+  }
+
+  /** This JVM's {@code --add-opens}/{@code --add-exports} flags, each as one word. */
+  static List<String> moduleFlags() {
+    List<String> flags = new ArrayList<>();
+    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--add-opens=") || a.startsWith("--add-exports=")) {
+        flags.add(a);
+      } else if ((a.equals("--add-opens") || a.equals("--add-exports")) && i + 1 < args.size()) {
+        flags.add(a + "=" + args.get(++i));
+      }
+    }
+    return flags;
+  }
+}

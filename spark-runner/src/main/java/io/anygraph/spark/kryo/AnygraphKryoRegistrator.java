@@ -1,0 +1,43 @@
+package io.anygraph.spark.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import io.anygraph.core.DType;
+import io.anygraph.core.Graph;
+import io.anygraph.local.data.Dataset;
+import io.anygraph.spark.ship.GraphModel;
+import io.anygraph.spark.ship.ShippedGraph;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Registers every class Anygraph's Spark jobs ship, with serializers that never fall back to Java
+ * serialization: ND4J arrays (raw bytes), graphs (the graph file format), shipped graphs and
+ * models, blocks of examples. {@link io.anygraph.spark.SparkSetup} names it in {@code
+ * spark.kryo.registrator} with {@code spark.kryo.registrationRequired=true}, so a class missing
+ * here fails at once, naming the class, instead of being written slowly by reflection.
+ *
+ * <pre>{@code
+ * conf.set("spark.kryo.registrator", AnygraphKryoRegistrator.class.getName());  // SparkSetup does this
+ * }</pre>
+ *
+ * <p>Registration order fixes Kryo's class ids, so it must be the same in every JVM of a job:
+ * add new classes at the end.
+ */
+public class AnygraphKryoRegistrator implements KryoRegistrator {
+  @Override
+  public void registerClasses(Kryo kryo) {
+    NdArraySerializer arrays = new NdArraySerializer();
+    // the backend's array class (NDArray on CPU, JCublasNDArray on CUDA), whatever is loaded
+    kryo.addDefaultSerializer(INDArray.class, arrays);
+    kryo.register(Nd4j.create(DataType.FLOAT, 1).getClass(), arrays);
+    kryo.register(INDArray[].class);
+    kryo.register(DType.class);
+    kryo.register(Graph.class, new GraphSerializer());
+    kryo.register(ShippedGraph.class, new ShippedSerializer());
+    kryo.register(GraphModel.class, new GraphModelSerializer(arrays));
+    kryo.register(Dataset.class, new DatasetSerializer(arrays));
+    SparkSqlClasses.register(kryo);
+  }
+}
