@@ -8,9 +8,11 @@ import java.util.List;
  * are named {@code cpu:N} and {@code gpu:N}; the first is the default.
  *
  * @param devices available devices, the default first
+ * @param replicas what takes one shard each in a data-parallel step: devices of this cluster,
+ *     or (for a Spark runner) a description of its tasks
  * @param kernels whether a device has a kernel for an op
  */
-public record Cluster(List<String> devices, KernelSupport kernels) {
+public record Cluster(List<String> devices, List<String> replicas, KernelSupport kernels) {
   /** Kernel availability, as the runner knows it. */
   @FunctionalInterface
   public interface KernelSupport {
@@ -19,9 +21,20 @@ public record Cluster(List<String> devices, KernelSupport kernels) {
 
   public Cluster {
     devices = List.copyOf(devices);
-    if (devices.isEmpty()) {
-      throw new IllegalArgumentException("a cluster needs at least one device");
+    replicas = List.copyOf(replicas);
+    if (devices.isEmpty() || replicas.isEmpty()) {
+      throw new IllegalArgumentException("a cluster needs at least one device and one replica");
     }
+  }
+
+  /** Devices whose GPUs (else CPUs) take one shard each. */
+  public Cluster(List<String> devices, KernelSupport kernels) {
+    this(devices, computeReplicas(devices), kernels);
+  }
+
+  /** The same devices, with other replicas (e.g. the tasks of a Spark job). */
+  public Cluster withReplicas(List<String> replicas) {
+    return new Cluster(devices, replicas, kernels);
   }
 
   /** {@code n} logical CPU devices with every kernel. */
@@ -50,7 +63,7 @@ public record Cluster(List<String> devices, KernelSupport kernels) {
   }
 
   /** The devices that take one shard each in a data-parallel step: the GPUs, else the CPUs. */
-  public List<String> replicas() {
+  private static List<String> computeReplicas(List<String> devices) {
     List<String> gpus = devices.stream().filter(d -> d.startsWith("gpu:")).toList();
     return gpus.isEmpty() ? devices : gpus;
   }

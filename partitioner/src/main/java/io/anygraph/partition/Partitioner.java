@@ -13,10 +13,8 @@ import io.anygraph.partition.stage.StageGraphs;
 import io.anygraph.partition.stage.StageSplitter;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,12 +46,8 @@ public final class Partitioner {
     Stage worker = null;
     if (sgs.worker() != null) {
       Graph w = sgs.worker();
-      List<String> feeds = placeholders(w);
-      Map<String, String> all = new LinkedHashMap<>();
-      w.nodes().forEach(n -> all.put(n.name(), Plan.REPLICA_DEVICE));
-      worker = new Stage(Stage.Kind.WORKER, w, sgs.workerOutputs(), feeds,
-          new Placement(all, List.of()), List.of(new DeviceGraph(Plan.REPLICA_DEVICE, w,
-              sgs.workerOutputs(), List.of(), List.of())));
+      worker = Stage.onOneDevice(Stage.Kind.WORKER, w, sgs.workerOutputs(), placeholders(w),
+          Plan.REPLICA_DEVICE);
     }
     Graph d = sgs.driver();
     List<String> driverFeeds = placeholders(d);

@@ -25,4 +25,16 @@ public record Stage(Kind kind, Graph graph, List<String> outputs, List<String> f
     feeds = List.copyOf(feeds);
     devices = List.copyOf(devices);
   }
+
+  /**
+   * A stage whose nodes all run on one {@code device}: the worker stage (on whichever device or
+   * Spark task runs a shard), or a stage rebuilt from a shipped graph on an executor.
+   */
+  public static Stage onOneDevice(Kind kind, Graph graph, List<String> outputs, List<String> feeds,
+      String device) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+    graph.nodes().forEach(n -> all.put(n.name(), device));
+    return new Stage(kind, graph, outputs, feeds, new Placement(all, List.of()),
+        List.of(new DeviceGraph(device, graph, outputs, List.of(), List.of())));
+  }
 }

@@ -62,12 +62,22 @@ public final class Dataset {
     return range((int) (n * index / count), (int) (n * (index + 1) / count));
   }
 
-  /** The examples in an order fixed by the seed: Fisher–Yates driven by SplitMix64. */
+  /** The examples in an order fixed by the seed ({@link #order}). */
   public Dataset shuffled(long seed) {
     int n = size();
     if (n == 0) {
       return this; // ND4J's pullRows rejects an empty index list
     }
+    int[] order = order(n, seed);
+    return new Dataset(Nd4j.pullRows(features2d(), 1, order).reshape(shapeOf(n)),
+        Nd4j.pullRows(labels.reshape(n, 1), 1, order).reshape(n));
+  }
+
+  /**
+   * A permutation of [0, n) fixed by the seed: Fisher–Yates driven by SplitMix64, the same on
+   * every JVM, so executors holding parts of a dataset agree on which examples form each batch.
+   */
+  public static int[] order(int n, long seed) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -80,8 +90,7 @@ public final class Dataset {
       order[i] = order[j];
       order[j] = t;
     }
-    return new Dataset(Nd4j.pullRows(features2d(), 1, order).reshape(shapeOf(n)),
-        Nd4j.pullRows(labels.reshape(n, 1), 1, order).reshape(n));
+    return order;
   }
 
   /** Batches in order; the final batch holds the remainder when size is not a multiple. */

@@ -16,19 +16,21 @@ public final class RunState implements AutoCloseable {
   private final Long graphSeed;
   private final VariableStore variables;
   private final Map<String, Random> generators;
-  private final int shard;
+  private final String shard;
+  private final long shardSeed;
   private final Rendezvous rendezvous;
 
   public RunState(Graph graph) {
-    this(graph.seed().orElse(null), new VariableStore(), new ConcurrentHashMap<>(), -1, null);
+    this(graph.seed().orElse(null), new VariableStore(), new ConcurrentHashMap<>(), null, 0, null);
   }
 
   private RunState(Long graphSeed, VariableStore variables, Map<String, Random> generators,
-      int shard, Rendezvous rendezvous) {
+      String shard, long shardSeed, Rendezvous rendezvous) {
     this.graphSeed = graphSeed;
     this.variables = variables;
     this.generators = generators;
     this.shard = shard;
+    this.shardSeed = shardSeed;
     this.rendezvous = rendezvous;
   }
 
@@ -38,12 +40,22 @@ public final class RunState implements AutoCloseable {
 
   /** The same variables, with random streams of shard {@code shard} (each shard draws its own). */
   public RunState forShard(int shard) {
-    return new RunState(graphSeed, variables, generators, shard, rendezvous);
+    return new RunState(graphSeed, variables, generators, "#shard" + shard, shard, rendezvous);
+  }
+
+  /**
+   * Shard {@code shard} of step {@code step}, for runners whose tasks start afresh each step
+   * (Spark): the streams depend on the step, not on what ran before, so a retried task draws the
+   * same numbers.
+   */
+  public RunState forShard(int shard, long step) {
+    return new RunState(graphSeed, variables, generators, "#shard" + shard + "#step" + step,
+        mix(step * 0x9E3779B97F4A7C15L + shard), rendezvous);
   }
 
   /** The same state, with the rendezvous of one multi-device run. */
   public RunState withRendezvous(Rendezvous r) {
-    return new RunState(graphSeed, variables, generators, shard, r);
+    return new RunState(graphSeed, variables, generators, shard, shardSeed, r);
   }
 
   /** Where the transfers of the current multi-device run meet. */
@@ -59,9 +71,9 @@ public final class RunState implements AutoCloseable {
    * node's name, so the copies the partitioner makes of a node continue the same stream.
    */
   public Random random(Node node) {
-    String key = shard < 0 ? node.name() : node.name() + "#shard" + shard;
+    String key = shard == null ? node.name() : node.name() + shard;
     return generators.computeIfAbsent(key, k -> Nd4j.getRandomFactory()
-        .getNewRandomInstance(shard < 0 ? seedOf(graphSeed, node) : mix(seedOf(graphSeed, node) + shard)));
+        .getNewRandomInstance(shard == null ? seedOf(graphSeed, node) : mix(seedOf(graphSeed, node) + shardSeed)));
   }
 
   /**

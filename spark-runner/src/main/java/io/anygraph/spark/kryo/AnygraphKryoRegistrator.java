@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.local.data.Dataset;
+import io.anygraph.spark.exec.ExecSerializers;
 import io.anygraph.spark.ship.GraphModel;
 import io.anygraph.spark.ship.ShippedGraph;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -35,9 +36,11 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(INDArray[].class);
     kryo.register(DType.class);
     kryo.register(Graph.class, new GraphSerializer());
-    kryo.register(ShippedGraph.class, new ShippedSerializer());
+    ShippedSerializer shipped = new ShippedSerializer();
+    kryo.register(ShippedGraph.class, shipped);
     kryo.register(GraphModel.class, new GraphModelSerializer(arrays));
     kryo.register(Dataset.class, new DatasetSerializer(arrays));
     SparkSqlClasses.register(kryo);
+    ExecSerializers.register(kryo, arrays, shipped); // training steps: stages, variables, results
   }
 }

@@ -1,0 +1,86 @@
+package io.anygraph.spark.exec;
+
+import io.anygraph.local.data.Dataset;
+import io.anygraph.spark.data.IdxExamples;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Training examples spread over a Spark cluster: one block of consecutive examples per
+ * partition, cached in the executors' memory, so each step reads only the batch's rows where
+ * they already are. Partition {@code p} holds examples {@code [offset(p), offset(p + 1))}.
+ *
+ * <pre>{@code
+ * ShardedData train = ShardedData.mnist(sc, "hdfs://namenode:8020/mnist", "train", 4);
+ * runner.bind(train, images, labels);
+ * }</pre>
+ */
+public final class ShardedData {
+  private final JavaRDD<Dataset> blocks;
+  private final long[] offsets;
+
+  private ShardedData(JavaRDD<Dataset> blocks, long[] offsets) {
+    this.blocks = blocks;
+    this.offsets = offsets;
+  }
+
+  /** Digits read by the executors from IDX files on any Hadoop file system ({@link IdxExamples}). */
+  public static ShardedData mnist(JavaSparkContext sc, String dir, String prefix, int partitions)
+      throws IOException {
+    JavaRDD<Dataset> rdd = IdxExamples.mnist(sc, dir, prefix, partitions);
+    int n = io.anygraph.local.data.IdxReader.dims(
+        io.anygraph.local.data.Mnist.file(dir, prefix, "images"), sc.hadoopConfiguration())[0];
+    long[] offsets = new long[partitions + 1];
+    for (int i = 0; i <= partitions; i++) {
+      offsets[i] = (long) n * i / partitions; // IdxExamples' split
+    }
+    return new ShardedData(rdd, offsets);
+  }
+
+  /** A dataset of the driver split into blocks of the given sizes (one per partition). */
+  public static ShardedData of(JavaSparkContext sc, Dataset all, int... sizes) {
+    long[] offsets = new long[sizes.length + 1];
+    List<Dataset> parts = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      offsets[i + 1] = offsets[i] + sizes[i];
+      parts.add(all.range((int) offsets[i], (int) offsets[i + 1]));
+    }
+    if (offsets[sizes.length] != all.size()) {
+      throw new IllegalArgumentException("block sizes add up to " + offsets[sizes.length]
+          + ", not the dataset's " + all.size() + " examples");
+    }
+    JavaRDD<Dataset> rdd = sc.parallelize(parts, sizes.length);
+    rdd.setName("examples (" + all.size() + ", " + sizes.length + " blocks)");
+    return new ShardedData(rdd.persist(StorageLevel.MEMORY_ONLY()), offsets);
+  }
+
+  /** A dataset of the driver split into {@code partitions} blocks whose sizes differ by at most one. */
+  public static ShardedData of(JavaSparkContext sc, Dataset all, int partitions) {
+    int[] sizes = new int[partitions];
+    for (int i = 0; i < partitions; i++) {
+      sizes[i] = all.shard(i, partitions).size();
+    }
+    return of(sc, all, sizes);
+  }
+
+  public JavaRDD<Dataset> blocks() {
+    return blocks;
+  }
+
+  public int partitions() {
+    return offsets.length - 1;
+  }
+
+  public long size() {
+    return offsets[offsets.length - 1];
+  }
+
+  /** The index of partition {@code p}'s first example. */
+  public long offset(int p) {
+    return offsets[p];
+  }
+}

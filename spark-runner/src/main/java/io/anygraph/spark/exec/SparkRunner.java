@@ -1,0 +1,201 @@
+package io.anygraph.spark.exec;
+
+import io.anygraph.core.AnygraphException;
+import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
+import io.anygraph.core.Tensor;
+import io.anygraph.core.Variable;
+import io.anygraph.core.exec.Runner;
+import io.anygraph.core.exec.Schedule;
+import io.anygraph.local.exec.RunState;
+import io.anygraph.local.kernels.KernelRegistry;
+import io.anygraph.local.plan.LogicalDevices;
+import io.anygraph.local.plan.PlanExecutor;
+import io.anygraph.partition.Cluster;
+import io.anygraph.partition.Partitioner;
+import io.anygraph.partition.Plan;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs a graph as Spark jobs. Each step is the partitioner's plan: the sharded worker stage as a
+ * job with one task per partition, the gradients aggregated with {@code treeAggregate}, the
+ * updates applied once in the driver stage here. Variables live on the driver and reach the
+ * executors by broadcast, again only after they changed. Steps without sharded work run on the
+ * driver alone.
+ *
+ * <pre>{@code
+ * SparkRunner runner = new SparkRunner(g, sc).bind(ShardedData.mnist(sc, dir, "train", 4), images, labels);
+ * try (Session sess = new Session(g, runner)) {
+ *   sess.initializeAllVariables();
+ *   runner.select(seed, 64, step);               // which rows of the bound data the next runs read
+ *   sess.run(List.of(train, loss), Map.of());    // images and labels come from the executors
+ * }
+ * }</pre>
+ *
+ * <p>Sharded placeholders can also be fed arrays from the driver; they are then split into one
+ * shard per default-parallelism slot and shipped with the job.
+ */
+public final class SparkRunner implements Runner {
+  private record StepKey(List<Tensor> fetches, Set<Tensor> fed) {}
+
+  private final Graph graph;
+  private final JavaSparkContext sc;
+  private final RunState state;
+  private final Cluster cluster;
+  private final LogicalDevices devices = new LogicalDevices();
+  private final Map<StepKey, Object> steps = new ConcurrentHashMap<>();
+  private final Map<SparkStep, Broadcast<VariableValues>> broadcasts = new HashMap<>();
+  private final StepTimes times = new StepTimes();
+  private final Map<Tensor, String> bound = new LinkedHashMap<>();
+  private ShardedData data;
+  private StepRows rows;
+  private long version;
+  private long workerRuns;
+
+  public SparkRunner(Graph graph, JavaSparkContext sc) {
+    this.graph = graph;
+    this.sc = sc;
+    this.state = new RunState(graph);
+    this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
+  }
+
+  /** Sharded placeholders {@code features} and {@code labels} read the rows of {@code data}. */
+  public SparkRunner bind(ShardedData data, Tensor features, Tensor labels) {
+    for (Tensor t : List.of(features, labels)) {
+      if (!t.node().op().equals("placeholder") || !t.node().attrs().has(Graph.SHARD_AXIS)) {
+        throw new AnygraphException("Only placeholders made in g.sharded() can be bound to"
+            + " training blocks, not " + t.name() + " (op " + t.op() + ")");
+      }
+    }
+    this.data = data;
+    bound.clear();
+    bound.put(features, "features");
+    bound.put(labels, "labels");
+    steps.clear();
+    return this;
+  }
+
+  /** The next runs read batch {@code step} of the bound data in the order of {@code seed}. */
+  public void select(long seed, int batch, int step) {
+    if (data == null) {
+      throw new IllegalStateException("bind(data, features, labels) before select");
+    }
+    rows = new StepRows(seed, batch, step, data.size());
+  }
+
+  /** Rows of the selected batch. */
+  public int selectedRows() {
+    return rows == null ? 0 : rows.rows();
+  }
+
+  /** Where the time of the Spark steps so far went. */
+  public StepTimes times() {
+    return times;
+  }
+
+  /** The plan these fetches run by, given the fed tensors (bound placeholders count as fed). */
+  public Plan plan(List<Tensor> fetches, Set<Tensor> fed) {
+    return Partitioner.plan(fetches, fed, cluster, true);
+  }
+
+  @Override
+  public synchronized List<INDArray> run(List<Tensor> fetches, Map<Tensor, INDArray> feeds) {
+    Set<Tensor> fed = new LinkedHashSet<>(feeds.keySet());
+    boolean fromData = false;
+    if (data != null) {
+      Set<Node> needed = Schedule.needed(fetches, fed);
+      for (Tensor b : bound.keySet()) {
+        if (!fed.contains(b) && needed.contains(b.node())) {
+          fed.add(b);
+          fromData = true;
+        }
+      }
+    }
+    if (fromData && rows == null) {
+      throw new IllegalStateException("select(seed, batch, step) before running on the bound data");
+    }
+    Object step = steps.computeIfAbsent(new StepKey(List.copyOf(fetches), Set.copyOf(fed)), k -> {
+      Plan plan = plan(k.fetches(), k.fed());
+      if (plan.worker() == null) {
+        return new PlanExecutor(plan);
+      }
+      Map<String, String> columns = new LinkedHashMap<>();
+      bound.forEach((t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
+      return new SparkStep(sc, plan, columns);
+    });
+    List<INDArray> out;
+    Plan plan;
+    if (step instanceof PlanExecutor local) {
+      plan = local.plan();
+      out = local.run(feeds, state, devices);
+    } else {
+      SparkStep s = (SparkStep) step;
+      plan = s.plan();
+      out = s.run(sc, feeds, fromData ? data : null, rows, variables(s), workerRuns++, state,
+          devices, times);
+    }
+    if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
+      version++; // the next worker job needs the new values
+    }
+    return out;
+  }
+
+  /** The broadcast of the variables a step's workers read, renewed once per version. */
+  private Broadcast<VariableValues> variables(SparkStep s) {
+    Broadcast<VariableValues> b = broadcasts.get(s);
+    if (b != null && b.value().version() == version) {
+      return b;
+    }
+    long start = System.nanoTime();
+    Map<String, INDArray> values = new LinkedHashMap<>();
+    for (Node n : s.plan().worker().graph().nodes()) {
+      if (n.op().equals("variable")) {
+        values.put(n.name(), state.variables().read(graph.node(n.name())));
+      }
+    }
+    if (b != null) {
+      b.destroy();
+    }
+    b = sc.broadcast(new VariableValues(version, values));
+    broadcasts.put(s, b);
+    times.broadcast(System.nanoTime() - start);
+    return b;
+  }
+
+  @Override
+  public INDArray readVariable(Variable v) {
+    return state.variables().read(v.node()).dup();
+  }
+
+  @Override
+  public synchronized void writeVariable(Variable v, INDArray value) {
+    state.variables().write(v.node(), value.dup());
+    version++;
+  }
+
+  @Override
+  public boolean isInitialized(Variable v) {
+    return state.variables().has(v.node());
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  @Override
+  public synchronized void close() {
+    broadcasts.values().forEach(b -> b.destroy());
+    broadcasts.clear();
+    devices.close();
+    state.close();
+  }
+}

@@ -1,0 +1,104 @@
+package io.anygraph.spark.exec;
+
+import io.anygraph.core.Feeds;
+import io.anygraph.core.Graph;
+import io.anygraph.local.data.Dataset;
+import io.anygraph.local.exec.RunState;
+import io.anygraph.local.plan.LogicalDevices;
+import io.anygraph.local.plan.StageRunner;
+import io.anygraph.spark.ship.ExecutorCache;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The executor side of a step: one task per partition runs the worker stage on its rows, through
+ * the local runner. The compiled stage is built once per executor JVM and plan, the variables
+ * once per JVM and version of the broadcast; feeds are checked against their placeholders before
+ * any kernel runs, so a bad shard fails the job with the placeholder's name.
+ */
+final class WorkerTasks {
+  /** Device threads of this JVM (a worker stage runs on the task's own thread). */
+  private static final LogicalDevices DEVICES = new LogicalDevices();
+
+  private WorkerTasks() {}
+
+  static StepResult run(WorkerStage ws, VariableValues vars, long step, int partition,
+      Map<String, INDArray> shardFeeds, int[] positions, long globalBatch) {
+    if (positions.length == 0) {
+      return new StepResult(ws.boundaries().size());
+    }
+    StageRunner runner = ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
+    Graph g = ws.graph().graph();
+    RunState state = ExecutorCache.get("worker-variables", ws.key() + "@" + vars.version(),
+        () -> variables(g, vars));
+    Feeds.convert(g, shardFeeds);
+    Map<String, INDArray> feeds = new HashMap<>(shardFeeds);
+    if (ws.globalBatch() != null) {
+      feeds.put(ws.globalBatch(), Nd4j.scalar(globalBatch));
+    }
+    long start = System.nanoTime();
+    List<INDArray> out = runner.run(feeds, state.forShard(partition, step), DEVICES);
+    StepResult r = StepResult.of(ws.boundaries(), out, partition, positions, System.nanoTime() - start);
+    TaskContext task = TaskContext.get();
+    r.maxDeserializeNanos = task == null ? 0 : task.taskMetrics().executorDeserializeTime() * 1_000_000;
+    return r;
+  }
+
+  /** A state holding the broadcast variable values, shared read-only by this version's tasks. */
+  private static RunState variables(Graph g, VariableValues vars) {
+    RunState s = new RunState(g);
+    vars.values().forEach((name, value) -> s.variables().write(g.node(name), value));
+    return s;
+  }
+
+  /** Rows {@code rows} of a block's array, as a contiguous copy shaped [rows, ...]. */
+  static INDArray pull(INDArray a, int[] rows) {
+    long n = a.size(0);
+    long[] shape = a.shape().clone();
+    shape[0] = rows.length;
+    INDArray flat = a.reshape('c', n, a.length() / Math.max(1, n));
+    return Nd4j.pullRows(flat, 1, rows).reshape('c', shape);
+  }
+
+  /** A step over bound training blocks: each partition takes the batch's rows it holds. */
+  record BlockTask(Broadcast<WorkerStage> stage, Broadcast<VariableValues> vars,
+      Broadcast<VariableValues> replicated, StepRows rows, long[] offsets, long step)
+      implements Function2<Integer, Iterator<Dataset>, Iterator<StepResult>> {
+    @Override
+    public Iterator<StepResult> call(Integer p, Iterator<Dataset> blocks) {
+      WorkerStage ws = stage.value();
+      Dataset block = blocks.next();
+      int[][] sel = rows.select(offsets[p], offsets[p + 1]);
+      Map<String, INDArray> feeds = new HashMap<>();
+      if (sel[0].length > 0) {
+        ws.columns().forEach((placeholder, column) -> feeds.put(placeholder,
+            pull(column.equals("labels") ? block.labels() : block.features(), sel[0])));
+        if (replicated != null) {
+          feeds.putAll(replicated.value().values());
+        }
+      }
+      return List.of(run(ws, vars.value(), step, p, feeds, sel[1], rows.rows())).iterator();
+    }
+  }
+
+  /** A step over shards of arrays given on the driver. */
+  record ShardTask(Broadcast<WorkerStage> stage, Broadcast<VariableValues> vars, long step,
+      long globalBatch) implements Function2<Integer, Iterator<ShardFeed>, Iterator<StepResult>> {
+    @Override
+    public Iterator<StepResult> call(Integer p, Iterator<ShardFeed> shards) {
+      StepResult r = new StepResult(stage.value().boundaries().size());
+      while (shards.hasNext()) {
+        ShardFeed s = shards.next();
+        r.merge(run(stage.value(), vars.value(), step, s.index(), s.feeds(), s.positions(), globalBatch));
+      }
+      return List.of(r).iterator();
+    }
+  }
+}
