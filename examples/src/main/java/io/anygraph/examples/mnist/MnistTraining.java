@@ -8,8 +8,6 @@ import io.anygraph.core.Variable;
 import io.anygraph.board.GraphView;
 import io.anygraph.board.PlanViews;
 import io.anygraph.core.io.Directory;
-import io.anygraph.local.LocalOptions;
-import io.anygraph.local.LocalRunner;
 import io.anygraph.local.data.Batch;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.io.HadoopDirectory;
@@ -51,18 +49,25 @@ public final class MnistTraining {
     return model;
   }
 
+  /** Trains on the local runner, with the devices of the options. */
   public Result run(Dataset train, Dataset test) throws IOException {
-    long stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
+    return run(new LocalTraining(model, train, options.devices()), test);
+  }
+
+  /** Trains where the backend runs the steps; tests on {@code test} after each epoch. */
+  public Result run(TrainingBackend backend, Dataset test) throws IOException {
+    long fullEpoch = (backend.size() + options.batchSize() - 1) / options.batchSize();
+    long stepsPerEpoch = options.steps() > 0 ? Math.min(options.steps(), fullEpoch) : fullEpoch;
     Progress progress = new Progress(out, Progress.onTerminal(), options.epochs(), stepsPerEpoch,
-        train.size());
-    LocalRunner runner = new LocalRunner(model.graph, LocalOptions.cpus(options.devices()));
-    try (Session sess = new Session(model.graph, runner);
+        Math.min(backend.size(), stepsPerEpoch * options.batchSize()));
+    try (Session sess = new Session(model.graph, backend.runner());
         SummaryWriter summaries = options.logdir() == null ? null
             : SummaryWriter.open(options.logdir())) {
       if (summaries != null) {
-        // on several devices, draw the training step's plan: stages, devices, all-reduces
-        summaries.addGraph(options.devices() == 1 ? GraphView.of(model.graph)
-            : PlanViews.of(model.graph, runner.plan(List.of(model.train, model.loss),
+        // on several devices or on Spark, draw the training step's plan: stages, devices, all-reduces
+        boolean plain = options.runner().equals("local") && options.devices() == 1;
+        summaries.addGraph(plain ? GraphView.of(model.graph)
+            : PlanViews.of(model.graph, backend.plan(List.of(model.train, model.loss),
                 Set.of(model.images, model.labels))));
       }
       sess.initializeAllVariables();
@@ -85,11 +90,15 @@ public final class MnistTraining {
         long seen = 0;
         long step = 0;
         long start = System.nanoTime();
-        for (Batch b : train.shuffled(options.seed() * 1_000_003L + epoch).batches(options.batchSize())) {
-          List<INDArray> r = sess.run(List.of(model.train, model.loss), feeds(b));
+        for (TrainingBackend.Step b : backend.epoch(options.seed() * 1_000_003L + epoch,
+            options.batchSize())) {
+          if (step == stepsPerEpoch) {
+            break;
+          }
+          List<INDArray> r = sess.run(List.of(model.train, model.loss), b.feeds());
           double batchLoss = r.get(1).getDouble(0);
-          lossSum += batchLoss * b.size();
-          seen += b.size();
+          lossSum += batchLoss * b.rows();
+          seen += b.rows();
           step++;
           if (summaries != null) {
             summaries.addScalar("loss", batchLoss, (epoch - 1) * stepsPerEpoch + step);

@@ -7,11 +7,16 @@ import java.util.Set;
 /**
  * Options of the {@code mnist} command, parsed from {@code --name value} pairs.
  *
- * @param runner where the graph runs ({@code local}; {@code spark} with a later issue)
+ * @param runner where the graph runs: {@code local} (ND4J in this JVM) or {@code spark}
  * @param devices logical devices of the local runner; with more than one, each step's batch is
  *     split across them (data parallelism) and the gradients are all-reduced
+ * @param master the Spark master of the spark runner ({@code local[*]}, {@code spark://host:7077});
+ *     {@code spark-submit --master} takes precedence
+ * @param partitions blocks the training digits are split into on Spark (one task each per
+ *     step); 0 for Spark's default parallelism
  * @param epochs passes over the 8,000 training digits
- * @param batchSize digits per training step
+ * @param steps at most this many steps per epoch (0: the whole epoch), for short runs
+ * @param batchSize digits per training step (the global batch, on every runner)
  * @param learningRate Adam's step size
  * @param seed graph seed (initial weights) and shuffling seed
  * @param dataDir folder (any Hadoop URI) with the IDX files; null for the shipped digits
@@ -20,21 +25,24 @@ import java.util.Set;
  * @param resume continue from the newest checkpoint in checkpointDir
  * @param logdir where to write TensorBoard event files (graph, loss and accuracy); null for none
  */
-public record TrainOptions(String runner, int devices, int epochs, int batchSize,
-    double learningRate, long seed, String dataDir, String json, String checkpointDir,
-    boolean resume, String logdir) {
+public record TrainOptions(String runner, int devices, String master, int partitions, int epochs,
+    int steps, int batchSize, double learningRate, long seed, String dataDir, String json,
+    String checkpointDir, boolean resume, String logdir) {
 
   public static final String USAGE = """
-      usage: anygraph mnist [--runner local] [--devices 1] [--epochs 10] [--batch 64]
+      usage: anygraph mnist [--runner local|spark] [--devices 1] [--master local[*]]
+                            [--partitions 0] [--epochs 10] [--steps 0] [--batch 64]
                             [--lr 0.001] [--seed 1]
                             [--data DIR] [--json FILE] [--checkpoint DIR [--resume]]
                             [--logdir DIR]""";
 
-  private static final Map<String, String> DEFAULTS = Map.of("--runner", "local", "--devices", "1",
-      "--epochs", "10",
-      "--batch", "64", "--lr", "0.001", "--seed", "1");
+  private static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("--runner", "local"),
+      Map.entry("--devices", "1"), Map.entry("--master", "local[*]"), Map.entry("--partitions", "0"),
+      Map.entry("--epochs", "10"), Map.entry("--steps", "0"), Map.entry("--batch", "64"),
+      Map.entry("--lr", "0.001"), Map.entry("--seed", "1"));
   private static final Set<String> OPTIONAL = Set.of("--data", "--json", "--checkpoint",
       "--logdir");
+  private static final Set<String> RUNNERS = Set.of("local", "spark");
 
   public static TrainOptions defaults() {
     return parse(new String[0]);
@@ -56,16 +64,17 @@ public record TrainOptions(String runner, int devices, int epochs, int batchSize
         v.put(name, args[++i]);
       }
     }
-    if (!v.get("--runner").equals("local")) {
-      throw new IllegalArgumentException("unknown runner '" + v.get("--runner") + "' (this build has: local)");
+    if (!RUNNERS.contains(v.get("--runner"))) {
+      throw new IllegalArgumentException("unknown runner '" + v.get("--runner")
+          + "' (runners: local, spark)");
     }
     if (resume && v.get("--checkpoint") == null) {
       throw new IllegalArgumentException("--resume needs --checkpoint DIR\n" + USAGE);
     }
-    return new TrainOptions(v.get("--runner"), positive("--devices", v), positive("--epochs", v),
-        positive("--batch", v),
-        number("--lr", v), (long) number("--seed", v), v.get("--data"), v.get("--json"),
-        v.get("--checkpoint"), resume, v.get("--logdir"));
+    return new TrainOptions(v.get("--runner"), whole("--devices", v, 1), v.get("--master"),
+        whole("--partitions", v, 0), whole("--epochs", v, 1), whole("--steps", v, 0),
+        whole("--batch", v, 1), number("--lr", v), (long) number("--seed", v), v.get("--data"),
+        v.get("--json"), v.get("--checkpoint"), resume, v.get("--logdir"));
   }
 
   private static double number(String name, Map<String, String> v) {
@@ -76,11 +85,11 @@ public record TrainOptions(String runner, int devices, int epochs, int batchSize
     }
   }
 
-  private static int positive(String name, Map<String, String> v) {
+  private static int whole(String name, Map<String, String> v, int min) {
     double d = number(name, v);
-    if (d < 1 || d != Math.floor(d)) {
-      throw new IllegalArgumentException("option " + name + " needs a positive whole number, not '"
-          + v.get(name) + "'");
+    if (d < min || d != Math.floor(d) || d > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("option " + name + " needs a whole number of at least "
+          + min + ", not '" + v.get(name) + "'");
     }
     return (int) d;
   }

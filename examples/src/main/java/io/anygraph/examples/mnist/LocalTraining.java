@@ -1,0 +1,68 @@
+package io.anygraph.examples.mnist;
+
+import io.anygraph.core.Tensor;
+import io.anygraph.core.exec.Runner;
+import io.anygraph.local.LocalOptions;
+import io.anygraph.local.LocalRunner;
+import io.anygraph.local.data.Batch;
+import io.anygraph.local.data.Dataset;
+import io.anygraph.partition.Plan;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Training on the local runner: batches of a dataset in this JVM, fed to each step. */
+public final class LocalTraining implements TrainingBackend {
+  private final MnistCnn model;
+  private final Dataset train;
+  private final LocalRunner runner;
+  private final int devices;
+
+  public LocalTraining(MnistCnn model, Dataset train, int devices) {
+    this.model = model;
+    this.train = train;
+    this.devices = devices;
+    this.runner = new LocalRunner(model.graph, LocalOptions.cpus(devices));
+  }
+
+  @Override
+  public Runner runner() {
+    return runner;
+  }
+
+  @Override
+  public long size() {
+    return train.size();
+  }
+
+  @Override
+  public Iterable<Step> epoch(long seed, int batchSize) {
+    Iterable<Batch> batches = train.shuffled(seed).batches(batchSize);
+    return () -> {
+      Iterator<Batch> it = batches.iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Step next() {
+          Batch b = it.next();
+          return new Step(Map.of(model.images, b.features(), model.labels, b.labels()), b.size());
+        }
+      };
+    };
+  }
+
+  @Override
+  public Plan plan(List<Tensor> fetches, Set<Tensor> fed) {
+    return runner.plan(fetches, fed);
+  }
+
+  @Override
+  public String describe() {
+    return "local" + (devices > 1 ? ", " + devices + " devices" : "");
+  }
+}
