@@ -21,14 +21,27 @@ final class Parameters {
       if (Checkpoint.restoreLatest(s, HadoopDirectory.of(checkpoints)).isEmpty()) {
         throw new IOException("no checkpoint in " + checkpoints);
       }
-      List<INDArray> out = new ArrayList<>();
-      for (Variable v : m.graph.variables()) {
-        if (v.isTrainable()) {
-          out.add(s.run(v).castTo(DataType.DOUBLE));
-        }
-      }
-      return out;
+      return trainable(s, m);
     }
+  }
+
+  /** The parameters of a model of graph seed {@code seed} before any training. */
+  static List<INDArray> initial(long seed) {
+    MnistCnn m = new MnistCnn(seed, 0.001);
+    try (Session s = new Session(m.graph)) {
+      s.initializeAllVariables();
+      return trainable(s, m);
+    }
+  }
+
+  private static List<INDArray> trainable(Session s, MnistCnn m) {
+    List<INDArray> out = new ArrayList<>();
+    for (Variable v : m.graph.variables()) {
+      if (v.isTrainable()) {
+        out.add(s.run(v).castTo(DataType.DOUBLE));
+      }
+    }
+    return out;
   }
 
   /** The largest absolute difference between two runs' parameters. */
