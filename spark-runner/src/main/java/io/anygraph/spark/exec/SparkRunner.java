@@ -60,6 +60,7 @@ public final class SparkRunner implements Runner {
   private StepRows rows;
   private long version;
   private long workerRuns;
+  private long variableBroadcasts;
 
   public SparkRunner(Graph graph, JavaSparkContext sc) {
     this.graph = graph;
@@ -95,6 +96,11 @@ public final class SparkRunner implements Runner {
   /** Rows of the selected batch. */
   public int selectedRows() {
     return rows == null ? 0 : rows.rows();
+  }
+
+  /** How many times variables were broadcast: once per change that a worker stage needed. */
+  public long variableBroadcasts() {
+    return variableBroadcasts;
   }
 
   /** Where the time of the Spark steps so far went. */
@@ -167,6 +173,7 @@ public final class SparkRunner implements Runner {
     }
     b = sc.broadcast(new VariableValues(version, values));
     broadcasts.put(s, b);
+    variableBroadcasts++;
     times.broadcast(System.nanoTime() - start);
     return b;
   }

@@ -29,15 +29,16 @@ final class WorkerTasks {
 
   private WorkerTasks() {}
 
-  static StepResult run(WorkerStage ws, VariableValues vars, long step, int partition,
+  static StepResult run(WorkerStage ws, Broadcast<VariableValues> vars, long step, int partition,
       Map<String, INDArray> shardFeeds, int[] positions, long globalBatch) {
     if (positions.length == 0) {
       return new StepResult(ws.boundaries().size());
     }
     StageRunner runner = ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
     Graph g = ws.graph().graph();
-    RunState state = ExecutorCache.get("worker-variables", ws.key() + "@" + vars.version(),
-        () -> variables(g, vars));
+    // keyed by the broadcast, unique in the application: another session's values never mix in
+    RunState state = ExecutorCache.get("worker-variables", ws.key() + "@broadcast" + vars.id(),
+        () -> variables(g, vars.value()));
     Feeds.convert(g, shardFeeds);
     Map<String, INDArray> feeds = new HashMap<>(shardFeeds);
     if (ws.globalBatch() != null) {
@@ -84,7 +85,7 @@ final class WorkerTasks {
           feeds.putAll(replicated.value().values());
         }
       }
-      return List.of(run(ws, vars.value(), step, p, feeds, sel[1], rows.rows())).iterator();
+      return List.of(run(ws, vars, step, p, feeds, sel[1], rows.rows())).iterator();
     }
   }
 
@@ -96,7 +97,7 @@ final class WorkerTasks {
       StepResult r = new StepResult(stage.value().boundaries().size());
       while (shards.hasNext()) {
         ShardFeed s = shards.next();
-        r.merge(run(stage.value(), vars.value(), step, s.index(), s.feeds(), s.positions(), globalBatch));
+        r.merge(run(stage.value(), vars, step, s.index(), s.feeds(), s.positions(), globalBatch));
       }
       return List.of(r).iterator();
     }

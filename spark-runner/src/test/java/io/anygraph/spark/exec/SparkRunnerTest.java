@@ -144,6 +144,32 @@ class SparkRunnerTest {
   }
 
   @Test
+  void variablesAreBroadcastOnlyAfterTheyChangeAndTheStageIsBuiltOncePerExecutor() {
+    Dataset d = data(120, 5);
+    JavaSparkContext sc = LocalSpark.context();
+    Net n = net();
+    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 60, 60), n.x(), n.y());
+    try (Session sess = new Session(n.g(), runner)) {
+      sess.initializeAllVariables();
+      Map<Object, Object> feeds = Map.of(n.x(), d.features());
+      sess.run(n.probabilities(), feeds);
+      sess.run(n.probabilities(), feeds);
+      assertEquals(1, runner.variableBroadcasts(), "no variable changed between the two runs");
+      io.anygraph.spark.ship.ExecutorCache.clear();
+      long builds = io.anygraph.spark.ship.ExecutorCache.builds();
+      for (int s = 0; s < 3; s++) {
+        runner.select(SEED, 40, s);
+        sess.run(List.of(n.train(), n.loss()), Map.of());
+      }
+      // local[2]: the executor is this JVM; one compiled stage, one variable state per version
+      assertEquals(1 + 3, io.anygraph.spark.ship.ExecutorCache.builds() - builds);
+      assertEquals(1 + 3, runner.variableBroadcasts(), "the train step's plan, then each update");
+      sess.run(n.probabilities(), feeds);
+      assertEquals(1 + 3 + 1, runner.variableBroadcasts());
+    }
+  }
+
+  @Test
   void aBlockThatDoesNotFitThePlaceholderFailsTheJobNamingIt() {
     JavaSparkContext sc = LocalSpark.context();
     Net n = net();
