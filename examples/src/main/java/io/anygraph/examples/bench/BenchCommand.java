@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code anygraph bench}: training throughput of the MLP and the MNIST CNN for Anygraph's local
  * runner, a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
  * dispatch overhead of a 1,000-op chain; and ND4J's GEMM rate for context. Figures are medians
- * of timed windows after a warm-up. Options: {@code --only mlp|cnn|dispatch|gemm},
+ * of timed windows after a warm-up; then the CNN's step on Spark against the local runner.
+ * Options: {@code --only mlp|cnn|dispatch|gemm|spark}, {@code --master local[2]},
+ * {@code --spark-batch 256},
  * {@code --window SECONDS} (default 2), {@code --windows N} (default 5), {@code --profile}
  * (instead of the comparison, the time per op of Anygraph's training steps).
  */
@@ -32,6 +34,8 @@ public final class BenchCommand {
     double window = 2;
     int windows = 5;
     boolean profile = false;
+    String master = "local[2]";
+    int sparkBatch = 256;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--profile")) {
         profile = true;
@@ -46,6 +50,8 @@ public final class BenchCommand {
         case "--only" -> only = value;
         case "--window" -> window = Double.parseDouble(value);
         case "--windows" -> windows = Integer.parseInt(value);
+        case "--master" -> master = value;
+        case "--spark-batch" -> sparkBatch = Integer.parseInt(value);
         default -> {
           System.err.println("anygraph bench: unknown option " + args[i - 1]);
           return 2;
@@ -78,6 +84,9 @@ public final class BenchCommand {
     }
     if (only == null || only.equals("gemm")) {
       gemm(out, h);
+    }
+    if (only == null || only.equals("spark")) {
+      SparkBench.run(out, h, train, master, sparkBatch);
     }
     return 0;
   }

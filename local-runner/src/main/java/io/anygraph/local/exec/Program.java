@@ -14,7 +14,7 @@ import io.anygraph.local.kernels.KernelContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -39,8 +39,12 @@ public final class Program {
   private final Lifetimes lifetimes;
   /** Per step and output: no step reads it and it is not fetched. */
   private final boolean[][] unused;
-  /** The buffer pool between runs; a run takes it, so concurrent runs never share buffers. */
-  private final AtomicReference<BufferPool> spare = new AtomicReference<>();
+  /**
+   * Buffer pools between runs; a run takes one, so concurrent runs never share buffers, and
+   * gives it back, so each of N threads running the program at once (the shards of a
+   * data-parallel step, Spark tasks) finds a warm pool.
+   */
+  private final ConcurrentLinkedDeque<BufferPool> spare = new ConcurrentLinkedDeque<>();
 
   Program(List<Step> steps, int slots, Map<Tensor, Integer> feedSlots, int[] fetchSlots,
       int[] roots, Lifetimes lifetimes) {
@@ -59,7 +63,7 @@ public final class Program {
 
   /** Runs the program. Fetched values never share memory with variables, constants or feeds. */
   public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state) {
-    BufferPool pool = spare.getAndSet(null);
+    BufferPool pool = spare.pollFirst();
     if (pool == null) {
       pool = new BufferPool();
     }
@@ -67,7 +71,7 @@ public final class Program {
       return run(feeds, state, pool);
     } finally {
       pool.endRun();
-      spare.set(pool);
+      spare.offerFirst(pool);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -41,19 +42,26 @@ public final class ShardedData {
     return new ShardedData(rdd, offsets);
   }
 
-  /** A dataset of the driver split into blocks of the given sizes (one per partition). */
+  /**
+   * A dataset of the driver split into blocks of the given sizes (one per partition). The
+   * dataset travels once, as a broadcast each executor cuts its blocks from; the partitions
+   * themselves carry only their index, so tasks stay small (data given to {@code parallelize}
+   * would travel with every task of every step).
+   */
   public static ShardedData of(JavaSparkContext sc, Dataset all, int... sizes) {
     long[] offsets = new long[sizes.length + 1];
-    List<Dataset> parts = new ArrayList<>();
+    List<Integer> parts = new ArrayList<>();
     for (int i = 0; i < sizes.length; i++) {
       offsets[i + 1] = offsets[i] + sizes[i];
-      parts.add(all.range((int) offsets[i], (int) offsets[i + 1]));
+      parts.add(i);
     }
     if (offsets[sizes.length] != all.size()) {
       throw new IllegalArgumentException("block sizes add up to " + offsets[sizes.length]
           + ", not the dataset's " + all.size() + " examples");
     }
-    JavaRDD<Dataset> rdd = sc.parallelize(parts, sizes.length);
+    Broadcast<Dataset> shipped = sc.broadcast(all);
+    JavaRDD<Dataset> rdd = sc.parallelize(parts, sizes.length)
+        .map(i -> shipped.value().range((int) offsets[i], (int) offsets[i + 1]));
     rdd.setName("examples (" + all.size() + ", " + sizes.length + " blocks)");
     return new ShardedData(rdd.persist(StorageLevel.MEMORY_ONLY()), offsets);
   }

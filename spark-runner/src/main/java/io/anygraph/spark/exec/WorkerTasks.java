@@ -34,6 +34,7 @@ final class WorkerTasks {
     if (positions.length == 0) {
       return new StepResult(ws.boundaries().size());
     }
+    NativeThreads.fitToTask();
     StageRunner runner = ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
     Graph g = ws.graph().graph();
     // keyed by the broadcast, unique in the application: another session's values never mix in
