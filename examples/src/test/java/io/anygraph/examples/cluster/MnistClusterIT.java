@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +34,7 @@ class MnistClusterIT {
     List<Long> daemons;
     Path state = Path.of("target/it-cluster-mnist");
     try (StandaloneCluster cluster = StandaloneCluster.start(state, 2)) {
-      daemons = pids(cluster.status().output());
+      daemons = cluster.daemonPids();
       assertEquals(3, daemons.size(), cluster.status().output());
       List<String> args = new ArrayList<>(List.of("--conf", "spark.executor.memory=768m", "mnist",
           "--runner", "spark", "--partitions", "3", "--checkpoint", onCluster, "--json", json.toString()));
@@ -57,12 +55,4 @@ class MnistClusterIT {
     assertTrue(diff <= 1e-5, "cluster and local parameters differ by " + diff);
   }
 
-  private static List<Long> pids(String status) {
-    List<Long> pids = new ArrayList<>();
-    Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(status);
-    while (m.find()) {
-      pids.add(Long.parseLong(m.group(1)));
-    }
-    return pids;
-  }
 }

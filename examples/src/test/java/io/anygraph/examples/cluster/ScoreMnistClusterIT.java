@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +34,7 @@ class ScoreMnistClusterIT {
     List<Long> daemons;
     Path state = Path.of("target/it-cluster");
     try (StandaloneCluster cluster = StandaloneCluster.start(state, 2)) {
-      daemons = pids(cluster.status().output());
+      daemons = cluster.daemonPids();
       assertEquals(3, daemons.size(), cluster.status().output()); // master + 2 workers
 
       StandaloneCluster.Run run = cluster.submit(Duration.ofMinutes(5),
@@ -67,12 +65,4 @@ class ScoreMnistClusterIT {
     }
   }
 
-  private static List<Long> pids(String status) {
-    List<Long> pids = new ArrayList<>();
-    Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(status);
-    while (m.find()) {
-      pids.add(Long.parseLong(m.group(1)));
-    }
-    return pids;
-  }
 }

@@ -78,6 +78,17 @@ public final class StandaloneCluster implements AutoCloseable {
     return run(root, state, workers, timeout, cmd);
   }
 
+  /** The pids {@code status} lists: the master's and each worker's. */
+  public List<Long> daemonPids() throws IOException, InterruptedException {
+    List<Long> pids = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(pid (\\d+)\\)")
+        .matcher(status().output());
+    while (m.find()) {
+      pids.add(Long.parseLong(m.group(1)));
+    }
+    return pids;
+  }
+
   /** {@code bin/anygraph-cluster status}. */
   public Run status() throws IOException, InterruptedException {
     return run(root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "status"));
