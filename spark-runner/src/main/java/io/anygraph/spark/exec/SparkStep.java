@@ -36,8 +36,9 @@ final class SparkStep {
     this.stage = WorkerStage.of(plan, columns);
     this.shipped = sc.broadcast(stage);
     this.driver = new StageRunner(plan.driver());
-    this.description = String.join(", ", plan.fetches()) + ": worker stage of "
-        + plan.worker().graph().size() + " nodes, " + plan.boundaries().size() + " aggregates";
+    this.description = String.join(", ", plan.fetches()) + ": worker stage ("
+        + String.join(", ", scopes(plan.worker().graph())) + "; " + plan.worker().graph().size()
+        + " nodes), " + plan.boundaries().size() + " aggregates";
   }
 
   Plan plan() {
@@ -109,6 +110,18 @@ final class SparkStep {
     List<INDArray> out = driver.run(byName, state, devices);
     times.driver(System.nanoTime() - driverStart);
     return out;
+  }
+
+  /** The top-level name scopes of a stage graph, in graph order: how the UI names its work. */
+  private static List<String> scopes(io.anygraph.core.Graph g) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (io.anygraph.core.Node n : g.nodes()) {
+      int slash = n.name().indexOf('/');
+      if (slash > 0 && !n.name().startsWith(".")) {
+        out.add(n.name().substring(0, slash));
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   /** Contiguous shards of driver-side arrays, one per partition, with their batch positions. */
