@@ -35,12 +35,11 @@ public final class Graph {
   /** Attribute of a placeholder split along this axis across devices ({@link #sharded}). */
   public static final String SHARD_AXIS = "shardAxis";
 
-  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-/]*");
   private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):\\d+");
 
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Node> byName = new HashMap<>();
-  private final Map<String, Integer> namesInUse = new HashMap<>();
+  private final NameTable names = new NameTable();
   private final List<Variable> variables = new ArrayList<>();
   private final Map<Node, Variable> variableOf = new HashMap<>();
   private final Map<String, Tensor> collections = new LinkedHashMap<>();
@@ -224,8 +223,8 @@ public final class Graph {
     if (name.endsWith("/")) {
       full = name.substring(0, name.length() - 1);
     } else {
-      checkName(name, "name scope");
-      full = uniqueName(nameScopes.top().isEmpty() ? name : nameScopes.top() + "/" + name);
+      NameTable.check(name, "name scope");
+      full = names.unique(nameScopes.top().isEmpty() ? name : nameScopes.top() + "/" + name, byName::containsKey);
     }
     return nameScopes.push(full);
   }
@@ -292,9 +291,9 @@ public final class Graph {
       checkOwned(t);
     }
     String base = name == null ? op : name;
-    checkName(base, "node name");
+    NameTable.check(base, "node name");
     String prefix = nameScopes.top();
-    String full = uniqueName(prefix.isEmpty() ? base : prefix + "/" + base);
+    String full = names.unique(prefix.isEmpty() ? base : prefix + "/" + base, byName::containsKey);
     if (!colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
       attrs = attrs.with(COLOCATE_WITH, colocation.top());
     }
@@ -324,7 +323,7 @@ public final class Graph {
     if (byName.containsKey(name)) {
       throw new AnygraphException("Node name '" + name + "' appears twice");
     }
-    checkName(name, "node name");
+    NameTable.check(name, "node name");
     for (Tensor t : inputs) {
       checkOwned(t);
     }
@@ -338,7 +337,7 @@ public final class Graph {
     Node node = new Node(nodes.size(), name, op, inputs, attrs, types, device, controls);
     nodes.add(node);
     byName.put(name, node);
-    namesInUse.merge(name, 1, Integer::sum);
+    names.claim(name);
     return node;
   }
 
@@ -417,30 +416,6 @@ public final class Graph {
     if (t.graph() != this) {
       throw new AnygraphException("Tensor " + t.name() + " belongs to another graph");
     }
-  }
-
-  private static void checkName(String name, String what) {
-    if (!NODE_NAME.matcher(name).matches()) {
-      throw new AnygraphException("Invalid " + what + " '" + name
-          + "': use letters, digits, '.', '_', '-' and '/', starting with a letter or digit");
-    }
-  }
-
-  /** TensorFlow's rule: the first use keeps the name, later ones get _1, _2, ... */
-  private String uniqueName(String name) {
-    int i = namesInUse.getOrDefault(name, 0);
-    namesInUse.put(name, i + 1);
-    if (i == 0 && !byName.containsKey(name)) {
-      return name;
-    }
-    String candidate = name + "_" + Math.max(i, 1);
-    int k = Math.max(i, 1);
-    while (namesInUse.containsKey(candidate) || byName.containsKey(candidate)) {
-      k++;
-      candidate = name + "_" + k;
-    }
-    namesInUse.put(candidate, 1);
-    return candidate;
   }
 
   @Override
