@@ -2,6 +2,7 @@ package io.anygraph.core.io;
 
 import io.anygraph.core.AnygraphException;
 import io.anygraph.core.DType;
+import io.anygraph.core.Layouts;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -79,12 +80,9 @@ public final class Npy {
     if (array.isEmpty()) {
       return new byte[0]; // an empty array has no buffer
     }
-    INDArray c = array.isView() || array.ordering() != 'c' ? array.dup('c') : array;
-    long n = c.length() * c.dataType().width();
-    ByteBuffer nio = c.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
-    byte[] bytes = new byte[(int) n];
-    nio.position((int) (c.offset() * c.dataType().width()));
-    nio.get(bytes);
+    INDArray c = Layouts.denseRowMajor(array);
+    byte[] bytes = new byte[Math.toIntExact(c.length() * c.dataType().width())];
+    c.data().asNio().order(ByteOrder.LITTLE_ENDIAN).get(bytes);
     return bytes;
   }
 

@@ -2,6 +2,7 @@ package io.anygraph.local.exec;
 
 import io.anygraph.core.AnygraphException;
 import io.anygraph.core.DType;
+import io.anygraph.core.Layouts;
 import io.anygraph.core.Node;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
@@ -127,11 +128,10 @@ public final class Program {
     List<INDArray> result = new ArrayList<>(fetchSlots.length);
     for (int f : fetchSlots) {
       // values owned elsewhere (variables, constants, feeds) are copied so callers can't alter
-      // them; views (transposes, broadcasts) are copied so callers get plain row-major arrays.
-      // A pooled buffer that is fetched never goes back to the pool: the caller owns it now.
+      // them; views (transposes, slices, broadcasts) are copied so callers get dense row-major
+      // arrays. A pooled buffer that is fetched never goes back to the pool: the caller owns it.
       INDArray v = values[f];
-      boolean plain = roots[f] >= 0 && !v.isView() && v.ordering() == 'c';
-      result.add(plain ? v : v.dup('c'));
+      result.add(roots[f] >= 0 ? Layouts.denseRowMajor(v) : v.dup('c'));
     }
     return result;
   }

@@ -7,7 +7,6 @@ import static io.anygraph.local.kernels.MathKernels.one;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.controlflow.Select;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,7 +36,11 @@ final class CompareKernels {
     }
     INDArray[] in = {ArrayKernels.broadcastTo(cond, shape), ArrayKernels.broadcastTo(a, shape),
         ArrayKernels.broadcastTo(b, shape)};
-    return one(Nd4j.exec(new Select(in, null))[0]);
+    INDArray out = c.output(0);
+    if (!out.isEmpty()) {
+      NativeCall.exec("select", in, out);
+    }
+    return one(out);
   }
 
   /** The integer type of the same width, for selecting by bit masks; null for bool. */
@@ -79,13 +82,12 @@ final class CompareKernels {
     return out;
   }
 
-  /** x's bits as integers; bitcast reads the raw buffer, so a view is made row-major first. */
+  /** x's bits as integers; bitcast reads the raw buffer, so a strided x is made dense first. */
   private static INDArray asBits(KernelContext c, INDArray x, DataType bits) {
     if (x.dataType() == bits) {
       return x;
     }
-    INDArray plain = x.isView() || x.ordering() != 'c'
-        ? c.scratch(x.dataType(), x.shape()).assign(x) : x;
+    INDArray plain = c.dense(x);
     INDArray r = c.scratch(bits, x.shape());
     NativeCall.execInts("bitcast", new INDArray[] {plain}, new INDArray[] {r}, bits.toInt());
     return r;

@@ -146,20 +146,12 @@ final class ConvGemm {
 
   /** x as a row-major NHWC array (a copy only for NCHW or a view). */
   private static INDArray nhwc(KernelContext c, INDArray x, Window w) {
-    INDArray v = w.nchw() ? x.permute(0, 2, 3, 1) : x;
-    if (!v.isView() && v.ordering() == 'c') {
-      return v;
-    }
-    return c.scratch(x.dataType(), v.shape()).assign(v);
+    return c.dense(w.nchw() ? x.permute(0, 2, 3, 1) : x);
   }
 
   /** The filter as kh matrices [kw·C, O] (HWIO row-major is exactly that). */
   private static INDArray filterRows(KernelContext c, INDArray f, Geometry g) {
-    return plain(c, f).reshape('c', g.kh(), g.kw() * g.c(), g.o());
-  }
-
-  private static INDArray plain(KernelContext c, INDArray a) {
-    return !a.isView() && a.ordering() == 'c' ? a : c.scratch(a.dataType(), a.shape()).assign(a);
+    return c.dense(f).reshape('c', g.kh(), g.kw() * g.c(), g.o());
   }
 
   /** The zero-padded input as a matrix [R, C]. */

@@ -2,10 +2,9 @@ package io.anygraph.local.kernels;
 
 import static io.anygraph.local.kernels.KernelRegistry.add;
 
+import io.anygraph.core.Layouts;
 import io.anygraph.core.ops.Window;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Convolution and pooling. Stride-1 convolutions run as large GEMMs ({@link ConvGemm}); other
@@ -90,12 +89,11 @@ final class ConvKernels {
   }
 
   private static void exec(String op, long[] args, INDArray[] inputs, INDArray... outputs) {
-    // libnd4j reads every input as a plain row-major buffer
+    // libnd4j's convolution helpers read inputs as plain row-major buffers
     INDArray[] plain = new INDArray[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
-      plain[i] = inputs[i].isView() || inputs[i].ordering() != 'c' ? inputs[i].dup('c') : inputs[i];
+      plain[i] = Layouts.denseRowMajor(inputs[i]);
     }
-    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(plain).addOutputs(outputs)
-        .addIntegerArguments(java.util.Arrays.stream(args).mapToInt(v -> (int) v).toArray()).build());
+    NativeCall.execInts(op, plain, outputs, args);
   }
 }

@@ -1,5 +1,6 @@
 package io.anygraph.local.kernels;
 
+import io.anygraph.core.Layouts;
 import io.anygraph.core.Attrs;
 import io.anygraph.core.DType;
 import io.anygraph.core.Node;
@@ -79,6 +80,15 @@ public final class KernelContext {
   /** An uninitialized buffer for this kernel's own use while it runs. */
   public INDArray scratch(DataType type, long... shape) {
     return buffers.scratch(type, shape);
+  }
+
+  /**
+   * {@code a} itself when its buffer is dense row-major ({@link Layouts#isDenseRowMajor}), else a
+   * copy in a scratch buffer: for code that reads raw memory (bitcasts, loops over {@code data()},
+   * reshapes into GEMM operands).
+   */
+  public INDArray dense(INDArray a) {
+    return Layouts.isDenseRowMajor(a) ? a : scratch(a.dataType(), a.shape()).assign(a);
   }
 
   /** Whether output i is read by some later step or fetched; if not, it may hold anything. */

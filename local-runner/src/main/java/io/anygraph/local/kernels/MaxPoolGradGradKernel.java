@@ -1,5 +1,6 @@
 package io.anygraph.local.kernels;
 
+import io.anygraph.core.Layouts;
 import io.anygraph.core.ops.Window;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,6 +56,6 @@ final class MaxPoolGradGradKernel {
 
   private static INDArray planes(INDArray a, Window w) {
     INDArray nchw = w.nchw() ? a : a.permute(0, 3, 1, 2);
-    return nchw.castTo(DataType.DOUBLE).dup('c');
+    return Layouts.denseRowMajor(nchw.castTo(DataType.DOUBLE));
   }
 }
