@@ -180,6 +180,30 @@ public final class Nn {
   }
 
   /**
+   * {@code tf.nn.sigmoid_cross_entropy_with_logits}: per element,
+   * {@code -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))} for logits x and labels z of the same
+   * shape and dtype, computed as {@code max(x, 0) - x z + log(1 + exp(-|x|))} so that it stays
+   * finite for logits of any size. Its gradient with respect to x is {@code sigmoid(x) - z}.
+   *
+   * <pre>{@code
+   * Tensor loss = g.nn().sigmoidCrossEntropyWithLogits(logits, labels).mean();
+   * }</pre>
+   */
+  public Tensor sigmoidCrossEntropyWithLogits(Tensor logits, Tensor labels) {
+    if (!labels.shape().accepts(logits.shape()) && !logits.shape().accepts(labels.shape())) {
+      throw new AnygraphException("sigmoidCrossEntropyWithLogits: labels " + labels.name() + " "
+          + labels.shape() + " and logits " + logits.name() + " " + logits.shape() + " differ in shape");
+    }
+    Ops o = g.ops();
+    Tensor zeros = o.zerosLike(logits);
+    // selects rather than relu/abs, as TensorFlow: at x = 0 both branches then give sigmoid(0) - z
+    Tensor nonNegative = o.greaterEqual(logits, zeros);
+    Tensor positivePart = o.select(nonNegative, logits, zeros);
+    Tensor minusAbs = o.select(nonNegative, o.neg(logits), logits);
+    return positivePart.sub(logits.mul(labels)).add(o.log(o.exp(minusAbs).add(1)));
+  }
+
+  /**
    * {@code tf.nn.dropout}: each element kept with probability 1 - rate and scaled by
    * 1 / (1 - rate), else 0. The mask is drawn once per run and the gradient uses the same mask;
    * with a graph or op seed the masks repeat from run to run of a new session.

@@ -38,8 +38,31 @@ public final class Ops {
   public Tensor sub(Tensor a, Tensor b) { return op("sub", a, b); }
   public Tensor mul(Tensor a, Tensor b) { return op("mul", a, b); }
 
-  /** Division; on integer dtypes it truncates toward zero, as in Java and C. */
+  /**
+   * Division; on integer dtypes it truncates toward zero, as in Java and C (TensorFlow's
+   * {@code truncatediv}): {@code -7 / 2 = -3}. See {@link #floorDiv} for Python's {@code //}.
+   */
   public Tensor div(Tensor a, Tensor b) { return op("div", a, b); }
+
+  /**
+   * Python's {@code a // b} (TensorFlow's {@code floordiv}): the quotient rounded toward minus
+   * infinity, for integer and float dtypes: {@code -7 // 2 = -4}, {@code -7.5 // 2 = -4.0}. For
+   * floats it is {@code floor(a / b)}. Integer division by zero fails the run. No gradient flows
+   * through it (it is piecewise constant).
+   *
+   * <pre>{@code
+   * Tensor q = g.ops().floorDiv(a, b);   // a.floorDiv(b)
+   * }</pre>
+   */
+  public Tensor floorDiv(Tensor a, Tensor b) { return op("floorDiv", a, b); }
+
+  /**
+   * Python's {@code a % b} (TensorFlow's {@code floormod}): {@code a - floorDiv(a, b) * b}, which
+   * has the sign of {@code b}: {@code -7 % 2 = 1}, {@code 7 % -2 = -1}, {@code -7.5 % 2 = 0.5}.
+   * Integer division by zero fails the run. Gradients: {@code dy} for a and
+   * {@code -dy * floorDiv(a, b)} for b.
+   */
+  public Tensor floorMod(Tensor a, Tensor b) { return op("floorMod", a, b); }
   public Tensor pow(Tensor a, Tensor b) { return op("pow", a, b); }
   public Tensor maximum(Tensor a, Tensor b) { return op("maximum", a, b); }
   public Tensor minimum(Tensor a, Tensor b) { return op("minimum", a, b); }

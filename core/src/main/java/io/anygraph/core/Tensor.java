@@ -73,6 +73,10 @@ public class Tensor {
   public Tensor mul(double b) { return ops().mul(this, ops().scalarLike(b, this)); }
   public Tensor div(Tensor b) { return ops().div(this, b); }
   public Tensor div(double b) { return ops().div(this, ops().scalarLike(b, this)); }
+  public Tensor floorDiv(Tensor b) { return ops().floorDiv(this, b); }
+  public Tensor floorDiv(double b) { return ops().floorDiv(this, ops().scalarLike(b, this)); }
+  public Tensor floorMod(Tensor b) { return ops().floorMod(this, b); }
+  public Tensor floorMod(double b) { return ops().floorMod(this, ops().scalarLike(b, this)); }
   public Tensor pow(Tensor b) { return ops().pow(this, b); }
   public Tensor pow(double b) { return ops().pow(this, ops().scalarLike(b, this)); }
   public Tensor neg() { return ops().neg(this); }

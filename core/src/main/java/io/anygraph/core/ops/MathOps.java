@@ -24,6 +24,15 @@ final class MathOps {
       Tensor db = o.neg(o.mul(c.dy(), o.div(c.y(), c.x(1))));
       return unbroadcastBoth(c, da, db);
     }));
+    // Python's // and % (TensorFlow's floordiv, floormod): the quotient rounded toward -infinity
+    // and the remainder a - floor(a / b) b, which takes b's sign. floorDiv is piecewise constant:
+    // no gradient, as in TensorFlow.
+    register(OpDef.noGradient("floorDiv", MathOps::numericBinary));
+    register(of("floorMod", MathOps::numericBinary, c -> {
+      Ops o = c.ops();
+      Tensor db = o.neg(o.mul(c.dy(), o.floorDiv(c.x(0), c.x(1))));
+      return unbroadcastBoth(c, c.dy(), db);
+    }));
     register(of("pow", MathOps::binary, c -> {
       Ops o = c.ops();
       Tensor x = c.x(0);
@@ -68,6 +77,13 @@ final class MathOps {
   static List<TensorType> binary(OpContext c) {
     c.requireInputs(2);
     return List.of(new TensorType(c.sameDType(), ShapeRules.broadcast(c, c.shape(0), c.shape(1))));
+  }
+
+  /** A broadcasting binary op on numbers (not bool). */
+  static List<TensorType> numericBinary(OpContext c) {
+    List<TensorType> out = binary(c);
+    c.requireNumeric(0);
+    return out;
   }
 
   static List<TensorType> unaryNumeric(OpContext c) {

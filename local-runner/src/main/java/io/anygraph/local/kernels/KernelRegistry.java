@@ -15,6 +15,7 @@ public final class KernelRegistry {
   static {
     SourceKernels.register();
     MathKernels.register();
+    DivisionKernels.register();
     CompareKernels.register();
     ReduceKernels.register();
     ArrayKernels.register();

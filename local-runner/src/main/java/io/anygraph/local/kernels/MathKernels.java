@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Elementwise arithmetic on libnd4j's broadcasting pairwise ops and its transforms, written into
- * buffers the executor lends (see {@link Buffers}).
+ * buffers the executor lends (see {@link Buffers}). The divisions are in {@link DivisionKernels}.
  */
 final class MathKernels {
   private MathKernels() {}
@@ -24,10 +24,6 @@ final class MathKernels {
     add("add", c -> binary(c, "add"));
     add("sub", c -> binary(c, "subtract"));
     add("mul", c -> binary(c, "multiply"));
-    add("div", c -> {
-      checkIntegerDivision(c);
-      return binary(c, "divide");
-    });
     add("pow", c -> binary(c, "Pow"));
     add("maximum", c -> binary(c, "maximum"));
     add("minimum", c -> binary(c, "minimum"));
@@ -62,34 +58,6 @@ final class MathKernels {
       Nd4j.getExecutioner().exec(transform.apply(c.in(0), out));
     }
     return one(out);
-  }
-
-  /**
-   * Integer division by zero, and MIN / -1 (whose quotient does not fit), trap inside native
-   * code and would kill the JVM: both are reported before the native call.
-   */
-  private static void checkIntegerDivision(KernelContext c) {
-    INDArray a = c.in(0);
-    INDArray b = c.in(1);
-    if (!b.dataType().isIntType() || b.length() == 0) {
-      return;
-    }
-    if (b.eq(0).any()) {
-      throw new ArithmeticException(c.fail("integer division by zero").getMessage());
-    }
-    if (!b.eq(-1).any() || !a.dataType().isSigned()) {
-      return;
-    }
-    long min = -(1L << (a.dataType().width() * 8 - 1)); // the most negative value of the type
-    long[] shape = c.outputShape(0);
-    INDArray bigA = ArrayKernels.broadcastTo(a, shape);
-    INDArray bigB = ArrayKernels.broadcastTo(b, shape);
-    for (long i = 0; i < bigA.length(); i++) {
-      if (bigB.getLong(i) == -1 && bigA.getLong(i) == min) {
-        throw new ArithmeticException(c.fail("integer overflow: " + min + " / -1 does not fit in "
-            + a.dataType()).getMessage());
-      }
-    }
   }
 
   static INDArray[] one(INDArray a) {

@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Activations, and softmax / log-softmax along attribute {@code axis} (default the last) with
- * the maximum subtracted first, so large logits do not overflow.
+ * the maximum subtracted first, so that no logit overflows exp and no line sums to 0, in every
+ * float dtype.
  */
 final class NnKernels {
   private NnKernels() {}
@@ -23,7 +24,7 @@ final class NnKernels {
     add("relu", c -> unary(c, (x, z) -> new RectifiedLinear(x, z, 0.0)));
     add("sigmoid", c -> unary(c, Sigmoid::new));
     add("tanh", c -> unary(c, Tanh::new));
-    add("softmax", c -> alongAxis(c, "softmax"));
+    add("softmax", NnKernels::softmax);
     add("logSoftmax", NnKernels::logSoftmax);
   }
 
@@ -32,33 +33,53 @@ final class NnKernels {
     return (int) (a < 0 ? a + c.in(0).rank() : a);
   }
 
-  /** x - max - log(sum(exp(x - max))): libnd4j's log_softmax overflows for large logits. */
-  private static INDArray[] logSoftmax(KernelContext c) {
-    INDArray x = c.in(0);
+  /**
+   * exp(x - max) / sum(exp(x - max)). libnd4j's double softmax does not subtract the maximum:
+   * once every logit of a line is below about -745, exp underflows to 0 and 0 / 0 gives NaN.
+   */
+  private static INDArray[] softmax(KernelContext c) {
     INDArray out = c.output(0);
     if (out.isEmpty()) {
       return one(out);
     }
     int[] axis = {axis(c)};
-    long[] kept = x.shape().clone();
-    kept[axis[0]] = 1;
-    INDArray max = c.scratch(x.dataType(), kept);
-    ReduceKernels.into("reduce_max", x, axis, max);
-    NativeCall.exec("subtract", new INDArray[] {x, max}, out);
-    INDArray e = c.scratch(x.dataType(), x.shape());
+    subtractMax(c, axis, out);
+    Nd4j.getExecutioner().exec(new Exp(out, out));
+    INDArray sum = c.scratch(out.dataType(), keptShape(out, axis[0]));
+    ReduceKernels.into("reduce_sum", out, axis, sum);
+    NativeCall.exec("divide", new INDArray[] {out, sum}, out);
+    return one(out);
+  }
+
+  /** x - max - log(sum(exp(x - max))): libnd4j's log_softmax overflows for large logits. */
+  private static INDArray[] logSoftmax(KernelContext c) {
+    INDArray out = c.output(0);
+    if (out.isEmpty()) {
+      return one(out);
+    }
+    int[] axis = {axis(c)};
+    subtractMax(c, axis, out);
+    INDArray e = c.scratch(out.dataType(), out.shape());
     Nd4j.getExecutioner().exec(new Exp(out, e));
-    INDArray logSum = c.scratch(x.dataType(), kept);
+    INDArray logSum = c.scratch(out.dataType(), keptShape(out, axis[0]));
     ReduceKernels.into("reduce_sum", e, axis, logSum);
     Nd4j.getExecutioner().exec(new Log(logSum, logSum));
     NativeCall.exec("subtract", new INDArray[] {out, logSum}, out);
     return one(out);
   }
 
-  private static INDArray[] alongAxis(KernelContext c, String op) {
-    INDArray out = c.output(0);
-    if (!out.isEmpty()) {
-      NativeCall.execInts(op, new INDArray[] {c.in(0)}, new INDArray[] {out}, axis(c));
-    }
-    return one(out);
+  /** out = x - max(x) along the axis: the largest value of each line becomes 0. */
+  private static void subtractMax(KernelContext c, int[] axis, INDArray out) {
+    INDArray x = c.in(0);
+    INDArray max = c.scratch(x.dataType(), keptShape(x, axis[0]));
+    ReduceKernels.into("reduce_max", x, axis, max);
+    NativeCall.exec("subtract", new INDArray[] {x, max}, out);
+  }
+
+  /** The shape of x with the axis kept as size 1, to broadcast against x. */
+  private static long[] keptShape(INDArray x, int axis) {
+    long[] kept = x.shape().clone();
+    kept[axis] = 1;
+    return kept;
   }
 }

@@ -84,6 +84,23 @@ class GraphFileTest {
   }
 
   @Test
+  void floorDivisionOpsRoundTripByName() throws IOException {
+    Graph g = new Graph();
+    Tensor a = g.placeholder(DType.INT32, Shape.of(-1), "a");
+    Tensor b = g.constant(Nd4j.createFromArray(2, -2, 3), "b");
+    g.withName("quotient").floorDiv(a, b);
+    g.withName("remainder").floorMod(a, b);
+    g.save(tmp.resolve("floor"));
+    assertTrue(Files.readString(tmp.resolve("floor/graph.json")).contains("\"op\" : \"floorMod\""));
+    Graph back = Graph.load(tmp.resolve("floor"));
+    try (Session s = new Session(back)) {
+      Map<String, int[]> feed = Map.of("a", new int[] {-7, -7, 7});
+      assertEquals(Nd4j.createFromArray(-4, 3, 2), s.run(back.tensor("quotient"), feed));
+      assertEquals(Nd4j.createFromArray(1, -1, 1), s.run(back.tensor("remainder"), feed));
+    }
+  }
+
+  @Test
   void unknownOpTamperedShapeAndCorruptTensorAreRejected() throws IOException {
     Graph g = model();
     Path dir = tmp.resolve("m");

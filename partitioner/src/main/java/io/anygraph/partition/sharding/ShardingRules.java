@@ -42,8 +42,8 @@ public final class ShardingRules {
     for (String op : List.of("add", "sub")) {
       RULES.put(op, c -> elementwise(c, true));
     }
-    for (String op : List.of("mul", "div", "pow", "maximum", "minimum", "greater", "greaterEqual",
-        "less", "lessEqual", "equal", "notEqual", "select")) {
+    for (String op : List.of("mul", "div", "floorDiv", "floorMod", "pow", "maximum", "minimum",
+        "greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual", "select")) {
       RULES.put(op, c -> elementwise(c, false));
     }
     RULES.put("reduceSum", c -> reduce(c, true));

@@ -2,6 +2,7 @@ package io.anygraph.partition.sharding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,19 @@ class ShardingPropagationTest {
     assertEquals(Sharding.PARTIAL, of(sg, total));
     assertEquals("allReduce", boundaryOp(sg, gram));
     assertEquals("allReduce", boundaryOp(sg, total));
+  }
+
+  @Test
+  void floorDivAndFloorModKeepTheSplitAndTakeNoPartial() {
+    Tensor two = g.constant(2.0, DType.FLOAT32, 4);
+    Tensor q = x.floorDiv(two);
+    Tensor r = x.floorMod(two);
+    Tensor ofSum = x.sum(0).floorMod(two); // % of a sum is not the sum of the shards' %
+    ShardedGraph sg = run(q, r, ofSum);
+    assertEquals(Sharding.sharded(0), of(sg, q));
+    assertEquals(Sharding.sharded(0), of(sg, r));
+    assertNotEquals(Sharding.PARTIAL, of(sg, ofSum));
+    assertEquals(Sharding.PARTIAL, of(sg, ofSum.node().input(0)));
   }
 
   @Test
