@@ -37,14 +37,26 @@ public final class GradCheck {
 
   /** Checks the gradients of {@code build(xs)} with respect to every floating input. */
   public static void check(List<INDArray> inputs, Function<List<Tensor>, Tensor> build) {
+    check(inputs, inputs.stream().map(v -> Shape.of(v.shape())).toList(), build);
+  }
+
+  /**
+   * As {@link #check(List, Function)}, with placeholders declared of the given (partly unknown)
+   * shapes, so that the gradient graph is built without knowing what only the run shows.
+   */
+  public static void check(List<INDArray> inputs, List<Shape> declared,
+      Function<List<Tensor>, Tensor> build) {
     Graph g = new Graph();
     List<Tensor> xs = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       INDArray v = inputs.get(i);
-      xs.add(g.placeholder(DType.fromNd4j(v.dataType()), Shape.of(v.shape()), "x" + i));
+      xs.add(g.placeholder(DType.fromNd4j(v.dataType()), declared.get(i), "x" + i));
     }
     Tensor y = build.apply(xs);
-    INDArray weights = weights(y);
+    INDArray weights;
+    try (Session sess = new Session(g)) {
+      weights = weights(sess.run(y, feeds(xs, inputs)));
+    }
     Tensor w = g.constant(weights, "w");
     Tensor loss = y.mul(w).sum();
     List<Tensor> wrt = new ArrayList<>();
@@ -103,9 +115,9 @@ public final class GradCheck {
     return feeds;
   }
 
-  /** Fixed weights in [0.5, 1.5) in the shape and dtype of y, from a simple LCG. */
-  private static INDArray weights(Tensor y) {
-    long[] shape = y.shape().dims();
+  /** Fixed weights in [0.5, 1.5) in the shape and dtype of y's value, from a simple LCG. */
+  private static INDArray weights(INDArray y) {
+    long[] shape = y.shape();
     long n = 1;
     for (long d : shape) {
       n *= d;
@@ -116,6 +128,6 @@ public final class GradCheck {
       state = state * 6364136223846793005L + 1442695040888963407L;
       w[i] = 0.5 + ((state >>> 11) & ((1L << 53) - 1)) / (double) (1L << 53);
     }
-    return Nd4j.createFromArray(w).reshape(shape).castTo(y.dtype().nd4j());
+    return Nd4j.createFromArray(w).reshape(shape).castTo(y.dataType());
   }
 }

@@ -196,40 +196,60 @@ public final class ShardingRules {
     return List.of(c.in(0).isSharded() ? c.in(0) : REPLICATED);
   }
 
-
-
-
-
-
-  /** C = op(A) op(B): rows of A or columns of B split C; a split contraction sums partials. */
+  /**
+   * C = op(A) op(B) on matrices or batches of them: rows of A or columns of B split C, a split
+   * batch axis stays split (the other operand broadcasting along it, or split the same way), and
+   * a split contraction sums partials.
+   */
   private static List<Sharding> matmul(RuleContext c) {
-    boolean ta = c.attrs().getBool("transposeA", false);
-    boolean tb = c.attrs().getBool("transposeB", false);
     Sharding a = c.in(0);
     Sharding b = c.in(1);
-    int aRow = ta ? 1 : 0;
-    int bCol = tb ? 0 : 1;
-    if (a.isSharded() && a.axis() == aRow && b.isReplicated()) {
-      return List.of(Sharding.sharded(0));
-    }
-    if (b.isSharded() && b.axis() == bCol && a.isReplicated()) {
-      return List.of(Sharding.sharded(1));
-    }
-    if (a.isSharded() && a.axis() == 1 - aRow && b.isSharded() && b.axis() == 1 - bCol) {
-      return List.of(PARTIAL);
+    if (a.isReplicated() && b.isReplicated()) {
+      return c.replicated();
     }
     if (a.isPartial() && b.isReplicated() || a.isReplicated() && b.isPartial()) {
       return List.of(PARTIAL);
     }
-    return a.isReplicated() && b.isReplicated() ? c.replicated() : c.wholeAll();
+    int ra = c.rank(0);
+    int rb = c.rank(1);
+    int out = c.outRank(0);
+    if (ra < 2 || rb < 2 || out < 2) {
+      return c.wholeAll();
+    }
+    boolean ta = c.attrs().getBool("transposeA", false);
+    boolean tb = c.attrs().getBool("transposeB", false);
+    int aRow = ra - (ta ? 1 : 2);
+    int bCol = rb - (tb ? 2 : 1);
+    if (a.isSharded() && a.axis() == aRow && b.isReplicated()) {
+      return List.of(Sharding.sharded(out - 2));
+    }
+    if (b.isSharded() && b.axis() == bCol && a.isReplicated()) {
+      return List.of(Sharding.sharded(out - 1));
+    }
+    if (a.isSharded() && a.axis() == ra - (ta ? 2 : 1)
+        && b.isSharded() && b.axis() == rb - (tb ? 1 : 2)) {
+      return List.of(PARTIAL);
+    }
+    Integer axisA = batchAxis(c, 0, out);
+    Integer axisB = batchAxis(c, 1, out);
+    if (axisA != null && axisB != null) {
+      return axisA.equals(axisB) ? List.of(Sharding.sharded(axisA)) : c.wholeAll();
+    }
+    if (axisA != null || axisB != null) {
+      int axis = axisA != null ? axisA : axisB;
+      int other = axisA != null ? 1 : 0;
+      if (c.in(other).isReplicated() && broadcastsAlong(c.shape(other), axis - (out - c.rank(other)))) {
+        return List.of(Sharding.sharded(axis));
+      }
+    }
+    return c.wholeAll();
   }
 
-
-
-
-
-
-
+  /** The output axis of a batched matmul that input i splits, if it is split along a batch axis. */
+  private static Integer batchAxis(RuleContext c, int i, int out) {
+    Sharding s = c.in(i);
+    return s.isSharded() && s.axis() < c.rank(i) - 2 ? s.axis() + out - c.rank(i) : null;
+  }
 
   /** scatterAdd(params, indices, dy): rows of every shard summed into params' shape. */
   private static List<Sharding> scatterAdd(RuleContext c) {
