@@ -72,6 +72,15 @@ public final class Ops {
     return op("reshape", Attrs.of("shape", shape), x);
   }
 
+  /**
+   * Reshape to a shape computed in the graph (an integer vector, {@code tf.reshape} with a
+   * tensor); one entry may be {@code -1} and is inferred.
+   */
+  public Tensor reshape(Tensor x, Tensor shape) { return op("reshapeTo", x, shape); }
+
+  /** The shape of {@code x} when the graph runs, an int64 vector ({@code tf.shape}). */
+  public Tensor shape(Tensor x) { return op("shape", x); }
+
   /** Reshape {@code x} to the run-time shape of {@code like}. */
   public Tensor reshapeLike(Tensor x, Tensor like) { return op("reshapeLike", x, like); }
 
@@ -189,6 +198,14 @@ public final class Ops {
   /** {@code x[begin : begin + size]} per axis; a size of -1 runs to the end. */
   public Tensor slice(Tensor x, long[] begin, long[] size) {
     return op("slice", Attrs.of("begin", begin, "size", size), x);
+  }
+
+  /**
+   * {@code x[begin : begin + size]} per axis with begin and size computed in the graph (integer
+   * vectors, one entry per axis; a size of -1 runs to the end), as {@code tf.slice}.
+   */
+  public Tensor slice(Tensor x, Tensor begin, Tensor size) {
+    return op("dynamicSlice", x, begin, size);
   }
 
   /** Rows of {@code params} (axis 0) picked by integer {@code indices}; shape indices + params[1:]. */

@@ -25,10 +25,13 @@ public final class ShardingRules {
 
   private static final Map<String, Rule> RULES = new HashMap<>();
   /** Inputs whose shape alone the op reads (their values need not be whole). */
-  private static final Map<String, Set<Integer>> SHAPE_ONLY = Map.of("onesLike", Set.of(0),
-      "zerosLike", Set.of(0), "size", Set.of(0), "randomUniformLike", Set.of(0),
-      "broadcastLike", Set.of(1), "reshapeLike", Set.of(1), "reduceSumLike", Set.of(1),
-      "scatterAdd", Set.of(0), "sliceGrad", Set.of(0));
+  private static final Map<String, Set<Integer>> SHAPE_ONLY = Map.ofEntries(
+      Map.entry("onesLike", Set.of(0)), Map.entry("zerosLike", Set.of(0)),
+      Map.entry("size", Set.of(0)), Map.entry("randomUniformLike", Set.of(0)),
+      Map.entry("broadcastLike", Set.of(1)), Map.entry("reshapeLike", Set.of(1)),
+      Map.entry("reduceSumLike", Set.of(1)), Map.entry("scatterAdd", Set.of(0)),
+      Map.entry("sliceGrad", Set.of(0)), Map.entry("shape", Set.of(0)),
+      Map.entry("dynamicSliceGrad", Set.of(0)));
 
   static {
     for (String op : List.of("identity", "neg")) {
@@ -69,6 +72,14 @@ public final class ShardingRules {
     RULES.put("slice", c -> LayoutRules.keepsAxisUnless(c, LayoutRules.slicedAxes(c), true));
     RULES.put("sliceGrad", LayoutRules::sliceGrad);
     RULES.put("concat", LayoutRules::concat);
+    // shapes as values: a shard's shape is not the whole value's (a partial's is)
+    RULES.put("shape", c -> c.in(0).isSharded() ? c.wholeAll() : c.replicated());
+    RULES.put("reducedShape", RuleContext::wholeAll);
+    RULES.put("concatOffset", RuleContext::wholeAll);
+    // begin, size and target shapes come from the whole value: a split axis cannot be followed
+    RULES.put("reshapeTo", c -> linearIn(c, 0));
+    RULES.put("dynamicSlice", c -> linearIn(c, 0));
+    RULES.put("dynamicSliceGrad", c -> linearIn(c, 1));
     RULES.put("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
         ? List.of(c.in(1)) : c.wholeAll());
     RULES.put("scatterAdd", ShardingRules::scatterAdd);
@@ -189,6 +200,20 @@ public final class ShardingRules {
       return c.wholeAll();
     }
     return List.of(Sharding.sharded(removesAxis && axis < s.axis() ? s.axis() - 1 : s.axis()));
+  }
+
+  /**
+   * Ops linear in input {@code value} whose other inputs are shapes or indices: a partial stays
+   * partial and a replicated value replicated while the others are replicated; else all whole.
+   */
+  private static List<Sharding> linearIn(RuleContext c, int value) {
+    for (int i = 0; i < c.inputs(); i++) {
+      if (i != value && !c.in(i).isReplicated()) {
+        return c.wholeAll();
+      }
+    }
+    Sharding v = c.in(value);
+    return v.isSharded() ? c.wholeAll() : List.of(v);
   }
 
   /** Ops that read only the shape: a partial has the whole value's shape. */
