@@ -84,8 +84,20 @@ public final class Ops {
   /** {@code a} where {@code cond} is true, else {@code b} (NumPy's {@code where}). */
   public Tensor select(Tensor cond, Tensor a, Tensor b) { return op("select", cond, a, b); }
 
+  /** {@code matmul(a, b, false, false)}. */
   public Tensor matmul(Tensor a, Tensor b) { return matmul(a, b, false, false); }
 
+  /**
+   * Matrix product of the last two axes ({@code tf.linalg.matmul}); leading axes are batches and
+   * broadcast like NumPy's. Both operands need rank 2 or more; the transposes act on the last
+   * two axes.
+   *
+   * <pre>{@code
+   * Tensor a = g.placeholder(DType.FLOAT32, Shape.of(2, 1, 3, 4), "a");
+   * Tensor b = g.placeholder(DType.FLOAT32, Shape.of(5, 4, 6), "b");
+   * Tensor c = g.ops().matmul(a, b, false, false);   // [2, 5, 3, 6]
+   * }</pre>
+   */
   public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
     return op("matmul", Attrs.of("transposeA", transposeA, "transposeB", transposeB), a, b);
   }
@@ -94,6 +106,20 @@ public final class Ops {
   public Tensor reshape(Tensor x, long... shape) {
     return op("reshape", Attrs.of("shape", shape), x);
   }
+
+  /**
+   * Reshape to a shape computed in the graph (an integer vector, {@code tf.reshape} with a
+   * tensor); one entry may be {@code -1} and is inferred.
+   *
+   * <pre>{@code
+   * Tensor flat = g.ops().reshape(x, g.constant(Nd4j.createFromArray(-1L)));
+   * Tensor back = g.ops().reshape(flat, g.ops().shape(x));
+   * }</pre>
+   */
+  public Tensor reshape(Tensor x, Tensor shape) { return op("reshapeTo", x, shape); }
+
+  /** The shape of {@code x} when the graph runs, an int64 vector ({@code tf.shape}). */
+  public Tensor shape(Tensor x) { return op("shape", x); }
 
   /** Reshape {@code x} to the run-time shape of {@code like}. */
   public Tensor reshapeLike(Tensor x, Tensor like) { return op("reshapeLike", x, like); }
@@ -212,6 +238,18 @@ public final class Ops {
   /** {@code x[begin : begin + size]} per axis; a size of -1 runs to the end. */
   public Tensor slice(Tensor x, long[] begin, long[] size) {
     return op("slice", Attrs.of("begin", begin, "size", size), x);
+  }
+
+  /**
+   * {@code x[begin : begin + size]} per axis with begin and size computed in the graph (integer
+   * vectors, one entry per axis; a size of -1 runs to the end), as {@code tf.slice}.
+   *
+   * <pre>{@code
+   * Tensor head = g.ops().slice(x, g.constant(Nd4j.createFromArray(0L, 0L)), g.ops().shape(y));
+   * }</pre>
+   */
+  public Tensor slice(Tensor x, Tensor begin, Tensor size) {
+    return op("dynamicSlice", x, begin, size);
   }
 
   /** Rows of {@code params} (axis 0) picked by integer {@code indices}; shape indices + params[1:]. */

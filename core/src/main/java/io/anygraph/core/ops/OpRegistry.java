@@ -16,6 +16,7 @@ public final class OpRegistry {
     CompareOps.define();
     ReduceOps.define();
     ArrayOps.define();
+    ShapeOps.define();
     LinalgOps.define();
     StateOps.define();
     RandomOpDefs.define();

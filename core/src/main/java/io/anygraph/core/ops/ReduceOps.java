@@ -2,7 +2,6 @@ package io.anygraph.core.ops;
 
 import static io.anygraph.core.ops.OpRegistry.register;
 
-import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Ops;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
@@ -94,8 +93,8 @@ final class ReduceOps {
     }
     Shape in = c.x(0).shape();
     if (!in.hasRank()) {
-      throw new AnygraphException("Gradient of " + c.node() + " over axes "
-          + java.util.Arrays.toString(axes) + " needs the rank of its input to be known");
+      // only the run knows which axes negative ones name: reshape to shape(x) with axes = 1
+      return c.ops().reshape(t, ShapeOps.keptDimsShape(c.x(0), axes));
     }
     int rank = in.rank();
     long[] sorted = java.util.Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();

@@ -19,32 +19,13 @@ import java.util.List;
  * dy into zeros shaped like params (repeated indices accumulate). {@code pad} (attribute
  * {@code paddings}: before and after counts per axis, flattened; optional {@code constantValue})
  * surrounds x with a constant, as {@code tf.pad}; its gradient is the slice that drops the border.
+ * {@code dynamicSlice} and {@code dynamicSliceGrad} take begin and size as tensors.
  */
 final class SelectionOps {
   private SelectionOps() {}
 
   static void define() {
-    register(OpDef.of("concat", SelectionOps::concat, c -> {
-      int rank = c.y().shape().rank();
-      int axis = (int) normalized(c.node().attrs().getLong("axis"), rank);
-      List<Tensor> grads = new ArrayList<>();
-      long offset = 0;
-      for (Tensor x : c.inputs()) {
-        long size = x.shape().dim(axis);
-        if (size == Shape.UNKNOWN) {
-          throw new AnygraphException("Gradient of " + c.node() + " needs the size of " + x.name()
-              + " along axis " + axis + " to be known");
-        }
-        long[] begin = new long[rank];
-        long[] sizes = new long[rank];
-        Arrays.fill(sizes, -1);
-        begin[axis] = offset;
-        sizes[axis] = size;
-        grads.add(slice(c.dy(), begin, sizes));
-        offset += size;
-      }
-      return grads;
-    }));
+    register(OpDef.of("concat", SelectionOps::concat, SelectionOps::concatGradient));
     register(OpDef.of("slice", SelectionOps::slice, c -> List.of(c.x(0).graph().add("sliceGrad",
         List.of(c.x(0), c.dy()), c.node().attrs(), null).get(0))));
     register(OpDef.of("sliceGrad", c -> {
@@ -52,6 +33,19 @@ final class SelectionOps {
       return List.of(c.in(0));
     }, c -> Arrays.asList(null, slice(c.dy(), c.node().attrs().getLongs("begin"),
         c.node().attrs().getLongs("size")))));
+    // dynamicSlice(x, begin, size) and dynamicSliceGrad(x, dy, begin): slice and sliceGrad with
+    // begin and size as int64 vectors computed in the graph (tf.slice with tensors)
+    register(OpDef.of("dynamicSlice", SelectionOps::dynamicSlice, c -> Arrays.asList(
+        c.x(0).graph().add("dynamicSliceGrad", List.of(c.x(0), c.dy(), c.x(1)), Attrs.empty(), null)
+            .get(0), null, null)));
+    register(OpDef.of("dynamicSliceGrad", c -> {
+      c.requireInputs(3);
+      if (c.dtype(0) != c.dtype(1)) {
+        throw c.fail("dy must have x's dtype " + c.dtype(0) + ", not " + c.dtype(1));
+      }
+      checkRegion(c, c.shape(0), 2, 2);
+      return List.of(c.in(0));
+    }, c -> Arrays.asList(null, c.ops().slice(c.dy(), c.x(2), c.ops().shape(c.x(1))), null)));
     register(OpDef.of("pad", SelectionOps::pad, c -> List.of(unpad(c))));
     register(OpDef.of("gather", SelectionOps::gather, c -> Arrays.asList(c.x(0).graph().add(
         "scatterAdd", List.of(c.x(0), c.x(1), c.dy()), Attrs.empty(), null).get(0), null)));
@@ -60,6 +54,37 @@ final class SelectionOps {
       return List.of(c.in(0));
     }, c -> Arrays.asList(null, null, c.x(0).graph().add("gather", List.of(c.dy(), c.x(1)),
         Attrs.empty(), null).get(0))));
+  }
+
+  /**
+   * Each input's part of dy: static slices where every size along the axis is known, else
+   * slices whose begin and size are computed when the graph runs (from the inputs' shapes).
+   */
+  private static List<Tensor> concatGradient(GradContext c) {
+    int rank = c.y().shape().rank();
+    int axis = (int) normalized(c.node().attrs().getLong("axis"), rank);
+    if (c.inputs().stream().anyMatch(x -> x.shape().dim(axis) == Shape.UNKNOWN)) {
+      List<Tensor> shapes = c.inputs().stream().map(x -> c.ops().shape(x)).toList();
+      List<Tensor> grads = new ArrayList<>();
+      for (int i = 0; i < shapes.size(); i++) {
+        Tensor begin = ShapeOps.concatOffset(shapes.subList(0, i + 1), axis);
+        grads.add(c.ops().slice(c.dy(), begin, shapes.get(i)));
+      }
+      return grads;
+    }
+    List<Tensor> grads = new ArrayList<>();
+    long offset = 0;
+    for (Tensor x : c.inputs()) {
+      long size = x.shape().dim(axis);
+      long[] begin = new long[rank];
+      long[] sizes = new long[rank];
+      Arrays.fill(sizes, -1);
+      begin[axis] = offset;
+      sizes[axis] = size;
+      grads.add(slice(c.dy(), begin, sizes));
+      offset += size;
+    }
+    return grads;
   }
 
   static Tensor slice(Tensor x, long[] begin, long[] size) {
@@ -160,6 +185,30 @@ final class SelectionOps {
       out[d] = size[d] >= 0 ? size[d] : n == Shape.UNKNOWN ? Shape.UNKNOWN : n - begin[d];
     }
     return List.of(new TensorType(c.dtype(0), Shape.of(out)));
+  }
+
+  static List<TensorType> dynamicSlice(OpContext c) {
+    c.requireInputs(3);
+    Shape in = c.shape(0);
+    if (in.hasRank() && in.rank() == 0) {
+      throw c.fail("cannot slice a scalar");
+    }
+    long rank = checkRegion(c, in, 1, 2);
+    return List.of(new TensorType(c.dtype(0),
+        rank == Shape.UNKNOWN ? Shape.unknownRank() : Shape.unknownDims((int) rank)));
+  }
+
+  /** Inputs {@code from..to} are shape vectors with one entry per axis of x; x's rank or UNKNOWN. */
+  private static long checkRegion(OpContext c, Shape x, int from, int to) {
+    long rank = x.hasRank() ? x.rank() : Shape.UNKNOWN;
+    for (int i = from; i <= to; i++) {
+      long n = ShapeOps.shapeVectorLength(c, i);
+      if (n != Shape.UNKNOWN && rank != Shape.UNKNOWN && n != rank) {
+        throw c.fail("input " + i + " has " + n + " entries, not one per axis of " + x);
+      }
+      rank = rank == Shape.UNKNOWN ? n : rank;
+    }
+    return rank;
   }
 
   static List<TensorType> gather(OpContext c) {

@@ -12,6 +12,15 @@ public final class ShapeRules {
    * TensorFlow); the concrete shapes are checked again when values arrive.
    */
   public static Shape broadcast(OpContext c, Shape a, Shape b) {
+    Shape out = broadcastOrNull(a, b);
+    if (out == null) {
+      throw c.fail("shapes " + a + " and " + b + " cannot be broadcast together");
+    }
+    return out;
+  }
+
+  /** As {@link #broadcast}, but null where the shapes cannot be broadcast together. */
+  public static Shape broadcastOrNull(Shape a, Shape b) {
     if (!a.hasRank() || !b.hasRank()) {
       return Shape.unknownRank();
     }
@@ -29,7 +38,7 @@ public final class ShapeRules {
       } else if (db == Shape.UNKNOWN || da == db) {
         out[i] = da;
       } else {
-        throw c.fail("shapes " + a + " and " + b + " cannot be broadcast together");
+        return null;
       }
     }
     return Shape.of(out);

@@ -7,7 +7,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Matrix products through ND4J's GEMM (BLAS), written into a lent buffer for float types. */
+/**
+ * Matrix products through ND4J's GEMM (BLAS), written into a lent buffer for float types;
+ * batches of matrices (rank > 2) go to {@link BatchedMatmul}.
+ */
 final class LinalgKernels {
   private LinalgKernels() {}
 
@@ -15,6 +18,9 @@ final class LinalgKernels {
     add("matmul", c -> {
       boolean ta = c.attrs().getBool("transposeA", false);
       boolean tb = c.attrs().getBool("transposeB", false);
+      if (c.in(0).rank() != 2 || c.in(1).rank() != 2) {
+        return one(BatchedMatmul.compute(c, ta, tb));
+      }
       long k1 = c.in(0).size(ta ? 0 : 1);
       long k2 = c.in(1).size(tb ? 1 : 0);
       if (k1 != k2) {

@@ -21,10 +21,21 @@ final class SelectionKernels {
       int axis = (int) c.attrs().getLong("axis");
       return one(Nd4j.concat(axis < 0 ? axis + parts[0].rank() : axis, parts));
     });
-    add("slice", c -> one(c.in(0).get(region(c, c.in(0).shape())).dup('c')));
+    add("slice", c -> one(c.in(0).get(staticRegion(c, c.in(0).shape())).dup('c')));
     add("sliceGrad", c -> {
       INDArray out = Nd4j.zeros(c.in(1).dataType(), c.in(0).shape());
-      out.get(region(c, c.in(0).shape())).assign(c.in(1));
+      out.get(staticRegion(c, c.in(0).shape())).assign(c.in(1));
+      return one(out);
+    });
+    add("dynamicSlice", c -> one(c.in(0).get(region(c, c.in(0).shape(),
+        IndexingKernels.longs(c.in(1)), IndexingKernels.longs(c.in(2)))).dup('c')));
+    add("dynamicSliceGrad", c -> {
+      INDArray dy = c.in(1);
+      INDArray out = Nd4j.zeros(dy.dataType(), c.in(0).shape());
+      if (dy.rank() != out.rank()) {
+        throw c.fail("dy has rank " + dy.rank() + ", x has rank " + out.rank());
+      }
+      out.get(region(c, out.shape(), IndexingKernels.longs(c.in(2)), dy.shape())).assign(dy);
       return one(out);
     });
     add("pad", c -> {
@@ -60,13 +71,21 @@ final class SelectionKernels {
     });
   }
 
-  private static INDArrayIndex[] region(KernelContext c, long[] shape) {
-    long[] begin = c.attrs().getLongs("begin");
-    long[] size = c.attrs().getLongs("size");
+  private static INDArrayIndex[] staticRegion(KernelContext c, long[] shape) {
+    return region(c, shape, c.attrs().getLongs("begin"), c.attrs().getLongs("size"));
+  }
+
+  /** The indices of {@code begin : begin + size} per axis (size -1: to the end), checked. */
+  private static INDArrayIndex[] region(KernelContext c, long[] shape, long[] begin, long[] size) {
+    if (begin.length != shape.length || size.length != shape.length) {
+      throw c.fail("begin " + java.util.Arrays.toString(begin) + " and size "
+          + java.util.Arrays.toString(size) + " need one entry per axis of "
+          + java.util.Arrays.toString(shape));
+    }
     INDArrayIndex[] idx = new INDArrayIndex[shape.length];
     for (int d = 0; d < shape.length; d++) {
       long end = size[d] < 0 ? shape[d] : begin[d] + size[d];
-      if (begin[d] > shape[d] || end > shape[d]) {
+      if (begin[d] < 0 || size[d] < -1 || begin[d] > shape[d] || end > shape[d]) {
         throw c.fail("slice " + begin[d] + ".." + end + " is outside axis " + d + " of size " + shape[d]);
       }
       idx[d] = NDArrayIndex.interval(begin[d], end);

@@ -21,8 +21,7 @@ class RegistryCoverageTest {
   static final List<Class<?>> FAMILY_TESTS = List.of(MathOpsTest.class, CompareOpsTest.class,
       ReduceOpsTest.class, ArrayOpsTest.class, LinalgOpsTest.class, SourceAndStateOpsTest.class,
       RandomOpsTest.class, ConvOpsTest.class, NnOpsTest.class, SelectionOpsTest.class,
-      PlanOpsTest.class,
-      DivisionOpsTest.class);
+      PlanOpsTest.class, DivisionOpsTest.class, ShapeOpsTest.class, BatchedMatmulTest.class);
 
   @Test
   void everyOpHasAKernel() {

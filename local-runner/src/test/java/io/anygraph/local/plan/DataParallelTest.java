@@ -82,6 +82,39 @@ class DataParallelTest {
     return new Model(g, x, y, List.of(out), List.of(out));
   }
 
+  /**
+   * Each row as a [1, 5] matrix times a shared [5, 2] weight: a batched matmul whose batch axis
+   * is the split one, and whose weight gradient sums over the broadcast batch (a partial).
+   */
+  static Model batchedMatmul(DType dt) {
+    Graph g = new Graph();
+    g.setSeed(6);
+    Tensor x = shardedInput(g, dt, 5, "x");
+    Tensor y = shardedInput(g, dt, 2, "y");
+    Variable w = g.variable(g.random().normal(dt, Shape.of(5, 2), 0, 1), "w");
+    Tensor perRow = x.reshape(-1, 1, 5).matmul(w);          // [batch, 1, 2]
+    Tensor loss = perRow.reshape(-1, 2).sub(y).square().mean();
+    Tensor train = new GradientDescent(0.1).minimize(loss);
+    return new Model(g, x, y, List.of(train, loss), List.of(w, loss));
+  }
+
+  /**
+   * A concat whose widths are known only when run (x is declared [?, ?]): its gradient slices
+   * at offsets computed from the inputs' run-time shapes.
+   */
+  static Model concatOfRunTimeWidths(DType dt) {
+    Graph g = new Graph();
+    g.setSeed(7);
+    Tensor x = shardedInput(g, dt, -1, "x");
+    Tensor y = shardedInput(g, dt, 2, "y");
+    Variable v = g.variable(g.random().normal(dt, Shape.of(5), 0, 1), "v");
+    Variable w = g.variable(g.random().normal(dt, Shape.of(10, 2), 0, 1), "w");
+    Tensor joined = g.ops().concat(List.of(x.mul(v), x), 1);   // [batch, ?]
+    Tensor loss = joined.matmul(w).sub(y).square().mean();
+    Tensor train = new GradientDescent(0.1).minimize(loss);
+    return new Model(g, x, y, List.of(train, loss), List.of(v, w, loss));
+  }
+
   private static List<INDArray> steps(Model m, int devices, int steps, boolean intLabels) {
     try (Session sess = new Session(m.g(), new LocalRunner(m.g(), LocalOptions.cpus(devices)))) {
       sess.initializeAllVariables();
@@ -141,5 +174,18 @@ class DataParallelTest {
   @ValueSource(ints = {2, 3})
   void pureMapIsGatheredInOrder(int devices) {
     assertSame(() -> pureMap(DType.FLOAT64), devices, 1e-12, false);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void batchedMatmulTrainsAsOnOneDevice(int devices) {
+    assertSame(() -> batchedMatmul(DType.FLOAT64), devices, 1e-10, false);
+    assertSame(() -> batchedMatmul(DType.FLOAT32), devices, 1e-5, false);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void concatOfRunTimeWidthsTrainsAsOnOneDevice(int devices) {
+    assertSame(() -> concatOfRunTimeWidths(DType.FLOAT64), devices, 1e-10, false);
   }
 }

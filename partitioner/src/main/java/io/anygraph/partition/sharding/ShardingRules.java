@@ -25,10 +25,13 @@ public final class ShardingRules {
 
   private static final Map<String, Rule> RULES = new HashMap<>();
   /** Inputs whose shape alone the op reads (their values need not be whole). */
-  private static final Map<String, Set<Integer>> SHAPE_ONLY = Map.of("onesLike", Set.of(0),
-      "zerosLike", Set.of(0), "size", Set.of(0), "randomUniformLike", Set.of(0),
-      "broadcastLike", Set.of(1), "reshapeLike", Set.of(1), "reduceSumLike", Set.of(1),
-      "scatterAdd", Set.of(0), "sliceGrad", Set.of(0));
+  private static final Map<String, Set<Integer>> SHAPE_ONLY = Map.ofEntries(
+      Map.entry("onesLike", Set.of(0)), Map.entry("zerosLike", Set.of(0)),
+      Map.entry("size", Set.of(0)), Map.entry("randomUniformLike", Set.of(0)),
+      Map.entry("broadcastLike", Set.of(1)), Map.entry("reshapeLike", Set.of(1)),
+      Map.entry("reduceSumLike", Set.of(1)), Map.entry("scatterAdd", Set.of(0)),
+      Map.entry("sliceGrad", Set.of(0)), Map.entry("shape", Set.of(0)),
+      Map.entry("dynamicSliceGrad", Set.of(0)));
 
   static {
     for (String op : List.of("identity", "neg")) {
@@ -69,6 +72,14 @@ public final class ShardingRules {
     RULES.put("slice", c -> LayoutRules.keepsAxisUnless(c, LayoutRules.slicedAxes(c), true));
     RULES.put("sliceGrad", LayoutRules::sliceGrad);
     RULES.put("concat", LayoutRules::concat);
+    // shapes as values: a shard's shape is not the whole value's (a partial's is)
+    RULES.put("shape", c -> c.in(0).isSharded() ? c.wholeAll() : c.replicated());
+    RULES.put("reducedShape", RuleContext::wholeAll);
+    RULES.put("concatOffset", RuleContext::wholeAll);
+    // begin, size and target shapes come from the whole value: a split axis cannot be followed
+    RULES.put("reshapeTo", c -> linearIn(c, 0));
+    RULES.put("dynamicSlice", c -> linearIn(c, 0));
+    RULES.put("dynamicSliceGrad", c -> linearIn(c, 1));
     RULES.put("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
         ? List.of(c.in(1)) : c.wholeAll());
     RULES.put("scatterAdd", ShardingRules::scatterAdd);
@@ -191,45 +202,79 @@ public final class ShardingRules {
     return List.of(Sharding.sharded(removesAxis && axis < s.axis() ? s.axis() - 1 : s.axis()));
   }
 
+  /**
+   * Ops linear in input {@code value} whose other inputs are shapes or indices: a partial stays
+   * partial and a replicated value replicated while the others are replicated; else all whole.
+   */
+  private static List<Sharding> linearIn(RuleContext c, int value) {
+    for (int i = 0; i < c.inputs(); i++) {
+      if (i != value && !c.in(i).isReplicated()) {
+        return c.wholeAll();
+      }
+    }
+    Sharding v = c.in(value);
+    return v.isSharded() ? c.wholeAll() : List.of(v);
+  }
+
   /** Ops that read only the shape: a partial has the whole value's shape. */
   private static List<Sharding> shapeOf(RuleContext c) {
     return List.of(c.in(0).isSharded() ? c.in(0) : REPLICATED);
   }
 
-
-
-
-
-
-  /** C = op(A) op(B): rows of A or columns of B split C; a split contraction sums partials. */
+  /**
+   * C = op(A) op(B) on matrices or batches of them: rows of A or columns of B split C, a split
+   * batch axis stays split (the other operand broadcasting along it, or split the same way), and
+   * a split contraction sums partials.
+   */
   private static List<Sharding> matmul(RuleContext c) {
-    boolean ta = c.attrs().getBool("transposeA", false);
-    boolean tb = c.attrs().getBool("transposeB", false);
     Sharding a = c.in(0);
     Sharding b = c.in(1);
-    int aRow = ta ? 1 : 0;
-    int bCol = tb ? 0 : 1;
-    if (a.isSharded() && a.axis() == aRow && b.isReplicated()) {
-      return List.of(Sharding.sharded(0));
-    }
-    if (b.isSharded() && b.axis() == bCol && a.isReplicated()) {
-      return List.of(Sharding.sharded(1));
-    }
-    if (a.isSharded() && a.axis() == 1 - aRow && b.isSharded() && b.axis() == 1 - bCol) {
-      return List.of(PARTIAL);
+    if (a.isReplicated() && b.isReplicated()) {
+      return c.replicated();
     }
     if (a.isPartial() && b.isReplicated() || a.isReplicated() && b.isPartial()) {
       return List.of(PARTIAL);
     }
-    return a.isReplicated() && b.isReplicated() ? c.replicated() : c.wholeAll();
+    int ra = c.rank(0);
+    int rb = c.rank(1);
+    int out = c.outRank(0);
+    if (ra < 2 || rb < 2 || out < 2) {
+      return c.wholeAll();
+    }
+    boolean ta = c.attrs().getBool("transposeA", false);
+    boolean tb = c.attrs().getBool("transposeB", false);
+    int aRow = ra - (ta ? 1 : 2);
+    int bCol = rb - (tb ? 2 : 1);
+    if (a.isSharded() && a.axis() == aRow && b.isReplicated()) {
+      return List.of(Sharding.sharded(out - 2));
+    }
+    if (b.isSharded() && b.axis() == bCol && a.isReplicated()) {
+      return List.of(Sharding.sharded(out - 1));
+    }
+    if (a.isSharded() && a.axis() == ra - (ta ? 2 : 1)
+        && b.isSharded() && b.axis() == rb - (tb ? 1 : 2)) {
+      return List.of(PARTIAL);
+    }
+    Integer axisA = batchAxis(c, 0, out);
+    Integer axisB = batchAxis(c, 1, out);
+    if (axisA != null && axisB != null) {
+      return axisA.equals(axisB) ? List.of(Sharding.sharded(axisA)) : c.wholeAll();
+    }
+    if (axisA != null || axisB != null) {
+      int axis = axisA != null ? axisA : axisB;
+      int other = axisA != null ? 1 : 0;
+      if (c.in(other).isReplicated() && broadcastsAlong(c.shape(other), axis - (out - c.rank(other)))) {
+        return List.of(Sharding.sharded(axis));
+      }
+    }
+    return c.wholeAll();
   }
 
-
-
-
-
-
-
+  /** The output axis of a batched matmul that input i splits, if it is split along a batch axis. */
+  private static Integer batchAxis(RuleContext c, int i, int out) {
+    Sharding s = c.in(i);
+    return s.isSharded() && s.axis() < c.rank(i) - 2 ? s.axis() + out - c.rank(i) : null;
+  }
 
   /** scatterAdd(params, indices, dy): rows of every shard summed into params' shape. */
   private static List<Sharding> scatterAdd(RuleContext c) {
