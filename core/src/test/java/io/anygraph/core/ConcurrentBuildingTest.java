@@ -120,6 +120,48 @@ class ConcurrentBuildingTest {
   }
 
   @Test
+  void gradientsBuiltConcurrentlyStayInTheirThreadsScopes() throws Exception {
+    Graph g = new Graph();
+    Tensor x = g.placeholder(DType.FLOAT32, Shape.of(2), "x");
+    List<Tensor> grads = Together.run(THREADS, (t, lineup) -> {
+      try (Scope d = g.device("cpu:" + t)) {
+        Tensor y = x.mul(g.constant(t + 1.0, DType.FLOAT32)).square();
+        lineup.await();
+        return g.grad(y, x);
+      }
+    });
+    Set<String> prefixes = new HashSet<>();
+    for (int t = 0; t < THREADS; t++) {
+      Set<String> own = new HashSet<>();
+      for (Node n : upstream(grads.get(t).node())) {
+        if (n.name().startsWith("gradients")) {
+          own.add(n.name().substring(0, n.name().indexOf('/')));
+          assertEquals("cpu:" + t, n.device(), n.name());
+        }
+      }
+      assertEquals(1, own.size(), "gradient scopes of thread " + t + ": " + own);
+      prefixes.addAll(own);
+    }
+    Set<String> expected = new HashSet<>(List.of("gradients"));
+    IntStream.range(1, THREADS).forEach(k -> expected.add("gradients_" + k));
+    assertEquals(expected, prefixes);
+  }
+
+  /** {@code n} and every node it depends on. */
+  private static Set<Node> upstream(Node n) {
+    Set<Node> seen = new HashSet<>();
+    List<Node> todo = new ArrayList<>(List.of(n));
+    while (!todo.isEmpty()) {
+      Node next = todo.remove(todo.size() - 1);
+      if (seen.add(next)) {
+        next.inputs().forEach(in -> todo.add(in.node()));
+        todo.addAll(next.controlInputs());
+      }
+    }
+    return seen;
+  }
+
+  @Test
   void readersSeeAConsistentGraphWhileThreadsBuild() throws Exception {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(2), "x");
