@@ -4,19 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anygraph.core.io.Directory;
+import io.anygraph.core.io.MemoryDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * One graph built by eight threads at once: each thread's nodes get its own name and device
- * scopes, names stay unique graph-wide, and the graph's readers stay consistent meanwhile.
+ * scopes, names stay unique graph-wide, and the graph's readers (lookups, the node list, saving)
+ * stay consistent meanwhile.
  */
 class ConcurrentBuildingTest {
   private static final int THREADS = 8;
@@ -191,6 +198,54 @@ class ConcurrentBuildingTest {
     checkConsistent(g, 0, problems);
     assertTrue(problems.isEmpty(), String.join("\n", problems));
     assertEquals(THREADS * 10, g.variables().size());
+  }
+
+  @Test
+  void aGraphSavedWhileThreadsAddVariablesReadsBack() throws Exception {
+    Graph g = new Graph();
+    Tensor x = g.placeholder(DType.FLOAT32, Shape.of(2), "x");
+    GraphFile.read(saved(g)); // loads the JSON classes, so that later saves overlap the building
+    AtomicBoolean building = new AtomicBoolean(true);
+    List<Graph> copies = new ArrayList<>(); // the saver's until it ends
+    AtomicInteger overlapping = new AtomicInteger(); // saves made while variables were added
+    Thread saver = new Thread(() -> {
+      try {
+        while (building.get()) {
+          Graph copy = GraphFile.read(saved(g));
+          copies.add(copy);
+          overlapping.addAndGet(copy.size() > 1 ? 1 : 0);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, "saver");
+    AtomicReference<Throwable> saveFailure = new AtomicReference<>();
+    saver.setUncaughtExceptionHandler((t, e) -> saveFailure.set(e));
+    saver.start();
+    try {
+      Together.run(THREADS, (t, lineup) -> {
+        // Keep adding until several saves have overlapped the building.
+        for (int i = 0; i < 1000 && overlapping.get() < 10 && saveFailure.get() == null; i++) {
+          g.variable(g.ops().identity(x));
+        }
+        return null;
+      });
+    } finally {
+      building.set(false);
+      saver.join();
+    }
+    assertEquals(null, saveFailure.get());
+    assertTrue(overlapping.get() > 0, "no save overlapped the building");
+    for (Graph copy : copies) {
+      long variableNodes = copy.nodes().stream().filter(n -> n.op().equals("variable")).count();
+      assertEquals(variableNodes, copy.variables().size());
+    }
+  }
+
+  private static Directory saved(Graph g) throws IOException {
+    MemoryDirectory parent = new MemoryDirectory();
+    GraphFile.save(g, parent, "graph");
+    return parent.child("graph");
   }
 
   /**
