@@ -1,6 +1,7 @@
 package io.anygraph.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -234,7 +235,7 @@ class ConcurrentBuildingTest {
       building.set(false);
       saver.join();
     }
-    assertEquals(null, saveFailure.get());
+    assertNull(saveFailure.get());
     assertTrue(overlapping.get() > 0, "no save overlapped the building");
     for (Graph copy : copies) {
       long variableNodes = copy.nodes().stream().filter(n -> n.op().equals("variable")).count();

@@ -3,6 +3,7 @@ package io.anygraph.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,7 @@ class ScopesPerThreadTest {
       mainBuilt.countDown();
       other.join();
     }
-    assertEquals(null, failure.get());
+    assertNull(failure.get());
 
     assertEquals("add", add.name());
     assertEquals("", add.device());
