@@ -7,7 +7,6 @@ import io.anygraph.core.ops.OpRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  *
  * <p>Types and shapes are inferred when a node is added; a mismatch fails at once with the node,
- * the op and the shapes in the message. Building is thread-safe; nodes are immutable.
+ * the op and the shapes in the message. Nodes are immutable.
+ *
+ * <p>Several threads may build one graph at once. Scopes (name, device, colocation, control
+ * dependencies, sharded) are per thread, as in TensorFlow: a node gets the scopes of the thread
+ * that adds it, and a scope must be closed on the thread that opened it. Unique names are
+ * handed out graph-wide, so two threads opening {@code nameScope("layer")} get {@code layer} and
+ * {@code layer_1}. A thread may re-enter another's scope by its full name: {@code
+ * nameScope("layer/")}. Running a graph does not depend on any thread's open scopes.
  */
 public final class Graph {
   /** Attribute naming the node a node is colocated with ({@link #colocateWith}). */
@@ -42,12 +48,7 @@ public final class Graph {
   private final NameTable names = new NameTable();
   private final List<Variable> variables = new ArrayList<>();
   private final Map<Node, Variable> variableOf = new HashMap<>();
-  private final Map<String, Tensor> collections = new LinkedHashMap<>();
-  private final ScopeStack<String> nameScopes = new ScopeStack<>("");
-  private final ScopeStack<String> devices = new ScopeStack<>("");
-  private final ScopeStack<List<Node>> controlDeps = new ScopeStack<>(List.of());
-  private final ScopeStack<String> colocation = new ScopeStack<>("");
-  private final ScopeStack<Boolean> sharded = new ScopeStack<>(false);
+  private final ThreadLocal<ThreadScopes> scopes = ThreadLocal.withInitial(ThreadScopes::new);
   private final Ops ops = new Ops(this, null);
   private Long seed;
   private Session ownSession;
@@ -217,8 +218,10 @@ public final class Graph {
   /**
    * Opens a name scope: nodes created inside get {@code name/} as prefix. Scopes nest; a name
    * already used becomes {@code name_1}. A name ending in {@code /} re-enters that exact scope.
+   * Like every scope, it applies to the calling thread only.
    */
   public synchronized Scope nameScope(String name) {
+    ScopeStack<String> nameScopes = scopes.get().names;
     String full;
     if (name.endsWith("/")) {
       full = name.substring(0, name.length() - 1);
@@ -229,26 +232,26 @@ public final class Graph {
     return nameScopes.push(full);
   }
 
-  /** The current name scope prefix, {@code ""} at top level. */
-  public synchronized String currentNameScope() {
-    return nameScopes.top();
+  /** The calling thread's current name scope prefix, {@code ""} at top level. */
+  public String currentNameScope() {
+    return scopes.get().names.top();
   }
 
   /** Requests a device ({@code "cpu:0"}, {@code "gpu:1"}) for nodes created inside. */
-  public synchronized Scope device(String device) {
+  public Scope device(String device) {
     if (!device.isEmpty() && !DEVICE.matcher(device).matches()) {
       throw new AnygraphException("Invalid device '" + device + "': expected cpu:N or gpu:N");
     }
-    return devices.push(device);
+    return scopes.get().devices.push(device);
   }
 
   /**
    * Keeps nodes created inside on the device of {@code t}'s node, whatever the placer would
    * choose ({@code tf.colocate_with}). Variables are always colocated with their updates.
    */
-  public synchronized Scope colocateWith(Tensor t) {
+  public Scope colocateWith(Tensor t) {
     checkOwned(t);
-    return colocation.push(t.node().name());
+    return scopes.get().colocation.push(t.node().name());
   }
 
   /**
@@ -263,12 +266,13 @@ public final class Graph {
    *
    * On a single device the annotation changes nothing.
    */
-  public synchronized Scope sharded() {
-    return sharded.push(true);
+  public Scope sharded() {
+    return scopes.get().sharded.push(true);
   }
 
   /** Nodes created inside run after {@code deps} have run. */
-  public synchronized Scope controlDependencies(List<? extends Tensor> deps) {
+  public Scope controlDependencies(List<? extends Tensor> deps) {
+    ScopeStack<List<Node>> controlDeps = scopes.get().controlDeps;
     List<Node> all = new ArrayList<>(controlDeps.top());
     for (Tensor t : deps) {
       checkOwned(t);
@@ -292,18 +296,19 @@ public final class Graph {
     }
     String base = name == null ? op : name;
     NameTable.check(base, "node name");
-    String prefix = nameScopes.top();
+    ThreadScopes scope = scopes.get();
+    String prefix = scope.names.top();
     String full = names.unique(prefix.isEmpty() ? base : prefix + "/" + base, byName::containsKey);
-    if (!colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
-      attrs = attrs.with(COLOCATE_WITH, colocation.top());
+    if (!scope.colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
+      attrs = attrs.with(COLOCATE_WITH, scope.colocation.top());
     }
-    if (sharded.top() && op.equals("placeholder")) {
+    if (scope.sharded.top() && op.equals("placeholder")) {
       attrs = attrs.with(SHARD_AXIS, 0L);
     }
     List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
     List<TensorType> outTypes = def.infer(new OpContext(full, op, inTypes, attrs, inputs));
-    Node node = new Node(nodes.size(), full, op, inputs, attrs, outTypes, devices.top(),
-        controlDeps.top());
+    Node node = new Node(nodes.size(), full, op, inputs, attrs, outTypes, scope.devices.top(),
+        scope.controlDeps.top());
     nodes.add(node);
     byName.put(full, node);
     List<Tensor> outs = new ArrayList<>(outTypes.size());

@@ -47,7 +47,8 @@ public final class GraphFile {
     ArrayNode nodes = root.putArray("nodes");
     Directory tensors = dir.child("tensors");
     int[] tensorCount = {0};
-    for (Node n : graph.nodes()) {
+    List<Node> saved = graph.nodes();
+    for (Node n : saved) {
       ObjectNode jn = nodes.addObject();
       jn.put("name", n.name());
       jn.put("op", n.op());
@@ -72,6 +73,11 @@ public final class GraphFile {
     }
     ArrayNode vars = root.putArray("variables");
     for (Variable v : graph.variables()) {
+      // Ids are positions in an append-only list: this leaves out variables that other threads
+      // added after the nodes were taken, so the file is the graph at one moment.
+      if (v.node().id() >= saved.size() || v.initializer().node().id() >= saved.size()) {
+        continue;
+      }
       vars.addObject().put("node", v.node().name()).put("initializer", v.initializer().name());
     }
     try (OutputStream out = dir.create(MANIFEST)) {
