@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The JSON the page draws: the list of runs, and per run its graph ({@code nodes}, {@code
- * boundaries}), its scalars ({@code tag → [[step, value, wallTime], ...]}) and problems.
+ * boundaries}), its scalars ({@code tag → [[step, value, wallTime], ...]}), problems and
+ * records still being written ({@code incomplete}).
  */
 final class BoardJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -44,6 +45,8 @@ final class BoardJson {
     });
     ArrayNode problems = o.putArray("problems");
     run.problems().forEach(problems::add);
+    ArrayNode incomplete = o.putArray("incomplete");
+    run.incomplete().forEach(incomplete::add);
     return o;
   }
 
