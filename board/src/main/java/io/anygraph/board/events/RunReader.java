@@ -4,6 +4,7 @@ import io.anygraph.board.GraphView;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,14 @@ final class RunReader {
     return last;
   }
 
+  /** {@code earlier} overwritten by {@code later}; a tag in one file only is not copied. */
+  private static TreeMap<Long, Run.Scalar> later(TreeMap<Long, Run.Scalar> earlier,
+      TreeMap<Long, Run.Scalar> later) {
+    TreeMap<Long, Run.Scalar> both = new TreeMap<>(earlier);
+    both.putAll(later);
+    return both;
+  }
+
   /** Files in name order; a later file's value for a step wins, as does its graph. */
   private void merge() {
     graph = null;
@@ -82,11 +91,10 @@ final class RunReader {
       if (f.graph() != null) {
         graph = f.graph();
       }
-      f.scalars().forEach((tag, steps) ->
-          byTag.computeIfAbsent(tag, t -> new TreeMap<>()).putAll(steps));
+      f.scalars().forEach((tag, steps) -> byTag.merge(tag, steps, RunReader::later));
     }
     Map<String, List<Run.Scalar>> merged = new LinkedHashMap<>();
     byTag.forEach((tag, steps) -> merged.put(tag, List.copyOf(steps.values())));
-    points = merged;
+    points = Collections.unmodifiableMap(merged);
   }
 }
