@@ -71,19 +71,20 @@ final class EventFile {
       if (in instanceof HdfsDataInputStream hdfs) {
         length = Math.max(length, hdfs.getVisibleLength());
       }
-      grewAtLastLook = seenLength >= 0 && length != seenLength;
-      boolean sameLength = length == seenLength;
-      seenLength = length;
-      seenModified = status.getModificationTime();
+      boolean grew = seenLength >= 0 && length != seenLength;
+      boolean changed;
       if (length < offset || !startsWithHead(in, counters)) {
         forget(); // shrunk or replaced: what was read no longer describes the file
         readRecords(in, length, counters);
-        return true;
+        changed = true;
+      } else {
+        changed = length != seenLength && damage == null && readRecords(in, length, counters);
       }
-      if (sameLength || damage != null) {
-        return false;
-      }
-      return readRecords(in, length, counters);
+      // only now: a read that failed half-way is tried again at the next look
+      seenLength = length;
+      seenModified = status.getModificationTime();
+      grewAtLastLook = grew;
+      return changed;
     }
   }
 

@@ -216,7 +216,12 @@ class IncrementalReadTest {
 
     Files.write(file, concat(List.of(version(3), loss(7, 1))));
     assertEquals(List.of(7f), losses(logdir.read("run")));
-    assertEquals(4 + 6 + 2, logdir.recordsRead());
+
+    Files.write(file, concat(List.of(version(4), loss(8, 1)))); // the same length...
+    // ...and a modification time the clock's granularity cannot make equal to the last one
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(10)));
+    assertEquals(List.of(8f), losses(logdir.read("run")));
+    assertEquals(4 + 6 + 2 + 2, logdir.recordsRead());
   }
 
   @Test
