@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +35,8 @@ public final class BoardServer implements AutoCloseable {
   private final InetSocketAddress address;
   /** The JSON last sent for each run, kept while the run is unchanged (the same object). */
   private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+  /** Runs being read now: a request for one of them waits for that read, not for a worker. */
+  private final Map<String, CompletableFuture<HttpResponse>> reading = new ConcurrentHashMap<>();
 
   private record Sent(Run run, byte[] json) {}
 
@@ -83,44 +86,71 @@ public final class BoardServer implements AutoCloseable {
     listener.close();
   }
 
-  private HttpResponse handle(HttpRequest request) {
+  private CompletableFuture<HttpResponse> handle(HttpRequest request) {
     if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-      return HttpResponse.text(405, "only GET and HEAD");
+      return done(HttpResponse.text(405, "only GET and HEAD"));
     }
     if (!fromThisMachine(request)) {
-      return HttpResponse.text(403, "the board answers requests addressed to 127.0.0.1 only");
+      return done(HttpResponse.text(403, "the board answers requests addressed to 127.0.0.1 only"));
     }
     try {
       return switch (request.path()) {
-        case "/", "/index.html" -> new HttpResponse(200, "text/html",
-            BoardPage.served().getBytes(StandardCharsets.UTF_8));
-        case "/api/runs" -> HttpResponse.json(200,
-            BoardJson.runs(logdir).toString().getBytes(StandardCharsets.UTF_8));
+        case "/", "/index.html" -> done(new HttpResponse(200, "text/html",
+            BoardPage.served().getBytes(StandardCharsets.UTF_8)));
+        case "/api/runs" -> done(HttpResponse.json(200,
+            BoardJson.runs(logdir).toString().getBytes(StandardCharsets.UTF_8)));
         case "/api/run" -> run(request);
-        default -> HttpResponse.text(404, "not found");
+        default -> done(HttpResponse.text(404, "not found"));
       };
     } catch (IOException e) {
-      return HttpResponse.jsonError(500, "reading the logdir failed: " + e.getMessage());
+      return done(failed(e));
     }
   }
 
-  private HttpResponse run(HttpRequest request) throws IOException {
+  private static CompletableFuture<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static HttpResponse failed(IOException e) {
+    return HttpResponse.jsonError(500, "reading the logdir failed: " + e.getMessage());
+  }
+
+  private CompletableFuture<HttpResponse> run(HttpRequest request) throws IOException {
     String name;
     try {
       name = request.parameter("name");
     } catch (IllegalArgumentException e) {
-      return HttpResponse.jsonError(400, "malformed query: " + e.getMessage());
+      return done(HttpResponse.jsonError(400, "malformed query: " + e.getMessage()));
     }
     if (name == null || !logdir.runs().contains(name)) {
-      return HttpResponse.jsonError(404, "no run '" + name + "' in the logdir");
+      return done(HttpResponse.jsonError(404, "no run '" + name + "' in the logdir"));
     }
+    CompletableFuture<HttpResponse> mine = new CompletableFuture<>();
+    CompletableFuture<HttpResponse> running = reading.putIfAbsent(name, mine);
+    if (running != null) {
+      return running; // four viewers of a big run take one worker, not four
+    }
+    try {
+      mine.complete(HttpResponse.json(200, json(name)));
+    } catch (IOException e) {
+      mine.complete(failed(e));
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+    } finally {
+      reading.remove(name, mine);
+    }
+    return mine;
+  }
+
+  /** The run's JSON, encoded again only if the run changed. */
+  private byte[] json(String name) throws IOException {
     Run run = logdir.read(name);
     Sent last = sent.get(name);
     if (last == null || last.run() != run) {
       last = new Sent(run, BoardJson.MAPPER.writeValueAsBytes(BoardJson.run(run)));
       sent.put(name, last);
     }
-    return HttpResponse.json(200, last.json());
+    return last.json();
   }
 
   /** The Host header names this machine (a page elsewhere can't rebind a name to us). */

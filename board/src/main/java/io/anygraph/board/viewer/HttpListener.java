@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -34,7 +36,7 @@ final class HttpListener implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Selector selector;
   private final ThreadPoolExecutor workers;
-  private final Function<HttpRequest, HttpResponse> handler;
+  private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
   private final ServerLimits limits;
   private final long timeoutNanos;
   /** Oldest first: the one to drop when a new client needs a slot. */
@@ -64,7 +66,7 @@ final class HttpListener implements AutoCloseable {
   }
 
   private HttpListener(ServerSocketChannel server, Selector selector, ServerLimits limits,
-      Function<HttpRequest, HttpResponse> handler) {
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     this.server = server;
     this.selector = selector;
     this.limits = limits;
@@ -77,9 +79,12 @@ final class HttpListener implements AutoCloseable {
     this.io = daemon(this::loop, "anygraph-board-io");
   }
 
-  /** Listens on {@code address} and answers each complete request with {@code handler}. */
+  /**
+   * Listens on {@code address} and answers each complete request with {@code handler}, called on
+   * a worker; its answer may come later (a request waiting for another's work holds no worker).
+   */
   static HttpListener start(InetSocketAddress address, ServerLimits limits,
-      Function<HttpRequest, HttpResponse> handler) throws IOException {
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler) throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     Selector selector;
     try {
@@ -236,17 +241,20 @@ final class HttpListener implements AutoCloseable {
     return -1;
   }
 
-  /** On a worker: makes the response, then hands it to the I/O thread. */
+  /** On a worker: starts the response, which is handed to the I/O thread once made. */
   private void answer(Connection c, HttpRequest request) {
-    HttpResponse response;
+    CompletionStage<HttpResponse> response;
     try {
       response = handler.apply(request);
     } catch (RuntimeException | Error e) {
-      response = HttpResponse.jsonError(500, String.valueOf(e.getMessage()));
+      response = CompletableFuture.failedFuture(e);
     }
-    HttpResponse made = response;
-    fromWorkers.add(() -> respond(c, made));
-    selector.wakeup();
+    response.whenComplete((made, failure) -> {
+      HttpResponse r = failure == null ? made
+          : HttpResponse.jsonError(500, String.valueOf(failure.getMessage()));
+      fromWorkers.add(() -> respond(c, r));
+      selector.wakeup();
+    });
   }
 
   private void respond(Connection c, HttpResponse response) {
