@@ -36,7 +36,7 @@ public final class Main {
         "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
         args -> BenchCommand.run(args, System.out)));
     COMMANDS.put("board", new Entry(
-        "the graph viewer for a logdir of event files (--logdir DIR [--port 6006] [--html FILE])",
+        "the graph viewer for a logdir of event files (--logdir DIR [--port 6006] [--client-timeout 5] [--html FILE])",
         args -> BoardCommand.run(args, System.out)));
   }
 

@@ -1,22 +1,16 @@
 package io.anygraph.board.events;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.anygraph.board.GraphView;
-import io.anygraph.board.events.proto.Event;
-import io.anygraph.board.events.proto.GraphDef;
-import io.anygraph.board.events.proto.Summary;
 import io.anygraph.local.io.HadoopDirectory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,7 +31,14 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Logdir {
   private static final int MAX_DEPTH = 8;
+  /**
+   * How long a file must go unwritten before a record it ends inside counts as damage rather
+   * than as still being written: TensorFlow's writers flush every 120 s by default.
+   */
+  static final Duration WRITER_QUIET = Duration.ofMinutes(5);
   private final HadoopDirectory root;
+  private final Map<String, RunReader> readers = new ConcurrentHashMap<>();
+  private final EventFile.Counters counters = new EventFile.Counters();
 
   private Logdir(HadoopDirectory root) {
     this.root = root;
@@ -136,44 +137,35 @@ public final class Logdir {
 
   /**
    * Reads a run's event files in name order (their names start with the time they were opened).
+   * Files are parsed once and kept: a later read parses only the records appended since, and
+   * returns the same {@link Run} if nothing changed.
    *
    * @throws IllegalArgumentException when {@code run} is not one of {@link #runs()}
    */
   public Run read(String run) throws IOException {
-    if (!runs().contains(run)) {
+    List<String> runs = runs();
+    if (!runs.contains(run)) {
       throw new IllegalArgumentException("no run '" + run + "' in logdir " + location());
     }
+    readers.keySet().retainAll(runs);
     Path dir = run.equals(".") ? root.path() : new Path(root.path(), run);
-    GraphView graph = null;
-    Map<String, TreeMap<Long, Run.Scalar>> scalars = new TreeMap<>();
-    List<String> problems = new ArrayList<>();
+    List<FileStatus> eventFiles = new ArrayList<>();
     for (FileStatus s : list(dir)) {
-      if (!s.isFile() || !isEventFile(s.getPath().getName())) {
-        continue;
-      }
-      String file = (run.equals(".") ? "" : run + "/") + s.getPath().getName();
-      try (InputStream in = root.fileSystem().open(s.getPath())) {
-        TfRecord.Reader records = new TfRecord.Reader(in, file);
-        for (byte[] r = records.next(); r != null; r = records.next()) {
-          Event e = Event.parseFrom(r);
-          if (e.hasGraphDef()) {
-            graph = GraphView.of(GraphDef.parseFrom(e.getGraphDef()));
-          }
-          for (Summary.Value v : e.getSummary().getValueList()) {
-            if (v.hasSimpleValue()) {
-              scalars.computeIfAbsent(v.getTag(), t -> new TreeMap<>()).put(e.getStep(),
-                  new Run.Scalar(e.getStep(), e.getWallTime(), v.getSimpleValue()));
-            }
-          }
-        }
-      } catch (InvalidProtocolBufferException e) {
-        problems.add(file + ": a record is not an Event (" + e.getMessage() + ")");
-      } catch (TfRecord.CorruptRecordException e) {
-        problems.add(e.getMessage() + "; the records after it were not read");
+      if (s.isFile() && isEventFile(s.getPath().getName())) {
+        eventFiles.add(s);
       }
     }
-    Map<String, List<Run.Scalar>> points = new LinkedHashMap<>();
-    scalars.forEach((tag, bySteps) -> points.put(tag, List.copyOf(bySteps.values())));
-    return new Run(run, graph, points, problems);
+    return readers.computeIfAbsent(run, RunReader::new).read(root.fileSystem(), eventFiles,
+        counters, System.currentTimeMillis(), WRITER_QUIET.toMillis());
+  }
+
+  /** Bytes read from event files since the logdir was opened (each is read once, then appends). */
+  public long bytesRead() {
+    return counters.bytes.get();
+  }
+
+  /** Records parsed from event files since the logdir was opened. */
+  public long recordsRead() {
+    return counters.records.get();
   }
 }

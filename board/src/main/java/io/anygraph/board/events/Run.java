@@ -11,10 +11,13 @@ import java.util.Map;
  * @param name the run's folder relative to the logdir ({@code "."} for the logdir itself)
  * @param graph the newest graph, or null if none was written
  * @param scalars tag → points in step order (a step written twice keeps the later value)
- * @param problems damaged files or records, in words; reading went on past them where it could
+ * @param problems damaged files or records, in words, each naming the file and the byte offset;
+ *     reading went on past them where it could
+ * @param incomplete records a writer has not finished yet (the file ends inside them), in words;
+ *     they are read once complete
  */
 public record Run(String name, GraphView graph, Map<String, List<Scalar>> scalars,
-    List<String> problems) {
+    List<String> problems, List<String> incomplete) {
   /** One value of a scalar summary. */
   public record Scalar(long step, double wallTime, float value) {}
 }

@@ -37,36 +37,57 @@ public final class TfRecord {
     return b.array();
   }
 
-  /** Reads records one by one, verifying both CRCs. */
+  /**
+   * Where a file ends inside a record: the record starts at byte {@code offset}, its frame needs
+   * {@code needed} bytes and only {@code present} are in the file.
+   */
+  public record Cut(long offset, long needed, long present) {}
+
+  /**
+   * Reads records one by one, verifying both CRCs. A length is checked against the bytes the file
+   * holds before anything is allocated, so a damaged or hostile header costs nothing.
+   */
   public static final class Reader {
     /** Records longer than this are taken as damage, not as an allocation to attempt. */
     private static final long MAX_RECORD = 1L << 30;
+    private static final int HEADER = 12;
     private final InputStream in;
     private final String where;
+    private final long end;
     private long offset;
-    private boolean truncated;
+    private Cut cut;
 
-    /** @param where the file's name, for messages */
-    public Reader(InputStream in, String where) {
+    /**
+     * @param in the file's bytes from {@code offset} on
+     * @param where the file's name, for messages
+     * @param offset where {@code in} starts in the file (the end of a complete record)
+     * @param end the file's length: no record is read past it
+     */
+    public Reader(InputStream in, String where, long offset, long end) {
       this.in = in;
       this.where = where;
+      this.offset = offset;
+      this.end = end;
     }
 
     /**
      * The next record's data, or null at the end. A record cut short at the end (a writer still
-     * writing it) also ends the file, and {@link #truncated()} then says so.
+     * writing it, or a file cut off) also ends the file, and {@link #cut()} then says where.
      *
      * @throws CorruptRecordException when a CRC does not match or a length is impossible
      */
     public byte[] next() throws IOException {
-      byte[] header = new byte[12];
-      int got = in.readNBytes(header, 0, 12);
-      if (got == 0) {
+      long remaining = end - offset;
+      if (remaining <= 0) {
         return null;
       }
-      if (got < 12) {
-        truncated = true;
-        return null;
+      if (remaining < HEADER) {
+        return cutShort(HEADER, remaining);
+      }
+      byte[] header = new byte[HEADER];
+      int got = in.readNBytes(header, 0, HEADER);
+      if (got < HEADER) { // the file shrank while we read it
+        return cutShort(HEADER, got);
       }
       ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
       long length = h.getLong();
@@ -77,10 +98,13 @@ public final class TfRecord {
         throw new CorruptRecordException(where + ": impossible record length " + length
             + " at byte " + offset);
       }
+      if (OVERHEAD + length > remaining) {
+        return cutShort(OVERHEAD + length, remaining);
+      }
       byte[] data = new byte[(int) length + 4];
-      if (in.readNBytes(data, 0, data.length) < data.length) {
-        truncated = true;
-        return null;
+      got = in.readNBytes(data, 0, data.length);
+      if (got < data.length) {
+        return cutShort(OVERHEAD + length, HEADER + got);
       }
       int crc = ByteBuffer.wrap(data, (int) length, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
       if (crc != maskedCrc32c(data, 0, (int) length)) {
@@ -90,12 +114,17 @@ public final class TfRecord {
       return Arrays.copyOf(data, (int) length);
     }
 
-    /** Whether reading ended inside a record (the file is still being written, or was cut). */
-    public boolean truncated() {
-      return truncated;
+    private byte[] cutShort(long needed, long present) {
+      cut = new Cut(offset, needed, present);
+      return null;
     }
 
-    /** Bytes of complete records read so far. */
+    /** Where reading ended inside a record, or null if it ended between records. */
+    public Cut cut() {
+      return cut;
+    }
+
+    /** Where the complete records read so far end. */
     public long offset() {
       return offset;
     }

@@ -4,15 +4,18 @@ import io.anygraph.board.events.Logdir;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code anygraph board --logdir DIR [--port 6006] [--html FILE]}: serves the viewer on
- * 127.0.0.1 until stopped, or writes it as one self-contained HTML file.
+ * {@code anygraph board --logdir DIR [--port 6006] [--client-timeout 5] [--html FILE]}: serves
+ * the viewer on 127.0.0.1 until stopped, or writes it as one self-contained HTML file. A client
+ * that has not sent its whole request within the client timeout (seconds) is dropped.
  */
 public final class BoardCommand {
   public static final String USAGE =
-      "usage: anygraph board --logdir DIR [--port 6006] [--html FILE]";
+      "usage: anygraph board --logdir DIR [--port 6006] [--client-timeout SECONDS] [--html FILE]";
 
   private BoardCommand() {}
 
@@ -21,9 +24,10 @@ public final class BoardCommand {
     String logdirName = null;
     String html = null;
     int port = 6006;
+    ServerLimits limits = ServerLimits.DEFAULT;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
-      if (!name.equals("--logdir") && !name.equals("--port") && !name.equals("--html")) {
+      if (!Set.of("--logdir", "--port", "--html", "--client-timeout").contains(name)) {
         return usage("unknown option " + name);
       }
       if (i + 1 == args.length) {
@@ -33,6 +37,14 @@ public final class BoardCommand {
       switch (name) {
         case "--logdir" -> logdirName = value;
         case "--html" -> html = value;
+        case "--client-timeout" -> {
+          double seconds = number(value);
+          if (!(seconds > 0 && seconds <= 3600)) {
+            return usage("option --client-timeout needs seconds (above 0, at most 3600), not '"
+                + value + "'");
+          }
+          limits = limits.withClientTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
+        }
         default -> {
           try {
             port = Integer.parseInt(value);
@@ -63,7 +75,7 @@ public final class BoardCommand {
     }
     BoardServer started;
     try {
-      started = BoardServer.start(logdir, port);
+      started = BoardServer.start(logdir, port, limits);
     } catch (IOException e) {
       System.err.println("anygraph board: " + e.getMessage());
       return 2;
@@ -76,6 +88,14 @@ public final class BoardCommand {
       stopped.await();
     }
     return 0;
+  }
+
+  private static double number(String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   private static int usage(String problem) {

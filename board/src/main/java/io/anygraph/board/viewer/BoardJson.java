@@ -1,18 +1,25 @@
 package io.anygraph.board.viewer;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.anygraph.board.Boundary;
 import io.anygraph.board.GraphView;
 import io.anygraph.board.events.Logdir;
 import io.anygraph.board.events.Run;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON the page draws: the list of runs, and per run its graph ({@code nodes}, {@code
- * boundaries}), its scalars ({@code tag → [[step, value, wallTime], ...]}) and problems.
+ * boundaries}), its scalars ({@code tag → [[step, value, wallTime], ...]}), problems and
+ * records still being written ({@code incomplete}).
  */
 final class BoardJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,16 +42,40 @@ final class BoardJson {
     } else {
       o.set("graph", graph(run.graph()));
     }
-    ObjectNode scalars = o.putObject("scalars");
-    run.scalars().forEach((tag, points) -> {
-      ArrayNode a = scalars.putArray(tag);
-      for (Run.Scalar s : points) {
-        a.addArray().add(s.step()).add(s.value()).add(s.wallTime());
-      }
-    });
+    // written straight to the output when serialized: a node per number would take gigabytes
+    // for the millions of points a long run can have
+    o.putRawValue("scalars", new RawValue(new ScalarsJson(run.scalars())));
     ArrayNode problems = o.putArray("problems");
     run.problems().forEach(problems::add);
+    ArrayNode incomplete = o.putArray("incomplete");
+    run.incomplete().forEach(incomplete::add);
     return o;
+  }
+
+  /** {@code tag → [[step, value, wallTime], ...]}, streamed. */
+  private record ScalarsJson(Map<String, List<Run.Scalar>> scalars) implements JsonSerializable {
+    @Override
+    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+      gen.writeStartObject();
+      for (Map.Entry<String, List<Run.Scalar>> tag : scalars.entrySet()) {
+        gen.writeArrayFieldStart(tag.getKey());
+        for (Run.Scalar s : tag.getValue()) {
+          gen.writeStartArray();
+          gen.writeNumber(s.step());
+          gen.writeNumber(s.value());
+          gen.writeNumber(s.wallTime());
+          gen.writeEndArray();
+        }
+        gen.writeEndArray();
+      }
+      gen.writeEndObject();
+    }
+
+    @Override
+    public void serializeWithType(JsonGenerator gen, SerializerProvider serializers,
+        TypeSerializer typeSer) throws IOException {
+      serialize(gen, serializers);
+    }
   }
 
   static ObjectNode graph(GraphView view) {

@@ -1,23 +1,24 @@
 package io.anygraph.board.viewer;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.anygraph.board.events.Logdir;
+import io.anygraph.board.events.Run;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the viewer for one logdir on 127.0.0.1 only. Three addresses exist: {@code /} (the
  * page, scripts inline), {@code /api/runs} and {@code /api/run?name=RUN}; a run is looked up
  * among those found by listing the logdir, so no request can read a file outside it, and
- * nothing else is served.
+ * nothing else is served. Event files are parsed once and then only their appended records
+ * (see {@link Logdir#read}); slow or silent clients are dropped after the client timeout and
+ * never hold a worker (see {@link ServerLimits}).
  *
  * <pre>{@code
  * try (BoardServer server = BoardServer.start(Logdir.open("/tmp/logs"), 6006)) {
@@ -28,43 +29,52 @@ import java.util.concurrent.Executors;
  */
 public final class BoardServer implements AutoCloseable {
   private static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
-  private final HttpServer http;
-  private final ExecutorService pool;
+  private static final InetAddress LOOPBACK = loopback();
   private final Logdir logdir;
+  private final HttpListener listener;
+  private final InetSocketAddress address;
+  /** The JSON last sent for each run, kept while the run is unchanged (the same object). */
+  private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+  /** Runs being read now: a request for one of them waits for that read, not for a worker. */
+  private final Map<String, CompletableFuture<HttpResponse>> reading = new ConcurrentHashMap<>();
 
-  private BoardServer(HttpServer http, ExecutorService pool, Logdir logdir) {
-    this.http = http;
-    this.pool = pool;
+  private record Sent(Run run, byte[] json) {}
+
+  private BoardServer(Logdir logdir, int port, ServerLimits limits) throws IOException {
     this.logdir = logdir;
-  }
-
-  /** Starts serving; port 0 takes any free port. */
-  public static BoardServer start(Logdir logdir, int port) throws IOException {
-    HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-    } catch (java.net.BindException e) {
+      this.listener = HttpListener.start(new InetSocketAddress(LOOPBACK, port), limits, this::handle);
+    } catch (BindException e) {
       throw new IOException("port " + port + " on 127.0.0.1 is in use (choose another with --port)", e);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "anygraph-board");
-      t.setDaemon(true);
-      return t;
-    });
-    BoardServer server = new BoardServer(http, pool, logdir);
-    http.createContext("/", server::handle);
-    http.setExecutor(pool);
-    http.start();
-    return server;
+    this.address = listener.address();
+  }
+
+  /** Starts serving with {@link ServerLimits#DEFAULT}; port 0 takes any free port. */
+  public static BoardServer start(Logdir logdir, int port) throws IOException {
+    return start(logdir, port, ServerLimits.DEFAULT);
+  }
+
+  /** Starts serving on 127.0.0.1 with the given limits; port 0 takes any free port. */
+  public static BoardServer start(Logdir logdir, int port, ServerLimits limits) throws IOException {
+    return new BoardServer(logdir, port, limits);
+  }
+
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e); // four bytes are always a valid address
+    }
   }
 
   public int port() {
-    return http.getAddress().getPort();
+    return address.getPort();
   }
 
-  /** The address listened on: the loopback one. */
+  /** The address listened on: 127.0.0.1. */
   InetSocketAddress address() {
-    return http.getAddress();
+    return address;
   }
 
   public String url() {
@@ -73,90 +83,84 @@ public final class BoardServer implements AutoCloseable {
 
   @Override
   public void close() {
-    http.stop(0);
-    pool.shutdownNow();
+    listener.close();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
+  private CompletableFuture<HttpResponse> handle(HttpRequest request) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return done(HttpResponse.text(405, "only GET and HEAD"));
+    }
+    if (!fromThisMachine(request)) {
+      return done(HttpResponse.text(403, "the board answers requests addressed to 127.0.0.1 only"));
+    }
     try {
-      String method = ex.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        send(ex, 405, "text/plain", "only GET and HEAD");
-        return;
-      }
-      if (!fromThisMachine(ex)) {
-        send(ex, 403, "text/plain", "the board answers requests addressed to 127.0.0.1 only");
-        return;
-      }
-      String path = ex.getRequestURI().getRawPath();
-      switch (path) {
-        case "/", "/index.html" -> send(ex, 200, "text/html", BoardPage.served());
-        case "/api/runs" -> send(ex, 200, "application/json", BoardJson.runs(logdir).toString());
-        case "/api/run" -> run(ex);
-        default -> send(ex, 404, "text/plain", "not found");
-      }
-    } catch (IOException | RuntimeException e) {
-      if (ex.getResponseCode() < 0) { // nothing sent yet
-        send(ex, 500, "application/json", error(String.valueOf(e.getMessage())));
-      }
-    } finally {
-      ex.close();
+      return switch (request.path()) {
+        case "/", "/index.html" -> done(new HttpResponse(200, "text/html",
+            BoardPage.served().getBytes(StandardCharsets.UTF_8)));
+        case "/api/runs" -> done(HttpResponse.json(200,
+            BoardJson.runs(logdir).toString().getBytes(StandardCharsets.UTF_8)));
+        case "/api/run" -> run(request);
+        default -> done(HttpResponse.text(404, "not found"));
+      };
+    } catch (IOException e) {
+      return done(failed(e));
     }
   }
 
-  private void run(HttpExchange ex) throws IOException {
-    String name = query(ex, "name");
-    if (name == null || !logdir.runs().contains(name)) {
-      send(ex, 404, "application/json", error("no run '" + name + "' in the logdir"));
-      return;
+  private static CompletableFuture<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static HttpResponse failed(IOException e) {
+    return HttpResponse.jsonError(500, "reading the logdir failed: " + e.getMessage());
+  }
+
+  private CompletableFuture<HttpResponse> run(HttpRequest request) throws IOException {
+    String name;
+    try {
+      name = request.parameter("name");
+    } catch (IllegalArgumentException e) {
+      return done(HttpResponse.jsonError(400, "malformed query: " + e.getMessage()));
     }
-    send(ex, 200, "application/json", BoardJson.run(logdir.read(name)).toString());
+    if (name == null || !logdir.runs().contains(name)) {
+      return done(HttpResponse.jsonError(404, "no run '" + name + "' in the logdir"));
+    }
+    CompletableFuture<HttpResponse> mine = new CompletableFuture<>();
+    CompletableFuture<HttpResponse> running = reading.putIfAbsent(name, mine);
+    if (running != null) {
+      return running; // four viewers of a big run take one worker, not four
+    }
+    try {
+      mine.complete(HttpResponse.json(200, json(name)));
+    } catch (IOException e) {
+      mine.complete(failed(e));
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+    } finally {
+      reading.remove(name, mine);
+    }
+    return mine;
+  }
+
+  /** The run's JSON, encoded again only if the run changed. */
+  private byte[] json(String name) throws IOException {
+    Run run = logdir.read(name);
+    Sent last = sent.get(name);
+    if (last == null || last.run() != run) {
+      last = new Sent(run, BoardJson.MAPPER.writeValueAsBytes(BoardJson.run(run)));
+      sent.put(name, last);
+    }
+    return last.json();
   }
 
   /** The Host header names this machine (a page elsewhere can't rebind a name to us). */
-  private static boolean fromThisMachine(HttpExchange ex) {
-    String host = ex.getRequestHeaders().getFirst("Host");
+  private static boolean fromThisMachine(HttpRequest request) {
+    String host = request.headers().get("host");
     if (host == null) {
       return true;
     }
     int colon = host.lastIndexOf(':');
     String name = colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
     return LOCAL_HOSTS.contains(name);
-  }
-
-  private static String query(HttpExchange ex, String key) {
-    String q = ex.getRequestURI().getRawQuery();
-    if (q == null) {
-      return null;
-    }
-    for (String pair : q.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(key)) {
-        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
-
-  private static String error(String message) {
-    return BoardJson.MAPPER.createObjectNode().put("error", message).toString();
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    var h = ex.getResponseHeaders();
-    h.set("Content-Type", type + "; charset=utf-8");
-    h.set("Cache-Control", "no-store");
-    h.set("X-Content-Type-Options", "nosniff");
-    // the page needs nothing but itself and this server
-    h.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
-        + "style-src 'unsafe-inline'; connect-src 'self'; img-src data:");
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
   }
 }

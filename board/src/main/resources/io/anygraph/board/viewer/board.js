@@ -60,8 +60,9 @@ const Board = (() => {
     const run = await state.src.run(name);
     state.run = run;
     const problems = $('problems');
-    problems.hidden = !run.problems.length;
-    problems.textContent = run.problems.join(' \u2022 ');
+    const notes = run.problems.concat(run.incomplete || []);
+    problems.hidden = !notes.length;
+    problems.textContent = notes.join(' \u2022 ');
     Charts.drawAll($('charts'), run.scalars);
     if (!run.graph) {
       state.h = null;

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Event files on a real HDFS (MiniDFSCluster): readable while the writer is still open. */
+/**
+ * Event files on a real HDFS (MiniDFSCluster): readable while the writer is still open, and
+ * what it appends is read incrementally.
+ */
 class HdfsLogdirTest {
   private static MiniDFSCluster cluster;
   private static String root;
@@ -44,10 +47,15 @@ class HdfsLogdirTest {
       w.addGraph(TestGraphs.dense());
       w.addScalar("loss", 2.25, 1);
       w.flush(); // hflush: readers see the records before the file is closed
-      Run during = Logdir.open(root).read("mnist");
+      Logdir live = Logdir.open(root);
+      Run during = live.read("mnist");
       assertEquals(1, during.scalars().get("loss").size());
       assertTrue(during.graph().nodes().size() > 5);
+      long parsed = live.recordsRead();
       w.addScalar("loss", 1.5, 2);
+      w.flush(); // the file is still open: its status length lags, the stream's does not
+      assertEquals(2, live.read("mnist").scalars().get("loss").size());
+      assertEquals(parsed + 1, live.recordsRead(), "only the appended record is parsed");
     }
     Logdir logdir = Logdir.open(root);
     assertEquals(List.of("mnist"), logdir.runs());

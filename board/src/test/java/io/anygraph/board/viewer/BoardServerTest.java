@@ -10,10 +10,7 @@ import io.anygraph.board.events.Logdir;
 import io.anygraph.board.events.SummaryWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,18 +48,8 @@ class BoardServerTest {
     server.close();
   }
 
-  /** A raw HTTP/1.1 request, so the path reaches the server exactly as written. */
   private static String[] request(String method, String target, String host) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
-      OutputStream out = s.getOutputStream();
-      out.write((method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = s.getInputStream();
-      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      int end = response.indexOf("\r\n\r\n");
-      return new String[] {response.substring(9, 12), response.substring(0, end), response.substring(end + 4)};
-    }
+    return RawHttp.request(server.port(), method, target, host);
   }
 
   private static String[] get(String target) throws IOException {
@@ -152,13 +139,15 @@ class BoardServerTest {
           Integer.toString(server.port())}, out));
       assertEquals(2, BoardCommand.run(new String[] {"--logdir"}, out));
       assertEquals(2, BoardCommand.run(new String[] {"--bind", "0.0.0.0"}, out));
+      assertEquals(2, BoardCommand.run(new String[] {"--logdir", logs.toString(), "--client-timeout",
+          "0"}, out));
     } finally {
       System.setErr(err);
     }
     String e = captured.toString(StandardCharsets.UTF_8);
     for (String expected : List.of("missing does not exist", "is a file, not a directory",
         "--logdir DIR is required", "needs a port number", "is in use", "needs a value",
-        "unknown option --bind")) {
+        "unknown option --bind", "--client-timeout needs seconds (above 0, at most 3600), not '0'")) {
       assertTrue(e.contains(expected), "missing '" + expected + "' in:\n" + e);
     }
   }

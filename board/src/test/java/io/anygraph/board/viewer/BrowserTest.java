@@ -11,13 +11,16 @@ import io.anygraph.board.NodeAnnotation;
 import io.anygraph.board.TestGraphs;
 import io.anygraph.board.events.Logdir;
 import io.anygraph.board.events.SummaryWriter;
+import io.anygraph.board.events.TfRecord;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,7 @@ class BrowserTest {
   private static ChromeDriver browser;
   private static BoardServer server;
   private static Logdir logdir;
+  private static Path writing;
 
   @BeforeAll
   static void start() throws IOException {
@@ -60,6 +64,12 @@ class BrowserTest {
         }
       }
     }
+    try (SummaryWriter w = SummaryWriter.open(logs.resolve("writing").toString())) {
+      w.addScalar("loss", 1, 1);
+      writing = Path.of(java.net.URI.create(w.file()));
+    }
+    byte[] next = TfRecord.frame(new byte[40]);
+    Files.write(writing, Arrays.copyOf(next, 20), StandardOpenOption.APPEND); // half a record
     logdir = Logdir.open(logs.toString());
     server = BoardServer.start(logdir, 0);
     Files.createDirectories(SHOTS);
@@ -249,6 +259,16 @@ class BrowserTest {
     assertEquals(4, accuracy.trim().split(" ").length);
     assertTrue(loss.getText().contains("step 40"), loss.getText());
     screenshot("cnn-scalars");
+    assertTrue(errors().isEmpty(), errors().toString());
+  }
+
+  @Test
+  void aRecordStillBeingWrittenIsNotedAboveTheCharts() {
+    open(server.url(), "writing");
+    WebElement banner = browser.findElement(By.id("problems"));
+    assertTrue(banner.isDisplayed());
+    assertTrue(banner.getText().contains(writing.getFileName() + ": the record at byte ")
+        && banner.getText().contains("waiting for the writer"), banner.getText());
     assertTrue(errors().isEmpty(), errors().toString());
   }
 
