@@ -1,5 +1,6 @@
 package io.anygraph.local.kernels;
 
+import io.anygraph.core.Layouts;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -70,23 +71,6 @@ final class BatchedMatmul {
     full[batch.length] = x.size(x.rank() - 2);
     full[batch.length + 1] = x.size(x.rank() - 1);
     INDArray wide = ArrayKernels.broadcastTo(x, full);
-    return isDenseRowMajor(wide) ? wide : wide.dup('c');
-  }
-
-  /**
-   * Whether the strides are exactly row-major for the shape. Compared by hand: for permuted
-   * arrays ND4J's {@code ordering()} and {@code isView()} can be wrong.
-   */
-  static boolean isDenseRowMajor(INDArray x) {
-    long[] shape = x.shape();
-    long[] stride = x.stride();
-    long expected = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] != 1 && stride[d] != expected) {
-        return false;
-      }
-      expected *= shape[d];
-    }
-    return true;
+    return Layouts.denseRowMajor(wide);
   }
 }

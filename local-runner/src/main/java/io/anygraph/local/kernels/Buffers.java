@@ -1,5 +1,6 @@
 package io.anygraph.local.kernels;
 
+import io.anygraph.core.Layouts;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,7 +23,7 @@ public interface Buffers {
 
   /** Sets an array to zeros (a native memset for a whole buffer); returns it. */
   static INDArray zero(INDArray a) {
-    if (a.isView()) {
+    if (!Layouts.isDenseRowMajor(a)) {
       a.assign(0);
     } else if (!a.isEmpty()) {
       Nd4j.getMemoryManager().memset(a);
