@@ -3,6 +3,7 @@ package io.anygraph.core;
 import io.anygraph.core.autodiff.Autodiff;
 import io.anygraph.core.ops.OpContext;
 import io.anygraph.core.ops.OpDef;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,7 +143,7 @@ public final class Graph {
     for (var e : extra.asMap().entrySet()) {
       attrs = attrs.with(e.getKey(), e.getValue());
     }
-    Node varNode = add("variable", List.of(), attrs, name).get(0).node();
+    Node varNode = add(OpNames.VARIABLE, List.of(), attrs, name).get(0).node();
     Tensor ref = new Tensor(this, varNode, 0);
     Tensor initOp;
     try (var s = nameScope(varNode.name() + "/")) {
@@ -302,7 +303,7 @@ public final class Graph {
     if (!scope.colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
       attrs = attrs.with(COLOCATE_WITH, scope.colocation.top());
     }
-    if (scope.sharded.top() && op.equals("placeholder")) {
+    if (scope.sharded.top() && op.equals(OpNames.PLACEHOLDER)) {
       attrs = attrs.with(SHARD_AXIS, 0L);
     }
     List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
@@ -399,13 +400,17 @@ public final class Graph {
       idx = Integer.parseInt(name.substring(colon + 1));
       nodeName = name.substring(0, colon);
     }
-    Node n = node(nodeName);
-    if (idx >= n.outputs().size()) {
+    return output(node(nodeName), idx);
+  }
+
+  /** Output {@code index} of node {@code n} of this graph (the variable itself for a variable). */
+  public synchronized Tensor output(Node n, int index) {
+    if (index < 0 || index >= n.outputs().size()) {
       throw new AnygraphException("Node " + n + " has " + n.outputs().size() + " outputs, not "
-          + (idx + 1));
+          + (index + 1));
     }
     Variable v = variableOf.get(n);
-    return v != null && idx == 0 ? v : new Tensor(this, n, idx);
+    return v != null && index == 0 ? v : new Tensor(this, n, index);
   }
 
   public synchronized List<Variable> variables() {

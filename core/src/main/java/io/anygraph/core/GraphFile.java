@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anygraph.core.io.AtomicWrite;
 import io.anygraph.core.io.Directory;
 import io.anygraph.core.io.Npy;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,7 +177,7 @@ public final class GraphFile {
       }
       for (JsonNode jv : root.path("variables")) {
         Node v = lookup(jv.path("node").asText(), "variable");
-        if (!v.op().equals("variable")) {
+        if (!v.op().equals(OpNames.VARIABLE)) {
           throw bad("'" + v.name() + "' is listed as a variable but is a '" + v.op() + "' op");
         }
         g.markVariable(v, g.tensor(jv.path("initializer").asText()));

@@ -3,6 +3,7 @@ package io.anygraph.partition;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.device.DevicePartitioner;
 import io.anygraph.partition.device.DeviceGraph;
 import io.anygraph.partition.placement.Placement;
@@ -65,8 +66,8 @@ public final class Partitioner {
   private static List<String> placeholders(Graph g) {
     List<String> out = new ArrayList<>();
     for (Node n : g.nodes()) {
-      if (n.op().equals("placeholder")) {
-        out.add(n.name() + ":0");
+      if (n.op().equals(OpNames.PLACEHOLDER)) {
+        out.add(Tensor.name(n.name(), 0));
       }
     }
     return out;
