@@ -43,7 +43,13 @@ public final class Partitioner {
     }
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
     ShardedGraph sg = ShardingPropagation.propagate(fetches, fedSet, dataParallel);
+    PassDump.after("sharding", sg.graph(), n -> n.outputs().isEmpty() ? ""
+        : sg.sharding(sg.graph().output(n, 0)) + " " + sg.side(n));
     StageGraphs sgs = StageSplitter.split(sg);
+    if (sgs.worker() != null) {
+      PassDump.after("stages (worker)", sgs.worker(), n -> "");
+    }
+    PassDump.after("stages (driver)", sgs.driver(), n -> "");
     Stage worker = null;
     if (sgs.worker() != null) {
       Graph w = sgs.worker();
@@ -53,9 +59,12 @@ public final class Partitioner {
     Graph d = sgs.driver();
     List<String> driverFeeds = placeholders(d);
     Placement placement = Placer.place(d, cluster);
+    PassDump.after("placement", d, n -> "-> " + placement.device(n));
     Set<Tensor> driverFed = new LinkedHashSet<>();
     driverFeeds.forEach(f -> driverFed.add(d.tensor(f)));
     List<DeviceGraph> devices = DevicePartitioner.partition(d, sgs.driverFetches(), driverFed, placement);
+    devices.forEach(dg -> PassDump.after("device partitioning (" + dg.device() + ")", dg.graph(),
+        n -> ""));
     Stage driver = new Stage(Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, placement, devices);
     List<String> fetchNames = fetches.stream().map(Tensor::name).toList();
     return new Plan(fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(),
