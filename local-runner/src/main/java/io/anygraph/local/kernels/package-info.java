@@ -1,0 +1,9 @@
+/**
+ * One kernel per op on ND4J, registered by op name; NativeCall runs libnd4j ops through a native
+ * context per call.
+ *
+ * <p>Must not: run libnd4j custom ops through Nd4j.exec or kept contexts (they retain arrays), or
+ * read raw memory without Layouts' rule. (KernelContext still reads exec's RunState: a package
+ * cycle to remove.)
+ */
+package io.anygraph.local.kernels;
