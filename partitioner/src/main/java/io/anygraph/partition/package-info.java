@@ -1,6 +1,6 @@
 /**
- * The partitioner's driver and result: Partitioner, Plan, Stage, Cluster, the plan printer and
- * the pass dump.
+ * The partitioner's driver and result: Partitioner, Plan, Stage, the plan printer and the pass
+ * dump.
  *
  * <p>Must not: contain pass logic (the subpackages do) or run anything.
  */

@@ -1,5 +1,6 @@
 package io.anygraph.partition;
 
+import io.anygraph.partition.common.Cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,7 +3,6 @@
  * context per call.
  *
  * <p>Must not: run libnd4j custom ops through Nd4j.exec or kept contexts (they retain arrays), or
- * read raw memory without Layouts' rule. (KernelContext still reads exec's RunState: a package
- * cycle to remove.)
+ * read raw memory without Layouts' rule.
  */
 package io.anygraph.local.kernels;

@@ -8,7 +8,7 @@ import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpNames;
-import io.anygraph.partition.GraphCopy;
+import io.anygraph.partition.common.GraphCopy;
 import io.anygraph.partition.placement.CostModel;
 import io.anygraph.partition.placement.Placement;
 import java.util.ArrayList;

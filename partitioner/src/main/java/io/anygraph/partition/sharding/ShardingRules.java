@@ -5,7 +5,7 @@ import static io.anygraph.partition.sharding.Sharding.REPLICATED;
 
 import io.anygraph.core.Shape;
 import io.anygraph.core.ops.OpNames;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.PlanException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

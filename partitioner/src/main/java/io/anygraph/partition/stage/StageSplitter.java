@@ -5,7 +5,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Schedule;
-import io.anygraph.partition.GraphCopy;
+import io.anygraph.partition.common.GraphCopy;
 import io.anygraph.partition.sharding.ShardedGraph;
 import io.anygraph.partition.sharding.Side;
 import java.util.ArrayDeque;

@@ -16,7 +16,7 @@ import io.anygraph.core.TensorType;
 import io.anygraph.core.ops.OpContext;
 import io.anygraph.core.ops.OpDef;
 import io.anygraph.core.ops.OpRegistry;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.PlanException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
