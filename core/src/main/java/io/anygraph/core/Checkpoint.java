@@ -36,7 +36,7 @@ public final class Checkpoint {
   public static final String FORMAT = "anygraph.checkpoint";
   public static final int VERSION = 1;
   private static final String MANIFEST = "checkpoint.json";
-  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]+)");
+  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
   private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
       .enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -122,6 +122,13 @@ class CheckpointBadInputTest {
   }
 
   @Test
+  void aFolderWhoseStepOverflowsALongIsNotACheckpoint() throws IOException {
+    MemoryDirectory dir = saved();
+    dir.child("ckpt-99999999999999999999").mkdirs();
+    assertEquals(java.util.List.of(3L), Checkpoint.steps(dir));
+  }
+
+  @Test
   void tamperedValuesAreStillRefusedByChecksum() throws IOException {
     MemoryDirectory dir = saved();
     try (OutputStream out = dir.child("ckpt-3").create("1.npy")) {
