@@ -183,11 +183,11 @@ public final class GraphFile {
       if (root.has("seed")) {
         g.setSeed(f.integer(root.get("seed"), "seed"));
       }
-      JsonNode nodes = f.optionalArray(root, "nodes", "nodes");
+      JsonNode nodes = f.array(root, "nodes", "nodes");
       for (int i = 0; i < nodes.size(); i++) {
         node(f.object(nodes.get(i), "nodes[" + i + "]"), "nodes[" + i + "]");
       }
-      JsonNode vars = f.optionalArray(root, "variables", "variables");
+      JsonNode vars = f.array(root, "variables", "variables");
       for (int i = 0; i < vars.size(); i++) {
         String at = "variables[" + i + "]";
         JsonNode jv = f.object(vars.get(i), at);
@@ -208,7 +208,7 @@ public final class GraphFile {
         throw f.bad(at + ".op", jn.get("op"), "node '" + name + "' has unknown op '" + op + "'");
       }
       List<Tensor> inputs = new ArrayList<>();
-      JsonNode ins = f.optionalArray(jn, "inputs", at + ".inputs");
+      JsonNode ins = f.array(jn, "inputs", at + ".inputs");
       for (int i = 0; i < ins.size(); i++) {
         String field = at + ".inputs[" + i + "]";
         inputs.add(tensor(f.text(ins.get(i), field), field));
@@ -220,7 +220,7 @@ public final class GraphFile {
         controls.add(lookup(f.text(cs.get(i), field), field));
       }
       Attrs attrs = Attrs.empty();
-      JsonNode ja = jn.has("attrs") ? f.object(jn.get("attrs"), at + ".attrs") : JSON.createObjectNode();
+      JsonNode ja = f.object(f.need(jn, "attrs", at + ".attrs"), at + ".attrs");
       var fields = ja.fields();
       while (fields.hasNext()) {
         var a = fields.next();
@@ -228,6 +228,9 @@ public final class GraphFile {
             at + ".attrs." + a.getKey()));
       }
       String device = jn.has("device") ? f.text(jn.get("device"), at + ".device") : "";
+      if (!Graph.isDevice(device)) {
+        throw f.bad(at + ".device", jn.get("device"), "is not a device (cpu:N or gpu:N)");
+      }
       Node n;
       try {
         n = g.insert(name, op, inputs, attrs, device, controls);
@@ -237,7 +240,7 @@ public final class GraphFile {
             + e.getMessage(), e);
       }
       List<TensorType> saved = new ArrayList<>();
-      JsonNode outs = f.optionalArray(jn, "outputs", at + ".outputs");
+      JsonNode outs = f.array(jn, "outputs", at + ".outputs");
       for (int i = 0; i < outs.size(); i++) {
         String field = at + ".outputs[" + i + "]";
         JsonNode o = f.object(outs.get(i), field);

@@ -54,6 +54,12 @@ final class ManifestFields {
     return v;
   }
 
+  /** {@code parent.key}, which must be an array. */
+  JsonNode array(JsonNode parent, String key, String path) {
+    need(parent, key, path);
+    return optionalArray(parent, key, path);
+  }
+
   /** {@code parent.key} as an array; absent means empty. */
   JsonNode optionalArray(JsonNode parent, String key, String path) {
     JsonNode v = parent.get(key);
