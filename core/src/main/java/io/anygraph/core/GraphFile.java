@@ -11,7 +11,6 @@ import io.anygraph.core.io.Npy;
 import io.anygraph.core.io.ReadChecks;
 import io.anygraph.core.ops.OpRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -145,8 +144,8 @@ public final class GraphFile {
   public static Graph read(Directory dir) throws IOException {
     String where = ReadChecks.pathOf(dir, MANIFEST);
     JsonNode root;
-    try (InputStream in = ReadChecks.open(dir, MANIFEST)) {
-      root = JSON.readTree(in);
+    try {
+      root = JSON.readTree(ReadChecks.readAll(dir, MANIFEST));
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?): "
           + e.getOriginalMessage(), e);
@@ -291,10 +290,7 @@ public final class GraphFile {
       String sha = f.text(v, "sha256", what + ".sha256");
       Directory tensors = dir.child("tensors");
       String name = file.substring("tensors/".length());
-      byte[] bytes;
-      try (InputStream in = ReadChecks.open(tensors, name)) {
-        bytes = in.readAllBytes();
-      }
+      byte[] bytes = ReadChecks.readAll(tensors, name);
       if (!Checksums.sha256(bytes).equals(sha)) {
         throw f.bad(what + ".sha256", v.get("sha256"), file + " does not match its checksum: corrupt or altered");
       }

@@ -34,6 +34,19 @@ public final class ReadChecks {
     }
   }
 
+  /**
+   * The whole of {@code name}: a missing file is "<path>: no such file"; a file that cannot be
+   * read (e.g. Hadoop's checksum files caught damage) is one line naming it, the cause chained.
+   */
+  public static byte[] readAll(Directory dir, String name) {
+    try (InputStream in = open(dir, name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new AnygraphException(pathOf(dir, name) + ": cannot be read, corrupt or unreachable: "
+          + e.getMessage(), e);
+    }
+  }
+
   /** The one-line error for a missing file, keeping the file system's exception as the cause. */
   public static AnygraphException noSuchFile(String path, Throwable cause) {
     return new AnygraphException(path + ": no such file", cause);

@@ -229,6 +229,20 @@ class GraphFileBadInputTest {
         e.getMessage());
   }
 
+  @Test
+  void hadoopsOwnChecksumFailureIsOneLineNamingTheFile() throws IOException {
+    // Hadoop's local file system keeps .crc files beside each file and checks them on reading.
+    HadoopDirectory parent = HadoopDirectory.of(tmp.toUri().toString());
+    GraphFile.save(model(), parent, "m");
+    Path tensor = tmp.resolve("m/tensors/0.npy");
+    byte[] bytes = java.nio.file.Files.readAllBytes(tensor);
+    bytes[bytes.length - 1] ^= 1;
+    java.nio.file.Files.write(tensor, bytes);
+    AnygraphException e = assertThrows(AnygraphException.class, () -> GraphFile.read(parent.child("m")));
+    assertTrue(e.getMessage().contains("tensors/0.npy: cannot be read, corrupt"), e.getMessage());
+    assertInstanceOf(org.apache.hadoop.fs.ChecksumException.class, e.getCause());
+  }
+
   /** A .npy header (version 1) followed by {@code dataBytes} zero bytes. */
   private static byte[] npyHeader(String dict, int dataBytes) {
     byte[] header = (dict + "\n").getBytes(StandardCharsets.US_ASCII);
