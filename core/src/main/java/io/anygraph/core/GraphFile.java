@@ -147,8 +147,10 @@ public final class GraphFile {
     try {
       root = JSON.readTree(ReadChecks.readAll(dir, MANIFEST));
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?): "
-          + e.getOriginalMessage(), e);
+      var at = e.getLocation();
+      throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?)"
+          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+          + ": " + e.getOriginalMessage(), e);
     }
     if (root == null || root.isMissingNode()) {
       throw new AnygraphException(where + " is empty");

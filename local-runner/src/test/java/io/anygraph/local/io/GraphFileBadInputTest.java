@@ -208,6 +208,8 @@ class GraphFileBadInputTest {
       }
       AnygraphException e = assertThrowsCheaply(AnygraphException.class, () -> GraphFile.read(mem.child("model")));
       assertTrue(e.getMessage().startsWith(MANIFEST), text + " gave: " + e.getMessage());
+      assertTrue(text.isEmpty() || text.equals("null") || e.getMessage().contains("at line 1, column "),
+          text + " gave: " + e.getMessage());
     }
   }
 
