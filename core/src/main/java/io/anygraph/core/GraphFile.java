@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -164,13 +166,14 @@ public final class GraphFile {
     private final ManifestFields f;
     private final Graph g = new Graph();
     private final Map<String, Node> byName = new HashMap<>();
+    private final Set<String> variables = new HashSet<>();
 
     Reader(Directory dir, String where) {
       this.dir = dir;
       this.f = new ManifestFields(where);
     }
 
-    Graph graph(JsonNode root) throws IOException {
+    Graph graph(JsonNode root) {
       f.object(root, "(top level)");
       JsonNode format = f.need(root, "format", "format");
       if (!format.isTextual() || !FORMAT.equals(format.asText())) {
@@ -193,6 +196,9 @@ public final class GraphFile {
         String at = "variables[" + i + "]";
         JsonNode jv = f.object(vars.get(i), at);
         Node v = lookup(f.text(jv, "node", at + ".node"), at + ".node");
+        if (!variables.add(v.name())) {
+          throw f.bad(at + ".node", jv.get("node"), "is listed as a variable twice");
+        }
         if (!v.op().equals("variable")) {
           throw f.bad(at + ".node", jv.get("node"), "'" + v.name() + "' is a '" + v.op() + "' op, not a variable");
         }
@@ -201,7 +207,7 @@ public final class GraphFile {
       return g;
     }
 
-    private void node(JsonNode jn, String at) throws IOException {
+    private void node(JsonNode jn, String at) {
       String name = f.text(jn, "name", at + ".name");
       at = at + " ('" + name + "')";
       String op = f.text(jn, "op", at + ".op");
@@ -256,7 +262,7 @@ public final class GraphFile {
     }
 
     /** One typed attribute: an object with one of the keys below. */
-    private Object decode(JsonNode v, String what) throws IOException {
+    private Object decode(JsonNode v, String what) {
       if (v.has("int")) {
         return f.integer(v.get("int"), what + ".int");
       } else if (v.has("float")) {
@@ -282,7 +288,7 @@ public final class GraphFile {
       throw f.bad(what, v, "has no known attribute type (int, float, bool, string, ints, tensor, dtype, shape)");
     }
 
-    private INDArray tensorAttr(JsonNode v, String what) throws IOException {
+    private INDArray tensorAttr(JsonNode v, String what) {
       String file = f.text(v, "tensor", what + ".tensor");
       if (!file.matches("tensors/[0-9]{1,9}\\.npy")) {
         throw f.bad(what + ".tensor", v.get("tensor"), "names an unexpected file (expected tensors/<n>.npy)");

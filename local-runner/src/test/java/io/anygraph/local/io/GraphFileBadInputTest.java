@@ -169,7 +169,9 @@ class GraphFileBadInputTest {
             (Consumer<ObjectNode>) r -> attr(r, 1, "value").put("dtype", "float64"), TENSOR, "descr", "'<f4'"),
         bad("variable that is not a variable", r -> ((ObjectNode) r.get("variables").get(0)).put("node", "x"),
             "variables[0].node", "\"x\""),
-        bad("variable initializer unknown", r -> ((ObjectNode) r.get("variables").get(0)).put("initializer", "zz"),
+        bad("variable listed twice", r -> ((ArrayNode) r.get("variables")).add(r.get("variables").get(0)),
+            "variables[1].node", "\"v\""),
+                bad("variable initializer unknown", r -> ((ObjectNode) r.get("variables").get(0)).put("initializer", "zz"),
             "variables[0].initializer", "\"zz\""));
   }
 
