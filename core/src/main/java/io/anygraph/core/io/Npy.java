@@ -22,6 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * NumPy's {@code .npy} format (version 1.0, little-endian, C order), so NumPy users can read
  * Anygraph's tensors with {@code numpy.load}. bfloat16, which NumPy lacks, is stored as its raw
  * 16-bit patterns ({@code <u2}); the graph or checkpoint manifest records the real dtype.
+ *
+ * <p>Reading trusts nothing in the file: the magic, version, header length, each header field
+ * ({@link NpyHeader}) and the data's length are checked, and a bad one is a {@link
+ * FileFormatException} naming the file, the field and its value, before anything the header
+ * sizes is allocated.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
