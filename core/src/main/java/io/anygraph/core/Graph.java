@@ -42,7 +42,7 @@ public final class Graph {
   /** Attribute of a placeholder split along this axis across devices ({@link #sharded}). */
   public static final String SHARD_AXIS = "shardAxis";
 
-  private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):\\d+");
+  private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):[0-9]{1,9}"); // N fits an int
 
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Node> byName = new HashMap<>();
@@ -238,9 +238,14 @@ public final class Graph {
     return scopes.get().names.top();
   }
 
+  /** Whether {@code device} is "" (any) or names one: cpu:N or gpu:N. */
+  static boolean isDevice(String device) {
+    return device.isEmpty() || DEVICE.matcher(device).matches();
+  }
+
   /** Requests a device ({@code "cpu:0"}, {@code "gpu:1"}) for nodes created inside. */
   public Scope device(String device) {
-    if (!device.isEmpty() && !DEVICE.matcher(device).matches()) {
+    if (!isDevice(device)) {
       throw new AnygraphException("Invalid device '" + device + "': expected cpu:N or gpu:N");
     }
     return scopes.get().devices.push(device);
