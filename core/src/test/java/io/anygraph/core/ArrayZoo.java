@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -48,24 +49,61 @@ public final class ArrayZoo {
   /** Every layout of one dtype. */
   public static List<Specimen> of(DType t) {
     List<Specimen> out = new ArrayList<>();
-    long[] shape = {2, 3, 4};
-    INDArray ordinary = dense(t, 24, 0).reshape(shape);
+    INDArray ordinary = dense(t, 24, 0).reshape(2, 3, 4);
     out.add(specimen("ordinary", t, ordinary, 0));
-    // a fresh buffer holding the transpose, permuted back: strides [12, 1, 4], labelled 'c'
-    INDArray permuted = dense(t, 24, 0).reshape(shape).permute(0, 2, 1).dup('c').permute(0, 2, 1);
-    out.add(specimen("permuted", t, permuted, 0));
+    INDArray permuted = permuted(ordinary);
     assertFalse(Layouts.isDenseRowMajor(permuted), "the permuted specimen must be strided");
-    INDArray big = dense(t, 4 * 5 * 6, 100).reshape(4, 5, 6);
-    INDArray sliced = big.get(NDArrayIndex.interval(1, 3), NDArrayIndex.interval(1, 4),
-        NDArrayIndex.interval(2, 6));
-    out.add(sliced("sliced", t, sliced, big, new long[] {1, 1, 2}));
+    out.add(specimen("permuted", t, permuted, 0));
+    INDArray sliced = sliced(ordinary);
     assertFalse(Layouts.isDenseRowMajor(sliced), "the sliced specimen must be strided");
+    out.add(specimen("sliced", t, sliced, 0));
     out.add(specimen("scalar", t, dense(t, 1, 7).reshape(new long[0]), 7));
-    INDArray row = dense(t, 3, 20);
-    out.add(specimen("scalar view", t, row.get(NDArrayIndex.point(2)), 22));
+    out.add(specimen("scalar view", t, sliced(dense(t, 1, 7).reshape(new long[0])), 7));
     out.add(specimen("empty", t, Nd4j.create(t.nd4j(), 2, 0, 4), 0));
     out.add(specimen("empty vector", t, Nd4j.create(t.nd4j(), 0), 0));
     return out;
+  }
+
+  /** The permutation that swaps the last two axes (its own inverse). */
+  public static int[] swapLastTwo(int rank) {
+    int[] p = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      p[i] = i;
+    }
+    p[rank - 2] = rank - 1;
+    p[rank - 1] = rank - 2;
+    return p;
+  }
+
+  /**
+   * An array equal to {@code dense} that is a permutation of a fresh buffer holding the values
+   * permuted the other way: the layout ND4J mislabels ({@code [2, 3, 4]} gets strides
+   * {@code [12, 1, 4]}, ordering 'c', not a view). Strided unless one of the last two dimensions
+   * is 1. Needs rank 2 or more.
+   */
+  public static INDArray permuted(INDArray dense) {
+    int[] p = swapLastTwo(dense.rank());
+    return dense.permute(p).dup('c').permute(p);
+  }
+
+  /** An array equal to {@code dense} that is the interior of a larger one (offset, gaps). */
+  public static INDArray sliced(INDArray dense) {
+    long[] shape = dense.shape();
+    if (shape.length == 0) {
+      INDArray holder = Nd4j.create(dense.dataType(), 3);
+      INDArray view = holder.get(NDArrayIndex.point(1)); // a scalar view at offset 1
+      view.assign(dense);
+      return view;
+    }
+    long[] big = new long[shape.length];
+    INDArrayIndex[] interior = new INDArrayIndex[shape.length];
+    for (int d = 0; d < shape.length; d++) {
+      big[d] = shape[d] + 2;
+      interior[d] = NDArrayIndex.interval(1, shape[d] + 1);
+    }
+    INDArray view = Nd4j.create(dense.dataType(), big).get(interior);
+    view.assign(dense);
+    return view;
   }
 
   /**
@@ -126,25 +164,6 @@ public final class ArrayZoo {
       longs[i] = elementLong(t, start + i);
     }
     return new Specimen(name, t, a, a.shape(), values, longs);
-  }
-
-  /** A specimen that is the region {@code begin + shape} of {@code big} (shape [4, 5, 6]). */
-  private static Specimen sliced(String name, DType t, INDArray view, INDArray big, long[] begin) {
-    long[] shape = view.shape();
-    int n = (int) view.length();
-    double[] values = new double[n];
-    long[] longs = new long[n];
-    int i = 0;
-    for (long a = 0; a < shape[0]; a++) {
-      for (long b = 0; b < shape[1]; b++) {
-        for (long c = 0; c < shape[2]; c++) {
-          long k = 100 + ((a + begin[0]) * 5 + b + begin[1]) * 6 + c + begin[2];
-          values[i] = element(t, k);
-          longs[i++] = elementLong(t, k);
-        }
-      }
-    }
-    return new Specimen(name, t, view, shape, values, longs);
   }
 
   /**

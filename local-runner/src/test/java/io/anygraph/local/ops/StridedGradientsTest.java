@@ -3,6 +3,7 @@ package io.anygraph.local.ops;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.anygraph.core.AnygraphException;
+import io.anygraph.core.ArrayZoo;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
@@ -60,7 +61,7 @@ class StridedGradientsTest {
       }
       if (layout == Layout.GRAPH_PERMUTED && want.rank() >= 2) {
         // the fed placeholder holds the input transposed, so its gradient is transposed too
-        want = want.permute(StridedViews.swapLastTwo(want.rank())).dup('c');
+        want = want.permute(ArrayZoo.swapLastTwo(want.rank())).dup('c');
       }
       StridedViews.assertSame(want, actual.get(i), c + " " + layout + " gradient " + i);
     }
@@ -90,7 +91,7 @@ class StridedGradientsTest {
       INDArray w = StridedCase.positive(y.dtype(), yValue.shape()).value();
       Tensor loss;
       if (stridedDy && w.rank() >= 2) {
-        int[] swap = StridedViews.swapLastTwo(w.rank());
+        int[] swap = ArrayZoo.swapLastTwo(w.rank());
         Tensor wT = g.placeholder(y.dtype(), Shape.of(w.permute(swap).shape()), "wT");
         feeds.put(wT, w.permute(swap).dup('c'));
         loss = y.transpose(swap).mul(wT).sum();

@@ -2,6 +2,7 @@ package io.anygraph.local.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.anygraph.core.ArrayZoo;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
@@ -102,7 +103,7 @@ class StridedInputsTest {
     if (out.rank() < 2 || out.isEmpty()) {
       return;
     }
-    int[] swap = StridedViews.swapLastTwo(out.rank());
+    int[] swap = ArrayZoo.swapLastTwo(out.rank());
     long[] size = out.shape().clone();
     size[0] -= 1;
     INDArrayIndex[] tail = new INDArrayIndex[out.rank()];
@@ -164,7 +165,7 @@ class StridedInputsTest {
       DType t = c.inputs().get(i).dtype();
       boolean strided = layout != Layout.DENSE && !c.inputs().get(i).layoutFree();
       if (strided && layout == Layout.GRAPH_PERMUTED && v.rank() >= 2) {
-        int[] swap = StridedViews.swapLastTwo(v.rank());
+        int[] swap = ArrayZoo.swapLastTwo(v.rank());
         INDArray fed = v.permute(swap).dup('c');
         Tensor p = g.placeholder(t, Shape.of(fed.shape()), "x" + i);
         feeds.put(p, fed);
@@ -175,9 +176,9 @@ class StridedInputsTest {
       xs.add(p);
       INDArray fed = v;
       if (strided && layout == Layout.FED_PERMUTED && v.rank() >= 2) {
-        fed = StridedViews.permuted(v);
+        fed = ArrayZoo.permuted(v);
       } else if (strided && layout == Layout.FED_SLICED) {
-        fed = StridedViews.sliced(v);
+        fed = ArrayZoo.sliced(v);
       } else if (strided && layout == Layout.FED_BROADCAST && v.rank() >= 1 && v.size(0) > 1) {
         fed = StridedViews.broadcast(v.get(NDArrayIndex.point(0)), v.shape());
       }

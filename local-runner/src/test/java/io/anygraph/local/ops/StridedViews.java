@@ -13,60 +13,14 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Non-dense arrays holding given values, built the ways they reach kernels and serializers: a
- * permutation of a computed (non-view) buffer, which ND4J 1.0.0-M2.1 mislabels as ordering 'c'
- * and not a view; an interior slice (offset and gaps); a stride-0 broadcast. And an exact,
- * NaN-aware comparison that reads only dense row-major buffers.
+ * Stride-0 (broadcast) arrays, the layout {@link io.anygraph.core.ArrayZoo} does not make, and an
+ * exact, NaN-aware comparison that reads only dense row-major buffers. (Permuted and sliced
+ * arrays of given values: {@link io.anygraph.core.ArrayZoo#permuted}, {@code #sliced}.)
  */
 public final class StridedViews {
   private StridedViews() {}
-
-  /** The permutation that swaps the last two axes (its own inverse). */
-  public static int[] swapLastTwo(int rank) {
-    int[] p = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      p[i] = i;
-    }
-    p[rank - 2] = rank - 1;
-    p[rank - 1] = rank - 2;
-    return p;
-  }
-
-  /**
-   * An array equal to {@code dense} that is a permutation of a fresh buffer holding the values
-   * permuted the other way: the layout ND4J mislabels (strided unless one of the last two
-   * dimensions is 1). Needs rank 2 or more.
-   */
-  public static INDArray permuted(INDArray dense) {
-    int[] p = swapLastTwo(dense.rank());
-    INDArray buffer = dense.permute(p).dup('c'); // a fresh, non-view buffer in permuted order
-    return buffer.permute(p);
-  }
-
-  /** An array equal to {@code dense} that is the interior of a larger one (offset, gaps). */
-  public static INDArray sliced(INDArray dense) {
-    long[] shape = dense.shape();
-    if (shape.length == 0) {
-      INDArray holder = Nd4j.create(dense.dataType(), 3);
-      holder.putScalar(1, dense.getDouble(0));
-      return holder.get(NDArrayIndex.point(1)); // a scalar view at offset 1
-    }
-    long[] big = new long[shape.length];
-    INDArrayIndex[] interior = new INDArrayIndex[shape.length];
-    for (int d = 0; d < shape.length; d++) {
-      big[d] = shape[d] + 2;
-      interior[d] = NDArrayIndex.interval(1, shape[d] + 1);
-    }
-    INDArray holder = Nd4j.create(dense.dataType(), big);
-    INDArray view = holder.get(interior);
-    view.assign(dense);
-    assertTrue(view.offset() > 0, "the sliced array must start at an offset");
-    return view;
-  }
 
   /**
    * An array of {@code shape} whose every index along axis 0 reads the same buffer (stride 0):
