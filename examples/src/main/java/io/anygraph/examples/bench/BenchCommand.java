@@ -166,7 +166,8 @@ public final class BenchCommand {
     header.append(String.format(" %17s", "Anygraph"));
     peers.forEach(p -> header.append(String.format(" %17s", p.name())));
     out.println(header);
-    out.printf("  %-32s%s%n", "", " µs/step  GFLOP/s".repeat(1 + peers.size()));
+    out.printf("  %-32s%s%n", "", String.format(" %9s %7s", "µs/step", "GFLOP/s")
+        .repeat(1 + peers.size()));
     rows.forEach(out::println);
   }
 
