@@ -28,8 +28,9 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The benchmark networks in TensorFlow's graph mode, as TF 1.x wrote them: variables initialized
- * from Anygraph's initial values, {@code tf.gradients} of the mean sparse softmax cross-entropy,
- * and one {@code ApplyGradientDescent} per variable grouped under a no-op train target.
+ * from Anygraph's initial values, {@code tf.gradients} (the C API's {@code Graph.addGradients})
+ * of the mean softmax cross-entropy, and one {@code ApplyGradientDescent} per variable grouped
+ * under a no-op train target.
  */
 final class TfNets {
   private static final List<Long> UNIT_STRIDES = List.of(1L, 1L, 1L, 1L);

@@ -4,6 +4,7 @@ import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,10 @@ public final class BenchCommand {
           return 2;
         }
       }
+    }
+    if (json != null && !Files.isDirectory(Path.of(json).toAbsolutePath().getParent())) {
+      System.err.println("anygraph bench: --json " + json + ": its folder does not exist");
+      return 2;
     }
     Harness h = new Harness(window, windows);
     List<BenchPeer> peers = profile ? List.of() : BenchPeer.installed();
