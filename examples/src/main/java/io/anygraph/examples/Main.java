@@ -33,7 +33,7 @@ public final class Main {
         "the test digits as a Spark DataFrame (Parquet), scored by the CNN (--checkpoint DIR; --help)",
         args -> io.anygraph.examples.score.ScoreMnistCommand.run(args, System.out)));
     COMMANDS.put("bench", new Entry(
-        "training throughput vs raw ND4J and SameDiff, dispatch overhead (--only mlp|cnn|dispatch|gemm)",
+        "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale (--only mlp|cnn|dispatch|scale|gemm|spark; --json FILE)",
         args -> BenchCommand.run(args, System.out)));
     COMMANDS.put("board", new Entry(
         "the graph viewer for a logdir of event files (--logdir DIR [--port 6006] [--client-timeout 5] [--html FILE])",
