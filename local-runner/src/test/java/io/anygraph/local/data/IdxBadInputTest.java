@@ -5,7 +5,7 @@ import static io.anygraph.local.data.IdxFiles.LABELS_MAGIC;
 import static io.anygraph.local.data.IdxFiles.gzip;
 import static io.anygraph.local.data.IdxFiles.idx;
 import static io.anygraph.local.data.IdxFiles.write;
-import static io.anygraph.local.testing.Allocations.assertThrowsCheaply;
+import static io.anygraph.core.testing.Allocations.assertThrowsCheaply;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,6 @@
 package io.anygraph.local.io;
 
-import static io.anygraph.local.testing.Allocations.assertThrowsCheaply;
+import static io.anygraph.core.testing.Allocations.assertThrowsCheaply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
