@@ -1,0 +1,204 @@
+package io.anygraph.examples.bench;
+
+import io.anygraph.core.Session;
+import io.anygraph.examples.JsonSummary;
+import io.anygraph.examples.mnist.LocalTraining;
+import io.anygraph.examples.mnist.MnistCnn;
+import io.anygraph.examples.mnist.SparkTraining;
+import io.anygraph.examples.mnist.TrainingBackend;
+import io.anygraph.local.data.Dataset;
+import io.anygraph.local.data.Mnist;
+import io.anygraph.spark.SparkSetup;
+import io.anygraph.spark.exec.ShardedData;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code anygraph bench --only soak [--minutes 2] [--master local[2]] [--json FILE]}: MNIST CNN
+ * training (Adam, batch 64) for N minutes on the local runner, then N minutes on Spark, printing
+ * this JVM's memory at the start, after warm-up (the first 10% of the time: JIT, allocator pools,
+ * Spark's caches), each minute, and at the end. A leak shows as resident memory that keeps
+ * growing after warm-up; the goal is under {@value #GOAL_MB} MB over 30 minutes.
+ */
+public final class SoakBench {
+  static final double GOAL_MB = 50;
+  private static final int BATCH = 64;
+  private static final long SEED = 1;
+  private static final double WARM_UP_FRACTION = 0.1;
+  private static final long MINUTE_NANOS = 60_000_000_000L;
+
+  /**
+   * One runner's soak: memory at the start, after warm-up, then each minute to the end.
+   *
+   * @param hoursAfterWarmUp time from the warm-up sample to the end sample
+   */
+  record Phase(String runner, long steps, MemoryUse start, MemoryUse warm, List<MemoryUse> minutes,
+      MemoryUse end, double hoursAfterWarmUp) {
+    /** Resident memory gained after warm-up, MB. */
+    double growthMb() {
+      return end.rssMb() - warm.rssMb();
+    }
+
+    /** That growth per hour, MB/h. */
+    double mbPerHour() {
+      return growthMb() / hoursAfterWarmUp;
+    }
+
+    /** Growth over 30 minutes after warm-up at the measured rate, MB. */
+    double projectedHalfHourMb() {
+      return mbPerHour() / 2;
+    }
+  }
+
+  private SoakBench() {}
+
+  /** Whether the bench arguments ask for the soak ({@code --only soak}). */
+  public static boolean requested(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--only") && args[i + 1].equals("soak")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the soak with the bench arguments; 2 for bad options. */
+  public static int run(String[] args, PrintStream out) throws IOException {
+    double minutes = 2;
+    String master = "local[2]";
+    String json = null;
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 == args.length) {
+        System.err.println("anygraph bench: option " + args[i] + " needs a value");
+        return 2;
+      }
+      String value = args[i + 1];
+      switch (args[i]) {
+        case "--only" -> { } // soak: how we got here
+        case "--minutes" -> minutes = Double.parseDouble(value);
+        case "--master" -> master = value;
+        case "--json" -> json = value;
+        default -> {
+          System.err.println("anygraph bench --only soak: unknown option " + args[i]
+              + " (options: --minutes N, --master local[2], --json FILE)");
+          return 2;
+        }
+      }
+    }
+    if (!(minutes > 0)) {
+      System.err.println("anygraph bench --only soak: --minutes needs a positive number, not " + minutes);
+      return 2;
+    }
+    out.println(Machine.describe());
+    out.printf("== soak: MNIST CNN training, Adam, batch %d, %.1f minutes per runner;"
+        + " memory after a full GC%n", BATCH, minutes);
+    Dataset train = Mnist.load(Mnist.defaultDir()).train();
+    List<Phase> phases = new ArrayList<>();
+    MnistCnn local = new MnistCnn(SEED, 0.001);
+    phases.add(soak("local", local, new LocalTraining(local, train, 1), minutes, out));
+    SparkSession spark = SparkSetup.session(SparkSetup.conf("anygraph soak").setMaster(master)
+        .set("spark.ui.enabled", "false"));
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      MnistCnn onSpark = new MnistCnn(SEED, 0.001);
+      TrainingBackend backend = new SparkTraining(onSpark, sc,
+          ShardedData.of(sc, train, sc.defaultParallelism()));
+      phases.add(soak("spark " + master, onSpark, backend, minutes, out));
+    } finally {
+      spark.stop();
+    }
+    if (json != null) {
+      JsonSummary.write(Path.of(json), json(minutes, phases));
+    }
+    return 0;
+  }
+
+  /** Trains for {@code minutes}, epoch after epoch, sampling memory on the way. */
+  private static Phase soak(String runner, MnistCnn model, TrainingBackend backend, double minutes,
+      PrintStream out) {
+    out.printf("%n-- %s%n", runner);
+    long total = (long) (minutes * MINUTE_NANOS);
+    long steps = 0;
+    List<MemoryUse> perMinute = new ArrayList<>();
+    try (Session sess = new Session(model.graph, backend.runner())) {
+      sess.initializeAllVariables();
+      MemoryUse start = sample(out, "start", 0, MemoryUse.afterGc());
+      long begin = System.nanoTime();
+      long warmAt = begin + (long) (total * WARM_UP_FRACTION);
+      MemoryUse warm = null;
+      long warmNanos = 0;
+      long next = Long.MAX_VALUE;
+      for (int epoch = 1; System.nanoTime() - begin < total; epoch++) {
+        for (TrainingBackend.Step s : backend.epoch(SEED * 1_000_003L + epoch, BATCH)) {
+          try (s) {
+            sess.run(List.of(model.train, model.loss), s.feeds());
+          }
+          steps++;
+          long now = System.nanoTime();
+          if (now - begin >= total) {
+            break;
+          }
+          if (warm == null && now >= warmAt) {
+            warm = sample(out, "after warm-up", steps, MemoryUse.afterGc());
+            warmNanos = System.nanoTime();
+            next = warmNanos + MINUTE_NANOS;
+          } else if (now >= next) {
+            perMinute.add(sample(out, String.format("+%.0f min", (now - warmNanos) / 6e10), steps,
+                MemoryUse.afterGc()));
+            next += MINUTE_NANOS;
+          }
+        }
+      }
+      MemoryUse end = sample(out, "end", steps, MemoryUse.afterGc());
+      if (warm == null) { // a run too short for a warm-up sample of its own
+        warm = start;
+        warmNanos = begin;
+      }
+      Phase p = new Phase(runner, steps, start, warm, perMinute, end,
+          (System.nanoTime() - warmNanos) / 3.6e12);
+      out.printf("  growth after warm-up: %+.1f MB RSS (%+.1f MB/hour; %+.1f MB per 30 minutes,"
+          + " goal < %.0f MB: %s)%n", p.growthMb(), p.mbPerHour(), p.projectedHalfHourMb(),
+          GOAL_MB, p.projectedHalfHourMb() < GOAL_MB ? "met" : "NOT met");
+      return p;
+    }
+  }
+
+  private static MemoryUse sample(PrintStream out, String when, long steps, MemoryUse m) {
+    out.printf("  %-14s step %6d: %s%n", when, steps, m);
+    out.flush();
+    return m;
+  }
+
+  private static Map<String, Object> json(double minutes, List<Phase> phases) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("command", "bench");
+    root.put("only", "soak");
+    root.put("minutes_per_runner", minutes);
+    root.put("batch_size", BATCH);
+    root.put("goal_mb_per_30_minutes", GOAL_MB);
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Phase p : phases) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("runner", p.runner());
+      m.put("steps", p.steps());
+      m.put("start", p.start().json());
+      m.put("after_warm_up", p.warm().json());
+      m.put("each_minute", p.minutes().stream().map(MemoryUse::json).toList());
+      m.put("end", p.end().json());
+      m.put("growth_after_warm_up_mb", p.growthMb());
+      m.put("growth_mb_per_hour", p.mbPerHour());
+      m.put("projected_growth_30_minutes_mb", p.projectedHalfHourMb());
+      m.put("goal_met", p.projectedHalfHourMb() < GOAL_MB);
+      list.add(m);
+    }
+    root.put("runners", list);
+    return root;
+  }
+}
