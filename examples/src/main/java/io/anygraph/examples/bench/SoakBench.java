@@ -23,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code anygraph bench --only soak [--minutes 2] [--master local[2]] [--json FILE]}: MNIST CNN
  * training (Adam, batch 64) for N minutes on the local runner, then N minutes on Spark, printing
- * this JVM's memory at the start, after warm-up (the first 10% of the time: JIT, allocator pools,
- * Spark's caches), each minute, and at the end. A leak shows as resident memory that keeps
+ * this JVM's memory at the start, after warm-up (the first 10% of the time and at least 200
+ * steps: JIT, allocator pools, Spark's caches), each minute, and at the end. A leak shows as resident memory that keeps
  * growing after warm-up; the goal is under {@value #GOAL_MB} MB over 30 minutes.
  */
 public final class SoakBench {
@@ -32,26 +32,45 @@ public final class SoakBench {
   private static final int BATCH = 64;
   private static final long SEED = 1;
   private static final double WARM_UP_FRACTION = 0.1;
+  private static final long WARM_UP_STEPS = 200;
   private static final long MINUTE_NANOS = 60_000_000_000L;
 
+  /** Memory {@code hours} after the warm-up sample. */
+  record Sample(double hours, MemoryUse use) {}
+
   /**
-   * One runner's soak: memory at the start, after warm-up, then each minute to the end.
-   *
-   * @param hoursAfterWarmUp time from the warm-up sample to the end sample
+   * One runner's soak: memory at the start, then samples from the warm-up one (first) through
+   * one each minute to the end (last).
    */
-  record Phase(String runner, long steps, MemoryUse start, MemoryUse warm, List<MemoryUse> minutes,
-      MemoryUse end, double hoursAfterWarmUp) {
-    /** Resident memory gained after warm-up, MB. */
+  record Phase(String runner, long steps, MemoryUse start, List<Sample> afterWarmUp) {
+    /** Resident memory gained from the warm-up sample to the end, MB. */
     double growthMb() {
-      return end.rssMb() - warm.rssMb();
+      return afterWarmUp.get(afterWarmUp.size() - 1).use().rssMb() - afterWarmUp.get(0).use().rssMb();
     }
 
-    /** That growth per hour, MB/h. */
+    /**
+     * The growth rate, MB/h: the slope of the least-squares line through the samples after
+     * warm-up, so one noisy sample (an allocator keeping a freed block) moves it less than the
+     * difference of two would.
+     */
     double mbPerHour() {
-      return growthMb() / hoursAfterWarmUp;
+      int n = afterWarmUp.size();
+      double mt = 0;
+      double mr = 0;
+      for (Sample x : afterWarmUp) {
+        mt += x.hours() / n;
+        mr += x.use().rssMb() / n;
+      }
+      double num = 0;
+      double den = 0;
+      for (Sample x : afterWarmUp) {
+        num += (x.hours() - mt) * (x.use().rssMb() - mr);
+        den += (x.hours() - mt) * (x.hours() - mt);
+      }
+      return den == 0 ? Double.NaN : num / den;
     }
 
-    /** Growth over 30 minutes after warm-up at the measured rate, MB. */
+    /** Growth over 30 minutes after warm-up at that rate, MB. */
     double projectedHalfHourMb() {
       return mbPerHour() / 2;
     }
@@ -120,20 +139,22 @@ public final class SoakBench {
     return 0;
   }
 
-  /** Trains for {@code minutes}, epoch after epoch, sampling memory on the way. */
+  /**
+   * Trains for {@code minutes}, epoch after epoch, sampling memory on the way; warm-up ends after
+   * 10% of the time and at least {@value #WARM_UP_STEPS} steps.
+   */
   private static Phase soak(String runner, MnistCnn model, TrainingBackend backend, double minutes,
       PrintStream out) {
     out.printf("%n-- %s%n", runner);
     long total = (long) (minutes * MINUTE_NANOS);
     long steps = 0;
-    List<MemoryUse> perMinute = new ArrayList<>();
+    List<Sample> samples = new ArrayList<>();
     try (Session sess = new Session(model.graph, backend.runner())) {
       sess.initializeAllVariables();
       MemoryUse start = sample(out, "start", 0, MemoryUse.afterGc());
       long begin = System.nanoTime();
       long warmAt = begin + (long) (total * WARM_UP_FRACTION);
-      MemoryUse warm = null;
-      long warmNanos = 0;
+      long warm = 0;
       long next = Long.MAX_VALUE;
       for (int epoch = 1; System.nanoTime() - begin < total; epoch++) {
         for (TrainingBackend.Step s : backend.epoch(SEED * 1_000_003L + epoch, BATCH)) {
@@ -145,27 +166,28 @@ public final class SoakBench {
           if (now - begin >= total) {
             break;
           }
-          if (warm == null && now >= warmAt) {
-            warm = sample(out, "after warm-up", steps, MemoryUse.afterGc());
-            warmNanos = System.nanoTime();
-            next = warmNanos + MINUTE_NANOS;
+          if (samples.isEmpty() && now >= warmAt && steps >= WARM_UP_STEPS) {
+            samples.add(new Sample(0, sample(out, "after warm-up", steps, MemoryUse.afterGc())));
+            warm = System.nanoTime();
+            next = warm + MINUTE_NANOS;
           } else if (now >= next) {
-            perMinute.add(sample(out, String.format("+%.0f min", (now - warmNanos) / 6e10), steps,
-                MemoryUse.afterGc()));
+            samples.add(new Sample((now - warm) / 3.6e12, sample(out,
+                String.format("+%.0f min", (now - warm) / 6e10), steps, MemoryUse.afterGc())));
             next += MINUTE_NANOS;
           }
         }
       }
-      MemoryUse end = sample(out, "end", steps, MemoryUse.afterGc());
-      if (warm == null) { // a run too short for a warm-up sample of its own
-        warm = start;
-        warmNanos = begin;
+      if (samples.isEmpty()) { // too short to warm up: the rate counts from the start
+        samples.add(new Sample(0, start));
+        warm = begin;
       }
-      Phase p = new Phase(runner, steps, start, warm, perMinute, end,
-          (System.nanoTime() - warmNanos) / 3.6e12);
-      out.printf("  growth after warm-up: %+.1f MB RSS (%+.1f MB/hour; %+.1f MB per 30 minutes,"
-          + " goal < %.0f MB: %s)%n", p.growthMb(), p.mbPerHour(), p.projectedHalfHourMb(),
-          GOAL_MB, p.projectedHalfHourMb() < GOAL_MB ? "met" : "NOT met");
+      long end = System.nanoTime();
+      samples.add(new Sample((end - warm) / 3.6e12, sample(out, "end", steps, MemoryUse.afterGc())));
+      Phase p = new Phase(runner, steps, start, samples);
+      out.printf("  growth after warm-up: %+.1f MB RSS in %.1f minutes; trend %+.1f MB/hour"
+          + " (%+.1f MB per 30 minutes, goal < %.0f MB: %s)%n", p.growthMb(),
+          (end - warm) / 6e10, p.mbPerHour(), p.projectedHalfHourMb(), GOAL_MB,
+          p.projectedHalfHourMb() < GOAL_MB ? "met" : "NOT met");
       return p;
     }
   }
@@ -189,9 +211,14 @@ public final class SoakBench {
       m.put("runner", p.runner());
       m.put("steps", p.steps());
       m.put("start", p.start().json());
-      m.put("after_warm_up", p.warm().json());
-      m.put("each_minute", p.minutes().stream().map(MemoryUse::json).toList());
-      m.put("end", p.end().json());
+      List<Map<String, Object>> after = new ArrayList<>();
+      for (Sample x : p.afterWarmUp()) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("minutes_after_warm_up", x.hours() * 60);
+        j.putAll(x.use().json());
+        after.add(j);
+      }
+      m.put("after_warm_up", after); // the warm-up sample, one each minute, the end
       m.put("growth_after_warm_up_mb", p.growthMb());
       m.put("growth_mb_per_hour", p.mbPerHour());
       m.put("projected_growth_30_minutes_mb", p.projectedHalfHourMb());
