@@ -1,7 +1,8 @@
 package io.anygraph.examples.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.anygraph.core.Session;
-import io.anygraph.examples.JsonSummary;
 import io.anygraph.examples.mnist.LocalTraining;
 import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.examples.mnist.SparkTraining;
@@ -12,6 +13,7 @@ import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,7 +136,11 @@ public final class SoakBench {
       spark.stop();
     }
     if (json != null) {
-      JsonSummary.write(Path.of(json), json(minutes, phases));
+      // (not io.anygraph.examples.JsonSummary: that package imports this one, and packages form no cycles)
+      Path file = Path.of(json).toAbsolutePath();
+      Files.createDirectories(file.getParent());
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
+          json(minutes, phases));
     }
     return 0;
   }
