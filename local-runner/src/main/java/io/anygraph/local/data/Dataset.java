@@ -103,11 +103,18 @@ public final class Dataset {
     };
   }
 
-  /** The examples at these indices, in this order, as a new contiguous dataset. */
+  /**
+   * The examples at these indices, in this order, as a new contiguous dataset whose arrays own
+   * their buffers (closeable: ND4J will not close a reshaped array, even of the same shape).
+   */
   private Dataset gather(int[] indices) {
     int n = indices.length;
-    return new Dataset(Nd4j.pullRows(features2d(), 1, indices).reshape(shapeOf(n)),
-        Nd4j.pullRows(labels.reshape(size(), 1), 1, indices).reshape(n));
+    INDArray f = Nd4j.pullRows(features2d(), 1, indices);
+    INDArray y = Nd4j.create(labels.dataType(), n);
+    for (int i = 0; i < n; i++) {
+      y.putScalar(i, labels.getDouble(indices[i])); // labels: small integers, exact as doubles
+    }
+    return new Dataset(features.rank() == 2 ? f : f.reshape(shapeOf(n)), y);
   }
 
   /**

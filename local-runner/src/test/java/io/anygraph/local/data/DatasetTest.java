@@ -121,6 +121,8 @@ class DatasetTest {
     for (Batch b : numbered(13).shuffledBatches(123456789, 5)) {
       got.add(consistentLabels(new Dataset(b.features(), b.labels())));
       assertEquals(b.labels().length(), b.size());
+      // a training step closes its batch once run: the arrays must own their buffers
+      assertTrue(b.features().closeable() && b.labels().closeable());
     }
     assertEquals(3, got.size());
     for (int i = 0; i < expected.length; i++) {
