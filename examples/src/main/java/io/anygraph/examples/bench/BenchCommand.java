@@ -38,6 +38,9 @@ public final class BenchCommand {
   private BenchCommand() {}
 
   public static int run(String[] args, PrintStream out) throws IOException {
+    if (SoakBench.requested(args)) { // memory over minutes of training: options of its own
+      return SoakBench.run(args, out);
+    }
     String only = null;
     double window = 2;
     int windows = 5;

@@ -38,7 +38,7 @@ public final class LocalTraining implements TrainingBackend {
 
   @Override
   public Iterable<Step> epoch(long seed, int batchSize) {
-    Iterable<Batch> batches = train.shuffled(seed).batches(batchSize);
+    Iterable<Batch> batches = train.shuffledBatches(seed, batchSize);
     return () -> {
       Iterator<Batch> it = batches.iterator();
       return new Iterator<>() {

@@ -92,11 +92,13 @@ public final class MnistTraining {
         long start = System.nanoTime();
         for (TrainingBackend.Step b : backend.epoch(options.seed() * 1_000_003L + epoch,
             options.batchSize())) {
-          if (step == stepsPerEpoch) {
-            break;
+          double batchLoss;
+          try (b) {
+            if (step == stepsPerEpoch) {
+              break;
+            }
+            batchLoss = sess.run(List.of(model.train, model.loss), b.feeds()).get(1).getDouble(0);
           }
-          List<INDArray> r = sess.run(List.of(model.train, model.loss), b.feeds());
-          double batchLoss = r.get(1).getDouble(0);
           lossSum += batchLoss * b.rows();
           seen += b.rows();
           step++;

@@ -14,8 +14,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the digits. The training program ({@link MnistTraining}) is the same for both.
  */
 public interface TrainingBackend {
-  /** One step's input: what to feed (nothing when the runner reads the batch itself) and its rows. */
-  record Step(Map<Object, INDArray> feeds, int rows) {}
+  /**
+   * One step's input: what to feed (nothing when the runner reads the batch itself) and its rows.
+   * The fed arrays are the step's own: closing the step frees their native memory at once rather
+   * than whenever the garbage collector finds them (a steady churn the Java heap never sees).
+   */
+  record Step(Map<Object, INDArray> feeds, int rows) implements AutoCloseable {
+    @Override
+    public void close() {
+      for (INDArray a : feeds.values()) {
+        if (a.closeable()) {
+          a.close();
+        }
+      }
+    }
+  }
 
   /** The runner the training session uses (the session closes it). */
   Runner runner();

@@ -31,6 +31,29 @@ public final class StandaloneCluster implements AutoCloseable {
   /** A finished script: its exit code and its output (stdout and stderr together). */
   public record Run(int exitCode, String output) {}
 
+  /** A script still running, its output going to {@code log}. */
+  public record Running(Process process, Path log) {
+    /** Waits for the end, at most {@code timeout} (then stops it: exit code 124). */
+    public Run await(Duration timeout) throws IOException, InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroy();
+        process.waitFor(10, TimeUnit.SECONDS);
+        process.destroyForcibly();
+        return new Run(124, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
+      }
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      Files.delete(log);
+      return new Run(process.exitValue(), output);
+    }
+
+    /** SIGKILL, as a crash or an out-of-memory killer would; returns the output so far. */
+    public Run kill() throws IOException, InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+      return await(Duration.ofSeconds(1));
+    }
+  }
+
   private final Path root;
   private final Path state;
   private final int workers;
@@ -76,6 +99,32 @@ public final class StandaloneCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of("bin/anygraph", "submit", "--master", masterUrl));
     cmd.addAll(List.of(args));
     return run(root, state, workers, timeout, cmd);
+  }
+
+  /**
+   * {@code bin/anygraph submit --master <this cluster> args...} without waiting: its process is
+   * the driver's JVM (the script execs java), for tests that kill it.
+   */
+  public Running submitInBackground(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("bin/anygraph", "submit", "--master", masterUrl));
+    cmd.addAll(List.of(args));
+    return launch(root, state, workers, cmd);
+  }
+
+  /** {@code bin/anygraph args...} (a command on the embedded master) without waiting. */
+  public static Running anygraphInBackground(Path scratch, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("bin/anygraph"));
+    cmd.addAll(List.of(args));
+    Files.createDirectories(scratch);
+    return launch(projectRoot(), scratch.toAbsolutePath(), 0, cmd);
+  }
+
+  /** The executor JVMs a worker launched (the worker's {@code index}, from 1), alive now. */
+  public List<ProcessHandle> executorsOf(int index) throws IOException, InterruptedException {
+    long worker = daemonPids().get(index); // status lists the master first, then worker-1, ...
+    return ProcessHandle.of(worker).stream().flatMap(ProcessHandle::descendants)
+        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .toList();
   }
 
   /** The pids {@code status} lists: the master's and each worker's. */
@@ -135,6 +184,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private static Run run(Path root, Path state, int workers, Duration timeout, List<String> cmd)
       throws IOException, InterruptedException {
+    return launch(root, state, workers, cmd).await(timeout);
+  }
+
+  private static Running launch(Path root, Path state, int workers, List<String> cmd) throws IOException {
     Path out = Files.createTempFile(state, "run-", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
         .redirectErrorStream(true).redirectOutput(out.toFile());
@@ -142,16 +195,7 @@ public final class StandaloneCluster implements AutoCloseable {
     env.put("ANYGRAPH_CLUSTER_DIR", state.toString());
     env.put("ANYGRAPH_CLUSTER_WORKERS", Integer.toString(workers));
     env.put("ANYGRAPH_NO_BUILD", "1");
-    Process p = pb.start();
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroy();
-      p.waitFor(10, TimeUnit.SECONDS);
-      p.destroyForcibly();
-      return new Run(124, Files.readString(out, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
-    }
-    String output = Files.readString(out, StandardCharsets.UTF_8);
-    Files.delete(out);
-    return new Run(p.exitValue(), output);
+    return new Running(pb.start(), out);
   }
 
   /** The project root: the working directory or a parent of it holding bin/anygraph-cluster. */

@@ -1,5 +1,6 @@
 package io.anygraph.local.data;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,9 +69,52 @@ public final class Dataset {
     if (n == 0) {
       return this; // ND4J's pullRows rejects an empty index list
     }
-    int[] order = order(n, seed);
-    return new Dataset(Nd4j.pullRows(features2d(), 1, order).reshape(shapeOf(n)),
-        Nd4j.pullRows(labels.reshape(n, 1), 1, order).reshape(n));
+    return gather(order(n, seed));
+  }
+
+  /**
+   * The batches of {@code shuffled(seed).batches(batchSize)}, each gathered when it is asked for:
+   * an epoch allocates one batch at a time instead of a shuffled copy of the whole dataset (25 MB
+   * for the shipped digits), native memory that only the garbage collector would free.
+   */
+  public Iterable<Batch> shuffledBatches(long seed, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size " + batchSize);
+    }
+    return () -> new Iterator<>() {
+      private final int[] order = order(size(), seed);
+      private int next = 0;
+
+      @Override
+      public boolean hasNext() {
+        return next < order.length;
+      }
+
+      @Override
+      public Batch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int end = Math.min(next + batchSize, order.length);
+        Dataset b = gather(Arrays.copyOfRange(order, next, end));
+        next = end;
+        return new Batch(b.features, b.labels, b.size());
+      }
+    };
+  }
+
+  /**
+   * The examples at these indices, in this order, as a new contiguous dataset whose arrays own
+   * their buffers (closeable: ND4J will not close a reshaped array, even of the same shape).
+   */
+  private Dataset gather(int[] indices) {
+    int n = indices.length;
+    INDArray f = Nd4j.pullRows(features2d(), 1, indices);
+    INDArray y = Nd4j.create(labels.dataType(), n);
+    for (int i = 0; i < n; i++) {
+      y.putScalar(i, labels.getDouble(indices[i])); // labels: small integers, exact as doubles
+    }
+    return new Dataset(features.rank() == 2 ? f : f.reshape(shapeOf(n)), y);
   }
 
   /**

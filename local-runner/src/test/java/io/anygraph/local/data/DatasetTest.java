@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Batching, shuffling and sharding of ten examples whose feature rows are 10*label. */
 class DatasetTest {
@@ -110,6 +111,29 @@ class DatasetTest {
         consistentLabels(numbered(13).shuffled(123456789)));
     // SplitMix64's published first output for seed 0 (state advanced by the gamma, then mixed).
     assertEquals(0xE220A8397B1DCDAFL, Dataset.SplitMix64.mix(0x9E3779B97F4A7C15L));
+  }
+
+  @Test
+  void shuffledBatchesAreTheShuffledDatasetsBatchesGatheredOneAtATime() {
+    // seed 123456789 orders 13 examples 9 0 3 5 12 8 2 11 10 7 4 6 1 (the Python reference above)
+    int[][] expected = {{9, 0, 3, 5, 12}, {8, 2, 11, 10, 7}, {4, 6, 1}};
+    List<int[]> got = new ArrayList<>();
+    for (Batch b : numbered(13).shuffledBatches(123456789, 5)) {
+      got.add(consistentLabels(new Dataset(b.features(), b.labels())));
+      assertEquals(b.labels().length(), b.size());
+      // a training step closes its batch once run: the arrays must own their buffers
+      assertTrue(b.features().closeable() && b.labels().closeable());
+    }
+    assertEquals(3, got.size());
+    for (int i = 0; i < expected.length; i++) {
+      assertArrayEquals(expected[i], got.get(i), "batch " + i);
+    }
+    Dataset rank3 = new Dataset(numbered(6).features().reshape(6, 3, 1), numbered(6).labels());
+    Batch first = rank3.shuffledBatches(5, 4).iterator().next();
+    assertArrayEquals(new long[] {4, 3, 1}, first.features().shape());
+    assertEquals(rank3.shuffled(5).features().get(NDArrayIndex.interval(0, 4)), first.features());
+    assertTrue(!numbered(3).take(0).shuffledBatches(1, 4).iterator().hasNext());
+    assertThrows(IllegalArgumentException.class, () -> numbered(3).shuffledBatches(1, 0));
   }
 
   @Test
