@@ -1,5 +1,9 @@
 package io.anygraph.examples.bench;
 
+import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
+import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.data.Batch;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.Mnist;
@@ -17,10 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * runner, a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
  * dispatch overhead of a 1,000-op chain; and ND4J's GEMM rate for context. Figures are medians
  * of timed windows after a warm-up; then the CNN's step on Spark against the local runner.
- * Options: {@code --only mlp|cnn|dispatch|gemm|spark}, {@code --master local[2]},
- * {@code --spark-batch 256},
- * {@code --window SECONDS} (default 2), {@code --windows N} (default 5), {@code --profile}
- * (instead of the comparison, the time per op of Anygraph's training steps).
+ * Options: {@link #OPTIONS}.
  */
 public final class BenchCommand {
   private static final long[] MLP = {784, 256, 256, 10};
@@ -29,34 +30,34 @@ public final class BenchCommand {
 
   private BenchCommand() {}
 
-  public static int run(String[] args, PrintStream out) throws IOException {
-    String only = null;
-    double window = 2;
-    int windows = 5;
-    boolean profile = false;
-    String master = "local[2]";
-    int sparkBatch = 256;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--profile")) {
-        profile = true;
-        continue;
-      }
-      if (i + 1 == args.length) {
-        System.err.println("anygraph bench: option " + args[i] + " needs a value");
-        return 2;
-      }
-      String value = args[++i];
-      switch (args[i - 1]) {
-        case "--only" -> only = value;
-        case "--window" -> window = Double.parseDouble(value);
-        case "--windows" -> windows = Integer.parseInt(value);
-        case "--master" -> master = value;
-        case "--spark-batch" -> sparkBatch = Integer.parseInt(value);
-        default -> {
-          System.err.println("anygraph bench: unknown option " + args[i - 1]);
-          return 2;
-        }
-      }
+  /** The sections {@code --only} can choose. */
+  static final List<String> SECTIONS = List.of("mlp", "cnn", "dispatch", "gemm", "spark");
+
+  /** The command's options. */
+  public static final Options OPTIONS = new Options("bench",
+      "training throughput vs raw ND4J and SameDiff, dispatch overhead, GEMM, Spark step")
+      .value("--only", "SECTIONS", null, "comma-separated sections to run, of: "
+          + String.join(", ", SECTIONS))
+      .value("--window", "SECONDS", "2", "length of a timed window")
+      .value("--windows", "N", "5", "timed windows per figure (the median is reported)")
+      .value("--master", "URL", "local[2]", "Spark master of the spark section")
+      .value("--spark-batch", "N", "256", "global batch of the spark section")
+      .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
+
+  /** Runs the benchmarks the options choose. */
+  public static int run(OptionValues options, PrintStream out) throws IOException {
+    List<String> chosen = sections(options.string("--only"));
+    double window = options.positiveNumber("--window");
+    int windows = options.positiveInt("--windows");
+    int sparkBatch = options.positiveInt("--spark-batch");
+    boolean profile = options.flag("--profile");
+    String master = options.string("--master");
+    options.onlyWith("--profile", chosen.contains("mlp") || chosen.contains("cnn"),
+        "the mlp and cnn sections");
+    options.onlyWith("--master", chosen.contains("spark") && !profile, "the spark section");
+    options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
+    if (chosen.contains("spark") && !profile) {
+      SparkMaster.checkReachable("--master", master);
     }
     Harness h = new Harness(window, windows);
     double profiled = window * windows;
@@ -65,13 +66,13 @@ public final class BenchCommand {
         : (title, data, batch, workloads) -> compare(out, h, title, data, batch, workloads);
     out.println(Machine.describe());
     Dataset train = Mnist.load(Mnist.defaultDir()).train();
-    if (only == null || only.equals("mlp")) {
+    if (chosen.contains("mlp")) {
       section.run("MLP 784-256-256-10, batch 128, SGD", train, 128, List.of(
           () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE),
           () -> new RawNd4jMlp(MLP, SEED, LEARNING_RATE),
           () -> SameDiffNets.mlp(MLP, SEED, LEARNING_RATE)));
     }
-    if (only == null || only.equals("cnn")) {
+    if (chosen.contains("cnn")) {
       section.run("MNIST CNN (conv5x5x8-pool-conv5x5x16-pool-dense), batch 64, SGD", train, 64,
           List.of(() -> AnygraphNets.cnn(SEED, LEARNING_RATE),
               () -> SameDiffNets.cnn(SEED, LEARNING_RATE, 8, 16)));
@@ -79,16 +80,31 @@ public final class BenchCommand {
     if (profile) {
       return 0;
     }
-    if (only == null || only.equals("dispatch")) {
+    if (chosen.contains("dispatch")) {
       dispatch(out, h);
     }
-    if (only == null || only.equals("gemm")) {
+    if (chosen.contains("gemm")) {
       gemm(out, h);
     }
-    if (only == null || only.equals("spark")) {
+    if (chosen.contains("spark")) {
       SparkBench.run(out, h, train, master, sparkBatch);
     }
     return 0;
+  }
+
+  /** The sections of {@code --only a,b} (all when absent); an unknown one is a usage error. */
+  static List<String> sections(String only) {
+    if (only == null) {
+      return SECTIONS;
+    }
+    List<String> chosen = List.of(only.split(",", -1));
+    for (String s : chosen) {
+      if (!SECTIONS.contains(s)) {
+        throw CommandFailure.usage("--only", "unknown section '" + s + "' (sections: "
+            + String.join(", ", SECTIONS) + ")");
+      }
+    }
+    return chosen;
   }
 
   /** A benchmark section: one network, trained by several implementations. */
