@@ -160,7 +160,10 @@ public final class Checkpoint {
       try {
         manifest(dir, steps.get(i));
         return Optional.of(steps.get(i));
-      } catch (IOException | AnygraphException e) {
+      } catch (IOException e) { // a plain file, or a folder without a manifest
+        skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint (no"
+            + " readable " + MANIFEST + ")");
+      } catch (AnygraphException e) {
         skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint ("
             + e.getMessage() + ")");
       }

@@ -38,8 +38,8 @@ public final class Main {
     add(ScoreOptions.OPTIONS, ScoreMnistCommand::run);
     add(BenchCommand.OPTIONS, BenchCommand::run);
     add(BoardEntry.OPTIONS, BoardEntry::run);
-    add(new Options("submit", "runs a command on a Spark cluster through spark-submit:"
-        + " bin/anygraph submit [--master URL ...] CMD [options] (handled by bin/anygraph)"),
+    add(new Options("submit", "runs a command through spark-submit (bin/anygraph submit"
+        + " [spark-submit options] CMD [options])"),
         (options, out) -> {
           throw CommandFailure.usage("bin/anygraph submit",
               "starts spark-submit; run it through the launcher");

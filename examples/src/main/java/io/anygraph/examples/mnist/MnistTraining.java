@@ -1,8 +1,11 @@
 package io.anygraph.examples.mnist;
 
 import io.anygraph.board.events.SummaryWriter;
+import io.anygraph.core.CheckNumerics;
 import io.anygraph.core.Checksums;
+import io.anygraph.core.NumericsException;
 import io.anygraph.core.Session;
+import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.board.GraphView;
@@ -35,11 +38,16 @@ public final class MnistTraining {
   private final MnistCnn model;
   private final TrainOptions options;
   private final PrintStream out;
+  /** What a training step fetches: the update and the loss, and the numerics checks if asked. */
+  private final List<Tensor> stepFetches;
 
   public MnistTraining(TrainOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
     this.model = new MnistCnn(options.seed(), options.learningRate());
+    List<Tensor> fetches = List.of(model.train, model.loss);
+    this.stepFetches = options.checkNumerics()
+        ? List.of(model.train, model.loss, CheckNumerics.addTo(model.graph, fetches)) : fetches;
   }
 
   public MnistCnn model() {
@@ -91,7 +99,7 @@ public final class MnistTraining {
           if (step == stepsPerEpoch) {
             break;
           }
-          List<INDArray> r = sess.run(List.of(model.train, model.loss), b.feeds());
+          List<INDArray> r = runStep(sess, b, (epoch - 1) * stepsPerEpoch + step + 1);
           double batchLoss = r.get(1).getDouble(0);
           lossSum += batchLoss * b.rows();
           seen += b.rows();
@@ -125,6 +133,20 @@ public final class MnistTraining {
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
       return new Result(options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess),
           stepsTrained);
+    }
+  }
+
+  /** One training step; a numerics check's failure becomes the command's, naming the node. */
+  private List<INDArray> runStep(Session sess, TrainingBackend.Step b, long globalStep) {
+    try {
+      return sess.run(stepFetches, b.feeds());
+    } catch (RuntimeException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof NumericsException n) { // on Spark, inside the job's failure
+          throw CommandFailure.failed("--check-numerics", n.getMessage() + " at step " + globalStep, e);
+        }
+      }
+      throw e;
     }
   }
 

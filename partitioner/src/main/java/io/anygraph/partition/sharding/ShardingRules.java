@@ -38,7 +38,7 @@ public final class ShardingRules {
       RULES.put(op, c -> unary(c, true));
     }
     for (String op : List.of("square", "sqrt", "exp", "log", "abs", "sign", "relu", "sigmoid",
-        "tanh", "oneHot")) {
+        "tanh", "oneHot", "checkNumerics")) {
       RULES.put(op, c -> unary(c, false));
     }
     RULES.put("cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));
