@@ -3,6 +3,7 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import io.anygraph.core.DType;
 import io.anygraph.core.NumericsException;
 import io.anygraph.local.kernels.Kernel.Output;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ final class ArrayKernels {
       long output = c.attrs().getLong("output");
       throw new NumericsException(node, "node '" + node + "' (op " + c.attrs().getString("op")
           + ") produced " + (nan ? "NaN" : "infinity") + " in its " + (output > 0 ? "output " + output
-          + ", " : "output, ") + x.dataType().name().toLowerCase() + Arrays.toString(x.shape()));
+          + ", " : "output, ") + DType.fromNd4j(x.dataType()).label() + Arrays.toString(x.shape()));
     }
     return x;
   }
