@@ -1,7 +1,7 @@
 package io.anygraph.examples.mnist;
 
-import io.anygraph.examples.JsonSummary;
 import io.anygraph.examples.cli.Destinations;
+import io.anygraph.examples.cli.JsonSummary;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;

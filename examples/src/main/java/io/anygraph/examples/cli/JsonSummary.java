@@ -1,4 +1,4 @@
-package io.anygraph.examples;
+package io.anygraph.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
