@@ -3,6 +3,7 @@ package io.anygraph.board;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.device.DeviceGraph;
 import io.anygraph.partition.device.Transfer;
@@ -55,7 +56,7 @@ public final class PlanViews {
     }
     for (DeviceGraph dg : plan.driver().devices()) {
       for (Transfer t : dg.received()) {
-        Node recv = dg.graph().nodes().stream().filter(x -> x.op().equals("recv")
+        Node recv = dg.graph().nodes().stream().filter(x -> x.op().equals(OpNames.RECV)
             && x.attrs().getString("key").equals(t.key())).findFirst().orElseThrow();
         String from = sourceNode(source, t.tensor().replaceFirst("^\\^", "").replaceFirst(":\\d+$", ""));
         for (String to : consumers(dg.graph(), recv, source)) {

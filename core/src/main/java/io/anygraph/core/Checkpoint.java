@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anygraph.core.io.AtomicWrite;
 import io.anygraph.core.io.Directory;
 import io.anygraph.core.io.Npy;
-import java.io.ByteArrayInputStream;
+import io.anygraph.core.io.ReadChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,10 +39,16 @@ public final class Checkpoint {
   public static final String FORMAT = "anygraph.checkpoint";
   public static final int VERSION = 1;
   private static final String MANIFEST = "checkpoint.json";
+<<<<<<< HEAD
   private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]+)");
   /** Temporary folders of {@link AtomicWrite} for a checkpoint; complete ones are renamed away. */
   private static final Pattern UNFINISHED = Pattern.compile("\\.ckpt-[0-9]+\\.tmp-.*");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+=======
+  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
+  private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
+      .enable(SerializationFeature.INDENT_OUTPUT);
+>>>>>>> main
 
   private Checkpoint() {}
 
@@ -194,31 +200,67 @@ public final class Checkpoint {
     return removed;
   }
 
-  /** Reads and verifies checkpoint {@code step}: variable name → value. */
+  /**
+   * Reads and verifies checkpoint {@code step}: variable name → value. A manifest field of the
+   * wrong type or value is a {@link FileFormatException} naming it; a missing file "no such file".
+   */
   public static Map<String, INDArray> read(Directory dir, long step) throws IOException {
     Directory d = dir.child(folder(step));
     String where = d.location();
+<<<<<<< HEAD
     JsonNode root = manifest(dir, step);
+=======
+    JsonNode root;
+    try (InputStream in = ReadChecks.open(d, MANIFEST)) {
+      root = JSON.readTree(in);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new AnygraphException(where + "/" + MANIFEST + " is corrupt: " + e.getOriginalMessage(), e);
+    }
+    ManifestFields f = new ManifestFields(ReadChecks.pathOf(d, MANIFEST));
+    f.object(root == null ? JSON.missingNode() : root, "(top level)");
+    if (!FORMAT.equals(root.path("format").asText())) {
+      throw f.bad("format", f.need(root, "format", "format"), "not an Anygraph checkpoint");
+    }
+    if (f.integer(root, "version", "version") != VERSION) {
+      throw f.bad("version", root.get("version"), "this build reads version " + VERSION);
+    }
+    if (f.integer(root, "step", "step") != step) {
+      throw f.bad("step", root.get("step"), "the folder is " + folder(step));
+    }
+>>>>>>> main
     Map<String, INDArray> values = new LinkedHashMap<>();
-    for (JsonNode v : root.path("variables")) {
-      String file = v.path("file").asText();
-      if (!file.matches("[0-9]+\\.npy")) {
-        throw new AnygraphException(where + ": unexpected file name '" + file + "'");
+    JsonNode vars = f.optionalArray(root, "variables", "variables");
+    for (int i = 0; i < vars.size(); i++) {
+      String at = "variables[" + i + "]";
+      JsonNode v = f.object(vars.get(i), at);
+      String name = f.text(v, "name", at + ".name");
+      String file = f.text(v, "file", at + ".file");
+      if (!file.matches("[0-9]{1,9}\\.npy")) {
+        throw f.bad(at + ".file", v.get("file"), "unexpected file name (expected <n>.npy)");
       }
+      DType dtype = f.dtype(f.need(v, "dtype", at + ".dtype"), at + ".dtype");
+      Shape shape = f.shape(f.need(v, "shape", at + ".shape"), at + ".shape");
+      String sha = f.text(v, "sha256", at + ".sha256");
       byte[] bytes;
-      try (InputStream in = d.open(file)) {
+      try (InputStream in = ReadChecks.open(d, file)) {
         bytes = in.readAllBytes();
       } catch (IOException e) {
         // e.g. Hadoop's own checksum files caught the damage first
-        throw new AnygraphException(where + "/" + file + " (variable '" + v.path("name").asText()
+        throw new AnygraphException(where + "/" + file + " (variable '" + name
             + "') cannot be read, corrupt or missing: " + e.getMessage(), e);
       }
-      if (!Checksums.sha256(bytes).equals(v.path("sha256").asText())) {
-        throw new AnygraphException(where + "/" + file + " (variable '" + v.path("name").asText()
+      if (!Checksums.sha256(bytes).equals(sha)) {
+        throw new AnygraphException(where + "/" + file + " (variable '" + name
             + "') does not match its checksum: corrupt or altered");
       }
-      values.put(v.path("name").asText(), Npy.read(new ByteArrayInputStream(bytes), where + "/" + file,
-          DType.fromLabel(v.path("dtype").asText())));
+      INDArray value = Npy.read(bytes, ReadChecks.pathOf(d, file), dtype);
+      if (!Shape.of(value.shape()).equals(shape)) {
+        throw f.bad(at + ".shape", v.get("shape"), file + " (variable '" + name + "') has shape "
+            + Shape.of(value.shape()));
+      }
+      if (values.put(name, value) != null) {
+        throw f.bad(at + ".name", v.get("name"), "appears twice");
+      }
     }
     return values;
   }

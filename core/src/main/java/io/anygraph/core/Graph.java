@@ -3,6 +3,7 @@ package io.anygraph.core;
 import io.anygraph.core.autodiff.Autodiff;
 import io.anygraph.core.ops.OpContext;
 import io.anygraph.core.ops.OpDef;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +42,7 @@ public final class Graph {
   /** Attribute of a placeholder split along this axis across devices ({@link #sharded}). */
   public static final String SHARD_AXIS = "shardAxis";
 
-  private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):\\d+");
+  private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):[0-9]{1,9}"); // N fits an int
 
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Node> byName = new HashMap<>();
@@ -142,7 +143,7 @@ public final class Graph {
     for (var e : extra.asMap().entrySet()) {
       attrs = attrs.with(e.getKey(), e.getValue());
     }
-    Node varNode = add("variable", List.of(), attrs, name).get(0).node();
+    Node varNode = add(OpNames.VARIABLE, List.of(), attrs, name).get(0).node();
     Tensor ref = new Tensor(this, varNode, 0);
     Tensor initOp;
     try (var s = nameScope(varNode.name() + "/")) {
@@ -237,9 +238,14 @@ public final class Graph {
     return scopes.get().names.top();
   }
 
+  /** Whether {@code device} is "" (any) or names one: cpu:N or gpu:N. */
+  static boolean isDevice(String device) {
+    return device.isEmpty() || DEVICE.matcher(device).matches();
+  }
+
   /** Requests a device ({@code "cpu:0"}, {@code "gpu:1"}) for nodes created inside. */
   public Scope device(String device) {
-    if (!device.isEmpty() && !DEVICE.matcher(device).matches()) {
+    if (!isDevice(device)) {
       throw new AnygraphException("Invalid device '" + device + "': expected cpu:N or gpu:N");
     }
     return scopes.get().devices.push(device);
@@ -302,7 +308,7 @@ public final class Graph {
     if (!scope.colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
       attrs = attrs.with(COLOCATE_WITH, scope.colocation.top());
     }
-    if (scope.sharded.top() && op.equals("placeholder")) {
+    if (scope.sharded.top() && op.equals(OpNames.PLACEHOLDER)) {
       attrs = attrs.with(SHARD_AXIS, 0L);
     }
     List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
@@ -399,13 +405,17 @@ public final class Graph {
       idx = Integer.parseInt(name.substring(colon + 1));
       nodeName = name.substring(0, colon);
     }
-    Node n = node(nodeName);
-    if (idx >= n.outputs().size()) {
+    return output(node(nodeName), idx);
+  }
+
+  /** Output {@code index} of node {@code n} of this graph (the variable itself for a variable). */
+  public synchronized Tensor output(Node n, int index) {
+    if (index < 0 || index >= n.outputs().size()) {
       throw new AnygraphException("Node " + n + " has " + n.outputs().size() + " outputs, not "
-          + (idx + 1));
+          + (index + 1));
     }
     Variable v = variableOf.get(n);
-    return v != null && idx == 0 ? v : new Tensor(this, n, idx);
+    return v != null && index == 0 ? v : new Tensor(this, n, index);
   }
 
   public synchronized List<Variable> variables() {

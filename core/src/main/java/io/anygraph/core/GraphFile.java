@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anygraph.core.io.AtomicWrite;
 import io.anygraph.core.io.Directory;
 import io.anygraph.core.io.Npy;
+import io.anygraph.core.io.ReadChecks;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -30,7 +33,8 @@ public final class GraphFile {
   public static final String FORMAT = "anygraph.graph";
   public static final int VERSION = 1;
   static final String MANIFEST = "graph.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private GraphFile() {}
 
@@ -135,15 +139,24 @@ public final class GraphFile {
     return a;
   }
 
-  /** Reads a graph folder into a new graph; any inconsistency fails the whole load. */
+  /**
+   * Reads a graph folder into a new graph; any inconsistency fails the whole load with a {@link
+   * FileFormatException} naming the file, the field and its value (a missing folder or file: an
+   * {@link AnygraphException} "<path>: no such file").
+   */
   public static Graph read(Directory dir) throws IOException {
-    String where = dir.location() + "/" + MANIFEST;
+    String where = ReadChecks.pathOf(dir, MANIFEST);
     JsonNode root;
-    try (InputStream in = dir.open(MANIFEST)) {
-      root = JSON.readTree(in);
+    try {
+      root = JSON.readTree(ReadChecks.readAll(dir, MANIFEST));
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?): "
-          + e.getOriginalMessage(), e);
+      var at = e.getLocation();
+      throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?)"
+          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+          + ": " + e.getOriginalMessage(), e);
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new AnygraphException(where + " is empty");
     }
     return new Reader(dir, where).graph(root);
   }
@@ -151,144 +164,171 @@ public final class GraphFile {
   /** Rebuilds a graph from a parsed manifest. */
   private static final class Reader {
     private final Directory dir;
-    private final String where;
+    private final ManifestFields f;
     private final Graph g = new Graph();
     private final Map<String, Node> byName = new HashMap<>();
+    private final Set<String> variables = new HashSet<>();
 
     Reader(Directory dir, String where) {
       this.dir = dir;
-      this.where = where;
+      this.f = new ManifestFields(where);
     }
 
-    Graph graph(JsonNode root) throws IOException {
-      if (!FORMAT.equals(root.path("format").asText())) {
-        throw bad("not an Anygraph graph file (format is '" + root.path("format").asText() + "')");
+    Graph graph(JsonNode root) {
+      f.object(root, "(top level)");
+      JsonNode format = f.need(root, "format", "format");
+      if (!format.isTextual() || !FORMAT.equals(format.asText())) {
+        throw f.bad("format", format, "not an Anygraph graph file (expected \"" + FORMAT + "\")");
       }
-      int version = root.path("version").asInt(-1);
+      long version = f.integer(root, "version", "version");
       if (version < 1 || version > VERSION) {
-        throw bad("format version " + version + " is not supported (this build reads 1.." + VERSION + ")");
+        throw f.bad("version", root.get("version"), "format version " + version
+            + " is not supported (this build reads 1.." + VERSION + ")");
       }
       if (root.has("seed")) {
-        g.setSeed(root.get("seed").asLong());
+        g.setSeed(f.integer(root.get("seed"), "seed"));
       }
-      for (JsonNode jn : root.path("nodes")) {
-        node(jn);
+      JsonNode nodes = f.array(root, "nodes", "nodes");
+      for (int i = 0; i < nodes.size(); i++) {
+        node(f.object(nodes.get(i), "nodes[" + i + "]"), "nodes[" + i + "]");
       }
-      for (JsonNode jv : root.path("variables")) {
-        Node v = lookup(jv.path("node").asText(), "variable");
-        if (!v.op().equals("variable")) {
-          throw bad("'" + v.name() + "' is listed as a variable but is a '" + v.op() + "' op");
+      JsonNode vars = f.array(root, "variables", "variables");
+      for (int i = 0; i < vars.size(); i++) {
+        String at = "variables[" + i + "]";
+        JsonNode jv = f.object(vars.get(i), at);
+        Node v = lookup(f.text(jv, "node", at + ".node"), at + ".node");
+        if (!variables.add(v.name())) {
+          throw f.bad(at + ".node", jv.get("node"), "is listed as a variable twice");
         }
-        g.markVariable(v, g.tensor(jv.path("initializer").asText()));
+        if (!v.op().equals(OpNames.VARIABLE)) {
+          throw f.bad(at + ".node", jv.get("node"), "'" + v.name() + "' is a '" + v.op() + "' op, not a variable");
+        }
+        g.markVariable(v, tensor(f.text(jv, "initializer", at + ".initializer"), at + ".initializer"));
       }
       return g;
     }
 
-    private void node(JsonNode jn) throws IOException {
-      String name = jn.path("name").asText();
-      String op = jn.path("op").asText();
+    private void node(JsonNode jn, String at) {
+      String name = f.text(jn, "name", at + ".name");
+      at = at + " ('" + name + "')";
+      String op = f.text(jn, "op", at + ".op");
       if (!OpRegistry.has(op)) {
-        throw bad("node '" + name + "' has unknown op '" + op + "'");
+        throw f.bad(at + ".op", jn.get("op"), "node '" + name + "' has unknown op '" + op + "'");
       }
       List<Tensor> inputs = new ArrayList<>();
-      for (JsonNode in : jn.path("inputs")) {
-        String t = in.asText();
-        lookup(t.contains(":") ? t.substring(0, t.lastIndexOf(':')) : t, "input of '" + name + "'");
-        inputs.add(g.tensor(t));
+      JsonNode ins = f.array(jn, "inputs", at + ".inputs");
+      for (int i = 0; i < ins.size(); i++) {
+        String field = at + ".inputs[" + i + "]";
+        inputs.add(tensor(f.text(ins.get(i), field), field));
       }
       List<Node> controls = new ArrayList<>();
-      for (JsonNode c : jn.path("controlInputs")) {
-        controls.add(lookup(c.asText(), "control input of '" + name + "'"));
+      JsonNode cs = f.optionalArray(jn, "controlInputs", at + ".controlInputs");
+      for (int i = 0; i < cs.size(); i++) {
+        String field = at + ".controlInputs[" + i + "]";
+        controls.add(lookup(f.text(cs.get(i), field), field));
       }
       Attrs attrs = Attrs.empty();
-      var fields = jn.path("attrs").fields();
+      JsonNode ja = f.object(f.need(jn, "attrs", at + ".attrs"), at + ".attrs");
+      var fields = ja.fields();
       while (fields.hasNext()) {
-        var f = fields.next();
-        attrs = attrs.with(f.getKey(), decode(f.getValue(), name + "." + f.getKey()));
+        var a = fields.next();
+        attrs = attrs.with(a.getKey(), decode(f.object(a.getValue(), at + ".attrs." + a.getKey()),
+            at + ".attrs." + a.getKey()));
+      }
+      String device = jn.has("device") ? f.text(jn.get("device"), at + ".device") : "";
+      if (!Graph.isDevice(device)) {
+        throw f.bad(at + ".device", jn.get("device"), "is not a device (cpu:N or gpu:N)");
       }
       Node n;
       try {
-        n = g.insert(name, op, inputs, attrs, jn.path("device").asText(""), controls);
-      } catch (ShapeException e) {
-        throw bad(e.getMessage());
+        n = g.insert(name, op, inputs, attrs, device, controls);
+      } catch (AnygraphException | IllegalArgumentException | ClassCastException e) {
+        // a ClassCastException: an attribute of another type than the op reads
+        throw new FileFormatException(f.file(), at, "op '" + op + "'", "the node cannot be rebuilt: "
+            + e.getMessage(), e);
       }
       List<TensorType> saved = new ArrayList<>();
-      for (JsonNode o : jn.path("outputs")) {
-        saved.add(new TensorType(DType.fromLabel(o.path("dtype").asText()), shape(o.get("shape"))));
+      JsonNode outs = f.array(jn, "outputs", at + ".outputs");
+      for (int i = 0; i < outs.size(); i++) {
+        String field = at + ".outputs[" + i + "]";
+        JsonNode o = f.object(outs.get(i), field);
+        saved.add(new TensorType(f.dtype(f.need(o, "dtype", field + ".dtype"), field + ".dtype"),
+            f.shape(f.need(o, "shape", field + ".shape"), field + ".shape")));
       }
       if (!saved.equals(n.outputs())) {
-        throw bad("node '" + name + "' (op " + op + ") was saved with outputs " + saved
-            + " but its inputs give " + n.outputs());
+        throw f.bad(at + ".outputs", outs, "node '" + name + "' (op " + op + ") was saved with outputs "
+            + saved + " but its inputs give " + n.outputs());
       }
       byName.put(name, n);
     }
 
-    private Object decode(JsonNode v, String what) throws IOException {
+    /** One typed attribute: an object with one of the keys below. */
+    private Object decode(JsonNode v, String what) {
       if (v.has("int")) {
-        return v.get("int").asLong();
+        return f.integer(v.get("int"), what + ".int");
       } else if (v.has("float")) {
-        return v.get("float").isTextual() ? Double.valueOf(v.get("float").asText()) : v.get("float").asDouble();
+        return f.number(v.get("float"), what + ".float");
       } else if (v.has("bool")) {
-        return v.get("bool").asBoolean();
+        return f.bool(v.get("bool"), what + ".bool");
       } else if (v.has("string")) {
-        return v.get("string").asText();
+        return f.text(v.get("string"), what + ".string");
       } else if (v.has("ints")) {
-        long[] a = new long[v.get("ints").size()];
+        JsonNode ints = f.optionalArray(v, "ints", what + ".ints");
+        long[] a = new long[ints.size()];
         for (int i = 0; i < a.length; i++) {
-          a[i] = v.get("ints").get(i).asLong();
+          a[i] = f.integer(ints.get(i), what + ".ints[" + i + "]");
         }
         return a;
       } else if (v.has("tensor")) {
-        return tensor(v, what);
+        return tensorAttr(v, what);
       } else if (v.has("dtype")) {
-        return DType.fromLabel(v.get("dtype").asText());
+        return f.dtype(v.get("dtype"), what + ".dtype");
       } else if (v.has("shape")) {
-        return shape(v.get("shape"));
+        return f.shape(v.get("shape"), what + ".shape");
       }
-      throw bad("attribute " + what + " has no known type: " + v);
+      throw f.bad(what, v, "has no known attribute type (int, float, bool, string, ints, tensor, dtype, shape)");
     }
 
-    private INDArray tensor(JsonNode v, String what) throws IOException {
-      String file = v.get("tensor").asText();
-      if (!file.matches("tensors/[0-9]+\\.npy")) {
-        throw bad("attribute " + what + " names an unexpected file '" + file + "'");
+    private INDArray tensorAttr(JsonNode v, String what) {
+      String file = f.text(v, "tensor", what + ".tensor");
+      if (!file.matches("tensors/[0-9]{1,9}\\.npy")) {
+        throw f.bad(what + ".tensor", v.get("tensor"), "names an unexpected file (expected tensors/<n>.npy)");
       }
-      byte[] bytes;
-      try (InputStream in = dir.child("tensors").open(file.substring("tensors/".length()))) {
-        bytes = in.readAllBytes();
+      DType dtype = f.dtype(f.need(v, "dtype", what + ".dtype"), what + ".dtype");
+      Shape shape = f.shape(f.need(v, "shape", what + ".shape"), what + ".shape");
+      String sha = f.text(v, "sha256", what + ".sha256");
+      Directory tensors = dir.child("tensors");
+      String name = file.substring("tensors/".length());
+      byte[] bytes = ReadChecks.readAll(tensors, name);
+      if (!Checksums.sha256(bytes).equals(sha)) {
+        throw f.bad(what + ".sha256", v.get("sha256"), file + " does not match its checksum: corrupt or altered");
       }
-      if (!Checksums.sha256(bytes).equals(v.path("sha256").asText())) {
-        throw bad(file + " (attribute " + what + ") does not match its checksum: corrupt or altered");
-      }
-      DType dtype = DType.fromLabel(v.path("dtype").asText());
-      INDArray a = Npy.read(new java.io.ByteArrayInputStream(bytes), dir.location() + "/" + file, dtype);
-      if (!Shape.of(a.shape()).equals(shape(v.get("shape")))) {
-        throw bad(file + " has shape " + Shape.of(a.shape()) + ", the manifest says " + shape(v.get("shape")));
+      INDArray a = Npy.read(bytes, ReadChecks.pathOf(tensors, name), dtype);
+      if (!Shape.of(a.shape()).equals(shape)) {
+        throw f.bad(what + ".shape", v.get("shape"), file + " has shape " + Shape.of(a.shape()));
       }
       return a;
     }
 
-    private Shape shape(JsonNode s) {
-      if (s == null || s.isNull()) {
-        return Shape.unknownRank();
+    /** Output {@code ref} ("node" or "node:1") of an earlier node. */
+    private Tensor tensor(String ref, String field) {
+      int colon = ref.lastIndexOf(':');
+      boolean indexed = colon > 0 && ref.substring(colon + 1).matches("[0-9]{1,9}");
+      Node n = lookup(indexed ? ref.substring(0, colon) : ref, field);
+      int index = indexed ? Integer.parseInt(ref.substring(colon + 1)) : 0;
+      if (index >= n.outputs().size()) {
+        throw f.bad(field, JSON.getNodeFactory().textNode(ref), "node '" + n.name() + "' has only "
+            + n.outputs().size() + " outputs");
       }
-      long[] d = new long[s.size()];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = s.get(i).asLong();
-      }
-      return Shape.of(d);
+      return g.tensor(ref);
     }
 
-    private Node lookup(String name, String role) {
+    private Node lookup(String name, String field) {
       Node n = byName.get(name);
       if (n == null) {
-        throw bad(role + " refers to '" + name + "', which is not an earlier node");
+        throw f.bad(field, JSON.getNodeFactory().textNode(name), "is not the name of an earlier node");
       }
       return n;
-    }
-
-    private AnygraphException bad(String msg) {
-      return new AnygraphException(where + ": " + msg);
     }
   }
 }

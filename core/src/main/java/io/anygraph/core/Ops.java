@@ -1,5 +1,6 @@
 package io.anygraph.core;
 
+import io.anygraph.core.ops.OpNames;
 import java.util.List;
 
 /**
@@ -189,7 +190,7 @@ public final class Ops {
 
   /** One tensor that, when fetched, runs all of {@code deps} ({@code tf.group}). */
   public Tensor group(List<Tensor> deps) {
-    return g.add("group", deps, Attrs.empty(), name).get(0);
+    return g.add(OpNames.GROUP, deps, Attrs.empty(), name).get(0);
   }
 
   /** Set {@code variable} to {@code value}; outputs the new value. */

@@ -54,7 +54,12 @@ public class Tensor {
 
   /** TensorFlow-style tensor name, {@code node:index}, e.g. {@code addition:0}. */
   public String name() {
-    return node.name() + ":" + index;
+    return name(node.name(), index);
+  }
+
+  /** The tensor name of output {@code index} of the node named {@code node}. */
+  public static String name(String node, int index) {
+    return node + ":" + index;
   }
 
   public String op() {

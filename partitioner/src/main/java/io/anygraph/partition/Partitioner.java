@@ -3,8 +3,10 @@ package io.anygraph.partition;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
-import io.anygraph.partition.device.DevicePartitioner;
+import io.anygraph.core.ops.OpNames;
+import io.anygraph.partition.common.Cluster;
 import io.anygraph.partition.device.DeviceGraph;
+import io.anygraph.partition.device.DevicePartitioner;
 import io.anygraph.partition.placement.Placement;
 import io.anygraph.partition.placement.Placer;
 import io.anygraph.partition.sharding.ShardedGraph;
@@ -42,7 +44,13 @@ public final class Partitioner {
     }
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
     ShardedGraph sg = ShardingPropagation.propagate(fetches, fedSet, dataParallel);
+    PassDump.after("sharding", sg.graph(), n -> n.outputs().isEmpty() ? ""
+        : sg.sharding(sg.graph().output(n, 0)) + " " + sg.side(n));
     StageGraphs sgs = StageSplitter.split(sg);
+    if (sgs.worker() != null) {
+      PassDump.after("stages (worker)", sgs.worker(), n -> "");
+    }
+    PassDump.after("stages (driver)", sgs.driver(), n -> "");
     Stage worker = null;
     if (sgs.worker() != null) {
       Graph w = sgs.worker();
@@ -52,9 +60,12 @@ public final class Partitioner {
     Graph d = sgs.driver();
     List<String> driverFeeds = placeholders(d);
     Placement placement = Placer.place(d, cluster);
+    PassDump.after("placement", d, n -> "-> " + placement.device(n));
     Set<Tensor> driverFed = new LinkedHashSet<>();
     driverFeeds.forEach(f -> driverFed.add(d.tensor(f)));
     List<DeviceGraph> devices = DevicePartitioner.partition(d, sgs.driverFetches(), driverFed, placement);
+    devices.forEach(dg -> PassDump.after("device partitioning (" + dg.device() + ")", dg.graph(),
+        n -> ""));
     Stage driver = new Stage(Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, placement, devices);
     List<String> fetchNames = fetches.stream().map(Tensor::name).toList();
     return new Plan(fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(),
@@ -65,8 +76,8 @@ public final class Partitioner {
   private static List<String> placeholders(Graph g) {
     List<String> out = new ArrayList<>();
     for (Node n : g.nodes()) {
-      if (n.op().equals("placeholder")) {
-        out.add(n.name() + ":0");
+      if (n.op().equals(OpNames.PLACEHOLDER)) {
+        out.add(Tensor.name(n.name(), 0));
       }
     }
     return out;

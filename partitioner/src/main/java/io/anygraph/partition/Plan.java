@@ -1,5 +1,6 @@
 package io.anygraph.partition;
 
+import io.anygraph.partition.common.Cluster;
 import io.anygraph.partition.stage.Boundary;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,11 @@ package io.anygraph.partition;
 
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.device.DeviceGraph;
 import io.anygraph.partition.device.Transfer;
 import io.anygraph.partition.placement.CostModel;
+import io.anygraph.partition.placement.Flops;
 import io.anygraph.partition.stage.Boundary;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,7 @@ final class PlanPrinter {
           .append(String.join(" | ", p.replicas())).append(")\n");
       b.append("│    ").append(summary(w.graph())).append('\n');
       b.append("│    inputs: ").append(inputs(p, w)).append('\n');
-      List<Node> vars = w.graph().nodes().stream().filter(x -> x.op().equals("variable")).toList();
+      List<Node> vars = w.graph().nodes().stream().filter(x -> x.op().equals(OpNames.VARIABLE)).toList();
       if (!vars.isEmpty()) {
         b.append("│    broadcast to every task: ").append(vars.size()).append(" variables, ")
             .append(bytes(vars.stream().mapToLong(v -> CostModel.bytes(v.output(0))).sum())).append('\n');
@@ -92,7 +94,7 @@ final class PlanPrinter {
 
   private static String summary(Graph g) {
     StringBuilder b = new StringBuilder().append(g.size()).append(" nodes");
-    long heavy = g.nodes().stream().filter(x -> x.op().startsWith("conv") || x.op().equals("matmul")).count();
+    long heavy = g.nodes().stream().filter(Flops::isProduct).count();
     if (heavy > 0) {
       b.append(" (").append(heavy).append(" matmul/conv)");
     }

@@ -1,6 +1,5 @@
 package io.anygraph.spark;
 
-import io.anygraph.spark.kryo.AnygraphKryoRegistrator;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

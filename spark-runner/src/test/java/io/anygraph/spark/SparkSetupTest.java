@@ -3,7 +3,6 @@ package io.anygraph.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.spark.kryo.AnygraphKryoRegistrator;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 

@@ -80,7 +80,7 @@ public final class Autodiff {
     List<Tensor> upstream = new ArrayList<>();
     boolean any = false;
     for (int i = 0; i < node.outputs().size(); i++) {
-      Tensor out = g.tensor(node.name() + ":" + i);
+      Tensor out = g.output(node, i);
       outputs.add(out);
       Tensor d = sum(g.ops(), pending.get(out));
       upstream.add(d);

@@ -3,6 +3,7 @@ package io.anygraph.core.exec;
 import io.anygraph.core.FeedException;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class Schedule {
 
   /** Fails, naming them, if some needed placeholders are not fed. */
   public static void checkPlaceholders(Set<Node> needed, Collection<? extends Tensor> fetches) {
-    List<String> missing = needed.stream().filter(n -> n.op().equals("placeholder"))
+    List<String> missing = needed.stream().filter(n -> n.op().equals(OpNames.PLACEHOLDER))
         .sorted(Comparator.comparingInt(Node::id))
         .map(n -> "'" + n.name() + "' (" + n.output(0) + ")").toList();
     if (!missing.isEmpty()) {

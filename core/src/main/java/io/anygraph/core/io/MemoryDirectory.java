@@ -1,6 +1,6 @@
 package io.anygraph.core.io;
 
-import io.anygraph.core.AnygraphException;
+import io.anygraph.core.FileFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -179,28 +179,56 @@ public final class MemoryDirectory implements Directory {
 
   /** The folder {@link #toBytes} wrote; fails naming what is wrong with truncated or foreign bytes. */
   public static MemoryDirectory fromBytes(byte[] bytes) {
+    return fromBytes(bytes, "in-memory folder");
+  }
+
+  /**
+   * As {@link #fromBytes(byte[])}, naming the bytes {@code source} in errors: a {@link
+   * FileFormatException} naming the field (magic, count, entries[i].name, entries[i].length) and
+   * its value. Every length is checked against the bytes that remain before it is read.
+   */
+  public static MemoryDirectory fromBytes(byte[] bytes, String source) {
     MemoryDirectory dir = new MemoryDirectory();
+    String field = "magic";
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      if (!MAGIC.equals(in.readUTF())) {
-        throw new AnygraphException("not an Anygraph in-memory folder (bad header)");
+      String magic = in.readUTF();
+      if (!MAGIC.equals(magic)) {
+        throw new FileFormatException(source, field, "'" + magic + "'", "not an Anygraph in-memory folder"
+            + " (expected '" + MAGIC + "')");
       }
+      field = "count";
       int n = in.readInt();
+      if (n < 0 || n > in.available() / 6) { // an entry takes at least 6 bytes: name length, data length
+        throw new FileFormatException(source, field, n, in.available() + " bytes cannot hold that many entries");
+      }
       for (int i = 0; i < n; i++) {
+        field = "entries[" + i + "].name";
         String name = in.readUTF();
+        if (!name.matches("[^/]+(/[^/]+)*") || dir.store.files.containsKey(name)) {
+          throw new FileFormatException(source, field, "'" + name + "'", dir.store.files.containsKey(name)
+              ? "appears twice" : "is not a relative path of plain names");
+        }
+        field = "entries[" + i + "].length";
         int len = in.readInt();
         if (len < 0 || len > in.available()) {
-          throw new AnygraphException("in-memory folder: entry '" + name + "' claims " + len
+          throw new FileFormatException(source, field, len, "entry '" + name + "' claims " + len
               + " bytes, " + in.available() + " remain (truncated?)");
         }
         dir.store.files.put(name, in.readNBytes(len));
       }
       if (in.available() != 0) {
-        throw new AnygraphException("in-memory folder: " + in.available() + " trailing bytes");
+        throw new FileFormatException(source, "(end)", in.available() + " bytes", "trailing bytes after "
+            + n + " entries");
       }
     } catch (EOFException | java.io.UTFDataFormatException e) {
-      throw new AnygraphException("in-memory folder is truncated or corrupt", e);
+      throw new FileFormatException(source, field, "(cut off)", "truncated or corrupt", e);
     } catch (IOException e) {
       throw new IllegalStateException("reading from memory cannot fail", e);
+    }
+    for (String name : dir.store.files.keySet()) {
+      if (!under(dir.store.files, name + "/").isEmpty()) {
+        throw new FileFormatException(source, "entries", "'" + name + "'", "is both a file and a folder");
+      }
     }
     return dir;
   }

@@ -2,10 +2,11 @@ package io.anygraph.core.io;
 
 import io.anygraph.core.AnygraphException;
 import io.anygraph.core.DType;
+import io.anygraph.core.FileFormatException;
 import io.anygraph.core.Layouts;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.HexFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,12 +22,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * NumPy's {@code .npy} format (version 1.0, little-endian, C order), so NumPy users can read
  * Anygraph's tensors with {@code numpy.load}. bfloat16, which NumPy lacks, is stored as its raw
  * 16-bit patterns ({@code <u2}); the graph or checkpoint manifest records the real dtype.
+ *
+ * <p>Reading trusts nothing in the file: the magic, version, header length, each header field
+ * ({@link NpyHeader}) and the data's length are checked, and a bad one is a {@link
+ * FileFormatException} naming the file, the field and its value, before anything the header
+ * sizes is allocated.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern HEADER = Pattern.compile(
-      "\\{'descr': '([<|>][a-z][0-9])', 'fortran_order': (True|False), 'shape': \\(([0-9, ]*)\\), \\}\\s*");
-  private static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+  private static final String SUPPORTED = Arrays.stream(DType.values()).map(Npy::descr).toList().toString();
+  private static final int MAX_HEADER = 1 << 20; // NumPy itself refuses headers over 10000 bytes
 
   private Npy() {}
 
@@ -86,52 +90,87 @@ public final class Npy {
     return bytes;
   }
 
-  /** Reads one array, checking it has {@code dtype} unless that is null. */
+  /**
+   * Reads one array from a stream, checking it has {@code dtype} unless that is null. The data
+   * is read in pieces, so a header that claims more than the stream holds fails after reading
+   * what there is, without allocating the claimed size.
+   */
   public static INDArray read(InputStream in, String source, DType dtype) throws IOException {
+    return read(in, -1, source, dtype);
+  }
+
+  /** Reads one whole {@code .npy} file held in memory; its length is checked against the header first. */
+  public static INDArray read(byte[] file, String source, DType dtype) {
+    try {
+      return read(new ByteArrayInputStream(file), file.length, source, dtype);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading from memory cannot fail", e);
+    }
+  }
+
+  /** {@code size} is the stream's length in bytes, or -1 if unknown. */
+  private static INDArray read(InputStream in, long size, String source, DType dtype) throws IOException {
     DataInputStream din = new DataInputStream(in);
-    byte[] magic = new byte[MAGIC.length + 2];
-    readFully(din, magic, source);
+    byte[] magic = readExactly(din, MAGIC.length + 2, source, "magic");
     if (!Arrays.equals(Arrays.copyOf(magic, MAGIC.length), MAGIC)) {
-      throw new AnygraphException(source + " is not a .npy file (bad magic)");
+      throw new FileFormatException(source, "magic", HexFormat.of().formatHex(magic, 0, MAGIC.length),
+          "is not a .npy file (expected 934e554d5059)");
     }
     int major = magic[6];
-    int headerLen;
-    if (major == 1) {
-      headerLen = (din.readUnsignedByte()) | (din.readUnsignedByte() << 8);
-    } else if (major == 2 || major == 3) {
-      headerLen = Integer.reverseBytes(din.readInt());
-    } else {
-      throw new AnygraphException(source + ": unsupported .npy version " + major);
+    int lengthBytes = major == 1 ? 2 : 4;
+    if (major < 1 || major > 3) {
+      throw new FileFormatException(source, "version", major + "." + magic[7], "only .npy versions 1 to 3 exist");
     }
-    if (headerLen < 0 || headerLen > 1 << 20) {
-      throw new AnygraphException(source + ": implausible .npy header length " + headerLen);
+    byte[] len = readExactly(din, lengthBytes, source, "header_len");
+    long headerLen = ByteBuffer.wrap(Arrays.copyOf(len, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+    long prefix = MAGIC.length + 2 + lengthBytes;
+    if (headerLen > MAX_HEADER || (size >= 0 && headerLen > size - prefix)) {
+      throw new FileFormatException(source, "header_len", headerLen, size >= 0
+          ? "the file has " + (size - prefix) + " bytes after it" : "is more than " + MAX_HEADER + " bytes");
     }
-    byte[] headerBytes = new byte[headerLen];
-    readFully(din, headerBytes, source);
-    String header = new String(headerBytes, StandardCharsets.US_ASCII);
-    Matcher m = HEADER.matcher(header);
-    if (!m.matches()) {
-      throw new AnygraphException(source + ": unsupported .npy header " + header.trim());
+    byte[] headerBytes = din.readNBytes((int) headerLen);
+    if (headerBytes.length < headerLen) {
+      throw new FileFormatException(source, "header_len", headerLen, "the file ends "
+          + headerBytes.length + " bytes into the header (truncated)");
     }
-    DType type = dtypeOf(m.group(1), source);
+    String text = new String(headerBytes, StandardCharsets.ISO_8859_1);
+    NpyHeader header = NpyHeader.parse(text, source);
+    DType type = dtypeOf(header.descr(), source);
     if (dtype != null && type != dtype) {
-      throw new AnygraphException(source + ": stored type " + m.group(1) + " is not " + dtype);
+      throw new FileFormatException(source, "descr", "'" + header.descr() + "'", "expected " + descr(dtype)
+          + " (" + dtype + ")");
     }
-    long[] shape = parseShape(m.group(3), source);
-    long n = 1;
-    for (long d : shape) {
-      n = Math.multiplyExact(n, d);
+    int width = type.nd4j().width();
+    long n = ReadChecks.elementCount(header.shape(), ReadChecks.MAX_ARRAY_BYTES / width);
+    if (n < 0) {
+      throw new FileFormatException(source, "shape", tuple(header.shape()),
+          "more elements of " + type + " than one array can hold (" + ReadChecks.MAX_ARRAY_BYTES + " bytes)");
     }
-    if (n > MAX_ELEMENTS) {
-      throw new AnygraphException(source + ": " + n + " elements is more than one array can hold");
+    int dataBytes = (int) (n * width);
+    long left = size - prefix - headerLen;
+    if (size >= 0 && left != dataBytes) {
+      throw dataLength(source, header, type, dataBytes, left + (left < dataBytes ? " (truncated)" : " (trailing bytes)"));
     }
-    byte[] data = new byte[Math.toIntExact(n * type.nd4j().width())];
-    readFully(din, data, source);
+    byte[] data = din.readNBytes(dataBytes); // in pieces: a lying header costs what the file has
+    if (data.length < dataBytes) {
+      throw dataLength(source, header, type, dataBytes, data.length + " (truncated)");
+    }
     if (din.read() != -1) {
-      throw new AnygraphException(source + ": trailing bytes after the array data");
+      throw dataLength(source, header, type, dataBytes, "more (trailing bytes)");
     }
-    boolean fortran = m.group(2).equals("True");
-    return fromRawBytes(type, shape, fortran ? 'f' : 'c', data);
+    return fromRawBytes(type, header.shape(), header.fortranOrder() ? 'f' : 'c', data);
+  }
+
+  private static FileFormatException dataLength(String source, NpyHeader header, DType type,
+      long needed, String found) {
+    return new FileFormatException(source, "shape", tuple(header.shape()),
+        "needs " + needed + " bytes of " + type + " data, the file has " + found);
+  }
+
+  /** A shape as NumPy prints it: (2, 3), (5,) or (). */
+  static String tuple(long[] shape) {
+    String dims = Arrays.toString(shape);
+    return "(" + dims.substring(1, dims.length() - 1) + (shape.length == 1 ? ",)" : ")");
   }
 
   /**
@@ -140,11 +179,8 @@ public final class Npy {
    * writes them.
    */
   public static INDArray fromRawBytes(DType dtype, long[] shape, char order, byte[] bytes) {
-    long n = 1;
-    for (long d : shape) {
-      n = Math.multiplyExact(n, d);
-    }
-    if (n * dtype.nd4j().width() != bytes.length) {
+    long n = ReadChecks.elementCount(shape, ReadChecks.MAX_ARRAY_BYTES / dtype.nd4j().width());
+    if (n < 0 || n * dtype.nd4j().width() != bytes.length) {
       throw new AnygraphException(bytes.length + " bytes cannot hold " + dtype + Arrays.toString(shape));
     }
     if (n == 0) {
@@ -162,27 +198,18 @@ public final class Npy {
         return t;
       }
     }
-    throw new AnygraphException(source + ": unsupported .npy element type " + descr
-        + (descr.startsWith(">") ? " (big-endian)" : ""));
+    throw new FileFormatException(source, "descr", "'" + descr + "'", "is not a supported element type"
+        + (descr.startsWith(">") ? " (big-endian)" : "") + "; Anygraph reads " + SUPPORTED);
   }
 
-  private static long[] parseShape(String s, String source) {
-    String[] parts = s.replace(" ", "").split(",");
-    return Arrays.stream(parts).filter(p -> !p.isEmpty()).mapToLong(p -> {
-      long d = Long.parseLong(p);
-      if (d < 0) {
-        throw new AnygraphException(source + ": negative dimension in shape (" + s + ")");
-      }
-      return d;
-    }).toArray();
-  }
-
-  private static void readFully(DataInputStream in, byte[] b, String source) throws IOException {
-    try {
-      in.readFully(b);
-    } catch (EOFException e) {
-      throw new AnygraphException(source + " is truncated", e);
+  /** The next {@code n} bytes; fewer means the file ends inside {@code field}. */
+  private static byte[] readExactly(DataInputStream in, int n, String source, String field) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw new FileFormatException(source, field, "(" + b.length + " of " + n + " bytes)",
+          "the file is truncated");
     }
+    return b;
   }
 
   /** Serializes to a byte array (for checksums and small files). */

@@ -28,7 +28,7 @@ final class StateOps {
 
   static List<TensorType> update(OpContext c) {
     c.requireInputs(2);
-    if (!c.inputs().isEmpty() && !c.inputs().get(0).op().equals("variable")) {
+    if (!c.inputs().isEmpty() && !c.inputs().get(0).op().equals(OpNames.VARIABLE)) {
       throw c.fail("the first input must be a variable, not the output of a '"
           + c.inputs().get(0).op() + "' op");
     }

@@ -12,6 +12,7 @@ import io.anygraph.core.ops.OpRegistry;
 import io.anygraph.local.kernels.Buffers;
 import io.anygraph.local.kernels.Kernel;
 import io.anygraph.local.kernels.KernelContext;
+import io.anygraph.local.state.RunState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

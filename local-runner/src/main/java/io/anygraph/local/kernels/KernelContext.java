@@ -1,13 +1,13 @@
 package io.anygraph.local.kernels;
 
-import io.anygraph.core.Layouts;
 import io.anygraph.core.Attrs;
 import io.anygraph.core.DType;
+import io.anygraph.core.Layouts;
 import io.anygraph.core.Node;
 import io.anygraph.core.Shape;
 import io.anygraph.core.ShapeException;
 import io.anygraph.core.TensorType;
-import io.anygraph.local.exec.RunState;
+import io.anygraph.local.state.RunState;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -5,6 +5,7 @@ import static io.anygraph.local.kernels.MathKernels.one;
 
 import io.anygraph.core.FeedException;
 import io.anygraph.core.Values;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.local.kernels.Kernel.Output;
 
 /** Placeholders (always fed), constants and fills. */
@@ -12,7 +13,7 @@ final class SourceKernels {
   private SourceKernels() {}
 
   static void register() {
-    add("placeholder", c -> {
+    add(OpNames.PLACEHOLDER, c -> {
       throw new FeedException("Placeholder '" + c.node().name() + "' was not fed");
     });
     add("constant", Output.BORROWED, c -> one(c.attrs().getArray("value")));

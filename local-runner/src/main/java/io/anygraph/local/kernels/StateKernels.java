@@ -3,6 +3,7 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.local.kernels.Kernel.Output;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,7 +16,7 @@ final class StateKernels {
   private StateKernels() {}
 
   static void register() {
-    add("variable", Output.BORROWED, c -> one(c.state().variables().read(c.node())));
+    add(OpNames.VARIABLE, Output.BORROWED, c -> one(c.state().variables().read(c.node())));
     add("assign", Output.BORROWED, c -> {
       // a copy: the value may be a feed the caller still owns, or a buffer the executor frees
       INDArray value = c.in(1).dup();
@@ -28,6 +29,6 @@ final class StateKernels {
       c.state().variables().write(c.node().input(0).node(), value);
       return one(value);
     });
-    add("group", c -> one(Nd4j.scalar(true)));
+    add(OpNames.GROUP, c -> one(Nd4j.scalar(true)));
   }
 }

@@ -3,6 +3,7 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.local.kernels.Kernel.Output;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,13 +16,13 @@ final class TransferKernels {
   private TransferKernels() {}
 
   static void register() {
-    add("send", c -> {
+    add(OpNames.SEND, c -> {
       c.state().rendezvous().send(c.attrs().getString("key"), c.in(0).dup());
       return one(Nd4j.scalar(true));
     });
-    add("recv", Output.FRESH, c -> one(c.state().rendezvous().recv(c.attrs().getString("key"))));
+    add(OpNames.RECV, Output.FRESH, c -> one(c.state().rendezvous().recv(c.attrs().getString("key"))));
     // collectives over one shard: the plan executors aggregate across shards themselves
-    for (String op : new String[] {"allReduce", "allGather", "pickReplica"}) {
+    for (String op : OpNames.COLLECTIVES) {
       add(op, Output.VIEW_OF_INPUT, c -> one(c.in(0)));
     }
   }

@@ -3,7 +3,7 @@ package io.anygraph.local.plan;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
-import io.anygraph.local.exec.RunState;
+import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.stage.Boundary;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.LocalRunner;
+import io.anygraph.local.state.RunState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -16,7 +16,7 @@ import io.anygraph.core.train.Adam;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.partition.Plan;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.PlanException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,8 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Schedule;
-import io.anygraph.partition.GraphCopy;
+import io.anygraph.core.ops.OpNames;
+import io.anygraph.partition.common.GraphCopy;
 import io.anygraph.partition.placement.CostModel;
 import io.anygraph.partition.placement.Placement;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class DevicePartitioner {
           outputs.add(f);
         }
       }
-      p.sent.forEach(s -> outputs.add(sendName(s) + ":0"));
+      p.sent.forEach(s -> outputs.add(Tensor.name(sendName(s), 0)));
       out.add(new DeviceGraph(p.device, p.copy.graph(), outputs, p.received, p.sent));
     }
     return out;
@@ -87,14 +88,14 @@ public final class DevicePartitioner {
     String key = t.name() + "->" + to.device;
     if (!done.containsKey(key)) {
       Transfer tr = new Transfer(key, t.name(), from.device, to.device, CostModel.bytes(t.type()));
-      from.copy.add(sendName(tr), "send", List.of(from.copy.get(t)), Attrs.of("key", key, "to", to.device), from.device);
-      to.copy.add(recvName(tr), "recv", List.of(), Attrs.of("key", key, "from", from.device,
+      from.copy.add(sendName(tr), OpNames.SEND, List.of(from.copy.get(t)), Attrs.of("key", key, "to", to.device), from.device);
+      to.copy.add(recvName(tr), OpNames.RECV, List.of(), Attrs.of("key", key, "from", from.device,
           "dtype", t.dtype(), "shape", t.shape()), to.device);
       from.sent.add(tr);
       to.received.add(tr);
       done.put(key, tr);
     }
-    return to.copy.graph().tensor(recvName(done.get(key)) + ":0");
+    return to.copy.graph().tensor(Tensor.name(recvName(done.get(key)), 0));
   }
 
   /** A token on {@code to} that arrives once {@code c} has run on {@code from}. */
@@ -105,14 +106,14 @@ public final class DevicePartitioner {
       Tensor token = from.copy.add(c.name() + "/.token_" + deviceLabel(to.device), "fill", List.of(),
           Attrs.of("dtype", DType.BOOL, "shape", Shape.scalar(), "value", 1.0), from.device,
           List.of(from.copy.node(c)));
-      from.copy.add(sendName(tr), "send", List.of(token), Attrs.of("key", key, "to", to.device), from.device);
-      to.copy.add(recvName(tr), "recv", List.of(), Attrs.of("key", key, "from", from.device,
+      from.copy.add(sendName(tr), OpNames.SEND, List.of(token), Attrs.of("key", key, "to", to.device), from.device);
+      to.copy.add(recvName(tr), OpNames.RECV, List.of(), Attrs.of("key", key, "from", from.device,
           "dtype", DType.BOOL, "shape", Shape.scalar()), to.device);
       from.sent.add(tr);
       to.received.add(tr);
       done.put(key, tr);
     }
-    return to.copy.graph().tensor(recvName(done.get(key)) + ":0");
+    return to.copy.graph().tensor(Tensor.name(recvName(done.get(key)), 0));
   }
 
   private static String sendName(Transfer t) {

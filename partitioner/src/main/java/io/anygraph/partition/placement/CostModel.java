@@ -32,7 +32,7 @@ public final class CostModel {
           moved += bytes(in.type());
         }
       }
-      double cost = moved / BANDWIDTH + flops(n) / FLOPS.getOrDefault(d.substring(0, 3), 50e9);
+      double cost = moved / BANDWIDTH + Flops.of(n) / FLOPS.getOrDefault(d.substring(0, 3), 50e9);
       if (cost < bestCost) {
         best = d;
         bestCost = cost;
@@ -54,26 +54,5 @@ public final class CostModel {
       n *= d == Shape.UNKNOWN ? UNKNOWN_DIM : d;
     }
     return n;
-  }
-
-  /** Multiply-adds per output of a convolution: filter height × width × input channels. */
-  private static long window(Shape filter) {
-    return filter.isFullyDefined() && filter.rank() == 4 ? filter.dim(0) * filter.dim(1) * filter.dim(2) : 1;
-  }
-
-  /** Floating-point operations: matrix products and convolutions by their sizes, else one per element. */
-  static double flops(Node n) {
-    long out = n.outputs().isEmpty() ? 0 : elements(n.output(0).shape());
-    return switch (n.op()) {
-      case "matmul" -> {
-        Shape a = n.input(0).shape();
-        long k = a.hasRank() ? a.dim(n.attrs().getBool("transposeA", false) ? 0 : 1) : UNKNOWN_DIM;
-        yield 2.0 * out * (k == Shape.UNKNOWN ? UNKNOWN_DIM : k);
-      }
-      case "conv2d" -> 2.0 * out * window(n.input(1).shape());
-      // both gradients: two products of the size of the forward one
-      case "conv2dGrad" -> 4.0 * elements(n.input(2).shape()) * window(n.input(1).shape());
-      default -> out;
-    };
   }
 }

@@ -2,8 +2,8 @@ package io.anygraph.partition.placement;
 
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
-import io.anygraph.partition.Cluster;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.Cluster;
+import io.anygraph.partition.common.PlanException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

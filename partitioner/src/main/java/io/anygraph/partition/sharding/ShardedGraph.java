@@ -3,6 +3,7 @@ package io.anygraph.partition.sharding;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.ops.OpNames;
 import java.util.Map;
 
 /**
@@ -37,6 +38,6 @@ public record ShardedGraph(Graph graph, Map<Tensor, Sharding> shardings, Map<Nod
 
   /** Whether a node is a boundary between the worker and the driver stage. */
   public static boolean isBoundary(Node n) {
-    return n.op().equals("allReduce") || n.op().equals("allGather") || n.op().equals("pickReplica");
+    return OpNames.COLLECTIVES.contains(n.op());
   }
 }

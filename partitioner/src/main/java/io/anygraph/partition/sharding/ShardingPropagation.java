@@ -10,9 +10,10 @@ import io.anygraph.core.TensorType;
 import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpContext;
 import io.anygraph.core.ops.OpDef;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
-import io.anygraph.partition.GraphCopy;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.GraphCopy;
+import io.anygraph.partition.common.PlanException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -67,7 +68,7 @@ public final class ShardingPropagation {
             + "' is not supported in a multi-device plan: feed a single-output node");
       }
       fedNodes.add(t.node());
-      feedNames.put(t.name(), t.node().name() + ":0");
+      feedNames.put(t.name(), Tensor.name(t.node().name(), 0));
     }
     List<Node> order = new ArrayList<>(needed);
     order.addAll(fedNodes);
@@ -96,9 +97,9 @@ public final class ShardingPropagation {
 
   /** A fed tensor becomes a placeholder; a sharded one takes shards of any size along its axis. */
   private void feed(Node n) {
-    Tensor src = source.tensor(n.name() + ":0");
+    Tensor src = source.output(n, 0);
     TensorType type = n.output(0);
-    boolean split = shard && n.op().equals("placeholder") && n.attrs().has(Graph.SHARD_AXIS);
+    boolean split = shard && n.op().equals(OpNames.PLACEHOLDER) && n.attrs().has(Graph.SHARD_AXIS);
     Attrs extra = Attrs.empty();
     if (split) {
       int axis = (int) n.attrs().getLong(Graph.SHARD_AXIS);
@@ -123,27 +124,45 @@ public final class ShardingPropagation {
     for (Node c : n.controlInputs()) {
       controls.add(copy.node(c));
     }
-    Attrs attrs = n.attrs();
-    if (shard && !inputs.isEmpty()) {
-      Sharding s = sharding(inputs.get(0));
-      if ((n.op().equals("reduceMean") || n.op().equals("size")) && s.isSharded()
-          && inputs.get(0).shape().hasRank()
-          && axesOf(n.attrs(), inputs.get(0).shape().rank()).contains(s.axis())) {
-        rewriteOverShardedAxis(n, inputs.get(0), s.axis(), controls);
-        return;
-      }
-      if (n.op().equals("reshape") && s.isSharded() && s.axis() == 0) {
-        attrs = batchFirstReshape(n, attrs);
-      }
-      if ((n.op().equals("onesLike") || n.op().equals("zerosLike"))
-          && side(inputs.get(0)) == Side.DRIVER && inputs.get(0).shape().isFullyDefined()) {
-        // the gradient's seed, onesLike(loss): a constant, so workers need not wait for the loss
-        bind(n, emit(n.name(), "fill", List.of(), Attrs.of("dtype", n.output(0).dtype(), "shape",
-            inputs.get(0).shape(), "value", n.op().equals("onesLike") ? 1.0 : 0.0), n.device(), controls));
-        return;
-      }
+    Rewrite rewrite = shard && !inputs.isEmpty() ? rewrites.get(n.op()) : null;
+    if (rewrite == null || !rewrite.apply(n, inputs, controls)) {
+      bind(n, emit(n.name(), n.op(), inputs, n.attrs(), n.device(), controls));
     }
-    bind(n, emit(n.name(), n.op(), inputs, attrs, n.device(), controls));
+  }
+
+  /** An op-specific rewrite of a node with sharded inputs; false when it does not apply. */
+  @FunctionalInterface
+  private interface Rewrite {
+    boolean apply(Node n, List<Tensor> inputs, List<Node> controls);
+  }
+
+  /** The rewrites, by op, tried before a node is copied under its op's sharding rule. */
+  private final Map<String, Rewrite> rewrites = Map.of(
+      "reduceMean", this::overShardedAxis,
+      "size", this::overShardedAxis,
+      "reshape", this::batchFirstReshape,
+      "onesLike", this::constantSeed,
+      "zerosLike", this::constantSeed);
+
+  private boolean overShardedAxis(Node n, List<Tensor> inputs, List<Node> controls) {
+    Tensor x = inputs.get(0);
+    Sharding s = sharding(x);
+    if (!s.isSharded() || !x.shape().hasRank() || !axesOf(n.attrs(), x.shape().rank()).contains(s.axis())) {
+      return false;
+    }
+    rewriteOverShardedAxis(n, x, s.axis(), controls);
+    return true;
+  }
+
+  /** The gradient's seed, onesLike(loss), as a constant: workers need not wait for the loss. */
+  private boolean constantSeed(Node n, List<Tensor> inputs, List<Node> controls) {
+    Tensor like = inputs.get(0);
+    if (side(like) != Side.DRIVER || !like.shape().isFullyDefined()) {
+      return false;
+    }
+    bind(n, emit(n.name(), OpNames.FILL, List.of(), Attrs.of("dtype", n.output(0).dtype(), "shape",
+        like.shape(), "value", n.op().equals("onesLike") ? 1.0 : 0.0), n.device(), controls));
+    return true;
   }
 
   /**
@@ -154,7 +173,7 @@ public final class ShardingPropagation {
     List<Integer> axes = axesOf(n.attrs(), x.shape().rank());
     Tensor count = globalCount(n.name(), x, axis, axes, n.device());
     if (n.op().equals("size")) {
-      copy.bind(source.tensor(n.name() + ":0"), count);
+      copy.bind(source.output(n, 0), count);
       return;
     }
     Node sum = emit(n.name() + "/.partialSum", "reduceSum", List.of(x), n.attrs(), n.device(), controls);
@@ -186,7 +205,7 @@ public final class ShardingPropagation {
 
   private Tensor globalBatch() {
     if (globalBatch == null) {
-      Node p = copy.graph().insert(GLOBAL_BATCH, "placeholder", List.of(),
+      Node p = copy.graph().insert(GLOBAL_BATCH, OpNames.PLACEHOLDER, List.of(),
           Attrs.of("dtype", DType.INT64, "shape", Shape.scalar()), "", List.of());
       globalBatch = copy.output(p, 0);
       sharding.put(globalBatch, Sharding.REPLICATED);
@@ -196,15 +215,17 @@ public final class ShardingPropagation {
   }
 
   /** reshape(x, [64, ...]) of a batch-sharded x with static batch 64 takes shards as [-1, ...]. */
-  private static Attrs batchFirstReshape(Node n, Attrs attrs) {
-    long[] target = attrs.getLongs("shape");
+  private boolean batchFirstReshape(Node n, List<Tensor> inputs, List<Node> controls) {
+    Sharding s = sharding(inputs.get(0));
+    long[] target = n.attrs().getLongs("shape");
     Shape in = n.input(0).shape();
-    if (target.length > 0 && in.hasRank() && in.rank() > 0 && in.dim(0) != Shape.UNKNOWN
-        && target[0] == in.dim(0)) {
-      target[0] = -1;
-      return attrs.with("shape", target);
+    if (!s.isSharded() || s.axis() != 0 || target.length == 0 || !in.hasRank() || in.rank() == 0
+        || in.dim(0) == Shape.UNKNOWN || target[0] != in.dim(0)) {
+      return false;
     }
-    return attrs;
+    target[0] = -1;
+    bind(n, emit(n.name(), n.op(), inputs, n.attrs().with("shape", target), n.device(), controls));
+    return true;
   }
 
   /**
@@ -231,7 +252,7 @@ public final class ShardingPropagation {
       }
     }
     Side side = side(name, op, def, inputs, controls);
-    if (side == Side.DRIVER && !op.equals("group")) {
+    if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
       out = rc.replicated();
       for (int i = 0; i < inputs.size(); i++) {
         if (side(inputs.get(i)) == Side.WORKER) {
@@ -240,7 +261,7 @@ public final class ShardingPropagation {
       }
     }
     Node node = copy.graph().insert(name, op, inputs, attrs, device, controls);
-    if (op.equals("variable")) {
+    if (op.equals(OpNames.VARIABLE)) {
       copy.graph().markVariable(node, copy.output(node, 0));
     }
     for (int i = 0; i < out.size(); i++) {
@@ -278,7 +299,7 @@ public final class ShardingPropagation {
       }
     }
     if (worker && driver) {
-      if (op.equals("group") || split == null) {
+      if (op.equals(OpNames.GROUP) || split == null) {
         return Side.DRIVER;
       }
       throw new PlanException("Node '" + name + "' (op " + op + ") combines '" + split.name()
@@ -290,7 +311,7 @@ public final class ShardingPropagation {
     if (worker) {
       return Side.WORKER;
     }
-    return driver || def.stateful() && !op.equals("variable") ? Side.DRIVER : Side.ANY;
+    return driver || def.stateful() && !op.equals(OpNames.VARIABLE) ? Side.DRIVER : Side.ANY;
   }
 
   /**
@@ -300,7 +321,7 @@ public final class ShardingPropagation {
    */
   private Tensor shapeSource(Tensor t) {
     Tensor pre = boundaryInput.get(t);
-    if (pre != null && !t.node().op().equals("allGather")) {
+    if (pre != null && !t.node().op().equals(OpNames.ALL_GATHER)) {
       return pre;
     }
     if (side(t) != Side.DRIVER || !t.shape().isFullyDefined()) {
@@ -318,7 +339,8 @@ public final class ShardingPropagation {
     }
     return boundaryOf.computeIfAbsent(t, k -> {
       Sharding s = sharding(t);
-      String op = s.isPartial() ? "allReduce" : s.isSharded() ? "allGather" : "pickReplica";
+      String op = s.isPartial() ? OpNames.ALL_REDUCE
+          : s.isSharded() ? OpNames.ALL_GATHER : OpNames.PICK_REPLICA;
       Attrs attrs = s.isSharded() ? Attrs.of("axis", s.axis()) : Attrs.empty();
       String name = t.node().name() + "/." + op + (t.index() > 0 ? "_" + t.index() : "");
       Node b = copy.graph().insert(name, op, List.of(t), attrs, t.node().device(), List.of());
@@ -332,7 +354,7 @@ public final class ShardingPropagation {
 
   private void bind(Node source, Node emitted) {
     for (int i = 0; i < source.outputs().size(); i++) {
-      copy.bind(this.source.tensor(source.name() + ":" + i), copy.output(emitted, i));
+      copy.bind(this.source.output(source, i), copy.output(emitted, i));
     }
   }
 

@@ -4,6 +4,8 @@ import static io.anygraph.partition.sharding.Sharding.PARTIAL;
 import static io.anygraph.partition.sharding.Sharding.REPLICATED;
 
 import io.anygraph.core.Shape;
+import io.anygraph.core.ops.OpNames;
+import io.anygraph.partition.common.PlanException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +14,8 @@ import java.util.Set;
 /**
  * How each op spreads over shards, keyed by op name (as JAX keys its batching rules by
  * primitive). A rule maps the shardings of a node's inputs to those of its outputs, asking for
- * an input whole where the op cannot work on pieces. An op without a rule gets every input
- * whole, which is always correct. Partial values (summands) flow only through ops that are
+ * an input whole where the op cannot work on pieces; ops that always work on whole values are
+ * listed as such, and an op in neither place fails loudly. Partial values (summands) flow only through ops that are
  * sums themselves, so each gradient is all-reduced once, before the optimizer scales it.
  */
 public final class ShardingRules {
@@ -23,88 +25,120 @@ public final class ShardingRules {
     List<Sharding> apply(RuleContext c);
   }
 
-  private static final Map<String, Rule> RULES = new HashMap<>();
-  /** Inputs whose shape alone the op reads (their values need not be whole). */
-  private static final Map<String, Set<Integer>> SHAPE_ONLY = Map.ofEntries(
-      Map.entry("onesLike", Set.of(0)), Map.entry("zerosLike", Set.of(0)),
-      Map.entry("size", Set.of(0)), Map.entry("randomUniformLike", Set.of(0)),
-      Map.entry("broadcastLike", Set.of(1)), Map.entry("reshapeLike", Set.of(1)),
-      Map.entry("reduceSumLike", Set.of(1)), Map.entry("scatterAdd", Set.of(0)),
-      Map.entry("sliceGrad", Set.of(0)), Map.entry("shape", Set.of(0)),
-      Map.entry("dynamicSliceGrad", Set.of(0)));
+  /** A rule and the inputs whose shape alone the op reads (their values need not be whole). */
+  private record Entry(Rule rule, Set<Integer> shapeOnly) {}
+
+  private static final Map<String, Entry> RULES = new HashMap<>();
+
+  /**
+   * Ops that always take every input whole: sources without value inputs, state, and the
+   * boundaries the partitioner itself inserts. Listed, so that an op with neither a rule nor a
+   * place here fails loudly (and {@code ShardingCoverageTest} names it) instead of silently
+   * running whole.
+   */
+  private static final Set<String> WHOLE_ONLY = Set.of(OpNames.PLACEHOLDER, OpNames.VARIABLE,
+      OpNames.FILL, "constant", "randomNormal", "randomUniform", OpNames.SEND, OpNames.RECV,
+      OpNames.ALL_REDUCE, OpNames.ALL_GATHER, OpNames.PICK_REPLICA);
 
   static {
     for (String op : List.of("identity", "neg")) {
-      RULES.put(op, c -> unary(c, true));
+      rule(op, c -> unary(c, true));
     }
     for (String op : List.of("square", "sqrt", "exp", "log", "abs", "sign", "relu", "sigmoid",
         "tanh", "oneHot", "checkNumerics")) {
-      RULES.put(op, c -> unary(c, false));
+      rule(op, c -> unary(c, false));
     }
-    RULES.put("cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));
+    rule("cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));
     for (String op : List.of("add", "sub")) {
-      RULES.put(op, c -> elementwise(c, true));
+      rule(op, c -> elementwise(c, true));
     }
     for (String op : List.of("mul", "div", "floorDiv", "floorMod", "pow", "maximum", "minimum",
         "greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual", "select")) {
-      RULES.put(op, c -> elementwise(c, false));
+      rule(op, c -> elementwise(c, false));
     }
-    RULES.put("reduceSum", c -> reduce(c, true));
-    RULES.put("reduceMean", c -> reduce(c, true)); // over the sharded axis: rewritten first
-    RULES.put("reduceMax", c -> reduce(c, false));
-    RULES.put("size", c -> c.replicated()); // over the sharded axis: rewritten first
-    RULES.put("argMax", c -> alongAxis(c, true));
-    RULES.put("softmax", c -> alongAxis(c, false));
-    RULES.put("logSoftmax", c -> alongAxis(c, false));
-    RULES.put("onesLike", ShardingRules::shapeOf);
-    RULES.put("zerosLike", ShardingRules::shapeOf);
-    RULES.put("randomUniformLike", ShardingRules::shapeOf);
-    RULES.put("broadcastLike", LayoutRules::broadcastLike);
-    RULES.put("reduceSumLike", LayoutRules::reduceSumLike);
-    RULES.put("reshapeLike", LayoutRules::reshapeLike);
-    RULES.put("reshape", LayoutRules::reshape);
-    RULES.put("matmul", ShardingRules::matmul);
-    RULES.put("transpose", LayoutRules::transpose);
-    RULES.put("expandDims", c -> LayoutRules.moveAxis(c, false));
-    RULES.put("squeeze", c -> LayoutRules.moveAxis(c, true));
-    RULES.put("reverse", c -> LayoutRules.keepsAxisUnless(c, c.axes("axes", Math.max(c.rank(0), 0)), true));
-    RULES.put("pad", LayoutRules::pad);
-    RULES.put("slice", c -> LayoutRules.keepsAxisUnless(c, LayoutRules.slicedAxes(c), true));
-    RULES.put("sliceGrad", LayoutRules::sliceGrad);
-    RULES.put("concat", LayoutRules::concat);
+    rule("reduceSum", c -> reduce(c, true));
+    rule("reduceMean", c -> reduce(c, true)); // over the sharded axis: rewritten first
+    rule("reduceMax", c -> reduce(c, false));
+    rule("size", c -> c.replicated(), 0); // over the sharded axis: rewritten first
+    rule("argMax", c -> alongAxis(c, true));
+    rule("softmax", c -> alongAxis(c, false));
+    rule("logSoftmax", c -> alongAxis(c, false));
+    rule("onesLike", ShardingRules::shapeOf, 0);
+    rule("zerosLike", ShardingRules::shapeOf, 0);
+    rule("randomUniformLike", ShardingRules::shapeOf, 0);
+    rule("broadcastLike", LayoutRules::broadcastLike, 1);
+    rule("reduceSumLike", LayoutRules::reduceSumLike, 1);
+    rule("reshapeLike", LayoutRules::reshapeLike, 1);
+    rule("reshape", LayoutRules::reshape);
+    rule("matmul", ShardingRules::matmul);
+    rule("transpose", LayoutRules::transpose);
+    rule("expandDims", c -> LayoutRules.moveAxis(c, false));
+    rule("squeeze", c -> LayoutRules.moveAxis(c, true));
+    rule("reverse", c -> LayoutRules.keepsAxisUnless(c, c.axes("axes", Math.max(c.rank(0), 0)), true));
+    rule("pad", LayoutRules::pad);
+    rule("slice", c -> LayoutRules.keepsAxisUnless(c, LayoutRules.slicedAxes(c), true));
+    rule("sliceGrad", LayoutRules::sliceGrad, 0);
+    rule("concat", LayoutRules::concat);
     // shapes as values: a shard's shape is not the whole value's (a partial's is)
-    RULES.put("shape", c -> c.in(0).isSharded() ? c.wholeAll() : c.replicated());
-    RULES.put("reducedShape", RuleContext::wholeAll);
-    RULES.put("concatOffset", RuleContext::wholeAll);
+    rule("shape", c -> c.in(0).isSharded() ? c.wholeAll() : c.replicated(), 0);
+    rule("reducedShape", RuleContext::wholeAll);
+    rule("concatOffset", RuleContext::wholeAll);
     // begin, size and target shapes come from the whole value: a split axis cannot be followed
-    RULES.put("reshapeTo", c -> linearIn(c, 0));
-    RULES.put("dynamicSlice", c -> linearIn(c, 0));
-    RULES.put("dynamicSliceGrad", c -> linearIn(c, 1));
-    RULES.put("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
+    rule("reshapeTo", c -> linearIn(c, 0));
+    rule("dynamicSlice", c -> linearIn(c, 0));
+    rule("dynamicSliceGrad", c -> linearIn(c, 1), 0);
+    rule("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
         ? List.of(c.in(1)) : c.wholeAll());
-    RULES.put("scatterAdd", ShardingRules::scatterAdd);
-    RULES.put("conv2d", c -> batchwise(c, List.of(0), List.of(1)));
+    rule("scatterAdd", ShardingRules::scatterAdd, 0);
+    rule("conv2d", c -> batchwise(c, List.of(0), List.of(1)));
     for (String op : List.of("maxPool", "avgPool")) {
-      RULES.put(op, c -> batchwise(c, List.of(0), List.of()));
+      rule(op, c -> batchwise(c, List.of(0), List.of()));
     }
     for (String op : List.of("maxPoolGrad", "avgPoolGrad", "maxPoolGradGrad")) {
-      RULES.put(op, c -> batchwise(c, List.of(0, 1), List.of()));
+      rule(op, c -> batchwise(c, List.of(0, 1), List.of()));
     }
-    RULES.put("conv2dGrad", ShardingRules::conv2dGrad);
+    rule("conv2dGrad", ShardingRules::conv2dGrad);
     for (String op : List.of("assign", "assignAdd")) {
-      RULES.put(op, c -> List.of(c.whole(1)));
+      rule(op, c -> List.of(c.whole(1)));
     }
-    RULES.put("group", c -> c.replicated()); // runs its inputs; needs none of their values
+    rule(OpNames.GROUP, c -> c.replicated()); // runs its inputs; needs none of their values
   }
 
   private ShardingRules() {}
 
-  public static Rule get(String op) {
-    return RULES.getOrDefault(op, RuleContext::wholeAll);
+  private static void rule(String op, Rule rule, Integer... shapeOnly) {
+    if (RULES.put(op, new Entry(rule, Set.of(shapeOnly))) != null) {
+      throw new IllegalStateException("two sharding rules for op '" + op + "'");
+    }
   }
 
+  /** The op's rule; an op with none that is not whole-only fails, naming the op. */
+  public static Rule get(String op) {
+    Entry e = RULES.get(op);
+    if (e != null) {
+      return e.rule();
+    }
+    if (WHOLE_ONLY.contains(op)) {
+      return RuleContext::wholeAll;
+    }
+    throw new PlanException("No sharding rule for op '" + op + "': add one to ShardingRules, or"
+        + " list the op there as whole-only");
+  }
+
+  /** Whether the op reads only the shape of input {@code input}. */
   public static boolean isShapeOnly(String op, int input) {
-    return SHAPE_ONLY.getOrDefault(op, Set.of()).contains(input);
+    Entry e = RULES.get(op);
+    return e != null && e.shapeOnly().contains(input);
+  }
+
+  /** The ops that have a rule (for coverage tests). */
+  public static Set<String> ruled() {
+    return Set.copyOf(RULES.keySet());
+  }
+
+  /** The ops that always take every input whole (for coverage tests). */
+  public static Set<String> wholeOnly() {
+    return WHOLE_ONLY;
   }
 
   /** Sharded stays sharded; partial only through a linear op. */

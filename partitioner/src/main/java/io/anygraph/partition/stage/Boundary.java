@@ -1,6 +1,7 @@
 package io.anygraph.partition.stage;
 
 import io.anygraph.core.TensorType;
+import io.anygraph.core.ops.OpNames;
 
 /**
  * Where the worker stage hands a value to the driver stage: the workers compute {@code
@@ -24,9 +25,9 @@ public record Boundary(Kind kind, String workerTensor, String driverTensor, int 
 
     public static Kind ofOp(String op) {
       return switch (op) {
-        case "allReduce" -> ALL_REDUCE;
-        case "allGather" -> ALL_GATHER;
-        case "pickReplica" -> PICK_REPLICA;
+        case OpNames.ALL_REDUCE -> ALL_REDUCE;
+        case OpNames.ALL_GATHER -> ALL_GATHER;
+        case OpNames.PICK_REPLICA -> PICK_REPLICA;
         default -> throw new IllegalArgumentException("not a boundary op: " + op);
       };
     }

@@ -5,7 +5,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Schedule;
-import io.anygraph.partition.GraphCopy;
+import io.anygraph.partition.common.GraphCopy;
 import io.anygraph.partition.sharding.ShardedGraph;
 import io.anygraph.partition.sharding.Side;
 import java.util.ArrayDeque;
@@ -58,7 +58,7 @@ public final class StageSplitter {
         }
       }
       roots.addAll(targets);
-      targets.forEach(t -> workerOutputs.add(t.name() + ":0"));
+      targets.forEach(t -> workerOutputs.add(Tensor.name(t.name(), 0)));
       GraphCopy wc = new GraphCopy(g);
       for (Node n : closure(roots, n -> sg.side(n) != Side.DRIVER)) {
         wc.copy(n);
@@ -70,9 +70,9 @@ public final class StageSplitter {
     List<Boundary> bs = new ArrayList<>();
     for (Node n : closure(fetchNodes, n -> sg.side(n) != Side.WORKER)) {
       if (ShardedGraph.isBoundary(n) && sg.side(n.input(0).node()) == Side.WORKER) {
-        Tensor out = g.tensor(n.name() + ":0");
+        Tensor out = g.output(n, 0);
         dc.placeholder(out, n.name(), n.output(0), Attrs.empty());
-        bs.add(new Boundary(Boundary.Kind.ofOp(n.op()), n.input(0).name(), n.name() + ":0",
+        bs.add(new Boundary(Boundary.Kind.ofOp(n.op()), n.input(0).name(), Tensor.name(n.name(), 0),
             (int) n.attrs().getLong("axis", -1), n.output(0)));
       } else {
         List<Tensor> inputs = n.inputs().stream().filter(dc::has).toList();

@@ -9,7 +9,7 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Scope;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
-import io.anygraph.partition.Cluster;
+import io.anygraph.partition.common.Cluster;
 import io.anygraph.partition.placement.Placement;
 import io.anygraph.partition.placement.Placer;
 import java.util.List;

@@ -11,8 +11,8 @@ import io.anygraph.core.Scope;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
-import io.anygraph.partition.Cluster;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.Cluster;
+import io.anygraph.partition.common.PlanException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Scope;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
-import io.anygraph.partition.PlanException;
+import io.anygraph.partition.common.PlanException;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.anygraph.spark.data;
 
+import io.anygraph.core.AnygraphException;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.IdxReader;
 import io.anygraph.local.data.Mnist;
@@ -35,10 +36,13 @@ public final class IdxExamples {
     Configuration conf = sc.hadoopConfiguration();
     String images = Mnist.file(dir, prefix, "images");
     String labels = Mnist.file(dir, prefix, "labels");
+    // The driver checks both headers (and plain files' lengths) so a bad file fails here, in one
+    // line, rather than in every executor's task.
     int n = IdxReader.dims(images, conf)[0];
-    if (IdxReader.dims(labels, conf)[0] != n) {
-      throw new IOException(images + " has " + n + " examples, " + labels + " has "
-          + IdxReader.dims(labels, conf)[0] + " labels");
+    int labelCount = IdxReader.dims(labels, conf)[0];
+    if (labelCount != n) {
+      throw new AnygraphException(images + " has " + n + " examples, " + labels + " has "
+          + labelCount + " labels");
     }
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions " + partitions);

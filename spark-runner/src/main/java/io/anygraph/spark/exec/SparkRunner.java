@@ -7,13 +7,14 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.core.exec.Runner;
 import io.anygraph.core.exec.Schedule;
-import io.anygraph.local.exec.RunState;
+import io.anygraph.core.ops.OpNames;
 import io.anygraph.local.kernels.KernelRegistry;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.PlanExecutor;
-import io.anygraph.partition.Cluster;
+import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Partitioner;
 import io.anygraph.partition.Plan;
+import io.anygraph.partition.common.Cluster;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -72,7 +73,7 @@ public final class SparkRunner implements Runner {
   /** Sharded placeholders {@code features} and {@code labels} read the rows of {@code data}. */
   public SparkRunner bind(ShardedData data, Tensor features, Tensor labels) {
     for (Tensor t : List.of(features, labels)) {
-      if (!t.node().op().equals("placeholder") || !t.node().attrs().has(Graph.SHARD_AXIS)) {
+      if (!t.node().op().equals(OpNames.PLACEHOLDER) || !t.node().attrs().has(Graph.SHARD_AXIS)) {
         throw new AnygraphException("Only placeholders made in g.sharded() can be bound to"
             + " training blocks, not " + t.name() + " (op " + t.op() + ")");
       }
@@ -164,7 +165,7 @@ public final class SparkRunner implements Runner {
     long start = System.nanoTime();
     Map<String, INDArray> values = new LinkedHashMap<>();
     for (Node n : s.plan().worker().graph().nodes()) {
-      if (n.op().equals("variable")) {
+      if (n.op().equals(OpNames.VARIABLE)) {
         values.put(n.name(), state.variables().read(graph.node(n.name())));
       }
     }

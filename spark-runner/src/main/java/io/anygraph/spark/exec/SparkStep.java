@@ -2,10 +2,10 @@ package io.anygraph.spark.exec;
 
 import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Tensor;
-import io.anygraph.local.exec.RunState;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.Shards;
 import io.anygraph.local.plan.StageRunner;
+import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
 import java.util.ArrayList;
 import java.util.HashMap;

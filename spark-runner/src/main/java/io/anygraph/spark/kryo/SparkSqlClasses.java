@@ -11,7 +11,7 @@ import java.util.List;
  * writes, schema merging, joins, aggregations and caching under {@code registrationRequired}
  * (see SparkSqlKryoTest).
  */
-final class SparkSqlClasses {
+public final class SparkSqlClasses {
   private static final List<String> REQUIRED = List.of(
       // rows of DataFrames made from RDDs: sc.parallelize(rows) ships them in its partitions
       "org.apache.spark.sql.catalyst.expressions.GenericRow",
@@ -53,7 +53,7 @@ final class SparkSqlClasses {
 
   private SparkSqlClasses() {}
 
-  static void register(Kryo kryo) {
+  public static void register(Kryo kryo) {
     for (String name : REQUIRED) {
       try {
         kryo.register(Class.forName(name, false, kryo.getClassLoader()));

@@ -1,10 +1,11 @@
-package io.anygraph.partition;
+package io.anygraph.partition.common;
 
 import io.anygraph.core.Attrs;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
+import io.anygraph.core.ops.OpNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,9 +79,9 @@ public final class GraphCopy {
     Node copy = target.insert(n.name(), n.op(), inputs, attrs, n.device(), controls);
     nodes.put(n, copy);
     for (int i = 0; i < n.outputs().size(); i++) {
-      tensors.put(source.tensor(n.name() + ":" + i), output(copy, i));
+      tensors.put(source.output(n, i), output(copy, i));
     }
-    if (n.op().equals("variable")) {
+    if (n.op().equals(OpNames.VARIABLE)) {
       target.markVariable(copy, output(copy, 0));
     }
     return copy;
@@ -99,12 +100,12 @@ public final class GraphCopy {
   /** A placeholder standing for {@code source} (a fed tensor, or a value from another stage). */
   public Tensor placeholder(Tensor source, String name, TensorType type, Attrs extra) {
     Attrs attrs = extra.with("dtype", type.dtype()).with("shape", type.shape());
-    Tensor p = add(name, "placeholder", List.of(), attrs, "");
+    Tensor p = add(name, OpNames.PLACEHOLDER, List.of(), attrs, "");
     bind(source, p);
     return p;
   }
 
   public Tensor output(Node copy, int index) {
-    return target.tensor(copy.name() + ":" + index);
+    return target.output(copy, index);
   }
 }

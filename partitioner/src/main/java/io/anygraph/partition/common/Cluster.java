@@ -1,4 +1,4 @@
-package io.anygraph.partition;
+package io.anygraph.partition.common;
 
 import java.util.ArrayList;
 import java.util.List;

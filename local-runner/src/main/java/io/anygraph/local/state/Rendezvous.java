@@ -1,4 +1,4 @@
-package io.anygraph.local.exec;
+package io.anygraph.local.state;
 
 import io.anygraph.core.AnygraphException;
 import java.util.Map;

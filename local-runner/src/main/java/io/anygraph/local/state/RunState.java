@@ -1,4 +1,4 @@
-package io.anygraph.local.exec;
+package io.anygraph.local.state;
 
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;

@@ -1,10 +1,16 @@
-package io.anygraph.spark.kryo;
+package io.anygraph.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.spark.exec.ExecSerializers;
+import io.anygraph.spark.kryo.DatasetSerializer;
+import io.anygraph.spark.kryo.GraphModelSerializer;
+import io.anygraph.spark.kryo.GraphSerializer;
+import io.anygraph.spark.kryo.NdArraySerializer;
+import io.anygraph.spark.kryo.ShippedSerializer;
+import io.anygraph.spark.kryo.SparkSqlClasses;
 import io.anygraph.spark.ship.GraphModel;
 import io.anygraph.spark.ship.ShippedGraph;
 import org.apache.spark.serializer.KryoRegistrator;

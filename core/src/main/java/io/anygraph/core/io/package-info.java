@@ -1,0 +1,7 @@
+/**
+ * Storage formats and file access: .npy, atomic writes, the Directory abstraction (local, in-
+ * memory).
+ *
+ * <p>Must not: depend on Hadoop (local-runner's io does).
+ */
+package io.anygraph.core.io;
