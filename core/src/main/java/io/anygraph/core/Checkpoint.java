@@ -39,16 +39,11 @@ public final class Checkpoint {
   public static final String FORMAT = "anygraph.checkpoint";
   public static final int VERSION = 1;
   private static final String MANIFEST = "checkpoint.json";
-<<<<<<< HEAD
-  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]+)");
+  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
   /** Temporary folders of {@link AtomicWrite} for a checkpoint; complete ones are renamed away. */
   private static final Pattern UNFINISHED = Pattern.compile("\\.ckpt-[0-9]+\\.tmp-.*");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-=======
-  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
   private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
       .enable(SerializationFeature.INDENT_OUTPUT);
->>>>>>> main
 
   private Checkpoint() {}
 
@@ -164,7 +159,7 @@ public final class Checkpoint {
     List<Long> steps = steps(dir);
     for (int i = steps.size() - 1; i >= 0; i--) {
       try {
-        manifest(dir, steps.get(i));
+        manifest(dir.child(folder(steps.get(i))), steps.get(i));
         return Optional.of(steps.get(i));
       } catch (IOException e) { // a plain file, or a folder without a manifest
         skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint (no"
@@ -180,7 +175,7 @@ public final class Checkpoint {
   /** The options recorded with checkpoint {@code step}; empty if it was saved without any. */
   public static Map<String, String> options(Directory dir, long step) throws IOException {
     Map<String, String> options = new LinkedHashMap<>();
-    manifest(dir, step).path("options").fields()
+    manifest(dir.child(folder(step)), step).path("options").fields()
         .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
     return options;
   }
@@ -207,27 +202,8 @@ public final class Checkpoint {
   public static Map<String, INDArray> read(Directory dir, long step) throws IOException {
     Directory d = dir.child(folder(step));
     String where = d.location();
-<<<<<<< HEAD
-    JsonNode root = manifest(dir, step);
-=======
-    JsonNode root;
-    try (InputStream in = ReadChecks.open(d, MANIFEST)) {
-      root = JSON.readTree(in);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new AnygraphException(where + "/" + MANIFEST + " is corrupt: " + e.getOriginalMessage(), e);
-    }
+    JsonNode root = manifest(d, step);
     ManifestFields f = new ManifestFields(ReadChecks.pathOf(d, MANIFEST));
-    f.object(root == null ? JSON.missingNode() : root, "(top level)");
-    if (!FORMAT.equals(root.path("format").asText())) {
-      throw f.bad("format", f.need(root, "format", "format"), "not an Anygraph checkpoint");
-    }
-    if (f.integer(root, "version", "version") != VERSION) {
-      throw f.bad("version", root.get("version"), "this build reads version " + VERSION);
-    }
-    if (f.integer(root, "step", "step") != step) {
-      throw f.bad("step", root.get("step"), "the folder is " + folder(step));
-    }
->>>>>>> main
     Map<String, INDArray> values = new LinkedHashMap<>();
     JsonNode vars = f.optionalArray(root, "variables", "variables");
     for (int i = 0; i < vars.size(); i++) {
@@ -265,20 +241,25 @@ public final class Checkpoint {
     return values;
   }
 
-  /** The verified manifest of checkpoint {@code step}. */
-  private static JsonNode manifest(Directory dir, long step) throws IOException {
-    Directory d = dir.child(folder(step));
-    String where = d.location();
+  /** The manifest in checkpoint folder {@code d}, its format, version and step verified. */
+  private static JsonNode manifest(Directory d, long step) throws IOException {
     JsonNode root;
-    try (InputStream in = d.open(MANIFEST)) {
+    try (InputStream in = ReadChecks.open(d, MANIFEST)) {
       root = JSON.readTree(in);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new AnygraphException(where + "/" + MANIFEST + " is corrupt: " + e.getOriginalMessage(), e);
+      throw new AnygraphException(d.location() + "/" + MANIFEST + " is corrupt: "
+          + e.getOriginalMessage(), e);
     }
-    if (root == null || !FORMAT.equals(root.path("format").asText())
-        || root.path("version").asInt() != VERSION || root.path("step").asLong(-1) != step) {
-      throw new AnygraphException(where + "/" + MANIFEST + " is not a version " + VERSION
-          + " Anygraph checkpoint of step " + step);
+    ManifestFields f = new ManifestFields(ReadChecks.pathOf(d, MANIFEST));
+    f.object(root == null ? JSON.missingNode() : root, "(top level)");
+    if (!FORMAT.equals(root.path("format").asText())) {
+      throw f.bad("format", f.need(root, "format", "format"), "not an Anygraph checkpoint");
+    }
+    if (f.integer(root, "version", "version") != VERSION) {
+      throw f.bad("version", root.get("version"), "this build reads version " + VERSION);
+    }
+    if (f.integer(root, "step", "step") != step) {
+      throw f.bad("step", root.get("step"), "the folder is " + folder(step));
     }
     return root;
   }

@@ -40,7 +40,8 @@ class CheckpointScanTest {
     String corrupt = tmp + "/ckpt-1001 is not a checkpoint (" + tmp + "/ckpt-1001/checkpoint.json is corrupt: ";
     assertTrue(skipped.get(0).startsWith(corrupt), skipped.get(0));
     assertEquals(tmp + "/ckpt-1000 is not a checkpoint (no readable checkpoint.json)", skipped.get(1));
-    assertEquals(tmp + "/ckpt-999 is not a checkpoint (no readable checkpoint.json)", skipped.get(2));
+    assertEquals(tmp + "/ckpt-999 is not a checkpoint (" + tmp + "/ckpt-999/checkpoint.json: no such"
+        + " file)", skipped.get(2));
     assertEquals(Map.of("seed", "11", "batch", "3"), Checkpoint.options(dir, 3));
     assertEquals(Map.of(), Checkpoint.options(dir, 6)); // saved without options, as before
     assertEquals(List.of(".ckpt-9.tmp-1234abcd"), Checkpoint.removeUnfinished(dir));
