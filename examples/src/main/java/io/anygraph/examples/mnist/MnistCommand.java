@@ -6,7 +6,6 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.data.Mnist;
-import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,7 +43,12 @@ public final class MnistCommand {
     training.checkSizes(data.train().size(), data.test().size()); // Spark's blocks hold the same digits
     MnistTraining.Result r;
     if (master != null) {
-      Ran ran = onSpark(options, training, dir, data, out);
+      Ran ran;
+      try {
+        ran = onSpark(options, training, dir, data, out);
+      } catch (RuntimeException e) {
+        throw SparkMaster.unregistered(e, "--master", master);
+      }
       r = ran.result();
       master = ran.master();
     } else {
@@ -84,7 +88,7 @@ public final class MnistCommand {
     conf.setIfMissing("spark.app.name", "anygraph mnist");
     conf.setIfMissing("spark.master", options.master());
     boolean shared = SparkSession.getActiveSession().isDefined(); // e.g. inside a notebook
-    SparkSession spark = SparkSetup.session(conf);
+    SparkSession spark = SparkMaster.startSession("--master", conf.get("spark.master"), conf);
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();

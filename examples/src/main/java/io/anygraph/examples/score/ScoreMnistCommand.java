@@ -110,7 +110,7 @@ public final class ScoreMnistCommand {
     if (o.master() != null) {
       conf.setMaster(o.master());
     }
-    try (SparkSession spark = SparkSetup.session(conf)) {
+    try (SparkSession spark = SparkMaster.startSession("--master", conf.get("spark.master", null), conf)) {
       spark.sparkContext().setJobDescription("score-mnist: write the test digits as Parquet");
       DigitFrames.of(spark, data.test(), Math.max(8, o.partitions())).write().mode(SaveMode.Overwrite).parquet(parquet);
       spark.sparkContext().setJobDescription("score-mnist: score the Parquet digits with the CNN");
