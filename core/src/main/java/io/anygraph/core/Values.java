@@ -11,8 +11,8 @@ public final class Values {
   public static INDArray scalar(double value, DType dtype) {
     return switch (dtype) {
       case BOOL -> Nd4j.scalar(value != 0);
-      case INT8 -> Nd4j.scalar((byte) checkedInt(value, dtype));
-      case INT16 -> Nd4j.scalar((short) checkedInt(value, dtype));
+      // Nd4j.scalar(byte) and Nd4j.scalar(short) make int32 scalars in ND4J 1.0.0-M2.1
+      case INT8, INT16 -> Nd4j.scalar(checkedInt(value, dtype)).castTo(dtype.nd4j());
       case INT32 -> Nd4j.scalar((int) checkedInt(value, dtype));
       case INT64 -> Nd4j.scalar(checkedInt(value, dtype));
       case FLOAT64 -> Nd4j.scalar(value);

@@ -8,16 +8,26 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.core.train.GradientDescent;
 import io.anygraph.examples.mnist.MnistCnn;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The benchmark networks as Anygraph graphs run by the local runner (one fetch per step). */
-final class AnygraphNets {
+/**
+ * The benchmark networks as Anygraph graphs run by the local runner (one fetch per step). Public
+ * for the {@code bench} module, which trains the same networks in TensorFlow from these
+ * workloads' initial {@link GraphWorkload#parameters()}.
+ */
+public final class AnygraphNets {
   private AnygraphNets() {}
 
-  static GraphWorkload mlp(long[] sizes, long seed, double learningRate) {
+  /**
+   * A dense relu network with layer widths {@code sizes} (variables {@code w0, b0, w1, ...}; He
+   * normal weights from {@code seed + layer}, zero biases) trained by plain SGD.
+   */
+  public static GraphWorkload mlp(long[] sizes, long seed, double learningRate) {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, sizes[0]), "x");
     Tensor y = g.placeholder(DType.INT32, Shape.of(-1), "y");
@@ -33,31 +43,54 @@ final class AnygraphNets {
       }
     }
     Tensor loss = g.nn().sparseSoftmaxCrossEntropyWithLogits(a, y).mean();
-    return session("Anygraph", g, new GradientDescent(learningRate).minimize(loss), x, y);
+    return session("Anygraph", g, new GradientDescent(learningRate).minimize(loss), loss, x, y);
   }
 
-  static GraphWorkload cnn(long seed, double learningRate) {
+  /** {@link MnistCnn} trained by plain SGD. */
+  public static GraphWorkload cnn(long seed, double learningRate) {
     MnistCnn m = new MnistCnn(seed, new GradientDescent(learningRate));
-    return session("Anygraph", m.graph, m.train, m.images, m.labels);
+    return session("Anygraph", m.graph, m.train, m.loss, m.images, m.labels);
   }
 
-  private static GraphWorkload session(String name, Graph g, Tensor train, Tensor x, Tensor y) {
+  private static GraphWorkload session(String name, Graph g, Tensor train, Tensor loss, Tensor x,
+      Tensor y) {
     Session sess = new Session(g); // lives as long as the benchmark process
     sess.initializeAllVariables();
-    return new GraphWorkload(name, sess, train, x, y);
+    return new GraphWorkload(name, sess, train, loss, x, y);
   }
 
   /** A training step as one fetch of the graph's update op. */
-  record GraphWorkload(String name, Session session, Tensor train, Tensor x, Tensor y)
-      implements Workload {
+  public record GraphWorkload(String name, Session session, Tensor train, Tensor loss, Tensor x,
+      Tensor y) implements Workload {
     @Override
     public void step(INDArray features, INDArray labels) {
       session.run(train, Map.of(x, features, y, labels));
     }
+
+    @Override
+    public double loss(INDArray features, INDArray labels) {
+      return session.run(loss, Map.of(x, features, y, labels)).getDouble(0);
+    }
+
+    @Override
+    public void close() {
+      session.close();
+    }
+
+    /** Copies of the variables' current values, by node name, in the graph's order. */
+    @Override
+    public Map<String, INDArray> parameters() {
+      Map<String, INDArray> values = new LinkedHashMap<>();
+      List<Variable> vars = session.graph().variables();
+      for (Variable v : vars) {
+        values.put(v.node().name(), session.variableValue(v).dup());
+      }
+      return values;
+    }
   }
 
   /** A chain of n adds of a constant to a fed [4] vector, for dispatch overhead. */
-  static Runnable addChain(int n) {
+  public static Runnable addChain(int n) {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(4), "x");
     Tensor c = g.constant(Nd4j.ones(DataType.FLOAT, 4), "c");

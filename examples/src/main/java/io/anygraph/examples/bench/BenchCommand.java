@@ -1,47 +1,57 @@
 package io.anygraph.examples.bench;
 
 import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.cli.Destinations;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.SparkMaster;
-import io.anygraph.local.data.Batch;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code anygraph bench}: training throughput of the MLP and the MNIST CNN for Anygraph's local
- * runner, a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
- * dispatch overhead of a 1,000-op chain; and ND4J's GEMM rate for context. Figures are medians
- * of timed windows after a warm-up; then the CNN's step on Spark against the local runner.
+ * runner, the peers on the classpath ({@link BenchPeer}: TensorFlow when run from the {@code bench}
+ * module), a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
+ * dispatch overhead of a 1,000-op chain; how the MLP's cost grows with batch and width; and
+ * ND4J's GEMM rate for context. Figures are medians of timed windows after a warm-up, the engines
+ * of a section timed in alternating windows; then the CNN's step on Spark against the local runner.
  * Options: {@link #OPTIONS}.
  */
 public final class BenchCommand {
   private static final long[] MLP = {784, 256, 256, 10};
+  private static final long[] WIDE_MLP = {784, 4096, 4096, 10};
+  private static final int[] SCALE_BATCHES = {1, 32, 128, 1024};
   private static final double LEARNING_RATE = 0.01;
   private static final long SEED = 1;
 
   private BenchCommand() {}
 
   /** The sections {@code --only} can choose. */
-  static final List<String> SECTIONS = List.of("mlp", "cnn", "dispatch", "gemm", "spark");
+  static final List<String> SECTIONS = List.of("mlp", "cnn", "dispatch", "scale", "gemm", "spark");
 
   /** The command's options. */
   public static final Options OPTIONS = new Options("bench",
-      "training throughput vs raw ND4J and SameDiff, dispatch overhead, GEMM, Spark step")
+      "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale, GEMM,"
+          + " Spark step")
       .value("--only", "SECTIONS", null, "comma-separated sections to run, of: "
           + String.join(", ", SECTIONS))
       .value("--window", "SECONDS", "2", "length of a timed window")
       .value("--windows", "N", "5", "timed windows per figure (the median is reported)")
       .value("--master", "URL", "local[2]", "Spark master of the spark section")
       .value("--spark-batch", "N", "256", "global batch of the spark section")
+      .value("--json", "FILE", null, "write the figures and ratios there as JSON")
       .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
 
   /** Runs the benchmarks the options choose. */
@@ -52,42 +62,73 @@ public final class BenchCommand {
     int sparkBatch = options.positiveInt("--spark-batch");
     boolean profile = options.flag("--profile");
     String master = options.string("--master");
+    String json = options.path("--json");
     options.onlyWith("--profile", chosen.contains("mlp") || chosen.contains("cnn"),
         "the mlp and cnn sections");
     options.onlyWith("--master", chosen.contains("spark") && !profile, "the spark section");
     options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
+    options.onlyWith("--json", !profile, "the comparison, not --profile");
+    Destinations.checkFile("--json", json);
     if (chosen.contains("spark") && !profile) {
       SparkMaster.checkReachable("--master", master);
     }
     Harness h = new Harness(window, windows);
-    double profiled = window * windows;
-    Section section = profile
-        ? (title, data, batch, workloads) -> profile(out, title, data, batch, workloads.get(0), profiled)
-        : (title, data, batch, workloads) -> compare(out, h, title, data, batch, workloads);
-    out.println(Machine.describe());
+    List<BenchPeer> peers = profile ? List.of() : BenchPeer.installed();
+    String machine = Machine.describe();
+    out.println(machine);
+    Map<String, String> engines = new LinkedHashMap<>();
+    engines.put("Anygraph", Machine.nd4j());
+    for (BenchPeer p : peers) {
+      engines.put(p.name(), p.describe());
+      out.println(p.name() + ": " + p.describe());
+    }
+    if (peers.isEmpty() && !profile) {
+      out.println("(no peer engines on the classpath: build the bench module for TensorFlow)");
+    }
+    BenchReport report = new BenchReport(machine, engines);
+    TrainingSection training = new TrainingSection(h, out, report);
     Dataset train = Mnist.load(Mnist.defaultDir()).train();
-    if (chosen.contains("mlp")) {
-      section.run("MLP 784-256-256-10, batch 128, SGD", train, 128, List.of(
-          () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE),
-          () -> new RawNd4jMlp(MLP, SEED, LEARNING_RATE),
-          () -> SameDiffNets.mlp(MLP, SEED, LEARNING_RATE)));
-    }
-    if (chosen.contains("cnn")) {
-      section.run("MNIST CNN (conv5x5x8-pool-conv5x5x16-pool-dense), batch 64, SGD", train, 64,
-          List.of(() -> AnygraphNets.cnn(SEED, LEARNING_RATE),
-              () -> SameDiffNets.cnn(SEED, LEARNING_RATE, 8, 16)));
-    }
+    String mlpTitle = "MLP 784-256-256-10, batch 128, SGD";
+    String cnnTitle = "MNIST CNN (conv5x5x8-pool-conv5x5x16-pool-dense), batch 64, SGD";
     if (profile) {
+      double seconds = window * windows;
+      if (chosen.contains("mlp")) {
+        profile(out, mlpTitle, train, 128, AnygraphNets.mlp(MLP, SEED, LEARNING_RATE), seconds);
+      }
+      if (chosen.contains("cnn")) {
+        profile(out, cnnTitle, train, 64, AnygraphNets.cnn(SEED, LEARNING_RATE), seconds);
+      }
       return 0;
     }
+    if (chosen.contains("mlp")) {
+      List<TrainingSection.Contender> others = new ArrayList<>();
+      peers.forEach(p -> others.add(init -> p.mlp(init, LEARNING_RATE)));
+      others.add(init -> new RawNd4jMlp(MLP, SEED, LEARNING_RATE));
+      others.add(init -> SameDiffNets.mlp(MLP, SEED, LEARNING_RATE));
+      training.run("mlp", mlpTitle, TrainingSection.fullBatches(train.batches(128), 128),
+          () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE), others);
+    }
+    if (chosen.contains("cnn")) {
+      List<TrainingSection.Contender> others = new ArrayList<>();
+      peers.forEach(p -> others.add(init -> p.cnn(init, LEARNING_RATE)));
+      others.add(init -> SameDiffNets.cnn(SEED, LEARNING_RATE, 8, 16));
+      training.run("cnn", cnnTitle, TrainingSection.fullBatches(train.batches(64), 64),
+          () -> AnygraphNets.cnn(SEED, LEARNING_RATE), others);
+    }
     if (chosen.contains("dispatch")) {
-      dispatch(out, h);
+      dispatch(out, h, peers, report);
+    }
+    if (chosen.contains("scale")) {
+      scale(out, training, train, peers);
     }
     if (chosen.contains("gemm")) {
       gemm(out, h);
     }
     if (chosen.contains("spark")) {
       SparkBench.run(out, h, train, master, sparkBatch);
+    }
+    if (json != null) {
+      report.write(Path.of(json));
     }
     return 0;
   }
@@ -107,59 +148,59 @@ public final class BenchCommand {
     return chosen;
   }
 
-  /** A benchmark section: one network, trained by several implementations. */
-  private interface Section {
-    void run(String title, Dataset data, int batch, List<Supplier<Workload>> workloads);
-  }
-
-  /** Each workload trains on the same batches, cycling through the training digits. */
-  private static void compare(PrintStream out, Harness h, String title, Dataset data, int batch,
-      List<Supplier<Workload>> workloads) {
-    out.println();
-    out.println("== " + title);
-    List<Batch> batches = fullBatches(data, batch);
-    List<String> names = new ArrayList<>();
-    List<Harness.Figure> figures = new ArrayList<>();
-    for (Supplier<Workload> make : workloads) {
-      Workload w = make.get();
-      Harness.Figure f = h.measure(cycling(w, batches), batch);
-      names.add(w.name());
-      figures.add(f);
-      out.printf("  %-10s %9.0f samples/s  (windows %.0f .. %.0f)%n", w.name(), f.median(), f.min(), f.max());
-    }
-    for (int i = 1; i < figures.size(); i++) {
-      out.printf("  Anygraph / %s = %.2fx%n", names.get(i), figures.get(0).median() / figures.get(i).median());
-    }
-  }
-
   private static void profile(PrintStream out, String title, Dataset data, int batch,
-      Supplier<Workload> anygraph, double seconds) {
+      Workload anygraph, double seconds) {
     out.println();
     out.println("== " + title + ": Anygraph's time per op");
-    OpTable.print(out, cycling(anygraph.get(), fullBatches(data, batch)), seconds);
+    OpTable.print(out, TrainingSection.cycling(anygraph, TrainingSection.fullBatches(
+        data.batches(batch), batch)), seconds);
   }
 
-  private static List<Batch> fullBatches(Dataset data, int batch) {
-    List<Batch> batches = new ArrayList<>();
-    for (Batch b : data.batches(batch)) {
-      if (b.size() == batch) {
-        batches.add(b);
+  /**
+   * The MLP at growing batch and then width, Anygraph and its peers only, so how each engine's
+   * cost grows with the work shows (a fixed cost per step dominates at batch 1, GEMM at width 4096).
+   */
+  private static void scale(PrintStream out, TrainingSection training, Dataset data,
+      List<BenchPeer> peers) {
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i <= SCALE_BATCHES.length; i++) {
+      long[] sizes = i < SCALE_BATCHES.length ? MLP : WIDE_MLP;
+      int batch = i < SCALE_BATCHES.length ? SCALE_BATCHES[i] : 128;
+      String name = "MLP " + Arrays.stream(sizes).mapToObj(Long::toString)
+          .collect(Collectors.joining("-")) + ", batch " + batch;
+      List<TrainingSection.Contender> others = new ArrayList<>();
+      peers.forEach(p -> others.add(init -> p.mlp(init, LEARNING_RATE)));
+      List<Harness.Figure> f = training.run("scale", "scale: " + name + ", SGD",
+          TrainingSection.fullBatches(data.batches(batch), batch),
+          () -> AnygraphNets.mlp(sizes, SEED, LEARNING_RATE), others);
+      StringBuilder row = new StringBuilder(String.format("  %-32s", name));
+      double flopsPerSample = 6.0 * macsPerSample(sizes); // forward 2, backward 4 per weight
+      for (Harness.Figure fig : f) {
+        row.append(String.format(" %9.1f %7.1f", 1e6 * batch / fig.median(),
+            fig.median() * flopsPerSample / 1e9));
       }
+      rows.add(row.toString());
     }
-    return batches;
+    out.println();
+    StringBuilder header = new StringBuilder(String.format("== scale summary%n  %-32s", ""));
+    header.append(String.format(" %17s", "Anygraph"));
+    peers.forEach(p -> header.append(String.format(" %17s", p.name())));
+    out.println(header);
+    out.printf("  %-32s%s%n", "", String.format(" %9s %7s", "µs/step", "GFLOP/s")
+        .repeat(1 + peers.size()));
+    rows.forEach(out::println);
   }
 
-  /** A training step on the next batch, starting over after the last. */
-  private static Runnable cycling(Workload w, List<Batch> batches) {
-    int[] next = {0};
-    return () -> {
-      Batch b = batches.get(next[0]);
-      next[0] = (next[0] + 1) % batches.size();
-      w.step(b.features(), b.labels());
-    };
+  private static long macsPerSample(long[] sizes) {
+    long macs = 0;
+    for (int i = 0; i + 1 < sizes.length; i++) {
+      macs += sizes[i] * sizes[i + 1];
+    }
+    return macs;
   }
 
-  private static void dispatch(PrintStream out, Harness h) {
+  private static void dispatch(PrintStream out, Harness h, List<BenchPeer> peers,
+      BenchReport report) {
     int n = 1000;
     out.println();
     out.println("== dispatch: a chain of " + n + " adds on a float32 [4] vector");
@@ -171,11 +212,26 @@ public final class BenchCommand {
         y = y.add(c);
       }
     };
-    String[] names = {"Anygraph", "raw ND4J", "SameDiff"};
-    Runnable[] runs = {AnygraphNets.addChain(n), raw, SameDiffNets.addChain(n)};
-    for (int i = 0; i < runs.length; i++) {
-      Harness.Figure f = h.measure(runs[i], n);
-      out.printf("  %-10s %8.2f µs/op%n", names[i], 1e6 / f.median());
+    List<String> names = new ArrayList<>(List.of("Anygraph"));
+    List<Runnable> runs = new ArrayList<>(List.of(AnygraphNets.addChain(n)));
+    for (BenchPeer p : peers) {
+      names.add(p.name());
+      runs.add(p.addChain(n));
+    }
+    names.addAll(List.of("raw ND4J", "SameDiff"));
+    runs.addAll(List.of(raw, SameDiffNets.addChain(n)));
+    List<Harness.Figure> figures = h.measureAll(runs, n);
+    Map<String, Object> section = report.section("dispatch", "a chain of " + n + " adds, float32 [4]");
+    for (int i = 0; i < runs.size(); i++) {
+      Harness.Figure f = figures.get(i);
+      out.printf("  %-10s %8.2f µs/op%n", names.get(i), 1e6 / f.median());
+      BenchReport.engine(section, names.get(i), "us/op",
+          new Harness.Figure(1e6 / f.median(), 1e6 / f.max(), 1e6 / f.min()));
+    }
+    for (int i = 1; i < runs.size(); i++) { // in µs/op: below 1 means Anygraph dispatches faster
+      double ratio = figures.get(i).median() / figures.get(0).median();
+      out.printf("  Anygraph / %s = %.2fx (time per op)%n", names.get(i), ratio);
+      BenchReport.ratio(section, names.get(i), ratio);
     }
   }
 

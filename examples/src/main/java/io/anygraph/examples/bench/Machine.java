@@ -3,10 +3,16 @@ package io.anygraph.examples.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** One line about where the figures were measured. */
+/** One line about where the figures were measured, and which ND4J kernels ran. */
 final class Machine {
+  /** nd4j-native-VERSION-CLASSIFIER.jar on the classpath, e.g. 1.0.0-M2.1 and linux-x86_64. */
+  private static final Pattern ND4J_NATIVE_JAR =
+      Pattern.compile("nd4j-native-(\\d[^/:]*?)-((?:linux|macosx|windows)[^/:]*)\\.jar");
+
   private Machine() {}
 
   static String describe() {
@@ -18,8 +24,15 @@ final class Machine {
     } catch (IOException e) {
       // not Linux: keep "unknown CPU"
     }
-    return String.format("machine: %s, %d cores; ND4J %s backend, OPENBLAS_CORETYPE=%s",
-        cpu, Runtime.getRuntime().availableProcessors(),
-        Nd4j.getBackend().getClass().getSimpleName(), System.getenv("OPENBLAS_CORETYPE"));
+    return String.format("machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s",
+        cpu, Runtime.getRuntime().availableProcessors(), nd4j(),
+        System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_WAIT_POLICY"));
+  }
+
+  /** ND4J's backend and the native classifier jar it loaded (e.g. linux-x86_64 or -avx2). */
+  static String nd4j() {
+    Matcher m = ND4J_NATIVE_JAR.matcher(System.getProperty("java.class.path", ""));
+    String jar = m.find() ? "nd4j-native " + m.group(1) + " " + m.group(2) : "classifier unknown";
+    return "ND4J " + Nd4j.getBackend().getClass().getSimpleName() + " (" + jar + ")";
   }
 }

@@ -38,7 +38,11 @@ final class ArrayKernels {
       INDArray x = c.in(0);
       return one(x.dataType() == c.outputDType(0).nd4j() ? x : x.castTo(c.outputDType(0).nd4j()));
     });
-    add("broadcastLike", c -> one(filled(c.output(0), broadcastTo(c.in(0), c.outputShape(0)))));
+    add("broadcastLike", c -> {
+      INDArray out = c.output(0);
+      // ND4J's tile fails on an empty target: there is nothing to fill
+      return one(out.isEmpty() ? out : out.assign(broadcastTo(c.in(0), c.outputShape(0))));
+    });
     add("onesLike", c -> one(filled(c.output(0), 1)));
     add("zerosLike", c -> one(Buffers.zero(c.output(0))));
   }
@@ -61,10 +65,6 @@ final class ArrayKernels {
   }
 
   private static INDArray filled(INDArray out, Number value) {
-    return out.isEmpty() ? out : out.assign(value);
-  }
-
-  private static INDArray filled(INDArray out, INDArray value) {
     return out.isEmpty() ? out : out.assign(value);
   }
 

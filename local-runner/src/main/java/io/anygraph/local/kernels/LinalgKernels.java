@@ -26,15 +26,19 @@ final class LinalgKernels {
       if (k1 != k2) {
         throw c.fail("inner dimensions differ (" + k1 + " vs " + k2 + ")");
       }
-      DataType t = c.in(0).dataType();
+      // BLAS reads a leading dimension, not strides: a broadcast (stride-0) or offset view
+      // would be read as other memory
+      INDArray a = c.dense(c.in(0));
+      INDArray b = c.dense(c.in(1));
+      DataType t = a.dataType();
       if (t != DataType.FLOAT && t != DataType.DOUBLE) {
-        return one(Nd4j.gemm(c.in(0), c.in(1), ta, tb));
+        return one(Nd4j.gemm(a, b, ta, tb));
       }
       INDArray out = c.output(0);
       if (k1 == 0) {
         Buffers.zero(out);
       } else if (!out.isEmpty()) {
-        Nd4j.gemm(c.in(0), c.in(1), out, ta, tb, 1.0, 0.0);
+        Nd4j.gemm(a, b, out, ta, tb, 1.0, 0.0);
       }
       return one(out);
     });

@@ -21,14 +21,16 @@ final class SelectionKernels {
       int axis = (int) c.attrs().getLong("axis");
       return one(Nd4j.concat(axis < 0 ? axis + parts[0].rank() : axis, parts));
     });
-    add("slice", c -> one(c.in(0).get(staticRegion(c, c.in(0).shape())).dup('c')));
+    add("slice", c -> one(copyOf(c, staticRegion(c, c.in(0).shape()))));
     add("sliceGrad", c -> {
       INDArray out = Nd4j.zeros(c.in(1).dataType(), c.in(0).shape());
-      out.get(staticRegion(c, c.in(0).shape())).assign(c.in(1));
+      if (!c.in(1).isEmpty()) { // ND4J's get() of an empty region fails
+        out.get(staticRegion(c, c.in(0).shape())).assign(c.in(1));
+      }
       return one(out);
     });
-    add("dynamicSlice", c -> one(c.in(0).get(region(c, c.in(0).shape(),
-        IndexingKernels.longs(c.in(1)), IndexingKernels.longs(c.in(2)))).dup('c')));
+    add("dynamicSlice", c -> one(copyOf(c, region(c, c.in(0).shape(),
+        IndexingKernels.longs(c.in(1)), IndexingKernels.longs(c.in(2))))));
     add("dynamicSliceGrad", c -> {
       INDArray dy = c.in(1);
       INDArray out = Nd4j.zeros(dy.dataType(), c.in(0).shape());
@@ -69,6 +71,17 @@ final class SelectionKernels {
       }
       return one(out.reshape(like.shape()));
     });
+  }
+
+  /** A row-major copy of a region of input 0. */
+  private static INDArray copyOf(KernelContext c, INDArrayIndex[] region) {
+    long[] shape = java.util.Arrays.stream(region).mapToLong(INDArrayIndex::length).toArray();
+    // ND4J's get() of an empty region fails or returns a FLOAT array of the wrong shape
+    return isEmpty(shape) ? Nd4j.create(c.in(0).dataType(), shape) : c.in(0).get(region).dup('c');
+  }
+
+  private static boolean isEmpty(long[] shape) {
+    return java.util.Arrays.stream(shape).anyMatch(d -> d == 0);
   }
 
   private static INDArrayIndex[] staticRegion(KernelContext c, long[] shape) {
