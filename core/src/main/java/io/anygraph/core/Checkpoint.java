@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,6 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * checkpoint.json} (format, version, step, and per variable: dtype, shape, file, SHA-256) and one
  * {@code .npy} per variable. Each folder appears by an atomic rename once complete, so the latest
  * checkpoint is simply the highest step present; older ones beyond {@code keep} are deleted.
+ * The manifest may also record {@code options}: the settings that produced the values (seed,
+ * batch, ...), so a resumed run can check it continues the same training.
  *
  * <pre>{@code
  * Checkpoint.save(sess, dir, step, 5);
@@ -37,6 +40,8 @@ public final class Checkpoint {
   public static final int VERSION = 1;
   private static final String MANIFEST = "checkpoint.json";
   private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
+  /** Temporary folders of {@link AtomicWrite} for a checkpoint; complete ones are renamed away. */
+  private static final Pattern UNFINISHED = Pattern.compile("\\.ckpt-[0-9]+\\.tmp-.*");
   private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
       .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -44,11 +49,17 @@ public final class Checkpoint {
 
   /** Saves every variable of the session's graph as checkpoint {@code step}; keeps the newest {@code keep}. */
   public static void save(Session session, Directory dir, long step, int keep) throws IOException {
+    save(session, dir, step, keep, Map.of());
+  }
+
+  /** Like {@link #save(Session, Directory, long, int)}, recording {@code options} in the manifest. */
+  public static void save(Session session, Directory dir, long step, int keep,
+      Map<String, String> options) throws IOException {
     Map<String, INDArray> values = new LinkedHashMap<>();
     for (Variable v : session.graph().variables()) {
       values.put(v.node().name(), session.variableValue(v));
     }
-    save(values, dir, step);
+    save(values, dir, step, options);
     List<Long> steps = steps(dir);
     for (int i = 0; i < steps.size() - Math.max(1, keep); i++) {
       dir.delete(folder(steps.get(i)));
@@ -57,9 +68,19 @@ public final class Checkpoint {
 
   /** Writes values as checkpoint {@code step} (for runners that hold values themselves). */
   public static void save(Map<String, INDArray> values, Directory dir, long step) throws IOException {
+    save(values, dir, step, Map.of());
+  }
+
+  /** Writes values as checkpoint {@code step} with {@code options} (none: no field). */
+  public static void save(Map<String, INDArray> values, Directory dir, long step,
+      Map<String, String> options) throws IOException {
     AtomicWrite.folder(dir, folder(step), target -> {
       ObjectNode root = JSON.createObjectNode();
       root.put("format", FORMAT).put("version", VERSION).put("step", step);
+      if (!options.isEmpty()) {
+        ObjectNode recorded = root.putObject("options");
+        options.forEach(recorded::put);
+      }
       ArrayNode vars = root.putArray("variables");
       int i = 0;
       for (Map.Entry<String, INDArray> e : values.entrySet()) {
@@ -102,6 +123,15 @@ public final class Checkpoint {
       return Optional.empty();
     }
     long step = steps.get(steps.size() - 1);
+    restore(session, dir, step);
+    return Optional.of(step);
+  }
+
+  /**
+   * Restores checkpoint {@code step} into the session. Every file is verified before any
+   * variable changes: a bad checkpoint changes nothing.
+   */
+  public static void restore(Session session, Directory dir, long step) throws IOException {
     Map<String, INDArray> values = read(dir, step);
     Map<Variable, INDArray> plan = new LinkedHashMap<>();
     for (Variable v : session.graph().variables()) {
@@ -118,7 +148,51 @@ public final class Checkpoint {
       plan.put(v, value);
     }
     plan.forEach(session::setVariableValue);
-    return Optional.of(step);
+  }
+
+  /**
+   * The newest checkpoint whose manifest reads as one: a {@code ckpt-N} that is a plain file, an
+   * empty folder or has a broken manifest is passed over, described to {@code skipped}.
+   */
+  public static Optional<Long> latestValid(Directory dir, Consumer<String> skipped)
+      throws IOException {
+    List<Long> steps = steps(dir);
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      try {
+        manifest(dir.child(folder(steps.get(i))), steps.get(i));
+        return Optional.of(steps.get(i));
+      } catch (IOException e) { // a plain file, or a folder without a manifest
+        skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint (no"
+            + " readable " + MANIFEST + ")");
+      } catch (AnygraphException e) {
+        skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint ("
+            + e.getMessage() + ")");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The options recorded with checkpoint {@code step}; empty if it was saved without any. */
+  public static Map<String, String> options(Directory dir, long step) throws IOException {
+    Map<String, String> options = new LinkedHashMap<>();
+    manifest(dir.child(folder(step)), step).path("options").fields()
+        .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+    return options;
+  }
+
+  /**
+   * Deletes what killed writes left behind ({@code .ckpt-N.tmp-*} folders; never a complete
+   * checkpoint) and returns their names.
+   */
+  public static List<String> removeUnfinished(Directory dir) throws IOException {
+    List<String> removed = new ArrayList<>();
+    for (String name : dir.list()) {
+      if (UNFINISHED.matcher(name).matches()) {
+        dir.delete(name);
+        removed.add(name);
+      }
+    }
+    return removed;
   }
 
   /**
@@ -128,23 +202,8 @@ public final class Checkpoint {
   public static Map<String, INDArray> read(Directory dir, long step) throws IOException {
     Directory d = dir.child(folder(step));
     String where = d.location();
-    JsonNode root;
-    try (InputStream in = ReadChecks.open(d, MANIFEST)) {
-      root = JSON.readTree(in);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new AnygraphException(where + "/" + MANIFEST + " is corrupt: " + e.getOriginalMessage(), e);
-    }
+    JsonNode root = manifest(d, step);
     ManifestFields f = new ManifestFields(ReadChecks.pathOf(d, MANIFEST));
-    f.object(root == null ? JSON.missingNode() : root, "(top level)");
-    if (!FORMAT.equals(root.path("format").asText())) {
-      throw f.bad("format", f.need(root, "format", "format"), "not an Anygraph checkpoint");
-    }
-    if (f.integer(root, "version", "version") != VERSION) {
-      throw f.bad("version", root.get("version"), "this build reads version " + VERSION);
-    }
-    if (f.integer(root, "step", "step") != step) {
-      throw f.bad("step", root.get("step"), "the folder is " + folder(step));
-    }
     Map<String, INDArray> values = new LinkedHashMap<>();
     JsonNode vars = f.optionalArray(root, "variables", "variables");
     for (int i = 0; i < vars.size(); i++) {
@@ -180,6 +239,29 @@ public final class Checkpoint {
       }
     }
     return values;
+  }
+
+  /** The manifest in checkpoint folder {@code d}, its format, version and step verified. */
+  private static JsonNode manifest(Directory d, long step) throws IOException {
+    JsonNode root;
+    try (InputStream in = ReadChecks.open(d, MANIFEST)) {
+      root = JSON.readTree(in);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new AnygraphException(d.location() + "/" + MANIFEST + " is corrupt: "
+          + e.getOriginalMessage(), e);
+    }
+    ManifestFields f = new ManifestFields(ReadChecks.pathOf(d, MANIFEST));
+    f.object(root == null ? JSON.missingNode() : root, "(top level)");
+    if (!FORMAT.equals(root.path("format").asText())) {
+      throw f.bad("format", f.need(root, "format", "format"), "not an Anygraph checkpoint");
+    }
+    if (f.integer(root, "version", "version") != VERSION) {
+      throw f.bad("version", root.get("version"), "this build reads version " + VERSION);
+    }
+    if (f.integer(root, "step", "step") != step) {
+      throw f.bad("step", root.get("step"), "the folder is " + folder(step));
+    }
+    return root;
   }
 
   private static String folder(long step) {

@@ -132,6 +132,14 @@ public final class Ops {
 
   public Tensor cast(Tensor x, DType to) { return op("cast", Attrs.of("dtype", to), x); }
   public Tensor identity(Tensor x) { return op("identity", x); }
+
+  /**
+   * {@code x} unchanged, but the run fails with a {@link NumericsException} naming {@code x}'s
+   * node when {@code x} holds NaN or infinity ({@code tf.debugging.check_numerics}).
+   */
+  public Tensor checkNumerics(Tensor x) {
+    return op(CheckNumerics.OP, Attrs.of("node", x.node().name(), "output", x.index(), "op", x.op()), x);
+  }
   public Tensor expandDims(Tensor x, int axis) { return op("expandDims", Attrs.of("axis", axis), x); }
 
   /** Remove the given size-1 axes, or all of them when none are given. */

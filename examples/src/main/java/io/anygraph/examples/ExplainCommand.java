@@ -1,5 +1,7 @@
 package io.anygraph.examples;
 
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
@@ -13,23 +15,15 @@ import java.util.Set;
  * all-reduces of the gradients, the broadcast variables and the driver's updates.
  */
 final class ExplainCommand {
+  static final Options OPTIONS = new Options("explain",
+      "prints the plan of the MNIST training step on N devices (explain mnist --devices 2)")
+      .positional("model", List.of("mnist"))
+      .value("--devices", "N", "2", "logical devices the step is partitioned over");
+
   private ExplainCommand() {}
 
-  static int run(String[] args, PrintStream out) {
-    int devices = 2;
-    if (args.length == 0 || !args[0].equals("mnist")) {
-      System.err.println("usage: anygraph explain mnist [--devices N]");
-      return 2;
-    }
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--devices") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]*")) {
-        devices = Integer.parseInt(args[++i]);
-      } else {
-        System.err.println("anygraph explain: unknown or malformed option " + args[i]
-            + "\nusage: anygraph explain mnist [--devices N]");
-        return 2;
-      }
-    }
+  static int run(OptionValues options, PrintStream out) {
+    int devices = options.positiveInt("--devices");
     MnistCnn m = new MnistCnn(1, 0.001);
     try (LocalRunner runner = new LocalRunner(m.graph, LocalOptions.cpus(devices))) {
       out.print(runner.plan(List.of(m.train, m.loss), Set.of(m.images, m.labels)).explain());

@@ -1,67 +1,102 @@
 package io.anygraph.examples;
 
-import io.anygraph.board.viewer.BoardCommand;
 import io.anygraph.examples.bench.BenchCommand;
+import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
+import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.mnist.MnistCommand;
+import io.anygraph.examples.mnist.TrainOptions;
+import io.anygraph.examples.score.ScoreMnistCommand;
+import io.anygraph.examples.score.ScoreOptions;
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Entry point of {@code bin/anygraph}: {@code anygraph <command> [options]}. */
+/**
+ * Entry point of {@code bin/anygraph}: {@code anygraph <command> [options]}. Each command
+ * declares its {@link Options}; this class answers {@code help}, {@code --help} and {@code -h},
+ * parses the options and reports any failure as one line ({@link Refusals}).
+ */
 public final class Main {
-  /** A command of the examples jar. */
+  /** A command of the examples jar, given its parsed options. */
   @FunctionalInterface
   interface Command {
-    int run(String[] args) throws Exception;
+    int run(OptionValues options, PrintStream out) throws Exception;
   }
 
-  private record Entry(String summary, Command command) {}
+  private record Entry(Options options, Command command) {}
 
   private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
 
   static {
-    COMMANDS.put("tutorial", new Entry(
-        "every snippet of the symbolic computing tutorial, TensorFlow and Theano style (--logdir DIR)",
-        args -> Tutorial.run(args, System.out)));
-    COMMANDS.put("mnist", new Entry(
-        "trains the MNIST CNN on the shipped digits (--epochs N --json out.json; --help)",
-        args -> MnistCommand.run(args, System.out)));
-    COMMANDS.put("explain", new Entry(
-        "prints the plan of the MNIST training step on N devices (explain mnist --devices 2)",
-        args -> ExplainCommand.run(args, System.out)));
-    COMMANDS.put("score-mnist", new Entry(
-        "the test digits as a Spark DataFrame (Parquet), scored by the CNN (--checkpoint DIR; --help)",
-        args -> io.anygraph.examples.score.ScoreMnistCommand.run(args, System.out)));
-    COMMANDS.put("bench", new Entry(
-        "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale (--only mlp|cnn|dispatch|scale|gemm|spark; --json FILE)",
-        args -> BenchCommand.run(args, System.out)));
-    COMMANDS.put("board", new Entry(
-        "the graph viewer for a logdir of event files (--logdir DIR [--port 6006] [--client-timeout 5] [--html FILE])",
-        args -> BoardCommand.run(args, System.out)));
+    add(Tutorial.OPTIONS, Tutorial::run);
+    add(TrainOptions.OPTIONS, MnistCommand::run);
+    add(ExplainCommand.OPTIONS, ExplainCommand::run);
+    add(ScoreOptions.OPTIONS, ScoreMnistCommand::run);
+    add(BenchCommand.OPTIONS, BenchCommand::run);
+    add(BoardEntry.OPTIONS, BoardEntry::run);
+    add(new Options("submit", "runs a command through spark-submit (bin/anygraph submit"
+        + " [spark-submit options] CMD [options])"),
+        (options, out) -> {
+          throw CommandFailure.usage("bin/anygraph submit",
+              "starts spark-submit; run it through the launcher");
+        });
+  }
+
+  private static void add(Options options, Command command) {
+    COMMANDS.put(options.command(), new Entry(options, command));
   }
 
   private Main() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  static int run(String[] args) throws Exception {
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-      usage();
-      return args.length == 0 ? 2 : 0;
-    }
-    Entry e = COMMANDS.get(args[0]);
-    if (e == null) {
-      System.err.println("anygraph: unknown command '" + args[0] + "'");
-      usage();
-      return 2;
-    }
-    return e.command().run(Arrays.copyOfRange(args, 1, args.length));
+  /** Runs a command with the process's stdout and stderr; returns the exit status. */
+  public static int run(String[] args) {
+    return run(args, System.out, System.err);
   }
 
-  private static void usage() {
-    System.err.println("usage: anygraph <command> [options]\n\ncommands:");
-    COMMANDS.forEach((name, e) -> System.err.printf("  %-12s %s%n", name, e.summary()));
+  /** Runs a command; returns 0, 1 (data, file or runtime problem) or 2 (usage error). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(usage());
+      return CommandFailure.USAGE;
+    }
+    String name = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (List.of("help", "--help", "-h").contains(name)) {
+      if (rest.length == 0) {
+        out.print(usage());
+        return 0;
+      }
+      name = rest[0];
+      rest = new String[] {Options.HELP};
+    }
+    Entry e = COMMANDS.get(name);
+    if (e == null) {
+      err.println("anygraph: " + name + ": unknown command (commands: "
+          + String.join(", ", COMMANDS.keySet()) + "; anygraph help)");
+      return CommandFailure.USAGE;
+    }
+    if (Options.wantsHelp(rest)) {
+      out.print(e.options().help());
+      return 0;
+    }
+    boolean verbose = Arrays.asList(rest).contains(Options.VERBOSE);
+    String[] commandArgs = rest;
+    return Refusals.run(name, verbose, err,
+        () -> e.command().run(e.options().parse(commandArgs), out));
+  }
+
+  private static String usage() {
+    StringBuilder s = new StringBuilder("usage: anygraph <command> [options]"
+        + "   (anygraph help <command>, or <command> --help, for its options)\n\ncommands:\n");
+    COMMANDS.forEach((name, e) -> s.append(String.format("  %-12s %s%n", name, e.options().summary())));
+    return s.toString();
   }
 }

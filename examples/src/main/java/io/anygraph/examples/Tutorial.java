@@ -8,6 +8,10 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Scope;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
+import io.anygraph.examples.cli.Destinations;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
+import io.anygraph.examples.cli.Refusals;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -20,7 +24,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * style, each printed with its result. {@code bin/anygraph tutorial} runs it.
  */
 public final class Tutorial {
-  static final String USAGE = "usage: anygraph tutorial [--logdir DIR]";
+  /** The command's options. */
+  public static final Options OPTIONS = new Options("tutorial",
+      "every snippet of the symbolic computing tutorial, TensorFlow and Theano style")
+      .value("--logdir", "DIR", null, "write the name-scope graph there as TensorBoard event files");
   private final PrintStream out;
   /** Where the name-scope graph goes as TensorBoard event files; null for nowhere. */
   private final String logdir;
@@ -35,15 +42,13 @@ public final class Tutorial {
   }
 
   /** {@code anygraph tutorial [--logdir DIR]}: DIR is a local path or any Hadoop URI. */
-  public static int run(String[] args, PrintStream out) throws IOException {
-    String logdir = null;
-    if (args.length == 2 && args[0].equals("--logdir")) {
-      logdir = args[1];
-    } else if (args.length > 0) {
-      System.err.println("anygraph tutorial: " + (args[0].equals("--logdir")
-          ? "--logdir needs a folder" : "unknown option " + args[0]) + "\n" + USAGE);
-      return 2;
-    }
+  public static int run(String[] args, PrintStream out) {
+    return Refusals.run("tutorial", false, System.err, () -> run(OPTIONS.parse(args), out));
+  }
+
+  static int run(OptionValues options, PrintStream out) throws IOException {
+    String logdir = options.path("--logdir");
+    Destinations.checkFolder("--logdir", logdir);
     Tutorial t = new Tutorial(out, logdir);
     t.addition();
     t.gradient();

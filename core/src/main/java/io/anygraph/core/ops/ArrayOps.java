@@ -14,6 +14,8 @@ final class ArrayOps {
 
   static void define() {
     register(OpDef.of("identity", c -> List.of(c.in(0)), c -> List.of(c.dy())));
+    // identity that fails on NaN or infinity (CheckNumerics); the gradient is not checked
+    register(OpDef.of("checkNumerics", c -> List.of(c.in(0)), c -> List.of(c.dy())));
     register(OpDef.of("reshape", ArrayOps::reshape,
         c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
     register(OpDef.of("reshapeLike", ArrayOps::reshapeLike,

@@ -1,10 +1,14 @@
 package io.anygraph.examples.bench;
 
+import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.cli.Destinations;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
+import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.data.Dataset;
 import io.anygraph.local.data.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,10 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * dispatch overhead of a 1,000-op chain; how the MLP's cost grows with batch and width; and
  * ND4J's GEMM rate for context. Figures are medians of timed windows after a warm-up, the engines
  * of a section timed in alternating windows; then the CNN's step on Spark against the local runner.
- * Options: {@code --only mlp|cnn|dispatch|scale|gemm|spark}, {@code --master local[2]},
- * {@code --spark-batch 256}, {@code --json FILE} (the figures and ratios as JSON),
- * {@code --window SECONDS} (default 2), {@code --windows N} (default 5), {@code --profile}
- * (instead of the comparison, the time per op of Anygraph's training steps).
+ * Options: {@link #OPTIONS}.
  */
 public final class BenchCommand {
   private static final long[] MLP = {784, 256, 256, 10};
@@ -37,43 +38,51 @@ public final class BenchCommand {
 
   private BenchCommand() {}
 
-  public static int run(String[] args, PrintStream out) throws IOException {
-    if (SoakBench.requested(args)) { // memory over minutes of training: options of its own
-      return SoakBench.run(args, out);
+  /** The sections {@code --only} can choose. */
+  static final List<String> SECTIONS =
+      List.of("mlp", "cnn", "dispatch", "scale", "gemm", "spark", "soak");
+
+  /** The command's options. */
+  public static final Options OPTIONS = new Options("bench",
+      "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale, GEMM,"
+          + " Spark step")
+      .value("--only", "SECTIONS", null, "comma-separated sections to run, of: "
+          + String.join(", ", SECTIONS))
+      .value("--window", "SECONDS", "2", "length of a timed window")
+      .value("--windows", "N", "5", "timed windows per figure (the median is reported)")
+      .value("--master", "URL", "local[2]", "Spark master of the spark section")
+      .value("--spark-batch", "N", "256", "global batch of the spark section")
+      .value("--json", "FILE", null, "write the figures and ratios there as JSON")
+      .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
+      .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
+
+  /** Runs the benchmarks the options choose. */
+  public static int run(OptionValues options, PrintStream out) throws IOException {
+    List<String> chosen = sections(options.string("--only"));
+    double window = options.positiveNumber("--window");
+    int windows = options.positiveInt("--windows");
+    int sparkBatch = options.positiveInt("--spark-batch");
+    boolean profile = options.flag("--profile");
+    String master = options.string("--master");
+    String json = options.path("--json");
+    options.onlyWith("--profile", chosen.contains("mlp") || chosen.contains("cnn"),
+        "the mlp and cnn sections");
+    options.onlyWith("--master", (chosen.contains("spark") || chosen.contains("soak")) && !profile,
+        "the spark and soak sections");
+    options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
+    options.onlyWith("--json", !profile, "the comparison, not --profile");
+    Destinations.checkFile("--json", json);
+    if (chosen.contains("soak")) { // memory over minutes of training, a run of its own
+      if (chosen.size() > 1) {
+        throw CommandFailure.usage("--only", "soak runs alone, not with " + chosen.stream()
+            .filter(x -> !x.equals("soak")).toList());
+      }
+      SparkMaster.checkReachable("--master", master);
+      return SoakBench.run(options.positiveNumber("--minutes"), master, json, out);
     }
-    String only = null;
-    double window = 2;
-    int windows = 5;
-    boolean profile = false;
-    String master = "local[2]";
-    int sparkBatch = 256;
-    String json = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--profile")) {
-        profile = true;
-        continue;
-      }
-      if (i + 1 == args.length) {
-        System.err.println("anygraph bench: option " + args[i] + " needs a value");
-        return 2;
-      }
-      String value = args[++i];
-      switch (args[i - 1]) {
-        case "--only" -> only = value;
-        case "--window" -> window = Double.parseDouble(value);
-        case "--windows" -> windows = Integer.parseInt(value);
-        case "--master" -> master = value;
-        case "--spark-batch" -> sparkBatch = Integer.parseInt(value);
-        case "--json" -> json = value;
-        default -> {
-          System.err.println("anygraph bench: unknown option " + args[i - 1]);
-          return 2;
-        }
-      }
-    }
-    if (json != null && !Files.isDirectory(Path.of(json).toAbsolutePath().getParent())) {
-      System.err.println("anygraph bench: --json " + json + ": its folder does not exist");
-      return 2;
+    options.onlyWith("--minutes", false, "the soak section");
+    if (chosen.contains("spark") && !profile) {
+      SparkMaster.checkReachable("--master", master);
     }
     Harness h = new Harness(window, windows);
     List<BenchPeer> peers = profile ? List.of() : BenchPeer.installed();
@@ -95,15 +104,15 @@ public final class BenchCommand {
     String cnnTitle = "MNIST CNN (conv5x5x8-pool-conv5x5x16-pool-dense), batch 64, SGD";
     if (profile) {
       double seconds = window * windows;
-      if (only == null || only.equals("mlp")) {
+      if (chosen.contains("mlp")) {
         profile(out, mlpTitle, train, 128, AnygraphNets.mlp(MLP, SEED, LEARNING_RATE), seconds);
       }
-      if (only == null || only.equals("cnn")) {
+      if (chosen.contains("cnn")) {
         profile(out, cnnTitle, train, 64, AnygraphNets.cnn(SEED, LEARNING_RATE), seconds);
       }
       return 0;
     }
-    if (only == null || only.equals("mlp")) {
+    if (chosen.contains("mlp")) {
       List<TrainingSection.Contender> others = new ArrayList<>();
       peers.forEach(p -> others.add(init -> p.mlp(init, LEARNING_RATE)));
       others.add(init -> new RawNd4jMlp(MLP, SEED, LEARNING_RATE));
@@ -111,29 +120,44 @@ public final class BenchCommand {
       training.run("mlp", mlpTitle, TrainingSection.fullBatches(train.batches(128), 128),
           () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE), others);
     }
-    if (only == null || only.equals("cnn")) {
+    if (chosen.contains("cnn")) {
       List<TrainingSection.Contender> others = new ArrayList<>();
       peers.forEach(p -> others.add(init -> p.cnn(init, LEARNING_RATE)));
       others.add(init -> SameDiffNets.cnn(SEED, LEARNING_RATE, 8, 16));
       training.run("cnn", cnnTitle, TrainingSection.fullBatches(train.batches(64), 64),
           () -> AnygraphNets.cnn(SEED, LEARNING_RATE), others);
     }
-    if (only == null || only.equals("dispatch")) {
+    if (chosen.contains("dispatch")) {
       dispatch(out, h, peers, report);
     }
-    if (only == null || only.equals("scale")) {
+    if (chosen.contains("scale")) {
       scale(out, training, train, peers);
     }
-    if (only == null || only.equals("gemm")) {
+    if (chosen.contains("gemm")) {
       gemm(out, h);
     }
-    if (only == null || only.equals("spark")) {
+    if (chosen.contains("spark")) {
       SparkBench.run(out, h, train, master, sparkBatch);
     }
     if (json != null) {
       report.write(Path.of(json));
     }
     return 0;
+  }
+
+  /** The sections of {@code --only a,b} (all when absent); an unknown one is a usage error. */
+  static List<String> sections(String only) {
+    if (only == null) {
+      return SECTIONS;
+    }
+    List<String> chosen = List.of(only.split(",", -1));
+    for (String s : chosen) {
+      if (!SECTIONS.contains(s)) {
+        throw CommandFailure.usage("--only", "unknown section '" + s + "' (sections: "
+            + String.join(", ", SECTIONS) + ")");
+      }
+    }
+    return chosen;
   }
 
   private static void profile(PrintStream out, String title, Dataset data, int batch,

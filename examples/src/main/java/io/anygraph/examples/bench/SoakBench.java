@@ -80,43 +80,9 @@ public final class SoakBench {
 
   private SoakBench() {}
 
-  /** Whether the bench arguments ask for the soak ({@code --only soak}). */
-  public static boolean requested(String[] args) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--only") && args[i + 1].equals("soak")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Runs the soak with the bench arguments; 2 for bad options. */
-  public static int run(String[] args, PrintStream out) throws IOException {
-    double minutes = 2;
-    String master = "local[2]";
-    String json = null;
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 == args.length) {
-        System.err.println("anygraph bench: option " + args[i] + " needs a value");
-        return 2;
-      }
-      String value = args[i + 1];
-      switch (args[i]) {
-        case "--only" -> { } // soak: how we got here
-        case "--minutes" -> minutes = Double.parseDouble(value);
-        case "--master" -> master = value;
-        case "--json" -> json = value;
-        default -> {
-          System.err.println("anygraph bench --only soak: unknown option " + args[i]
-              + " (options: --minutes N, --master local[2], --json FILE)");
-          return 2;
-        }
-      }
-    }
-    if (!(minutes > 0)) {
-      System.err.println("anygraph bench --only soak: --minutes needs a positive number, not " + minutes);
-      return 2;
-    }
+  /** Runs the soak: {@code minutes} of training per runner, the Spark one on {@code master}. */
+  public static int run(double minutes, String master, String json, PrintStream out)
+      throws IOException {
     out.println(Machine.describe());
     out.printf("== soak: MNIST CNN training, Adam, batch %d, %.1f minutes per runner;"
         + " memory after a full GC%n", BATCH, minutes);

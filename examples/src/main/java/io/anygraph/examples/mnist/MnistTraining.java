@@ -1,16 +1,17 @@
 package io.anygraph.examples.mnist;
 
 import io.anygraph.board.events.SummaryWriter;
-import io.anygraph.core.Checkpoint;
+import io.anygraph.core.CheckNumerics;
 import io.anygraph.core.Checksums;
+import io.anygraph.core.NumericsException;
 import io.anygraph.core.Session;
+import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
+import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.board.GraphView;
 import io.anygraph.board.PlanViews;
-import io.anygraph.core.io.Directory;
 import io.anygraph.local.data.Batch;
 import io.anygraph.local.data.Dataset;
-import io.anygraph.local.io.HadoopDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -18,7 +19,6 @@ import java.nio.ByteOrder;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,18 +31,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class MnistTraining {
   /** What a training run reports (also written as JSON). */
   public record Result(int epochs, double testAccuracy, double finalLoss,
-      double trainSamplesPerSecond, String parameterChecksum) {}
+      double trainSamplesPerSecond, String parameterChecksum, long stepsTrained) {}
 
   private static final int EVAL_BATCH = 500;
 
   private final MnistCnn model;
   private final TrainOptions options;
   private final PrintStream out;
+  /** What a training step fetches: the update and the loss, and the numerics checks if asked. */
+  private final List<Tensor> stepFetches;
 
   public MnistTraining(TrainOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
     this.model = new MnistCnn(options.seed(), options.learningRate());
+    List<Tensor> fetches = List.of(model.train, model.loss);
+    this.stepFetches = options.checkNumerics()
+        ? List.of(model.train, model.loss, CheckNumerics.addTo(model.graph, fetches)) : fetches;
   }
 
   public MnistCnn model() {
@@ -56,6 +61,7 @@ public final class MnistTraining {
 
   /** Trains where the backend runs the steps; tests on {@code test} after each epoch. */
   public Result run(TrainingBackend backend, Dataset test) throws IOException {
+    checkSizes(backend.size(), test.size());
     long fullEpoch = (backend.size() + options.batchSize() - 1) / options.batchSize();
     long stepsPerEpoch = options.steps() > 0 ? Math.min(options.steps(), fullEpoch) : fullEpoch;
     Progress progress = new Progress(out, Progress.onTerminal(), options.epochs(), stepsPerEpoch,
@@ -71,19 +77,17 @@ public final class MnistTraining {
                 Set.of(model.images, model.labels))));
       }
       sess.initializeAllVariables();
-      Directory checkpoints = options.checkpointDir() == null ? null
-          : HadoopDirectory.of(options.checkpointDir());
+      TrainingCheckpoints checkpoints = TrainingCheckpoints.open(options, backend.size(),
+          stepsPerEpoch, out);
       int firstEpoch = 1;
       if (options.resume()) {
-        Optional<Long> step = Checkpoint.restoreLatest(sess, checkpoints);
-        if (step.isPresent()) {
-          firstEpoch = (int) (step.get() / stepsPerEpoch) + 1;
-          out.printf("resumed from the checkpoint of step %d (epoch %d)%n", step.get(), firstEpoch - 1);
-        }
+        long step = checkpoints.resume(sess, stepsPerEpoch * options.epochs(), options.forceResume());
+        firstEpoch = (int) (step / stepsPerEpoch) + 1;
       }
       double loss = Double.NaN;
       double accuracy = Double.NaN;
       long trainedSamples = 0;
+      long stepsTrained = 0;
       long trainingNanos = 0;
       for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
         double lossSum = 0;
@@ -93,15 +97,16 @@ public final class MnistTraining {
         for (TrainingBackend.Step b : backend.epoch(options.seed() * 1_000_003L + epoch,
             options.batchSize())) {
           double batchLoss;
-          try (b) {
+          try (b) { // the step's batch is freed at once, not when the GC finds it
             if (step == stepsPerEpoch) {
               break;
             }
-            batchLoss = sess.run(List.of(model.train, model.loss), b.feeds()).get(1).getDouble(0);
+            batchLoss = runStep(sess, b, (epoch - 1) * stepsPerEpoch + step + 1).get(1).getDouble(0);
           }
           lossSum += batchLoss * b.rows();
           seen += b.rows();
           step++;
+          stepsTrained++;
           if (summaries != null) {
             summaries.addScalar("loss", batchLoss, (epoch - 1) * stepsPerEpoch + step);
           }
@@ -121,14 +126,44 @@ public final class MnistTraining {
           summaries.flush();
         }
         if (checkpoints != null) {
-          Checkpoint.save(sess, checkpoints, epoch * stepsPerEpoch, 3);
+          checkpoints.save(sess, epoch * stepsPerEpoch);
         }
       }
       if (Double.isNaN(accuracy)) {
         accuracy = accuracy(sess, test); // resumed after the last epoch: nothing left to train
       }
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
-      return new Result(options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess));
+      return new Result(options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess),
+          stepsTrained);
+    }
+  }
+
+  /** One training step; a numerics check's failure becomes the command's, naming the node. */
+  private List<INDArray> runStep(Session sess, TrainingBackend.Step b, long globalStep) {
+    try {
+      return sess.run(stepFetches, b.feeds());
+    } catch (RuntimeException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof NumericsException n) { // on Spark, inside the job's failure
+          throw CommandFailure.failed("--check-numerics", n.getMessage() + " at step " + globalStep, e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Refuses, before any step, data that cannot give a meaningful loss or accuracy. */
+  void checkSizes(long trainExamples, long testExamples) {
+    String data = "--data " + (options.dataDir() == null ? "(the shipped digits)" : options.dataDir());
+    if (trainExamples == 0) {
+      throw CommandFailure.failed(data, "holds no training examples");
+    }
+    if (testExamples == 0) {
+      throw CommandFailure.failed(data, "holds no test examples");
+    }
+    if (options.batchSize() > trainExamples) {
+      throw CommandFailure.usage("--batch", options.batchSize() + " is more than the "
+          + trainExamples + " training examples");
     }
   }
 

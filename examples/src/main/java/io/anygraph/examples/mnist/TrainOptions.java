@@ -1,11 +1,12 @@
 package io.anygraph.examples.mnist;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
+import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
+import java.util.List;
 
 /**
- * Options of the {@code mnist} command, parsed from {@code --name value} pairs.
+ * Options of the {@code mnist} command.
  *
  * @param runner where the graph runs: {@code local} (ND4J in this JVM) or {@code spark}
  * @param devices logical devices of the local runner; with more than one, each step's batch is
@@ -14,7 +15,7 @@ import java.util.Set;
  *     {@code spark-submit --master} takes precedence
  * @param partitions blocks the training digits are split into on Spark (one task each per
  *     step); 0 for Spark's default parallelism
- * @param epochs passes over the 8,000 training digits
+ * @param epochs passes over the training digits
  * @param steps at most this many steps per epoch (0: the whole epoch), for short runs
  * @param batchSize digits per training step (the global batch, on every runner)
  * @param learningRate Adam's step size
@@ -24,73 +25,61 @@ import java.util.Set;
  * @param checkpointDir where to save a checkpoint after every epoch; null for none
  * @param resume continue from the newest checkpoint in checkpointDir
  * @param logdir where to write TensorBoard event files (graph, loss and accuracy); null for none
+ * @param forceResume resume even from a checkpoint that records no options or other ones
+ * @param checkNumerics stop at the first node whose output holds NaN or infinity
  */
 public record TrainOptions(String runner, int devices, String master, int partitions, int epochs,
     int steps, int batchSize, double learningRate, long seed, String dataDir, String json,
-    String checkpointDir, boolean resume, String logdir) {
+    String checkpointDir, boolean resume, String logdir, boolean forceResume,
+    boolean checkNumerics) {
 
-  public static final String USAGE = """
-      usage: anygraph mnist [--runner local|spark] [--devices 1] [--master local[*]]
-                            [--partitions 0] [--epochs 10] [--steps 0] [--batch 64]
-                            [--lr 0.001] [--seed 1]
-                            [--data DIR] [--json FILE] [--checkpoint DIR [--resume]]
-                            [--logdir DIR]""";
-
-  private static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("--runner", "local"),
-      Map.entry("--devices", "1"), Map.entry("--master", "local[*]"), Map.entry("--partitions", "0"),
-      Map.entry("--epochs", "10"), Map.entry("--steps", "0"), Map.entry("--batch", "64"),
-      Map.entry("--lr", "0.001"), Map.entry("--seed", "1"));
-  private static final Set<String> OPTIONAL = Set.of("--data", "--json", "--checkpoint",
-      "--logdir");
-  private static final Set<String> RUNNERS = Set.of("local", "spark");
+  /** The command's options. */
+  public static final Options OPTIONS = new Options("mnist",
+      "trains the MNIST CNN on the shipped digits (--epochs N --json out.json)")
+      .choice("--runner", "local", List.of("local", "spark"), "where the graph runs")
+      .value("--devices", "N", "1", "--runner local: logical devices (data parallel)")
+      .value("--master", "URL", "local[*]", "--runner spark: Spark master (spark-submit's wins)")
+      .value("--partitions", "N", null, "--runner spark: blocks of training digits (default:"
+          + " Spark's parallelism)")
+      .value("--epochs", "N", "10", "passes over the training digits")
+      .value("--steps", "N", null, "at most N steps per epoch (default: the whole epoch)")
+      .value("--batch", "N", "64", "digits per training step")
+      .value("--lr", "X", "0.001", "Adam's learning rate")
+      .value("--seed", "N", "1", "seed of the initial weights and the shuffling")
+      .value("--data", "DIR", null, "folder (or Hadoop URI) of the IDX files (default: shipped)")
+      .value("--json", "FILE", null, "write the result summary there")
+      .value("--checkpoint", "DIR", null, "save a checkpoint there after every epoch")
+      .flag("--resume", "continue from the newest checkpoint in --checkpoint DIR")
+      .flag("--force-resume", "resume even if the checkpoint records other or no options")
+      .value("--logdir", "DIR", null, "write TensorBoard event files (graph, curves) there")
+      .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity");
 
   public static TrainOptions defaults() {
     return parse(new String[0]);
   }
 
-  /** Parses the command's arguments; unknown or malformed options are errors naming the option. */
+  /** Parses the command's arguments; bad, unknown or inapplicable options are refused (exit 2). */
   public static TrainOptions parse(String[] args) {
-    Map<String, String> v = new HashMap<>(DEFAULTS);
-    boolean resume = false;
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (name.equals("--resume")) {
-        resume = true;
-      } else if (!DEFAULTS.containsKey(name) && !OPTIONAL.contains(name)) {
-        throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
-      } else if (i + 1 == args.length) {
-        throw new IllegalArgumentException("option " + name + " needs a value\n" + USAGE);
-      } else {
-        v.put(name, args[++i]);
-      }
-    }
-    if (!RUNNERS.contains(v.get("--runner"))) {
-      throw new IllegalArgumentException("unknown runner '" + v.get("--runner")
-          + "' (runners: local, spark)");
-    }
-    if (resume && v.get("--checkpoint") == null) {
-      throw new IllegalArgumentException("--resume needs --checkpoint DIR\n" + USAGE);
-    }
-    return new TrainOptions(v.get("--runner"), whole("--devices", v, 1), v.get("--master"),
-        whole("--partitions", v, 0), whole("--epochs", v, 1), whole("--steps", v, 0),
-        whole("--batch", v, 1), number("--lr", v), (long) number("--seed", v), v.get("--data"),
-        v.get("--json"), v.get("--checkpoint"), resume, v.get("--logdir"));
+    return of(OPTIONS.parse(args));
   }
 
-  private static double number(String name, Map<String, String> v) {
-    try {
-      return Double.parseDouble(v.get(name));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " needs a number, not '" + v.get(name) + "'");
+  /** The options from parsed values, relative paths resolved against the caller's folder. */
+  public static TrainOptions of(OptionValues v) {
+    String runner = v.string("--runner");
+    boolean spark = runner.equals("spark");
+    v.onlyWith("--devices", !spark, "--runner local");
+    v.onlyWith("--master", spark, "--runner spark");
+    v.onlyWith("--partitions", spark, "--runner spark");
+    boolean resume = v.flag("--resume") || v.flag("--force-resume");
+    if (resume && !v.given("--checkpoint")) {
+      throw CommandFailure.usage(v.flag("--resume") ? "--resume" : "--force-resume",
+          "needs --checkpoint DIR");
     }
-  }
-
-  private static int whole(String name, Map<String, String> v, int min) {
-    double d = number(name, v);
-    if (d < min || d != Math.floor(d) || d > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("option " + name + " needs a whole number of at least "
-          + min + ", not '" + v.get(name) + "'");
-    }
-    return (int) d;
+    return new TrainOptions(runner, v.positiveInt("--devices"), v.string("--master"),
+        v.given("--partitions") ? v.positiveInt("--partitions") : 0, v.positiveInt("--epochs"),
+        v.given("--steps") ? v.positiveInt("--steps") : 0, v.positiveInt("--batch"),
+        v.positiveNumber("--lr"), v.seed("--seed"), v.path("--data"), v.path("--json"),
+        v.path("--checkpoint"), resume, v.path("--logdir"), v.flag("--force-resume"),
+        v.flag("--check-numerics"));
   }
 }

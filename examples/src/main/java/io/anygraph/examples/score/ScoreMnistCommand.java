@@ -4,12 +4,16 @@ import io.anygraph.core.Checkpoint;
 import io.anygraph.core.DType;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
-import io.anygraph.examples.JsonSummary;
+import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.cli.Destinations;
+import io.anygraph.examples.cli.JsonSummary;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.examples.mnist.MnistTraining;
 import io.anygraph.examples.mnist.TrainOptions;
 import io.anygraph.local.data.Mnist;
-import io.anygraph.local.io.HadoopDirectory;
+import io.anygraph.local.io.Directories;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.frame.GraphScorer;
 import io.anygraph.spark.ship.GraphModel;
@@ -46,18 +50,14 @@ public final class ScoreMnistCommand {
 
   private ScoreMnistCommand() {}
 
-  public static int run(String[] args, PrintStream out) throws IOException {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      out.println(ScoreOptions.USAGE);
-      return 0;
-    }
-    ScoreOptions o;
-    try {
-      o = ScoreOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("anygraph score-mnist: " + e.getMessage());
-      return 2;
-    }
+  /** Runs the command with parsed options; 1 when Spark's and the local accuracy differ. */
+  public static int run(OptionValues options, PrintStream out) throws IOException {
+    ScoreOptions o = ScoreOptions.of(options);
+    Destinations.checkExistingFolder("--data", o.dataDir());
+    Destinations.checkExistingFolder("--checkpoint", o.checkpoint());
+    Destinations.checkFolder("--parquet", o.parquet());
+    Destinations.checkFile("--json", o.json());
+    SparkMaster.checkReachable("--master", SparkMaster.effective(o.master()));
     Result r = score(o, out);
     out.printf("Spark accuracy %.4f (%d of %d), local session %.4f (%d): %s%n", r.accuracySpark(),
         r.correctSpark(), r.digits(), r.accuracyLocal(), r.correctLocal(),
@@ -88,8 +88,9 @@ public final class ScoreMnistCommand {
       MnistCnn cnn = training.model();
       Tensor prediction = cnn.graph.withName("prediction").cast(cnn.graph.ops().argMax(cnn.logits, 1), DType.INT32);
       try (Session session = new Session(cnn.graph)) {
-        long step = Checkpoint.restoreLatest(session, HadoopDirectory.of(checkpoints))
-            .orElseThrow(() -> new IOException("no checkpoint in " + o.checkpoint()));
+        long step = Checkpoint.restoreLatest(session, Directories.open(checkpoints))
+            .orElseThrow(() -> CommandFailure.failed("--checkpoint " + o.checkpoint(),
+                "holds no checkpoint (ckpt-N folders of anygraph mnist --checkpoint)"));
         out.printf("model: checkpoint of step %d in %s%n", step, checkpoints);
         long correctLocal = Math.round(training.accuracy(session, data.test()) * data.test().size());
         GraphScorer scorer = GraphScorer.of(GraphModel.of(session))
@@ -109,7 +110,7 @@ public final class ScoreMnistCommand {
     if (o.master() != null) {
       conf.setMaster(o.master());
     }
-    try (SparkSession spark = SparkSetup.session(conf)) {
+    try (SparkSession spark = SparkMaster.startSession("--master", conf.get("spark.master", null), conf)) {
       spark.sparkContext().setJobDescription("score-mnist: write the test digits as Parquet");
       DigitFrames.of(spark, data.test(), Math.max(8, o.partitions())).write().mode(SaveMode.Overwrite).parquet(parquet);
       spark.sparkContext().setJobDescription("score-mnist: score the Parquet digits with the CNN");

@@ -1,11 +1,10 @@
 package io.anygraph.examples.score;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
+import io.anygraph.examples.cli.OptionValues;
+import io.anygraph.examples.cli.Options;
 
 /**
- * Options of the {@code score-mnist} command, parsed from {@code --name value} pairs.
+ * Options of the {@code score-mnist} command.
  *
  * @param master Spark master; null for spark-submit's or the embedded {@code local[*]}
  * @param checkpoint checkpoint folder of {@code anygraph mnist --checkpoint DIR}; null to train
@@ -20,48 +19,30 @@ import java.util.Set;
 public record ScoreOptions(String master, String checkpoint, int epochs, long seed, int batch,
     int partitions, String dataDir, String parquet, String json) {
 
-  public static final String USAGE = """
-      usage: anygraph score-mnist [--master local[*]] [--checkpoint DIR | --epochs 1 --seed 1]
-                                  [--batch 256] [--partitions 4] [--data DIR] [--parquet DIR]
-                                  [--json FILE]""";
+  /** The command's options. */
+  public static final Options OPTIONS = new Options("score-mnist",
+      "the test digits as a Spark DataFrame (Parquet), scored by the CNN (--checkpoint DIR)")
+      .value("--master", "URL", null, "Spark master (spark-submit's wins; default local[*])")
+      .value("--checkpoint", "DIR", null, "checkpoint folder of anygraph mnist --checkpoint DIR")
+      .value("--epochs", "N", "1", "without --checkpoint: epochs of local training first")
+      .value("--seed", "N", "1", "without --checkpoint: the seed of that training")
+      .value("--batch", "N", "256", "rows per run of the graph on the executors")
+      .value("--partitions", "N", "4", "partitions of the scored DataFrame")
+      .value("--data", "DIR", null, "folder (or Hadoop URI) of the IDX files (default: shipped)")
+      .value("--parquet", "DIR", null, "where to write the test digits as Parquet (default: temp)")
+      .value("--json", "FILE", null, "write the result summary there");
 
-  private static final Map<String, String> DEFAULTS = Map.of("--epochs", "1", "--seed", "1",
-      "--batch", "256", "--partitions", "4");
-  private static final Set<String> OPTIONAL = Set.of("--master", "--checkpoint", "--data",
-      "--parquet", "--json");
-
-  /** Parses the arguments; unknown or malformed options are errors naming the option. */
+  /** Parses the arguments; unknown or malformed options are {@code CommandFailure}s naming the option. */
   public static ScoreOptions parse(String[] args) {
-    Map<String, String> v = new HashMap<>(DEFAULTS);
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (!DEFAULTS.containsKey(name) && !OPTIONAL.contains(name)) {
-        throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
-      }
-      if (i + 1 == args.length) {
-        throw new IllegalArgumentException("option " + name + " needs a value\n" + USAGE);
-      }
-      v.put(name, args[++i]);
-    }
-    return new ScoreOptions(v.get("--master"), v.get("--checkpoint"), positive("--epochs", v),
-        whole("--seed", v), positive("--batch", v), positive("--partitions", v), v.get("--data"),
-        v.get("--parquet"), v.get("--json"));
+    return of(OPTIONS.parse(args));
   }
 
-  private static long whole(String name, Map<String, String> v) {
-    try {
-      return Long.parseLong(v.get(name));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " needs a whole number, not '" + v.get(name) + "'");
-    }
-  }
-
-  private static int positive(String name, Map<String, String> v) {
-    long n = whole(name, v);
-    if (n < 1 || n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("option " + name + " needs a positive whole number, not '"
-          + v.get(name) + "'");
-    }
-    return (int) n;
+  /** The options from parsed values, relative paths resolved against the caller's folder. */
+  public static ScoreOptions of(OptionValues v) {
+    v.onlyWith("--epochs", !v.given("--checkpoint"), "training without --checkpoint");
+    v.onlyWith("--seed", !v.given("--checkpoint"), "training without --checkpoint");
+    return new ScoreOptions(v.string("--master"), v.path("--checkpoint"), v.positiveInt("--epochs"),
+        v.seed("--seed"), v.positiveInt("--batch"), v.positiveInt("--partitions"), v.path("--data"),
+        v.path("--parquet"), v.path("--json"));
   }
 }

@@ -1,7 +1,6 @@
 package io.anygraph.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -35,12 +34,5 @@ class SoakFiguresTest {
 
   private static SoakBench.Sample sample(double hours, double rssMb) {
     return new SoakBench.Sample(hours, new MemoryUse(rssMb, 30, 120));
-  }
-
-  @Test
-  void onlyTheSoakOptionRoutesTheBenchToIt() {
-    assertTrue(SoakBench.requested(new String[] {"--minutes", "5", "--only", "soak"}));
-    assertFalse(SoakBench.requested(new String[] {"--only", "spark"}));
-    assertFalse(SoakBench.requested(new String[] {"soak"}));
   }
 }

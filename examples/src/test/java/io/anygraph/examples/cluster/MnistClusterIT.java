@@ -43,6 +43,7 @@ class MnistClusterIT {
       assertEquals(0, run.exitCode(), run.output());
       JsonNode r = new ObjectMapper().readTree(json.toFile());
       assertEquals("spark", r.path("runner").asText());
+      assertEquals(cluster.masterUrl(), r.path("master").asText(), "the master the run really used");
       assertTrue(run.output().contains("3 partitions") && run.output().contains("spark steps:"), run.output());
       Set<String> workersWithExecutors = cluster.executorLogs().stream()
           .map(p -> state.toAbsolutePath().relativize(p).getName(1).toString()).collect(Collectors.toSet());

@@ -3,6 +3,8 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import io.anygraph.core.DType;
+import io.anygraph.core.NumericsException;
 import io.anygraph.local.kernels.Kernel.Output;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,6 +15,7 @@ final class ArrayKernels {
 
   static void register() {
     add("identity", Output.VIEW_OF_INPUT, c -> one(c.in(0)));
+    add("checkNumerics", Output.VIEW_OF_INPUT, c -> one(checkNumerics(c)));
     // the output shape comes from inference on the concrete input, so -1 is already resolved
     add("reshape", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.outputShape(0))));
     add("reshapeLike", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.in(1).shape())));
@@ -42,6 +45,23 @@ final class ArrayKernels {
     });
     add("onesLike", c -> one(filled(c.output(0), 1)));
     add("zerosLike", c -> one(Buffers.zero(c.output(0))));
+  }
+
+  /** The input, after failing if it holds NaN or infinity (legacy ops: no native context kept). */
+  private static INDArray checkNumerics(KernelContext c) {
+    INDArray x = c.in(0);
+    if (!x.dataType().isFPType() || x.length() == 0) {
+      return x;
+    }
+    boolean nan = x.isNaN().any();
+    if (nan || x.isInfinite().any()) {
+      String node = c.attrs().getString("node");
+      long output = c.attrs().getLong("output");
+      throw new NumericsException(node, "node '" + node + "' (op " + c.attrs().getString("op")
+          + ") produced " + (nan ? "NaN" : "infinity") + " in its " + (output > 0 ? "output " + output
+          + ", " : "output, ") + DType.fromNd4j(x.dataType()).label() + Arrays.toString(x.shape()));
+    }
+    return x;
   }
 
   private static INDArray filled(INDArray out, Number value) {

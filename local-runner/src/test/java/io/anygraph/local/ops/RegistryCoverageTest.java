@@ -21,7 +21,8 @@ class RegistryCoverageTest {
   static final List<Class<?>> FAMILY_TESTS = List.of(MathOpsTest.class, CompareOpsTest.class,
       ReduceOpsTest.class, ArrayOpsTest.class, LinalgOpsTest.class, SourceAndStateOpsTest.class,
       RandomOpsTest.class, ConvOpsTest.class, NnOpsTest.class, SelectionOpsTest.class,
-      PlanOpsTest.class, DivisionOpsTest.class, ShapeOpsTest.class, BatchedMatmulTest.class);
+      PlanOpsTest.class, DivisionOpsTest.class, ShapeOpsTest.class, BatchedMatmulTest.class,
+      CheckNumericsOpsTest.class);
 
   @Test
   void everyOpHasAKernel() {

@@ -45,7 +45,7 @@ public final class ShardingRules {
       rule(op, c -> unary(c, true));
     }
     for (String op : List.of("square", "sqrt", "exp", "log", "abs", "sign", "relu", "sigmoid",
-        "tanh", "oneHot")) {
+        "tanh", "oneHot", "checkNumerics")) {
       rule(op, c -> unary(c, false));
     }
     rule("cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));

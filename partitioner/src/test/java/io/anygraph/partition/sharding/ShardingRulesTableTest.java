@@ -64,6 +64,9 @@ class ShardingRulesTableTest {
         row("add", Attrs.empty(), List.of(bias, bias), List.of(PARTIAL, PARTIAL), PARTIAL),
         row("neg", Attrs.empty(), List.of(bias), List.of(PARTIAL), PARTIAL),
         row("tanh", Attrs.empty(), List.of(bias), List.of(PARTIAL), REPLICATED, 0),
+        // checkNumerics checks each shard where it is; finite summands can still sum to infinity
+        row("checkNumerics", Attrs.empty(), List.of(MATRIX), List.of(S0), S0),
+        row("checkNumerics", Attrs.empty(), List.of(bias), List.of(PARTIAL), REPLICATED, 0),
         row("mul", Attrs.empty(), List.of(bias, bias), List.of(PARTIAL, REPLICATED), REPLICATED, 0),
         // a summand plus a replicated value would count the value once per shard
         row("add", Attrs.empty(), List.of(bias, bias), List.of(PARTIAL, REPLICATED), REPLICATED, 0),
