@@ -36,7 +36,7 @@ class NnOpsTest {
   }
 
   /** log(sum(exp(row))) computed with the maximum taken out, in plain Java. */
-  private static double logSumExp(double[] row) {
+  static double logSumExp(double[] row) {
     double m = Double.NEGATIVE_INFINITY;
     for (double v : row) {
       m = Math.max(m, v);
