@@ -101,7 +101,7 @@ class FaultRecoveryClusterIT {
 
     StandaloneCluster.Run resumed = cluster.submit(RUN_LIMIT, training("driver", true));
     assertEquals(0, resumed.exitCode(), resumed.output());
-    assertTrue(resumed.output().contains("resumed from the checkpoint of step " + newest), resumed.output());
+    assertTrue(resumed.output().contains("resuming from step " + newest + " of " + STEPS), resumed.output());
     assertEquals(uninterrupted, checksum("driver"));
   }
 
