@@ -214,9 +214,6 @@ public final class Checkpoint {
       if (!file.matches("[0-9]{1,9}\\.npy")) {
         throw f.bad(at + ".file", v.get("file"), "unexpected file name (expected <n>.npy)");
       }
-      DType dtype = f.dtype(f.need(v, "dtype", at + ".dtype"), at + ".dtype");
-      Shape shape = f.shape(f.need(v, "shape", at + ".shape"), at + ".shape");
-      String sha = f.text(v, "sha256", at + ".sha256");
       byte[] bytes;
       try (InputStream in = ReadChecks.open(d, file)) {
         bytes = in.readAllBytes();
@@ -225,15 +222,8 @@ public final class Checkpoint {
         throw new AnygraphException(where + "/" + file + " (variable '" + name
             + "') cannot be read, corrupt or missing: " + e.getMessage(), e);
       }
-      if (!Checksums.sha256(bytes).equals(sha)) {
-        throw new AnygraphException(where + "/" + file + " (variable '" + name
-            + "') does not match its checksum: corrupt or altered");
-      }
-      INDArray value = Npy.read(bytes, ReadChecks.pathOf(d, file), dtype);
-      if (!Shape.of(value.shape()).equals(shape)) {
-        throw f.bad(at + ".shape", v.get("shape"), file + " (variable '" + name + "') has shape "
-            + Shape.of(value.shape()));
-      }
+      INDArray value = f.array(v, at, bytes, file + " (variable '" + name + "')",
+          ReadChecks.pathOf(d, file));
       if (values.put(name, value) != null) {
         throw f.bad(at + ".name", v.get("name"), "appears twice");
       }

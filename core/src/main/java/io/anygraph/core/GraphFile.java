@@ -294,20 +294,10 @@ public final class GraphFile {
       if (!file.matches("tensors/[0-9]{1,9}\\.npy")) {
         throw f.bad(what + ".tensor", v.get("tensor"), "names an unexpected file (expected tensors/<n>.npy)");
       }
-      DType dtype = f.dtype(f.need(v, "dtype", what + ".dtype"), what + ".dtype");
-      Shape shape = f.shape(f.need(v, "shape", what + ".shape"), what + ".shape");
-      String sha = f.text(v, "sha256", what + ".sha256");
       Directory tensors = dir.child("tensors");
       String name = file.substring("tensors/".length());
-      byte[] bytes = ReadChecks.readAll(tensors, name);
-      if (!Checksums.sha256(bytes).equals(sha)) {
-        throw f.bad(what + ".sha256", v.get("sha256"), file + " does not match its checksum: corrupt or altered");
-      }
-      INDArray a = Npy.read(bytes, ReadChecks.pathOf(tensors, name), dtype);
-      if (!Shape.of(a.shape()).equals(shape)) {
-        throw f.bad(what + ".shape", v.get("shape"), file + " has shape " + Shape.of(a.shape()));
-      }
-      return a;
+      return f.array(v, what, ReadChecks.readAll(tensors, name), file,
+          ReadChecks.pathOf(tensors, name));
     }
 
     /** Output {@code ref} ("node" or "node:1") of an earlier node. */

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.anygraph.core.io.Npy;
+import io.anygraph.core.io.ReadChecks;
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Typed reading of a JSON manifest ({@code graph.json}, {@code checkpoint.json}): every field
@@ -135,8 +138,8 @@ final class ManifestFields {
     if (!v.isArray()) {
       throw bad(path, v, "is not an array of dimensions or null");
     }
-    if (v.size() > io.anygraph.core.io.ReadChecks.MAX_RANK) {
-      throw bad(path, v, "rank " + v.size() + " is more than the " + io.anygraph.core.io.ReadChecks.MAX_RANK
+    if (v.size() > ReadChecks.MAX_RANK) {
+      throw bad(path, v, "rank " + v.size() + " is more than the " + ReadChecks.MAX_RANK
           + " supported");
     }
     long[] dims = new long[v.size()];
@@ -147,5 +150,25 @@ final class ManifestFields {
       }
     }
     return Shape.of(dims);
+  }
+
+  /**
+   * The array that manifest entry {@code at} ({@code dtype}, {@code shape}, {@code sha256})
+   * describes, from the bytes of its file: the checksum, the dtype and the shape must all agree.
+   * {@code label} names the file in messages, {@code source} is its path.
+   */
+  INDArray array(JsonNode entry, String at, byte[] bytes, String label, String source) {
+    DType dtype = dtype(need(entry, "dtype", at + ".dtype"), at + ".dtype");
+    Shape shape = shape(need(entry, "shape", at + ".shape"), at + ".shape");
+    String sha = text(entry, "sha256", at + ".sha256");
+    if (!Checksums.sha256(bytes).equals(sha)) {
+      throw bad(at + ".sha256", entry.get("sha256"), label
+          + " does not match its checksum: corrupt or altered");
+    }
+    INDArray a = Npy.read(bytes, source, dtype);
+    if (!Shape.of(a.shape()).equals(shape)) {
+      throw bad(at + ".shape", entry.get("shape"), label + " has shape " + Shape.of(a.shape()));
+    }
+    return a;
   }
 }
