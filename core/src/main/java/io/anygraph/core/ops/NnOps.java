@@ -2,7 +2,9 @@ package io.anygraph.core.ops;
 
 import static io.anygraph.core.ops.OpRegistry.register;
 
+import io.anygraph.core.DType;
 import io.anygraph.core.Ops;
+import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import java.util.List;
@@ -17,11 +19,13 @@ final class NnOps {
   private NnOps() {}
 
   static void define() {
-    register(OpDef.of("relu", MathOps::unaryFloat, c -> {
-      Ops o = c.ops();
-      Tensor positive = o.greater(c.x(0), o.zerosLike(c.x(0)));
-      return List.of(o.select(positive, c.dy(), o.zerosLike(c.dy())));
-    }));
+    // relu's gradient is one op, as TensorFlow's ReluGrad: dy where x > 0, else 0 (x = 0 and NaN
+    // included), one pass instead of greater, zerosLike and select
+    register(OpDef.of("relu", MathOps::unaryFloat,
+        c -> List.of(c.x(0).graph().nn().reluGrad(c.x(0), c.dy()))));
+    // linear in dy, piecewise constant in x
+    register(OpDef.of("reluGrad", NnOps::reluGrad, c -> List.of(c.ops().zerosLike(c.x(0)),
+        c.x(0).graph().nn().reluGrad(c.x(0), c.dy()))));
     register(OpDef.of("sigmoid", MathOps::unaryFloat, c -> {
       Ops o = c.ops();
       Tensor y = c.y();
@@ -45,6 +49,31 @@ final class NnOps {
       Tensor total = o.reduceSum(c.dy(), axisOf(c), true);
       return List.of(o.sub(c.dy(), o.mul(o.exp(c.y()), total)));
     }));
+  }
+
+  /** reluGrad(x, dy): two floating inputs of one dtype and one shape (no broadcasting). */
+  static List<TensorType> reluGrad(OpContext c) {
+    c.requireInputs(2);
+    DType t = c.sameDType();
+    c.requireFloating(0);
+    Shape x = c.shape(0);
+    Shape dy = c.shape(1);
+    if (!x.hasRank() || !dy.hasRank()) {
+      return List.of(new TensorType(t, x.hasRank() ? x : dy));
+    }
+    if (x.rank() != dy.rank()) {
+      throw c.fail("x has shape " + x + " but dy has shape " + dy + ": they must be equal");
+    }
+    long[] dims = new long[x.rank()];
+    for (int i = 0; i < dims.length; i++) {
+      long a = x.dim(i);
+      long b = dy.dim(i);
+      if (a != Shape.UNKNOWN && b != Shape.UNKNOWN && a != b) {
+        throw c.fail("x has shape " + x + " but dy has shape " + dy + ": they must be equal");
+      }
+      dims[i] = a == Shape.UNKNOWN ? b : a;
+    }
+    return List.of(new TensorType(t, Shape.of(dims)));
   }
 
   static List<TensorType> alongAxis(OpContext c) {
