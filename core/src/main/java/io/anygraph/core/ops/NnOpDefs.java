@@ -13,33 +13,33 @@ import java.util.List;
  * first, so large logits do not overflow. Cross-entropies are
  * built from these in {@link io.anygraph.core.Nn}.
  */
-final class NnOps {
-  private NnOps() {}
+final class NnOpDefs {
+  private NnOpDefs() {}
 
   static void define() {
-    register(OpDef.of("relu", MathOps::unaryFloat, c -> {
+    register(OpDef.of("relu", MathOpDefs::unaryFloat, c -> {
       Ops o = c.ops();
       Tensor positive = o.greater(c.x(0), o.zerosLike(c.x(0)));
       return List.of(o.select(positive, c.dy(), o.zerosLike(c.dy())));
     }));
-    register(OpDef.of("sigmoid", MathOps::unaryFloat, c -> {
+    register(OpDef.of("sigmoid", MathOpDefs::unaryFloat, c -> {
       Ops o = c.ops();
       Tensor y = c.y();
       return List.of(o.mul(c.dy(), o.mul(y, o.sub(o.onesLike(y), y))));
     }));
-    register(OpDef.of("tanh", MathOps::unaryFloat, c -> {
+    register(OpDef.of("tanh", MathOpDefs::unaryFloat, c -> {
       Ops o = c.ops();
       Tensor y = c.y();
       return List.of(o.mul(c.dy(), o.sub(o.onesLike(y), o.square(y))));
     }));
-    register(OpDef.of("softmax", NnOps::alongAxis, c -> {
+    register(OpDef.of("softmax", NnOpDefs::alongAxis, c -> {
       // dx = y * (dy - sum(dy * y))
       Ops o = c.ops();
       Tensor y = c.y();
       Tensor dot = o.reduceSum(o.mul(c.dy(), y), axisOf(c), true);
       return List.of(o.mul(y, o.sub(c.dy(), dot)));
     }));
-    register(OpDef.of("logSoftmax", NnOps::alongAxis, c -> {
+    register(OpDef.of("logSoftmax", NnOpDefs::alongAxis, c -> {
       // dx = dy - softmax(x) * sum(dy)
       Ops o = c.ops();
       Tensor total = o.reduceSum(c.dy(), axisOf(c), true);
