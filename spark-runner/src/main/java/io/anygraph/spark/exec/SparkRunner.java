@@ -54,7 +54,7 @@ public final class SparkRunner implements Runner {
   private final Cluster cluster;
   private final LogicalDevices devices = new LogicalDevices();
   private final Map<StepKey, Object> steps = new ConcurrentHashMap<>();
-  private final Map<SparkStep, Broadcast<VariableValues>> broadcasts = new HashMap<>();
+  private final Map<SparkStep, Broadcast<VariableSnapshot>> broadcasts = new HashMap<>();
   private final StepTimes times = new StepTimes();
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
   private ShardedData data;
@@ -157,8 +157,8 @@ public final class SparkRunner implements Runner {
   }
 
   /** The broadcast of the variables a step's workers read, renewed once per version. */
-  private Broadcast<VariableValues> variables(SparkStep s) {
-    Broadcast<VariableValues> b = broadcasts.get(s);
+  private Broadcast<VariableSnapshot> variables(SparkStep s) {
+    Broadcast<VariableSnapshot> b = broadcasts.get(s);
     if (b != null && b.value().version() == version) {
       return b;
     }
@@ -172,7 +172,7 @@ public final class SparkRunner implements Runner {
     if (b != null) {
       b.destroy();
     }
-    b = sc.broadcast(new VariableValues(version, values));
+    b = sc.broadcast(new VariableSnapshot(version, values));
     broadcasts.put(s, b);
     variableBroadcasts++;
     times.broadcast(System.nanoTime() - start);

@@ -51,7 +51,7 @@ final class SparkStep {
    * sharded arrays in {@code feeds}, then the driver stage. {@code times} gets the breakdown.
    */
   List<INDArray> run(JavaSparkContext sc, Map<Tensor, INDArray> feeds, ShardedData data,
-      StepRows rows, Broadcast<VariableValues> vars, long step, RunState state,
+      StepRows rows, Broadcast<VariableSnapshot> vars, long step, RunState state,
       LogicalDevices devices, StepTimes times) {
     Map<String, INDArray> byName = new HashMap<>();
     feeds.forEach((t, v) -> byName.put(plan.feedNames().get(t.name()), v));
@@ -71,8 +71,8 @@ final class SparkStep {
       for (int i = 0; i <= data.partitions(); i++) {
         offsets[i] = i < data.partitions() ? data.offset(i) : data.size();
       }
-      Broadcast<VariableValues> whole = replicated.isEmpty() ? null
-          : sc.broadcast(new VariableValues(step, replicated));
+      Broadcast<VariableSnapshot> whole = replicated.isEmpty() ? null
+          : sc.broadcast(new VariableSnapshot(step, replicated));
       tasks = data.blocks().mapPartitionsWithIndex(
           new WorkerTasks.BlockTask(shipped, vars, whole, rows, offsets, step), false);
     } else {

@@ -9,8 +9,8 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Ops without data inputs: placeholders, constants and fills. */
-final class SourceOps {
-  private SourceOps() {}
+final class SourceOpDefs {
+  private SourceOpDefs() {}
 
   static void define() {
     register(OpDef.noGradient("placeholder", c -> {
@@ -22,7 +22,7 @@ final class SourceOps {
       INDArray v = c.attrs().getArray("value");
       return List.of(new TensorType(DType.fromNd4j(v.dataType()), Shape.of(v.shape())));
     }));
-    register(OpDef.noGradient("fill", SourceOps::sized));
+    register(OpDef.noGradient("fill", SourceOpDefs::sized));
   }
 
   /** Type of a source op with {@code dtype} and a fully defined {@code shape} attribute. */

@@ -12,16 +12,16 @@ import java.util.List;
  * value. Within one run, every read of a variable happens before any write that does not depend
  * on it, so Theano-style updates see the old values.
  */
-final class StateOps {
-  private StateOps() {}
+final class StateOpDefs {
+  private StateOpDefs() {}
 
   static void define() {
     register(OpDef.noGradient("variable", c -> {
       c.requireInputs(0);
       return List.of(new TensorType(c.attrs().getDType("dtype"), c.attrs().getShape("shape")));
     }).asStateful());
-    register(OpDef.noGradient("assign", StateOps::update).asStateful().withRefInputs(1));
-    register(OpDef.noGradient("assignAdd", StateOps::update).asStateful().withRefInputs(1));
+    register(OpDef.noGradient("assign", StateOpDefs::update).asStateful().withRefInputs(1));
+    register(OpDef.noGradient("assignAdd", StateOpDefs::update).asStateful().withRefInputs(1));
     // group(x...): fetching it runs all its inputs (TensorFlow's tf.group); outputs true
     register(OpDef.noGradient("group", c -> List.of(TensorType.scalar(DType.BOOL))));
   }

@@ -10,18 +10,18 @@ import io.anygraph.core.TensorType;
 import java.util.List;
 
 /** Comparisons (boolean results, no gradient) and {@code select}, NumPy's {@code where}. */
-final class CompareOps {
-  private CompareOps() {}
+final class CompareOpDefs {
+  private CompareOpDefs() {}
 
   static void define() {
     for (String op : List.of("greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual")) {
-      register(OpDef.noGradient(op, CompareOps::compare));
+      register(OpDef.noGradient(op, CompareOpDefs::compare));
     }
-    register(OpDef.of("select", CompareOps::select, c -> {
+    register(OpDef.of("select", CompareOpDefs::select, c -> {
       Ops o = c.ops();
       Tensor zeros = o.zerosLike(c.dy());
-      Tensor dA = MathOps.unbroadcast(o, o.select(c.x(0), c.dy(), zeros), c.x(1));
-      Tensor dB = MathOps.unbroadcast(o, o.select(c.x(0), zeros, c.dy()), c.x(2));
+      Tensor dA = MathOpDefs.unbroadcast(o, o.select(c.x(0), c.dy(), zeros), c.x(1));
+      Tensor dB = MathOpDefs.unbroadcast(o, o.select(c.x(0), zeros, c.dy()), c.x(2));
       return java.util.Arrays.asList(null, dA, dB);
     }));
   }

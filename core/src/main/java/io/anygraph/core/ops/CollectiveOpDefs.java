@@ -13,8 +13,8 @@ import java.util.List;
  * {@code axis}; {@code pickReplica(x)} takes the first shard's x, for values all shards compute
  * alike. On a single device each is the identity, which is what their kernels compute there.
  */
-final class CollectiveOps {
-  private CollectiveOps() {}
+final class CollectiveOpDefs {
+  private CollectiveOpDefs() {}
 
   static void define() {
     register(OpDef.noGradient("allReduce", c -> {

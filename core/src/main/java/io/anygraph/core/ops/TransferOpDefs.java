@@ -13,8 +13,8 @@ import java.util.List;
  * the value sent under {@code key} (from device {@code from}) and outputs it, typed by attributes
  * {@code dtype} and {@code shape}. A control edge is sent as a bool token.
  */
-final class TransferOps {
-  private TransferOps() {}
+final class TransferOpDefs {
+  private TransferOpDefs() {}
 
   static void define() {
     register(OpDef.noGradient("send", c -> {

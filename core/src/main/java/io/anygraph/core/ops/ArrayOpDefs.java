@@ -9,18 +9,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Ops that move or relabel elements: reshape, transpose, cast, broadcast, fill-like. */
-final class ArrayOps {
-  private ArrayOps() {}
+final class ArrayOpDefs {
+  private ArrayOpDefs() {}
 
   static void define() {
     register(OpDef.of("identity", c -> List.of(c.in(0)), c -> List.of(c.dy())));
     // identity that fails on NaN or infinity (CheckNumerics); the gradient is not checked
     register(OpDef.of("checkNumerics", c -> List.of(c.in(0)), c -> List.of(c.dy())));
-    register(OpDef.of("reshape", ArrayOps::reshape,
+    register(OpDef.of("reshape", ArrayOpDefs::reshape,
         c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
-    register(OpDef.of("reshapeLike", ArrayOps::reshapeLike,
+    register(OpDef.of("reshapeLike", ArrayOpDefs::reshapeLike,
         c -> Arrays.asList(c.ops().reshapeLike(c.dy(), c.x(0)), null)));
-    register(OpDef.of("transpose", ArrayOps::transpose, c -> {
+    register(OpDef.of("transpose", ArrayOpDefs::transpose, c -> {
       long[] perm = c.node().attrs().has("perm") ? c.node().attrs().getLongs("perm") : null;
       int[] inverse = null;
       if (perm != null) {
@@ -31,15 +31,15 @@ final class ArrayOps {
       }
       return List.of(inverse == null ? c.ops().transpose(c.dy()) : c.ops().transpose(c.dy(), inverse));
     }));
-    register(OpDef.of("cast", ArrayOps::cast, c -> {
+    register(OpDef.of("cast", ArrayOpDefs::cast, c -> {
       boolean flows = c.x(0).dtype().isFloating() && c.y().dtype().isFloating();
       return Arrays.asList(flows ? c.ops().cast(c.dy(), c.x(0).dtype()) : null);
     }));
-    register(OpDef.of("expandDims", ArrayOps::expandDims,
+    register(OpDef.of("expandDims", ArrayOpDefs::expandDims,
         c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
-    register(OpDef.of("squeeze", ArrayOps::squeeze,
+    register(OpDef.of("squeeze", ArrayOpDefs::squeeze,
         c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
-    register(OpDef.of("broadcastLike", ArrayOps::broadcastLike,
+    register(OpDef.of("broadcastLike", ArrayOpDefs::broadcastLike,
         c -> Arrays.asList(c.ops().reduceSumLike(c.dy(), c.x(0)), null)));
     register(OpDef.of("reverse", c -> {
       c.requireInputs(1);

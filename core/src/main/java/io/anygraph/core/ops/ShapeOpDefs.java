@@ -19,8 +19,8 @@ import java.util.List;
  * the axis, TensorFlow's {@code ConcatOffset}); and {@code reshapeTo(x, shape)}, a reshape to a
  * shape computed in the graph ({@code tf.reshape} with a tensor; one -1 is inferred).
  */
-final class ShapeOps {
-  private ShapeOps() {}
+final class ShapeOpDefs {
+  private ShapeOpDefs() {}
 
   static void define() {
     register(OpDef.noGradient("shape", c -> {

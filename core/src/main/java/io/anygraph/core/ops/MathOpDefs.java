@@ -9,15 +9,15 @@ import io.anygraph.core.TensorType;
 import java.util.List;
 
 /** Elementwise arithmetic with NumPy broadcasting, and elementwise functions. */
-final class MathOps {
-  private MathOps() {}
+final class MathOpDefs {
+  private MathOpDefs() {}
 
   static void define() {
-    register(of("add", MathOps::binary, c -> unbroadcastBoth(c, c.dy(), c.dy())));
-    register(of("sub", MathOps::binary, c -> unbroadcastBoth(c, c.dy(), c.ops().neg(c.dy()))));
-    register(of("mul", MathOps::binary, c -> unbroadcastBoth(c,
+    register(of("add", MathOpDefs::binary, c -> unbroadcastBoth(c, c.dy(), c.dy())));
+    register(of("sub", MathOpDefs::binary, c -> unbroadcastBoth(c, c.dy(), c.ops().neg(c.dy()))));
+    register(of("mul", MathOpDefs::binary, c -> unbroadcastBoth(c,
         c.ops().mul(c.dy(), c.x(1)), c.ops().mul(c.dy(), c.x(0)))));
-    register(of("div", MathOps::binary, c -> {
+    register(of("div", MathOpDefs::binary, c -> {
       Ops o = c.ops();
       Tensor da = o.div(c.dy(), c.x(1));
       // d(a/b)/db = -a/b^2 = -(a/b)/b
@@ -27,13 +27,13 @@ final class MathOps {
     // Python's // and % (TensorFlow's floordiv, floormod): the quotient rounded toward -infinity
     // and the remainder a - floor(a / b) b, which takes b's sign. floorDiv is piecewise constant:
     // no gradient, as in TensorFlow.
-    register(OpDef.noGradient("floorDiv", MathOps::numericBinary));
-    register(of("floorMod", MathOps::numericBinary, c -> {
+    register(OpDef.noGradient("floorDiv", MathOpDefs::numericBinary));
+    register(of("floorMod", MathOpDefs::numericBinary, c -> {
       Ops o = c.ops();
       Tensor db = o.neg(o.mul(c.dy(), o.floorDiv(c.x(0), c.x(1))));
       return unbroadcastBoth(c, c.dy(), db);
     }));
-    register(of("pow", MathOps::binary, c -> {
+    register(of("pow", MathOpDefs::binary, c -> {
       Ops o = c.ops();
       Tensor x = c.x(0);
       Tensor p = c.x(1);
@@ -44,34 +44,34 @@ final class MathOps {
       Tensor dp = o.mul(c.dy(), o.mul(c.y(), o.log(safeX)));
       return unbroadcastBoth(c, dx, dp);
     }));
-    register(of("maximum", MathOps::binary, c -> {
+    register(of("maximum", MathOpDefs::binary, c -> {
       Ops o = c.ops();
       Tensor pickA = o.greaterEqual(c.x(0), c.x(1));
       Tensor zeros = o.zerosLike(c.dy());
       return unbroadcastBoth(c, o.select(pickA, c.dy(), zeros), o.select(pickA, zeros, c.dy()));
     }));
-    register(of("minimum", MathOps::binary, c -> {
+    register(of("minimum", MathOpDefs::binary, c -> {
       Ops o = c.ops();
       Tensor pickA = o.lessEqual(c.x(0), c.x(1));
       Tensor zeros = o.zerosLike(c.dy());
       return unbroadcastBoth(c, o.select(pickA, c.dy(), zeros), o.select(pickA, zeros, c.dy()));
     }));
 
-    register(of("neg", MathOps::unaryNumeric, c -> List.of(c.ops().neg(c.dy()))));
-    register(of("square", MathOps::unaryNumeric, c -> {
+    register(of("neg", MathOpDefs::unaryNumeric, c -> List.of(c.ops().neg(c.dy()))));
+    register(of("square", MathOpDefs::unaryNumeric, c -> {
       Ops o = c.ops();
       return List.of(o.mul(c.dy(), o.mul(c.x(0), o.scalarLike(2, c.x(0)))));
     }));
-    register(of("sqrt", MathOps::unaryFloat, c -> {
+    register(of("sqrt", MathOpDefs::unaryFloat, c -> {
       Ops o = c.ops();
       return List.of(o.div(c.dy(), o.mul(c.y(), o.scalarLike(2, c.y()))));
     }));
-    register(of("exp", MathOps::unaryFloat, c -> List.of(c.ops().mul(c.dy(), c.y()))));
-    register(of("log", MathOps::unaryFloat, c -> List.of(c.ops().div(c.dy(), c.x(0)))));
-    register(of("abs", MathOps::unaryNumeric,
+    register(of("exp", MathOpDefs::unaryFloat, c -> List.of(c.ops().mul(c.dy(), c.y()))));
+    register(of("log", MathOpDefs::unaryFloat, c -> List.of(c.ops().div(c.dy(), c.x(0)))));
+    register(of("abs", MathOpDefs::unaryNumeric,
         c -> List.of(c.ops().mul(c.dy(), c.ops().sign(c.x(0))))));
     // sign is flat almost everywhere: its gradient is zero, which keeps abs twice differentiable
-    register(of("sign", MathOps::unaryNumeric, c -> List.of(c.ops().zerosLike(c.x(0)))));
+    register(of("sign", MathOpDefs::unaryNumeric, c -> List.of(c.ops().zerosLike(c.x(0)))));
   }
 
   static List<TensorType> binary(OpContext c) {

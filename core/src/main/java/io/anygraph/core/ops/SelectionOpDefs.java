@@ -21,12 +21,12 @@ import java.util.List;
  * surrounds x with a constant, as {@code tf.pad}; its gradient is the slice that drops the border.
  * {@code dynamicSlice} and {@code dynamicSliceGrad} take begin and size as tensors.
  */
-final class SelectionOps {
-  private SelectionOps() {}
+final class SelectionOpDefs {
+  private SelectionOpDefs() {}
 
   static void define() {
-    register(OpDef.of("concat", SelectionOps::concat, SelectionOps::concatGradient));
-    register(OpDef.of("slice", SelectionOps::slice, c -> List.of(c.x(0).graph().add("sliceGrad",
+    register(OpDef.of("concat", SelectionOpDefs::concat, SelectionOpDefs::concatGradient));
+    register(OpDef.of("slice", SelectionOpDefs::slice, c -> List.of(c.x(0).graph().add("sliceGrad",
         List.of(c.x(0), c.dy()), c.node().attrs(), null).get(0))));
     register(OpDef.of("sliceGrad", c -> {
       c.requireInputs(2);
@@ -35,7 +35,7 @@ final class SelectionOps {
         c.node().attrs().getLongs("size")))));
     // dynamicSlice(x, begin, size) and dynamicSliceGrad(x, dy, begin): slice and sliceGrad with
     // begin and size as int64 vectors computed in the graph (tf.slice with tensors)
-    register(OpDef.of("dynamicSlice", SelectionOps::dynamicSlice, c -> Arrays.asList(
+    register(OpDef.of("dynamicSlice", SelectionOpDefs::dynamicSlice, c -> Arrays.asList(
         c.x(0).graph().add("dynamicSliceGrad", List.of(c.x(0), c.dy(), c.x(1)), Attrs.empty(), null)
             .get(0), null, null)));
     register(OpDef.of("dynamicSliceGrad", c -> {
@@ -46,8 +46,8 @@ final class SelectionOps {
       checkRegion(c, c.shape(0), 2, 2);
       return List.of(c.in(0));
     }, c -> Arrays.asList(null, c.ops().slice(c.dy(), c.x(2), c.ops().shape(c.x(1))), null)));
-    register(OpDef.of("pad", SelectionOps::pad, c -> List.of(unpad(c))));
-    register(OpDef.of("gather", SelectionOps::gather, c -> Arrays.asList(c.x(0).graph().add(
+    register(OpDef.of("pad", SelectionOpDefs::pad, c -> List.of(unpad(c))));
+    register(OpDef.of("gather", SelectionOpDefs::gather, c -> Arrays.asList(c.x(0).graph().add(
         "scatterAdd", List.of(c.x(0), c.x(1), c.dy()), Attrs.empty(), null).get(0), null)));
     register(OpDef.of("scatterAdd", c -> {
       c.requireInputs(3);
@@ -67,7 +67,7 @@ final class SelectionOps {
       List<Tensor> shapes = c.inputs().stream().map(x -> c.ops().shape(x)).toList();
       List<Tensor> grads = new ArrayList<>();
       for (int i = 0; i < shapes.size(); i++) {
-        Tensor begin = ShapeOps.concatOffset(shapes.subList(0, i + 1), axis);
+        Tensor begin = ShapeOpDefs.concatOffset(shapes.subList(0, i + 1), axis);
         grads.add(c.ops().slice(c.dy(), begin, shapes.get(i)));
       }
       return grads;
@@ -202,7 +202,7 @@ final class SelectionOps {
   private static long checkRegion(OpContext c, Shape x, int from, int to) {
     long rank = x.hasRank() ? x.rank() : Shape.UNKNOWN;
     for (int i = from; i <= to; i++) {
-      long n = ShapeOps.shapeVectorLength(c, i);
+      long n = ShapeOpDefs.shapeVectorLength(c, i);
       if (n != Shape.UNKNOWN && rank != Shape.UNKNOWN && n != rank) {
         throw c.fail("input " + i + " has " + n + " entries, not one per axis of " + x);
       }

@@ -14,8 +14,8 @@ import java.util.List;
  * {@code on}, {@code off} (a new last axis; indices outside [0, depth) give all-off rows, as in
  * TensorFlow).
  */
-final class IndexingOps {
-  private IndexingOps() {}
+final class IndexingOpDefs {
+  private IndexingOpDefs() {}
 
   static void define() {
     register(OpDef.noGradient("argMax", c -> {

@@ -20,11 +20,11 @@ import java.util.List;
  * again, avgPool, and {@code maxPoolGradGrad(input, g)}, which reads g at each window's maximum.
  * Pooling's choice of maximum is piecewise constant in the input: no gradient flows to it.
  */
-final class ConvOps {
-  private ConvOps() {}
+final class ConvOpDefs {
+  private ConvOpDefs() {}
 
   static void define() {
-    register(OpDef.of("conv2d", ConvOps::conv2d, c -> {
+    register(OpDef.of("conv2d", ConvOpDefs::conv2d, c -> {
       List<Tensor> g = apply(c, "conv2dGrad", c.x(0), c.x(1), c.dy());
       return List.of(g.get(0), g.get(1));
     }));
@@ -32,18 +32,18 @@ final class ConvOps {
       c.requireInputs(3);
       c.sameDType();
       return List.of(c.in(0), c.in(1));
-    }, ConvOps::conv2dGradGradient));
+    }, ConvOpDefs::conv2dGradGradient));
     for (String pool : List.of("maxPool", "avgPool")) {
-      register(OpDef.of(pool, ConvOps::pool,
+      register(OpDef.of(pool, ConvOpDefs::pool,
           c -> List.of(apply(c, pool + "Grad", c.x(0), c.dy()).get(0))));
     }
     // maxPoolGrad(x, dy) spreads dy to the maxima; its adjoint in dy reads them back
-    register(OpDef.of("maxPoolGrad", ConvOps::poolGrad,
+    register(OpDef.of("maxPoolGrad", ConvOpDefs::poolGrad,
         c -> Arrays.asList(null, apply(c, "maxPoolGradGrad", c.x(0), c.dy()).get(0))));
-    register(OpDef.of("maxPoolGradGrad", ConvOps::poolGradGrad,
+    register(OpDef.of("maxPoolGradGrad", ConvOpDefs::poolGradGrad,
         c -> Arrays.asList(null, apply(c, "maxPoolGrad", c.x(0), c.dy()).get(0))));
     // avgPoolGrad(x, dy) = A^T dy for the linear map A = avgPool, so its adjoint is avgPool
-    register(OpDef.of("avgPoolGrad", ConvOps::poolGrad,
+    register(OpDef.of("avgPoolGrad", ConvOpDefs::poolGrad,
         c -> Arrays.asList(null, apply(c, "avgPool", c.dy()).get(0))));
   }
 

@@ -12,18 +12,18 @@ import java.util.List;
  * Reductions over axes (attribute {@code axes}: absent or empty means all; {@code keepDims}),
  * and {@code reduceSumLike}, which sums a broadcast result back to an input's shape.
  */
-final class ReduceOps {
-  private ReduceOps() {}
+final class ReduceOpDefs {
+  private ReduceOpDefs() {}
 
   static void define() {
-    register(OpDef.of("reduceSum", ReduceOps::reduce,
+    register(OpDef.of("reduceSum", ReduceOpDefs::reduce,
         c -> List.of(c.ops().broadcastLike(keepDimsForm(c, c.dy()), c.x(0)))));
-    register(OpDef.of("reduceMean", ReduceOps::reduce, c -> {
+    register(OpDef.of("reduceMean", ReduceOpDefs::reduce, c -> {
       Ops o = c.ops();
       Tensor spread = o.broadcastLike(keepDimsForm(c, c.dy()), c.x(0));
       return List.of(o.div(spread, count(c)));
     }));
-    register(OpDef.of("reduceMax", ReduceOps::reduce, c -> {
+    register(OpDef.of("reduceMax", ReduceOpDefs::reduce, c -> {
       // the gradient is shared equally among the positions that reach the maximum
       Ops o = c.ops();
       Tensor x = c.x(0);
@@ -40,7 +40,7 @@ final class ReduceOps {
       }
       return List.of(TensorType.scalar(io.anygraph.core.DType.INT64));
     }));
-    register(OpDef.of("reduceSumLike", ReduceOps::reduceLike,
+    register(OpDef.of("reduceSumLike", ReduceOpDefs::reduceLike,
         c -> java.util.Arrays.asList(c.ops().broadcastLike(c.dy(), c.x(0)), null)));
   }
 
@@ -94,7 +94,7 @@ final class ReduceOps {
     Shape in = c.x(0).shape();
     if (!in.hasRank()) {
       // only the run knows which axes negative ones name: reshape to shape(x) with axes = 1
-      return c.ops().reshape(t, ShapeOps.keptDimsShape(c.x(0), axes));
+      return c.ops().reshape(t, ShapeOpDefs.keptDimsShape(c.x(0), axes));
     }
     int rank = in.rank();
     long[] sorted = java.util.Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();

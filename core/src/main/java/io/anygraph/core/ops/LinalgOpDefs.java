@@ -15,11 +15,11 @@ import java.util.List;
  * {@code transposeA} and {@code transposeB} transpose the last two axes. Rank 1 is refused, as
  * TensorFlow does.
  */
-final class LinalgOps {
-  private LinalgOps() {}
+final class LinalgOpDefs {
+  private LinalgOpDefs() {}
 
   static void define() {
-    register(OpDef.of("matmul", LinalgOps::matmul, c -> {
+    register(OpDef.of("matmul", LinalgOpDefs::matmul, c -> {
       Ops o = c.ops();
       boolean ta = c.node().attrs().getBool("transposeA", false);
       boolean tb = c.node().attrs().getBool("transposeB", false);
@@ -46,7 +46,7 @@ final class LinalgOps {
         return List.of(da, db);
       }
       // batched: each gradient has the broadcast batch axes; sum it back to its operand's shape
-      return List.of(MathOps.unbroadcast(o, da, a), MathOps.unbroadcast(o, db, b));
+      return List.of(MathOpDefs.unbroadcast(o, da, a), MathOpDefs.unbroadcast(o, db, b));
     }));
   }
 
