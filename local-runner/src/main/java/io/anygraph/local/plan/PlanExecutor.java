@@ -1,7 +1,5 @@
 package io.anygraph.local.plan;
 
-import io.anygraph.core.Graph;
-import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
@@ -33,13 +31,7 @@ public final class PlanExecutor {
     this.worker = plan.worker() == null ? null : new StageRunner(plan.worker());
     this.driver = new StageRunner(plan.driver());
     if (worker != null) {
-      Graph w = plan.worker().graph();
-      for (String f : plan.worker().feeds()) {
-        Node n = w.node(f.substring(0, f.lastIndexOf(':')));
-        if (n.attrs().has(Graph.SHARD_AXIS)) {
-          shardAxes.put(f, (int) n.attrs().getLong(Graph.SHARD_AXIS));
-        }
-      }
+      shardAxes.putAll(plan.worker().shardAxes());
     }
   }
 
