@@ -83,7 +83,7 @@ public final class PlanExecutor {
     for (Boundary b : plan.boundaries()) {
       int i = outputs.indexOf(b.workerTensor());
       List<INDArray> values = shards.stream().map(s -> s.get(i)).toList();
-      feeds.put(b.driverTensor(), Shards.aggregate(b, values));
+      feeds.put(b.driverTensor(), Combine.inShardOrder(b, values));
     }
   }
 }
