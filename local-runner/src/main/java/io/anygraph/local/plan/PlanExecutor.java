@@ -45,7 +45,8 @@ public final class PlanExecutor {
 
   /**
    * The fetches' values, in the plan's fetch order, with the worker stage's tasks run by {@code
-   * tasks} (unused, and may be null, when the plan has no worker stage).
+   * tasks} (unused, and may be null, when the plan has no worker stage; a plan that has one
+   * refuses null).
    */
   public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
       WorkerStageTasks tasks) {
@@ -65,6 +66,10 @@ public final class PlanExecutor {
   /** Runs the worker tasks and puts the global batch and the boundaries' values among the feeds. */
   private void runWorkerStage(Map<String, INDArray> byName, RunState state,
       LogicalDevices devices, WorkerStageTasks tasks) {
+    if (tasks == null) {
+      throw new IllegalArgumentException("The plan for " + plan.fetches() + " has a worker stage,"
+          + " but no worker tasks were given to run it");
+    }
     Stage w = plan.worker();
     Map<String, INDArray> whole = new HashMap<>();
     Map<String, INDArray> sharded = new LinkedHashMap<>();
