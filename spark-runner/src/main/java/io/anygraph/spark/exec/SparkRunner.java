@@ -53,7 +53,7 @@ public final class SparkRunner implements Runner {
   private final RunState state;
   private final Cluster cluster;
   private final LogicalDevices devices = new LogicalDevices();
-  private final Map<StepKey, Object> steps = new ConcurrentHashMap<>();
+  private final Map<StepKey, CompiledStep> steps = new ConcurrentHashMap<>();
   private final Map<SparkStep, Broadcast<VariableSnapshot>> broadcasts = new HashMap<>();
   private final StepTimes times = new StepTimes();
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
@@ -130,26 +130,19 @@ public final class SparkRunner implements Runner {
     if (fromData && rows == null) {
       throw new IllegalStateException("select(seed, batch, step) before running on the bound data");
     }
-    Object step = steps.computeIfAbsent(new StepKey(List.copyOf(fetches), Set.copyOf(fed)), k -> {
+    ShardedData stepData = fromData ? data : null;
+    CompiledStep step = steps.computeIfAbsent(new StepKey(List.copyOf(fetches), Set.copyOf(fed)), k -> {
       Plan plan = plan(k.fetches(), k.fed());
       if (plan.worker() == null) {
-        return new PlanExecutor(plan);
+        return new CompiledStep.OnDriver(new PlanExecutor(plan));
       }
       Map<String, String> columns = new LinkedHashMap<>();
       bound.forEach((t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
       return new SparkStep(sc, plan, columns);
     });
-    List<INDArray> out;
-    Plan plan;
-    if (step instanceof PlanExecutor local) {
-      plan = local.plan();
-      out = local.run(feeds, state, devices);
-    } else {
-      SparkStep s = (SparkStep) step;
-      plan = s.plan();
-      out = s.run(sc, feeds, fromData ? data : null, rows, variables(s), workerRuns++, state,
-          devices, times);
-    }
+    List<INDArray> out = step.run(feeds, state, devices, s -> new StepRun(sc, feeds, stepData, rows,
+        variables(s), workerRuns++, state, devices, times));
+    Plan plan = step.plan();
     if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
       version++; // the next worker job needs the new values
     }
