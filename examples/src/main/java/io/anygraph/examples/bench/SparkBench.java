@@ -1,10 +1,10 @@
 package io.anygraph.examples.bench;
 
 import io.anygraph.core.Session;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Dataset;
 import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Dataset;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;

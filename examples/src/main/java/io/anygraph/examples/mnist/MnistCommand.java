@@ -1,11 +1,11 @@
 package io.anygraph.examples.mnist;
 
+import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.Destinations;
 import io.anygraph.examples.cli.JsonSummary;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
-import io.anygraph.local.data.Mnist;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;

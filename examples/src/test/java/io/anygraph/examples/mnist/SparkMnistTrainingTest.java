@@ -3,8 +3,8 @@ package io.anygraph.examples.mnist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.ByteArrayOutputStream;

@@ -1,9 +1,9 @@
 package io.anygraph.spark.data;
 
 import io.anygraph.core.AnygraphException;
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.IdxReader;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.IdxReader;
+import io.anygraph.data.Mnist;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.anygraph.spark.exec;
 
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import io.anygraph.spark.data.IdxExamples;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,8 +33,8 @@ public final class ShardedData {
   public static ShardedData mnist(JavaSparkContext sc, String dir, String prefix, int partitions)
       throws IOException {
     JavaRDD<Dataset> rdd = IdxExamples.mnist(sc, dir, prefix, partitions);
-    int n = io.anygraph.local.data.IdxReader.dims(
-        io.anygraph.local.data.Mnist.file(dir, prefix, "images"), sc.hadoopConfiguration())[0];
+    int n = io.anygraph.data.IdxReader.dims(
+        io.anygraph.data.Mnist.file(dir, prefix, "images"), sc.hadoopConfiguration())[0];
     long[] offsets = new long[partitions + 1];
     for (int i = 0; i <= partitions; i++) {
       offsets[i] = (long) n * i / partitions; // IdxExamples' split

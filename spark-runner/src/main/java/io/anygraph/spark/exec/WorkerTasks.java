@@ -2,7 +2,7 @@ package io.anygraph.spark.exec;
 
 import io.anygraph.core.Feeds;
 import io.anygraph.core.Graph;
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.StageRunner;
 import io.anygraph.local.state.RunState;

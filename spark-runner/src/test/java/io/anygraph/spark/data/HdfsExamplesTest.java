@@ -3,8 +3,8 @@ package io.anygraph.spark.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import io.anygraph.spark.LocalSpark;
 import java.io.File;
 import java.io.IOException;
