@@ -1,7 +1,9 @@
 package io.anygraph.data;
 
+import io.anygraph.core.AnygraphException;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,6 +15,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * it can).
  */
 public final class Dataset {
+  /** The names of the two arrays, for {@link #column}: what a runner binds placeholders to. */
+  public static final List<String> COLUMNS = List.of("features", "labels");
+
   private final INDArray features;
   private final INDArray labels;
 
@@ -36,6 +41,15 @@ public final class Dataset {
 
   public INDArray labels() {
     return labels;
+  }
+
+  /** The array named {@code name}, one of {@link #COLUMNS}. */
+  public INDArray column(String name) {
+    return switch (name) {
+      case "features" -> features;
+      case "labels" -> labels;
+      default -> throw new AnygraphException("No column '" + name + "' in a dataset: its columns are " + COLUMNS);
+    };
   }
 
   /** Examples [from, to). */

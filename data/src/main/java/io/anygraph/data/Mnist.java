@@ -3,9 +3,6 @@ package io.anygraph.data;
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MNIST digits from a folder of IDX files ({@code train-images-idx3-ubyte[.gz]} and the
@@ -29,8 +26,9 @@ public record Mnist(Dataset train, Dataset test) {
 
   /**
    * Digits from IDX contents: images [n, rows, cols] of bytes become float32 [n, rows*cols] in [0,
-   * 1], labels [n] int32. {@code where} and {@code first} (the index of the first example in the
-   * file) name a bad label in the message.
+   * 1], labels [n] int32 ({@link IdxDecoder#scaledBytes()}, after the checks on shapes and digits).
+   * {@code where} and {@code first} (the index of the first example in the file) name a bad label
+   * in the message. An {@link IdxDecoder}: {@code Mnist::examples}.
    */
   public static Dataset examples(IdxReader.Idx images, IdxReader.Idx labels, String where, long first)
       throws IOException {
@@ -38,24 +36,18 @@ public record Mnist(Dataset train, Dataset test) {
       throw new IOException(where + ": images " + Arrays.toString(images.dims())
           + " and labels " + Arrays.toString(labels.dims()) + " do not match");
     }
-    int n = images.count();
-    int pixels = images.dims()[1] * images.dims()[2];
-    float[] x = new float[n * pixels];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (images.values()[i] & 0xff) / 255f;
-    }
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = labels.values()[i] & 0xff;
-      if (y[i] > 9) {
-        throw new IOException(where + ": label " + y[i] + " of example " + (first + i) + " is not a digit");
+    for (int i = 0; i < labels.count(); i++) {
+      int y = labels.values()[i] & 0xff;
+      if (y > 9) {
+        throw new IOException(where + ": label " + y + " of example " + (first + i) + " is not a digit");
       }
     }
-    if (n == 0) { // ND4J cannot reshape an empty array
-      return new Dataset(Nd4j.create(DataType.FLOAT, 0, pixels), Nd4j.create(DataType.INT32, 0));
-    }
-    INDArray features = Nd4j.createFromArray(x).reshape(n, pixels);
-    return new Dataset(features, Nd4j.createFromArray(y).castTo(DataType.INT32));
+    return ScaledBytes.decode(images, labels, where, first);
+  }
+
+  /** The {@code <prefix>} images and labels in {@code dir} (gzip'd if so), decoded as digits. */
+  public static IdxPair pair(String dir, String prefix) throws IOException {
+    return new IdxPair(file(dir, prefix, "images"), file(dir, prefix, "labels"), Mnist::examples);
   }
 
   /** The IDX file {@code <prefix>-<kind>-idx<rank>-ubyte} in {@code dir}, gzip'd if that exists. */

@@ -93,7 +93,7 @@ public final class MnistCommand {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
       SparkTraining backend = new SparkTraining(training.model(), sc,
-          ShardedData.mnist(sc, dir, "train", partitions));
+          ShardedData.idx(sc, Mnist.pair(dir, "train"), partitions));
       out.printf("MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
           + " %d epochs of batch %d%n", dir, backend.size(), data.test().size(), backend.describe(),
           options.epochs(), options.batchSize());

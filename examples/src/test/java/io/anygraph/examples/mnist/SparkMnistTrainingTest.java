@@ -100,7 +100,7 @@ class SparkMnistTrainingTest {
     TrainOptions o = TrainOptions.parse(with(new String[] {"--runner", "spark", "--steps", "3",
         "--seed", "9", "--data", data, "--checkpoint", checkpoints}, more));
     MnistTraining t = new MnistTraining(o, quiet());
-    ShardedData train = ShardedData.mnist(sc, data, "train", 2);
+    ShardedData train = ShardedData.idx(sc, Mnist.pair(data, "train"), 2);
     return t.run(new SparkTraining(t.model(), sc, train), mnist.test().take(100)).parameterChecksum();
   }
 
