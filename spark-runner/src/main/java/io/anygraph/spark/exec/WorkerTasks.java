@@ -81,7 +81,7 @@ final class WorkerTasks {
       Map<String, INDArray> feeds = new HashMap<>();
       if (sel[0].length > 0) {
         ws.columns().forEach((placeholder, column) -> feeds.put(placeholder,
-            pull(column.equals("labels") ? block.labels() : block.features(), sel[0])));
+            pull(block.column(column), sel[0])));
         if (replicated != null) {
           feeds.putAll(replicated.value().values());
         }
