@@ -48,7 +48,8 @@ public final class Dataset {
     return switch (name) {
       case "features" -> features;
       case "labels" -> labels;
-      default -> throw new AnygraphException("No column '" + name + "' in a dataset: its columns are " + COLUMNS);
+      default -> throw new AnygraphException("No column '" + name + "' in a dataset: its columns are "
+          + COLUMNS);
     };
   }
 

@@ -8,8 +8,8 @@ import java.io.Serializable;
  * Serializable, so a Spark job carries it to the executors that read the files.
  *
  * <pre>{@code
- * IdxDecoder digits = Mnist::examples;          // images [n, 28, 28] -> float32 [n, 784], digits checked
- * IdxDecoder any = IdxDecoder.scaledBytes();    // any unsigned-byte features, labels as int32
+ * IdxDecoder digits = Mnist::examples;        // [n, 28, 28] -> float32 [n, 784], digits checked
+ * IdxDecoder any = IdxDecoder.scaledBytes();  // any unsigned-byte features, labels as int32
  * Dataset d = any.decode(IdxReader.read(x), IdxReader.read(y), x, 0);
  * }</pre>
  */
@@ -22,7 +22,8 @@ public interface IdxDecoder extends Serializable {
    * @param first the index in the files of the first record given (a shard's offset), for messages
    * @throws IOException when the two files do not describe the same examples
    */
-  Dataset decode(IdxReader.Idx features, IdxReader.Idx labels, String where, long first) throws IOException;
+  Dataset decode(IdxReader.Idx features, IdxReader.Idx labels, String where, long first)
+      throws IOException;
 
   /**
    * Features of unsigned bytes of any rank scaled to float32 in [0, 1] and flattened to {@code [n,

@@ -42,7 +42,8 @@ final class ScaledBytes {
     for (int i = 1; i < dims.length; i++) {
       size *= dims[i];
       if (size > Integer.MAX_VALUE) {
-        throw new IOException(where + ": records of " + Arrays.toString(Arrays.copyOfRange(dims, 1, dims.length))
+        int[] record = Arrays.copyOfRange(dims, 1, dims.length);
+        throw new IOException(where + ": records of " + Arrays.toString(record)
             + " values are too large for one array");
       }
     }

@@ -21,8 +21,8 @@ import org.apache.spark.util.SerializableConfiguration;
  * cached in their memory so later steps do not read again.
  *
  * <pre>{@code
- * IdxPair pair = new IdxPair("hdfs://namenode:8020/data/x-idx3-ubyte", "hdfs://namenode:8020/data/y-idx1-ubyte",
- *     IdxDecoder.scaledBytes());
+ * IdxPair pair = new IdxPair("hdfs://namenode:8020/data/x-idx3-ubyte",
+ *     "hdfs://namenode:8020/data/y-idx1-ubyte", IdxDecoder.scaledBytes());
  * JavaRDD<Dataset> train = IdxExamples.read(sc, pair, 4);
  * long n = train.map(Dataset::size).reduce(Integer::sum);
  * }</pre>
