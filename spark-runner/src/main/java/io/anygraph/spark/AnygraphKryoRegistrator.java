@@ -3,7 +3,7 @@ package io.anygraph.spark;
 import com.esotericsoftware.kryo.Kryo;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import io.anygraph.spark.exec.ShardFeed;
 import io.anygraph.spark.exec.StepResult;
 import io.anygraph.spark.exec.StepResultSerializer;

@@ -1,6 +1,5 @@
 package io.anygraph.spark.exec;
 
-import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
@@ -8,6 +7,7 @@ import io.anygraph.core.Variable;
 import io.anygraph.core.exec.Runner;
 import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpNames;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.kernels.KernelRegistry;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.PlanExecutor;
@@ -34,7 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * driver alone.
  *
  * <pre>{@code
- * SparkRunner runner = new SparkRunner(g, sc).bind(ShardedData.mnist(sc, dir, "train", 4), images, labels);
+ * SparkRunner runner = new SparkRunner(g, sc)
+ *     .bind(ShardedData.idx(sc, pair, 4), Map.of("features", images, "labels", labels));
  * try (Session sess = new Session(g, runner)) {
  *   sess.initializeAllVariables();
  *   runner.select(seed, 64, step);               // which rows of the bound data the next runs read
@@ -70,18 +71,17 @@ public final class SparkRunner implements Runner {
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
   }
 
-  /** Sharded placeholders {@code features} and {@code labels} read the rows of {@code data}. */
-  public SparkRunner bind(ShardedData data, Tensor features, Tensor labels) {
-    for (Tensor t : List.of(features, labels)) {
-      if (!t.node().op().equals(OpNames.PLACEHOLDER) || !t.node().attrs().has(Graph.SHARD_AXIS)) {
-        throw new AnygraphException("Only placeholders made in g.sharded() can be bound to"
-            + " training blocks, not " + t.name() + " (op " + t.op() + ")");
-      }
-    }
+  /**
+   * The sharded placeholders in {@code columns} read the rows of {@code data}: each maps a column
+   * of its blocks ({@link Dataset#COLUMNS}: {@code "features"}, {@code "labels"}) to the
+   * placeholder that column feeds, e.g. {@code Map.of("features", images, "labels", labels)}.
+   * Replaces any earlier binding; every check happens here, before any job.
+   */
+  public SparkRunner bind(ShardedData data, Map<String, Tensor> columns) {
+    Map<Tensor, String> checked = BoundColumns.byPlaceholder(graph, columns);
     this.data = data;
     bound.clear();
-    bound.put(features, "features");
-    bound.put(labels, "labels");
+    bound.putAll(checked);
     steps.clear();
     return this;
   }
@@ -89,7 +89,7 @@ public final class SparkRunner implements Runner {
   /** The next runs read batch {@code step} of the bound data in the order of {@code seed}. */
   public void select(long seed, int batch, int step) {
     if (data == null) {
-      throw new IllegalStateException("bind(data, features, labels) before select");
+      throw new IllegalStateException("bind(data, columns) before select");
     }
     rows = new StepRows(seed, batch, step, data.size());
   }

@@ -2,7 +2,7 @@ package io.anygraph.spark.exec;
 
 import io.anygraph.core.Feeds;
 import io.anygraph.core.Graph;
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.StageRunner;
 import io.anygraph.local.state.RunState;
@@ -81,7 +81,7 @@ final class WorkerTasks {
       Map<String, INDArray> feeds = new HashMap<>();
       if (sel[0].length > 0) {
         ws.columns().forEach((placeholder, column) -> feeds.put(placeholder,
-            pull(column.equals("labels") ? block.labels() : block.features(), sel[0])));
+            pull(block.column(column), sel[0])));
         if (replicated != null) {
           feeds.putAll(replicated.value().values());
         }
