@@ -6,6 +6,7 @@ import io.anygraph.examples.cli.JsonSummary;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
+import io.anygraph.local.kernels.NativeBuild;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,6 +57,7 @@ public final class MnistCommand {
           dir, data.train().size(), data.test().size(),
           "local" + (options.devices() > 1 ? ", " + options.devices() + " devices" : ""),
           options.epochs(), options.batchSize());
+      out.println(NativeBuild.describe());
       r = training.run(data.train(), data.test());
     }
     if (r.stepsTrained() == 0) {
@@ -97,6 +99,7 @@ public final class MnistCommand {
       out.printf("MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
           + " %d epochs of batch %d%n", dir, backend.size(), data.test().size(), backend.describe(),
           options.epochs(), options.batchSize());
+      out.println(NativeBuild.describe() + " (this driver; executors load the same build)");
       MnistTraining.Result r = training.run(backend, data.test());
       double[] t = backend.sparkRunner().times().perStepMillis();
       out.printf("spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f)%n",
