@@ -9,7 +9,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark configuration Anygraph jobs run with: Kryo as the serializer with registration
- * required and {@link AnygraphKryoRegistrator}, executors started with this JVM's module flags
+ * required and {@link AnygraphKryoRegistrator} (unless the user chose otherwise: their settings
+ * are kept, with a warning), executors started with this JVM's module flags
  * ({@code --add-opens}, which Spark and ND4J need on JDK 17) and its OpenBLAS/OpenMP settings,
  * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master}
  * sets {@code spark.master}), whose driver then binds to 127.0.0.1.
@@ -25,6 +26,8 @@ public final class SparkSetup {
   public static final List<String> EXECUTOR_ENV = List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY",
       "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
 
+  private static final System.Logger LOG = System.getLogger(SparkSetup.class.getName());
+
   private SparkSetup() {}
 
   /** A new configuration for app {@code appName} (kept if {@code spark.app.name} is set). */
@@ -34,16 +37,31 @@ public final class SparkSetup {
     return configure(conf);
   }
 
-  /** Adds Anygraph's settings to {@code conf}, keeping the user's own registrators and options. */
+  /**
+   * Adds Anygraph's settings to {@code conf}: a setting the user made is kept, and where it
+   * differs from what Anygraph would set, a warning names the key, the user's value and
+   * Anygraph's. Registrators and executor options are appended to, never replaced.
+   */
   public static SparkConf configure(SparkConf conf) {
+    for (String warning : configureQuietly(conf)) {
+      LOG.log(System.Logger.Level.WARNING, warning);
+    }
+    return conf;
+  }
+
+  /** {@link #configure} without the log: returns the warnings instead (one per kept setting). */
+  static List<String> configureQuietly(SparkConf conf) {
+    List<String> warnings = new ArrayList<>();
     conf.setIfMissing("spark.master", DEFAULT_MASTER);
     if (conf.get("spark.master").startsWith("local")) {
       // the embedded master has no remote executors: its driver listens on loopback only
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
     }
-    conf.set("spark.serializer", KryoSerializer.class.getName());
-    conf.set("spark.kryo.registrationRequired", "true");
+    addUnlessSet(conf, "spark.serializer", KryoSerializer.class.getName(),
+        "models and examples then travel by Java serialization, larger and slower", warnings);
+    addUnlessSet(conf, "spark.kryo.registrationRequired", "true",
+        "a class without a Kryo registration is then written by reflection, not reported", warnings);
     String registrator = AnygraphKryoRegistrator.class.getName();
     String registrators = conf.get("spark.kryo.registrator", "");
     if (!List.of(registrators.split(",")).contains(registrator)) {
@@ -65,7 +83,18 @@ public final class SparkSetup {
         conf.setIfMissing("spark.executorEnv." + name, value);
       }
     }
-    return conf;
+    return warnings;
+  }
+
+  /** Sets {@code key} to {@code value} if the user did not set it; else a warning if they differ. */
+  private static void addUnlessSet(SparkConf conf, String key, String value, String consequence,
+      List<String> warnings) {
+    if (!conf.contains(key)) {
+      conf.set(key, value);
+    } else if (!conf.get(key).equals(value)) {
+      warnings.add("Anygraph keeps your " + key + "=" + conf.get(key) + " (it would set " + value
+          + "; " + consequence + ")");
+    }
   }
 
   /** The Spark session of {@link #conf}: the active one if it exists, else a new one. */

@@ -3,6 +3,7 @@ package io.anygraph.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,28 @@ class SparkSetupTest {
     assertEquals("64m", c.get("spark.kryoserializer.buffer.max"));
     SparkSetup.configure(c); // twice changes nothing
     assertEquals("com.example.Mine," + AnygraphKryoRegistrator.class.getName(), c.get("spark.kryo.registrator"));
+  }
+
+  @Test
+  void keepsAUsersRegistrationRequiredFalseAndWarnsNamingBothValues() {
+    SparkConf user = new SparkConf(false).set("spark.kryo.registrationRequired", "false");
+    List<String> warnings = SparkSetup.configureQuietly(user);
+    assertEquals("false", user.get("spark.kryo.registrationRequired"));
+    assertEquals("org.apache.spark.serializer.KryoSerializer", user.get("spark.serializer"));
+    assertEquals(1, warnings.size(), warnings.toString());
+    String w = warnings.get(0);
+    assertTrue(w.contains("spark.kryo.registrationRequired=false") && w.contains("would set true"), w);
+  }
+
+  @Test
+  void keepsAUsersSerializerAndWarns() {
+    SparkConf user = new SparkConf(false).set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
+    List<String> warnings = SparkSetup.configureQuietly(user);
+    assertEquals("org.apache.spark.serializer.JavaSerializer", user.get("spark.serializer"));
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("spark.serializer=org.apache.spark.serializer.JavaSerializer")
+        && warnings.get(0).contains("would set org.apache.spark.serializer.KryoSerializer"), warnings.get(0));
+    assertEquals(List.of(), SparkSetup.configureQuietly(SparkSetup.conf("app"))); // ours: nothing to warn
   }
 
   @Test
