@@ -19,8 +19,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Scores a Spark DataFrame with a trained graph: input columns feed tensors (usually
  * placeholders), fetched tensors become new columns. Each partition is scored in batches of rows
- * packed into arrays (not row by row); the model travels once per executor as a broadcast, and
- * each executor JVM builds one session for it.
+ * packed into arrays (not row by row); the model travels once per executor as a broadcast of its
+ * bytes, on any session (Java serialization or Kryo, configured by {@code SparkSetup} or not),
+ * and each executor JVM builds one session for it.
  *
  * <pre>{@code
  * GraphScorer scorer = GraphScorer.of(GraphModel.of(session))
@@ -45,7 +46,7 @@ public final class GraphScorer {
   private transient Shipped shipped;
 
   /** The model's broadcast and metrics in one Spark context. */
-  private record Shipped(SparkContext sc, Broadcast<GraphModel> model,
+  private record Shipped(SparkContext sc, Broadcast<byte[]> model,
       PartitionScorer.ScoringMetrics metrics) {}
 
   /** What the scorer's jobs counted (summed over all its {@link #score} calls). */
@@ -102,7 +103,7 @@ public final class GraphScorer {
   public Dataset<Row> score(Dataset<Row> df) {
     StructType out = outputSchema(df.schema());
     Shipped s = ship(df.sparkSession().sparkContext());
-    PartitionScorer scorer = new PartitionScorer(s.model(), bindFeeds(df.schema()),
+    PartitionScorer scorer = new PartitionScorer(model.id(), s.model(), bindFeeds(df.schema()),
         bindFetches(df.schema()), batchSize, s.metrics());
     return df.mapPartitions(scorer, Encoders.row(out));
   }
@@ -145,10 +146,13 @@ public final class GraphScorer {
     return out;
   }
 
-  /** One broadcast of the model per Spark context, reused by later calls. */
+  /**
+   * One broadcast of the model per Spark context, reused by later calls. It carries the model's
+   * bytes, which every serializer moves (Java, or Kryo without Anygraph's registrator).
+   */
   private synchronized Shipped ship(SparkContext sc) {
     if (shipped == null || shipped.sc() != sc || sc.isStopped()) {
-      Broadcast<GraphModel> b = JavaSparkContext.fromSparkContext(sc).broadcast(model);
+      Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(sc).broadcast(model.toBytes());
       var metrics = new PartitionScorer.ScoringMetrics(sc.longAccumulator("anygraph rows scored"),
           sc.longAccumulator("anygraph batches scored"), sc.longAccumulator("anygraph sessions built"));
       shipped = new Shipped(sc, b, metrics);

@@ -9,13 +9,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Writes a {@link GraphModel}: its shipped graph, then each variable's name and value. */
+/**
+ * Writes a {@link GraphModel}: its shipped graph, then each variable's name and value. The same
+ * bytes are the model's form outside a registered Kryo ({@link #toBytes}): in Java serialization
+ * and in broadcasts on sessions Anygraph did not configure.
+ */
 public final class GraphModelSerializer extends Serializer<GraphModel> {
   private final NdArraySerializer arrays;
 
   public GraphModelSerializer(NdArraySerializer arrays) {
     this.arrays = arrays;
     setImmutable(true);
+  }
+
+  /** The model as bytes, readable by {@link #fromBytes} in any JVM with Anygraph's classes. */
+  public static byte[] toBytes(GraphModel model) {
+    Output out = new Output(1 << 16, -1);
+    new GraphModelSerializer(new NdArraySerializer()).write(new Kryo(), out, model);
+    return out.toBytes();
+  }
+
+  /** The model {@link #toBytes} wrote; fails if a checksum does not match. */
+  public static GraphModel fromBytes(byte[] bytes) {
+    return new GraphModelSerializer(new NdArraySerializer()).read(new Kryo(), new Input(bytes), GraphModel.class);
   }
 
   @Override
