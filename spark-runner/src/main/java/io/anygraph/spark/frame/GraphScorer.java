@@ -25,8 +25,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>{@code
  * GraphScorer scorer = GraphScorer.of(GraphModel.of(session))
- *     .feed("pixels", "images")          // column -> placeholder
- *     .fetch("prediction", "predicted")  // tensor -> new column
+ *     .feed("pixels", "images")          // column "pixels" feeds placeholder "images"
+ *     .fetch("predicted", "prediction")  // new column "predicted" holds tensor "prediction"
  *     .batchSize(256);
  * Dataset<Row> scored = scorer.score(spark.read().parquet("digits.parquet"));
  * }</pre>
@@ -34,14 +34,16 @@ import org.apache.spark.sql.types.StructType;
  * <p>Column types are checked against the tensors on the driver, before any job: a column of
  * the wrong type fails naming the column and the tensor. Rows whose values do not fit the tensor
  * (a vector of the wrong length, a null) fail the job with the column, the tensor and the row.
- * Immutable: {@code feed}, {@code fetch} and {@code batchSize} return new scorers.
+ * Both {@code feed} and {@code fetch} take the column first, then the tensor, as Spark ML's
+ * {@code setInputCol}/{@code setOutputCol} name columns. Immutable: {@code feed}, {@code fetch}
+ * and {@code batchSize} return new scorers.
  */
 public final class GraphScorer {
   public static final int DEFAULT_BATCH = 256;
 
   private final GraphModel model;
   private final Map<String, String> feeds; // column -> tensor
-  private final Map<String, String> fetches; // tensor -> column
+  private final Map<String, String> fetches; // column -> tensor
   private final int batchSize;
   private transient Shipped shipped;
 
@@ -70,10 +72,10 @@ public final class GraphScorer {
     return new GraphScorer(model, f, fetches, batchSize);
   }
 
-  /** Tensor {@code tensor} becomes column {@code column}. */
-  public GraphScorer fetch(String tensor, String column) {
+  /** New column {@code column} holds tensor {@code tensor} ({@code "logits"} or {@code "node:1"}). */
+  public GraphScorer fetch(String column, String tensor) {
     Map<String, String> f = new LinkedHashMap<>(fetches);
-    f.put(tensor, column);
+    f.put(column, tensor);
     return new GraphScorer(model, feeds, f, batchSize);
   }
 
@@ -120,7 +122,7 @@ public final class GraphScorer {
 
   private List<ColumnFeed> bindFeeds(StructType schema) {
     if (feeds.isEmpty() && fetches.isEmpty()) {
-      throw new AnygraphException("GraphScorer has nothing to do: add feed(column, tensor) and fetch(tensor, column)");
+      throw new AnygraphException("GraphScorer has nothing to do: add feed(column, tensor) and fetch(column, tensor)");
     }
     Graph g = model.graph();
     List<ColumnFeed> out = new ArrayList<>();
@@ -130,14 +132,14 @@ public final class GraphScorer {
 
   private List<ColumnFetch> bindFetches(StructType schema) {
     if (fetches.isEmpty()) {
-      throw new AnygraphException("GraphScorer fetches nothing: add fetch(tensor, column)");
+      throw new AnygraphException("GraphScorer fetches nothing: add fetch(column, tensor)");
     }
     Graph g = model.graph();
     List<ColumnFetch> out = new ArrayList<>();
     for (Map.Entry<String, String> e : fetches.entrySet()) {
       for (StructField field : schema.fields()) {
-        if (field.name().equals(e.getValue())) {
-          throw new AnygraphException("Fetch '" + e.getKey() + "' would become column '" + e.getValue()
+        if (field.name().equals(e.getKey())) {
+          throw new AnygraphException("Fetch '" + e.getValue() + "' would become column '" + e.getKey()
               + "', which the input already has");
         }
       }

@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>{@code
  * GraphTransformer cnn = new GraphTransformer(GraphScorer.of(model)
- *     .feed("pixels", "images").fetch("prediction", "predicted"));
+ *     .feed("pixels", "images").fetch("predicted", "prediction"));
  * PipelineModel p = new Pipeline().setStages(new PipelineStage[] {prepare, cnn}).fit(train);
  * Dataset<Row> scored = p.transform(test);
  * }</pre>
