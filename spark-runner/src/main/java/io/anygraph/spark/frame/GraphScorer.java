@@ -4,6 +4,7 @@ import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Graph;
 import io.anygraph.spark.ship.GraphModel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,20 @@ public final class GraphScorer {
 
   public GraphModel model() {
     return model;
+  }
+
+  /** Column -> tensor, in the order they were added (read-only). */
+  public Map<String, String> feeds() {
+    return Collections.unmodifiableMap(feeds);
+  }
+
+  /** New column -> tensor, in the order they were added (read-only). */
+  public Map<String, String> fetches() {
+    return Collections.unmodifiableMap(fetches);
+  }
+
+  public int batchSize() {
+    return batchSize;
   }
 
   /** The input schema plus one column per fetch; fails if a binding does not fit the schema. */

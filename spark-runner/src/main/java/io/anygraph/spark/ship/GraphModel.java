@@ -92,6 +92,20 @@ public final class GraphModel implements Serializable {
     return of(g, Checkpoint.read(checkpoints, steps.get(steps.size() - 1)));
   }
 
+  /**
+   * Writes the model into {@code folder} as {@code graph} (a graph file) and {@code checkpoint}
+   * (checkpoint 0 of the values), which {@link #load(Directory)} reads back.
+   */
+  public void save(Directory folder) throws IOException {
+    GraphFile.save(graph(), folder, "graph");
+    Checkpoint.save(values, folder.child("checkpoint"), 0);
+  }
+
+  /** The model {@link #save} wrote into {@code folder}. */
+  public static GraphModel load(Directory folder) throws IOException {
+    return load(folder.child("graph"), folder.child("checkpoint"));
+  }
+
   /** For deserializers: the parts as shipped; the hash is checked against the values. */
   public static GraphModel fromParts(ShippedGraph graph, Map<String, INDArray> values, String valuesSha256) {
     if (!hash(values).equals(valuesSha256)) {
