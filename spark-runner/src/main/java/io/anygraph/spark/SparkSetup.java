@@ -2,7 +2,9 @@ package io.anygraph.spark;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +28,10 @@ public final class SparkSetup {
   public static final List<String> EXECUTOR_ENV = List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY",
       "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
 
+  /** The {@code java.base} packages of {@link #javaOptions()}. */
+  private static final List<String> OPENED_PACKAGES = List.of("java.lang", "java.lang.invoke",
+      "java.nio", "sun.nio.ch", "java.util", "java.util.concurrent", "java.net", "java.io",
+      "sun.util.calendar");
   private static final System.Logger LOG = System.getLogger(SparkSetup.class.getName());
 
   private SparkSetup() {}
@@ -69,9 +75,17 @@ public final class SparkSetup {
     }
     // model broadcasts and blocks of examples are larger than Kryo's default 64 MiB limit
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+    List<String> missing = missingJavaOptions();
+    if (!missing.isEmpty()) {
+      warnings.add("This JVM was started without " + String.join(" ", missing) + ", which Spark and"
+          + " ND4J need on JDK 17+ (Kryo fails at the first broadcast): start java with"
+          + " SparkSetup.javaOptions(), see docs/library.md");
+    }
     String options = conf.get("spark.executor.extraJavaOptions", "");
     StringBuilder merged = new StringBuilder(options);
-    for (String flag : moduleFlags()) {
+    Set<String> flags = new LinkedHashSet<>(javaOptions());
+    flags.addAll(moduleFlags());
+    for (String flag : flags) {
       if (!options.contains(flag)) {
         merged.append(merged.length() == 0 ? "" : " ").append(flag);
       }
@@ -104,6 +118,29 @@ public final class SparkSetup {
 
   public static SparkSession session(SparkConf conf) {
     return SparkSession.builder().config(configure(conf)).getOrCreate();
+  }
+
+  /**
+   * The JVM flags a program that uses Anygraph on Spark must start with on JDK 17+ (the driver;
+   * {@link #configure} gives them to executors): Spark's Kryo and off-heap buffers and ND4J
+   * reach into these {@code java.base} packages by reflection. The one list: pom.xml's {@code
+   * jvm.opens} and bin/anygraph repeat it, and a test checks that they agree.
+   *
+   * <pre>{@code
+   * List<String> command = new ArrayList<>(List.of("java"));
+   * command.addAll(SparkSetup.javaOptions()); // --add-opens=java.base/java.lang=ALL-UNNAMED ...
+   * command.addAll(List.of("-cp", classpath, "com.example.Score"));
+   * new ProcessBuilder(command).inheritIO().start();
+   * }</pre>
+   */
+  public static List<String> javaOptions() {
+    return OPENED_PACKAGES.stream().map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
+  }
+
+  /** The flags of {@link #javaOptions()} this JVM was started without (none: all is well). */
+  public static List<String> missingJavaOptions() {
+    List<String> have = moduleFlags();
+    return javaOptions().stream().filter(f -> !have.contains(f)).toList();
   }
 
   /** This JVM's {@code --add-opens}/{@code --add-exports} flags, each as one word. */
