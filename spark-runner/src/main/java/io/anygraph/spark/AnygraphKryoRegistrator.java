@@ -44,7 +44,7 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(Graph.class, new GraphSerializer());
     ShippedSerializer shipped = new ShippedSerializer();
     kryo.register(ShippedGraph.class, shipped);
-    kryo.register(GraphModel.class, new GraphModelSerializer(arrays));
+    kryo.register(GraphModel.class, new GraphModelSerializer());
     kryo.register(Dataset.class, new DatasetSerializer(arrays));
     SparkSqlClasses.register(kryo);
     ExecSerializers.register(kryo, arrays, shipped); // training steps: stages, variables, results

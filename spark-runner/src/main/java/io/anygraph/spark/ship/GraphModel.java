@@ -14,7 +14,6 @@ import io.anygraph.core.Variable;
 import io.anygraph.core.io.Directory;
 import io.anygraph.core.io.Npy;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.spark.kryo.GraphModelSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectStreamException;
@@ -116,12 +115,12 @@ public final class GraphModel implements Serializable {
 
   /** The model as bytes: the graph file and each variable's raw values, with checksums. */
   public byte[] toBytes() {
-    return GraphModelSerializer.toBytes(this);
+    return ModelBytes.write(this);
   }
 
   /** The model {@link #toBytes()} wrote; fails naming the model if the bytes arrived corrupt. */
   public static GraphModel fromBytes(byte[] bytes) {
-    return GraphModelSerializer.fromBytes(bytes);
+    return ModelBytes.read(bytes);
   }
 
   /** Java serialization writes the bytes form instead of the fields (ND4J arrays are native). */

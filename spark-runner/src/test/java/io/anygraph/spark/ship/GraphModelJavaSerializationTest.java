@@ -59,8 +59,16 @@ class GraphModelJavaSerializationTest {
   @Test
   void corruptBytesFailNamingTheModel() {
     byte[] bytes = model().toBytes();
-    bytes[bytes.length - 70] ^= 1; // inside the last array's values, before the values' hash
+    // the values' hash ends the bytes (2-byte length + 64 hex digits); the last .npy is before it:
+    // w's last float, 4.0f, little-endian 00 00 80 40 -> flip a bit of its top byte
+    int top = bytes.length - 66 - 1;
+    assertEquals(0x40, bytes[top]);
+    bytes[top] ^= 1;
     AnygraphException e = assertThrows(AnygraphException.class, () -> GraphModel.fromBytes(bytes));
-    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    assertTrue(e.getMessage().contains("variable values of model") && e.getMessage().contains("arrived corrupt"),
+        e.getMessage());
+    byte[] cut = java.util.Arrays.copyOf(model().toBytes(), 100);
+    e = assertThrows(AnygraphException.class, () -> GraphModel.fromBytes(cut));
+    assertTrue(e.getMessage().contains("arrived corrupt"), e.getMessage()); // cut inside the graph file
   }
 }
