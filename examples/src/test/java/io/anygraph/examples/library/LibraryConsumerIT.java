@@ -71,6 +71,7 @@ class LibraryConsumerIT {
     java.addAll(List.of("-cp", "target/classes:" + String.join(":", classpath), "com.example.ScoreWithAnygraph",
         tmp.resolve("pipeline").toString()));
     ConsumerBuild.Run run = build.run(java);
+    Files.writeString(Path.of("target/library-consumer-run.log"), run.output()); // kept for reading
     assertEquals(0, run.exitCode(), run.output());
     // row i is x = (i, -3): (2 i + 1) + (2 (-3) + 1) = 2 i - 4, by hand
     for (int i = 0; i < 5; i++) {
