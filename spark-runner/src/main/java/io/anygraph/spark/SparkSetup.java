@@ -12,14 +12,16 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The Spark configuration Anygraph jobs run with: Kryo as the serializer with registration
  * required and {@link AnygraphKryoRegistrator} (unless the user chose otherwise: their settings
- * are kept, with a warning), executors started with this JVM's module flags
- * ({@code --add-opens}, which Spark and ND4J need on JDK 17) and its OpenBLAS/OpenMP settings,
+ * are kept, with a warning), executors started with the {@code --add-opens} flags Spark and ND4J
+ * need on JDK 17 ({@link #javaOptions()}, which the driver needs too) and this JVM's OpenBLAS/OpenMP settings,
  * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master}
  * sets {@code spark.master}), whose driver then binds to 127.0.0.1.
  *
  * <pre>{@code
  * SparkSession spark = SparkSetup.session("score-mnist");
  * SparkConf conf = SparkSetup.conf("train").setMaster("local[2]");
+ * SparkSetup.configure(usersConf);       // adds to a configuration of the user's own
+ * List<String> flags = SparkSetup.javaOptions();  // for the java command line
  * }</pre>
  */
 public final class SparkSetup {
