@@ -26,7 +26,7 @@ final class GraphDefs {
   private GraphDefs() {}
 
   static GraphDef of(Graph graph, Map<String, NodeAnnotation> annotations,
-      List<Boundary> boundaries) {
+      List<BoundaryMark> boundaries) {
     List<Node> nodes = graph.nodes();
     Set<String> names = new HashSet<>();
     nodes.forEach(n -> names.add(n.name()));
@@ -73,10 +73,10 @@ final class GraphDefs {
    * One node per boundary, in the name scope of the node it feeds (so it collapses with it),
    * reading {@code from}; {@code to} gets it as a control input, so the mark sits on the edge.
    */
-  private static List<NodeDef> boundaryNodes(List<Boundary> boundaries, Set<String> names,
+  private static List<NodeDef> boundaryNodes(List<BoundaryMark> boundaries, Set<String> names,
       Map<String, List<String>> inputsOf) {
     List<NodeDef> out = new ArrayList<>();
-    for (Boundary bd : boundaries) {
+    for (BoundaryMark bd : boundaries) {
       for (String end : List.of(bd.fromNode(), bd.to())) {
         if (!names.contains(end)) {
           throw new IllegalArgumentException(bd.kind().label() + " boundary " + bd.from() + " -> "

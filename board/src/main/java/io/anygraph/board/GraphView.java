@@ -17,14 +17,15 @@ import java.util.TreeMap;
 /**
  * A graph as TensorBoard and the built-in viewer show it: TensorFlow's GraphDef, with each node's
  * device, its partitioner stage (the attribute {@value #STAGE_ATTR}) and the boundaries where
- * values are transferred, all-reduced or gathered (nodes of op {@code _Transfer}, {@code
- * _AllReduce}, {@code _Gather}). Event files hold exactly this GraphDef, so both viewers agree.
+ * values are transferred between devices or cross the partitioner's stage boundaries (nodes of op
+ * {@code _Transfer}, {@code _AllReduce}, {@code _AllGather}, {@code _PickReplica}: see {@link
+ * BoundaryMark}). Event files hold exactly this GraphDef, so both viewers agree.
  *
  * <pre>{@code
  * GraphView plain = GraphView.of(graph);                      // devices from Node.device()
  * GraphView planned = GraphView.of(graph,
  *     Map.of("dense/matmul", new NodeAnnotation("cpu:1", "worker")),
- *     List.of(new Boundary(Boundary.Kind.ALLREDUCE, "loss/mean", "adam/update", "sum")));
+ *     List.of(new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "loss/mean", "adam/update", "sum")));
  * try (SummaryWriter w = SummaryWriter.open("/tmp/logs")) {
  *   w.addGraph(planned);
  * }
@@ -35,7 +36,7 @@ public final class GraphView {
   public static final String STAGE_ATTR = "_anygraph_stage";
   /** Node attribute listing each output's dtype (TensorFlow's {@code _output_shapes} has shapes). */
   public static final String OUTPUT_TYPES_ATTR = "_anygraph_output_types";
-  /** Attribute of a boundary node: its kind ({@code transfer}, {@code allreduce}, {@code gather}). */
+  /** Attribute of a boundary node: its kind, a {@link BoundaryMark.Kind#label()}. */
   public static final String BOUNDARY_ATTR = "_anygraph_boundary";
   /** Attribute of a boundary node: the node its value goes to. */
   public static final String BOUNDARY_TO_ATTR = "_anygraph_to";
@@ -70,7 +71,7 @@ public final class GraphView {
    * @throws IllegalArgumentException when an annotation or a boundary names a node not in the graph
    */
   public static GraphView of(Graph graph, Map<String, NodeAnnotation> annotations,
-      List<Boundary> boundaries) {
+      List<BoundaryMark> boundaries) {
     return new GraphView(GraphDefs.of(graph, annotations, boundaries));
   }
 
@@ -100,12 +101,12 @@ public final class GraphView {
     return nodes;
   }
 
-  public List<Boundary> boundaries() {
-    List<Boundary> out = new ArrayList<>();
+  public List<BoundaryMark> boundaries() {
+    List<BoundaryMark> out = new ArrayList<>();
     for (NodeDef n : def.getNodeList()) {
       if (n.containsAttr(BOUNDARY_ATTR) && n.getInputCount() > 0) {
-        out.add(new Boundary(Boundary.Kind.fromLabel(text(n, BOUNDARY_ATTR)), n.getInput(0),
-            text(n, BOUNDARY_TO_ATTR), text(n, "label")));
+        out.add(new BoundaryMark(BoundaryMark.Kind.fromLabel(text(n, BOUNDARY_ATTR)),
+            n.getInput(0), text(n, BOUNDARY_TO_ATTR), text(n, "label")));
       }
     }
     return out;

@@ -7,6 +7,7 @@ import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.device.DeviceGraph;
 import io.anygraph.partition.device.Transfer;
+import io.anygraph.partition.stage.Boundary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,7 +17,8 @@ import java.util.Set;
 
 /**
  * A graph drawn with a partitioner's plan: each node's stage (worker, driver, or both for
- * values recomputed where needed) and device, the all-reduces and gathers between the stages and
+ * values recomputed where needed) and device, the stage boundaries (all-reduce, all-gather, pick
+ * replica) and
  * the transfers between devices, marked on the edges of the user's own graph.
  *
  * <pre>{@code
@@ -41,17 +43,16 @@ public final class PlanViews {
         notes.put(n.name(), new NodeAnnotation(device, stage));
       }
     }
-    List<Boundary> marks = new ArrayList<>();
-    for (io.anygraph.partition.stage.Boundary b : plan.boundaries()) {
+    List<BoundaryMark> marks = new ArrayList<>();
+    for (Boundary b : plan.boundaries()) {
       Node consumerSide = node(driver, b.driverTensor());
       for (String to : consumers(driver, consumerSide, source)) {
         String from = sourceNode(source, node(worker, b.workerTensor()).name());
         if (from.equals(to)) {
           from = firstInput(source, to); // a rewritten node (a mean): mark the edge into it
         }
-        Boundary.Kind kind = b.kind() == io.anygraph.partition.stage.Boundary.Kind.ALL_REDUCE
-            ? Boundary.Kind.ALLREDUCE : Boundary.Kind.GATHER;
-        marks.add(new Boundary(kind, from, to, b.kind().label() + " of " + b.workerTensor()));
+        marks.add(new BoundaryMark(BoundaryMark.Kind.of(b.kind()), from, to,
+            b.kind().label() + " of " + b.workerTensor()));
       }
     }
     for (DeviceGraph dg : plan.driver().devices()) {
@@ -60,7 +61,8 @@ public final class PlanViews {
             && x.attrs().getString("key").equals(t.key())).findFirst().orElseThrow();
         String from = sourceNode(source, t.tensor().replaceFirst("^\\^", "").replaceFirst(":\\d+$", ""));
         for (String to : consumers(dg.graph(), recv, source)) {
-          marks.add(new Boundary(Boundary.Kind.TRANSFER, from, to, t.from() + " → " + t.to()));
+          marks.add(new BoundaryMark(BoundaryMark.Kind.TRANSFER, from, to,
+              t.from() + " → " + t.to()));
         }
       }
     }

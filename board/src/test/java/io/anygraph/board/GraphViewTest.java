@@ -46,10 +46,10 @@ class GraphViewTest {
   @Test
   void annotationsAndBoundariesRoundTripThroughTheGraphDef() {
     Graph g = TestGraphs.dense();
-    List<Boundary> boundaries = List.of(
-        new Boundary(Boundary.Kind.TRANSFER, "x", "dense/matmul", "cpu:0 -> cpu:1"),
-        new Boundary(Boundary.Kind.ALLREDUCE, "dense/matmul:0", "dense/add", ""),
-        new Boundary(Boundary.Kind.GATHER, "dense/add", "loss/square", "rows"));
+    List<BoundaryMark> boundaries = List.of(
+        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "x", "dense/matmul", "cpu:0 -> cpu:1"),
+        new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "dense/matmul:0", "dense/add", ""),
+        new BoundaryMark(BoundaryMark.Kind.ALL_GATHER, "dense/add", "loss/square", "rows"));
     GraphView view = GraphView.of(g, Map.of("dense/matmul", new NodeAnnotation("cpu:1", "worker")),
         boundaries);
     GraphView read = GraphView.of(view.graphDef());
@@ -64,8 +64,8 @@ class GraphViewTest {
   @Test
   void twoBoundariesIntoOneScopeGetTheirOwnNodes() {
     GraphView view = GraphView.of(TestGraphs.dense(), Map.of(), List.of(
-        new Boundary(Boundary.Kind.TRANSFER, "x", "dense/matmul", ""),
-        new Boundary(Boundary.Kind.TRANSFER, "dense/w", "dense/matmul", "")));
+        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "x", "dense/matmul", ""),
+        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "dense/w", "dense/matmul", "")));
     List<String> names = view.graphDef().getNodeList().stream().map(n -> n.getName())
         .filter(n -> n.contains("_transfer")).toList();
     assertEquals(List.of("dense/_transfer", "dense/_transfer_1"), names);
@@ -78,10 +78,10 @@ class GraphViewTest {
         GraphView.of(g, Map.of("nope", new NodeAnnotation("cpu:0", null)), List.of()));
     assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> GraphView.of(g, Map.of(),
-        List.of(new Boundary(Boundary.Kind.GATHER, "a", "addition/sub", ""))));
+        List.of(new BoundaryMark(BoundaryMark.Kind.ALL_GATHER, "a", "addition/sub", ""))));
     assertTrue(e.getMessage().contains("gather") && e.getMessage().contains("'addition/sub'"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Boundary.Kind.fromLabel("shuffle"));
+    e = assertThrows(IllegalArgumentException.class, () -> BoundaryMark.Kind.fromLabel("shuffle"));
     assertTrue(e.getMessage().contains("shuffle"), e.getMessage());
   }
 }

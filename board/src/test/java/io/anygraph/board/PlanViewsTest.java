@@ -43,10 +43,28 @@ class PlanViewsTest {
     assertEquals("driver", nodes.get("GradientDescent/assign").stage());
     assertEquals("cpu:0", nodes.get("GradientDescent/assign").device());
     assertEquals("worker+driver", nodes.get("w").stage(), "read by both stages");
-    List<Boundary> marks = view.boundaries();
-    assertEquals(2, marks.stream().filter(b -> b.kind() == Boundary.Kind.ALLREDUCE).count(), marks.toString());
+    List<BoundaryMark> marks = view.boundaries();
+    assertEquals(2, marks.stream().filter(b -> b.kind() == BoundaryMark.Kind.ALL_REDUCE).count(),
+        marks.toString());
     assertTrue(marks.stream().anyMatch(b -> b.to().equals("reduceMean") && b.from().equals("square")),
         "the mean's partial sums are reduced on the edge into it: " + marks);
+  }
+
+  @Test
+  void aShardedOutputIsMarkedAsAnAllGatherInThePartitionersSpelling() {
+    Graph g = new Graph();
+    Tensor x;
+    try (Scope s = g.sharded()) {
+      x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "x");
+    }
+    Tensor h = x.exp();
+    Tensor y = g.nn().softmax(h, 0); // along the batch: needs every shard's rows
+    Plan plan = new LocalRunner(g, LocalOptions.cpus(2)).plan(List.of(y), Set.of(x));
+    List<BoundaryMark> marks = PlanViews.of(g, plan).boundaries();
+    assertEquals(1, marks.size(), marks.toString());
+    assertEquals(BoundaryMark.Kind.ALL_GATHER, marks.get(0).kind());
+    assertEquals(h.node().name(), marks.get(0).from());
+    assertTrue(marks.get(0).label().startsWith("all-gather of "), marks.get(0).label());
   }
 
   @Test
@@ -64,8 +82,9 @@ class PlanViewsTest {
     Plan plan = new LocalRunner(g, LocalOptions.cpus(2)).plan(List.of(out), Set.of(a));
     GraphView view = PlanViews.of(g, plan);
     assertEquals("cpu:1", byName(view).get("exp").device());
-    List<Boundary> marks = view.boundaries();
+    List<BoundaryMark> marks = view.boundaries();
     assertEquals(1, marks.size(), marks.toString());
-    assertEquals(new Boundary(Boundary.Kind.TRANSFER, "exp", "neg", "cpu:1 → cpu:0"), marks.get(0));
+    assertEquals(new BoundaryMark(BoundaryMark.Kind.TRANSFER, "exp", "neg", "cpu:1 → cpu:0"),
+        marks.get(0));
   }
 }

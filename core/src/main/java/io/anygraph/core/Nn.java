@@ -119,6 +119,14 @@ public final class Nn {
     return op("relu", Attrs.empty(), x);
   }
 
+  /**
+   * The gradient of {@link #relu}: {@code dy} where {@code x > 0}, else 0 (TensorFlow's
+   * {@code ReluGrad}); {@code x} and {@code dy} have one shape and dtype.
+   */
+  public Tensor reluGrad(Tensor x, Tensor dy) {
+    return op("reluGrad", Attrs.empty(), x, dy);
+  }
+
   public Tensor sigmoid(Tensor x) {
     return op("sigmoid", Attrs.empty(), x);
   }

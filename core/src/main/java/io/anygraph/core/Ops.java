@@ -11,7 +11,8 @@ import java.util.List;
  * Tensor addition = g.withName("addition").add(a, b);   // node "addition"
  * }</pre>
  *
- * Binary ops broadcast like NumPy and require equal dtypes (cast explicitly).
+ * Binary ops broadcast like NumPy and require equal dtypes (cast explicitly). The ops' definitions
+ * (types, shapes, gradients) are the {@code *OpDefs} families in {@code io.anygraph.core.ops}.
  */
 public final class Ops {
   private final Graph g;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,7 +67,8 @@ public final class Partitioner {
     List<DeviceGraph> devices = DevicePartitioner.partition(d, sgs.driverFetches(), driverFed, placement);
     devices.forEach(dg -> PassDump.after("device partitioning (" + dg.device() + ")", dg.graph(),
         n -> ""));
-    Stage driver = new Stage(Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, placement, devices);
+    Stage driver = new Stage(Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, Map.of(),
+        placement, devices);
     List<String> fetchNames = fetches.stream().map(Tensor::name).toList();
     return new Plan(fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(),
         cluster);

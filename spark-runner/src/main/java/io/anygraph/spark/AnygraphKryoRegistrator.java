@@ -3,14 +3,21 @@ package io.anygraph.spark;
 import com.esotericsoftware.kryo.Kryo;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
-import io.anygraph.local.data.Dataset;
-import io.anygraph.spark.exec.ExecSerializers;
+import io.anygraph.data.Dataset;
+import io.anygraph.spark.exec.ShardFeed;
+import io.anygraph.spark.exec.StepResult;
+import io.anygraph.spark.exec.StepResultSerializer;
+import io.anygraph.spark.exec.VariableSnapshot;
+import io.anygraph.spark.exec.WorkerStage;
 import io.anygraph.spark.kryo.DatasetSerializer;
 import io.anygraph.spark.kryo.GraphModelSerializer;
 import io.anygraph.spark.kryo.GraphSerializer;
 import io.anygraph.spark.kryo.NdArraySerializer;
+import io.anygraph.spark.kryo.ShardFeedSerializer;
 import io.anygraph.spark.kryo.ShippedSerializer;
 import io.anygraph.spark.kryo.SparkSqlClasses;
+import io.anygraph.spark.kryo.VariableSnapshotSerializer;
+import io.anygraph.spark.kryo.WorkerStageSerializer;
 import io.anygraph.spark.ship.GraphModel;
 import io.anygraph.spark.ship.ShippedGraph;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -47,6 +54,10 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(GraphModel.class, new GraphModelSerializer());
     kryo.register(Dataset.class, new DatasetSerializer(arrays));
     SparkSqlClasses.register(kryo);
-    ExecSerializers.register(kryo, arrays, shipped); // training steps: stages, variables, results
+    // training steps: the worker stage and variables (broadcast), shards' feeds, tasks' results
+    kryo.register(WorkerStage.class, new WorkerStageSerializer(shipped));
+    kryo.register(VariableSnapshot.class, new VariableSnapshotSerializer(arrays));
+    kryo.register(ShardFeed.class, new ShardFeedSerializer(arrays));
+    kryo.register(StepResult.class, new StepResultSerializer(arrays));
   }
 }

@@ -1,6 +1,6 @@
 package io.anygraph.board.events;
 
-import io.anygraph.local.io.HadoopDirectory;
+import io.anygraph.data.io.HadoopDirectory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;

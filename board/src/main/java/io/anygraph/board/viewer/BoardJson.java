@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.anygraph.board.Boundary;
+import io.anygraph.board.BoundaryMark;
 import io.anygraph.board.GraphView;
 import io.anygraph.board.events.Logdir;
 import io.anygraph.board.events.Run;
@@ -94,7 +94,7 @@ final class BoardJson {
       n.attrs().forEach(attrs::put);
     }
     ArrayNode boundaries = g.putArray("boundaries");
-    for (Boundary b : view.boundaries()) {
+    for (BoundaryMark b : view.boundaries()) {
       boundaries.addObject().put("kind", b.kind().label()).put("from", b.from()).put("to", b.to())
           .put("label", b.label());
     }

@@ -13,7 +13,7 @@ const Layout = (() => {
     return measure.measureText(text).width;
   }
 
-  const boundaryLabel = kind => (kind === 'allreduce' ? 'all-reduce' : kind);
+  const boundaryLabel = kind => kind.replace(/_/g, '-'); // all_reduce -> all-reduce
   const shortName = (s, max) => (s.length > max ? s.slice(0, max - 1) + '\u2026' : s);
 
   function leafSize(item) {

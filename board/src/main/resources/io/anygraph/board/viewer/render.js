@@ -7,7 +7,9 @@ const Render = (() => {
   const NS = 'http://www.w3.org/2000/svg';
   const PALETTE = ['#4e79a7', '#59a14f', '#76b7b2', '#edc948', '#9c755f', '#ff9da7', '#8cd17d',
     '#a0cbe8', '#bab0ac', '#d4a6c8', '#86bcb6', '#f1ce63'];
-  const KIND_COLOUR = { transfer: '#f28e2b', allreduce: '#e15759', gather: '#b07aa1' };
+  const KIND_COLOUR = {
+    transfer: '#f28e2b', all_reduce: '#e15759', all_gather: '#b07aa1', pick_replica: '#76b7b2',
+  };
   const NONE = { fill: '#eef1f5', stroke: '#9aa5b1' };
 
   function el(tag, attrs, parent) {

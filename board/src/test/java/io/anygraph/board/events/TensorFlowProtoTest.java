@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.board.Boundary;
+import io.anygraph.board.BoundaryMark;
 import io.anygraph.board.GraphView;
 import io.anygraph.board.NodeAnnotation;
 import io.anygraph.board.TestGraphs;
@@ -86,7 +86,8 @@ class TensorFlowProtoTest {
     GraphView view = GraphView.of(g,
         Map.of("dense/matmul", new NodeAnnotation("cpu:1", "worker"),
             "loss/reduceMean", new NodeAnnotation(null, "driver")),
-        List.of(new Boundary(Boundary.Kind.ALLREDUCE, "dense/matmul", "dense/add", "sum of 2")));
+        List.of(new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "dense/matmul", "dense/add",
+            "sum of 2")));
     SummaryWriter w = SummaryWriter.open(tmp.toString());
     w.addGraph(view);
     w.close();
@@ -96,10 +97,10 @@ class TensorFlowProtoTest {
     assertEquals("worker", matmul.getAttrOrThrow("_anygraph_stage").getS().toStringUtf8());
     assertEquals("driver", nodes.get("loss/reduceMean").getAttrOrThrow("_anygraph_stage").getS().toStringUtf8());
 
-    NodeDef mark = nodes.get("dense/_allreduce");
+    NodeDef mark = nodes.get("dense/_all_reduce");
     assertEquals("_AllReduce", mark.getOp());
     assertEquals(List.of("dense/matmul"), mark.getInputList());
     assertEquals("sum of 2", mark.getAttrOrThrow("label").getS().toStringUtf8());
-    assertTrue(nodes.get("dense/add").getInputList().contains("^dense/_allreduce"));
+    assertTrue(nodes.get("dense/add").getInputList().contains("^dense/_all_reduce"));
   }
 }

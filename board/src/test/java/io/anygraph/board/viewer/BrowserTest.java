@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.board.Boundary;
+import io.anygraph.board.BoundaryMark;
 import io.anygraph.board.GraphView;
 import io.anygraph.board.NodeAnnotation;
 import io.anygraph.board.TestGraphs;
@@ -97,8 +97,9 @@ class BrowserTest {
     String update = g.nodes().stream().filter(n -> n.inputs().stream().map(Tensor::node)
         .anyMatch(i -> i.name().equals(gradient))).findFirst().orElseThrow().name();
     return GraphView.of(g, notes, List.of(
-        new Boundary(Boundary.Kind.TRANSFER, "conv1/maxPool", "dense/reshape", "cpu:0 -> cpu:1"),
-        new Boundary(Boundary.Kind.ALLREDUCE, gradient, update, "sum over workers")));
+        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "conv1/maxPool", "dense/reshape",
+            "cpu:0 -> cpu:1"),
+        new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, gradient, update, "sum over workers")));
   }
 
   private static WebDriverWait waiting() {
@@ -238,7 +239,7 @@ class BrowserTest {
     browser.findElement(By.id("search")).sendKeys("dense_matmul_grad/matmul_1\n");
     waiting().until(ExpectedConditions.visibilityOfElementLocated(node("gradients/dense_matmul_grad/matmul_1")));
     clickInView(scope("Adam", "collapsed"));
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("g.boundary[data-kind='allreduce']")));
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("g.boundary[data-kind='all_reduce']")));
     WebElement info = browser.findElement(By.id("info"));
     assertTrue(info.getText().contains("gradients/dense_matmul_grad/matmul_1"), info.getText());
     assertTrue(info.getText().contains("worker"), info.getText());

@@ -6,26 +6,29 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every op Anygraph knows, by name. Families register their definitions here. */
+/**
+ * Every op Anygraph knows, by name. Each family's {@code *OpDefs} class registers its definitions
+ * here.
+ */
 public final class OpRegistry {
   private static final Map<String, OpDef> OPS = new LinkedHashMap<>();
 
   static {
-    SourceOps.define();
-    MathOps.define();
-    CompareOps.define();
-    ReduceOps.define();
-    ArrayOps.define();
-    ShapeOps.define();
-    LinalgOps.define();
-    StateOps.define();
+    SourceOpDefs.define();
+    MathOpDefs.define();
+    CompareOpDefs.define();
+    ReduceOpDefs.define();
+    ArrayOpDefs.define();
+    ShapeOpDefs.define();
+    LinalgOpDefs.define();
+    StateOpDefs.define();
     RandomOpDefs.define();
-    NnOps.define();
-    ConvOps.define();
-    IndexingOps.define();
-    SelectionOps.define();
-    TransferOps.define();
-    CollectiveOps.define();
+    NnOpDefs.define();
+    ConvOpDefs.define();
+    IndexingOpDefs.define();
+    SelectionOpDefs.define();
+    TransferOpDefs.define();
+    CollectiveOpDefs.define();
   }
 
   private OpRegistry() {}

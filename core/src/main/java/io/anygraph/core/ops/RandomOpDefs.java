@@ -32,7 +32,7 @@ final class RandomOpDefs {
   }
 
   private static java.util.List<io.anygraph.core.TensorType> floating(OpContext c) {
-    return floatingOf(c, SourceOps.sized(c));
+    return floatingOf(c, SourceOpDefs.sized(c));
   }
 
   private static java.util.List<io.anygraph.core.TensorType> floatingOf(OpContext c,

@@ -1,12 +1,12 @@
 package io.anygraph.examples.bench;
 
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.examples.cli.Destinations;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.SparkMaster;
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

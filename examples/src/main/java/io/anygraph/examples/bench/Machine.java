@@ -1,5 +1,6 @@
 package io.anygraph.examples.bench;
 
+import io.anygraph.local.kernels.NativeBuild;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +25,9 @@ final class Machine {
     } catch (IOException e) {
       // not Linux: keep "unknown CPU"
     }
-    return String.format("machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s",
+    return String.format("machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s%n%s",
         cpu, Runtime.getRuntime().availableProcessors(), nd4j(),
-        System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_WAIT_POLICY"));
+        System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_WAIT_POLICY"), NativeBuild.describe());
   }
 
   /** ND4J's backend and the native classifier jar it loaded (e.g. linux-x86_64 or -avx2). */

@@ -1,10 +1,10 @@
 package io.anygraph.examples.bench;
 
 import io.anygraph.core.Session;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Dataset;
 import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Dataset;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
@@ -50,7 +50,8 @@ final class SparkBench {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       MnistCnn onSpark = new MnistCnn(1, 0.001);
       SparkRunner runner = new SparkRunner(onSpark.graph, sc)
-          .bind(ShardedData.of(sc, train, sc.defaultParallelism()), onSpark.images, onSpark.labels);
+          .bind(ShardedData.of(sc, train, sc.defaultParallelism()),
+              Map.of("features", onSpark.images, "labels", onSpark.labels));
       try (Session sess = new Session(onSpark.graph, runner)) {
         sess.initializeAllVariables();
         int steps = (int) (train.size() / batch);

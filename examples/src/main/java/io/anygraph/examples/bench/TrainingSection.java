@@ -1,6 +1,6 @@
 package io.anygraph.examples.bench;
 
-import io.anygraph.local.data.Batch;
+import io.anygraph.data.Batch;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.anygraph.examples.mnist;
 
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Runner;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Dataset;
 import io.anygraph.partition.Plan;
 import java.util.Iterator;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.anygraph.examples.mnist;
 
+import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.Destinations;
 import io.anygraph.examples.cli.JsonSummary;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
-import io.anygraph.local.data.Mnist;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -93,7 +93,7 @@ public final class MnistCommand {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
       SparkTraining backend = new SparkTraining(training.model(), sc,
-          ShardedData.mnist(sc, dir, "train", partitions));
+          ShardedData.idx(sc, Mnist.pair(dir, "train"), partitions));
       out.printf("MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
           + " %d epochs of batch %d%n", dir, backend.size(), data.test().size(), backend.describe(),
           options.epochs(), options.batchSize());

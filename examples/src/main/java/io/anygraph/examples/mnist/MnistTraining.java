@@ -1,5 +1,7 @@
 package io.anygraph.examples.mnist;
 
+import io.anygraph.board.GraphView;
+import io.anygraph.board.PlanViews;
 import io.anygraph.board.events.SummaryWriter;
 import io.anygraph.core.CheckNumerics;
 import io.anygraph.core.Checksums;
@@ -7,11 +9,9 @@ import io.anygraph.core.NumericsException;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Dataset;
 import io.anygraph.examples.cli.CommandFailure;
-import io.anygraph.board.GraphView;
-import io.anygraph.board.PlanViews;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Dataset;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;

@@ -25,7 +25,8 @@ public final class SparkTraining implements TrainingBackend {
   public SparkTraining(MnistCnn model, JavaSparkContext sc, ShardedData train) {
     this.sc = sc;
     this.train = train;
-    this.runner = new SparkRunner(model.graph, sc).bind(train, model.images, model.labels);
+    this.runner = new SparkRunner(model.graph, sc).bind(train,
+        Map.of("features", model.images, "labels", model.labels));
   }
 
   @Override

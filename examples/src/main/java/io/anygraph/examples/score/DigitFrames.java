@@ -1,6 +1,6 @@
 package io.anygraph.examples.score;
 
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,7 +1,7 @@
 package io.anygraph.examples.cli;
 
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -22,7 +22,7 @@ final class ConsumerBuild {
   /** The repository root (failsafe runs in the examples module's folder). */
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   /** Modules a program using anygraph-spark-runner needs (with their parent POMs). */
-  static final List<String> LIBRARY_MODULES = List.of("core", "partitioner", "local-runner", "spark-runner");
+  static final List<String> LIBRARY_MODULES = List.of("core", "partitioner", "local-runner", "data", "spark-runner");
 
   /** A finished process: its exit code and its output (stdout and stderr together). */
   record Run(int exitCode, String output) {}

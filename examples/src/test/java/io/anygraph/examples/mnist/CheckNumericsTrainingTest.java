@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.CommandFailure;
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anygraph.core.Session;
 import io.anygraph.core.Variable;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Mnist;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Mnist;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.stage.Boundary;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.anygraph.examples.mnist;
 
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Mnist;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,7 @@ package io.anygraph.examples.mnist;
 import io.anygraph.core.Checkpoint;
 import io.anygraph.core.Session;
 import io.anygraph.core.Variable;
-import io.anygraph.local.io.HadoopDirectory;
+import io.anygraph.data.io.HadoopDirectory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

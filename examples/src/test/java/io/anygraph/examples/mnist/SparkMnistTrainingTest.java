@@ -3,8 +3,8 @@ package io.anygraph.examples.mnist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.ByteArrayOutputStream;
@@ -100,7 +100,7 @@ class SparkMnistTrainingTest {
     TrainOptions o = TrainOptions.parse(with(new String[] {"--runner", "spark", "--steps", "3",
         "--seed", "9", "--data", data, "--checkpoint", checkpoints}, more));
     MnistTraining t = new MnistTraining(o, quiet());
-    ShardedData train = ShardedData.mnist(sc, data, "train", 2);
+    ShardedData train = ShardedData.idx(sc, Mnist.pair(data, "train"), 2);
     return t.run(new SparkTraining(t.model(), sc, train), mnist.test().take(100)).parameterChecksum();
   }
 

@@ -2,11 +2,11 @@ package io.anygraph.examples.score;
 
 import io.anygraph.core.Checkpoint;
 import io.anygraph.core.Session;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
+import io.anygraph.data.io.HadoopDirectory;
 import io.anygraph.examples.mnist.MnistCnn;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
-import io.anygraph.local.io.HadoopDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,11 +4,13 @@ import static io.anygraph.local.kernels.KernelRegistry.add;
 
 import io.anygraph.core.Layouts;
 import io.anygraph.core.ops.Window;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Convolution and pooling. Stride-1 convolutions run as large GEMMs ({@link ConvGemm}); other
- * strides, and pooling, on libnd4j's kernels. Shapes were checked by inference on the concrete
+ * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them,
+ * see {@link NativeBuild}); without oneDNN, stride-1 convolutions run as large GEMMs
+ * ({@link ConvGemm}), much faster than libnd4j's own loops. Shapes were checked by inference on the concrete
  * inputs before these run; outputs are buffers the executor lends, in the inferred shapes.
  */
 final class ConvKernels {
@@ -19,7 +21,7 @@ final class ConvKernels {
       INDArray filter = c.in(1);
       Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
       INDArray out = c.output(0);
-      if (ConvGemm.applies(w, c.in(0), filter)) {
+      if (onGemm(w, c.in(0), filter, false)) {
         ConvGemm.forward(c, c.in(0), filter, w, out);
       } else {
         exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter}, out);
@@ -32,7 +34,7 @@ final class ConvKernels {
       Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
       INDArray dInput = c.output(0);
       INDArray dFilter = c.output(1);
-      if (ConvGemm.applies(w, input, filter)) {
+      if (onGemm(w, input, filter, !c.needed(0))) {
         // the input's gradient is skipped when nothing reads it (the first layer's, in training)
         ConvGemm.backward(c, input, filter, c.in(2), w, c.needed(0) ? dInput : null, dFilter);
         if (!c.needed(0)) {
@@ -52,6 +54,20 @@ final class ConvKernels {
     add("maxPoolGradGrad", MaxPoolGradGradKernel::run);
   }
 
+  /**
+   * Whether {@link ConvGemm} runs this convolution rather than libnd4j: always where it applies
+   * and oneDNN is off or lacks the dtype (oneDNN has no float64; libnd4j's own loops are far
+   * slower), and for a gradient whose input half nobody reads, which ConvGemm skips while
+   * libnd4j's {@code conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms).
+   */
+  private static boolean onGemm(Window w, INDArray input, INDArray filter,
+      boolean inputGradientUnused) {
+    if (!ConvGemm.applies(w, input, filter)) {
+      return false;
+    }
+    return !NativeBuild.oneDnn() || input.dataType() == DataType.DOUBLE || inputGradientUnused;
+  }
+
   private static INDArray[] pool(KernelContext c, String op) {
     INDArray out = c.output(0);
     exec(op, Window.pooling(c.attrs()).poolArgs(), new INDArray[] {c.in(0)}, out);
@@ -59,8 +75,9 @@ final class ConvKernels {
   }
 
   /**
-   * libnd4j's pooling gradients are some 7 times slower in NHWC than in NCHW (measured 7.4 vs
-   * 1.0 ms for the MNIST network's first pooling), so NHWC goes through NCHW copies (0.2 ms each).
+   * libnd4j's own pooling gradients are some 7 times slower in NHWC than in NCHW (measured 7.4 vs
+   * 1.0 ms for the MNIST network's first pooling), so without oneDNN NHWC goes through NCHW
+   * copies (0.2 ms each); oneDNN's take NHWC as it is.
    */
   private static INDArray[] poolGrad(KernelContext c, String op) {
     Window w = Window.pooling(c.attrs());
@@ -69,7 +86,7 @@ final class ConvKernels {
       return new INDArray[] {dInput};
     }
     long[] args = w.poolArgs();
-    if (w.nchw()) {
+    if (w.nchw() || NativeBuild.oneDnn()) {
       Buffers.zero(dInput); // libnd4j adds into it
       exec(op, args, new INDArray[] {c.in(0), c.in(1)}, dInput);
       return new INDArray[] {dInput};

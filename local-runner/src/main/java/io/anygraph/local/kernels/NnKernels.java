@@ -24,6 +24,13 @@ final class NnKernels {
     add("relu", c -> unary(c, (x, z) -> new RectifiedLinear(x, z, 0.0)));
     add("sigmoid", c -> unary(c, Sigmoid::new));
     add("tanh", c -> unary(c, Tanh::new));
+    add("reluGrad", c -> {
+      INDArray out = c.output(0);
+      if (!out.isEmpty()) { // libnd4j's relu_bp: one pass of x > 0 ? dy : 0
+        NativeCall.exec("relu_bp", new INDArray[] {c.dense(c.in(0)), c.dense(c.in(1))}, out);
+      }
+      return one(out);
+    });
     add("softmax", NnKernels::softmax);
     add("logSoftmax", NnKernels::logSoftmax);
   }

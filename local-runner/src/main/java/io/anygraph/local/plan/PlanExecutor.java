@@ -1,97 +1,99 @@
 package io.anygraph.local.plan;
 
-import io.anygraph.core.Graph;
-import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
-import io.anygraph.partition.stage.Boundary;
-import java.util.ArrayList;
+import io.anygraph.partition.Stage;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a {@link Plan} in this JVM: the worker stage once per shard, each on its replica's device
- * thread, the boundaries aggregated in process, then the driver stage. With one shard per
- * logical device this is data-parallel training on one machine; the result equals the
- * single-device run up to float rounding.
+ * Runs a {@link Plan}, the one sequence every runner follows: the step's feeds named as the
+ * stage graphs name them, the sharded ones and the global batch size picked out, the worker
+ * stage's tasks run and their values combined at the boundaries, then the driver stage on the
+ * combined values. Only the tasks differ between runners ({@link WorkerStageTasks}): by default
+ * this JVM's device threads, one shard per replica, so the result equals the single-device run
+ * up to float rounding.
+ *
+ * <pre>{@code
+ * PlanExecutor e = new PlanExecutor(Partitioner.plan(List.of(train, loss), Set.of(x, y), Cluster.cpus(2), true));
+ * List<INDArray> out = e.run(Map.of(x, xs, y, ys), state, devices); // values of train, loss
+ * }</pre>
  */
 public final class PlanExecutor {
   private final Plan plan;
-  private final StageRunner worker;
   private final StageRunner driver;
-  /** Worker placeholders split across shards, with their axes. */
-  private final Map<String, Integer> shardAxes = new LinkedHashMap<>();
+  private ShardThreads threads; // made on first local use: another runner's tasks never need it
 
   public PlanExecutor(Plan plan) {
     this.plan = plan;
-    this.worker = plan.worker() == null ? null : new StageRunner(plan.worker());
     this.driver = new StageRunner(plan.driver());
-    if (worker != null) {
-      Graph w = plan.worker().graph();
-      for (String f : plan.worker().feeds()) {
-        Node n = w.node(f.substring(0, f.lastIndexOf(':')));
-        if (n.attrs().has(Graph.SHARD_AXIS)) {
-          shardAxes.put(f, (int) n.attrs().getLong(Graph.SHARD_AXIS));
-        }
-      }
-    }
   }
 
   public Plan plan() {
     return plan;
   }
 
-  /** The fetches' values, in the plan's fetch order. */
+  /** The fetches' values, in the plan's fetch order, with the worker tasks on device threads. */
   public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices) {
+    return run(feeds, state, devices, plan.worker() == null ? null : threads());
+  }
+
+  /**
+   * The fetches' values, in the plan's fetch order, with the worker stage's tasks run by {@code
+   * tasks} (unused, and may be null, when the plan has no worker stage; a plan that has one
+   * refuses null).
+   */
+  public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
+      WorkerStageTasks tasks) {
     Map<String, INDArray> byName = new HashMap<>();
     feeds.forEach((t, v) -> byName.put(plan.feedNames().get(t.name()), v));
-    if (worker != null) {
-      Map<String, INDArray> sharded = new LinkedHashMap<>();
-      shardAxes.keySet().forEach(f -> sharded.put(f, byName.get(f)));
-      long rows = Shards.globalBatch(sharded, shardAxes);
-      if (plan.globalBatch() != null) {
-        byName.put(plan.globalBatch(), Nd4j.scalar(rows));
-      }
-      aggregate(runShards(byName, sharded, rows, state, devices), byName);
+    if (plan.worker() != null) {
+      runWorkerStage(byName, state, devices, tasks);
     }
-    return driver.run(byName, state, devices);
+    long start = System.nanoTime();
+    List<INDArray> out = driver.run(byName, state, devices);
+    if (tasks != null) {
+      tasks.driverStageRan(System.nanoTime() - start);
+    }
+    return out;
   }
 
-  /** Each non-empty shard's worker outputs, in shard order. */
-  private List<List<INDArray>> runShards(Map<String, INDArray> feeds, Map<String, INDArray> sharded,
-      long rows, RunState state, LogicalDevices devices) {
-    List<String> replicas = plan.replicas();
-    long[] sizes = Shards.sizes(rows, replicas.size());
-    List<Future<List<INDArray>>> running = new ArrayList<>();
-    long from = 0;
-    for (int r = 0; r < replicas.size(); r++) {
-      if (sizes[r] == 0 && r > 0) {
-        continue; // a batch smaller than the replicas leaves some idle; shard 0 always runs
-      }
-      Map<String, INDArray> mine = new HashMap<>(feeds);
-      for (var e : sharded.entrySet()) {
-        mine.put(e.getKey(), Shards.slice(e.getValue(), shardAxes.get(e.getKey()), from, sizes[r]));
-      }
-      from += sizes[r];
-      RunState shardState = state.forShard(r);
-      running.add(devices.submit(replicas.get(r), () -> worker.run(mine, shardState, devices)));
+  /** Runs the worker tasks and puts the global batch and the boundaries' values among the feeds. */
+  private void runWorkerStage(Map<String, INDArray> byName, RunState state,
+      LogicalDevices devices, WorkerStageTasks tasks) {
+    if (tasks == null) {
+      throw new IllegalArgumentException("The plan for " + plan.fetches() + " has a worker stage,"
+          + " but no worker tasks were given to run it");
     }
-    return LogicalDevices.await(running);
+    Stage w = plan.worker();
+    Map<String, INDArray> whole = new HashMap<>();
+    Map<String, INDArray> sharded = new LinkedHashMap<>();
+    for (String f : w.feeds()) {
+      INDArray v = byName.get(f);
+      if (v != null) {
+        (w.shardAxes().containsKey(f) ? sharded : whole).put(f, v);
+      }
+    }
+    long rows = tasks.boundBatch().orElseGet(() -> Shards.globalBatch(sharded, w.shardAxes()));
+    List<INDArray> combined =
+        tasks.run(new WorkerStageTasks.Feeds(whole, sharded, rows), state, devices);
+    if (plan.globalBatch() != null) {
+      byName.put(plan.globalBatch(), Nd4j.scalar(rows));
+    }
+    for (int i = 0; i < plan.boundaries().size(); i++) {
+      byName.put(plan.boundaries().get(i).driverTensor(), combined.get(i));
+    }
   }
 
-  /** Puts each boundary's aggregate into the driver's feeds. */
-  private void aggregate(List<List<INDArray>> shards, Map<String, INDArray> feeds) {
-    List<String> outputs = plan.worker().outputs();
-    for (Boundary b : plan.boundaries()) {
-      int i = outputs.indexOf(b.workerTensor());
-      List<INDArray> values = shards.stream().map(s -> s.get(i)).toList();
-      feeds.put(b.driverTensor(), Shards.aggregate(b, values));
+  private synchronized ShardThreads threads() {
+    if (threads == null) {
+      threads = new ShardThreads(plan);
     }
+    return threads;
   }
 }

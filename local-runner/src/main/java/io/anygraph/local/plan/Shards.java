@@ -1,19 +1,15 @@
 package io.anygraph.local.plan;
 
 import io.anygraph.core.FeedException;
-import io.anygraph.partition.stage.Boundary;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Splitting a batch into shards and joining the shards' results: the in-process form of what
- * the Spark runner does with partitions and {@code treeAggregate}. Shards differ in size by at
- * most one row; aggregation runs in shard order, so results repeat exactly from run to run.
+ * Splitting a batch into shards, for the local runner's threads and the Spark runner's
+ * driver-side arrays alike. Shards differ in size by at most one row, the first ones taking the
+ * extra; {@link Combine} joins their results.
  */
 public final class Shards {
   private Shards() {}
@@ -50,21 +46,5 @@ public final class Shards {
       idx[d] = d == axis ? NDArrayIndex.interval(from, from + count) : NDArrayIndex.all();
     }
     return x.get(idx).dup('c');
-  }
-
-  /** The shards' values (in shard order) made one, as the boundary says. */
-  public static INDArray aggregate(Boundary b, List<INDArray> values) {
-    return switch (b.kind()) {
-      case ALL_REDUCE -> {
-        INDArray sum = values.get(0).dup('c');
-        for (int i = 1; i < values.size(); i++) {
-          sum.addi(values.get(i));
-        }
-        yield sum;
-      }
-      case ALL_GATHER -> values.size() == 1 ? values.get(0)
-          : Nd4j.concat(b.axis(), new ArrayList<>(values).toArray(new INDArray[0]));
-      case PICK_REPLICA -> values.get(0);
-    };
   }
 }

@@ -12,8 +12,11 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import io.anygraph.local.kernels.NativeBuild;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,10 +25,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Stride-1 convolutions, which the local runner computes as GEMMs over a row-expanded padded
  * input: forward values against the plain loop of {@link ConvOpsTest} and gradients against
  * finite differences, for narrow (1-3 channels: strided copies) and wide (4 and more: libnd4j's
- * concat and split) inputs, every padding, dilation, filter shape and layout.
+ * concat and split) inputs, every padding, dilation, filter shape and layout. oneDNN is turned
+ * off here, so that float32 runs on these kernels too (with it, only float64 and unread input
+ * gradients do; {@link OneDnnKernelsTest} covers oneDNN's).
  */
 class ConvGemmTest {
   private static final long[] ONES = {1, 1, 1, 1};
+  private static boolean oneDnnBefore;
+
+  @BeforeAll
+  static void withoutOneDnn() {
+    oneDnnBefore = NativeBuild.useOneDnn(false);
+  }
+
+  @AfterAll
+  static void restoreOneDnn() {
+    NativeBuild.useOneDnn(oneDnnBefore);
+  }
 
   private static long[] dilation(int d) {
     return new long[] {1, d, d, 1};

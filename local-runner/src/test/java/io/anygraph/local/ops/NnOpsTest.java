@@ -57,6 +57,53 @@ class NnOpsTest {
   }
 
   @Test
+  @CoversForward("reluGrad")
+  void reluGradPassesDyWherePositiveOnly() {
+    // x = 0 and NaN give 0, as TensorFlow's ReluGrad (x > 0 ? dy : 0)
+    double[] x = {-2, 0, 0.5, Double.NaN, 3, -0.0};
+    double[] dy = {7, 8, -9, 10, Double.NaN, 11};
+    double[] expected = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      expected[i] = x[i] > 0 ? dy[i] : 0;
+    }
+    for (DType t : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+      Graph g = new Graph();
+      Tensor out = g.nn().reluGrad(g.constant(doubles(new long[] {2, 3}, x).castTo(t.nd4j())),
+          g.constant(doubles(new long[] {2, 3}, dy).castTo(t.nd4j())));
+      INDArray got = run(out);
+      assertEquals(t.nd4j(), got.dataType());
+      double[] values = got.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(expected[i], values[i], 0, t + " element " + i);
+      }
+    }
+  }
+
+  @Test
+  void reluGradRefusesShapesThatDifferOrIntegers() {
+    Graph g = new Graph();
+    Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "x");
+    AnygraphException e = assertThrows(AnygraphException.class,
+        () -> g.nn().reluGrad(x, g.placeholder(DType.FLOAT32, Shape.of(2, 4), "dy")));
+    assertTrue(e.getMessage().contains("reluGrad") && e.getMessage().contains("[?, 3]")
+        && e.getMessage().contains("[2, 4]"), e.getMessage());
+    assertThrows(AnygraphException.class,
+        () -> g.nn().reluGrad(x, g.placeholder(DType.FLOAT64, Shape.of(2, 3), "dy64")));
+    Tensor ints = g.placeholder(DType.INT32, Shape.of(2, 3), "ints");
+    assertThrows(AnygraphException.class, () -> g.nn().reluGrad(ints, ints));
+  }
+
+  @Test
+  @CoversGradient("reluGrad")
+  void reluGradGradientsAndReluSecondDerivative() {
+    INDArray x = doubles(new long[] {2, 3}, X);
+    INDArray dy = doubles(new long[] {2, 3}, new double[] {0.3, -1.2, 2.5, 0.7, -0.4, 1.1});
+    GradCheck.check(List.of(x, dy), xs -> xs.get(0).graph().nn().reluGrad(xs.get(0), xs.get(1)));
+    // d/dx of d/dx sum(relu(x)^2) = 2 where x > 0: through reluGrad's own gradient
+    GradCheck.check(x, t -> t.graph().grad(t.graph().nn().relu(t).square().sum(), List.of(t)).get(0));
+  }
+
+  @Test
   @CoversForward({"softmax", "logSoftmax"})
   void softmaxRowsAreStableForLargeLogits() {
     double[][] rows = {{1, 2, 3}, {1000, 1001, 999}, {-1000, 0, 5}};

@@ -14,7 +14,7 @@ import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.local.plan.Shards;
+import io.anygraph.local.plan.Combine;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.stage.Boundary;
 import java.util.List;
@@ -80,12 +80,12 @@ class PlanOpsTest {
     INDArray s1 = Nd4j.createFromArray(new double[][] {{10, 20}, {30, 40}});
     var t = io.anygraph.core.TensorType.of(DType.FLOAT64, -1, 2);
     assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 2, 10, 20, 30, 40},
-        Shards.aggregate(new Boundary(Boundary.Kind.ALL_GATHER, "w", "d", 0, t), List.of(s0, s1)));
+        Combine.inShardOrder(new Boundary(Boundary.Kind.ALL_GATHER, "w", "d", 0, t), List.of(s0, s1)));
     INDArray p0 = Nd4j.createFromArray(1.0, 2.0);
     INDArray p1 = Nd4j.createFromArray(0.5, -4.0);
     assertValues(DType.FLOAT64, new long[] {2}, new double[] {1.5, -2.0},
-        Shards.aggregate(new Boundary(Boundary.Kind.ALL_REDUCE, "w", "d", -1, t), List.of(p0, p1)));
+        Combine.inShardOrder(new Boundary(Boundary.Kind.ALL_REDUCE, "w", "d", -1, t), List.of(p0, p1)));
     assertValues(DType.FLOAT64, new long[] {2}, new double[] {1.0, 2.0},
-        Shards.aggregate(new Boundary(Boundary.Kind.PICK_REPLICA, "w", "d", -1, t), List.of(p0, p1)));
+        Combine.inShardOrder(new Boundary(Boundary.Kind.PICK_REPLICA, "w", "d", -1, t), List.of(p0, p1)));
   }
 }

@@ -73,6 +73,8 @@ final class StridedCases {
       c.add(of(op, signed(F64, 2, 3, 4)));
       c.add(of(op, signed(F32, 2, 3, 4)));
     }
+    c.add(of("reluGrad", signed(F64, 2, 3, 4), signed2(F64, 2, 3, 4)));
+    c.add(of("reluGrad", signed(F32, 2, 3, 4), signed2(F32, 2, 3, 4)));
     for (String op : List.of("softmax", "logSoftmax")) {
       c.add(of(op, signed(F64, 2, 3, 4)));
       c.add(of(op, Attrs.of("axis", 1L), signed(F32, 2, 3, 4)));

@@ -53,7 +53,7 @@ public final class ShardingRules {
       rule(op, c -> elementwise(c, true));
     }
     for (String op : List.of("mul", "div", "floorDiv", "floorMod", "pow", "maximum", "minimum",
-        "greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual", "select")) {
+        "greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual", "select", "reluGrad")) {
       rule(op, c -> elementwise(c, false));
     }
     rule("reduceSum", c -> reduce(c, true));

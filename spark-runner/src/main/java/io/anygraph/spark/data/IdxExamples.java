@@ -1,9 +1,10 @@
 package io.anygraph.spark.data;
 
 import io.anygraph.core.AnygraphException;
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.IdxReader;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.IdxDecoder;
+import io.anygraph.data.IdxPair;
+import io.anygraph.data.IdxReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +15,15 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * MNIST digits from IDX files on any Hadoop file system ({@code file://}, {@code hdfs://}) as an
- * RDD with one block of examples ({@link Dataset}) per partition, read by the executors
- * themselves, each reading only its shard of the files, and cached in their memory so later
- * steps do not read again.
+ * Examples from a pair of IDX files (features and labels) on any Hadoop file system ({@code
+ * file://}, {@code hdfs://}) as an RDD with one block of examples ({@link Dataset}) per
+ * partition, read by the executors themselves, each reading only its shard of the files, and
+ * cached in their memory so later steps do not read again.
  *
  * <pre>{@code
- * JavaRDD<Dataset> train = IdxExamples.mnist(sc, "hdfs://namenode:8020/mnist", "train", 4);
+ * IdxPair pair = new IdxPair("hdfs://namenode:8020/data/x-idx3-ubyte",
+ *     "hdfs://namenode:8020/data/y-idx1-ubyte", IdxDecoder.scaledBytes());
+ * JavaRDD<Dataset> train = IdxExamples.read(sc, pair, 4);
  * long n = train.map(Dataset::size).reduce(Integer::sum);
  * }</pre>
  *
@@ -30,20 +33,15 @@ import org.apache.spark.util.SerializableConfiguration;
 public final class IdxExamples {
   private IdxExamples() {}
 
-  /** Digits {@code <prefix>-images-idx3-ubyte[.gz]} and their labels from folder {@code dir}. */
-  public static JavaRDD<Dataset> mnist(JavaSparkContext sc, String dir, String prefix, int partitions)
-      throws IOException {
+  /** The examples of {@code pair} in {@code partitions} cached blocks, decoded by its decoder. */
+  public static JavaRDD<Dataset> read(JavaSparkContext sc, IdxPair pair, int partitions) throws IOException {
     Configuration conf = sc.hadoopConfiguration();
-    String images = Mnist.file(dir, prefix, "images");
-    String labels = Mnist.file(dir, prefix, "labels");
+    String features = pair.features();
+    String labels = pair.labels();
+    IdxDecoder decoder = pair.decoder(); // the closure carries these, not the pair
     // The driver checks both headers (and plain files' lengths) so a bad file fails here, in one
     // line, rather than in every executor's task.
-    int n = IdxReader.dims(images, conf)[0];
-    int labelCount = IdxReader.dims(labels, conf)[0];
-    if (labelCount != n) {
-      throw new AnygraphException(images + " has " + n + " examples, " + labels + " has "
-          + labelCount + " labels");
-    }
+    int n = count(pair, conf);
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions " + partitions);
     }
@@ -56,10 +54,21 @@ public final class IdxExamples {
       int from = (int) ((long) n * i / partitions);
       int to = (int) ((long) n * (i + 1) / partitions);
       Configuration c = hadoop.value();
-      return Mnist.examples(IdxReader.read(images, c, from, to), IdxReader.read(labels, c, from, to),
-          images, from);
+      return decoder.decode(IdxReader.read(features, c, from, to), IdxReader.read(labels, c, from, to),
+          features, from);
     });
-    rdd.setName("MNIST " + prefix + " from " + dir + " (" + n + " digits, " + partitions + " shards)");
+    rdd.setName("examples of " + features + " (" + n + " records, " + partitions + " shards)");
     return rdd.persist(StorageLevel.MEMORY_ONLY());
+  }
+
+  /** The number of examples in {@code pair}, from both headers, which must agree. */
+  public static int count(IdxPair pair, Configuration conf) throws IOException {
+    int n = IdxReader.dims(pair.features(), conf)[0];
+    int labelCount = IdxReader.dims(pair.labels(), conf)[0];
+    if (labelCount != n) {
+      throw new AnygraphException(pair.features() + " has " + n + " examples, " + pair.labels()
+          + " has " + labelCount + " labels");
+    }
+    return n;
   }
 }

@@ -1,6 +1,7 @@
 package io.anygraph.spark.exec;
 
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.IdxPair;
 import io.anygraph.spark.data.IdxExamples;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,8 +17,8 @@ import org.apache.spark.storage.StorageLevel;
  * they already are. Partition {@code p} holds examples {@code [offset(p), offset(p + 1))}.
  *
  * <pre>{@code
- * ShardedData train = ShardedData.mnist(sc, "hdfs://namenode:8020/mnist", "train", 4);
- * runner.bind(train, images, labels);
+ * ShardedData train = ShardedData.idx(sc, pair, 4);     // pair: an IdxPair of features and labels
+ * runner.bind(train, Map.of("features", images, "labels", labels));
  * }</pre>
  */
 public final class ShardedData {
@@ -29,12 +30,13 @@ public final class ShardedData {
     this.offsets = offsets;
   }
 
-  /** Digits read by the executors from IDX files on any Hadoop file system ({@link IdxExamples}). */
-  public static ShardedData mnist(JavaSparkContext sc, String dir, String prefix, int partitions)
-      throws IOException {
-    JavaRDD<Dataset> rdd = IdxExamples.mnist(sc, dir, prefix, partitions);
-    int n = io.anygraph.local.data.IdxReader.dims(
-        io.anygraph.local.data.Mnist.file(dir, prefix, "images"), sc.hadoopConfiguration())[0];
+  /**
+   * Examples read by the executors from a pair of IDX files on any Hadoop file system ({@link
+   * IdxExamples}), in {@code partitions} blocks.
+   */
+  public static ShardedData idx(JavaSparkContext sc, IdxPair pair, int partitions) throws IOException {
+    JavaRDD<Dataset> rdd = IdxExamples.read(sc, pair, partitions);
+    int n = IdxExamples.count(pair, sc.hadoopConfiguration());
     long[] offsets = new long[partitions + 1];
     for (int i = 0; i <= partitions; i++) {
       offsets[i] = (long) n * i / partitions; // IdxExamples' split

@@ -1,6 +1,5 @@
 package io.anygraph.spark.exec;
 
-import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
@@ -8,6 +7,7 @@ import io.anygraph.core.Variable;
 import io.anygraph.core.exec.Runner;
 import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpNames;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.kernels.KernelRegistry;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.PlanExecutor;
@@ -34,7 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * driver alone.
  *
  * <pre>{@code
- * SparkRunner runner = new SparkRunner(g, sc).bind(ShardedData.mnist(sc, dir, "train", 4), images, labels);
+ * SparkRunner runner = new SparkRunner(g, sc)
+ *     .bind(ShardedData.idx(sc, pair, 4), Map.of("features", images, "labels", labels));
  * try (Session sess = new Session(g, runner)) {
  *   sess.initializeAllVariables();
  *   runner.select(seed, 64, step);               // which rows of the bound data the next runs read
@@ -53,8 +54,8 @@ public final class SparkRunner implements Runner {
   private final RunState state;
   private final Cluster cluster;
   private final LogicalDevices devices = new LogicalDevices();
-  private final Map<StepKey, Object> steps = new ConcurrentHashMap<>();
-  private final Map<SparkStep, Broadcast<VariableValues>> broadcasts = new HashMap<>();
+  private final Map<StepKey, CompiledStep> steps = new ConcurrentHashMap<>();
+  private final Map<SparkStep, Broadcast<VariableSnapshot>> broadcasts = new HashMap<>();
   private final StepTimes times = new StepTimes();
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
   private ShardedData data;
@@ -70,18 +71,17 @@ public final class SparkRunner implements Runner {
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
   }
 
-  /** Sharded placeholders {@code features} and {@code labels} read the rows of {@code data}. */
-  public SparkRunner bind(ShardedData data, Tensor features, Tensor labels) {
-    for (Tensor t : List.of(features, labels)) {
-      if (!t.node().op().equals(OpNames.PLACEHOLDER) || !t.node().attrs().has(Graph.SHARD_AXIS)) {
-        throw new AnygraphException("Only placeholders made in g.sharded() can be bound to"
-            + " training blocks, not " + t.name() + " (op " + t.op() + ")");
-      }
-    }
+  /**
+   * The sharded placeholders in {@code columns} read the rows of {@code data}: each maps a column
+   * of its blocks ({@link Dataset#COLUMNS}: {@code "features"}, {@code "labels"}) to the
+   * placeholder that column feeds, e.g. {@code Map.of("features", images, "labels", labels)}.
+   * Replaces any earlier binding; every check happens here, before any job.
+   */
+  public SparkRunner bind(ShardedData data, Map<String, Tensor> columns) {
+    Map<Tensor, String> checked = BoundColumns.byPlaceholder(graph, columns);
     this.data = data;
     bound.clear();
-    bound.put(features, "features");
-    bound.put(labels, "labels");
+    bound.putAll(checked);
     steps.clear();
     return this;
   }
@@ -89,7 +89,7 @@ public final class SparkRunner implements Runner {
   /** The next runs read batch {@code step} of the bound data in the order of {@code seed}. */
   public void select(long seed, int batch, int step) {
     if (data == null) {
-      throw new IllegalStateException("bind(data, features, labels) before select");
+      throw new IllegalStateException("bind(data, columns) before select");
     }
     rows = new StepRows(seed, batch, step, data.size());
   }
@@ -130,26 +130,19 @@ public final class SparkRunner implements Runner {
     if (fromData && rows == null) {
       throw new IllegalStateException("select(seed, batch, step) before running on the bound data");
     }
-    Object step = steps.computeIfAbsent(new StepKey(List.copyOf(fetches), Set.copyOf(fed)), k -> {
+    ShardedData stepData = fromData ? data : null;
+    CompiledStep step = steps.computeIfAbsent(new StepKey(List.copyOf(fetches), Set.copyOf(fed)), k -> {
       Plan plan = plan(k.fetches(), k.fed());
       if (plan.worker() == null) {
-        return new PlanExecutor(plan);
+        return new CompiledStep.OnDriver(new PlanExecutor(plan));
       }
       Map<String, String> columns = new LinkedHashMap<>();
       bound.forEach((t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
       return new SparkStep(sc, plan, columns);
     });
-    List<INDArray> out;
-    Plan plan;
-    if (step instanceof PlanExecutor local) {
-      plan = local.plan();
-      out = local.run(feeds, state, devices);
-    } else {
-      SparkStep s = (SparkStep) step;
-      plan = s.plan();
-      out = s.run(sc, feeds, fromData ? data : null, rows, variables(s), workerRuns++, state,
-          devices, times);
-    }
+    List<INDArray> out = step.run(feeds, state, devices, s -> new StepRun(sc, feeds, stepData, rows,
+        variables(s), workerRuns++, state, devices, times));
+    Plan plan = step.plan();
     if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
       version++; // the next worker job needs the new values
     }
@@ -157,8 +150,8 @@ public final class SparkRunner implements Runner {
   }
 
   /** The broadcast of the variables a step's workers read, renewed once per version. */
-  private Broadcast<VariableValues> variables(SparkStep s) {
-    Broadcast<VariableValues> b = broadcasts.get(s);
+  private Broadcast<VariableSnapshot> variables(SparkStep s) {
+    Broadcast<VariableSnapshot> b = broadcasts.get(s);
     if (b != null && b.value().version() == version) {
       return b;
     }
@@ -172,7 +165,7 @@ public final class SparkRunner implements Runner {
     if (b != null) {
       b.destroy();
     }
-    b = sc.broadcast(new VariableValues(version, values));
+    b = sc.broadcast(new VariableSnapshot(version, values));
     broadcasts.put(s, b);
     variableBroadcasts++;
     times.broadcast(System.nanoTime() - start);

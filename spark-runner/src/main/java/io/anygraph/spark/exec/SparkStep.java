@@ -1,34 +1,34 @@
 package io.anygraph.spark.exec;
 
 import io.anygraph.core.AnygraphException;
+import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.plan.LogicalDevices;
-import io.anygraph.local.plan.Shards;
-import io.anygraph.local.plan.StageRunner;
+import io.anygraph.local.plan.PlanExecutor;
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.Set;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The driver side of one plan on Spark: the worker stage runs as one job, a task per partition
- * inside {@code mapPartitionsWithIndex}, its boundaries aggregated with {@code treeAggregate}
- * (partial sums with their row counts, so the result is the single-machine one), then the
- * driver stage runs here on the aggregates, applying the updates once.
+ * A plan with a worker stage, on Spark: the plan's one step sequence ({@link PlanExecutor}) with
+ * the worker stage's tasks run as one Spark job per run ({@link WorkerJob}), its boundaries
+ * combined with {@code treeAggregate}, then the driver stage here on the combined values,
+ * applying the updates once. The worker stage is broadcast once per plan.
  */
-final class SparkStep {
+final class SparkStep implements CompiledStep {
   private final Plan plan;
   private final WorkerStage stage;
   private final Broadcast<WorkerStage> shipped;
-  private final StageRunner driver;
+  private final PlanExecutor executor;
   private final String description;
   private long resultKryoNanos = -1;
 
@@ -36,120 +36,62 @@ final class SparkStep {
     this.plan = plan;
     this.stage = WorkerStage.of(plan, columns);
     this.shipped = sc.broadcast(stage);
-    this.driver = new StageRunner(plan.driver());
+    this.executor = new PlanExecutor(plan);
     this.description = String.join(", ", plan.fetches()) + ": worker stage ("
         + String.join(", ", scopes(plan.worker().graph())) + "; " + plan.worker().graph().size()
         + " nodes), " + plan.boundaries().size() + " aggregates";
   }
 
-  Plan plan() {
+  @Override
+  public Plan plan() {
     return plan;
   }
 
+  @Override
+  public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
+      Function<SparkStep, StepRun> job) {
+    return run(job.apply(this));
+  }
+
   /**
-   * One run: the worker job over {@code data}'s blocks (rows chosen by {@code rows}) or over the
-   * sharded arrays in {@code feeds}, then the driver stage. {@code times} gets the breakdown.
+   * One run: the worker job over the bound data's blocks (the batch's rows) or over the sharded
+   * arrays among the feeds, then the driver stage; the run's times go to {@code run.times()}.
    */
-  List<INDArray> run(JavaSparkContext sc, Map<Tensor, INDArray> feeds, ShardedData data,
-      StepRows rows, Broadcast<VariableValues> vars, long step, RunState state,
-      LogicalDevices devices, StepTimes times) {
-    Map<String, INDArray> byName = new HashMap<>();
-    feeds.forEach((t, v) -> byName.put(plan.feedNames().get(t.name()), v));
-    Map<String, INDArray> replicated = new HashMap<>();
-    for (String f : stage.feeds()) {
-      if (!stage.shardAxes().containsKey(f) && byName.containsKey(f)) {
-        replicated.put(f, byName.get(f)); // feeds every shard reads whole
-      }
-    }
-    long globalBatch;
-    JavaRDD<StepResult> tasks;
-    sc.setJobDescription("step " + step + " — " + description);
-    sc.setCallSite("anygraph step " + step + " (" + String.join(", ", plan.fetches()) + ")");
-    if (data != null) {
-      globalBatch = rows.rows();
-      long[] offsets = new long[data.partitions() + 1];
-      for (int i = 0; i <= data.partitions(); i++) {
-        offsets[i] = i < data.partitions() ? data.offset(i) : data.size();
-      }
-      Broadcast<VariableValues> whole = replicated.isEmpty() ? null
-          : sc.broadcast(new VariableValues(step, replicated));
-      tasks = data.blocks().mapPartitionsWithIndex(
-          new WorkerTasks.BlockTask(shipped, vars, whole, rows, offsets, step), false);
-    } else {
-      Map<String, INDArray> sharded = new LinkedHashMap<>();
-      stage.shardAxes().keySet().forEach(f -> sharded.put(f, byName.get(f)));
-      globalBatch = Shards.globalBatch(sharded, stage.shardAxes());
-      tasks = sc.parallelize(shards(replicated, sharded, globalBatch, sc.defaultParallelism()),
-          sc.defaultParallelism()).mapPartitionsWithIndex(
-          new WorkerTasks.ShardTask(shipped, vars, step, globalBatch), false);
-    }
-    tasks.setName("anygraph worker stage, step " + step);
-    long start = System.nanoTime();
-    StepResult r;
-    try {
-      r = tasks.treeAggregate(new StepResult(stage.boundaries().size()), StepResult::combine,
-          StepResult::combine, 2);
-    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
-      throw failure(step, e);
-    } finally {
-      sc.setJobDescription(null);
-      sc.clearCallSite();
-    }
-    long wall = System.nanoTime() - start;
+  List<INDArray> run(StepRun run) {
+    return executor.run(run.feeds(), run.state(), run.devices(), new WorkerJob(this, run));
+  }
+
+  WorkerStage stage() {
+    return stage;
+  }
+
+  Broadcast<WorkerStage> shipped() {
+    return shipped;
+  }
+
+  /** The plan's fetches and worker stage in words: the description of its Spark jobs. */
+  String description() {
+    return description;
+  }
+
+  /** Kryo time for a step's result, measured once: every step's result has one size. */
+  long resultKryoNanos(StepResult r) {
     if (resultKryoNanos < 0) {
-      resultKryoNanos = StepTimes.kryoNanos(r); // measured once: every step's result has one size
+      resultKryoNanos = StepTimes.kryoNanos(r);
     }
-    times.worker(wall, r.maxComputeNanos, r.maxDeserializeNanos, resultKryoNanos);
-    if (r.rows() != globalBatch) {
-      throw new AnygraphException("Step " + step + ": the tasks computed " + r.rows()
-          + " rows of a batch of " + globalBatch);
-    }
-    if (plan.globalBatch() != null) {
-      byName.put(plan.globalBatch(), Nd4j.scalar(globalBatch));
-    }
-    for (int i = 0; i < stage.boundaries().size(); i++) {
-      byName.put(plan.boundaries().get(i).driverTensor(), r.value(i, stage.boundaries().get(i)));
-    }
-    long driverStart = System.nanoTime();
-    List<INDArray> out = driver.run(byName, state, devices);
-    times.driver(System.nanoTime() - driverStart);
-    return out;
+    return resultKryoNanos;
   }
 
   /** The top-level name scopes of a stage graph, in graph order: how the UI names its work. */
-  private static List<String> scopes(io.anygraph.core.Graph g) {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
-    for (io.anygraph.core.Node n : g.nodes()) {
+  private static List<String> scopes(Graph g) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Node n : g.nodes()) {
       int slash = n.name().indexOf('/');
       if (slash > 0 && !n.name().startsWith(".")) {
         out.add(n.name().substring(0, slash));
       }
     }
     return new ArrayList<>(out);
-  }
-
-  /** Contiguous shards of driver-side arrays, one per partition, with their batch positions. */
-  private static List<ShardFeed> shards(Map<String, INDArray> replicated, Map<String, INDArray> sharded,
-      long rows, int parts) {
-    long[] sizes = Shards.sizes(rows, parts);
-    List<ShardFeed> out = new ArrayList<>();
-    long from = 0;
-    for (int p = 0; p < parts; p++) {
-      Map<String, INDArray> mine = new HashMap<>();
-      int[] positions = new int[(int) sizes[p]];
-      for (int i = 0; i < positions.length; i++) {
-        positions[i] = (int) from + i;
-      }
-      if (sizes[p] > 0) {
-        for (var e : sharded.entrySet()) {
-          mine.put(e.getKey(), Shards.slice(e.getValue(), 0, from, sizes[p]));
-        }
-        mine.putAll(replicated);
-      }
-      out.add(new ShardFeed(p, positions, mine));
-      from += sizes[p];
-    }
-    return out;
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.anygraph.spark.exec;
 
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import java.io.Serializable;
 
 /**

@@ -1,13 +1,10 @@
 package io.anygraph.spark.exec;
 
-import io.anygraph.core.Graph;
-import io.anygraph.core.Node;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.Stage;
 import io.anygraph.partition.stage.Boundary;
 import io.anygraph.spark.ship.ShippedGraph;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,18 +26,11 @@ public record WorkerStage(ShippedGraph graph, List<String> outputs, List<String>
   /** The worker stage of {@code plan}, with the placeholders bound to training blocks. */
   public static WorkerStage of(Plan plan, Map<String, String> columns) {
     Stage w = plan.worker();
-    Map<String, Integer> axes = new LinkedHashMap<>();
-    for (String f : w.feeds()) {
-      Node n = w.graph().node(f.substring(0, f.lastIndexOf(':')));
-      if (n.attrs().has(Graph.SHARD_AXIS)) {
-        axes.put(f, (int) n.attrs().getLong(Graph.SHARD_AXIS));
-      }
-    }
     List<Aggregation> aggs = new ArrayList<>();
     for (Boundary b : plan.boundaries()) {
       aggs.add(new Aggregation(b.kind(), w.outputs().indexOf(b.workerTensor()), b.axis()));
     }
-    return new WorkerStage(ShippedGraph.of(w.graph()), w.outputs(), w.feeds(), axes,
+    return new WorkerStage(ShippedGraph.of(w.graph()), w.outputs(), w.feeds(), w.shardAxes(),
         plan.globalBatch(), columns, aggs);
   }
 

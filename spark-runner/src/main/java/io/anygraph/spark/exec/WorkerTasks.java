@@ -2,7 +2,7 @@ package io.anygraph.spark.exec;
 
 import io.anygraph.core.Feeds;
 import io.anygraph.core.Graph;
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.StageRunner;
 import io.anygraph.local.state.RunState;
@@ -29,7 +29,7 @@ final class WorkerTasks {
 
   private WorkerTasks() {}
 
-  static StepResult run(WorkerStage ws, Broadcast<VariableValues> vars, long step, int partition,
+  static StepResult run(WorkerStage ws, Broadcast<VariableSnapshot> vars, long step, int partition,
       Map<String, INDArray> shardFeeds, int[] positions, long globalBatch) {
     if (positions.length == 0) {
       return new StepResult(ws.boundaries().size());
@@ -54,7 +54,7 @@ final class WorkerTasks {
   }
 
   /** A state holding the broadcast variable values, shared read-only by this version's tasks. */
-  private static RunState variables(Graph g, VariableValues vars) {
+  private static RunState variables(Graph g, VariableSnapshot vars) {
     RunState s = new RunState(g);
     vars.values().forEach((name, value) -> s.variables().write(g.node(name), value));
     return s;
@@ -70,8 +70,8 @@ final class WorkerTasks {
   }
 
   /** A step over bound training blocks: each partition takes the batch's rows it holds. */
-  record BlockTask(Broadcast<WorkerStage> stage, Broadcast<VariableValues> vars,
-      Broadcast<VariableValues> replicated, StepRows rows, long[] offsets, long step)
+  record BlockTask(Broadcast<WorkerStage> stage, Broadcast<VariableSnapshot> vars,
+      Broadcast<VariableSnapshot> replicated, StepRows rows, long[] offsets, long step)
       implements Function2<Integer, Iterator<Dataset>, Iterator<StepResult>> {
     @Override
     public Iterator<StepResult> call(Integer p, Iterator<Dataset> blocks) {
@@ -81,7 +81,7 @@ final class WorkerTasks {
       Map<String, INDArray> feeds = new HashMap<>();
       if (sel[0].length > 0) {
         ws.columns().forEach((placeholder, column) -> feeds.put(placeholder,
-            pull(column.equals("labels") ? block.labels() : block.features(), sel[0])));
+            pull(block.column(column), sel[0])));
         if (replicated != null) {
           feeds.putAll(replicated.value().values());
         }
@@ -91,7 +91,7 @@ final class WorkerTasks {
   }
 
   /** A step over shards of arrays given on the driver. */
-  record ShardTask(Broadcast<WorkerStage> stage, Broadcast<VariableValues> vars, long step,
+  record ShardTask(Broadcast<WorkerStage> stage, Broadcast<VariableSnapshot> vars, long step,
       long globalBatch) implements Function2<Integer, Iterator<ShardFeed>, Iterator<StepResult>> {
     @Override
     public Iterator<StepResult> call(Integer p, Iterator<ShardFeed> shards) {

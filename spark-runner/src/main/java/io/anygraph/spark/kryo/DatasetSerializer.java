@@ -4,7 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Writes a block of examples ({@link Dataset}): features, then labels. */

@@ -1,7 +1,12 @@
 /**
- * Kryo serializers for arrays, graphs, models and datasets, and the registrator.
+ * Kryo serializers, one named class per shipped type: arrays, graphs, models, datasets, and a
+ * Spark training step's worker stage, variable snapshot and shard feeds (with the field codecs
+ * they share, {@code KryoFields}). {@code io.anygraph.spark.AnygraphKryoRegistrator} registers
+ * them all.
  *
- * <p>Must not: depend on the runner's execution classes (it still does: the registrator calls
- * exec's ExecSerializers, a package cycle to remove).
+ * <p>Must not: be imported by {@code spark.exec} (this package imports exec's types to write
+ * them; exec's {@code StepResultSerializer} stays beside StepResult because it reads its
+ * package-private state, and takes Kryo's {@code Serializer} type rather than one from here), or
+ * fall back to Java serialization.
  */
 package io.anygraph.spark.kryo;

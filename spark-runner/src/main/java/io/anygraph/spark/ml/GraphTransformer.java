@@ -1,7 +1,7 @@
 package io.anygraph.spark.ml;
 
 import io.anygraph.core.AnygraphException;
-import io.anygraph.local.io.HadoopDirectory;
+import io.anygraph.data.io.HadoopDirectory;
 import io.anygraph.spark.frame.GraphScorer;
 import io.anygraph.spark.ship.GraphModel;
 import java.io.IOException;

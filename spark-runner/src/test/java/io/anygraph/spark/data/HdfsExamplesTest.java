@@ -3,8 +3,8 @@ package io.anygraph.spark.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.local.data.Dataset;
-import io.anygraph.local.data.Mnist;
+import io.anygraph.data.Dataset;
+import io.anygraph.data.Mnist;
 import io.anygraph.spark.LocalSpark;
 import java.io.File;
 import java.io.IOException;
@@ -68,8 +68,8 @@ class HdfsExamplesTest {
   void shardsReadFromHdfsEqualTheLocalFilesAndStayCached() throws IOException {
     JavaSparkContext sc = LocalSpark.context();
     Dataset local = Mnist.load(Mnist.defaultDir()).test();
-    JavaRDD<Dataset> gz = IdxExamples.mnist(sc, root + "/gz", "t10k", 3);
-    JavaRDD<Dataset> plain = IdxExamples.mnist(sc, root + "/plain/", "t10k", 3);
+    JavaRDD<Dataset> gz = IdxExamples.read(sc, Mnist.pair(root + "/gz", "t10k"), 3);
+    JavaRDD<Dataset> plain = IdxExamples.read(sc, Mnist.pair(root + "/plain/", "t10k"), 3);
     for (JavaRDD<Dataset> rdd : List.of(gz, plain)) {
       List<Dataset> shards = rdd.collect(); // through Kryo: blocks of examples are registered
       assertEquals(List.of(666, 667, 667), shards.stream().map(Dataset::size).toList());

@@ -14,9 +14,9 @@ import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.core.train.Adam;
+import io.anygraph.data.Batch;
+import io.anygraph.data.Dataset;
 import io.anygraph.local.LocalRunner;
-import io.anygraph.local.data.Batch;
-import io.anygraph.local.data.Dataset;
 import io.anygraph.spark.LocalSpark;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -61,6 +61,11 @@ class SparkRunnerTest {
     return new Net(g, x, y, train, loss, g.nn().softmax(logits), List.of(w1, b1, w2));
   }
 
+  /** The net's placeholders bound to the blocks' columns. */
+  static Map<String, Tensor> columns(Net n) {
+    return Map.of("features", n.x(), "labels", n.y());
+  }
+
   static Dataset data(int n, int features) {
     Random r = new Random(3);
     float[][] x = new float[n][features];
@@ -98,7 +103,7 @@ class SparkRunnerTest {
     Dataset d = data(300, 5);
     JavaSparkContext sc = LocalSpark.context();
     Net n = net();
-    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 170, 130), n.x(), n.y());
+    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 170, 130), columns(n));
     List<INDArray> spark;
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
@@ -148,7 +153,7 @@ class SparkRunnerTest {
     Dataset d = data(120, 5);
     JavaSparkContext sc = LocalSpark.context();
     Net n = net();
-    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 60, 60), n.x(), n.y());
+    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 60, 60), columns(n));
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
       Map<Object, Object> feeds = Map.of(n.x(), d.features());
@@ -173,7 +178,7 @@ class SparkRunnerTest {
   void aBlockThatDoesNotFitThePlaceholderFailsTheJobNamingIt() {
     JavaSparkContext sc = LocalSpark.context();
     Net n = net();
-    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, data(100, 4), 50, 50), n.x(), n.y());
+    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, data(100, 4), 50, 50), columns(n));
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
       runner.select(SEED, BATCH, 0);

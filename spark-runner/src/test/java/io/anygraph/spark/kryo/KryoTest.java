@@ -13,7 +13,7 @@ import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
-import io.anygraph.local.data.Dataset;
+import io.anygraph.data.Dataset;
 import io.anygraph.spark.LocalSpark;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.ship.GraphModel;

@@ -1,6 +1,0 @@
-/**
- * Datasets: IDX files through Hadoop, MNIST, batches and shards.
- *
- * <p>Must not: run graphs.
- */
-package io.anygraph.local.data;

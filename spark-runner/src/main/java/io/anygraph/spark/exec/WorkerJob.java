@@ -1,0 +1,113 @@
+package io.anygraph.spark.exec;
+
+import io.anygraph.core.AnygraphException;
+import io.anygraph.local.plan.LogicalDevices;
+import io.anygraph.local.plan.Shards;
+import io.anygraph.local.plan.WorkerStageTasks;
+import io.anygraph.local.state.RunState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The Spark runner's worker tasks for one run of a step: one job, a task per partition inside
+ * {@code mapPartitionsWithIndex} over the bound blocks (or over shards of driver-side arrays),
+ * the tasks' values combined by {@code treeAggregate} (with {@link StepResult#merge}, which
+ * follows {@link io.anygraph.local.plan.Combine}).
+ */
+final class WorkerJob implements WorkerStageTasks {
+  private final SparkStep step;
+  private final StepRun run;
+
+  WorkerJob(SparkStep step, StepRun run) {
+    this.step = step;
+    this.run = run;
+  }
+
+  @Override
+  public OptionalLong boundBatch() {
+    return run.data() == null ? OptionalLong.empty() : OptionalLong.of(run.rows().rows());
+  }
+
+  @Override
+  public List<INDArray> run(Feeds in, RunState state, LogicalDevices devices) {
+    JavaSparkContext sc = run.sc();
+    WorkerStage stage = step.stage();
+    long n = run.step();
+    sc.setJobDescription("step " + n + " — " + step.description());
+    sc.setCallSite("anygraph step " + n + " (" + String.join(", ", step.plan().fetches()) + ")");
+    JavaRDD<StepResult> tasks;
+    ShardedData data = run.data();
+    if (data != null) {
+      long[] offsets = new long[data.partitions() + 1];
+      for (int i = 0; i <= data.partitions(); i++) {
+        offsets[i] = i < data.partitions() ? data.offset(i) : data.size();
+      }
+      Broadcast<VariableSnapshot> whole = in.whole().isEmpty() ? null
+          : sc.broadcast(new VariableSnapshot(n, in.whole()));
+      tasks = data.blocks().mapPartitionsWithIndex(
+          new WorkerTasks.BlockTask(step.shipped(), run.vars(), whole, run.rows(), offsets, n), false);
+    } else {
+      int parts = sc.defaultParallelism();
+      tasks = sc.parallelize(shards(in, stage.shardAxes(), parts), parts).mapPartitionsWithIndex(
+          new WorkerTasks.ShardTask(step.shipped(), run.vars(), n, in.globalBatch()), false);
+    }
+    tasks.setName("anygraph worker stage, step " + n);
+    long start = System.nanoTime();
+    StepResult r;
+    try {
+      r = tasks.treeAggregate(new StepResult(stage.boundaries().size()), StepResult::combine,
+          StepResult::combine, 2);
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
+      throw SparkStep.failure(n, e);
+    } finally {
+      sc.setJobDescription(null);
+      sc.clearCallSite();
+    }
+    run.times().worker(System.nanoTime() - start, r.maxComputeNanos, r.maxDeserializeNanos,
+        step.resultKryoNanos(r));
+    if (r.rows() != in.globalBatch()) {
+      throw new AnygraphException("Step " + n + ": the tasks computed " + r.rows()
+          + " rows of a batch of " + in.globalBatch());
+    }
+    List<INDArray> values = new ArrayList<>();
+    for (int i = 0; i < stage.boundaries().size(); i++) {
+      values.add(r.value(i, stage.boundaries().get(i)));
+    }
+    return values;
+  }
+
+  @Override
+  public void driverStageRan(long nanos) {
+    run.times().driver(nanos);
+  }
+
+  /** Contiguous shards of driver-side arrays, one per partition, with their batch positions. */
+  private static List<ShardFeed> shards(Feeds in, Map<String, Integer> axes, int parts) {
+    long[] sizes = Shards.sizes(in.globalBatch(), parts);
+    List<ShardFeed> out = new ArrayList<>();
+    long from = 0;
+    for (int p = 0; p < parts; p++) {
+      Map<String, INDArray> mine = new HashMap<>();
+      int[] positions = new int[(int) sizes[p]];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = (int) from + i;
+      }
+      if (sizes[p] > 0) {
+        for (var e : in.sharded().entrySet()) {
+          mine.put(e.getKey(), Shards.slice(e.getValue(), axes.get(e.getKey()), from, sizes[p]));
+        }
+        mine.putAll(in.whole());
+      }
+      out.add(new ShardFeed(p, positions, mine));
+      from += sizes[p];
+    }
+    return out;
+  }
+}
