@@ -35,12 +35,13 @@ class PackageInfoTest {
     assertEquals(List.of(), vague, "package-info.java without a description and a 'Must not:'");
   }
 
-  /** Folders under some module's src/main/java that hold Java sources. */
+  /** Folders under some module's src/main/java that hold Java sources (not test resources'). */
   private static Set<Path> mainPackages(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root, 14)) {
       return files.filter(p -> p.toString().endsWith(".java"))
           .filter(p -> p.toString().contains("/src/main/java/"))
           .filter(p -> !p.toString().contains("/target/"))
+          .filter(p -> !p.toString().contains("/src/test/")) // sample projects in test resources
           .map(Path::getParent).collect(Collectors.toCollection(TreeSet::new));
     }
   }

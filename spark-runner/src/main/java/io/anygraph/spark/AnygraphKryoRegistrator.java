@@ -51,7 +51,7 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(Graph.class, new GraphSerializer());
     ShippedSerializer shipped = new ShippedSerializer();
     kryo.register(ShippedGraph.class, shipped);
-    kryo.register(GraphModel.class, new GraphModelSerializer(arrays));
+    kryo.register(GraphModel.class, new GraphModelSerializer());
     kryo.register(Dataset.class, new DatasetSerializer(arrays));
     SparkSqlClasses.register(kryo);
     // training steps: the worker stage and variables (broadcast), shards' feeds, tasks' results

@@ -2,21 +2,26 @@ package io.anygraph.spark;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark configuration Anygraph jobs run with: Kryo as the serializer with registration
- * required and {@link AnygraphKryoRegistrator}, executors started with this JVM's module flags
- * ({@code --add-opens}, which Spark and ND4J need on JDK 17) and its OpenBLAS/OpenMP settings,
+ * required and {@link AnygraphKryoRegistrator} (unless the user chose otherwise: their settings
+ * are kept, with a warning), executors started with the {@code --add-opens} flags Spark and ND4J
+ * need on JDK 17 ({@link #javaOptions()}, which the driver needs too) and this JVM's OpenBLAS/OpenMP settings,
  * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master}
  * sets {@code spark.master}), whose driver then binds to 127.0.0.1.
  *
  * <pre>{@code
  * SparkSession spark = SparkSetup.session("score-mnist");
  * SparkConf conf = SparkSetup.conf("train").setMaster("local[2]");
+ * SparkSetup.configure(usersConf);       // adds to a configuration of the user's own
+ * List<String> flags = SparkSetup.javaOptions();  // for the java command line
  * }</pre>
  */
 public final class SparkSetup {
@@ -24,6 +29,12 @@ public final class SparkSetup {
   /** Environment variables of this JVM that executors get too (read when ND4J loads). */
   public static final List<String> EXECUTOR_ENV = List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY",
       "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
+
+  /** The {@code java.base} packages of {@link #javaOptions()}. */
+  private static final List<String> OPENED_PACKAGES = List.of("java.lang", "java.lang.invoke",
+      "java.nio", "sun.nio.ch", "java.util", "java.util.concurrent", "java.net", "java.io",
+      "sun.util.calendar");
+  private static final System.Logger LOG = System.getLogger(SparkSetup.class.getName());
 
   private SparkSetup() {}
 
@@ -34,16 +45,31 @@ public final class SparkSetup {
     return configure(conf);
   }
 
-  /** Adds Anygraph's settings to {@code conf}, keeping the user's own registrators and options. */
+  /**
+   * Adds Anygraph's settings to {@code conf}: a setting the user made is kept, and where it
+   * differs from what Anygraph would set, a warning names the key, the user's value and
+   * Anygraph's. Registrators and executor options are appended to, never replaced.
+   */
   public static SparkConf configure(SparkConf conf) {
+    for (String warning : configureQuietly(conf)) {
+      LOG.log(System.Logger.Level.WARNING, warning);
+    }
+    return conf;
+  }
+
+  /** {@link #configure} without the log: returns the warnings instead (one per kept setting). */
+  static List<String> configureQuietly(SparkConf conf) {
+    List<String> warnings = new ArrayList<>();
     conf.setIfMissing("spark.master", DEFAULT_MASTER);
     if (conf.get("spark.master").startsWith("local")) {
       // the embedded master has no remote executors: its driver listens on loopback only
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
     }
-    conf.set("spark.serializer", KryoSerializer.class.getName());
-    conf.set("spark.kryo.registrationRequired", "true");
+    addUnlessSet(conf, "spark.serializer", KryoSerializer.class.getName(),
+        "models and examples then travel by Java serialization, larger and slower", warnings);
+    addUnlessSet(conf, "spark.kryo.registrationRequired", "true",
+        "a class without a Kryo registration is then written by reflection, not reported", warnings);
     String registrator = AnygraphKryoRegistrator.class.getName();
     String registrators = conf.get("spark.kryo.registrator", "");
     if (!List.of(registrators.split(",")).contains(registrator)) {
@@ -51,9 +77,17 @@ public final class SparkSetup {
     }
     // model broadcasts and blocks of examples are larger than Kryo's default 64 MiB limit
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+    List<String> missing = missingJavaOptions();
+    if (!missing.isEmpty()) {
+      warnings.add("This JVM was started without " + String.join(" ", missing) + ", which Spark and"
+          + " ND4J need on JDK 17+ (Kryo fails at the first broadcast): start java with"
+          + " SparkSetup.javaOptions(), see docs/library.md");
+    }
     String options = conf.get("spark.executor.extraJavaOptions", "");
     StringBuilder merged = new StringBuilder(options);
-    for (String flag : moduleFlags()) {
+    Set<String> flags = new LinkedHashSet<>(javaOptions());
+    flags.addAll(moduleFlags());
+    for (String flag : flags) {
       if (!options.contains(flag)) {
         merged.append(merged.length() == 0 ? "" : " ").append(flag);
       }
@@ -65,7 +99,18 @@ public final class SparkSetup {
         conf.setIfMissing("spark.executorEnv." + name, value);
       }
     }
-    return conf;
+    return warnings;
+  }
+
+  /** Sets {@code key} to {@code value} if the user did not set it; else a warning if they differ. */
+  private static void addUnlessSet(SparkConf conf, String key, String value, String consequence,
+      List<String> warnings) {
+    if (!conf.contains(key)) {
+      conf.set(key, value);
+    } else if (!conf.get(key).equals(value)) {
+      warnings.add("Anygraph keeps your " + key + "=" + conf.get(key) + " (it would set " + value
+          + "; " + consequence + ")");
+    }
   }
 
   /** The Spark session of {@link #conf}: the active one if it exists, else a new one. */
@@ -75,6 +120,29 @@ public final class SparkSetup {
 
   public static SparkSession session(SparkConf conf) {
     return SparkSession.builder().config(configure(conf)).getOrCreate();
+  }
+
+  /**
+   * The JVM flags a program that uses Anygraph on Spark must start with on JDK 17+ (the driver;
+   * {@link #configure} gives them to executors): Spark's Kryo and off-heap buffers and ND4J
+   * reach into these {@code java.base} packages by reflection. The one list: pom.xml's {@code
+   * jvm.opens} and bin/anygraph repeat it, and a test checks that they agree.
+   *
+   * <pre>{@code
+   * List<String> command = new ArrayList<>(List.of("java"));
+   * command.addAll(SparkSetup.javaOptions()); // --add-opens=java.base/java.lang=ALL-UNNAMED ...
+   * command.addAll(List.of("-cp", classpath, "com.example.Score"));
+   * new ProcessBuilder(command).inheritIO().start();
+   * }</pre>
+   */
+  public static List<String> javaOptions() {
+    return OPENED_PACKAGES.stream().map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
+  }
+
+  /** The flags of {@link #javaOptions()} this JVM was started without (none: all is well). */
+  public static List<String> missingJavaOptions() {
+    List<String> have = moduleFlags();
+    return javaOptions().stream().filter(f -> !have.contains(f)).toList();
   }
 
   /** This JVM's {@code --add-opens}/{@code --add-exports} flags, each as one word. */

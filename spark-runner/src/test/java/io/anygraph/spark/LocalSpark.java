@@ -13,13 +13,26 @@ public final class LocalSpark {
   private LocalSpark() {}
 
   public static synchronized SparkSession session() {
-    if (session == null) {
+    if (session == null || session.sparkContext().isStopped()) {
       session = SparkSetup.session(SparkSetup.conf("anygraph-tests").setMaster("local[2]")
           .set("spark.ui.enabled", "false")
           .set("spark.sql.shuffle.partitions", "2"));
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
     return session;
+  }
+
+  /**
+   * Stops the shared session (a JVM has one Spark context at a time), so a test can start its own;
+   * the next {@link #session()} starts a new shared one.
+   */
+  public static synchronized void stop() {
+    if (session != null) {
+      session.stop();
+      session = null;
+    }
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
   }
 
   public static JavaSparkContext context() {

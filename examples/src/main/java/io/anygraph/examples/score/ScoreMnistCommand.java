@@ -94,7 +94,7 @@ public final class ScoreMnistCommand {
         out.printf("model: checkpoint of step %d in %s%n", step, checkpoints);
         long correctLocal = Math.round(training.accuracy(session, data.test()) * data.test().size());
         GraphScorer scorer = GraphScorer.of(GraphModel.of(session))
-            .feed("pixels", cnn.images.node().name()).fetch(prediction.name(), "predicted")
+            .feed("pixels", cnn.images.node().name()).fetch("predicted", prediction.name())
             .batchSize(o.batch());
         String parquet = o.parquet() != null ? o.parquet() : scratch.resolve("t10k.parquet").toUri().toString();
         return scoreOnSpark(o, data, scorer, parquet, correctLocal, out);

@@ -61,7 +61,7 @@ class ScoreMnistTest {
     MnistCnn cnn = new MnistCnn(2, 0.002);
     try (Session s = new Session(cnn.graph)) {
       Checkpoint.restoreLatest(s, HadoopDirectory.of(checkpoints));
-      return GraphScorer.of(GraphModel.of(s)).feed("pixels", "images").fetch(cnn.logits.name(), "logits");
+      return GraphScorer.of(GraphModel.of(s)).feed("pixels", "images").fetch("logits", cnn.logits.name());
     }
   }
 

@@ -11,11 +11,15 @@ final class Bindings {
   private Bindings() {}
 
   static Tensor tensor(Graph g, String name, String role) {
-    String node = name.contains(":") ? name.substring(0, name.lastIndexOf(':')) : name;
-    if (!g.hasNode(node)) {
+    if (!names(g, name)) {
       throw new AnygraphException("Cannot " + role + " '" + name + "': no such tensor in the graph");
     }
     return g.tensor(name);
+  }
+
+  /** Whether {@code name} ({@code "images"} or {@code "node:1"}) names a node of {@code g}. */
+  static boolean names(Graph g, String name) {
+    return g.hasNode(name.contains(":") ? name.substring(0, name.lastIndexOf(':')) : name);
   }
 
   /** {@code 'images' (placeholder, float32[?,784])}, as feed errors name tensors. */

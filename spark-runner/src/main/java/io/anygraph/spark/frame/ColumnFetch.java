@@ -19,17 +19,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * row. A {@code [batch]} tensor gives a number column, {@code [batch, d1, ...]} an array column
  * of each row's values in row-major order.
  */
-record ColumnFetch(String tensor, String column, String describe, DType dtype, boolean number)
+record ColumnFetch(String column, String tensor, String describe, DType dtype, boolean number)
     implements Serializable {
 
-  static ColumnFetch bind(Graph g, String tensorName, String column) {
+  /** Checks that {@code tensorName} of {@code g} can become column {@code column}. */
+  static ColumnFetch bind(Graph g, String column, String tensorName) {
+    if (!Bindings.names(g, tensorName) && Bindings.names(g, column)) {
+      // the order of the arguments changed (it was fetch(tensor, column)): say so
+      throw new AnygraphException("Cannot fetch '" + tensorName + "' into column '" + column
+          + "': no such tensor in the graph, but '" + column + "' is one; fetch takes (column, tensor),"
+          + " like feed: did you mean fetch(\"" + tensorName + "\", \"" + column + "\")?");
+    }
     Tensor t = Bindings.tensor(g, tensorName, "fetch");
     String describe = Bindings.describe(t);
     if (t.shape().hasRank() && t.shape().rank() == 0) {
       throw new AnygraphException("Cannot fetch " + describe + " into column '" + column
           + "': it is a scalar, and a fetched tensor needs the batch axis first");
     }
-    return new ColumnFetch(t.name(), column, describe, t.dtype(), t.shape().hasRank() && t.shape().rank() == 1);
+    return new ColumnFetch(column, t.name(), describe, t.dtype(), t.shape().hasRank() && t.shape().rank() == 1);
   }
 
   StructField field() {

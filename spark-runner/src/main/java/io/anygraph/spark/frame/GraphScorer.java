@@ -4,6 +4,7 @@ import io.anygraph.core.AnygraphException;
 import io.anygraph.core.Graph;
 import io.anygraph.spark.ship.GraphModel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,14 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Scores a Spark DataFrame with a trained graph: input columns feed tensors (usually
  * placeholders), fetched tensors become new columns. Each partition is scored in batches of rows
- * packed into arrays (not row by row); the model travels once per executor as a broadcast, and
- * each executor JVM builds one session for it.
+ * packed into arrays (not row by row); the model travels once per executor as a broadcast of its
+ * bytes, on any session (Java serialization or Kryo, configured by {@code SparkSetup} or not),
+ * and each executor JVM builds one session for it.
  *
  * <pre>{@code
  * GraphScorer scorer = GraphScorer.of(GraphModel.of(session))
- *     .feed("pixels", "images")          // column -> placeholder
- *     .fetch("prediction", "predicted")  // tensor -> new column
+ *     .feed("pixels", "images")          // column "pixels" feeds placeholder "images"
+ *     .fetch("predicted", "prediction")  // new column "predicted" holds tensor "prediction"
  *     .batchSize(256);
  * Dataset<Row> scored = scorer.score(spark.read().parquet("digits.parquet"));
  * }</pre>
@@ -33,19 +35,21 @@ import org.apache.spark.sql.types.StructType;
  * <p>Column types are checked against the tensors on the driver, before any job: a column of
  * the wrong type fails naming the column and the tensor. Rows whose values do not fit the tensor
  * (a vector of the wrong length, a null) fail the job with the column, the tensor and the row.
- * Immutable: {@code feed}, {@code fetch} and {@code batchSize} return new scorers.
+ * Both {@code feed} and {@code fetch} take the column first, then the tensor, as Spark ML's
+ * {@code setInputCol}/{@code setOutputCol} name columns. Immutable: {@code feed}, {@code fetch}
+ * and {@code batchSize} return new scorers.
  */
 public final class GraphScorer {
   public static final int DEFAULT_BATCH = 256;
 
   private final GraphModel model;
   private final Map<String, String> feeds; // column -> tensor
-  private final Map<String, String> fetches; // tensor -> column
+  private final Map<String, String> fetches; // column -> tensor
   private final int batchSize;
   private transient Shipped shipped;
 
   /** The model's broadcast and metrics in one Spark context. */
-  private record Shipped(SparkContext sc, Broadcast<GraphModel> model,
+  private record Shipped(SparkContext sc, Broadcast<byte[]> model,
       PartitionScorer.ScoringMetrics metrics) {}
 
   /** What the scorer's jobs counted (summed over all its {@link #score} calls). */
@@ -69,10 +73,10 @@ public final class GraphScorer {
     return new GraphScorer(model, f, fetches, batchSize);
   }
 
-  /** Tensor {@code tensor} becomes column {@code column}. */
-  public GraphScorer fetch(String tensor, String column) {
+  /** New column {@code column} holds tensor {@code tensor} ({@code "logits"} or {@code "node:1"}). */
+  public GraphScorer fetch(String column, String tensor) {
     Map<String, String> f = new LinkedHashMap<>(fetches);
-    f.put(tensor, column);
+    f.put(column, tensor);
     return new GraphScorer(model, feeds, f, batchSize);
   }
 
@@ -86,6 +90,20 @@ public final class GraphScorer {
 
   public GraphModel model() {
     return model;
+  }
+
+  /** Column -> tensor, in the order they were added (read-only). */
+  public Map<String, String> feeds() {
+    return Collections.unmodifiableMap(feeds);
+  }
+
+  /** New column -> tensor, in the order they were added (read-only). */
+  public Map<String, String> fetches() {
+    return Collections.unmodifiableMap(fetches);
+  }
+
+  public int batchSize() {
+    return batchSize;
   }
 
   /** The input schema plus one column per fetch; fails if a binding does not fit the schema. */
@@ -102,7 +120,7 @@ public final class GraphScorer {
   public Dataset<Row> score(Dataset<Row> df) {
     StructType out = outputSchema(df.schema());
     Shipped s = ship(df.sparkSession().sparkContext());
-    PartitionScorer scorer = new PartitionScorer(s.model(), bindFeeds(df.schema()),
+    PartitionScorer scorer = new PartitionScorer(model.id(), s.model(), bindFeeds(df.schema()),
         bindFetches(df.schema()), batchSize, s.metrics());
     return df.mapPartitions(scorer, Encoders.row(out));
   }
@@ -119,7 +137,7 @@ public final class GraphScorer {
 
   private List<ColumnFeed> bindFeeds(StructType schema) {
     if (feeds.isEmpty() && fetches.isEmpty()) {
-      throw new AnygraphException("GraphScorer has nothing to do: add feed(column, tensor) and fetch(tensor, column)");
+      throw new AnygraphException("GraphScorer has nothing to do: add feed(column, tensor) and fetch(column, tensor)");
     }
     Graph g = model.graph();
     List<ColumnFeed> out = new ArrayList<>();
@@ -129,14 +147,14 @@ public final class GraphScorer {
 
   private List<ColumnFetch> bindFetches(StructType schema) {
     if (fetches.isEmpty()) {
-      throw new AnygraphException("GraphScorer fetches nothing: add fetch(tensor, column)");
+      throw new AnygraphException("GraphScorer fetches nothing: add fetch(column, tensor)");
     }
     Graph g = model.graph();
     List<ColumnFetch> out = new ArrayList<>();
     for (Map.Entry<String, String> e : fetches.entrySet()) {
       for (StructField field : schema.fields()) {
-        if (field.name().equals(e.getValue())) {
-          throw new AnygraphException("Fetch '" + e.getKey() + "' would become column '" + e.getValue()
+        if (field.name().equals(e.getKey())) {
+          throw new AnygraphException("Fetch '" + e.getValue() + "' would become column '" + e.getKey()
               + "', which the input already has");
         }
       }
@@ -145,10 +163,13 @@ public final class GraphScorer {
     return out;
   }
 
-  /** One broadcast of the model per Spark context, reused by later calls. */
+  /**
+   * One broadcast of the model per Spark context, reused by later calls. It carries the model's
+   * bytes, which every serializer moves (Java, or Kryo without Anygraph's registrator).
+   */
   private synchronized Shipped ship(SparkContext sc) {
     if (shipped == null || shipped.sc() != sc || sc.isStopped()) {
-      Broadcast<GraphModel> b = JavaSparkContext.fromSparkContext(sc).broadcast(model);
+      Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(sc).broadcast(model.toBytes());
       var metrics = new PartitionScorer.ScoringMetrics(sc.longAccumulator("anygraph rows scored"),
           sc.longAccumulator("anygraph batches scored"), sc.longAccumulator("anygraph sessions built"));
       shipped = new Shipped(sc, b, metrics);

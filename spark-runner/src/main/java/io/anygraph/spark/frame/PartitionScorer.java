@@ -3,6 +3,7 @@ package io.anygraph.spark.frame;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
+import io.anygraph.spark.ship.ExecutorCache;
 import io.anygraph.spark.ship.GraphModel;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,18 +22,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Scores one partition: takes rows a batch at a time, packs each input column into one array,
- * runs the fetches in the executor's session for the model (built once per JVM), and appends
- * the fetched values to the rows. Rows stream through; only one batch is held at a time.
+ * runs the fetches in the executor's session for the model (read from the broadcast bytes and
+ * built once per JVM), and appends the fetched values to the rows. Rows stream through; only one batch is held at a time.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
-  private final Broadcast<GraphModel> model;
+  private final String modelId;
+  private final Broadcast<byte[]> model;
   private final List<ColumnFeed> feeds;
   private final List<ColumnFetch> fetches;
   private final int batchSize;
   private final ScoringMetrics metrics;
 
-  PartitionScorer(Broadcast<GraphModel> model, List<ColumnFeed> feeds, List<ColumnFetch> fetches,
-      int batchSize, ScoringMetrics metrics) {
+  PartitionScorer(String modelId, Broadcast<byte[]> model, List<ColumnFeed> feeds,
+      List<ColumnFetch> fetches, int batchSize, ScoringMetrics metrics) {
+    this.modelId = modelId;
     this.model = model;
     this.feeds = feeds;
     this.fetches = fetches;
@@ -42,7 +45,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    Session session = model.value().session(metrics::sessionBuilt);
+    GraphModel m = ExecutorCache.get("model", modelId, () -> GraphModel.fromBytes(model.value()));
+    Session session = m.session(metrics::sessionBuilt);
     Graph g = session.graph();
     List<Tensor> fetched = fetches.stream().map(f -> g.tensor(f.tensor())).toList();
     TaskContext task = TaskContext.get();

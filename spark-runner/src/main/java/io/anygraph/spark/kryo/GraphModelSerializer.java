@@ -5,38 +5,26 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.anygraph.spark.ship.GraphModel;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Writes a {@link GraphModel}: its shipped graph, then each variable's name and value. */
+/**
+ * Writes a {@link GraphModel} as {@link GraphModel#toBytes()}: the same bytes Java serialization
+ * and broadcasts on sessions Anygraph did not configure carry (graph file, {@code .npy} values,
+ * checksums).
+ */
 public final class GraphModelSerializer extends Serializer<GraphModel> {
-  private final NdArraySerializer arrays;
-
-  public GraphModelSerializer(NdArraySerializer arrays) {
-    this.arrays = arrays;
+  public GraphModelSerializer() {
     setImmutable(true);
   }
 
   @Override
   public void write(Kryo kryo, Output out, GraphModel model) {
-    ShippedSerializer.writeShipped(out, model.shippedGraph());
-    out.writeVarInt(model.values().size(), true);
-    for (Map.Entry<String, INDArray> e : model.values().entrySet()) {
-      out.writeString(e.getKey());
-      arrays.write(kryo, out, e.getValue());
-    }
-    out.writeString(model.valuesSha256());
+    byte[] bytes = model.toBytes();
+    out.writeVarInt(bytes.length, true);
+    out.writeBytes(bytes);
   }
 
   @Override
   public GraphModel read(Kryo kryo, Input in, Class<GraphModel> type) {
-    var graph = ShippedSerializer.readShipped(in);
-    int n = in.readVarInt(true);
-    Map<String, INDArray> values = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      values.put(in.readString(), arrays.read(kryo, in, INDArray.class));
-    }
-    return GraphModel.fromParts(graph, values, in.readString());
+    return GraphModel.fromBytes(in.readBytes(in.readVarInt(true)));
   }
 }

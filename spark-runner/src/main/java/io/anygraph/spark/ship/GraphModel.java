@@ -16,6 +16,8 @@ import io.anygraph.core.io.Npy;
 import io.anygraph.local.LocalRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,9 +33,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * GraphModel model = GraphModel.of(session);                         // a live session's values
  * GraphModel saved = GraphModel.load(graphFolder, checkpointFolder);  // or files
  * Session s = model.session();                                       // cached per JVM
+ * byte[] bytes = model.toBytes();                                    // any serializer can carry these
  * }</pre>
+ *
+ * <p>Java serialization writes a model as {@link #toBytes()} (graph file and raw arrays), so it
+ * travels through whatever serializer a Spark session has, not only Anygraph's Kryo setup.
  */
-public final class GraphModel {
+public final class GraphModel implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final ShippedGraph graph;
   private final Map<String, INDArray> values;
   private final String valuesSha256;
@@ -83,12 +91,47 @@ public final class GraphModel {
     return of(g, Checkpoint.read(checkpoints, steps.get(steps.size() - 1)));
   }
 
+  /**
+   * Writes the model into {@code folder} as {@code graph} (a graph file) and {@code checkpoint}
+   * (checkpoint 0 of the values), which {@link #load(Directory)} reads back.
+   */
+  public void save(Directory folder) throws IOException {
+    GraphFile.save(graph(), folder, "graph");
+    Checkpoint.save(values, folder.child("checkpoint"), 0);
+  }
+
+  /** The model {@link #save} wrote into {@code folder}. */
+  public static GraphModel load(Directory folder) throws IOException {
+    return load(folder.child("graph"), folder.child("checkpoint"));
+  }
+
   /** For deserializers: the parts as shipped; the hash is checked against the values. */
   public static GraphModel fromParts(ShippedGraph graph, Map<String, INDArray> values, String valuesSha256) {
     if (!hash(values).equals(valuesSha256)) {
       throw new AnygraphException("variable values of model " + graph.sha256() + " arrived corrupt");
     }
     return new GraphModel(graph, new LinkedHashMap<>(values), valuesSha256);
+  }
+
+  /** The model as bytes: the graph file and each variable's raw values, with checksums. */
+  public byte[] toBytes() {
+    return ModelBytes.write(this);
+  }
+
+  /** The model {@link #toBytes()} wrote; fails naming the model if the bytes arrived corrupt. */
+  public static GraphModel fromBytes(byte[] bytes) {
+    return ModelBytes.read(bytes);
+  }
+
+  /** Java serialization writes the bytes form instead of the fields (ND4J arrays are native). */
+  private Object writeReplace() throws ObjectStreamException {
+    return new SerializedForm(toBytes());
+  }
+
+  private record SerializedForm(byte[] bytes) implements Serializable {
+    private Object readResolve() throws ObjectStreamException {
+      return fromBytes(bytes);
+    }
   }
 
   public Graph graph() {

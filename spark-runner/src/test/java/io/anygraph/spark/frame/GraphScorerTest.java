@@ -122,7 +122,7 @@ class GraphScorerTest {
   @Test
   void worksAsAStageOfAnMlPipeline() {
     SQLTransformer prepare = new SQLTransformer().setStatement("SELECT id, x FROM __THIS__ WHERE id % 2 = 0");
-    GraphTransformer graph = new GraphTransformer(GraphScorer.of(model()).feed("x", "x").fetch("total", "score"));
+    GraphTransformer graph = new GraphTransformer(GraphScorer.of(model()).feed("x", "x").fetch("score", "total"));
     PipelineModel p = new Pipeline().setStages(new PipelineStage[] {prepare, graph}).fit(frame(10, 2));
     List<Row> rows = p.transform(frame(10, 2)).orderBy("id").collectAsList();
     assertEquals(5, rows.size());
@@ -143,9 +143,22 @@ class GraphScorerTest {
         && e.getMessage().contains("array<float>"), e.getMessage());
     assertMessage(() -> GraphScorer.of(model()).feed("nope", "x").fetch("y", "y").score(df), "No column 'nope'");
     assertMessage(() -> GraphScorer.of(model()).feed("x", "xx").fetch("y", "y").score(df), "'xx'");
-    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("loss", "l").score(df), "scalar");
-    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("y", "id").score(df), "already has");
+    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("l", "loss").score(df), "scalar");
+    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("id", "y").score(df), "already has");
     assertMessage(() -> GraphScorer.of(model()).feed("k", "x").fetch("y", "y").score(df), "'k' (int)");
+  }
+
+  @Test
+  void fetchTakesTheColumnFirstLikeFeedAndTheOldOrderFailsWithAHint() {
+    Dataset<Row> df = frame(3, 1);
+    GraphScorer scorer = GraphScorer.of(model()).feed("x", "x").fetch("sum", "total");
+    assertEquals("sum", scorer.outputSchema(df.schema()).fields()[SCHEMA.size()].name());
+    Row r = scorer.score(df).orderBy("id").collectAsList().get(2);
+    float[] y = expectedY(new float[] {2, 1, -2});
+    assertEquals(y[0] + y[1], r.getFloat(r.fieldIndex("sum")));
+    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("total", "sum").score(df),
+        "Cannot fetch 'sum' into column 'total': no such tensor in the graph, but 'total' is one;"
+            + " fetch takes (column, tensor), like feed: did you mean fetch(\"sum\", \"total\")?");
   }
 
   @Test
