@@ -72,8 +72,9 @@ final class PlanPrinter {
         b.append(", ");
       }
       b.append(f).append(' ').append(n.output(0));
-      if (n.attrs().has(Graph.SHARD_AXIS)) {
-        b.append(" sharded on axis ").append(n.attrs().getLong(Graph.SHARD_AXIS));
+      Integer axis = s.shardAxes().get(f); // worked out once, on the stage
+      if (axis != null) {
+        b.append(" sharded on axis ").append(axis);
       }
     }
     return b.toString();
