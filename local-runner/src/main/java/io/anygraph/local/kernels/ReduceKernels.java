@@ -3,10 +3,12 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import io.anygraph.core.Layouts;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reductions over axes on libnd4j's reduce ops, written into lent buffers; results keep the
@@ -30,9 +32,38 @@ final class ReduceKernels {
         }
       }
       INDArray out = c.output(0);
-      into("reduce_sum", x, axes.stream().mapToInt(Integer::intValue).toArray(), out);
+      int[] over = axes.stream().mapToInt(Integer::intValue).toArray();
+      if (!sumOfLeadingAxes(c, x, over, out)) {
+        into("reduce_sum", x, over, out);
+      }
       return one(out);
     });
+  }
+
+  /**
+   * A sum over the leading axes of a dense float array (a bias's gradient: over batch, height and
+   * width) as one matrix-vector product, ones · X with X the array as [outer, inner]: libnd4j's
+   * reduction walks such columns with a stride and took 0.74 ms for MNIST's [64, 28, 28, 8] → [8]
+   * where BLAS reads the array once. False, doing nothing, where it does not apply.
+   */
+  private static boolean sumOfLeadingAxes(KernelContext c, INDArray x, int[] axes, INDArray out) {
+    DataType t = x.dataType();
+    if ((t != DataType.FLOAT && t != DataType.DOUBLE) || axes.length == 0
+        || axes.length >= x.rank() || x.isEmpty() || !Layouts.isDenseRowMajor(x)
+        || !Layouts.isDenseRowMajor(out)) {
+      return false;
+    }
+    long outer = 1;
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] != i) {
+        return false;
+      }
+      outer *= x.size(i);
+    }
+    long inner = x.length() / outer;
+    INDArray ones = c.scratch(t, 1, outer).assign(1);
+    Nd4j.gemm(ones, x.reshape('c', outer, inner), out.reshape('c', 1, inner), false, false, 1.0, 0.0);
+    return true;
   }
 
   /** Applies {@code op} over the node's axes into a buffer of the inferred shape and dtype. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -72,7 +73,7 @@ class NnOpsTest {
           g.constant(doubles(new long[] {2, 3}, dy).castTo(t.nd4j())));
       INDArray got = run(out);
       assertEquals(t.nd4j(), got.dataType());
-      double[] values = got.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+      double[] values = got.castTo(DataType.DOUBLE).data().asDouble();
       for (int i = 0; i < x.length; i++) {
         assertEquals(expected[i], values[i], 0, t + " element " + i);
       }

@@ -4,11 +4,14 @@ import static io.anygraph.local.ops.Eval.assertLongs;
 import static io.anygraph.local.ops.Eval.assertValues;
 import static io.anygraph.local.ops.Eval.doubles;
 import static io.anygraph.local.ops.Eval.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -67,6 +70,55 @@ class ReduceOpsTest {
     Tensor like = g.constant(doubles(new long[] {3, 1}, 0, 0, 0));
     assertValues(DType.FLOAT64, new long[] {3, 1}, new double[] {202, 242, 282},
         run(g.ops().reduceSumLike(x(g), like)));
+  }
+
+  @Test
+  void sumLikeOverLeadingAxesOfLargerArraysMatchesPlainSums() {
+    // a bias's gradient: summed over the leading axes (one matrix-vector product), and over
+    // others (libnd4j's reduction), in both float dtypes, against sums taken in plain Java
+    long[] shape = {5, 4, 3, 6};
+    double[] values = new double[5 * 4 * 3 * 6];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.sin(i * 0.37) * 3 + (i % 7) * 0.25;
+    }
+    long[][] targets = {{6}, {1, 1, 1, 6}, {3, 6}, {5, 1, 3, 1}, {1}};
+    for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      for (long[] target : targets) {
+        Graph g = new Graph();
+        Tensor x = g.constant(doubles(shape, values).castTo(t.nd4j()));
+        Tensor like = g.constant(Nd4j.zeros(t.nd4j(), target));
+        INDArray got = run(g.ops().reduceSumLike(x, like));
+        double[] expected = sumsLike(values, shape, target);
+        double[] actual = got.castTo(DataType.DOUBLE).data().asDouble();
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], actual[i], (t == DType.FLOAT32 ? 1e-4 : 1e-12) * 100,
+              t + " into " + Arrays.toString(target) + ", element " + i);
+        }
+      }
+    }
+  }
+
+  /** Sums of a row-major array of {@code shape} into {@code target} (same rank or a suffix). */
+  private static double[] sumsLike(double[] x, long[] shape, long[] target) {
+    int offset = shape.length - target.length;
+    long size = 1;
+    for (long d : target) {
+      size *= d;
+    }
+    double[] out = new double[(int) size];
+    long[] index = new long[shape.length];
+    for (double v : x) {
+      long flat = 0;
+      for (int d = 0; d < target.length; d++) {
+        flat = flat * target[d] + (target[d] == 1 ? 0 : index[offset + d]);
+      }
+      out[(int) flat] += v;
+      for (int d = shape.length - 1; d >= 0 && ++index[d] == shape[d]; d--) {
+        index[d] = 0;
+      }
+    }
+    return out;
   }
 
   @Test
