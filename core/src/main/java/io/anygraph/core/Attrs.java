@@ -1,5 +1,6 @@
 package io.anygraph.core;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -127,8 +128,8 @@ public final class Attrs {
       if (b.length() > 1) {
         b.append(", ");
       }
-      b.append(k).append('=').append(v instanceof long[] l ? java.util.Arrays.toString(l)
-          : v instanceof INDArray a ? "array" + java.util.Arrays.toString(a.shape()) : v);
+      b.append(k).append('=').append(v instanceof long[] l ? Arrays.toString(l)
+          : v instanceof INDArray a ? "array" + Arrays.toString(a.shape()) : v);
     });
     return b.append('}').toString();
   }

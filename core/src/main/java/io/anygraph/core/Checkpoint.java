@@ -1,5 +1,6 @@
 package io.anygraph.core;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -236,7 +237,7 @@ public final class Checkpoint {
     JsonNode root;
     try (InputStream in = ReadChecks.open(d, MANIFEST)) {
       root = JSON.readTree(in);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       throw new AnygraphException(d.location() + "/" + MANIFEST + " is corrupt: "
           + e.getOriginalMessage(), e);
     }

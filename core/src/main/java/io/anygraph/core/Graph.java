@@ -1,10 +1,13 @@
 package io.anygraph.core;
 
 import io.anygraph.core.autodiff.Autodiff;
+import io.anygraph.core.io.LocalDirectory;
 import io.anygraph.core.ops.OpContext;
 import io.anygraph.core.ops.OpDef;
 import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -364,15 +367,15 @@ public final class Graph {
    * Saves the graph as a folder: {@code graph.json} (op names and attributes, versioned and
    * documented in README) and {@code tensors/*.npy}. The folder is replaced atomically.
    */
-  public void save(java.nio.file.Path folder) throws java.io.IOException {
-    java.nio.file.Path abs = folder.toAbsolutePath();
-    GraphFile.save(this, new io.anygraph.core.io.LocalDirectory(abs.getParent()),
+  public void save(Path folder) throws IOException {
+    Path abs = folder.toAbsolutePath();
+    GraphFile.save(this, new LocalDirectory(abs.getParent()),
         abs.getFileName().toString());
   }
 
   /** Loads a graph saved by {@link #save}; fails without side effects on any inconsistency. */
-  public static Graph load(java.nio.file.Path folder) throws java.io.IOException {
-    return GraphFile.read(new io.anygraph.core.io.LocalDirectory(folder.toAbsolutePath()));
+  public static Graph load(Path folder) throws IOException {
+    return GraphFile.read(new LocalDirectory(folder.toAbsolutePath()));
   }
 
   /** All nodes in creation order, which is also a topological order. */

@@ -1,5 +1,6 @@
 package io.anygraph.core;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -149,7 +150,7 @@ public final class GraphFile {
     JsonNode root;
     try {
       root = JSON.readTree(ReadChecks.readAll(dir, MANIFEST));
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       var at = e.getLocation();
       throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?)"
           + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())

@@ -1,5 +1,6 @@
 package io.anygraph.core;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -86,7 +87,7 @@ public final class Nn {
       return value.add(bias);
     }
     long[] shape = new long[v.rank() - 1];
-    java.util.Arrays.fill(shape, 1);
+    Arrays.fill(shape, 1);
     shape[0] = -1;
     return value.add(bias.reshape(shape));
   }

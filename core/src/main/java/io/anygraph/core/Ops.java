@@ -1,6 +1,7 @@
 package io.anygraph.core;
 
 import io.anygraph.core.ops.OpNames;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -165,7 +166,7 @@ public final class Ops {
   public Tensor ones(DType dtype, long... shape) { return fill(dtype, Shape.of(shape), 1); }
 
   public Tensor reduceSum(Tensor x, int[] axes, boolean keepDims) {
-    return reduce("reduceSum", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
+    return reduce("reduceSum", x, Arrays.stream(axes).asLongStream().toArray(), keepDims);
   }
 
   public Tensor reduceSum(Tensor x, long[] axes, boolean keepDims) {
@@ -173,11 +174,11 @@ public final class Ops {
   }
 
   public Tensor reduceMean(Tensor x, int[] axes, boolean keepDims) {
-    return reduce("reduceMean", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
+    return reduce("reduceMean", x, Arrays.stream(axes).asLongStream().toArray(), keepDims);
   }
 
   public Tensor reduceMax(Tensor x, int[] axes, boolean keepDims) {
-    return reduce("reduceMax", x, java.util.Arrays.stream(axes).asLongStream().toArray(), keepDims);
+    return reduce("reduceMax", x, Arrays.stream(axes).asLongStream().toArray(), keepDims);
   }
 
   /** Number of elements of {@code x} over {@code axes} (all when empty), an int64 scalar. */
@@ -232,7 +233,7 @@ public final class Ops {
     for (int d = 0; d < paddings.length; d++) {
       if (paddings[d].length != 2) {
         throw new AnygraphException("pad of " + x.name() + ": paddings[" + d + "] must be {before, after}, not "
-            + java.util.Arrays.toString(paddings[d]));
+            + Arrays.toString(paddings[d]));
       }
       flat[2 * d] = paddings[d][0];
       flat[2 * d + 1] = paddings[d][1];

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NamingTest {
@@ -29,8 +30,8 @@ class NamingTest {
   @Test
   void generatedSuffixNeverCollidesWithAUserName() {
     g.withName("add_1").add(a, b);
-    g.add("add", java.util.List.of(a, b), Attrs.empty(), null);
-    assertEquals("add_2", g.add("add", java.util.List.of(a, b), Attrs.empty(), null).get(0).node().name());
+    g.add("add", List.of(a, b), Attrs.empty(), null);
+    assertEquals("add_2", g.add("add", List.of(a, b), Attrs.empty(), null).get(0).node().name());
   }
 
   @Test
@@ -74,12 +75,12 @@ class NamingTest {
     Tensor after;
     try (Scope d = g.device("gpu:1")) {
       sum = a.add(b);
-      try (Scope c = g.controlDependencies(java.util.List.of(sum))) {
+      try (Scope c = g.controlDependencies(List.of(sum))) {
         after = a.mul(b);
       }
     }
     assertEquals("gpu:1", sum.node().device());
-    assertEquals(java.util.List.of(sum.node()), after.node().controlInputs());
+    assertEquals(List.of(sum.node()), after.node().controlInputs());
     assertEquals("", a.sub(b).node().device());
   }
 

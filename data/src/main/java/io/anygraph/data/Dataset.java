@@ -23,8 +23,8 @@ public final class Dataset {
 
   public Dataset(INDArray features, INDArray labels) {
     if (features.rank() < 1 || labels.rank() != 1 || features.size(0) != labels.size(0)) {
-      throw new IllegalArgumentException("features " + java.util.Arrays.toString(features.shape())
-          + " and labels " + java.util.Arrays.toString(labels.shape())
+      throw new IllegalArgumentException("features " + Arrays.toString(features.shape())
+          + " and labels " + Arrays.toString(labels.shape())
           + " must have the same number of examples along axis 0 (labels of rank 1)");
     }
     this.features = features;

@@ -3,6 +3,8 @@ package io.anygraph.data;
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * MNIST digits from a folder of IDX files ({@code train-images-idx3-ubyte[.gz]} and the
@@ -58,8 +60,8 @@ public record Mnist(Dataset train, Dataset test) {
 
   /** The gzip'd file if present, else the plain one (the reader detects gzip by content). */
   private static String find(String base, String name) throws IOException {
-    org.apache.hadoop.fs.Path gz = new org.apache.hadoop.fs.Path(base + name + ".gz");
-    if (gz.getFileSystem(new org.apache.hadoop.conf.Configuration()).exists(gz)) {
+    Path gz = new Path(base + name + ".gz");
+    if (gz.getFileSystem(new Configuration()).exists(gz)) {
       return gz.toString();
     }
     return base + name;

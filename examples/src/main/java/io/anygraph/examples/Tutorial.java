@@ -14,6 +14,7 @@ import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.Refusals;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -223,6 +224,6 @@ public final class Tutorial {
       return v.getDouble(0) % 1 == 0 && !v.dataType().isFPType()
           ? v.getLong(0) + " (" + dtype + ")" : v.getDouble(0) + " (" + dtype + ")";
     }
-    return dtype + java.util.Arrays.toString(v.shape());
+    return dtype + Arrays.toString(v.shape());
   }
 }

@@ -14,6 +14,7 @@ import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class VariablesTest {
     Variable a = g.shared(Nd4j.createFromArray(1.0), "a");
     Variable b = g.shared(Nd4j.createFromArray(2.0), "b");
     Function swap = g.function(List.of(), List.of(a.add(b)),
-        new java.util.LinkedHashMap<>(Map.of(a, b, b, a)));
+        new LinkedHashMap<>(Map.of(a, b, b, a)));
     assertEquals(3.0, swap.call().getDouble(0));
     assertEquals(2.0, a.getValue().getDouble(0));
     assertEquals(1.0, b.getValue().getDouble(0));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,7 @@ public final class BoardServer implements AutoCloseable {
   private static InetAddress loopback() {
     try {
       return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new AssertionError(e); // four bytes are always a valid address
     }
   }

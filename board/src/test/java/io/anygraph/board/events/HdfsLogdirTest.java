@@ -7,6 +7,7 @@ import io.anygraph.board.TestGraphs;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -64,7 +65,7 @@ class HdfsLogdirTest {
         .map(Run.Scalar::value).toList());
 
     // and the test's own parser agrees, byte for byte from HDFS
-    FileSystem fs = FileSystem.get(java.net.URI.create(root), new Configuration());
+    FileSystem fs = FileSystem.get(URI.create(root), new Configuration());
     Path dir = new Path(root + "/mnist");
     Path file = fs.listStatus(dir)[0].getPath();
     try (InputStream in = fs.open(file)) {

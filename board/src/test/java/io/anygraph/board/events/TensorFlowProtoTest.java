@@ -11,6 +11,7 @@ import io.anygraph.board.TestGraphs;
 import io.anygraph.core.Graph;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,7 +29,7 @@ class TensorFlowProtoTest {
   @TempDir Path tmp;
 
   private List<Event> events(SummaryWriter w) throws IOException {
-    List<Event> out = new java.util.ArrayList<>();
+    List<Event> out = new ArrayList<>();
     for (byte[] r : WireParser.records(SummaryWriterTest.bytesOf(w))) {
       out.add(Event.parseFrom(r));
     }

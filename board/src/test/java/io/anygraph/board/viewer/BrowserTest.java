@@ -16,6 +16,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -66,7 +67,7 @@ class BrowserTest {
     }
     try (SummaryWriter w = SummaryWriter.open(logs.resolve("writing").toString())) {
       w.addScalar("loss", 1, 1);
-      writing = Path.of(java.net.URI.create(w.file()));
+      writing = Path.of(URI.create(w.file()));
     }
     byte[] next = TfRecord.frame(new byte[40]);
     Files.write(writing, Arrays.copyOf(next, 20), StandardOpenOption.APPEND); // half a record

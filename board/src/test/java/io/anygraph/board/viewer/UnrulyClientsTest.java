@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -223,7 +224,7 @@ class UnrulyClientsTest {
     Path file;
     try (SummaryWriter w = SummaryWriter.open(tmp.resolve("lying").toString())) {
       w.addScalar("loss", 4, 1);
-      file = Path.of(java.net.URI.create(w.file()));
+      file = Path.of(URI.create(w.file()));
     }
     long at = Files.size(file);
     ByteBuffer header = ByteBuffer.allocate(15).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 30);

@@ -10,6 +10,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UTFDataFormatException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -220,7 +221,7 @@ public final class MemoryDirectory implements Directory {
         throw new FileFormatException(source, "(end)", in.available() + " bytes", "trailing bytes after "
             + n + " entries");
       }
-    } catch (EOFException | java.io.UTFDataFormatException e) {
+    } catch (EOFException | UTFDataFormatException e) {
       throw new FileFormatException(source, field, "(cut off)", "truncated or corrupt", e);
     } catch (IOException e) {
       throw new IllegalStateException("reading from memory cannot fail", e);

@@ -7,6 +7,7 @@ import io.anygraph.core.TensorType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Ops that move or relabel elements: reshape, transpose, cast, broadcast, fill-like. */
 final class ArrayOpDefs {
@@ -162,7 +163,7 @@ final class ArrayOpDefs {
       if (!in.isFullyDefined()) {
         return List.of(new TensorType(c.dtype(0), Shape.unknownRank()));
       }
-      drop = java.util.stream.IntStream.range(0, in.rank()).filter(i -> in.dim(i) == 1).toArray();
+      drop = IntStream.range(0, in.rank()).filter(i -> in.dim(i) == 1).toArray();
     } else {
       drop = ShapeRules.axes(c, axes, in.rank());
       for (int a : drop) {

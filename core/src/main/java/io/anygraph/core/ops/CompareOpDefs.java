@@ -7,6 +7,7 @@ import io.anygraph.core.Ops;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /** Comparisons (boolean results, no gradient) and {@code select}, NumPy's {@code where}. */
@@ -22,7 +23,7 @@ final class CompareOpDefs {
       Tensor zeros = o.zerosLike(c.dy());
       Tensor dA = MathOpDefs.unbroadcast(o, o.select(c.x(0), c.dy(), zeros), c.x(1));
       Tensor dB = MathOpDefs.unbroadcast(o, o.select(c.x(0), zeros, c.dy()), c.x(2));
-      return java.util.Arrays.asList(null, dA, dB);
+      return Arrays.asList(null, dA, dB);
     }));
   }
 

@@ -2,6 +2,9 @@ package io.anygraph.core.ops;
 
 import static io.anygraph.core.ops.OpRegistry.register;
 
+import io.anygraph.core.TensorType;
+import java.util.List;
+
 /**
  * Random sources. Attributes: {@code dtype}, {@code shape}, the distribution's parameters, and
  * an optional {@code seed}. Each run draws new numbers; with seeds set the sequence repeats.
@@ -26,17 +29,17 @@ final class RandomOpDefs {
     // uniform numbers in the run-time shape of its input (dropout masks over a batch of any size)
     register(OpDef.noGradient("randomUniformLike", c -> {
       c.requireInputs(1);
-      return floatingOf(c, java.util.List.of(new io.anygraph.core.TensorType(
+      return floatingOf(c, List.of(new TensorType(
           c.attrs().getDType("dtype"), c.shape(0))));
     }).asStateful());
   }
 
-  private static java.util.List<io.anygraph.core.TensorType> floating(OpContext c) {
+  private static List<TensorType> floating(OpContext c) {
     return floatingOf(c, SourceOpDefs.sized(c));
   }
 
-  private static java.util.List<io.anygraph.core.TensorType> floatingOf(OpContext c,
-      java.util.List<io.anygraph.core.TensorType> types) {
+  private static List<TensorType> floatingOf(OpContext c,
+      List<TensorType> types) {
     if (!c.attrs().getDType("dtype").isFloating()) {
       throw c.fail("random values need a floating dtype, not " + c.attrs().getDType("dtype"));
     }

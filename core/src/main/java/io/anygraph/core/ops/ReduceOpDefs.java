@@ -2,10 +2,12 @@ package io.anygraph.core.ops;
 
 import static io.anygraph.core.ops.OpRegistry.register;
 
+import io.anygraph.core.DType;
 import io.anygraph.core.Ops;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,10 +40,10 @@ final class ReduceOpDefs {
       if (c.shape(0).hasRank() && c.attrs().has("axes")) {
         ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
       }
-      return List.of(TensorType.scalar(io.anygraph.core.DType.INT64));
+      return List.of(TensorType.scalar(DType.INT64));
     }));
     register(OpDef.of("reduceSumLike", ReduceOpDefs::reduceLike,
-        c -> java.util.Arrays.asList(c.ops().broadcastLike(c.dy(), c.x(0)), null)));
+        c -> Arrays.asList(c.ops().broadcastLike(c.dy(), c.x(0)), null)));
   }
 
   static List<TensorType> reduce(OpContext c) {
@@ -97,7 +99,7 @@ final class ReduceOpDefs {
       return c.ops().reshape(t, ShapeOpDefs.keptDimsShape(c.x(0), axes));
     }
     int rank = in.rank();
-    long[] sorted = java.util.Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+    long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
     Tensor out = t;
     for (long a : sorted) {
       out = c.ops().expandDims(out, (int) a);
@@ -117,7 +119,7 @@ final class ReduceOpDefs {
       for (int a = 0; a < in.rank(); a++) {
         final int axis = a;
         boolean reduced = axes.length == 0
-            || java.util.Arrays.stream(axes).anyMatch(v -> (v < 0 ? v + in.rank() : v) == axis);
+            || Arrays.stream(axes).anyMatch(v -> (v < 0 ? v + in.rank() : v) == axis);
         if (reduced) {
           known &= in.dim(a) != Shape.UNKNOWN;
           n *= in.dim(a);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Every core format that stores arrays gives back exactly what it was given, for every dtype and
@@ -45,7 +46,7 @@ class ArrayRoundTripTest {
   @MethodSource("specimens")
   void checkpoint(Specimen s) throws IOException {
     Directory dir = new MemoryDirectory();
-    Map<String, org.nd4j.linalg.api.ndarray.INDArray> values = new LinkedHashMap<>();
+    Map<String, INDArray> values = new LinkedHashMap<>();
     values.put("v", s.array());
     Checkpoint.save(values, dir, 3);
     ArrayZoo.assertHolds(s, Checkpoint.read(dir, 3).get("v"), "Checkpoint");

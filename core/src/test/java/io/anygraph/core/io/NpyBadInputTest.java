@@ -8,6 +8,7 @@ import io.anygraph.core.DType;
 import io.anygraph.core.FileFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -145,7 +146,7 @@ class NpyBadInputTest {
     return IntStream.range(0, size);
   }
 
-  private static void read(byte[] file, DType expected, boolean stream) throws java.io.IOException {
+  private static void read(byte[] file, DType expected, boolean stream) throws IOException {
     if (stream) {
       Npy.read(new ByteArrayInputStream(file), FILE, expected);
     } else {

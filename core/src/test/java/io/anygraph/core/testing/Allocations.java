@@ -3,6 +3,7 @@ package io.anygraph.core.testing;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.function.Executable;
 
@@ -11,8 +12,8 @@ public final class Allocations {
   /** A parser must refuse a lying size having allocated less than this. */
   public static final long BUDGET = 64L << 20;
 
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS =
+      (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private Allocations() {}
 

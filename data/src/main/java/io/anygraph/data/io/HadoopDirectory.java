@@ -1,6 +1,7 @@
 package io.anygraph.data.io;
 
 import io.anygraph.core.io.Directory;
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class HadoopDirectory implements Directory {
 
   public static HadoopDirectory of(String location, Configuration conf) throws IOException {
     URI uri = URI.create(location.contains("://") ? location
-        : new java.io.File(location).getAbsoluteFile().toURI().toString());
+        : new File(location).getAbsoluteFile().toURI().toString());
     FileSystem fs = FileSystem.get(uri, conf);
     return new HadoopDirectory(fs, fs.makeQualified(new Path(uri)));
   }

@@ -18,8 +18,10 @@ import io.anygraph.core.io.MemoryDirectory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,7 +42,7 @@ class CheckpointBadInputTest {
   private static final String MANIFEST = "memory:/ckpt-3/checkpoint.json";
 
   private static MemoryDirectory saved() throws IOException {
-    Map<String, org.nd4j.linalg.api.ndarray.INDArray> values = new LinkedHashMap<>();
+    Map<String, INDArray> values = new LinkedHashMap<>();
     values.put("w", Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}}));
     values.put("b", Nd4j.createFromArray(0.5, -0.5));
     MemoryDirectory dir = new MemoryDirectory();
@@ -74,7 +77,7 @@ class CheckpointBadInputTest {
         bad("version from the future", r -> r.put("version", 9), "version", "9"),
         bad("step of another folder", r -> r.put("step", 4), "step", "4"),
         bad("step a fraction", r -> r.put("step", 3.5), "step", "3.5"),
-        bad("step beyond 64 bits", r -> r.put("step", new java.math.BigInteger("18446744073709551619")),
+        bad("step beyond 64 bits", r -> r.put("step", new BigInteger("18446744073709551619")),
             "step", "18446744073709551619"),
         bad("variables not an array", r -> r.put("variables", "w"), "variables", "\"w\""),
         bad("a variable not an object", r -> ((ArrayNode) r.get("variables")).set(0, 1), "variables[0]", "1"),
@@ -125,7 +128,7 @@ class CheckpointBadInputTest {
   void aFolderWhoseStepOverflowsALongIsNotACheckpoint() throws IOException {
     MemoryDirectory dir = saved();
     dir.child("ckpt-99999999999999999999").mkdirs();
-    assertEquals(java.util.List.of(3L), Checkpoint.steps(dir));
+    assertEquals(List.of(3L), Checkpoint.steps(dir));
   }
 
   @Test

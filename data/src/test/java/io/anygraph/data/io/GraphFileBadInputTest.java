@@ -24,11 +24,14 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.ChecksumException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,7 +100,7 @@ class GraphFileBadInputTest {
     return Stream.of(
         bad("seed a string", r -> r.put("seed", "abc"), "seed", "\"abc\""),
         bad("seed a fraction", r -> r.put("seed", 1.5), "seed", "1.5"),
-        bad("seed beyond 64 bits", r -> r.put("seed", new java.math.BigInteger("99999999999999999999")),
+        bad("seed beyond 64 bits", r -> r.put("seed", new BigInteger("99999999999999999999")),
             "seed", "99999999999999999999"),
         bad("format missing", r -> r.remove("format"), "format", "(missing)"),
         bad("format of another file", r -> r.put("format", "anygraph.checkpoint"), "format", "\"anygraph.checkpoint\""),
@@ -239,12 +242,12 @@ class GraphFileBadInputTest {
     HadoopDirectory parent = HadoopDirectory.of(tmp.toUri().toString());
     GraphFile.save(model(), parent, "m");
     Path tensor = tmp.resolve("m/tensors/0.npy");
-    byte[] bytes = java.nio.file.Files.readAllBytes(tensor);
+    byte[] bytes = Files.readAllBytes(tensor);
     bytes[bytes.length - 1] ^= 1;
-    java.nio.file.Files.write(tensor, bytes);
+    Files.write(tensor, bytes);
     AnygraphException e = assertThrows(AnygraphException.class, () -> GraphFile.read(parent.child("m")));
     assertTrue(e.getMessage().contains("tensors/0.npy: cannot be read, corrupt"), e.getMessage());
-    assertInstanceOf(org.apache.hadoop.fs.ChecksumException.class, e.getCause());
+    assertInstanceOf(ChecksumException.class, e.getCause());
   }
 
   /** A .npy header (version 1) followed by {@code dataBytes} zero bytes. */

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,7 @@ class HdfsTest {
       steps(first, 3);
       Checkpoint.save(first, dir, 3, 2);
     }
-    assertTrue(dir.fileSystem().exists(new org.apache.hadoop.fs.Path(dir.path(), "ckpt-3")));
+    assertTrue(dir.fileSystem().exists(new Path(dir.path(), "ckpt-3")));
     try (Session resumed = new Session(g)) {
       assertEquals(Optional.of(3L), Checkpoint.restoreLatest(resumed, dir));
       steps(resumed, 4);

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
@@ -45,7 +46,7 @@ final class SameDiffNets {
       SDVariable b = sd.var("cb" + layer, Nd4j.valueArrayOf(new long[] {out}, 0.1f));
       Conv2DConfig conv = Conv2DConfig.builder().kH(5).kW(5).sH(1).sW(1)
           .paddingMode(PaddingMode.SAME).dataFormat("NHWC")
-          .weightsFormat(org.nd4j.enums.WeightsFormat.YXIO).build();
+          .weightsFormat(WeightsFormat.YXIO).build();
       a = sd.nn().relu(sd.nn().biasAdd(sd.cnn().conv2d(a, w, conv), b, false), 0); // false: NHWC
       Pooling2DConfig pool = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
           .paddingMode(PaddingMode.SAME).isNHWC(true).build();

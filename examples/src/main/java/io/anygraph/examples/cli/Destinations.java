@@ -1,5 +1,6 @@
 package io.anygraph.examples.cli;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -68,7 +69,7 @@ public final class Destinations {
       return null;
     }
     if (location.startsWith("file:")) {
-      return Path.of(java.net.URI.create(location)).toAbsolutePath();
+      return Path.of(URI.create(location)).toAbsolutePath();
     }
     return CallerDir.isUri(location) ? null : Path.of(location).toAbsolutePath();
   }

@@ -3,6 +3,7 @@ package io.anygraph.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.anygraph.core.Graph;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,7 +34,7 @@ class BaselinesTest {
   }
 
   private static void assertClose(INDArray expected, INDArray actual) {
-    assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+    assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()));
     double diff = expected.sub(actual).amaxNumber().doubleValue();
     assertEquals(0, diff, 1e-5, "largest difference");
   }

@@ -2,6 +2,7 @@ package io.anygraph.examples.cli;
 
 import io.anygraph.data.Dataset;
 import io.anygraph.data.Mnist;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +46,6 @@ public final class TinyMnist {
 
   private static DataOutputStream out(Path p) throws IOException {
     OutputStream o = Files.newOutputStream(p);
-    return new DataOutputStream(new java.io.BufferedOutputStream(o));
+    return new DataOutputStream(new BufferedOutputStream(o));
   }
 }

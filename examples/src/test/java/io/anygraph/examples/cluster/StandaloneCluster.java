@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -130,7 +132,7 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The pids {@code status} lists: the master's and each worker's. */
   public List<Long> daemonPids() throws IOException, InterruptedException {
     List<Long> pids = new ArrayList<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(pid (\\d+)\\)")
+    Matcher m = Pattern.compile("\\(pid (\\d+)\\)")
         .matcher(status().output());
     while (m.find()) {
       pids.add(Long.parseLong(m.group(1)));

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkException;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +82,7 @@ class ScoreMnistTest {
       assertTrue(job.getMessage().contains("Column 'pixels' feeding 'images' (placeholder, float32[?, 784])")
           && job.getMessage().contains("has 783 values; [784] per row needs 784"), job.getMessage());
 
-      List<org.apache.spark.sql.Row> ok = scorer.score(digits).select("logits").collectAsList();
+      List<Row> ok = scorer.score(digits).select("logits").collectAsList();
       assertEquals(50, ok.size());
       assertEquals(10, ok.get(0).getList(0).size());
     }

@@ -10,6 +10,7 @@ import io.anygraph.local.kernels.KernelRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class Compiler {
     Set<Node> needed = Schedule.needed(fetches, fedSet);
     Schedule.checkPlaceholders(needed, fetches);
     List<Node> order = graphOrder
-        ? needed.stream().sorted(java.util.Comparator.comparingInt(Node::id)).toList()
+        ? needed.stream().sorted(Comparator.comparingInt(Node::id)).toList()
         : Schedule.order(needed, fedSet);
 
     Map<Out, Integer> slotOf = new HashMap<>();

@@ -3,6 +3,7 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -75,13 +76,13 @@ final class SelectionKernels {
 
   /** A row-major copy of a region of input 0. */
   private static INDArray copyOf(KernelContext c, INDArrayIndex[] region) {
-    long[] shape = java.util.Arrays.stream(region).mapToLong(INDArrayIndex::length).toArray();
+    long[] shape = Arrays.stream(region).mapToLong(INDArrayIndex::length).toArray();
     // ND4J's get() of an empty region fails or returns a FLOAT array of the wrong shape
     return isEmpty(shape) ? Nd4j.create(c.in(0).dataType(), shape) : c.in(0).get(region).dup('c');
   }
 
   private static boolean isEmpty(long[] shape) {
-    return java.util.Arrays.stream(shape).anyMatch(d -> d == 0);
+    return Arrays.stream(shape).anyMatch(d -> d == 0);
   }
 
   private static INDArrayIndex[] staticRegion(KernelContext c, long[] shape) {
@@ -91,9 +92,9 @@ final class SelectionKernels {
   /** The indices of {@code begin : begin + size} per axis (size -1: to the end), checked. */
   private static INDArrayIndex[] region(KernelContext c, long[] shape, long[] begin, long[] size) {
     if (begin.length != shape.length || size.length != shape.length) {
-      throw c.fail("begin " + java.util.Arrays.toString(begin) + " and size "
-          + java.util.Arrays.toString(size) + " need one entry per axis of "
-          + java.util.Arrays.toString(shape));
+      throw c.fail("begin " + Arrays.toString(begin) + " and size "
+          + Arrays.toString(size) + " need one entry per axis of "
+          + Arrays.toString(shape));
     }
     INDArrayIndex[] idx = new INDArrayIndex[shape.length];
     for (int d = 0; d < shape.length; d++) {

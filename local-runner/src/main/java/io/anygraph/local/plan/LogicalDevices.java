@@ -1,9 +1,11 @@
 package io.anygraph.local.plan;
 
 import io.anygraph.core.AnygraphException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,14 +48,14 @@ public final class LogicalDevices implements AutoCloseable {
   /** Waits for every future; the first failure (by list order) is rethrown after all finish. */
   public static <T> List<T> await(List<Future<T>> futures) {
     RuntimeException first = null;
-    List<T> out = new java.util.ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (Future<T> f : futures) {
       try {
         out.add(f.get());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AnygraphException("Interrupted while waiting for a device", e);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         out.add(null);
         if (first == null) {
           first = e.getCause() instanceof RuntimeException r ? r

@@ -11,6 +11,7 @@ import io.anygraph.core.Tensor;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.local.state.RunState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,7 +120,7 @@ class BufferReuseTest {
         s.run(c.sum, Map.of(c.x, rows(2, i)));
       }
       assertEquals(3, p.runs());
-      Map<String, Long> calls = new java.util.HashMap<>();
+      Map<String, Long> calls = new HashMap<>();
       p.byOp().forEach(r -> calls.put(r.name(), r.calls()));
       assertEquals(3L, calls.get("mul"));
       assertEquals(3L, calls.get("add"));

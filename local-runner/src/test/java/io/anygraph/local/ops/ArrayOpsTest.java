@@ -13,6 +13,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Ops;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class ArrayOpsTest {
     assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 4, 2, 5, 3, 6}, run(x.transpose()));
     // y[i][j][k] = x[k][i][j] for a [2,2,3] x with values 0..11
     double[] v = new double[12];
-    java.util.Arrays.setAll(v, i -> i);
+    Arrays.setAll(v, i -> i);
     Tensor cube = g.constant(doubles(new long[] {2, 2, 3}, v));
     double[] expected = new double[12];
     int n = 0;

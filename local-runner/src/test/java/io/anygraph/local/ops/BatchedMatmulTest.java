@@ -11,8 +11,10 @@ import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +29,7 @@ class BatchedMatmulTest {
 
   /** Deterministic values in [-1, 1) of the given shape, float64. */
   static INDArray values(long seed, long... shape) {
-    java.util.Random r = new java.util.Random(seed);
+    Random r = new Random(seed);
     long n = 1;
     for (long d : shape) {
       n *= d;
@@ -90,7 +92,7 @@ class BatchedMatmulTest {
 
   private static long[] padLeft(long[] shape, int rank) {
     long[] out = new long[rank];
-    java.util.Arrays.fill(out, 1);
+    Arrays.fill(out, 1);
     System.arraycopy(shape, 0, out, rank - shape.length, shape.length);
     return out;
   }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anygraph.core.AnygraphException;
+import io.anygraph.core.Attrs;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -236,7 +238,7 @@ class ConvOpsTest {
 
   /** Pooling input with distinct values, so no maximum is tied. */
   private static INDArray untied(long seed, long... shape) {
-    int n = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     INDArray ramp = Nd4j.linspace(-1, 1, n, DataType.DOUBLE);
     INDArray order = Nd4j.sortWithIndices(Nd4j.rand(seed, new long[] {n}), 0, true)[0];
     return Nd4j.pullRows(ramp.reshape(n, 1), 1, order.toIntVector()).reshape(shape);
@@ -293,7 +295,7 @@ class ConvOpsTest {
     INDArray gIn = Nd4j.createFromArray(new double[] {10, 20, 30, 40, 50, 60, 70, 80}).reshape(1, 2, 4, 1);
     Graph g = new Graph();
     Tensor out = g.add("maxPoolGradGrad", List.of(g.constant(x), g.constant(gIn)),
-        io.anygraph.core.Attrs.of("ksize", nhwc(1, 2), "strides", nhwc(1, 2), "padding", "VALID"),
+        Attrs.of("ksize", nhwc(1, 2), "strides", nhwc(1, 2), "padding", "VALID"),
         null).get(0);
     assertEquals(Nd4j.createFromArray(new double[] {20, 30, 50, 80}).reshape(1, 2, 2, 1), run(out));
     // and it is the adjoint of maxPoolGrad: <maxPoolGrad(x, dy), h> = <dy, maxPoolGradGrad(x, h)>

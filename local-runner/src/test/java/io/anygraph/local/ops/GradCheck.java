@@ -9,6 +9,7 @@ import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +83,8 @@ public final class GradCheck {
           int i = xs.indexOf(wrt.get(k));
           INDArray numeric = numericGradient(sess, loss, xs, inputs, i, w, feeds.get(w));
           INDArray got = symbolic.get(k).castTo(DataType.DOUBLE);
-          assertEquals(java.util.Arrays.toString(numeric.shape()),
-              java.util.Arrays.toString(got.shape()), "gradient shape of " + xs.get(i).name());
+          assertEquals(Arrays.toString(numeric.shape()),
+              Arrays.toString(got.shape()), "gradient shape of " + xs.get(i).name());
           for (long e = 0; e < numeric.length(); e++) {
             double n = numeric.getDouble(e);
             double s = got.getDouble(e);
@@ -91,7 +92,7 @@ public final class GradCheck {
             assertEquals(n, s, TOLERANCE * scale,
                 "d/d" + xs.get(i).name() + " element " + e + ": finite difference " + n
                     + ", symbolic " + s + " (y = " + y.name() + ", op " + y.op() + ", input shape "
-                    + java.util.Arrays.toString(inputs.get(i).shape()) + ")");
+                    + Arrays.toString(inputs.get(i).shape()) + ")");
           }
         }
       }

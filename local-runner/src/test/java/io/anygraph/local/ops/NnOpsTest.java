@@ -143,7 +143,7 @@ class NnOpsTest {
     Tensor labels = g.placeholder(DType.INT32, Shape.of(-1), "labels");
     Tensor loss = g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, labels);
     AnygraphException e = assertThrows(AnygraphException.class, () -> run(loss,
-        Map.of(logits, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 10), labels, new int[] {3, 10})));
+        Map.of(logits, Nd4j.zeros(DataType.FLOAT, 2, 10), labels, new int[] {3, 10})));
     assertTrue(e.getMessage().contains("oneHot") && e.getMessage().contains("index 10"), e.getMessage());
     Tensor floats = g.placeholder(DType.FLOAT32, Shape.of(-1), "floatLabels");
     assertThrows(AnygraphException.class, () -> g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, floats));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Tensor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
@@ -88,7 +89,7 @@ class NumericStabilityTest {
   }
 
   private static double[] flatten(double[][] rows) {
-    return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+    return Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray();
   }
 
   private static double[][] transpose(double[][] rows) {

@@ -12,6 +12,7 @@ import io.anygraph.core.Scope;
 import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.TensorType;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.local.plan.Combine;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,7 +37,7 @@ class PlanOpsTest {
   void sizeCountsElementsOverAxes() {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3, 4), "x");
-    INDArray v = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 4);
+    INDArray v = Nd4j.zeros(DataType.FLOAT, 2, 3, 4);
     assertLongs(DType.INT64, new long[0], new long[] {24}, run(g.ops().size(x), Map.of(x, v)));
     assertLongs(DType.INT64, new long[0], new long[] {8}, run(g.ops().size(x, 0, -1), Map.of(x, v)));
     assertLongs(DType.INT64, new long[0], new long[] {3}, run(g.ops().size(x, 1), Map.of(x, v)));
@@ -78,7 +80,7 @@ class PlanOpsTest {
     }
     INDArray s0 = Nd4j.createFromArray(new double[][] {{1, 2}});
     INDArray s1 = Nd4j.createFromArray(new double[][] {{10, 20}, {30, 40}});
-    var t = io.anygraph.core.TensorType.of(DType.FLOAT64, -1, 2);
+    var t = TensorType.of(DType.FLOAT64, -1, 2);
     assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 2, 10, 20, 30, 40},
         Combine.inShardOrder(new Boundary(Boundary.Kind.ALL_GATHER, "w", "d", 0, t), List.of(s0, s1)));
     INDArray p0 = Nd4j.createFromArray(1.0, 2.0);

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
+import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -138,10 +140,10 @@ class ReduceOpsTest {
   void maxGradientIsSharedAmongTies() {
     // max(2, 5, 5) = 5: each 5 gets half of the upstream gradient
     Graph g = new Graph();
-    Tensor x = g.placeholder(DType.FLOAT64, io.anygraph.core.Shape.of(3), "x");
+    Tensor x = g.placeholder(DType.FLOAT64, Shape.of(3), "x");
     Tensor dx = g.grad(x.max(), x);
     assertValues(DType.FLOAT64, new long[] {3}, new double[] {0, 0.5, 0.5},
-        run(dx, java.util.Map.of(x, Nd4j.createFromArray(2.0, 5.0, 5.0))));
+        run(dx, Map.of(x, Nd4j.createFromArray(2.0, 5.0, 5.0))));
   }
 
   @Test

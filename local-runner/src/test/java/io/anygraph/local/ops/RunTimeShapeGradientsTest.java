@@ -2,10 +2,13 @@ package io.anygraph.local.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,11 +69,11 @@ class RunTimeShapeGradientsTest {
   @Test
   void theGradientOfAnUnknownRankSumHasTheInputsShape() {
     Graph g = new Graph();
-    Tensor x = g.placeholder(io.anygraph.core.DType.FLOAT64, "x");
+    Tensor x = g.placeholder(DType.FLOAT64, "x");
     Tensor dx = g.grad(x.sum(-1).sum(), x);
     for (List<INDArray> run : ranks2to4()) {
-      INDArray got = Eval.run(dx, java.util.Map.of(x, run.get(0)));
-      assertEquals(java.util.Arrays.toString(run.get(0).shape()), java.util.Arrays.toString(got.shape()));
+      INDArray got = Eval.run(dx, Map.of(x, run.get(0)));
+      assertEquals(Arrays.toString(run.get(0).shape()), Arrays.toString(got.shape()));
       assertEquals(got.length(), got.sumNumber().doubleValue(), 0, "every element's gradient is 1");
     }
   }

@@ -17,6 +17,7 @@ import io.anygraph.core.Tensor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,7 +56,7 @@ class SelectionOpsTest {
     Tensor ints = g.constant(Nd4j.createFromArray(new int[] {7, 8}));
     assertValues(DType.INT32, new long[] {5}, new double[] {-1, 7, 8, -1, -1},
         run(g.ops().pad(ints, new long[][] {{1, 2}}, -1)));
-    GradCheck.check(Nd4j.rand(3, new long[] {2, 3, 2}).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE),
+    GradCheck.check(Nd4j.rand(3, new long[] {2, 3, 2}).castTo(DataType.DOUBLE),
         t -> t.graph().ops().pad(t, new long[][] {{0, 1}, {2, 0}, {1, 1}}).mul(t.graph().ops()
             .pad(t, new long[][] {{1, 0}, {0, 2}, {2, 0}})));
     Tensor open = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "rows");
@@ -74,7 +75,7 @@ class SelectionOpsTest {
     Tensor idx = g.placeholder(DType.INT32, Shape.of(-1), "idx");
     Tensor picked = g.ops().gather(x, idx);
     AnygraphException e = assertThrows(AnygraphException.class, () -> run(picked,
-        Map.of(x, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3), idx, new int[] {0, 2})));
+        Map.of(x, Nd4j.zeros(DataType.FLOAT, 2, 3), idx, new int[] {0, 2})));
     assertTrue(e.getMessage().contains("gather") && e.getMessage().contains("index 2"), e.getMessage());
     assertThrows(AnygraphException.class, () -> g.ops().slice(x, new long[] {0, 2}, new long[] {1, 2}));
     assertThrows(AnygraphException.class,
@@ -125,11 +126,11 @@ class SelectionOpsTest {
     Tensor x = g.placeholder(DType.FLOAT64, Shape.of(-1, 1000), "x");
     Tensor y = g.nn().dropout(x, 0.25, 7L);
     Tensor dx = g.grad(y.sum(), x);
-    INDArray ones = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 4, 1000);
+    INDArray ones = Nd4j.ones(DataType.DOUBLE, 4, 1000);
     try (Session s = new Session(g)) {
       List<INDArray> r = s.run(List.of(y, dx), Map.of(x, ones));
       INDArray out = r.get(0);
-      long kept = out.neq(0).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+      long kept = out.neq(0).castTo(DataType.INT).sumNumber().longValue();
       assertEquals(3000, kept, 6 * Math.sqrt(4000 * 0.25 * 0.75), "about 75% kept");
       assertEquals(out.maxNumber().doubleValue(), 1 / 0.75, 1e-12, "kept values scaled by 1/(1-rate)");
       assertEquals(out, r.get(1), "for x = 1, dy/dx is the scaled mask itself");

@@ -17,6 +17,7 @@ import io.anygraph.core.Tensor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,7 +39,7 @@ class ShapeOpsTest {
   void shapesAsValues() {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, "x");
-    Map<Tensor, INDArray> feed = Map.of(x, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 4));
+    Map<Tensor, INDArray> feed = Map.of(x, Nd4j.zeros(DataType.FLOAT, 2, 3, 4));
     assertEquals(Shape.of(-1), g.ops().shape(x).shape(), "the rank is not known when built");
     assertLongs(DType.INT64, new long[] {3}, new long[] {2, 3, 4}, run(g.ops().shape(x), feed));
     assertLongs(DType.INT64, new long[] {0}, new long[0], run(g.ops().shape(g.constant(1.0, DType.FLOAT64))));

@@ -15,8 +15,10 @@ import io.anygraph.core.train.GradientDescent;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -135,7 +137,7 @@ class DataParallelTest {
   }
 
   private static INDArray uniform(long seed, int rows, int cols, DType dt) {
-    java.util.Random r = new java.util.Random(seed);
+    Random r = new Random(seed);
     double[][] v = new double[rows][cols];
     for (double[] row : v) {
       for (int j = 0; j < cols; j++) {
@@ -149,8 +151,8 @@ class DataParallelTest {
     List<INDArray> one = steps(model.get(), 1, 3, intLabels);
     List<INDArray> many = steps(model.get(), devices, 3, intLabels);
     for (int i = 0; i < one.size(); i++) {
-      assertEquals(java.util.Arrays.toString(one.get(i).shape()),
-          java.util.Arrays.toString(many.get(i).shape()), "shape of value " + i);
+      assertEquals(Arrays.toString(one.get(i).shape()),
+          Arrays.toString(many.get(i).shape()), "shape of value " + i);
       double diff = one.get(i).castTo(DataType.DOUBLE).sub(many.get(i).castTo(DataType.DOUBLE))
           .amaxNumber().doubleValue();
       assertTrue(diff <= tol, "value " + i + " differs by " + diff + " on " + devices + " devices");

@@ -18,6 +18,7 @@ import io.anygraph.local.LocalRunner;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.common.PlanException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,7 +104,7 @@ class MultiDeviceTest {
           () -> sess.run(out, Map.of(a, new int[] {4, 6})));
       assertTrue(e.getMessage().contains("div"), e.getMessage());
       // the runner stays usable after a failed run
-      assertEquals(List.of(8L, 12L).toString(), java.util.Arrays.toString(
+      assertEquals(List.of(8L, 12L).toString(), Arrays.toString(
           sess.run(a.add(a), Map.of(a, new int[] {4, 6})).toLongVector()).replace(" ", " "));
     }
   }

@@ -2,6 +2,7 @@ package io.anygraph.partition.placement;
 
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
+import io.anygraph.core.exec.Schedule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ final class Colocation {
 
   Colocation(Graph g) {
     for (Node n : g.nodes()) {
-      if (io.anygraph.core.exec.Schedule.isWrite(n)) {
+      if (Schedule.isWrite(n)) {
         join(n, n.input(0).node(), "'" + n.name() + "' updates variable '" + n.input(0).node().name() + "'");
       }
       if (n.attrs().has(Graph.COLOCATE_WITH) && g.hasNode(n.attrs().getString(Graph.COLOCATE_WITH))) {

@@ -1,6 +1,7 @@
 package io.anygraph.partition.sharding;
 
 import io.anygraph.core.Attrs;
+import io.anygraph.core.DType;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
@@ -47,7 +48,7 @@ public final class RuleContext {
     return whole[i] ? Sharding.REPLICATED : in.get(i);
   }
 
-  public io.anygraph.core.DType dtype(int i) {
+  public DType dtype(int i) {
     return inputs.get(i).dtype();
   }
 

@@ -5,6 +5,7 @@ import io.anygraph.local.plan.Combine;
 import io.anygraph.spark.exec.WorkerStage.Aggregation;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,7 +35,7 @@ public final class StepResult implements Serializable {
       slices.add(new ArrayList<>());
     }
     pickedFrom = new int[boundaries];
-    java.util.Arrays.fill(pickedFrom, Integer.MAX_VALUE);
+    Arrays.fill(pickedFrom, Integer.MAX_VALUE);
     picked = new INDArray[boundaries];
   }
 

@@ -1,6 +1,7 @@
 package io.anygraph.spark.exec;
 
 import org.apache.spark.SparkEnv;
+import scala.reflect.ClassTag$;
 
 /**
  * Where the time of Spark steps goes, summed over steps: compute (the slowest task's worker
@@ -38,7 +39,7 @@ public final class StepTimes {
       return 0;
     }
     long start = System.nanoTime();
-    env.serializer().newInstance().serialize(r, scala.reflect.ClassTag$.MODULE$.apply(StepResult.class));
+    env.serializer().newInstance().serialize(r, ClassTag$.MODULE$.apply(StepResult.class));
     return System.nanoTime() - start;
   }
 

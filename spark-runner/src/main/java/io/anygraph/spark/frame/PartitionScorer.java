@@ -5,6 +5,7 @@ import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
 import io.anygraph.spark.ship.ExecutorCache;
 import io.anygraph.spark.ship.GraphModel;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -107,7 +108,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   /** Accumulators the scorer reports through (also shown in the Spark UI by name). */
   record ScoringMetrics(LongAccumulator rows, LongAccumulator batches, LongAccumulator sessions)
-      implements java.io.Serializable {
+      implements Serializable {
     void sessionBuilt() {
       sessions.add(1);
     }

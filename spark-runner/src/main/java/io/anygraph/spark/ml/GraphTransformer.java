@@ -22,6 +22,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /**
  * A trained Anygraph graph as a stage of a Spark ML {@code Pipeline}: {@link #transform} adds
@@ -201,7 +202,7 @@ public final class GraphTransformer extends Transformer implements MLWritable {
         throw new UncheckedIOException("Loading GraphTransformer " + metadata.uid() + " from " + path, e);
       }
       GraphTransformer stage = new GraphTransformer(metadata.uid(), model);
-      metadata.getAndSetParams(stage, scala.Option.empty());
+      metadata.getAndSetParams(stage, Option.empty());
       return stage;
     }
   }

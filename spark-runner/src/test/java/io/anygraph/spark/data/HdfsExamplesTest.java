@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.anygraph.data.Dataset;
 import io.anygraph.data.Mnist;
 import io.anygraph.spark.LocalSpark;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import org.apache.spark.rdd.RDD;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A Spark job reads the shipped digits from a real HDFS (MiniDFSCluster) into cached shards. */
@@ -44,7 +46,7 @@ class HdfsExamplesTest {
     for (String name : List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
       byte[] gz = Files.readAllBytes(shipped.resolve(name + ".gz"));
       put(fs, "/gz/" + name + ".gz", gz);
-      try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
         put(fs, "/plain/" + name, in.readAllBytes()); // plain files: shards seek to their records
       }
     }
@@ -74,9 +76,9 @@ class HdfsExamplesTest {
       List<Dataset> shards = rdd.collect(); // through Kryo: blocks of examples are registered
       assertEquals(List.of(666, 667, 667), shards.stream().map(Dataset::size).toList());
       assertEquals(local.features(), Nd4j.concat(0, shards.stream().map(Dataset::features)
-          .toArray(org.nd4j.linalg.api.ndarray.INDArray[]::new)));
+          .toArray(INDArray[]::new)));
       assertEquals(local.labels(), Nd4j.concat(0, shards.stream().map(Dataset::labels)
-          .toArray(org.nd4j.linalg.api.ndarray.INDArray[]::new)));
+          .toArray(INDArray[]::new)));
     }
     RDD<?> cached = plain.rdd();
     assertTrue(List.of(sc.sc().getRDDStorageInfo()).stream()

@@ -7,17 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
+import io.anygraph.core.exec.Runner;
 import io.anygraph.data.Dataset;
 import io.anygraph.local.LocalOptions;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.partition.Plan;
 import io.anygraph.spark.LocalSpark;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Both runners run a plan by the same sequence (feeds, shards, worker stage, combine, driver
@@ -51,16 +54,16 @@ class OnePlanExecutorTest {
     List<float[]> initial = initial(SparkRunnerTest.net());
     for (int i = 0; i < onThreads.size(); i++) {
       assertArrayEquals(onThreads.get(i), onSpark.get(i), "variable " + i + " differs");
-      assertFalse(java.util.Arrays.equals(initial.get(i), onThreads.get(i)), "training moved variable " + i);
+      assertFalse(Arrays.equals(initial.get(i), onThreads.get(i)), "training moved variable " + i);
     }
   }
 
   /** The variables after {@link #STEPS} steps on the whole 37 rows. */
-  private static List<float[]> train(SparkRunnerTest.Net n, io.anygraph.core.exec.Runner runner) {
+  private static List<float[]> train(SparkRunnerTest.Net n, Runner runner) {
     Dataset d = SparkRunnerTest.data(37, 5);
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
-      Map<Tensor, org.nd4j.linalg.api.ndarray.INDArray> feeds =
+      Map<Tensor, INDArray> feeds =
           Map.of(n.x(), d.features(), n.y(), d.labels());
       for (int s = 0; s < STEPS; s++) {
         sess.run(List.of(n.train(), n.loss()), feeds);

@@ -18,6 +18,7 @@ import io.anygraph.data.Batch;
 import io.anygraph.data.Dataset;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.spark.LocalSpark;
+import io.anygraph.spark.ship.ExecutorCache;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -160,14 +161,14 @@ class SparkRunnerTest {
       sess.run(n.probabilities(), feeds);
       sess.run(n.probabilities(), feeds);
       assertEquals(1, runner.variableBroadcasts(), "no variable changed between the two runs");
-      io.anygraph.spark.ship.ExecutorCache.clear();
-      long builds = io.anygraph.spark.ship.ExecutorCache.builds();
+      ExecutorCache.clear();
+      long builds = ExecutorCache.builds();
       for (int s = 0; s < 3; s++) {
         runner.select(SEED, 40, s);
         sess.run(List.of(n.train(), n.loss()), Map.of());
       }
       // local[2]: the executor is this JVM; one compiled stage, one variable state per version
-      assertEquals(1 + 3, io.anygraph.spark.ship.ExecutorCache.builds() - builds);
+      assertEquals(1 + 3, ExecutorCache.builds() - builds);
       assertEquals(1 + 3, runner.variableBroadcasts(), "the train step's plan, then each update");
       sess.run(n.probabilities(), feeds);
       assertEquals(1 + 3 + 1, runner.variableBroadcasts());

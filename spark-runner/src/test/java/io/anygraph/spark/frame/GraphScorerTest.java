@@ -17,13 +17,14 @@ import io.anygraph.spark.ship.ExecutorCache;
 import io.anygraph.spark.ship.GraphModel;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkException;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.SparkException;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -31,6 +32,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -130,7 +132,7 @@ class GraphScorerTest {
       float[] y = expectedY(new float[] {r.getInt(0), 1, -r.getInt(0)});
       assertEquals(y[0] + y[1], r.getFloat(2));
     }
-    assertEquals(graph.uid(), graph.copy(new org.apache.spark.ml.param.ParamMap()).uid());
+    assertEquals(graph.uid(), graph.copy(new ParamMap()).uid());
   }
 
   @Test
@@ -179,7 +181,7 @@ class GraphScorerTest {
     assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("null"), e.getMessage());
   }
 
-  private static void assertMessage(org.junit.jupiter.api.function.Executable run, String part) {
+  private static void assertMessage(Executable run, String part) {
     AnygraphException e = assertThrows(AnygraphException.class, run);
     assertTrue(e.getMessage().contains(part), "expected '" + part + "' in: " + e.getMessage());
   }

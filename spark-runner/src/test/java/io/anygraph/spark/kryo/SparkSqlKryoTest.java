@@ -6,6 +6,7 @@ import io.anygraph.spark.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.immutable.Map$;
 
 /**
  * Spark SQL's own jobs still run with Kryo registration required: file formats, partitioned
@@ -34,9 +36,9 @@ class SparkSqlKryoTest {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       rows.add(RowFactory.create(i, new float[] {i, 2}, "r" + (i % 40),
-          scala.collection.immutable.Map$.MODULE$.empty()));
+          Map$.MODULE$.empty()));
     }
-    var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     var df = spark.createDataFrame(sc.parallelize(rows, 3), schema); // rows travel in the partitions
     assertEquals(100, spark.createDataFrame(df.javaRDD().map(r -> r), schema).count()); // with schemas
     String p = tmp.resolve("p").toUri().toString();

@@ -10,11 +10,13 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.Variable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,7 +52,7 @@ class GraphModelJavaSerializationTest {
     // [1, 1] x [[1, 2], [3, 4]] = [4, 6], by hand
     Graph g = back.graph();
     try (Session s = new Session(g)) {
-      back.values().forEach((name, v) -> s.setVariableValue((io.anygraph.core.Variable) g.tensor(name), v));
+      back.values().forEach((name, v) -> s.setVariableValue((Variable) g.tensor(name), v));
       assertEquals(Nd4j.createFromArray(new float[][] {{4, 6}}),
           s.run(g.tensor("y"), Map.of("x", Nd4j.createFromArray(new float[][] {{1, 1}}))));
     }
@@ -67,7 +69,7 @@ class GraphModelJavaSerializationTest {
     AnygraphException e = assertThrows(AnygraphException.class, () -> GraphModel.fromBytes(bytes));
     assertTrue(e.getMessage().contains("variable values of model") && e.getMessage().contains("arrived corrupt"),
         e.getMessage());
-    byte[] cut = java.util.Arrays.copyOf(model().toBytes(), 100);
+    byte[] cut = Arrays.copyOf(model().toBytes(), 100);
     e = assertThrows(AnygraphException.class, () -> GraphModel.fromBytes(cut));
     assertTrue(e.getMessage().contains("arrived corrupt"), e.getMessage()); // cut inside the graph file
   }
