@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorflow.TensorFlow;
 
 /**
- * TensorFlow (Java, graph mode, {@code Session.run}) as a peer in {@code anygraph bench}: the
- * same networks from Anygraph's initial parameters, plain SGD. Registered with ServiceLoader in
- * {@code META-INF/services}, so the examples module finds it without depending on TensorFlow.
+ * TensorFlow (Java, graph mode, {@code Session.run}) as a peer in {@code anygraph bench}: the same
+ * networks from Anygraph's initial parameters, plain SGD. Registered with ServiceLoader in {@code
+ * META-INF/services}, so the examples module finds it without depending on TensorFlow.
  */
 public final class TensorFlowPeer implements BenchPeer {
   @Override
@@ -27,7 +27,10 @@ public final class TensorFlowPeer implements BenchPeer {
   @Override
   public String describe() {
     String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-    return "TensorFlow " + TensorFlow.version() + " (tensorflow-core-api " + javaApiVersion()
+    return "TensorFlow "
+        + TensorFlow.version()
+        + " (tensorflow-core-api "
+        + javaApiVersion()
         + ", graph mode), TF_ENABLE_ONEDNN_OPTS="
         + (onednn == null ? "unset (oneDNN on by default)" : onednn);
   }
@@ -35,8 +38,9 @@ public final class TensorFlowPeer implements BenchPeer {
   /** The TensorFlow Java release, from its jar's Maven metadata (its manifest has no version). */
   private static String javaApiVersion() {
     Properties p = new Properties();
-    try (InputStream in = TensorFlow.class.getResourceAsStream(
-        "/META-INF/maven/org.tensorflow/tensorflow-core-api/pom.properties")) {
+    try (InputStream in =
+        TensorFlow.class.getResourceAsStream(
+            "/META-INF/maven/org.tensorflow/tensorflow-core-api/pom.properties")) {
       if (in != null) {
         p.load(in);
       }

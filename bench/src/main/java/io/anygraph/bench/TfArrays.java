@@ -29,8 +29,8 @@ final class TfArrays {
   /** A float32 tensor's values as an ND4J array of the same shape. */
   static INDArray toNd4j(Tensor t) {
     if (!(t instanceof TFloat32 f)) {
-      throw new IllegalArgumentException("expected a float32 tensor, got " + t.dataType()
-          + " of shape " + t.shape());
+      throw new IllegalArgumentException(
+          "expected a float32 tensor, got " + t.dataType() + " of shape " + t.shape());
     }
     float[] values = new float[(int) f.shape().size()];
     f.copyTo(DataBuffers.of(values, false, false));

@@ -28,9 +28,9 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The benchmark networks in TensorFlow's graph mode, as TF 1.x wrote them: variables initialized
- * from Anygraph's initial values, {@code tf.gradients} (the C API's {@code Graph.addGradients})
- * of the mean softmax cross-entropy, and one {@code ApplyGradientDescent} per variable grouped
- * under a no-op train target.
+ * from Anygraph's initial values, {@code tf.gradients} (the C API's {@code Graph.addGradients}) of
+ * the mean softmax cross-entropy, and one {@code ApplyGradientDescent} per variable grouped under a
+ * no-op train target.
  */
 final class TfNets {
   private static final List<Long> UNIT_STRIDES = List.of(1L, 1L, 1L, 1L);
@@ -46,7 +46,8 @@ final class TfNets {
       layers++;
     }
     if (layers == 0) {
-      throw new IllegalArgumentException("MLP parameters need w0, b0, ...; got " + initial.keySet());
+      throw new IllegalArgumentException(
+          "MLP parameters need w0, b0, ...; got " + initial.keySet());
     }
     for (int i = 0; i < layers; i++) {
       a = b.tf.nn.biasAdd(b.tf.linalg.matMul(a, b.variable("w" + i)), b.variable("b" + i));
@@ -63,25 +64,31 @@ final class TfNets {
     Ops tf = b.tf;
     Operand<TFloat32> a = tf.reshape(b.x, tf.constant(new int[] {-1, 28, 28, 1}));
     for (String layer : new String[] {"conv1", "conv2"}) {
-      Operand<TFloat32> z = tf.nn.biasAdd(
-          tf.nn.conv2d(a, b.variable(layer + "/weights"), UNIT_STRIDES, "SAME"),
-          b.variable(layer + "/bias"));
-      a = tf.nn.maxPool(tf.nn.relu(z), tf.constant(new int[] {1, 2, 2, 1}),
-          tf.constant(new int[] {1, 2, 2, 1}), "SAME");
+      Operand<TFloat32> z =
+          tf.nn.biasAdd(
+              tf.nn.conv2d(a, b.variable(layer + "/weights"), UNIT_STRIDES, "SAME"),
+              b.variable(layer + "/bias"));
+      a =
+          tf.nn.maxPool(
+              tf.nn.relu(z),
+              tf.constant(new int[] {1, 2, 2, 1}),
+              tf.constant(new int[] {1, 2, 2, 1}),
+              "SAME");
     }
     Operand<TFloat32> w = b.variable("dense/weights");
     int flat = (int) initial.get("dense/weights").size(0);
-    Operand<TFloat32> logits = tf.nn.biasAdd(
-        tf.linalg.matMul(tf.reshape(a, tf.constant(new int[] {-1, flat})), w),
-        b.variable("dense/bias"));
+    Operand<TFloat32> logits =
+        tf.nn.biasAdd(
+            tf.linalg.matMul(tf.reshape(a, tf.constant(new int[] {-1, flat})), w),
+            b.variable("dense/bias"));
     return b.train(logits, learningRate);
   }
 
   /**
    * A chain of n adds of a constant to a fed float32 [4] vector, run once per call, with graph
-   * optimizations off: Grappler's arithmetic optimizer otherwise folds the chain into a couple
-   * of ops (0.11 µs per add measured, i.e. no per-op cost at all), and the figure is meant to be
-   * the cost of running one op.
+   * optimizations off: Grappler's arithmetic optimizer otherwise folds the chain into a couple of
+   * ops (0.11 µs per add measured, i.e. no per-op cost at all), and the figure is meant to be the
+   * cost of running one op.
    */
   static Runnable addChain(int n) {
     AddChain chain = AddChain.build(n);
@@ -100,10 +107,14 @@ final class TfNets {
       for (int i = 0; i < n; i++) {
         out = tf.math.add(out, c);
       }
-      ConfigProto unoptimized = ConfigProto.newBuilder().setGraphOptions(GraphOptions.newBuilder()
-          .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
-          .setOptimizerOptions(OptimizerOptions.newBuilder().setOptLevel(OptimizerOptions.Level.L0)))
-          .build();
+      ConfigProto unoptimized =
+          ConfigProto.newBuilder()
+              .setGraphOptions(
+                  GraphOptions.newBuilder()
+                      .setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))
+                      .setOptimizerOptions(
+                          OptimizerOptions.newBuilder().setOptLevel(OptimizerOptions.Level.L0)))
+              .build();
       return new AddChain(new Session(g, unoptimized), x, out);
     }
 
@@ -117,10 +128,10 @@ final class TfNets {
   private static final class Builder {
     final Graph graph = new Graph();
     final Ops tf = Ops.create(graph);
-    final Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, 784)));
-    final Placeholder<TInt32> y = tf.withName("y").placeholder(TInt32.class,
-        Placeholder.shape(Shape.of(-1)));
+    final Placeholder<TFloat32> x =
+        tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 784)));
+    final Placeholder<TInt32> y =
+        tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     final Map<String, INDArray> initial;
     final Map<String, Operand<TFloat32>> variables = new LinkedHashMap<>();
 
@@ -132,13 +143,14 @@ final class TfNets {
     Variable<TFloat32> variable(String name) {
       INDArray value = initial.get(name);
       if (value == null) {
-        throw new IllegalArgumentException("no initial value for variable " + name + " among "
-            + initial.keySet());
+        throw new IllegalArgumentException(
+            "no initial value for variable " + name + " among " + initial.keySet());
       }
       float[] values = Layouts.denseRowMajor(value.castTo(DataType.FLOAT)).data().asFloat();
       // TF Java's op names take no '/': conv1/weights becomes conv1_weights
-      Variable<TFloat32> v = tf.withName(name.replace('/', '_')).variable(
-          tf.constant(Shape.of(value.shape()), DataBuffers.of(values, true, false)));
+      Variable<TFloat32> v =
+          tf.withName(name.replace('/', '_'))
+              .variable(tf.constant(Shape.of(value.shape()), DataBuffers.of(values, true, false)));
       variables.put(name, v);
       return v;
     }
@@ -151,9 +163,10 @@ final class TfNets {
      */
     TfWorkload train(Operand<TFloat32> logits, double learningRate) {
       int classes = (int) logits.shape().get(1);
-      Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-      Operand<TFloat32> loss = tf.math.mean(
-          tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+      Operand<TFloat32> oneHot =
+          tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+      Operand<TFloat32> loss =
+          tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
       List<Operand<TFloat32>> vars = new ArrayList<>(variables.values());
       Gradients grads = tf.gradients(loss, vars);
       Operand<TFloat32> rate = tf.constant((float) learningRate);

@@ -20,10 +20,10 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * A TensorFlow graph-mode training step: one {@code Session.run} of the SGD update target, fed
- * with the batch. Each batch is converted to TensorFlow tensors the first time it is seen and
- * kept (the benchmark cycles through the same prepared batches), as Anygraph takes the ND4J
- * arrays as they are.
+ * A TensorFlow graph-mode training step: one {@code Session.run} of the SGD update target, fed with
+ * the batch. Each batch is converted to TensorFlow tensors the first time it is seen and kept (the
+ * benchmark cycles through the same prepared batches), as Anygraph takes the ND4J arrays as they
+ * are.
  */
 final class TfWorkload implements Workload {
   private final Graph graph;
@@ -37,7 +37,12 @@ final class TfWorkload implements Workload {
   private final Map<INDArray, TInt32> labels = new IdentityHashMap<>();
 
   /** Takes ownership of the graph; {@code variables} are keyed by Anygraph's names. */
-  TfWorkload(Graph graph, Operand<TFloat32> x, Operand<TInt32> y, Operand<TFloat32> loss, Op train,
+  TfWorkload(
+      Graph graph,
+      Operand<TFloat32> x,
+      Operand<TInt32> y,
+      Operand<TFloat32> loss,
+      Op train,
       Map<String, Operand<TFloat32>> variables) {
     this.graph = graph;
     this.session = new Session(graph);
@@ -88,16 +93,26 @@ final class TfWorkload implements Workload {
     }
     INDArray f = features.keySet().iterator().next();
     INDArray l = labels.keySet().iterator().next();
-    RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    RunOptions trace =
+        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
     Set<String> ops = new TreeSet<>();
-    try (Result r = session.runner().feed(x, tensor(f)).feed(y, tensor(l)).addTarget(train)
-        .setOptions(trace).runAndFetchMetadata()) {
+    try (Result r =
+        session
+            .runner()
+            .feed(x, tensor(f))
+            .feed(y, tensor(l))
+            .addTarget(train)
+            .setOptions(trace)
+            .runAndFetchMetadata()) {
       RunMetadata meta = r.getMetadata().orElseThrow();
-      meta.getStepStats().getDevStatsList().forEach(d -> {
-        for (NodeExecStats n : d.getNodeStatsList()) {
-          ops.add(opType(n.getTimelineLabel()));
-        }
-      });
+      meta.getStepStats()
+          .getDevStatsList()
+          .forEach(
+              d -> {
+                for (NodeExecStats n : d.getNodeStatsList()) {
+                  ops.add(opType(n.getTimelineLabel()));
+                }
+              });
     }
     ops.remove("");
     long onednn = ops.stream().filter(o -> o.startsWith("_Mkl")).count();

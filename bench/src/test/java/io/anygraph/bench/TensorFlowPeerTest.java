@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A differential check of Anygraph's training against TensorFlow's: from the same initial
- * parameters, one SGD step must give the same parameters in both engines (so Anygraph's
- * gradients agree with TensorFlow's), and a few steps must lower the loss in both.
+ * parameters, one SGD step must give the same parameters in both engines (so Anygraph's gradients
+ * agree with TensorFlow's), and a few steps must lower the loss in both.
  */
 class TensorFlowPeerTest {
   private static final long[] MLP = {784, 256, 256, 10};
@@ -24,7 +24,8 @@ class TensorFlowPeerTest {
 
   @Test
   void theTensorFlowPeerIsFoundOnTheClasspath() {
-    assertTrue(BenchPeer.installed().stream().anyMatch(p -> p instanceof TensorFlowPeer),
+    assertTrue(
+        BenchPeer.installed().stream().anyMatch(p -> p instanceof TensorFlowPeer),
         "META-INF/services registers TensorFlowPeer");
   }
 
@@ -48,12 +49,13 @@ class TensorFlowPeerTest {
     lossFalls(AnygraphNets.cnn(2, LR), TfNets::cnn, 16);
   }
 
-  private static void oneStepAgrees(Workload anygraph,
-      BiFunction<Map<String, INDArray>, Double, Workload> peer, int batch) {
+  private static void oneStepAgrees(
+      Workload anygraph, BiFunction<Map<String, INDArray>, Double, Workload> peer, int batch) {
     INDArray x = pixels(batch, 7);
     INDArray y = digits(batch, 8);
     Map<String, INDArray> initial = anygraph.parameters();
-    try (anygraph; Workload tf = peer.apply(initial, LR)) {
+    try (anygraph;
+        Workload tf = peer.apply(initial, LR)) {
       assertEquals(anygraph.loss(x, y), tf.loss(x, y), 1e-4, "the same forward pass");
       anygraph.step(x, y);
       tf.step(x, y);
@@ -67,17 +69,19 @@ class TensorFlowPeerTest {
         double scale = updateT.amaxNumber().doubleValue();
         assertTrue(scale > 1e-6, name + " moved in TensorFlow's step");
         double diff = updateA.sub(updateT).amaxNumber().doubleValue();
-        assertTrue(diff <= 1e-3 * scale + 1e-6, name + ": the SGD updates differ by " + diff
-            + " where the largest is " + scale);
+        assertTrue(
+            diff <= 1e-3 * scale + 1e-6,
+            name + ": the SGD updates differ by " + diff + " where the largest is " + scale);
       }
     }
   }
 
-  private static void lossFalls(Workload anygraph,
-      BiFunction<Map<String, INDArray>, Double, Workload> peer, int batch) {
+  private static void lossFalls(
+      Workload anygraph, BiFunction<Map<String, INDArray>, Double, Workload> peer, int batch) {
     INDArray[] xs = {pixels(batch, 11), pixels(batch, 12)};
     INDArray[] ys = {digits(batch, 13), digits(batch, 14)};
-    try (anygraph; Workload tf = peer.apply(anygraph.parameters(), LR)) {
+    try (anygraph;
+        Workload tf = peer.apply(anygraph.parameters(), LR)) {
       for (Workload w : new Workload[] {anygraph, tf}) {
         double before = w.loss(xs[0], ys[0]);
         for (int step = 0; step < 10; step++) {

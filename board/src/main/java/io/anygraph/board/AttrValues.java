@@ -1,12 +1,12 @@
 package io.anygraph.board;
 
 import com.google.protobuf.ByteString;
-import io.anygraph.core.DType;
-import io.anygraph.core.Shape;
 import io.anygraph.board.events.proto.AttrValue;
 import io.anygraph.board.events.proto.DataType;
 import io.anygraph.board.events.proto.TensorProto;
 import io.anygraph.board.events.proto.TensorShapeProto;
+import io.anygraph.core.DType;
+import io.anygraph.core.Shape;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -15,13 +15,16 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Anygraph attribute values as TensorFlow's {@code AttrValue}s, and attribute values shown as
- * short text in the viewer.
+ * Anygraph attribute values as TensorFlow's {@code AttrValue}s, and attribute values shown as short
+ * text in the viewer.
  */
 final class AttrValues {
-  /** Constants up to this many elements keep their values in the GraphDef; larger ones only
-   * their dtype and shape (the graph file holds the values). */
+  /**
+   * Constants up to this many elements keep their values in the GraphDef; larger ones only their
+   * dtype and shape (the graph file holds the values).
+   */
   static final int MAX_TENSOR_VALUES = 1024;
+
   /** Values shown in the viewer for a small constant. */
   private static final int SHOWN_VALUES = 8;
 
@@ -95,12 +98,14 @@ final class AttrValues {
   }
 
   static AttrValue shapes(List<TensorShapeProto> shapes) {
-    return AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder().addAllShape(shapes))
+    return AttrValue.newBuilder()
+        .setList(AttrValue.ListValue.newBuilder().addAllShape(shapes))
         .build();
   }
 
   static AttrValue types(List<DataType> types) {
-    return AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder().addAllType(types))
+    return AttrValue.newBuilder()
+        .setList(AttrValue.ListValue.newBuilder().addAllType(types))
         .build();
   }
 
@@ -111,8 +116,10 @@ final class AttrValues {
   /** A constant: dtype and shape, and its values when it is small (typed fields, no byte order). */
   static TensorProto tensor(INDArray a) {
     DType dtype = DType.fromNd4j(a.dataType());
-    TensorProto.Builder b = TensorProto.newBuilder().setDtype(dataType(dtype))
-        .setTensorShape(shape(Shape.of(a.shape())));
+    TensorProto.Builder b =
+        TensorProto.newBuilder()
+            .setDtype(dataType(dtype))
+            .setTensorShape(shape(Shape.of(a.shape())));
     long n = a.length();
     if (n > MAX_TENSOR_VALUES) {
       return b.build();
@@ -144,7 +151,7 @@ final class AttrValues {
           b.addBoolVal(i != 0);
         }
       }
-      default -> { } // float16, bfloat16: TensorFlow wants raw half bits; dtype and shape suffice
+      default -> {} // float16, bfloat16: TensorFlow wants raw half bits; dtype and shape suffice
     }
     return b.build();
   }
@@ -154,7 +161,10 @@ final class AttrValues {
     return a.castTo(t.nd4j()).dup('c').data();
   }
 
-  /** Short text for the viewer: {@code 3}, {@code [1, 2, 2, 1]}, {@code "SAME"}, {@code float32[?, 784]}. */
+  /**
+   * Short text for the viewer: {@code 3}, {@code [1, 2, 2, 1]}, {@code "SAME"}, {@code float32[?,
+   * 784]}.
+   */
   static String show(AttrValue v) {
     return switch (v.getValueCase()) {
       case S -> '"' + v.getS().toString(StandardCharsets.UTF_8) + '"';
@@ -173,22 +183,26 @@ final class AttrValues {
     if (s.getUnknownRank()) {
       return "<unknown>";
     }
-    return s.getDimList().stream().map(d -> d.getSize() < 0 ? "?" : Long.toString(d.getSize()))
+    return s.getDimList().stream()
+        .map(d -> d.getSize() < 0 ? "?" : Long.toString(d.getSize()))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 
   static String show(TensorProto t) {
     String head = label(t.getDtype()) + show(t.getTensorShape());
-    List<?> values = t.getFloatValCount() > 0 ? t.getFloatValList()
-        : t.getDoubleValCount() > 0 ? t.getDoubleValList()
-        : t.getIntValCount() > 0 ? t.getIntValList()
-        : t.getInt64ValCount() > 0 ? t.getInt64ValList()
-        : t.getBoolValList();
+    List<?> values =
+        t.getFloatValCount() > 0
+            ? t.getFloatValList()
+            : t.getDoubleValCount() > 0
+                ? t.getDoubleValList()
+                : t.getIntValCount() > 0
+                    ? t.getIntValList()
+                    : t.getInt64ValCount() > 0 ? t.getInt64ValList() : t.getBoolValList();
     if (values.isEmpty()) {
       return head;
     }
-    String shown = values.stream().limit(SHOWN_VALUES).map(String::valueOf)
-        .collect(Collectors.joining(", "));
+    String shown =
+        values.stream().limit(SHOWN_VALUES).map(String::valueOf).collect(Collectors.joining(", "));
     return head + " = [" + shown + (values.size() > SHOWN_VALUES ? ", ..." : "") + "]";
   }
 
@@ -207,7 +221,8 @@ final class AttrValues {
     } else if (l.getTensorCount() > 0) {
       items = l.getTensorList().stream().map(AttrValues::show).toList();
     } else {
-      items = l.getSList().stream().map(s -> '"' + s.toString(StandardCharsets.UTF_8) + '"').toList();
+      items =
+          l.getSList().stream().map(s -> '"' + s.toString(StandardCharsets.UTF_8) + '"').toList();
     }
     return items.stream().collect(Collectors.joining(", ", "[", "]"));
   }

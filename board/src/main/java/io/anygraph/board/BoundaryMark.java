@@ -6,12 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The viewer's mark for a value that leaves its device or stage: a transfer between devices, or
- * one of the partitioner's {@link Boundary stage boundaries} (an all-reduce of partial values, an
- * all-gather of slices, the first replica's value). The viewer draws it on the edge {@code from
- * → to}; in the GraphDef it is a node of op {@code _Transfer}, {@code _AllReduce}, {@code
- * _AllGather} or {@code _PickReplica} between the two (as TensorFlow shows {@code _Send}/{@code
- * _Recv}).
+ * The viewer's mark for a value that leaves its device or stage: a transfer between devices, or one
+ * of the partitioner's {@link Boundary stage boundaries} (an all-reduce of partial values, an
+ * all-gather of slices, the first replica's value). The viewer draws it on the edge {@code from →
+ * to}; in the GraphDef it is a node of op {@code _Transfer}, {@code _AllReduce}, {@code _AllGather}
+ * or {@code _PickReplica} between the two (as TensorFlow shows {@code _Send}/{@code _Recv}).
  *
  * <pre>{@code
  * new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "gradients/dense/matmul_grad/matmul",
@@ -55,9 +54,8 @@ public record BoundaryMark(Kind kind, String from, String to, String label) {
     }
 
     /**
-     * The kind in the GraphDef attribute and the viewer's JSON: the constant's name in lower
-     * case ({@code "transfer"}, {@code "all_reduce"}, {@code "all_gather"}, {@code
-     * "pick_replica"}).
+     * The kind in the GraphDef attribute and the viewer's JSON: the constant's name in lower case
+     * ({@code "transfer"}, {@code "all_reduce"}, {@code "all_gather"}, {@code "pick_replica"}).
      */
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -74,8 +72,10 @@ public record BoundaryMark(Kind kind, String from, String to, String label) {
       if (old != null) {
         return old;
       }
-      throw new IllegalArgumentException("unknown boundary kind '" + label
-          + "' (expected transfer, all_reduce, all_gather or pick_replica)");
+      throw new IllegalArgumentException(
+          "unknown boundary kind '"
+              + label
+              + "' (expected transfer, all_reduce, all_gather or pick_replica)");
     }
   }
 
@@ -90,6 +90,7 @@ public record BoundaryMark(Kind kind, String from, String to, String label) {
   public String fromNode() {
     int colon = from.lastIndexOf(':');
     return colon > 0 && from.substring(colon + 1).chars().allMatch(Character::isDigit)
-        ? from.substring(0, colon) : from;
+        ? from.substring(0, colon)
+        : from;
   }
 }

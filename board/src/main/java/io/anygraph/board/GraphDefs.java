@@ -17,23 +17,22 @@ import java.util.Set;
 
 /**
  * A core {@link Graph} as TensorFlow's GraphDef: node names, ops, inputs ({@code "x"}, {@code
- * "x:1"}, {@code "^x"} for control inputs), devices, attributes, and the output types as
- * {@code _output_shapes} (TensorBoard labels edges with them) and {@value
- * GraphView#OUTPUT_TYPES_ATTR}. Annotations and boundaries are written as described in {@link
- * GraphView}.
+ * "x:1"}, {@code "^x"} for control inputs), devices, attributes, and the output types as {@code
+ * _output_shapes} (TensorBoard labels edges with them) and {@value GraphView#OUTPUT_TYPES_ATTR}.
+ * Annotations and boundaries are written as described in {@link GraphView}.
  */
 final class GraphDefs {
   private GraphDefs() {}
 
-  static GraphDef of(Graph graph, Map<String, NodeAnnotation> annotations,
-      List<BoundaryMark> boundaries) {
+  static GraphDef of(
+      Graph graph, Map<String, NodeAnnotation> annotations, List<BoundaryMark> boundaries) {
     List<Node> nodes = graph.nodes();
     Set<String> names = new HashSet<>();
     nodes.forEach(n -> names.add(n.name()));
     for (String name : annotations.keySet()) {
       if (!names.contains(name)) {
-        throw new IllegalArgumentException("annotation for '" + name
-            + "', which is not a node of the graph");
+        throw new IllegalArgumentException(
+            "annotation for '" + name + "', which is not a node of the graph");
       }
     }
     Map<String, List<String>> boundaryInputs = new HashMap<>();
@@ -51,11 +50,14 @@ final class GraphDefs {
       if (a != null && a.stage() != null) {
         b.putAttr(GraphView.STAGE_ATTR, AttrValues.string(a.stage()));
       }
-      n.attrs().asMap().forEach((k, v) -> {
-        if (v != null) {
-          b.putAttr(k, AttrValues.of(v));
-        }
-      });
+      n.attrs()
+          .asMap()
+          .forEach(
+              (k, v) -> {
+                if (v != null) {
+                  b.putAttr(k, AttrValues.of(v));
+                }
+              });
       List<TensorShapeProto> shapes = new ArrayList<>();
       List<DataType> types = new ArrayList<>();
       for (TensorType t : n.outputs()) {
@@ -73,14 +75,21 @@ final class GraphDefs {
    * One node per boundary, in the name scope of the node it feeds (so it collapses with it),
    * reading {@code from}; {@code to} gets it as a control input, so the mark sits on the edge.
    */
-  private static List<NodeDef> boundaryNodes(List<BoundaryMark> boundaries, Set<String> names,
-      Map<String, List<String>> inputsOf) {
+  private static List<NodeDef> boundaryNodes(
+      List<BoundaryMark> boundaries, Set<String> names, Map<String, List<String>> inputsOf) {
     List<NodeDef> out = new ArrayList<>();
     for (BoundaryMark bd : boundaries) {
       for (String end : List.of(bd.fromNode(), bd.to())) {
         if (!names.contains(end)) {
-          throw new IllegalArgumentException(bd.kind().label() + " boundary " + bd.from() + " -> "
-              + bd.to() + ": '" + end + "' is not a node of the graph");
+          throw new IllegalArgumentException(
+              bd.kind().label()
+                  + " boundary "
+                  + bd.from()
+                  + " -> "
+                  + bd.to()
+                  + ": '"
+                  + end
+                  + "' is not a node of the graph");
         }
       }
       int slash = bd.to().lastIndexOf('/');
@@ -90,10 +99,15 @@ final class GraphDefs {
         name = base + "_" + i;
       }
       names.add(name);
-      out.add(NodeDef.newBuilder().setName(name).setOp(bd.kind().op()).addInput(bd.from())
-          .putAttr(GraphView.BOUNDARY_ATTR, AttrValues.string(bd.kind().label()))
-          .putAttr(GraphView.BOUNDARY_TO_ATTR, AttrValues.string(bd.to()))
-          .putAttr("label", AttrValues.string(bd.label())).build());
+      out.add(
+          NodeDef.newBuilder()
+              .setName(name)
+              .setOp(bd.kind().op())
+              .addInput(bd.from())
+              .putAttr(GraphView.BOUNDARY_ATTR, AttrValues.string(bd.kind().label()))
+              .putAttr(GraphView.BOUNDARY_TO_ATTR, AttrValues.string(bd.to()))
+              .putAttr("label", AttrValues.string(bd.label()))
+              .build());
       inputsOf.computeIfAbsent(bd.to(), k -> new ArrayList<>()).add(name);
     }
     return out;

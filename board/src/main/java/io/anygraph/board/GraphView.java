@@ -34,10 +34,15 @@ import java.util.TreeMap;
 public final class GraphView {
   /** Node attribute holding the stage label (a string). */
   public static final String STAGE_ATTR = "_anygraph_stage";
-  /** Node attribute listing each output's dtype (TensorFlow's {@code _output_shapes} has shapes). */
+
+  /**
+   * Node attribute listing each output's dtype (TensorFlow's {@code _output_shapes} has shapes).
+   */
   public static final String OUTPUT_TYPES_ATTR = "_anygraph_output_types";
+
   /** Attribute of a boundary node: its kind, a {@link BoundaryMark.Kind#label()}. */
   public static final String BOUNDARY_ATTR = "_anygraph_boundary";
+
   /** Attribute of a boundary node: the node its value goes to. */
   public static final String BOUNDARY_TO_ATTR = "_anygraph_to";
 
@@ -51,8 +56,15 @@ public final class GraphView {
    * @param outputs each output's type, e.g. {@code float32[?, 784]}
    * @param attrs the op's attributes as short text
    */
-  public record ViewNode(String name, String op, List<String> inputs, List<String> controlInputs,
-      String device, String stage, List<String> outputs, Map<String, String> attrs) {}
+  public record ViewNode(
+      String name,
+      String op,
+      List<String> inputs,
+      List<String> controlInputs,
+      String device,
+      String stage,
+      List<String> outputs,
+      Map<String, String> attrs) {}
 
   private final GraphDef def;
 
@@ -70,8 +82,8 @@ public final class GraphView {
    *
    * @throws IllegalArgumentException when an annotation or a boundary names a node not in the graph
    */
-  public static GraphView of(Graph graph, Map<String, NodeAnnotation> annotations,
-      List<BoundaryMark> boundaries) {
+  public static GraphView of(
+      Graph graph, Map<String, NodeAnnotation> annotations, List<BoundaryMark> boundaries) {
     return new GraphView(GraphDefs.of(graph, annotations, boundaries));
   }
 
@@ -105,8 +117,12 @@ public final class GraphView {
     List<BoundaryMark> out = new ArrayList<>();
     for (NodeDef n : def.getNodeList()) {
       if (n.containsAttr(BOUNDARY_ATTR) && n.getInputCount() > 0) {
-        out.add(new BoundaryMark(BoundaryMark.Kind.fromLabel(text(n, BOUNDARY_ATTR)),
-            n.getInput(0), text(n, BOUNDARY_TO_ATTR), text(n, "label")));
+        out.add(
+            new BoundaryMark(
+                BoundaryMark.Kind.fromLabel(text(n, BOUNDARY_ATTR)),
+                n.getInput(0),
+                text(n, BOUNDARY_TO_ATTR),
+                text(n, "label")));
       }
     }
     return out;
@@ -123,25 +139,39 @@ public final class GraphView {
       }
     }
     Map<String, String> attrs = new TreeMap<>();
-    n.getAttrMap().forEach((k, v) -> {
-      if (!k.startsWith("_")) {
-        attrs.put(k, AttrValues.show(v));
-      }
-    });
-    return new ViewNode(n.getName(), n.getOp(), inputs, controls, n.getDevice(),
-        text(n, STAGE_ATTR), outputs(n), attrs);
+    n.getAttrMap()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("_")) {
+                attrs.put(k, AttrValues.show(v));
+              }
+            });
+    return new ViewNode(
+        n.getName(),
+        n.getOp(),
+        inputs,
+        controls,
+        n.getDevice(),
+        text(n, STAGE_ATTR),
+        outputs(n),
+        attrs);
   }
 
   /** {@code float32[?, 784]} per output, from the types and shapes the writer records. */
   private static List<String> outputs(NodeDef n) {
-    List<TensorShapeProto> shapes = n.getAttrOrDefault("_output_shapes",
-        AttrValue.getDefaultInstance()).getList().getShapeList();
-    List<DataType> types = n.getAttrOrDefault(OUTPUT_TYPES_ATTR, AttrValue.getDefaultInstance())
-        .getList().getTypeList();
+    List<TensorShapeProto> shapes =
+        n.getAttrOrDefault("_output_shapes", AttrValue.getDefaultInstance())
+            .getList()
+            .getShapeList();
+    List<DataType> types =
+        n.getAttrOrDefault(OUTPUT_TYPES_ATTR, AttrValue.getDefaultInstance())
+            .getList()
+            .getTypeList();
     List<String> out = new ArrayList<>();
     for (int i = 0; i < Math.max(shapes.size(), types.size()); i++) {
-      out.add((i < types.size() ? AttrValues.label(types.get(i)) : "")
-          + (i < shapes.size() ? AttrValues.show(shapes.get(i)) : ""));
+      out.add(
+          (i < types.size() ? AttrValues.label(types.get(i)) : "")
+              + (i < shapes.size() ? AttrValues.show(shapes.get(i)) : ""));
     }
     return out;
   }

@@ -16,10 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A graph drawn with a partitioner's plan: each node's stage (worker, driver, or both for
- * values recomputed where needed) and device, the stage boundaries (all-reduce, all-gather, pick
- * replica) and
- * the transfers between devices, marked on the edges of the user's own graph.
+ * A graph drawn with a partitioner's plan: each node's stage (worker, driver, or both for values
+ * recomputed where needed) and device, the stage boundaries (all-reduce, all-gather, pick replica)
+ * and the transfers between devices, marked on the edges of the user's own graph.
  *
  * <pre>{@code
  * Plan plan = runner.plan(List.of(train, loss), Set.of(images, labels));
@@ -38,8 +37,8 @@ public final class PlanViews {
       boolean onDriver = driver.hasNode(n.name());
       if (onWorker || onDriver) {
         String stage = onWorker && onDriver ? "worker+driver" : onWorker ? "worker" : "driver";
-        String device = onDriver ? plan.driver().placement().devices().get(n.name())
-            : Plan.REPLICA_DEVICE;
+        String device =
+            onDriver ? plan.driver().placement().devices().get(n.name()) : Plan.REPLICA_DEVICE;
         notes.put(n.name(), new NodeAnnotation(device, stage));
       }
     }
@@ -51,18 +50,27 @@ public final class PlanViews {
         if (from.equals(to)) {
           from = firstInput(source, to); // a rewritten node (a mean): mark the edge into it
         }
-        marks.add(new BoundaryMark(BoundaryMark.Kind.of(b.kind()), from, to,
-            b.kind().label() + " of " + b.workerTensor()));
+        marks.add(
+            new BoundaryMark(
+                BoundaryMark.Kind.of(b.kind()),
+                from,
+                to,
+                b.kind().label() + " of " + b.workerTensor()));
       }
     }
     for (DeviceGraph dg : plan.driver().devices()) {
       for (Transfer t : dg.received()) {
-        Node recv = dg.graph().nodes().stream().filter(x -> x.op().equals(OpNames.RECV)
-            && x.attrs().getString("key").equals(t.key())).findFirst().orElseThrow();
-        String from = sourceNode(source, t.tensor().replaceFirst("^\\^", "").replaceFirst(":\\d+$", ""));
+        Node recv =
+            dg.graph().nodes().stream()
+                .filter(
+                    x -> x.op().equals(OpNames.RECV) && x.attrs().getString("key").equals(t.key()))
+                .findFirst()
+                .orElseThrow();
+        String from =
+            sourceNode(source, t.tensor().replaceFirst("^\\^", "").replaceFirst(":\\d+$", ""));
         for (String to : consumers(dg.graph(), recv, source)) {
-          marks.add(new BoundaryMark(BoundaryMark.Kind.TRANSFER, from, to,
-              t.from() + " → " + t.to()));
+          marks.add(
+              new BoundaryMark(BoundaryMark.Kind.TRANSFER, from, to, t.from() + " → " + t.to()));
         }
       }
     }
@@ -80,8 +88,9 @@ public final class PlanViews {
     for (int hops = 0; hops < 4 && out.isEmpty() && !frontier.isEmpty(); hops++) {
       List<Node> next = new ArrayList<>();
       for (Node c : g.nodes()) {
-        boolean reads = c.inputs().stream().map(Tensor::node).anyMatch(frontier::contains)
-            || c.controlInputs().stream().anyMatch(frontier::contains);
+        boolean reads =
+            c.inputs().stream().map(Tensor::node).anyMatch(frontier::contains)
+                || c.controlInputs().stream().anyMatch(frontier::contains);
         if (reads) {
           if (source.hasNode(c.name())) {
             out.add(c.name());

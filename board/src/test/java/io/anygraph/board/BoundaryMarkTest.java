@@ -14,7 +14,8 @@ class BoundaryMarkTest {
     for (Boundary.Kind k : Boundary.Kind.values()) {
       assertEquals(k.name(), BoundaryMark.Kind.of(k).name());
     }
-    assertEquals(List.of("transfer", "all_reduce", "all_gather", "pick_replica"),
+    assertEquals(
+        List.of("transfer", "all_reduce", "all_gather", "pick_replica"),
         List.of(BoundaryMark.Kind.values()).stream().map(BoundaryMark.Kind::label).toList());
   }
 
@@ -30,8 +31,10 @@ class BoundaryMarkTest {
 
   @Test
   void theNodeOfAnIndexedOutputIsItsName() {
-    assertEquals("dense/matmul", new BoundaryMark(BoundaryMark.Kind.TRANSFER, "dense/matmul:1",
-        "dense/add", null).fromNode());
+    assertEquals(
+        "dense/matmul",
+        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "dense/matmul:1", "dense/add", null)
+            .fromNode());
     assertEquals("a:b", new BoundaryMark(BoundaryMark.Kind.TRANSFER, "a:b", "c", "").fromNode());
   }
 }

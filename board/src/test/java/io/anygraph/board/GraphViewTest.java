@@ -37,21 +37,26 @@ class GraphViewTest {
     assertEquals("[?, 4]", nodes.get("x").attrs().get("shape"));
     assertEquals(List.of("float32[?, 4]"), nodes.get("x").outputs());
     assertEquals("false", nodes.get("dense/matmul").attrs().get("transposeA"));
-    String bias = nodes.values().stream().filter(n -> n.op().equals("constant"))
-        .map(n -> n.attrs().get("value")).filter(v -> v.startsWith("float32[1, 3]"))
-        .findFirst().orElseThrow();
+    String bias =
+        nodes.values().stream()
+            .filter(n -> n.op().equals("constant"))
+            .map(n -> n.attrs().get("value"))
+            .filter(v -> v.startsWith("float32[1, 3]"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("float32[1, 3] = [0.1, 0.1, 0.1]", bias);
   }
 
   @Test
   void annotationsAndBoundariesRoundTripThroughTheGraphDef() {
     Graph g = TestGraphs.dense();
-    List<BoundaryMark> boundaries = List.of(
-        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "x", "dense/matmul", "cpu:0 -> cpu:1"),
-        new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "dense/matmul:0", "dense/add", ""),
-        new BoundaryMark(BoundaryMark.Kind.ALL_GATHER, "dense/add", "loss/square", "rows"));
-    GraphView view = GraphView.of(g, Map.of("dense/matmul", new NodeAnnotation("cpu:1", "worker")),
-        boundaries);
+    List<BoundaryMark> boundaries =
+        List.of(
+            new BoundaryMark(BoundaryMark.Kind.TRANSFER, "x", "dense/matmul", "cpu:0 -> cpu:1"),
+            new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "dense/matmul:0", "dense/add", ""),
+            new BoundaryMark(BoundaryMark.Kind.ALL_GATHER, "dense/add", "loss/square", "rows"));
+    GraphView view =
+        GraphView.of(g, Map.of("dense/matmul", new NodeAnnotation("cpu:1", "worker")), boundaries);
     GraphView read = GraphView.of(view.graphDef());
     assertEquals(boundaries, read.boundaries());
     Map<String, ViewNode> nodes = byName(read);
@@ -63,23 +68,40 @@ class GraphViewTest {
 
   @Test
   void twoBoundariesIntoOneScopeGetTheirOwnNodes() {
-    GraphView view = GraphView.of(TestGraphs.dense(), Map.of(), List.of(
-        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "x", "dense/matmul", ""),
-        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "dense/w", "dense/matmul", "")));
-    List<String> names = view.graphDef().getNodeList().stream().map(n -> n.getName())
-        .filter(n -> n.contains("_transfer")).toList();
+    GraphView view =
+        GraphView.of(
+            TestGraphs.dense(),
+            Map.of(),
+            List.of(
+                new BoundaryMark(BoundaryMark.Kind.TRANSFER, "x", "dense/matmul", ""),
+                new BoundaryMark(BoundaryMark.Kind.TRANSFER, "dense/w", "dense/matmul", "")));
+    List<String> names =
+        view.graphDef().getNodeList().stream()
+            .map(n -> n.getName())
+            .filter(n -> n.contains("_transfer"))
+            .toList();
     assertEquals(List.of("dense/_transfer", "dense/_transfer_1"), names);
   }
 
   @Test
   void unknownNodesAreRefusedByName() {
     Graph g = TestGraphs.tutorial();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-        GraphView.of(g, Map.of("nope", new NodeAnnotation("cpu:0", null)), List.of()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GraphView.of(g, Map.of("nope", new NodeAnnotation("cpu:0", null)), List.of()));
     assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> GraphView.of(g, Map.of(),
-        List.of(new BoundaryMark(BoundaryMark.Kind.ALL_GATHER, "a", "addition/sub", ""))));
-    assertTrue(e.getMessage().contains("gather") && e.getMessage().contains("'addition/sub'"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GraphView.of(
+                    g,
+                    Map.of(),
+                    List.of(
+                        new BoundaryMark(BoundaryMark.Kind.ALL_GATHER, "a", "addition/sub", ""))));
+    assertTrue(
+        e.getMessage().contains("gather") && e.getMessage().contains("'addition/sub'"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> BoundaryMark.Kind.fromLabel("shuffle"));
     assertTrue(e.getMessage().contains("shuffle"), e.getMessage());

@@ -44,9 +44,12 @@ class PlanViewsTest {
     assertEquals("cpu:0", nodes.get("GradientDescent/assign").device());
     assertEquals("worker+driver", nodes.get("w").stage(), "read by both stages");
     List<BoundaryMark> marks = view.boundaries();
-    assertEquals(2, marks.stream().filter(b -> b.kind() == BoundaryMark.Kind.ALL_REDUCE).count(),
+    assertEquals(
+        2,
+        marks.stream().filter(b -> b.kind() == BoundaryMark.Kind.ALL_REDUCE).count(),
         marks.toString());
-    assertTrue(marks.stream().anyMatch(b -> b.to().equals("reduceMean") && b.from().equals("square")),
+    assertTrue(
+        marks.stream().anyMatch(b -> b.to().equals("reduceMean") && b.from().equals("square")),
         "the mean's partial sums are reduced on the edge into it: " + marks);
   }
 
@@ -84,7 +87,7 @@ class PlanViewsTest {
     assertEquals("cpu:1", byName(view).get("exp").device());
     List<BoundaryMark> marks = view.boundaries();
     assertEquals(1, marks.size(), marks.toString());
-    assertEquals(new BoundaryMark(BoundaryMark.Kind.TRANSFER, "exp", "neg", "cpu:1 → cpu:0"),
-        marks.get(0));
+    assertEquals(
+        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "exp", "neg", "cpu:1 → cpu:0"), marks.get(0));
   }
 }

@@ -42,8 +42,8 @@ public final class TestGraphs {
   }
 
   /**
-   * A convolutional classifier trained with Adam, the shape of the MNIST example's graph
-   * (conv → relu → pool → dense → loss, its {@code gradients} and the optimizer's updates).
+   * A convolutional classifier trained with Adam, the shape of the MNIST example's graph (conv →
+   * relu → pool → dense → loss, its {@code gradients} and the optimizer's updates).
    */
   public static Graph cnn() {
     Graph g = new Graph();
@@ -52,15 +52,17 @@ public final class TestGraphs {
     Tensor labels = g.placeholder(DType.INT32, Shape.of(-1), "labels");
     Tensor x = images.reshape(-1, 28, 28, 1);
     try (Scope s = g.nameScope("conv1")) {
-      Variable w = g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 4), 0, 0.1), "weights");
+      Variable w =
+          g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 4), 0, 0.1), "weights");
       Variable b = g.variable(g.ops().zeros(DType.FLOAT32, 4), "bias");
       x = g.nn().biasAdd(g.nn().conv2d(x, w, new long[] {1, 1, 1, 1}, "SAME"), b);
       x = g.nn().maxPool(g.nn().relu(x), new long[] {1, 2, 2, 1}, new long[] {1, 2, 2, 1}, "SAME");
     }
     Tensor logits;
     try (Scope s = g.nameScope("dense")) {
-      Variable w = g.variable(g.random().normal(DType.FLOAT32, Shape.of(14 * 14 * 4, 10), 0, 0.1),
-          "weights");
+      Variable w =
+          g.variable(
+              g.random().normal(DType.FLOAT32, Shape.of(14 * 14 * 4, 10), 0, 0.1), "weights");
       logits = x.reshape(-1, 14 * 14 * 4).matmul(w);
     }
     Tensor loss;

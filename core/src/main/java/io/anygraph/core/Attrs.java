@@ -7,9 +7,9 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An op's attributes: immutable name → value pairs. Values are {@code Long}, {@code Double},
- * {@code Boolean}, {@code String}, {@code long[]}, {@link DType}, {@link Shape} or an
- * {@link INDArray} (constants only). Arrays are copied in and out so nodes stay immutable.
+ * An op's attributes: immutable name → value pairs. Values are {@code Long}, {@code Double}, {@code
+ * Boolean}, {@code String}, {@code long[]}, {@link DType}, {@link Shape} or an {@link INDArray}
+ * (constants only). Arrays are copied in and out so nodes stay immutable.
  */
 public final class Attrs {
   private static final Attrs EMPTY = new Attrs(Map.of());
@@ -55,11 +55,17 @@ public final class Attrs {
     if (v instanceof INDArray a) {
       return a.dup();
     }
-    if (v == null || v instanceof Long || v instanceof Double || v instanceof Boolean
-        || v instanceof String || v instanceof DType || v instanceof Shape) {
+    if (v == null
+        || v instanceof Long
+        || v instanceof Double
+        || v instanceof Boolean
+        || v instanceof String
+        || v instanceof DType
+        || v instanceof Shape) {
       return v;
     }
-    throw new IllegalArgumentException("Unsupported attribute value type " + v.getClass().getName());
+    throw new IllegalArgumentException(
+        "Unsupported attribute value type " + v.getClass().getName());
   }
 
   public Attrs with(String name, Object value) {
@@ -124,13 +130,18 @@ public final class Attrs {
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("{");
-    values.forEach((k, v) -> {
-      if (b.length() > 1) {
-        b.append(", ");
-      }
-      b.append(k).append('=').append(v instanceof long[] l ? Arrays.toString(l)
-          : v instanceof INDArray a ? "array" + Arrays.toString(a.shape()) : v);
-    });
+    values.forEach(
+        (k, v) -> {
+          if (b.length() > 1) {
+            b.append(", ");
+          }
+          b.append(k)
+              .append('=')
+              .append(
+                  v instanceof long[] l
+                      ? Arrays.toString(l)
+                      : v instanceof INDArray a ? "array" + Arrays.toString(a.shape()) : v);
+        });
     return b.append('}').toString();
   }
 }

@@ -10,9 +10,9 @@ import java.util.Set;
 /**
  * TensorFlow's {@code add_check_numerics_ops}: a {@code checkNumerics} op after every
  * floating-point output that the given fetches compute, grouped into one tensor to fetch beside
- * them. A run that fetches it fails with a {@link NumericsException} at the first such output
- * (in execution order) that holds NaN or infinity, naming its node and op. Being ops, the checks
- * run wherever the graph runs: locally, on several devices, or in Spark's executors.
+ * them. A run that fetches it fails with a {@link NumericsException} at the first such output (in
+ * execution order) that holds NaN or infinity, naming its node and op. Being ops, the checks run
+ * wherever the graph runs: locally, on several devices, or in Spark's executors.
  *
  * <pre>{@code
  * Tensor checks = CheckNumerics.addTo(g, List.of(train, loss));
@@ -26,9 +26,9 @@ public final class CheckNumerics {
   private CheckNumerics() {}
 
   /**
-   * Adds a check of every floating-point output that {@code fetches} depend on (nodes outside
-   * them are left alone, so fetching the checks runs nothing the fetches would not) and returns
-   * one tensor that runs them all.
+   * Adds a check of every floating-point output that {@code fetches} depend on (nodes outside them
+   * are left alone, so fetching the checks runs nothing the fetches would not) and returns one
+   * tensor that runs them all.
    */
   public static Tensor addTo(Graph g, List<? extends Tensor> fetches) {
     List<Tensor> checks = new ArrayList<>();

@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Checkpoints of a session's variables: folder {@code ckpt-<step>} holding {@code
- * checkpoint.json} (format, version, step, and per variable: dtype, shape, file, SHA-256) and one
- * {@code .npy} per variable. Each folder appears by an atomic rename once complete, so the latest
- * checkpoint is simply the highest step present; older ones beyond {@code keep} are deleted.
- * The manifest may also record {@code options}: the settings that produced the values (seed,
- * batch, ...), so a resumed run can check it continues the same training.
+ * Checkpoints of a session's variables: folder {@code ckpt-<step>} holding {@code checkpoint.json}
+ * (format, version, step, and per variable: dtype, shape, file, SHA-256) and one {@code .npy} per
+ * variable. Each folder appears by an atomic rename once complete, so the latest checkpoint is
+ * simply the highest step present; older ones beyond {@code keep} are deleted. The manifest may
+ * also record {@code options}: the settings that produced the values (seed, batch, ...), so a
+ * resumed run can check it continues the same training.
  *
  * <pre>{@code
  * Checkpoint.save(sess, dir, step, 5);
@@ -40,22 +40,31 @@ public final class Checkpoint {
   public static final String FORMAT = "anygraph.checkpoint";
   public static final int VERSION = 1;
   private static final String MANIFEST = "checkpoint.json";
-  private static final Pattern FOLDER = Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
+  private static final Pattern FOLDER =
+      Pattern.compile("ckpt-([0-9]{1,18})"); // 18 digits fit a long
+
   /** Temporary folders of {@link AtomicWrite} for a checkpoint; complete ones are renamed away. */
   private static final Pattern UNFINISHED = Pattern.compile("\\.ckpt-[0-9]+\\.tmp-.*");
-  private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
-      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final ObjectMapper JSON =
+      ManifestFields.strict(new ObjectMapper()).enable(SerializationFeature.INDENT_OUTPUT);
 
   private Checkpoint() {}
 
-  /** Saves every variable of the session's graph as checkpoint {@code step}; keeps the newest {@code keep}. */
+  /**
+   * Saves every variable of the session's graph as checkpoint {@code step}; keeps the newest {@code
+   * keep}.
+   */
   public static void save(Session session, Directory dir, long step, int keep) throws IOException {
     save(session, dir, step, keep, Map.of());
   }
 
-  /** Like {@link #save(Session, Directory, long, int)}, recording {@code options} in the manifest. */
-  public static void save(Session session, Directory dir, long step, int keep,
-      Map<String, String> options) throws IOException {
+  /**
+   * Like {@link #save(Session, Directory, long, int)}, recording {@code options} in the manifest.
+   */
+  public static void save(
+      Session session, Directory dir, long step, int keep, Map<String, String> options)
+      throws IOException {
     Map<String, INDArray> values = new LinkedHashMap<>();
     for (Variable v : session.graph().variables()) {
       values.put(v.node().name(), session.variableValue(v));
@@ -68,37 +77,44 @@ public final class Checkpoint {
   }
 
   /** Writes values as checkpoint {@code step} (for runners that hold values themselves). */
-  public static void save(Map<String, INDArray> values, Directory dir, long step) throws IOException {
+  public static void save(Map<String, INDArray> values, Directory dir, long step)
+      throws IOException {
     save(values, dir, step, Map.of());
   }
 
   /** Writes values as checkpoint {@code step} with {@code options} (none: no field). */
-  public static void save(Map<String, INDArray> values, Directory dir, long step,
-      Map<String, String> options) throws IOException {
-    AtomicWrite.folder(dir, folder(step), target -> {
-      ObjectNode root = JSON.createObjectNode();
-      root.put("format", FORMAT).put("version", VERSION).put("step", step);
-      if (!options.isEmpty()) {
-        ObjectNode recorded = root.putObject("options");
-        options.forEach(recorded::put);
-      }
-      ArrayNode vars = root.putArray("variables");
-      int i = 0;
-      for (Map.Entry<String, INDArray> e : values.entrySet()) {
-        String file = i++ + ".npy";
-        byte[] bytes = Npy.toBytes(e.getValue());
-        try (OutputStream out = target.create(file)) {
-          out.write(bytes);
-        }
-        vars.addObject().put("name", e.getKey())
-            .put("dtype", DType.fromNd4j(e.getValue().dataType()).label())
-            .put("file", file).put("sha256", Checksums.sha256(bytes))
-            .set("shape", GraphFile.shapeJson(Shape.of(e.getValue().shape())));
-      }
-      try (OutputStream out = target.create(MANIFEST)) {
-        JSON.writeValue(out, root);
-      }
-    });
+  public static void save(
+      Map<String, INDArray> values, Directory dir, long step, Map<String, String> options)
+      throws IOException {
+    AtomicWrite.folder(
+        dir,
+        folder(step),
+        target -> {
+          ObjectNode root = JSON.createObjectNode();
+          root.put("format", FORMAT).put("version", VERSION).put("step", step);
+          if (!options.isEmpty()) {
+            ObjectNode recorded = root.putObject("options");
+            options.forEach(recorded::put);
+          }
+          ArrayNode vars = root.putArray("variables");
+          int i = 0;
+          for (Map.Entry<String, INDArray> e : values.entrySet()) {
+            String file = i++ + ".npy";
+            byte[] bytes = Npy.toBytes(e.getValue());
+            try (OutputStream out = target.create(file)) {
+              out.write(bytes);
+            }
+            vars.addObject()
+                .put("name", e.getKey())
+                .put("dtype", DType.fromNd4j(e.getValue().dataType()).label())
+                .put("file", file)
+                .put("sha256", Checksums.sha256(bytes))
+                .set("shape", GraphFile.shapeJson(Shape.of(e.getValue().shape())));
+          }
+          try (OutputStream out = target.create(MANIFEST)) {
+            JSON.writeValue(out, root);
+          }
+        });
   }
 
   /** Steps of the complete checkpoints in {@code dir}, ascending. */
@@ -129,8 +145,8 @@ public final class Checkpoint {
   }
 
   /**
-   * Restores checkpoint {@code step} into the session. Every file is verified before any
-   * variable changes: a bad checkpoint changes nothing.
+   * Restores checkpoint {@code step} into the session. Every file is verified before any variable
+   * changes: a bad checkpoint changes nothing.
    */
   public static void restore(Session session, Directory dir, long step) throws IOException {
     Map<String, INDArray> values = read(dir, step);
@@ -141,10 +157,18 @@ public final class Checkpoint {
       if (value == null) {
         throw new AnygraphException(where + " has no value for variable '" + v.node().name() + "'");
       }
-      if (!v.type().equals(new TensorType(DType.fromNd4j(value.dataType()), Shape.of(value.shape())))) {
-        throw new AnygraphException(where + ": variable '" + v.node().name() + "' is " + v.type()
-            + " in the graph but " + DType.fromNd4j(value.dataType()) + Shape.of(value.shape())
-            + " in the checkpoint");
+      if (!v.type()
+          .equals(new TensorType(DType.fromNd4j(value.dataType()), Shape.of(value.shape())))) {
+        throw new AnygraphException(
+            where
+                + ": variable '"
+                + v.node().name()
+                + "' is "
+                + v.type()
+                + " in the graph but "
+                + DType.fromNd4j(value.dataType())
+                + Shape.of(value.shape())
+                + " in the checkpoint");
       }
       plan.put(v, value);
     }
@@ -163,11 +187,22 @@ public final class Checkpoint {
         manifest(dir.child(folder(steps.get(i))), steps.get(i));
         return Optional.of(steps.get(i));
       } catch (IOException e) { // a plain file, or a folder without a manifest
-        skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint (no"
-            + " readable " + MANIFEST + ")");
+        skipped.accept(
+            dir.location()
+                + "/"
+                + folder(steps.get(i))
+                + " is not a checkpoint (no"
+                + " readable "
+                + MANIFEST
+                + ")");
       } catch (AnygraphException e) {
-        skipped.accept(dir.location() + "/" + folder(steps.get(i)) + " is not a checkpoint ("
-            + e.getMessage() + ")");
+        skipped.accept(
+            dir.location()
+                + "/"
+                + folder(steps.get(i))
+                + " is not a checkpoint ("
+                + e.getMessage()
+                + ")");
       }
     }
     return Optional.empty();
@@ -176,7 +211,9 @@ public final class Checkpoint {
   /** The options recorded with checkpoint {@code step}; empty if it was saved without any. */
   public static Map<String, String> options(Directory dir, long step) throws IOException {
     Map<String, String> options = new LinkedHashMap<>();
-    manifest(dir.child(folder(step)), step).path("options").fields()
+    manifest(dir.child(folder(step)), step)
+        .path("options")
+        .fields()
         .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
     return options;
   }
@@ -220,11 +257,18 @@ public final class Checkpoint {
         bytes = in.readAllBytes();
       } catch (IOException e) {
         // e.g. Hadoop's own checksum files caught the damage first
-        throw new AnygraphException(where + "/" + file + " (variable '" + name
-            + "') cannot be read, corrupt or missing: " + e.getMessage(), e);
+        throw new AnygraphException(
+            where
+                + "/"
+                + file
+                + " (variable '"
+                + name
+                + "') cannot be read, corrupt or missing: "
+                + e.getMessage(),
+            e);
       }
-      INDArray value = f.array(v, at, bytes, file + " (variable '" + name + "')",
-          ReadChecks.pathOf(d, file));
+      INDArray value =
+          f.array(v, at, bytes, file + " (variable '" + name + "')", ReadChecks.pathOf(d, file));
       if (values.put(name, value) != null) {
         throw f.bad(at + ".name", v.get("name"), "appears twice");
       }
@@ -238,8 +282,8 @@ public final class Checkpoint {
     try (InputStream in = ReadChecks.open(d, MANIFEST)) {
       root = JSON.readTree(in);
     } catch (JacksonException e) {
-      throw new AnygraphException(d.location() + "/" + MANIFEST + " is corrupt: "
-          + e.getOriginalMessage(), e);
+      throw new AnygraphException(
+          d.location() + "/" + MANIFEST + " is corrupt: " + e.getOriginalMessage(), e);
     }
     ManifestFields f = new ManifestFields(ReadChecks.pathOf(d, MANIFEST));
     f.object(root == null ? JSON.missingNode() : root, "(top level)");

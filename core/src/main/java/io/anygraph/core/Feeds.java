@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns user feeds (keys: tensors or tensor names; values: Java numbers, booleans, primitive
- * arrays or {@link INDArray}s) into arrays of exactly the fed tensor's dtype, checked against its
- * static shape. All checks happen here, before any kernel runs.
+ * Turns user feeds (keys: tensors or tensor names; values: Java numbers, booleans, primitive arrays
+ * or {@link INDArray}s) into arrays of exactly the fed tensor's dtype, checked against its static
+ * shape. All checks happen here, before any kernel runs.
  */
 public final class Feeds {
   private Feeds() {}
@@ -35,8 +35,9 @@ public final class Feeds {
       }
       return g.tensor(name);
     }
-    throw new FeedException("Feed keys must be tensors or tensor names, not "
-        + (key == null ? "null" : key.getClass().getSimpleName()));
+    throw new FeedException(
+        "Feed keys must be tensors or tensor names, not "
+            + (key == null ? "null" : key.getClass().getSimpleName()));
   }
 
   /** The fed value as an array of {@code t}'s dtype; fails on lossy or mismatched values. */
@@ -70,7 +71,8 @@ public final class Feeds {
     INDArray raw;
     boolean integral;
     if (v instanceof Number n) {
-      integral = n instanceof Byte || n instanceof Short || n instanceof Integer || n instanceof Long;
+      integral =
+          n instanceof Byte || n instanceof Short || n instanceof Integer || n instanceof Long;
       raw = integral ? Nd4j.scalar(n.longValue()) : Nd4j.scalar(n.doubleValue());
     } else {
       raw = arrayOf(t, v);
@@ -87,10 +89,18 @@ public final class Feeds {
       if (!integral) {
         throw mismatch(t, "floating-point values, expected integers of " + want);
       }
-      if (raw.length() > 0 && (raw.minNumber().longValue() < want.minValue()
-          || raw.maxNumber().longValue() > want.maxValue())) {
-        throw mismatch(t, "values outside the range of " + want + " [" + want.minValue() + ", "
-            + want.maxValue() + "]");
+      if (raw.length() > 0
+          && (raw.minNumber().longValue() < want.minValue()
+              || raw.maxNumber().longValue() > want.maxValue())) {
+        throw mismatch(
+            t,
+            "values outside the range of "
+                + want
+                + " ["
+                + want.minValue()
+                + ", "
+                + want.maxValue()
+                + "]");
       }
     }
     return raw.castTo(want.nd4j());

@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * f.call(10, 32);   // 42
  * }</pre>
  *
- * <p>Functions of one graph share the graph's own session, so updates made by one are seen by
- * the others, as with Theano's shared variables.
+ * <p>Functions of one graph share the graph's own session, so updates made by one are seen by the
+ * others, as with Theano's shared variables.
  */
 public final class Function {
   private final Graph graph;
@@ -26,7 +26,11 @@ public final class Function {
   private final List<Tensor> outputs;
   private final List<Tensor> fetches;
 
-  Function(Graph graph, String name, List<? extends Tensor> inputs, List<? extends Tensor> outputs,
+  Function(
+      Graph graph,
+      String name,
+      List<? extends Tensor> inputs,
+      List<? extends Tensor> outputs,
       Map<Variable, ? extends Tensor> updates) {
     this.graph = graph;
     this.name = name == null ? "function" : name;
@@ -49,8 +53,8 @@ public final class Function {
   /** Calls a single-output function; arguments in the order of the inputs. */
   public INDArray call(Object... args) {
     if (outputs.size() != 1) {
-      throw new AnygraphException("Function '" + name + "' has " + outputs.size()
-          + " outputs: use callAll");
+      throw new AnygraphException(
+          "Function '" + name + "' has " + outputs.size() + " outputs: use callAll");
     }
     return callAll(args).get(0);
   }
@@ -58,8 +62,15 @@ public final class Function {
   /** Calls the function and returns every output. */
   public List<INDArray> callAll(Object... args) {
     if (args.length != inputs.size()) {
-      throw new FeedException("Function '" + name + "' takes " + inputs.size() + " arguments ("
-          + inputs.stream().map(Tensor::name).toList() + "), got " + args.length);
+      throw new FeedException(
+          "Function '"
+              + name
+              + "' takes "
+              + inputs.size()
+              + " arguments ("
+              + inputs.stream().map(Tensor::name).toList()
+              + "), got "
+              + args.length);
     }
     Map<Tensor, Object> feeds = new HashMap<>();
     for (int i = 0; i < args.length; i++) {

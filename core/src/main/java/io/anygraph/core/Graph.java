@@ -34,14 +34,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Several threads may build one graph at once. Scopes (name, device, colocation, control
  * dependencies, sharded) are per thread, as in TensorFlow: a node gets the scopes of the thread
- * that adds it, and a scope must be closed on the thread that opened it. Unique names are
- * handed out graph-wide, so two threads opening {@code nameScope("layer")} get {@code layer} and
- * {@code layer_1}. A thread may re-enter another's scope by its full name: {@code
- * nameScope("layer/")}. Running a graph does not depend on any thread's open scopes.
+ * that adds it, and a scope must be closed on the thread that opened it. Unique names are handed
+ * out graph-wide, so two threads opening {@code nameScope("layer")} get {@code layer} and {@code
+ * layer_1}. A thread may re-enter another's scope by its full name: {@code nameScope("layer/")}.
+ * Running a graph does not depend on any thread's open scopes.
  */
 public final class Graph {
   /** Attribute naming the node a node is colocated with ({@link #colocateWith}). */
   public static final String COLOCATE_WITH = "colocateWith";
+
   /** Attribute of a placeholder split along this axis across devices ({@link #sharded}). */
   public static final String SHARD_AXIS = "shardAxis";
 
@@ -107,8 +108,8 @@ public final class Graph {
 
   /**
    * A TensorFlow-style variable with an initializer op, e.g. {@code
-   * g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights")}. It
-   * must be initialized ({@link Session#initializeAllVariables()}) before it is read.
+   * g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights")}. It must
+   * be initialized ({@link Session#initializeAllVariables()}) before it is read.
    */
   public Variable variable(Tensor initialValue, String name) {
     return newVariable(initialValue, name, Attrs.empty());
@@ -127,8 +128,8 @@ public final class Graph {
   }
 
   /**
-   * A Theano-style shared variable holding {@code value}: no explicit initialization is needed,
-   * and every session starts from this value.
+   * A Theano-style shared variable holding {@code value}: no explicit initialization is needed, and
+   * every session starts from this value.
    */
   public Variable shared(INDArray value, String name) {
     Tensor init = constant(value, name == null ? null : name + "_init");
@@ -138,9 +139,14 @@ public final class Graph {
   private synchronized Variable newVariable(Tensor init, String name, Attrs extra) {
     TensorType t = init.type();
     if (!t.shape().isFullyDefined()) {
-      throw new ShapeException("Variable '" + (name == null ? "variable" : name)
-          + "': the initial value " + init.name() + " has shape " + t.shape()
-          + ", which must be fully defined");
+      throw new ShapeException(
+          "Variable '"
+              + (name == null ? "variable" : name)
+              + "': the initial value "
+              + init.name()
+              + " has shape "
+              + t.shape()
+              + ", which must be fully defined");
     }
     Attrs attrs = Attrs.of("dtype", t.dtype(), "shape", t.shape());
     for (var e : extra.asMap().entrySet()) {
@@ -204,7 +210,9 @@ public final class Graph {
   }
 
   /** {@code theano.function(inputs, outputs, updates=...)}; updates apply after the outputs. */
-  public Function function(List<? extends Tensor> inputs, List<? extends Tensor> outputs,
+  public Function function(
+      List<? extends Tensor> inputs,
+      List<? extends Tensor> outputs,
       Map<Variable, ? extends Tensor> updates) {
     return new Function(this, null, inputs, outputs, updates);
   }
@@ -231,7 +239,10 @@ public final class Graph {
       full = name.substring(0, name.length() - 1);
     } else {
       NameTable.check(name, "name scope");
-      full = names.unique(nameScopes.top().isEmpty() ? name : nameScopes.top() + "/" + name, byName::containsKey);
+      full =
+          names.unique(
+              nameScopes.top().isEmpty() ? name : nameScopes.top() + "/" + name,
+              byName::containsKey);
     }
     return nameScopes.push(full);
   }
@@ -255,8 +266,8 @@ public final class Graph {
   }
 
   /**
-   * Keeps nodes created inside on the device of {@code t}'s node, whatever the placer would
-   * choose ({@code tf.colocate_with}). Variables are always colocated with their updates.
+   * Keeps nodes created inside on the device of {@code t}'s node, whatever the placer would choose
+   * ({@code tf.colocate_with}). Variables are always colocated with their updates.
    */
   public Scope colocateWith(Tensor t) {
     checkOwned(t);
@@ -264,8 +275,8 @@ public final class Graph {
   }
 
   /**
-   * Placeholders created inside are split along axis 0 (the batch) across devices and workers
-   * for data-parallel runs; the partitioner derives how every other value is split:
+   * Placeholders created inside are split along axis 0 (the batch) across devices and workers for
+   * data-parallel runs; the partitioner derives how every other value is split:
    *
    * <pre>{@code
    * try (Scope s = g.sharded()) {
@@ -316,8 +327,16 @@ public final class Graph {
     }
     List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
     List<TensorType> outTypes = def.infer(new OpContext(full, op, inTypes, attrs, inputs));
-    Node node = new Node(nodes.size(), full, op, inputs, attrs, outTypes, scope.devices.top(),
-        scope.controlDeps.top());
+    Node node =
+        new Node(
+            nodes.size(),
+            full,
+            op,
+            inputs,
+            attrs,
+            outTypes,
+            scope.devices.top(),
+            scope.controlDeps.top());
     nodes.add(node);
     byName.put(full, node);
     List<Tensor> outs = new ArrayList<>(outTypes.size());
@@ -328,12 +347,17 @@ public final class Graph {
   }
 
   /**
-   * Adds a node under an exact full name, outside any scope: how graph files are read back and
-   * how graph rewrites (the partitioner's passes) copy nodes. Types are inferred as in {@link
-   * #add}; a name already in use is an error.
+   * Adds a node under an exact full name, outside any scope: how graph files are read back and how
+   * graph rewrites (the partitioner's passes) copy nodes. Types are inferred as in {@link #add}; a
+   * name already in use is an error.
    */
-  public synchronized Node insert(String name, String op, List<Tensor> inputs, Attrs attrs,
-      String device, List<Node> controls) {
+  public synchronized Node insert(
+      String name,
+      String op,
+      List<Tensor> inputs,
+      Attrs attrs,
+      String device,
+      List<Node> controls) {
     if (byName.containsKey(name)) {
       throw new AnygraphException("Node name '" + name + "' appears twice");
     }
@@ -343,11 +367,14 @@ public final class Graph {
     }
     for (Node c : controls) {
       if (byName.get(c.name()) != c) {
-        throw new AnygraphException("Control input " + c + " of '" + name + "' belongs to another graph");
+        throw new AnygraphException(
+            "Control input " + c + " of '" + name + "' belongs to another graph");
       }
     }
-    List<TensorType> types = OpRegistry.get(op).infer(new OpContext(name,
-        op, inputs.stream().map(Tensor::type).toList(), attrs, inputs));
+    List<TensorType> types =
+        OpRegistry.get(op)
+            .infer(
+                new OpContext(name, op, inputs.stream().map(Tensor::type).toList(), attrs, inputs));
     Node node = new Node(nodes.size(), name, op, inputs, attrs, types, device, controls);
     nodes.add(node);
     byName.put(name, node);
@@ -369,8 +396,7 @@ public final class Graph {
    */
   public void save(Path folder) throws IOException {
     Path abs = folder.toAbsolutePath();
-    GraphFile.save(this, new LocalDirectory(abs.getParent()),
-        abs.getFileName().toString());
+    GraphFile.save(this, new LocalDirectory(abs.getParent()), abs.getFileName().toString());
   }
 
   /** Loads a graph saved by {@link #save}; fails without side effects on any inconsistency. */
@@ -414,8 +440,8 @@ public final class Graph {
   /** Output {@code index} of node {@code n} of this graph (the variable itself for a variable). */
   public synchronized Tensor output(Node n, int index) {
     if (index < 0 || index >= n.outputs().size()) {
-      throw new AnygraphException("Node " + n + " has " + n.outputs().size() + " outputs, not "
-          + (index + 1));
+      throw new AnygraphException(
+          "Node " + n + " has " + n.outputs().size() + " outputs, not " + (index + 1));
     }
     Variable v = variableOf.get(n);
     return v != null && index == 0 ? v : new Tensor(this, n, index);

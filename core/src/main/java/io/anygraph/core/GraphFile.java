@@ -24,18 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The graph file format, version 1: a folder with {@code graph.json} and {@code tensors/N.npy}.
- * JSON names ops and typed attributes ({@code {"int": 3}}, {@code {"ints": [..]}}, {@code
- * {"float": 0.1}}, {@code {"bool": true}}, {@code {"string": ".."}}, {@code {"dtype":
- * "float32"}}, {@code {"shape": [-1, 784]}} or {@code {"shape": null}} for unknown rank, {@code
- * {"tensor": "tensors/0.npy", "dtype": .., "shape": .., "sha256": ..}}), never Java classes.
- * Loading re-runs every op's type inference and compares it with the saved types.
+ * JSON names ops and typed attributes ({@code {"int": 3}}, {@code {"ints": [..]}}, {@code {"float":
+ * 0.1}}, {@code {"bool": true}}, {@code {"string": ".."}}, {@code {"dtype": "float32"}}, {@code
+ * {"shape": [-1, 784]}} or {@code {"shape": null}} for unknown rank, {@code {"tensor":
+ * "tensors/0.npy", "dtype": .., "shape": .., "sha256": ..}}), never Java classes. Loading re-runs
+ * every op's type inference and compares it with the saved types.
  */
 public final class GraphFile {
   public static final String FORMAT = "anygraph.graph";
   public static final int VERSION = 1;
   static final String MANIFEST = "graph.json";
-  private static final ObjectMapper JSON = ManifestFields.strict(new ObjectMapper())
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      ManifestFields.strict(new ObjectMapper()).enable(SerializationFeature.INDENT_OUTPUT);
 
   private GraphFile() {}
 
@@ -73,8 +73,12 @@ public final class GraphFile {
         }
       }
       ArrayNode outs = jn.putArray("outputs");
-      n.outputs().forEach(t -> outs.addObject().put("dtype", t.dtype().label())
-          .set("shape", shapeJson(t.shape())));
+      n.outputs()
+          .forEach(
+              t ->
+                  outs.addObject()
+                      .put("dtype", t.dtype().label())
+                      .set("shape", shapeJson(t.shape())));
     }
     ArrayNode vars = root.putArray("variables");
     for (Variable v : graph.variables()) {
@@ -152,9 +156,13 @@ public final class GraphFile {
       root = JSON.readTree(ReadChecks.readAll(dir, MANIFEST));
     } catch (JacksonException e) {
       var at = e.getLocation();
-      throw new AnygraphException(where + " is not valid JSON (truncated or corrupt?)"
-          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-          + ": " + e.getOriginalMessage(), e);
+      throw new AnygraphException(
+          where
+              + " is not valid JSON (truncated or corrupt?)"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
     if (root == null || root.isMissingNode()) {
       throw new AnygraphException(where + " is empty");
@@ -183,8 +191,14 @@ public final class GraphFile {
       }
       long version = f.integer(root, "version", "version");
       if (version < 1 || version > VERSION) {
-        throw f.bad("version", root.get("version"), "format version " + version
-            + " is not supported (this build reads 1.." + VERSION + ")");
+        throw f.bad(
+            "version",
+            root.get("version"),
+            "format version "
+                + version
+                + " is not supported (this build reads 1.."
+                + VERSION
+                + ")");
       }
       if (root.has("seed")) {
         g.setSeed(f.integer(root.get("seed"), "seed"));
@@ -202,9 +216,13 @@ public final class GraphFile {
           throw f.bad(at + ".node", jv.get("node"), "is listed as a variable twice");
         }
         if (!v.op().equals(OpNames.VARIABLE)) {
-          throw f.bad(at + ".node", jv.get("node"), "'" + v.name() + "' is a '" + v.op() + "' op, not a variable");
+          throw f.bad(
+              at + ".node",
+              jv.get("node"),
+              "'" + v.name() + "' is a '" + v.op() + "' op, not a variable");
         }
-        g.markVariable(v, tensor(f.text(jv, "initializer", at + ".initializer"), at + ".initializer"));
+        g.markVariable(
+            v, tensor(f.text(jv, "initializer", at + ".initializer"), at + ".initializer"));
       }
       return g;
     }
@@ -233,8 +251,12 @@ public final class GraphFile {
       var fields = ja.fields();
       while (fields.hasNext()) {
         var a = fields.next();
-        attrs = attrs.with(a.getKey(), decode(f.object(a.getValue(), at + ".attrs." + a.getKey()),
-            at + ".attrs." + a.getKey()));
+        attrs =
+            attrs.with(
+                a.getKey(),
+                decode(
+                    f.object(a.getValue(), at + ".attrs." + a.getKey()),
+                    at + ".attrs." + a.getKey()));
       }
       String device = jn.has("device") ? f.text(jn.get("device"), at + ".device") : "";
       if (!Graph.isDevice(device)) {
@@ -245,20 +267,31 @@ public final class GraphFile {
         n = g.insert(name, op, inputs, attrs, device, controls);
       } catch (AnygraphException | IllegalArgumentException | ClassCastException e) {
         // a ClassCastException: an attribute of another type than the op reads
-        throw new FileFormatException(f.file(), at, "op '" + op + "'", "the node cannot be rebuilt: "
-            + e.getMessage(), e);
+        throw new FileFormatException(
+            f.file(), at, "op '" + op + "'", "the node cannot be rebuilt: " + e.getMessage(), e);
       }
       List<TensorType> saved = new ArrayList<>();
       JsonNode outs = f.array(jn, "outputs", at + ".outputs");
       for (int i = 0; i < outs.size(); i++) {
         String field = at + ".outputs[" + i + "]";
         JsonNode o = f.object(outs.get(i), field);
-        saved.add(new TensorType(f.dtype(f.need(o, "dtype", field + ".dtype"), field + ".dtype"),
-            f.shape(f.need(o, "shape", field + ".shape"), field + ".shape")));
+        saved.add(
+            new TensorType(
+                f.dtype(f.need(o, "dtype", field + ".dtype"), field + ".dtype"),
+                f.shape(f.need(o, "shape", field + ".shape"), field + ".shape")));
       }
       if (!saved.equals(n.outputs())) {
-        throw f.bad(at + ".outputs", outs, "node '" + name + "' (op " + op + ") was saved with outputs "
-            + saved + " but its inputs give " + n.outputs());
+        throw f.bad(
+            at + ".outputs",
+            outs,
+            "node '"
+                + name
+                + "' (op "
+                + op
+                + ") was saved with outputs "
+                + saved
+                + " but its inputs give "
+                + n.outputs());
       }
       byName.put(name, n);
     }
@@ -287,18 +320,24 @@ public final class GraphFile {
       } else if (v.has("shape")) {
         return f.shape(v.get("shape"), what + ".shape");
       }
-      throw f.bad(what, v, "has no known attribute type (int, float, bool, string, ints, tensor, dtype, shape)");
+      throw f.bad(
+          what,
+          v,
+          "has no known attribute type (int, float, bool, string, ints, tensor, dtype, shape)");
     }
 
     private INDArray tensorAttr(JsonNode v, String what) {
       String file = f.text(v, "tensor", what + ".tensor");
       if (!file.matches("tensors/[0-9]{1,9}\\.npy")) {
-        throw f.bad(what + ".tensor", v.get("tensor"), "names an unexpected file (expected tensors/<n>.npy)");
+        throw f.bad(
+            what + ".tensor",
+            v.get("tensor"),
+            "names an unexpected file (expected tensors/<n>.npy)");
       }
       Directory tensors = dir.child("tensors");
       String name = file.substring("tensors/".length());
-      return f.array(v, what, ReadChecks.readAll(tensors, name), file,
-          ReadChecks.pathOf(tensors, name));
+      return f.array(
+          v, what, ReadChecks.readAll(tensors, name), file, ReadChecks.pathOf(tensors, name));
     }
 
     /** Output {@code ref} ("node" or "node:1") of an earlier node. */
@@ -308,8 +347,10 @@ public final class GraphFile {
       Node n = lookup(indexed ? ref.substring(0, colon) : ref, field);
       int index = indexed ? Integer.parseInt(ref.substring(colon + 1)) : 0;
       if (index >= n.outputs().size()) {
-        throw f.bad(field, JSON.getNodeFactory().textNode(ref), "node '" + n.name() + "' has only "
-            + n.outputs().size() + " outputs");
+        throw f.bad(
+            field,
+            JSON.getNodeFactory().textNode(ref),
+            "node '" + n.name() + "' has only " + n.outputs().size() + " outputs");
       }
       return g.tensor(ref);
     }
@@ -317,7 +358,8 @@ public final class GraphFile {
     private Node lookup(String name, String field) {
       Node n = byName.get(name);
       if (n == null) {
-        throw f.bad(field, JSON.getNodeFactory().textNode(name), "is not the name of an earlier node");
+        throw f.bad(
+            field, JSON.getNodeFactory().textNode(name), "is not the name of an earlier node");
       }
       return n;
     }

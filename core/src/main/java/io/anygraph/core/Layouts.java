@@ -8,11 +8,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * C-order strides of its shape (dimensions of size 1 may have any stride), it starts at offset 0
  * and its buffer holds exactly its elements, so {@code data()} is the array.
  *
- * <p>Why not ND4J's own flags: in ND4J 1.0.0-M2.1 a permuted array of a non-view buffer (a
- * {@code transpose(0, 2, 1)} of a computed value) reports {@code ordering() == 'c'} and {@code
- * isView() == false} with strides {@code [12, 1, 4]}; code that trusted them wrote or read such
- * arrays in memory order. Native ops are not affected (they read the strides); raw readers of
- * {@code data()} are, so every one of them goes through {@link #denseRowMajor}.
+ * <p>Why not ND4J's own flags: in ND4J 1.0.0-M2.1 a permuted array of a non-view buffer (a {@code
+ * transpose(0, 2, 1)} of a computed value) reports {@code ordering() == 'c'} and {@code isView() ==
+ * false} with strides {@code [12, 1, 4]}; code that trusted them wrote or read such arrays in
+ * memory order. Native ops are not affected (they read the strides); raw readers of {@code data()}
+ * are, so every one of them goes through {@link #denseRowMajor}.
  */
 public final class Layouts {
   private Layouts() {}
@@ -41,8 +41,10 @@ public final class Layouts {
     }
     INDArray copy = a.dup('c');
     if (!isDenseRowMajor(copy)) {
-      throw new IllegalStateException("ND4J's row-major copy of an array with shape "
-          + Arrays.toString(a.shape()) + " is not dense");
+      throw new IllegalStateException(
+          "ND4J's row-major copy of an array with shape "
+              + Arrays.toString(a.shape())
+              + " is not dense");
     }
     return copy;
   }

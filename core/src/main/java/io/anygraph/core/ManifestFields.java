@@ -11,9 +11,9 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Typed reading of a JSON manifest ({@code graph.json}, {@code checkpoint.json}): every field
- * is type-checked, so {@code "seed": "abc"} is an error naming the file, the field's path
- * ({@code nodes[3].attrs.axis.int}) and the value, never a silent default.
+ * Typed reading of a JSON manifest ({@code graph.json}, {@code checkpoint.json}): every field is
+ * type-checked, so {@code "seed": "abc"} is an error naming the file, the field's path ({@code
+ * nodes[3].attrs.axis.int}) and the value, never a silent default.
  */
 final class ManifestFields {
   private static final JsonNode MISSING = JsonNodeFactory.instance.missingNode();
@@ -24,9 +24,12 @@ final class ManifestFields {
     this.file = file;
   }
 
-  /** Makes {@code mapper} refuse what JSON readers otherwise let pass: repeated keys, trailing text. */
+  /**
+   * Makes {@code mapper} refuse what JSON readers otherwise let pass: repeated keys, trailing text.
+   */
   static ObjectMapper strict(ObjectMapper mapper) {
-    return mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    return mapper
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
@@ -37,8 +40,8 @@ final class ManifestFields {
   /** The error for {@code value} at {@code path}. */
   FileFormatException bad(String path, JsonNode value, String problem) {
     String shown = value == null || value.isMissingNode() ? "(missing)" : value.toString();
-    return new FileFormatException(file, path, shown.length() > 200 ? shown.substring(0, 200) + "..." : shown,
-        problem);
+    return new FileFormatException(
+        file, path, shown.length() > 200 ? shown.substring(0, 200) + "..." : shown, problem);
   }
 
   /** {@code parent.key}, which must be present. */
@@ -126,8 +129,10 @@ final class ManifestFields {
         return t;
       }
     }
-    throw bad(path, v, "is not a dtype; known: "
-        + Arrays.stream(DType.values()).map(DType::label).toList());
+    throw bad(
+        path,
+        v,
+        "is not a dtype; known: " + Arrays.stream(DType.values()).map(DType::label).toList());
   }
 
   /** {@code null} for unknown rank, else an array of dimensions, each -1 (unknown) or more. */
@@ -139,8 +144,8 @@ final class ManifestFields {
       throw bad(path, v, "is not an array of dimensions or null");
     }
     if (v.size() > ReadChecks.MAX_RANK) {
-      throw bad(path, v, "rank " + v.size() + " is more than the " + ReadChecks.MAX_RANK
-          + " supported");
+      throw bad(
+          path, v, "rank " + v.size() + " is more than the " + ReadChecks.MAX_RANK + " supported");
     }
     long[] dims = new long[v.size()];
     for (int i = 0; i < dims.length; i++) {
@@ -162,8 +167,10 @@ final class ManifestFields {
     Shape shape = shape(need(entry, "shape", at + ".shape"), at + ".shape");
     String sha = text(entry, "sha256", at + ".sha256");
     if (!Checksums.sha256(bytes).equals(sha)) {
-      throw bad(at + ".sha256", entry.get("sha256"), label
-          + " does not match its checksum: corrupt or altered");
+      throw bad(
+          at + ".sha256",
+          entry.get("sha256"),
+          label + " does not match its checksum: corrupt or altered");
     }
     INDArray a = Npy.read(bytes, source, dtype);
     if (!Shape.of(a.shape()).equals(shape)) {

@@ -16,8 +16,12 @@ final class NameTable {
 
   static void check(String name, String what) {
     if (!VALID.matcher(name).matches()) {
-      throw new AnygraphException("Invalid " + what + " '" + name
-          + "': use letters, digits, '.', '_', '-' and '/', starting with a letter or digit");
+      throw new AnygraphException(
+          "Invalid "
+              + what
+              + " '"
+              + name
+              + "': use letters, digits, '.', '_', '-' and '/', starting with a letter or digit");
     }
   }
 

@@ -3,13 +3,13 @@ package io.anygraph.core;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Java arrays of any rank ({@code double[]}, {@code float[][][]}, {@code boolean[][]}, ...) as
- * INDArrays. Rows must all have one length: a ragged array is refused here, in Java, because
- * ND4J would read past a short row.
+ * INDArrays. Rows must all have one length: a ragged array is refused here, in Java, because ND4J
+ * would read past a short row.
  */
 final class NestedArrays {
   private NestedArrays() {}
@@ -33,9 +33,13 @@ final class NestedArrays {
 
   private static void checkRectangular(Object a, long[] shape, int depth, String path) {
     if (a == null || Array.getLength(a) != shape[depth]) {
-      throw new IllegalArgumentException("a ragged array: row " + (path.isEmpty() ? "" : path + " ")
-          + "has " + (a == null ? "null" : Array.getLength(a) + " elements") + " where row 0 has "
-          + shape[depth]);
+      throw new IllegalArgumentException(
+          "a ragged array: row "
+              + (path.isEmpty() ? "" : path + " ")
+              + "has "
+              + (a == null ? "null" : Array.getLength(a) + " elements")
+              + " where row 0 has "
+              + shape[depth]);
     }
     if (depth + 1 < shape.length) {
       for (int i = 0; i < shape[depth]; i++) {
@@ -57,8 +61,8 @@ final class NestedArrays {
   static INDArray toINDArray(Object array) {
     Class<?> leaf = leafType(array);
     if (!leaf.isPrimitive() || leaf == char.class) {
-      throw new IllegalArgumentException("an array of " + leaf.getSimpleName()
-          + " (use a primitive numeric or boolean array)");
+      throw new IllegalArgumentException(
+          "an array of " + leaf.getSimpleName() + " (use a primitive numeric or boolean array)");
     }
     long[] shape = shape(array);
     long count = 1;
@@ -67,15 +71,16 @@ final class NestedArrays {
     }
     Object flat = Array.newInstance(leaf, Math.toIntExact(count));
     flatten(array, flat, 0);
-    INDArray v = switch (leaf.getName()) {
-      case "double" -> Nd4j.createFromArray((double[]) flat);
-      case "float" -> Nd4j.createFromArray((float[]) flat);
-      case "long" -> Nd4j.createFromArray((long[]) flat);
-      case "int" -> Nd4j.createFromArray((int[]) flat);
-      case "short" -> Nd4j.createFromArray((short[]) flat);
-      case "byte" -> Nd4j.createFromArray((byte[]) flat);
-      default -> Nd4j.createFromArray((boolean[]) flat);
-    };
+    INDArray v =
+        switch (leaf.getName()) {
+          case "double" -> Nd4j.createFromArray((double[]) flat);
+          case "float" -> Nd4j.createFromArray((float[]) flat);
+          case "long" -> Nd4j.createFromArray((long[]) flat);
+          case "int" -> Nd4j.createFromArray((int[]) flat);
+          case "short" -> Nd4j.createFromArray((short[]) flat);
+          case "byte" -> Nd4j.createFromArray((byte[]) flat);
+          default -> Nd4j.createFromArray((boolean[]) flat);
+        };
     return v.reshape('c', shape);
   }
 

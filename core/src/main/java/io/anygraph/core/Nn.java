@@ -22,11 +22,29 @@ public final class Nn {
     return conv2d(input, filter, strides, padding, "NHWC", new long[] {1, 1, 1, 1});
   }
 
-  /** {@code tf.nn.conv2d} with a data format (NHWC or NCHW) and dilations in that format's order. */
-  public Tensor conv2d(Tensor input, Tensor filter, long[] strides, String padding,
-      String dataFormat, long[] dilations) {
-    return op("conv2d", Attrs.of("strides", strides, "padding", padding, "dataFormat", dataFormat,
-        "dilations", dilations), input, filter);
+  /**
+   * {@code tf.nn.conv2d} with a data format (NHWC or NCHW) and dilations in that format's order.
+   */
+  public Tensor conv2d(
+      Tensor input,
+      Tensor filter,
+      long[] strides,
+      String padding,
+      String dataFormat,
+      long[] dilations) {
+    return op(
+        "conv2d",
+        Attrs.of(
+            "strides",
+            strides,
+            "padding",
+            padding,
+            "dataFormat",
+            dataFormat,
+            "dilations",
+            dilations),
+        input,
+        filter);
   }
 
   /**
@@ -37,17 +55,27 @@ public final class Nn {
    */
   public Tensor conv2dTheano(Tensor input, Tensor filters, String borderMode) {
     if (!filters.shape().hasRank() || filters.shape().rank() != 4) {
-      throw new AnygraphException("conv2dTheano: filters " + filters.name() + " must have rank 4"
-          + " (filters, channels, rows, cols), not shape " + filters.shape());
+      throw new AnygraphException(
+          "conv2dTheano: filters "
+              + filters.name()
+              + " must have rank 4"
+              + " (filters, channels, rows, cols), not shape "
+              + filters.shape());
     }
     Ops o = g.ops();
-    Tensor padded = switch (borderMode) {
-      case "valid" -> input;
-      case "full" -> o.pad(input, theanoPadding(input, filters, 1, 1));
-      case "half" -> o.pad(input, theanoPadding(input, filters, 2, 0));
-      default -> throw new AnygraphException("conv2dTheano of " + input.name() + ": border mode '"
-          + borderMode + "' is not one of valid, full, half");
-    };
+    Tensor padded =
+        switch (borderMode) {
+          case "valid" -> input;
+          case "full" -> o.pad(input, theanoPadding(input, filters, 1, 1));
+          case "half" -> o.pad(input, theanoPadding(input, filters, 2, 0));
+          default ->
+              throw new AnygraphException(
+                  "conv2dTheano of "
+                      + input.name()
+                      + ": border mode '"
+                      + borderMode
+                      + "' is not one of valid, full, half");
+        };
     Tensor hwio = o.transpose(o.reverse(filters, 2, 3), 2, 3, 1, 0);
     return conv2d(padded, hwio, new long[] {1, 1, 1, 1}, "VALID", "NCHW", new long[] {1, 1, 1, 1});
   }
@@ -57,8 +85,14 @@ public final class Nn {
     long kr = filters.shape().dim(2);
     long kc = filters.shape().dim(3);
     if (kr == Shape.UNKNOWN || kc == Shape.UNKNOWN) {
-      throw new AnygraphException("conv2dTheano of " + input.name() + ": filters " + filters.name()
-          + " " + filters.shape() + " need known rows and cols to pad the border");
+      throw new AnygraphException(
+          "conv2dTheano of "
+              + input.name()
+              + ": filters "
+              + filters.name()
+              + " "
+              + filters.shape()
+              + " need known rows and cols to pad the border");
     }
     long pr = (kr - offset) / divisor;
     long pc = (kc - offset) / divisor;
@@ -75,13 +109,33 @@ public final class Nn {
     Shape b = bias.shape();
     boolean nchw = dataFormat.equals("NCHW");
     if (!b.hasRank() || b.rank() != 1 || !v.hasRank() || v.rank() < (nchw ? 3 : 1)) {
-      throw new AnygraphException("biasAdd: bias " + bias.name() + " " + b + " must have rank 1 and "
-          + value.name() + " " + v + " a channel axis");
+      throw new AnygraphException(
+          "biasAdd: bias "
+              + bias.name()
+              + " "
+              + b
+              + " must have rank 1 and "
+              + value.name()
+              + " "
+              + v
+              + " a channel axis");
     }
     int axis = nchw ? 1 : v.rank() - 1;
     if (v.dim(axis) != Shape.UNKNOWN && b.dim(0) != Shape.UNKNOWN && v.dim(axis) != b.dim(0)) {
-      throw new AnygraphException("biasAdd: bias " + bias.name() + " " + b + " does not match the "
-          + v.dim(axis) + " channels of " + value.name() + " " + v + " (" + dataFormat + ")");
+      throw new AnygraphException(
+          "biasAdd: bias "
+              + bias.name()
+              + " "
+              + b
+              + " does not match the "
+              + v.dim(axis)
+              + " channels of "
+              + value.name()
+              + " "
+              + v
+              + " ("
+              + dataFormat
+              + ")");
     }
     if (!nchw) {
       return value.add(bias);
@@ -97,7 +151,8 @@ public final class Nn {
     return pool("maxPool", input, ksize, strides, padding, "NHWC");
   }
 
-  public Tensor maxPool(Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
+  public Tensor maxPool(
+      Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
     return pool("maxPool", input, ksize, strides, padding, dataFormat);
   }
 
@@ -106,14 +161,17 @@ public final class Nn {
     return pool("avgPool", input, ksize, strides, padding, "NHWC");
   }
 
-  public Tensor avgPool(Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
+  public Tensor avgPool(
+      Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
     return pool("avgPool", input, ksize, strides, padding, dataFormat);
   }
 
-  private Tensor pool(String op, Tensor input, long[] ksize, long[] strides, String padding,
-      String dataFormat) {
-    return op(op, Attrs.of("ksize", ksize, "strides", strides, "padding", padding,
-        "dataFormat", dataFormat), input);
+  private Tensor pool(
+      String op, Tensor input, long[] ksize, long[] strides, String padding, String dataFormat) {
+    return op(
+        op,
+        Attrs.of("ksize", ksize, "strides", strides, "padding", padding, "dataFormat", dataFormat),
+        input);
   }
 
   public Tensor relu(Tensor x) {
@@ -121,8 +179,8 @@ public final class Nn {
   }
 
   /**
-   * The gradient of {@link #relu}: {@code dy} where {@code x > 0}, else 0 (TensorFlow's
-   * {@code ReluGrad}); {@code x} and {@code dy} have one shape and dtype.
+   * The gradient of {@link #relu}: {@code dy} where {@code x > 0}, else 0 (TensorFlow's {@code
+   * ReluGrad}); {@code x} and {@code dy} have one shape and dtype.
    */
   public Tensor reluGrad(Tensor x, Tensor dy) {
     return op("reluGrad", Attrs.empty(), x, dy);
@@ -141,7 +199,9 @@ public final class Nn {
     return op("softmax", Attrs.empty(), logits);
   }
 
-  /** Softmax along {@code axis} (negative counts from the end), as {@code tf.nn.softmax(x, axis)}. */
+  /**
+   * Softmax along {@code axis} (negative counts from the end), as {@code tf.nn.softmax(x, axis)}.
+   */
   public Tensor softmax(Tensor logits, int axis) {
     return op("softmax", Attrs.of("axis", axis), logits);
   }
@@ -162,8 +222,16 @@ public final class Nn {
    */
   public Tensor softmaxCrossEntropyWithLogits(Tensor logits, Tensor labels) {
     if (!labels.shape().accepts(logits.shape()) && !logits.shape().accepts(labels.shape())) {
-      throw new AnygraphException("softmaxCrossEntropyWithLogits: labels " + labels.name() + " "
-          + labels.shape() + " and logits " + logits.name() + " " + logits.shape() + " differ in shape");
+      throw new AnygraphException(
+          "softmaxCrossEntropyWithLogits: labels "
+              + labels.name()
+              + " "
+              + labels.shape()
+              + " and logits "
+              + logits.name()
+              + " "
+              + logits.shape()
+              + " differ in shape");
     }
     return g.ops().neg(g.ops().reduceSum(labels.mul(logSoftmax(logits)), new int[] {-1}, false));
   }
@@ -175,24 +243,36 @@ public final class Nn {
   public Tensor sparseSoftmaxCrossEntropyWithLogits(Tensor logits, Tensor labels) {
     Shape l = logits.shape();
     if (!l.hasRank() || l.rank() != 2 || l.dim(1) == Shape.UNKNOWN) {
-      throw new AnygraphException("sparseSoftmaxCrossEntropyWithLogits: logits " + logits.name()
-          + " must be [batch, classes] with a known number of classes, not " + l);
+      throw new AnygraphException(
+          "sparseSoftmaxCrossEntropyWithLogits: logits "
+              + logits.name()
+              + " must be [batch, classes] with a known number of classes, not "
+              + l);
     }
-    if (!labels.dtype().isInteger() || !labels.shape().hasRank() || labels.shape().rank() != 1
-        || !Shape.of(l.dim(0)).accepts(labels.shape()) && !labels.shape().accepts(Shape.of(l.dim(0)))) {
-      throw new AnygraphException("sparseSoftmaxCrossEntropyWithLogits: labels " + labels.name()
-          + " must be integers [batch] matching logits " + l + ", not " + labels.dtype() + " "
-          + labels.shape());
+    if (!labels.dtype().isInteger()
+        || !labels.shape().hasRank()
+        || labels.shape().rank() != 1
+        || !Shape.of(l.dim(0)).accepts(labels.shape())
+            && !labels.shape().accepts(Shape.of(l.dim(0)))) {
+      throw new AnygraphException(
+          "sparseSoftmaxCrossEntropyWithLogits: labels "
+              + labels.name()
+              + " must be integers [batch] matching logits "
+              + l
+              + ", not "
+              + labels.dtype()
+              + " "
+              + labels.shape());
     }
     Tensor oneHot = g.ops().oneHot(labels, l.dim(1), logits.dtype(), true);
     return softmaxCrossEntropyWithLogits(logits, oneHot);
   }
 
   /**
-   * {@code tf.nn.sigmoid_cross_entropy_with_logits}: per element,
-   * {@code -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))} for logits x and labels z of the same
-   * shape and dtype, computed as {@code max(x, 0) - x z + log(1 + exp(-|x|))} so that it stays
-   * finite for logits of any size. Its gradient with respect to x is {@code sigmoid(x) - z}.
+   * {@code tf.nn.sigmoid_cross_entropy_with_logits}: per element, {@code -z log(sigmoid(x)) - (1 -
+   * z) log(1 - sigmoid(x))} for logits x and labels z of the same shape and dtype, computed as
+   * {@code max(x, 0) - x z + log(1 + exp(-|x|))} so that it stays finite for logits of any size.
+   * Its gradient with respect to x is {@code sigmoid(x) - z}.
    *
    * <pre>{@code
    * Tensor loss = g.nn().sigmoidCrossEntropyWithLogits(logits, labels).mean();
@@ -200,8 +280,16 @@ public final class Nn {
    */
   public Tensor sigmoidCrossEntropyWithLogits(Tensor logits, Tensor labels) {
     if (!labels.shape().accepts(logits.shape()) && !logits.shape().accepts(labels.shape())) {
-      throw new AnygraphException("sigmoidCrossEntropyWithLogits: labels " + labels.name() + " "
-          + labels.shape() + " and logits " + logits.name() + " " + logits.shape() + " differ in shape");
+      throw new AnygraphException(
+          "sigmoidCrossEntropyWithLogits: labels "
+              + labels.name()
+              + " "
+              + labels.shape()
+              + " and logits "
+              + logits.name()
+              + " "
+              + logits.shape()
+              + " differ in shape");
     }
     Ops o = g.ops();
     Tensor zeros = o.zerosLike(logits);
@@ -213,16 +301,22 @@ public final class Nn {
   }
 
   /**
-   * {@code tf.nn.dropout}: each element kept with probability 1 - rate and scaled by
-   * 1 / (1 - rate), else 0. The mask is drawn once per run and the gradient uses the same mask;
-   * with a graph or op seed the masks repeat from run to run of a new session.
+   * {@code tf.nn.dropout}: each element kept with probability 1 - rate and scaled by 1 / (1 -
+   * rate), else 0. The mask is drawn once per run and the gradient uses the same mask; with a graph
+   * or op seed the masks repeat from run to run of a new session.
    */
   public Tensor dropout(Tensor x, double rate, Long seed) {
     if (!(rate >= 0 && rate < 1)) {
-      throw new AnygraphException("dropout of " + x.name() + ": rate must be in [0, 1), not " + rate);
+      throw new AnygraphException(
+          "dropout of " + x.name() + ": rate must be in [0, 1), not " + rate);
     }
-    Tensor u = g.add("randomUniformLike", List.of(x), Attrs.of("dtype", x.dtype(), "min", 0.0,
-        "max", 1.0, "seed", seed), null).get(0);
+    Tensor u =
+        g.add(
+                "randomUniformLike",
+                List.of(x),
+                Attrs.of("dtype", x.dtype(), "min", 0.0, "max", 1.0, "seed", seed),
+                null)
+            .get(0);
     Tensor keep = g.ops().cast(g.ops().greaterEqual(u, g.ops().scalarLike(rate, u)), x.dtype());
     return x.mul(keep).mul(1 / (1 - rate));
   }

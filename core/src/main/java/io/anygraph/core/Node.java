@@ -14,8 +14,15 @@ import java.util.List;
  * @param device requested device ({@code cpu:0}, {@code gpu:1}), or {@code ""} for none
  * @param controlInputs nodes that must run before this one although no value flows
  */
-public record Node(int id, String name, String op, List<Tensor> inputs, Attrs attrs,
-    List<TensorType> outputs, String device, List<Node> controlInputs) {
+public record Node(
+    int id,
+    String name,
+    String op,
+    List<Tensor> inputs,
+    Attrs attrs,
+    List<TensorType> outputs,
+    String device,
+    List<Node> controlInputs) {
 
   public Node {
     inputs = List.copyOf(inputs);

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Op builders of one graph, TensorFlow's {@code tf.*} namespace. Get it from {@link
- * Graph#ops()}; {@link Graph#withName(String)} gives builders whose op gets an exact name:
+ * Op builders of one graph, TensorFlow's {@code tf.*} namespace. Get it from {@link Graph#ops()};
+ * {@link Graph#withName(String)} gives builders whose op gets an exact name:
  *
  * <pre>{@code
  * Tensor addition = g.withName("addition").add(a, b);   // node "addition"
@@ -37,15 +37,25 @@ public final class Ops {
     return g.constant(Values.scalar(value, like.dtype()));
   }
 
-  public Tensor add(Tensor a, Tensor b) { return op("add", a, b); }
-  public Tensor sub(Tensor a, Tensor b) { return op("sub", a, b); }
-  public Tensor mul(Tensor a, Tensor b) { return op("mul", a, b); }
+  public Tensor add(Tensor a, Tensor b) {
+    return op("add", a, b);
+  }
+
+  public Tensor sub(Tensor a, Tensor b) {
+    return op("sub", a, b);
+  }
+
+  public Tensor mul(Tensor a, Tensor b) {
+    return op("mul", a, b);
+  }
 
   /**
-   * Division; on integer dtypes it truncates toward zero, as in Java and C (TensorFlow's
-   * {@code truncatediv}): {@code -7 / 2 = -3}. See {@link #floorDiv} for Python's {@code //}.
+   * Division; on integer dtypes it truncates toward zero, as in Java and C (TensorFlow's {@code
+   * truncatediv}): {@code -7 / 2 = -3}. See {@link #floorDiv} for Python's {@code //}.
    */
-  public Tensor div(Tensor a, Tensor b) { return op("div", a, b); }
+  public Tensor div(Tensor a, Tensor b) {
+    return op("div", a, b);
+  }
 
   /**
    * Python's {@code a // b} (TensorFlow's {@code floordiv}): the quotient rounded toward minus
@@ -57,43 +67,98 @@ public final class Ops {
    * Tensor q = g.ops().floorDiv(a, b);   // a.floorDiv(b)
    * }</pre>
    */
-  public Tensor floorDiv(Tensor a, Tensor b) { return op("floorDiv", a, b); }
+  public Tensor floorDiv(Tensor a, Tensor b) {
+    return op("floorDiv", a, b);
+  }
 
   /**
    * Python's {@code a % b} (TensorFlow's {@code floormod}): {@code a - floorDiv(a, b) * b}, which
    * has the sign of {@code b}: {@code -7 % 2 = 1}, {@code 7 % -2 = -1}, {@code -7.5 % 2 = 0.5}.
-   * Integer division by zero fails the run. Gradients: {@code dy} for a and
-   * {@code -dy * floorDiv(a, b)} for b.
+   * Integer division by zero fails the run. Gradients: {@code dy} for a and {@code -dy *
+   * floorDiv(a, b)} for b.
    */
-  public Tensor floorMod(Tensor a, Tensor b) { return op("floorMod", a, b); }
-  public Tensor pow(Tensor a, Tensor b) { return op("pow", a, b); }
-  public Tensor maximum(Tensor a, Tensor b) { return op("maximum", a, b); }
-  public Tensor minimum(Tensor a, Tensor b) { return op("minimum", a, b); }
-  public Tensor neg(Tensor x) { return op("neg", x); }
-  public Tensor square(Tensor x) { return op("square", x); }
-  public Tensor sqrt(Tensor x) { return op("sqrt", x); }
-  public Tensor exp(Tensor x) { return op("exp", x); }
-  public Tensor log(Tensor x) { return op("log", x); }
-  public Tensor abs(Tensor x) { return op("abs", x); }
-  public Tensor sign(Tensor x) { return op("sign", x); }
+  public Tensor floorMod(Tensor a, Tensor b) {
+    return op("floorMod", a, b);
+  }
 
-  public Tensor greater(Tensor a, Tensor b) { return op("greater", a, b); }
-  public Tensor greaterEqual(Tensor a, Tensor b) { return op("greaterEqual", a, b); }
-  public Tensor less(Tensor a, Tensor b) { return op("less", a, b); }
-  public Tensor lessEqual(Tensor a, Tensor b) { return op("lessEqual", a, b); }
-  public Tensor equal(Tensor a, Tensor b) { return op("equal", a, b); }
-  public Tensor notEqual(Tensor a, Tensor b) { return op("notEqual", a, b); }
+  public Tensor pow(Tensor a, Tensor b) {
+    return op("pow", a, b);
+  }
+
+  public Tensor maximum(Tensor a, Tensor b) {
+    return op("maximum", a, b);
+  }
+
+  public Tensor minimum(Tensor a, Tensor b) {
+    return op("minimum", a, b);
+  }
+
+  public Tensor neg(Tensor x) {
+    return op("neg", x);
+  }
+
+  public Tensor square(Tensor x) {
+    return op("square", x);
+  }
+
+  public Tensor sqrt(Tensor x) {
+    return op("sqrt", x);
+  }
+
+  public Tensor exp(Tensor x) {
+    return op("exp", x);
+  }
+
+  public Tensor log(Tensor x) {
+    return op("log", x);
+  }
+
+  public Tensor abs(Tensor x) {
+    return op("abs", x);
+  }
+
+  public Tensor sign(Tensor x) {
+    return op("sign", x);
+  }
+
+  public Tensor greater(Tensor a, Tensor b) {
+    return op("greater", a, b);
+  }
+
+  public Tensor greaterEqual(Tensor a, Tensor b) {
+    return op("greaterEqual", a, b);
+  }
+
+  public Tensor less(Tensor a, Tensor b) {
+    return op("less", a, b);
+  }
+
+  public Tensor lessEqual(Tensor a, Tensor b) {
+    return op("lessEqual", a, b);
+  }
+
+  public Tensor equal(Tensor a, Tensor b) {
+    return op("equal", a, b);
+  }
+
+  public Tensor notEqual(Tensor a, Tensor b) {
+    return op("notEqual", a, b);
+  }
 
   /** {@code a} where {@code cond} is true, else {@code b} (NumPy's {@code where}). */
-  public Tensor select(Tensor cond, Tensor a, Tensor b) { return op("select", cond, a, b); }
+  public Tensor select(Tensor cond, Tensor a, Tensor b) {
+    return op("select", cond, a, b);
+  }
 
   /** {@code matmul(a, b, false, false)}. */
-  public Tensor matmul(Tensor a, Tensor b) { return matmul(a, b, false, false); }
+  public Tensor matmul(Tensor a, Tensor b) {
+    return matmul(a, b, false, false);
+  }
 
   /**
    * Matrix product of the last two axes ({@code tf.linalg.matmul}); leading axes are batches and
-   * broadcast like NumPy's. Both operands need rank 2 or more; the transposes act on the last
-   * two axes.
+   * broadcast like NumPy's. Both operands need rank 2 or more; the transposes act on the last two
+   * axes.
    *
    * <pre>{@code
    * Tensor a = g.placeholder(DType.FLOAT32, Shape.of(2, 1, 3, 4), "a");
@@ -111,59 +176,88 @@ public final class Ops {
   }
 
   /**
-   * Reshape to a shape computed in the graph (an integer vector, {@code tf.reshape} with a
-   * tensor); one entry may be {@code -1} and is inferred.
+   * Reshape to a shape computed in the graph (an integer vector, {@code tf.reshape} with a tensor);
+   * one entry may be {@code -1} and is inferred.
    *
    * <pre>{@code
    * Tensor flat = g.ops().reshape(x, g.constant(Nd4j.createFromArray(-1L)));
    * Tensor back = g.ops().reshape(flat, g.ops().shape(x));
    * }</pre>
    */
-  public Tensor reshape(Tensor x, Tensor shape) { return op("reshapeTo", x, shape); }
+  public Tensor reshape(Tensor x, Tensor shape) {
+    return op("reshapeTo", x, shape);
+  }
 
   /** The shape of {@code x} when the graph runs, an int64 vector ({@code tf.shape}). */
-  public Tensor shape(Tensor x) { return op("shape", x); }
+  public Tensor shape(Tensor x) {
+    return op("shape", x);
+  }
 
   /** Reshape {@code x} to the run-time shape of {@code like}. */
-  public Tensor reshapeLike(Tensor x, Tensor like) { return op("reshapeLike", x, like); }
+  public Tensor reshapeLike(Tensor x, Tensor like) {
+    return op("reshapeLike", x, like);
+  }
 
   /** Permute axes; with no permutation, reverse them. */
   public Tensor transpose(Tensor x, int... perm) {
     return op("transpose", perm.length == 0 ? Attrs.empty() : Attrs.of("perm", perm), x);
   }
 
-  public Tensor cast(Tensor x, DType to) { return op("cast", Attrs.of("dtype", to), x); }
-  public Tensor identity(Tensor x) { return op("identity", x); }
+  public Tensor cast(Tensor x, DType to) {
+    return op("cast", Attrs.of("dtype", to), x);
+  }
+
+  public Tensor identity(Tensor x) {
+    return op("identity", x);
+  }
 
   /**
-   * {@code x} unchanged, but the run fails with a {@link NumericsException} naming {@code x}'s
-   * node when {@code x} holds NaN or infinity ({@code tf.debugging.check_numerics}).
+   * {@code x} unchanged, but the run fails with a {@link NumericsException} naming {@code x}'s node
+   * when {@code x} holds NaN or infinity ({@code tf.debugging.check_numerics}).
    */
   public Tensor checkNumerics(Tensor x) {
-    return op(CheckNumerics.OP, Attrs.of("node", x.node().name(), "output", x.index(), "op", x.op()), x);
+    return op(
+        CheckNumerics.OP, Attrs.of("node", x.node().name(), "output", x.index(), "op", x.op()), x);
   }
-  public Tensor expandDims(Tensor x, int axis) { return op("expandDims", Attrs.of("axis", axis), x); }
+
+  public Tensor expandDims(Tensor x, int axis) {
+    return op("expandDims", Attrs.of("axis", axis), x);
+  }
 
   /** Remove the given size-1 axes, or all of them when none are given. */
   public Tensor squeeze(Tensor x, int... axes) {
     return op("squeeze", axes.length == 0 ? Attrs.empty() : Attrs.of("axes", axes), x);
   }
 
-  public Tensor broadcastLike(Tensor x, Tensor like) { return op("broadcastLike", x, like); }
+  public Tensor broadcastLike(Tensor x, Tensor like) {
+    return op("broadcastLike", x, like);
+  }
 
   /** Sum {@code x} down to the shape of {@code like} (the adjoint of broadcasting). */
-  public Tensor reduceSumLike(Tensor x, Tensor like) { return op("reduceSumLike", x, like); }
+  public Tensor reduceSumLike(Tensor x, Tensor like) {
+    return op("reduceSumLike", x, like);
+  }
 
-  public Tensor onesLike(Tensor x) { return op("onesLike", x); }
-  public Tensor zerosLike(Tensor x) { return op("zerosLike", x); }
+  public Tensor onesLike(Tensor x) {
+    return op("onesLike", x);
+  }
+
+  public Tensor zerosLike(Tensor x) {
+    return op("zerosLike", x);
+  }
 
   /** A tensor of {@code shape} filled with {@code value}, computed when run (small in files). */
   public Tensor fill(DType dtype, Shape shape, double value) {
     return op("fill", Attrs.of("dtype", dtype, "shape", shape, "value", value));
   }
 
-  public Tensor zeros(DType dtype, long... shape) { return fill(dtype, Shape.of(shape), 0); }
-  public Tensor ones(DType dtype, long... shape) { return fill(dtype, Shape.of(shape), 1); }
+  public Tensor zeros(DType dtype, long... shape) {
+    return fill(dtype, Shape.of(shape), 0);
+  }
+
+  public Tensor ones(DType dtype, long... shape) {
+    return fill(dtype, Shape.of(shape), 1);
+  }
 
   public Tensor reduceSum(Tensor x, int[] axes, boolean keepDims) {
     return reduce("reduceSum", x, Arrays.stream(axes).asLongStream().toArray(), keepDims);
@@ -196,10 +290,14 @@ public final class Ops {
   }
 
   /** Set {@code variable} to {@code value}; outputs the new value. */
-  public Tensor assign(Tensor variable, Tensor value) { return op("assign", variable, value); }
+  public Tensor assign(Tensor variable, Tensor value) {
+    return op("assign", variable, value);
+  }
 
   /** Add {@code delta} to {@code variable}; outputs the new value. */
-  public Tensor assignAdd(Tensor variable, Tensor delta) { return op("assignAdd", variable, delta); }
+  public Tensor assignAdd(Tensor variable, Tensor delta) {
+    return op("assignAdd", variable, delta);
+  }
 
   /** Indices of the largest values along {@code axis} (int64). */
   public Tensor argMax(Tensor x, int axis) {
@@ -207,9 +305,9 @@ public final class Ops {
   }
 
   /**
-   * One-hot rows: a new last axis of {@code depth} with 1 at each index, 0 elsewhere. With
-   * {@code strict}, an index outside [0, depth) fails the run (for class labels); otherwise it
-   * gives an all-zero row, as TensorFlow's {@code one_hot}.
+   * One-hot rows: a new last axis of {@code depth} with 1 at each index, 0 elsewhere. With {@code
+   * strict}, an index outside [0, depth) fails the run (for class labels); otherwise it gives an
+   * all-zero row, as TensorFlow's {@code one_hot}.
    */
   public Tensor oneHot(Tensor indices, long depth, DType dtype, boolean strict) {
     return op("oneHot", Attrs.of("depth", depth, "dtype", dtype, "strict", strict), indices);
@@ -220,9 +318,7 @@ public final class Ops {
     return op("reverse", Attrs.of("axes", axes), x);
   }
 
-  /**
-   * {@code tf.pad}: x surrounded by zeros, {@code paddings[d] = {before, after}} per axis.
-   */
+  /** {@code tf.pad}: x surrounded by zeros, {@code paddings[d] = {before, after}} per axis. */
   public Tensor pad(Tensor x, long[][] paddings) {
     return pad(x, paddings, 0);
   }
@@ -232,8 +328,13 @@ public final class Ops {
     long[] flat = new long[2 * paddings.length];
     for (int d = 0; d < paddings.length; d++) {
       if (paddings[d].length != 2) {
-        throw new AnygraphException("pad of " + x.name() + ": paddings[" + d + "] must be {before, after}, not "
-            + Arrays.toString(paddings[d]));
+        throw new AnygraphException(
+            "pad of "
+                + x.name()
+                + ": paddings["
+                + d
+                + "] must be {before, after}, not "
+                + Arrays.toString(paddings[d]));
       }
       flat[2 * d] = paddings[d][0];
       flat[2 * d + 1] = paddings[d][1];
@@ -263,7 +364,9 @@ public final class Ops {
     return op("dynamicSlice", x, begin, size);
   }
 
-  /** Rows of {@code params} (axis 0) picked by integer {@code indices}; shape indices + params[1:]. */
+  /**
+   * Rows of {@code params} (axis 0) picked by integer {@code indices}; shape indices + params[1:].
+   */
   public Tensor gather(Tensor params, Tensor indices) {
     return op("gather", params, indices);
   }

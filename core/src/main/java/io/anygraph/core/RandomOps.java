@@ -19,7 +19,8 @@ public final class RandomOps {
   }
 
   public Tensor normal(DType dtype, Shape shape, double mean, double stddev, Long seed) {
-    Attrs a = Attrs.of("dtype", dtype, "shape", shape, "mean", mean, "stddev", stddev, "seed", seed);
+    Attrs a =
+        Attrs.of("dtype", dtype, "shape", shape, "mean", mean, "stddev", stddev, "seed", seed);
     return g.add("randomNormal", List.of(), a, null).get(0);
   }
 

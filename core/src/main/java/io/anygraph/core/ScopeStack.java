@@ -46,16 +46,29 @@ final class ScopeStack<T> {
   private void close(Entry<T> entry) {
     Thread here = Thread.currentThread();
     if (here != owner) {
-      throw new IllegalStateException("The " + kind + " '" + entry.value + "' was opened on thread '"
-          + owner.getName() + "' and cannot be closed on thread '" + here.getName()
-          + "': scopes belong to the thread that opened them");
+      throw new IllegalStateException(
+          "The "
+              + kind
+              + " '"
+              + entry.value
+              + "' was opened on thread '"
+              + owner.getName()
+              + "' and cannot be closed on thread '"
+              + here.getName()
+              + "': scopes belong to the thread that opened them");
     }
     if (stack.peek() != entry) {
       if (stack.stream().noneMatch(e -> e == entry)) {
         throw new IllegalStateException("The " + kind + " '" + entry.value + "' is already closed");
       }
-      throw new IllegalStateException("Scopes must be closed innermost first: the " + kind + " '"
-          + entry.value + "' was closed while '" + top() + "' inside it is still open");
+      throw new IllegalStateException(
+          "Scopes must be closed innermost first: the "
+              + kind
+              + " '"
+              + entry.value
+              + "' was closed while '"
+              + top()
+              + "' inside it is still open");
     }
     stack.pop();
   }

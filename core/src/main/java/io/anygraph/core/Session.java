@@ -47,8 +47,8 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Evaluates several tensors in one pass. Ops with side effects (assign, random) run once per
-   * call however many fetches use them.
+   * Evaluates several tensors in one pass. Ops with side effects (assign, random) run once per call
+   * however many fetches use them.
    */
   public List<INDArray> run(List<? extends Tensor> fetches, Map<?, ?> feeds) {
     for (Tensor t : fetches) {

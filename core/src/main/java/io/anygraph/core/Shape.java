@@ -21,7 +21,8 @@ public final class Shape {
   public static Shape of(long... dims) {
     for (long d : dims) {
       if (d < UNKNOWN) {
-        throw new IllegalArgumentException("Invalid dimension " + d + " in shape " + Arrays.toString(dims));
+        throw new IllegalArgumentException(
+            "Invalid dimension " + d + " in shape " + Arrays.toString(dims));
       }
     }
     return dims.length == 0 ? SCALAR : new Shape(dims.clone());

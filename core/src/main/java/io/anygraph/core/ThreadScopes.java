@@ -9,7 +9,8 @@ import java.util.List;
 final class ThreadScopes {
   final ScopeStack<String> names = new ScopeStack<>("name scope", "");
   final ScopeStack<String> devices = new ScopeStack<>("device scope", "");
-  final ScopeStack<List<Node>> controlDeps = new ScopeStack<>("control dependency scope", List.of());
+  final ScopeStack<List<Node>> controlDeps =
+      new ScopeStack<>("control dependency scope", List.of());
   final ScopeStack<String> colocation = new ScopeStack<>("colocation scope", "");
   final ScopeStack<Boolean> sharded = new ScopeStack<>("sharded scope", false);
 }

@@ -29,8 +29,8 @@ public final class ArrayZoo {
    *     int64, which is checked through {@code longs})
    * @param longs the same elements as longs, for integer and bool types
    */
-  public record Specimen(String name, DType dtype, INDArray array, long[] shape, double[] values,
-      long[] longs) {
+  public record Specimen(
+      String name, DType dtype, INDArray array, long[] shape, double[] values, long[] longs) {
     @Override
     public String toString() {
       return dtype.label() + " " + name + Arrays.toString(shape);
@@ -77,9 +77,9 @@ public final class ArrayZoo {
 
   /**
    * An array equal to {@code dense} that is a permutation of a fresh buffer holding the values
-   * permuted the other way: the layout ND4J mislabels ({@code [2, 3, 4]} gets strides
-   * {@code [12, 1, 4]}, ordering 'c', not a view). Strided unless one of the last two dimensions
-   * is 1. Needs rank 2 or more.
+   * permuted the other way: the layout ND4J mislabels ({@code [2, 3, 4]} gets strides {@code [12,
+   * 1, 4]}, ordering 'c', not a view). Strided unless one of the last two dimensions is 1. Needs
+   * rank 2 or more.
    */
   public static INDArray permuted(INDArray dense) {
     int[] p = swapLastTwo(dense.rank());
@@ -178,8 +178,10 @@ public final class ArrayZoo {
       if (s.dtype().isFloating()) {
         double want = s.values()[i];
         double got = c.getDouble(i);
-        boolean same = Double.isNaN(want) ? Double.isNaN(got)
-            : Double.doubleToRawLongBits(want) == Double.doubleToRawLongBits(got);
+        boolean same =
+            Double.isNaN(want)
+                ? Double.isNaN(got)
+                : Double.doubleToRawLongBits(want) == Double.doubleToRawLongBits(got);
         if (!same) {
           fail(what + " " + s + ": element " + i + " is " + got + ", expected " + want);
         }

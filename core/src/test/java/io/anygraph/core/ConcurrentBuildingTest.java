@@ -22,9 +22,9 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * One graph built by eight threads at once: each thread's nodes get its own name and device
- * scopes, names stay unique graph-wide, and the graph's readers (lookups, the node list, saving)
- * stay consistent meanwhile.
+ * One graph built by eight threads at once: each thread's nodes get its own name and device scopes,
+ * names stay unique graph-wide, and the graph's readers (lookups, the node list, saving) stay
+ * consistent meanwhile.
  */
 class ConcurrentBuildingTest {
   private static final int THREADS = 8;
@@ -33,16 +33,17 @@ class ConcurrentBuildingTest {
   private static final int TOP_LEVEL = 5;
 
   /** A node a thread made and what it should look like, worked out by hand from the scopes. */
-  private record Made(Node node, String name, String device, List<Node> controls, String colocatedWith) {}
+  private record Made(
+      Node node, String name, String device, List<Node> controls, String colocatedWith) {}
 
   /** What one thread built: the name scope the graph gave it, and its nodes. */
   private record Built(String prefix, List<Made> nodes, List<Node> topLevel) {}
 
   /**
    * Thread {@code t} opens device {@code cpu:t} and name scope {@code worker} (which the graph
-   * turns into {@code worker}, {@code worker_1}, ... in whatever order the threads get there),
-   * then ten nested {@code layer} scopes, every odd one also on device {@code cpu:t+1}. All
-   * threads are inside their scopes before any of them adds a node to a block.
+   * turns into {@code worker}, {@code worker_1}, ... in whatever order the threads get there), then
+   * ten nested {@code layer} scopes, every odd one also on device {@code cpu:t+1}. All threads are
+   * inside their scopes before any of them adds a node to a block.
    */
   private static Built build(Graph g, Tensor x, int t, Together.Lineup lineup) {
     List<Node> topLevel = new ArrayList<>();
@@ -52,14 +53,16 @@ class ConcurrentBuildingTest {
     List<Made> made = new ArrayList<>();
     String own = "cpu:" + t;
     String next = "cpu:" + (t + 1) % THREADS;
-    try (Scope d = g.device(own); Scope w = g.nameScope("worker")) {
+    try (Scope d = g.device(own);
+        Scope w = g.nameScope("worker")) {
       String prefix = g.currentNameScope();
       Tensor c = g.constant(t + 1.0, DType.FLOAT32);
       made.add(new Made(c.node(), prefix + "/constant", own, List.of(), null));
       Tensor h = x;
       for (int b = 0; b < BLOCKS; b++) {
         String device = b % 2 == 0 ? own : next;
-        try (Scope bd = b % 2 == 0 ? null : g.device(next); Scope layer = g.nameScope("layer")) {
+        try (Scope bd = b % 2 == 0 ? null : g.device(next);
+            Scope layer = g.nameScope("layer")) {
           lineup.await();
           String scope = prefix + "/layer" + (b == 0 ? "" : "_" + b);
           assertEquals(scope, g.currentNameScope());
@@ -74,8 +77,9 @@ class ConcurrentBuildingTest {
           try (Scope co = g.colocateWith(c)) {
             h = h.add(c);
           }
-          made.add(new Made(h.node(), scope + "/add_" + (ADDS - 1), device, List.of(),
-              prefix + "/constant"));
+          made.add(
+              new Made(
+                  h.node(), scope + "/add_" + (ADDS - 1), device, List.of(), prefix + "/constant"));
         }
       }
       Tensor result = g.withName("result").identity(h);
@@ -99,8 +103,10 @@ class ConcurrentBuildingTest {
         assertEquals(m.name(), n.name());
         assertEquals(m.device(), n.device(), n.name());
         assertEquals(m.controls(), n.controlInputs(), n.name());
-        assertEquals(m.colocatedWith(), n.attrs().has(Graph.COLOCATE_WITH)
-            ? n.attrs().getString(Graph.COLOCATE_WITH) : null, n.name());
+        assertEquals(
+            m.colocatedWith(),
+            n.attrs().has(Graph.COLOCATE_WITH) ? n.attrs().getString(Graph.COLOCATE_WITH) : null,
+            n.name());
         assertSame(n, g.node(n.name()));
       }
       for (Node n : b.topLevel()) {
@@ -131,13 +137,16 @@ class ConcurrentBuildingTest {
   void gradientsBuiltConcurrentlyStayInTheirThreadsScopes() throws Exception {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(2), "x");
-    List<Tensor> grads = Together.run(THREADS, (t, lineup) -> {
-      try (Scope d = g.device("cpu:" + t)) {
-        Tensor y = x.mul(g.constant(t + 1.0, DType.FLOAT32)).square();
-        lineup.await();
-        return g.grad(y, x);
-      }
-    });
+    List<Tensor> grads =
+        Together.run(
+            THREADS,
+            (t, lineup) -> {
+              try (Scope d = g.device("cpu:" + t)) {
+                Tensor y = x.mul(g.constant(t + 1.0, DType.FLOAT32)).square();
+                lineup.await();
+                return g.grad(y, x);
+              }
+            });
     Set<String> prefixes = new HashSet<>();
     for (int t = 0; t < THREADS; t++) {
       Set<String> own = new HashSet<>();
@@ -175,23 +184,28 @@ class ConcurrentBuildingTest {
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(2), "x");
     AtomicBoolean building = new AtomicBoolean(true);
     ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-    Thread reader = new Thread(() -> {
-      int seen = 0;
-      while (building.get() && problems.isEmpty()) {
-        seen = checkConsistent(g, seen, problems);
-      }
-    }, "reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              int seen = 0;
+              while (building.get() && problems.isEmpty()) {
+                seen = checkConsistent(g, seen, problems);
+              }
+            },
+            "reader");
     reader.start();
     try {
-      Together.run(THREADS, (t, lineup) -> {
-        try (Scope w = g.nameScope("worker")) {
-          Tensor h = x;
-          for (int i = 0; i < 100; i++) {
-            h = i % 10 == 0 ? g.variable(g.ops().identity(h)) : h.add(x);
-          }
-        }
-        return null;
-      });
+      Together.run(
+          THREADS,
+          (t, lineup) -> {
+            try (Scope w = g.nameScope("worker")) {
+              Tensor h = x;
+              for (int i = 0; i < 100; i++) {
+                h = i % 10 == 0 ? g.variable(g.ops().identity(h)) : h.add(x);
+              }
+            }
+            return null;
+          });
     } finally {
       building.set(false);
       reader.join();
@@ -209,28 +223,33 @@ class ConcurrentBuildingTest {
     AtomicBoolean building = new AtomicBoolean(true);
     List<Graph> copies = new ArrayList<>(); // the saver's until it ends
     AtomicInteger overlapping = new AtomicInteger(); // saves made while variables were added
-    Thread saver = new Thread(() -> {
-      try {
-        while (building.get()) {
-          Graph copy = GraphFile.read(saved(g));
-          copies.add(copy);
-          overlapping.addAndGet(copy.size() > 1 ? 1 : 0);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, "saver");
+    Thread saver =
+        new Thread(
+            () -> {
+              try {
+                while (building.get()) {
+                  Graph copy = GraphFile.read(saved(g));
+                  copies.add(copy);
+                  overlapping.addAndGet(copy.size() > 1 ? 1 : 0);
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            "saver");
     AtomicReference<Throwable> saveFailure = new AtomicReference<>();
     saver.setUncaughtExceptionHandler((t, e) -> saveFailure.set(e));
     saver.start();
     try {
-      Together.run(THREADS, (t, lineup) -> {
-        // Keep adding until several saves have overlapped the building.
-        for (int i = 0; i < 1000 && overlapping.get() < 10 && saveFailure.get() == null; i++) {
-          g.variable(g.ops().identity(x));
-        }
-        return null;
-      });
+      Together.run(
+          THREADS,
+          (t, lineup) -> {
+            // Keep adding until several saves have overlapped the building.
+            for (int i = 0; i < 1000 && overlapping.get() < 10 && saveFailure.get() == null; i++) {
+              g.variable(g.ops().identity(x));
+            }
+            return null;
+          });
     } finally {
       building.set(false);
       saver.join();
@@ -253,7 +272,8 @@ class ConcurrentBuildingTest {
    * One pass of a reader: the node list is in id order with inputs before their users, it only
    * grows, and every node and variable is found by its name; returns the size seen.
    */
-  private static int checkConsistent(Graph g, int seenBefore, ConcurrentLinkedQueue<String> problems) {
+  private static int checkConsistent(
+      Graph g, int seenBefore, ConcurrentLinkedQueue<String> problems) {
     List<Node> nodes = g.nodes();
     if (nodes.size() < seenBefore) {
       problems.add("the graph shrank from " + seenBefore + " to " + nodes.size() + " nodes");
@@ -268,7 +288,8 @@ class ConcurrentBuildingTest {
           problems.add(n + " uses " + in.node() + ", which comes later");
         }
       }
-      if (!g.hasNode(n.name()) || g.node(n.name()) != n 
+      if (!g.hasNode(n.name())
+          || g.node(n.name()) != n
           || !n.outputs().isEmpty() && g.tensor(n.name()).node() != n) {
         problems.add(n + " is not found by its name");
       }

@@ -63,8 +63,8 @@ class NamingTest {
 
   @Test
   void invalidNamesAndDevicesAreRejected() {
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> g.placeholder(DType.INT8, "bad name"));
+    AnygraphException e =
+        assertThrows(AnygraphException.class, () -> g.placeholder(DType.INT8, "bad name"));
     assertTrue(e.getMessage().contains("bad name"), e.getMessage());
     assertThrows(AnygraphException.class, () -> g.device("tpu:0"));
   }

@@ -26,18 +26,22 @@ class ScopesPerThreadTest {
     AtomicReference<Node> otherAdd = new AtomicReference<>();
     AtomicReference<Node> otherPlaceholder = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread other = new Thread(() -> {
-      try (Scope n = g.nameScope("busy"); Scope d = g.device("gpu:1");
-          Scope c = g.controlDependencies(List.of(a)); Scope co = g.colocateWith(a);
-          Scope s = g.sharded()) {
-        inside.countDown();
-        mainBuilt.await();
-        otherAdd.set(a.add(a).node());
-        otherPlaceholder.set(g.placeholder(DType.INT8, "p").node());
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
+    Thread other =
+        new Thread(
+            () -> {
+              try (Scope n = g.nameScope("busy");
+                  Scope d = g.device("gpu:1");
+                  Scope c = g.controlDependencies(List.of(a));
+                  Scope co = g.colocateWith(a);
+                  Scope s = g.sharded()) {
+                inside.countDown();
+                mainBuilt.await();
+                otherAdd.set(a.add(a).node());
+                otherPlaceholder.set(g.placeholder(DType.INT8, "p").node());
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
     other.start();
     inside.await();
     Node add;
@@ -69,29 +73,36 @@ class ScopesPerThreadTest {
 
   @Test
   void aScopeClosedOnAnotherThreadFailsAndStaysOpen() throws Exception {
-    Map<String, Supplier<Scope>> openers = Map.of(
-        "name scope", () -> g.nameScope("outer"),
-        "device scope", () -> g.device("cpu:1"),
-        "control dependency scope", () -> g.controlDependencies(List.of(a)),
-        "colocation scope", () -> g.colocateWith(a),
-        "sharded scope", g::sharded);
+    Map<String, Supplier<Scope>> openers =
+        Map.of(
+            "name scope", () -> g.nameScope("outer"),
+            "device scope", () -> g.device("cpu:1"),
+            "control dependency scope", () -> g.controlDependencies(List.of(a)),
+            "colocation scope", () -> g.colocateWith(a),
+            "sharded scope", g::sharded);
     for (var opener : openers.entrySet()) {
       Scope scope = opener.getValue().get();
       AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread closer = new Thread(() -> {
-        try {
-          scope.close();
-        } catch (Throwable e) {
-          thrown.set(e);
-        }
-      }, "closer");
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  scope.close();
+                } catch (Throwable e) {
+                  thrown.set(e);
+                }
+              },
+              "closer");
       closer.start();
       closer.join();
       assertNotNull(thrown.get(), opener.getKey() + " closed on another thread");
       String message = thrown.get().getMessage();
       assertTrue(thrown.get() instanceof IllegalStateException, message);
-      assertTrue(message.contains(opener.getKey()) && message.contains("'closer'")
-          && message.contains("'" + Thread.currentThread().getName() + "'"), message);
+      assertTrue(
+          message.contains(opener.getKey())
+              && message.contains("'closer'")
+              && message.contains("'" + Thread.currentThread().getName() + "'"),
+          message);
       scope.close(); // still open here, so its own thread can close it
     }
     assertEquals("add", a.add(a).node().name());
@@ -104,7 +115,8 @@ class ScopesPerThreadTest {
     first.close();
     try (Scope second = g.nameScope("second")) {
       IllegalStateException e = assertThrows(IllegalStateException.class, first::close);
-      assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains("already closed"),
+      assertTrue(
+          e.getMessage().contains("'first'") && e.getMessage().contains("already closed"),
           e.getMessage());
       assertEquals("second", g.currentNameScope());
     }
@@ -113,9 +125,11 @@ class ScopesPerThreadTest {
 
   @Test
   void closingOutOfOrderNamesBothScopes() {
-    try (Scope outer = g.nameScope("outer"); Scope inner = g.nameScope("inner")) {
+    try (Scope outer = g.nameScope("outer");
+        Scope inner = g.nameScope("inner")) {
       IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
-      assertTrue(e.getMessage().contains("'outer'") && e.getMessage().contains("'outer/inner'"),
+      assertTrue(
+          e.getMessage().contains("'outer'") && e.getMessage().contains("'outer/inner'"),
           e.getMessage());
       assertEquals("outer/inner", g.currentNameScope());
     }
@@ -129,11 +143,13 @@ class ScopesPerThreadTest {
       shared = g.currentNameScope();
     }
     AtomicReference<String> name = new AtomicReference<>();
-    Thread other = new Thread(() -> {
-      try (Scope s = g.nameScope(shared + "/")) {
-        name.set(a.add(a).node().name());
-      }
-    });
+    Thread other =
+        new Thread(
+            () -> {
+              try (Scope s = g.nameScope(shared + "/")) {
+                name.set(a.add(a).node().name());
+              }
+            });
     other.start();
     other.join();
     assertEquals("layer/add", name.get());

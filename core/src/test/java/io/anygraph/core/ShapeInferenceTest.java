@@ -17,9 +17,11 @@ class ShapeInferenceTest {
   @Test
   void broadcastingFollowsNumPy() {
     assertEquals(Shape.of(2, 3), ph(DType.FLOAT32, 2, 3).add(ph(DType.FLOAT32, 3)).shape());
-    assertEquals(Shape.of(4, 2, 3), ph(DType.FLOAT32, 4, 1, 3).mul(ph(DType.FLOAT32, 2, 1)).shape());
+    assertEquals(
+        Shape.of(4, 2, 3), ph(DType.FLOAT32, 4, 1, 3).mul(ph(DType.FLOAT32, 2, 1)).shape());
     assertEquals(Shape.of(-1, 3), ph(DType.FLOAT32, -1, 3).add(ph(DType.FLOAT32, 1, 3)).shape());
-    assertEquals(Shape.unknownRank(), g.placeholder(DType.INT8).add(g.placeholder(DType.INT8)).shape());
+    assertEquals(
+        Shape.unknownRank(), g.placeholder(DType.INT8).add(g.placeholder(DType.INT8)).shape());
   }
 
   @Test
@@ -28,15 +30,20 @@ class ShapeInferenceTest {
     Tensor y = g.placeholder(DType.FLOAT32, Shape.of(4), "y");
     ShapeException e = assertThrows(ShapeException.class, () -> x.add(y));
     String m = e.getMessage();
-    assertTrue(m.contains("'add'") && m.contains("op add") && m.contains("[2, 3]")
-        && m.contains("[4]") && m.contains("x:0"), m);
+    assertTrue(
+        m.contains("'add'")
+            && m.contains("op add")
+            && m.contains("[2, 3]")
+            && m.contains("[4]")
+            && m.contains("x:0"),
+        m);
     assertEquals(2, g.size(), "a failed node is not added");
   }
 
   @Test
   void dtypesMustMatch() {
-    ShapeException e = assertThrows(ShapeException.class,
-        () -> ph(DType.FLOAT32, 2).add(ph(DType.FLOAT64, 2)));
+    ShapeException e =
+        assertThrows(ShapeException.class, () -> ph(DType.FLOAT32, 2).add(ph(DType.FLOAT64, 2)));
     assertTrue(e.getMessage().contains("float32") && e.getMessage().contains("float64"));
     assertThrows(ShapeException.class, () -> ph(DType.INT32, 2).exp());
   }
@@ -91,11 +98,8 @@ class ShapeInferenceTest {
 
   @Test
   void randomOpsValidateParameters() {
-    assertThrows(ShapeException.class,
-        () -> g.random().normal(DType.INT32, Shape.of(2), 0, 1));
-    assertThrows(ShapeException.class,
-        () -> g.random().normal(DType.FLOAT32, Shape.of(2), 0, -1));
-    assertThrows(ShapeException.class,
-        () -> g.random().uniform(DType.FLOAT32, Shape.of(-1), 0, 1));
+    assertThrows(ShapeException.class, () -> g.random().normal(DType.INT32, Shape.of(2), 0, 1));
+    assertThrows(ShapeException.class, () -> g.random().normal(DType.FLOAT32, Shape.of(2), 0, -1));
+    assertThrows(ShapeException.class, () -> g.random().uniform(DType.FLOAT32, Shape.of(-1), 0, 1));
   }
 }

@@ -47,15 +47,17 @@ final class Together {
       List<Future<R>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        futures.add(pool.submit(() -> {
-          try {
-            lineup.await();
-            return task.run(id, lineup);
-          } catch (Throwable e) {
-            lineup.phaser.forceTermination();
-            throw e;
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    lineup.await();
+                    return task.run(id, lineup);
+                  } catch (Throwable e) {
+                    lineup.phaser.forceTermination();
+                    throw e;
+                  }
+                }));
       }
       List<R> results = new ArrayList<>();
       Throwable cause = null;

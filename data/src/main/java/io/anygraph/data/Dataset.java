@@ -11,8 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Examples in memory: features [n, ...] and labels [n], with batching, seeded shuffling and
- * contiguous shards. Immutable: every operation returns a new dataset (sharing the arrays where
- * it can).
+ * contiguous shards. Immutable: every operation returns a new dataset (sharing the arrays where it
+ * can).
  */
 public final class Dataset {
   /** The names of the two arrays, for {@link #column}: what a runner binds placeholders to. */
@@ -23,9 +23,12 @@ public final class Dataset {
 
   public Dataset(INDArray features, INDArray labels) {
     if (features.rank() < 1 || labels.rank() != 1 || features.size(0) != labels.size(0)) {
-      throw new IllegalArgumentException("features " + Arrays.toString(features.shape())
-          + " and labels " + Arrays.toString(labels.shape())
-          + " must have the same number of examples along axis 0 (labels of rank 1)");
+      throw new IllegalArgumentException(
+          "features "
+              + Arrays.toString(features.shape())
+              + " and labels "
+              + Arrays.toString(labels.shape())
+              + " must have the same number of examples along axis 0 (labels of rank 1)");
     }
     this.features = features;
     this.labels = labels;
@@ -48,15 +51,17 @@ public final class Dataset {
     return switch (name) {
       case "features" -> features;
       case "labels" -> labels;
-      default -> throw new AnygraphException("No column '" + name + "' in a dataset: its columns are "
-          + COLUMNS);
+      default ->
+          throw new AnygraphException(
+              "No column '" + name + "' in a dataset: its columns are " + COLUMNS);
     };
   }
 
   /** Examples [from, to). */
   public Dataset range(int from, int to) {
     if (from < 0 || to > size() || from > to) {
-      throw new IllegalArgumentException("range [" + from + ", " + to + ") of a dataset of " + size());
+      throw new IllegalArgumentException(
+          "range [" + from + ", " + to + ") of a dataset of " + size());
     }
     return new Dataset(rows(features, from, to), rows(labels, from, to));
   }
@@ -96,26 +101,27 @@ public final class Dataset {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size " + batchSize);
     }
-    return () -> new Iterator<>() {
-      private final int[] order = order(size(), seed);
-      private int next = 0;
+    return () ->
+        new Iterator<>() {
+          private final int[] order = order(size(), seed);
+          private int next = 0;
 
-      @Override
-      public boolean hasNext() {
-        return next < order.length;
-      }
+          @Override
+          public boolean hasNext() {
+            return next < order.length;
+          }
 
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int end = Math.min(next + batchSize, order.length);
-        Dataset b = gather(Arrays.copyOfRange(order, next, end));
-        next = end;
-        return new Batch(b.features, b.labels, b.size());
-      }
-    };
+          @Override
+          public Batch next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            int end = Math.min(next + batchSize, order.length);
+            Dataset b = gather(Arrays.copyOfRange(order, next, end));
+            next = end;
+            return new Batch(b.features, b.labels, b.size());
+          }
+        };
   }
 
   /**
@@ -133,8 +139,8 @@ public final class Dataset {
   }
 
   /**
-   * A permutation of [0, n) fixed by the seed: Fisher–Yates driven by SplitMix64, the same on
-   * every JVM, so executors holding parts of a dataset agree on which examples form each batch.
+   * A permutation of [0, n) fixed by the seed: Fisher–Yates driven by SplitMix64, the same on every
+   * JVM, so executors holding parts of a dataset agree on which examples form each batch.
    */
   public static int[] order(int n, long seed) {
     int[] order = new int[n];
@@ -157,25 +163,26 @@ public final class Dataset {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size " + batchSize);
     }
-    return () -> new Iterator<>() {
-      private int next = 0;
+    return () ->
+        new Iterator<>() {
+          private int next = 0;
 
-      @Override
-      public boolean hasNext() {
-        return next < size();
-      }
+          @Override
+          public boolean hasNext() {
+            return next < size();
+          }
 
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int end = Math.min(next + batchSize, size());
-        Batch b = new Batch(rows(features, next, end), rows(labels, next, end), end - next);
-        next = end;
-        return b;
-      }
-    };
+          @Override
+          public Batch next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            int end = Math.min(next + batchSize, size());
+            Batch b = new Batch(rows(features, next, end), rows(labels, next, end), end - next);
+            next = end;
+            return b;
+          }
+        };
   }
 
   private INDArray features2d() {

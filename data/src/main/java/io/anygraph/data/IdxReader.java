@@ -18,9 +18,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads IDX files (LeCun's MNIST format: a magic number naming the element type and rank, the
- * dimensions, then the values, big-endian) of unsigned bytes, through Hadoop's
- * {@link FileSystem} so {@code file://} and {@code hdfs://} both work. Gzip'd files are
- * recognized by their first two bytes, not by their name.
+ * dimensions, then the values, big-endian) of unsigned bytes, through Hadoop's {@link FileSystem}
+ * so {@code file://} and {@code hdfs://} both work. Gzip'd files are recognized by their first two
+ * bytes, not by their name.
  */
 public final class IdxReader {
   /** An IDX file's dimensions and its values in row-major order. */
@@ -43,26 +43,29 @@ public final class IdxReader {
   }
 
   /**
-   * The dimensions the file's header declares, reading nothing else; for a plain (not gzip'd)
-   * file they are checked against its length too.
+   * The dimensions the file's header declares, reading nothing else; for a plain (not gzip'd) file
+   * they are checked against its length too.
    */
   public static int[] dims(String uri, Configuration conf) throws IOException {
-    return open(uri, conf, (in, size) -> {
-      int[] dims = header(uri, new DataInputStream(in));
-      IdxSizes sizes = new IdxSizes(uri, dims, 0, dims[0]);
-      if (size >= 0) {
-        sizes.checkLength(size, true);
-      }
-      return dims;
-    });
+    return open(
+        uri,
+        conf,
+        (in, size) -> {
+          int[] dims = header(uri, new DataInputStream(in));
+          IdxSizes sizes = new IdxSizes(uri, dims, 0, dims[0]);
+          if (size >= 0) {
+            sizes.checkLength(size, true);
+          }
+          return dims;
+        });
   }
 
   /**
-   * Records {@code [from, to)} along the first dimension only (a shard of the examples), so
-   * readers in parallel each read their part; {@code dims()[0]} of the result is {@code to -
-   * from}. Plain files are sought to the range, gzip'd ones are decompressed up to it. A bad
-   * file is a {@link FileFormatException} naming the field (magic, type, rank, dims) and its
-   * value, raised before the values are allocated; a missing one "<uri>: no such file".
+   * Records {@code [from, to)} along the first dimension only (a shard of the examples), so readers
+   * in parallel each read their part; {@code dims()[0]} of the result is {@code to - from}. Plain
+   * files are sought to the range, gzip'd ones are decompressed up to it. A bad file is a {@link
+   * FileFormatException} naming the field (magic, type, rank, dims) and its value, raised before
+   * the values are allocated; a missing one "<uri>: no such file".
    */
   public static Idx read(String uri, Configuration conf, int from, int to) throws IOException {
     return open(uri, conf, (in, size) -> parse(uri, in, size, from, to));
@@ -101,15 +104,24 @@ public final class IdxReader {
     return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in)) : in;
   }
 
-  /** Records [from, to) of the file; {@code to = -1} reads to the end and checks nothing follows. */
-  private static Idx parse(String uri, InputStream in, long size, int from, int to) throws IOException {
+  /**
+   * Records [from, to) of the file; {@code to = -1} reads to the end and checks nothing follows.
+   */
+  private static Idx parse(String uri, InputStream in, long size, int from, int to)
+      throws IOException {
     DataInputStream data = new DataInputStream(in);
     int[] dims = header(uri, data);
     boolean whole = to < 0;
     int end = whole ? dims[0] : to; // the header has at least one dimension
     if (from < 0 || end < from || end > dims[0]) {
-      throw new AnygraphException(uri + ": records [" + from + ", " + end + ") asked of a file of "
-          + Arrays.toString(dims));
+      throw new AnygraphException(
+          uri
+              + ": records ["
+              + from
+              + ", "
+              + end
+              + ") asked of a file of "
+              + Arrays.toString(dims));
     }
     IdxSizes sizes = new IdxSizes(uri, dims, from, end);
     if (size >= 0) {
@@ -141,21 +153,27 @@ public final class IdxReader {
     }
     String hex = String.format("0x%08x", magic);
     if ((magic >>> 16) != 0) {
-      throw new FileFormatException(uri, "magic", hex, "not an IDX file (expected 0x000008NN, NN the rank)");
+      throw new FileFormatException(
+          uri, "magic", hex, "not an IDX file (expected 0x000008NN, NN the rank)");
     }
     if (((magic >>> 8) & 0xff) != UNSIGNED_BYTE) {
-      throw new FileFormatException(uri, "type", String.format("0x%02x", (magic >>> 8) & 0xff),
+      throw new FileFormatException(
+          uri,
+          "type",
+          String.format("0x%02x", (magic >>> 8) & 0xff),
           "only unsigned bytes (0x08) are read (magic " + hex + ")");
     }
     if ((magic & 0xff) == 0) {
-      throw new FileFormatException(uri, "rank", 0, "an IDX file has at least one dimension (magic " + hex + ")");
+      throw new FileFormatException(
+          uri, "rank", 0, "an IDX file has at least one dimension (magic " + hex + ")");
     }
     int[] dims = new int[magic & 0xff];
     for (int i = 0; i < dims.length; i++) {
       try {
         dims[i] = data.readInt();
       } catch (EOFException e) {
-        throw new FileFormatException(uri, "dims[" + i + "]", "(cut off)", "truncated IDX header", e);
+        throw new FileFormatException(
+            uri, "dims[" + i + "]", "(cut off)", "truncated IDX header", e);
       }
       if (dims[i] < 0) {
         throw new FileFormatException(uri, "dims[" + i + "]", dims[i], "negative dimension");
@@ -165,17 +183,24 @@ public final class IdxReader {
   }
 
   /**
-   * Reads the part's values in pieces, so a header that claims more than a gzip stream holds
-   * costs only what it holds. A gzip stream cut off mid-way throws EOFException rather than
-   * ending, so that case is named here with sizes.
+   * Reads the part's values in pieces, so a header that claims more than a gzip stream holds costs
+   * only what it holds. A gzip stream cut off mid-way throws EOFException rather than ending, so
+   * that case is named here with sizes.
    */
   private static byte[] readValues(InputStream in, IdxSizes sizes) throws IOException {
     try {
       return in.readNBytes(sizes.part());
     } catch (EOFException e) {
-      throw new FileFormatException(sizes.uri, "dims", Arrays.toString(sizes.dims), "truncated gzip stream:"
-          + " the header promises " + (sizes.skipped() + sizes.part()) + " values, the stream is cut off"
-          + " before them", e);
+      throw new FileFormatException(
+          sizes.uri,
+          "dims",
+          Arrays.toString(sizes.dims),
+          "truncated gzip stream:"
+              + " the header promises "
+              + (sizes.skipped() + sizes.part())
+              + " values, the stream is cut off"
+              + " before them",
+          e);
     }
   }
 }

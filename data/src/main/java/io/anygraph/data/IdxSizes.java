@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * What an IDX header's dimensions promise for records {@code [from, end)}: computed without
- * overflow (a plain product of four 65536s wraps to 0 and would read as an empty file) and
- * compared with the file's length where it is known, before anything sized by it is allocated.
+ * overflow (a plain product of four 65536s wraps to 0 and would read as an empty file) and compared
+ * with the file's length where it is known, before anything sized by it is allocated.
  */
 final class IdxSizes {
   final String uri;
@@ -29,8 +29,17 @@ final class IdxSizes {
     recordSize = ReadChecks.elementCount(Arrays.copyOfRange(d, 1, d.length), Long.MAX_VALUE);
     long values = (end - from) * recordSize; // at most total: no overflow
     if (values > ReadChecks.MAX_ARRAY_BYTES) {
-      throw bad("is too large to load: records [" + from + ", " + end + ") are " + values
-          + " values, more than one array holds (" + ReadChecks.MAX_ARRAY_BYTES + ")", null);
+      throw bad(
+          "is too large to load: records ["
+              + from
+              + ", "
+              + end
+              + ") are "
+              + values
+              + " values, more than one array holds ("
+              + ReadChecks.MAX_ARRAY_BYTES
+              + ")",
+          null);
     }
     part = (int) values;
   }
@@ -45,7 +54,10 @@ final class IdxSizes {
     return part;
   }
 
-  /** Checks a plain file of {@code size} bytes holds the records asked for (and no more, if {@code whole}). */
+  /**
+   * Checks a plain file of {@code size} bytes holds the records asked for (and no more, if {@code
+   * whole}).
+   */
   void checkLength(long size, boolean whole) {
     long values = size - 4L * (dims.length + 1); // after the magic and the dimensions
     if (values < skipped()) {
@@ -60,16 +72,24 @@ final class IdxSizes {
   }
 
   FileFormatException endsBeforeRecord(Throwable cause) {
-    return bad("truncated: the file ends before record " + from + " of the " + dims[0]
-        + " its header declares", cause);
+    return bad(
+        "truncated: the file ends before record "
+            + from
+            + " of the "
+            + dims[0]
+            + " its header declares",
+        cause);
   }
 
   FileFormatException truncated(long values) {
-    return bad("truncated: the header promises " + (skipped() + part) + " values, the file has " + values, null);
+    return bad(
+        "truncated: the header promises " + (skipped() + part) + " values, the file has " + values,
+        null);
   }
 
   FileFormatException tooLong(String values) {
-    return bad("more data than the header declares: " + total + " values, the file has " + values, null);
+    return bad(
+        "more data than the header declares: " + total + " values, the file has " + values, null);
   }
 
   private FileFormatException bad(String problem, Throwable cause) {

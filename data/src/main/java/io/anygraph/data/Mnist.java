@@ -7,9 +7,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * MNIST digits from a folder of IDX files ({@code train-images-idx3-ubyte[.gz]} and the
- * labels, {@code t10k-...} for the test set) on any Hadoop file system. Images become float32
- * [n, 784] in [0, 1]; labels int32 [n].
+ * MNIST digits from a folder of IDX files ({@code train-images-idx3-ubyte[.gz]} and the labels,
+ * {@code t10k-...} for the test set) on any Hadoop file system. Images become float32 [n, 784] in
+ * [0, 1]; labels int32 [n].
  */
 public record Mnist(Dataset train, Dataset test) {
   /** Where the digits shipped with the project live, relative to the project root. */
@@ -32,16 +32,24 @@ public record Mnist(Dataset train, Dataset test) {
    * {@code where} and {@code first} (the index of the first example in the file) name a bad label
    * in the message. An {@link IdxDecoder}: {@code Mnist::examples}.
    */
-  public static Dataset examples(IdxReader.Idx images, IdxReader.Idx labels, String where, long first)
-      throws IOException {
-    if (images.dims().length != 3 || labels.dims().length != 1 || images.count() != labels.count()) {
-      throw new IOException(where + ": images " + Arrays.toString(images.dims())
-          + " and labels " + Arrays.toString(labels.dims()) + " do not match");
+  public static Dataset examples(
+      IdxReader.Idx images, IdxReader.Idx labels, String where, long first) throws IOException {
+    if (images.dims().length != 3
+        || labels.dims().length != 1
+        || images.count() != labels.count()) {
+      throw new IOException(
+          where
+              + ": images "
+              + Arrays.toString(images.dims())
+              + " and labels "
+              + Arrays.toString(labels.dims())
+              + " do not match");
     }
     for (int i = 0; i < labels.count(); i++) {
       int y = labels.values()[i] & 0xff;
       if (y > 9) {
-        throw new IOException(where + ": label " + y + " of example " + (first + i) + " is not a digit");
+        throw new IOException(
+            where + ": label " + y + " of example " + (first + i) + " is not a digit");
       }
     }
     return ScaledBytes.decode(images, labels, where, first);
@@ -55,7 +63,8 @@ public record Mnist(Dataset train, Dataset test) {
   /** The IDX file {@code <prefix>-<kind>-idx<rank>-ubyte} in {@code dir}, gzip'd if that exists. */
   public static String file(String dir, String prefix, String kind) throws IOException {
     String base = dir.endsWith("/") ? dir : dir + "/";
-    return find(base, prefix + "-" + kind + ("images".equals(kind) ? "-idx3-ubyte" : "-idx1-ubyte"));
+    return find(
+        base, prefix + "-" + kind + ("images".equals(kind) ? "-idx3-ubyte" : "-idx1-ubyte"));
   }
 
   /** The gzip'd file if present, else the plain one (the reader detects gzip by content). */
@@ -68,8 +77,8 @@ public record Mnist(Dataset train, Dataset test) {
   }
 
   /**
-   * The folder to read by default: {@code $ANYGRAPH_MNIST_DIR}, else the shipped digits found
-   * from the working directory or one of its parents (the project root or a module folder).
+   * The folder to read by default: {@code $ANYGRAPH_MNIST_DIR}, else the shipped digits found from
+   * the working directory or one of its parents (the project root or a module folder).
    */
   public static String defaultDir() {
     String env = System.getenv("ANYGRAPH_MNIST_DIR");
@@ -83,7 +92,12 @@ public record Mnist(Dataset train, Dataset test) {
         return candidate.toURI().toString();
       }
     }
-    throw new IllegalStateException("No MNIST digits found: set ANYGRAPH_MNIST_DIR or run from the"
-        + " project (looked for " + SHIPPED + " in " + dir + " and its parents)");
+    throw new IllegalStateException(
+        "No MNIST digits found: set ANYGRAPH_MNIST_DIR or run from the"
+            + " project (looked for "
+            + SHIPPED
+            + " in "
+            + dir
+            + " and its parents)");
   }
 }

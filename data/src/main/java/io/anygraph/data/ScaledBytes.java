@@ -13,8 +13,13 @@ final class ScaledBytes {
   static Dataset decode(IdxReader.Idx features, IdxReader.Idx labels, String where, long first)
       throws IOException {
     if (labels.dims().length != 1 || features.count() != labels.count()) {
-      throw new IOException(where + ": features " + Arrays.toString(features.dims())
-          + " and labels " + Arrays.toString(labels.dims()) + " do not match (labels: one per record)");
+      throw new IOException(
+          where
+              + ": features "
+              + Arrays.toString(features.dims())
+              + " and labels "
+              + Arrays.toString(labels.dims())
+              + " do not match (labels: one per record)");
     }
     int n = features.count();
     int perRecord = recordSize(features.dims(), where);
@@ -43,8 +48,11 @@ final class ScaledBytes {
       size *= dims[i];
       if (size > Integer.MAX_VALUE) {
         int[] record = Arrays.copyOfRange(dims, 1, dims.length);
-        throw new IOException(where + ": records of " + Arrays.toString(record)
-            + " values are too large for one array");
+        throw new IOException(
+            where
+                + ": records of "
+                + Arrays.toString(record)
+                + " values are too large for one array");
       }
     }
     return (int) size;

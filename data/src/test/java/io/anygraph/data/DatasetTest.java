@@ -18,8 +18,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** Batching, shuffling and sharding of ten examples whose feature rows are 10*label. */
 class DatasetTest {
   private static Dataset ten() {
-    INDArray x = Nd4j.createFromArray(new float[][] {
-        {0, 0}, {10, 10}, {20, 20}, {30, 30}, {40, 40}, {50, 50}, {60, 60}, {70, 70}, {80, 80}, {90, 90}});
+    INDArray x =
+        Nd4j.createFromArray(
+            new float[][] {
+              {0, 0}, {10, 10}, {20, 20}, {30, 30}, {40, 40}, {50, 50}, {60, 60}, {70, 70},
+              {80, 80}, {90, 90}
+            });
     return new Dataset(x, Nd4j.arange(10).castTo(DataType.INT32));
   }
 
@@ -40,8 +44,10 @@ class DatasetTest {
   private static int[] consistentLabels(Dataset d) {
     int[] y = d.labels().toIntVector();
     for (int i = 0; i < y.length; i++) {
-      assertArrayEquals(new float[] {y[i], 100 + y[i], 200 + y[i]},
-          d.features().getRow(i).toFloatVector(), "row " + i);
+      assertArrayEquals(
+          new float[] {y[i], 100 + y[i], 200 + y[i]},
+          d.features().getRow(i).toFloatVector(),
+          "row " + i);
     }
     return y;
   }
@@ -73,7 +79,8 @@ class DatasetTest {
       assertEquals(10f * order[i], a.features().getFloat(i, 1));
     }
     assertArrayEquals(order, ten().shuffled(42).labels().toIntVector());
-    assertNotEquals(Arrays.toString(order), Arrays.toString(ten().shuffled(43).labels().toIntVector()));
+    assertNotEquals(
+        Arrays.toString(order), Arrays.toString(ten().shuffled(43).labels().toIntVector()));
   }
 
   @Test
@@ -92,8 +99,8 @@ class DatasetTest {
     assertEquals(3, ten().take(3).size());
     assertEquals(3, ten().skip(3).labels().getInt(0));
     assertThrows(IllegalArgumentException.class, () -> ten().shard(3, 3));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Dataset(Nd4j.zeros(3, 2), Nd4j.zeros(4)));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Dataset(Nd4j.zeros(3, 2), Nd4j.zeros(4)));
   }
 
   @Test
@@ -101,13 +108,14 @@ class DatasetTest {
     // Output of src/test/resources/io/anygraph/data/shuffle_reference.py: Vigna's
     // SplitMix64 (state starts at the seed) driving Fisher-Yates from the end with
     // j = next() mod (i + 1). Pins the order every seeded training run depends on.
-    assertArrayEquals(new int[] {8, 1, 5, 9, 0, 4, 3, 2, 6, 7},
-        consistentLabels(numbered(10).shuffled(7)));
-    assertArrayEquals(new int[] {3, 4, 2, 7, 5, 0, 8, 1, 9, 6},
-        consistentLabels(numbered(10).shuffled(-1)));
-    assertArrayEquals(new int[] {0, 9, 5, 8, 6, 4, 7, 2, 1, 3},
-        consistentLabels(numbered(10).shuffled(42)));
-    assertArrayEquals(new int[] {9, 0, 3, 5, 12, 8, 2, 11, 10, 7, 4, 6, 1},
+    assertArrayEquals(
+        new int[] {8, 1, 5, 9, 0, 4, 3, 2, 6, 7}, consistentLabels(numbered(10).shuffled(7)));
+    assertArrayEquals(
+        new int[] {3, 4, 2, 7, 5, 0, 8, 1, 9, 6}, consistentLabels(numbered(10).shuffled(-1)));
+    assertArrayEquals(
+        new int[] {0, 9, 5, 8, 6, 4, 7, 2, 1, 3}, consistentLabels(numbered(10).shuffled(42)));
+    assertArrayEquals(
+        new int[] {9, 0, 3, 5, 12, 8, 2, 11, 10, 7, 4, 6, 1},
         consistentLabels(numbered(13).shuffled(123456789)));
     // SplitMix64's published first output for seed 0 (state advanced by the gamma, then mixed).
     assertEquals(0xE220A8397B1DCDAFL, Dataset.SplitMix64.mix(0x9E3779B97F4A7C15L));
@@ -200,10 +208,13 @@ class DatasetTest {
 
   @Test
   void mismatchedInputsNameTheShapes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Dataset(Nd4j.create(DataType.FLOAT, 3, 2), Nd4j.createFromArray(1, 2)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dataset(Nd4j.create(DataType.FLOAT, 3, 2), Nd4j.createFromArray(1, 2)));
     assertTrue(e.getMessage().contains("[3, 2]") && e.getMessage().contains("[2]"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Dataset(Nd4j.create(DataType.FLOAT, 2, 2), Nd4j.create(DataType.INT32, 2, 1)));
   }
 }

@@ -44,10 +44,13 @@ class IdxRangeTest {
       }
       assertArrayEquals(expected, mid.values());
       assertEquals(0, IdxReader.read(uri, conf, 4, 4).values().length);
-      assertArrayEquals(Arrays.copyOfRange(fourImages(), 16 + 18, 16 + 24),
+      assertArrayEquals(
+          Arrays.copyOfRange(fourImages(), 16 + 18, 16 + 24),
           IdxReader.read(uri, conf, 3, 4).values());
       Exception e = assertThrows(AnygraphException.class, () -> IdxReader.read(uri, conf, 2, 5));
-      assertTrue(e.getMessage().contains("[2, 5)") && e.getMessage().contains("[4, 2, 3]"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("[2, 5)") && e.getMessage().contains("[4, 2, 3]"),
+          e.getMessage());
     }
   }
 
@@ -68,8 +71,12 @@ class IdxRangeTest {
     Dataset whole = Mnist.load(dir).test();
     String images = Mnist.file(dir, "t10k", "images");
     String labels = Mnist.file(dir, "t10k", "labels");
-    Dataset part = Mnist.examples(IdxReader.read(images, conf, 700, 1300),
-        IdxReader.read(labels, conf, 700, 1300), "t10k", 700);
+    Dataset part =
+        Mnist.examples(
+            IdxReader.read(images, conf, 700, 1300),
+            IdxReader.read(labels, conf, 700, 1300),
+            "t10k",
+            700);
     assertEquals(whole.range(700, 1300).features(), part.features());
     assertEquals(whole.range(700, 1300).labels(), part.labels());
   }

@@ -34,7 +34,8 @@ class IdxReaderTest {
   /** Fails unless the message has every one of {@code parts}, showing it when it does not. */
   private static void assertMentions(Exception e, String... parts) {
     for (String p : parts) {
-      assertTrue(e.getMessage() != null && e.getMessage().contains(p),
+      assertTrue(
+          e.getMessage() != null && e.getMessage().contains(p),
           "expected '" + p + "' in: " + e.getMessage());
     }
   }
@@ -43,12 +44,12 @@ class IdxReaderTest {
   void shippedHeadersAndCounts() throws IOException {
     IdxReader.Idx trainLabels = shipped("train-labels-idx1-ubyte.gz");
     assertArrayEquals(new int[] {8000}, trainLabels.dims());
-    assertArrayEquals(new byte[] {1, 6, 9, 1, 1, 1, 4, 5, 5, 6},
-        Arrays.copyOf(trainLabels.values(), 10));
+    assertArrayEquals(
+        new byte[] {1, 6, 9, 1, 1, 1, 4, 5, 5, 6}, Arrays.copyOf(trainLabels.values(), 10));
     IdxReader.Idx testLabels = shipped("t10k-labels-idx1-ubyte.gz");
     assertArrayEquals(new int[] {2000}, testLabels.dims());
-    assertArrayEquals(new byte[] {7, 4, 3, 5, 6, 5, 8, 5, 9, 1},
-        Arrays.copyOf(testLabels.values(), 10));
+    assertArrayEquals(
+        new byte[] {7, 4, 3, 5, 6, 5, 8, 5, 9, 1}, Arrays.copyOf(testLabels.values(), 10));
 
     IdxReader.Idx train = shipped("train-images-idx3-ubyte.gz");
     assertArrayEquals(new int[] {8000, 28, 28}, train.dims());
@@ -78,8 +79,9 @@ class IdxReaderTest {
 
     // Unsigned bytes survive as their bit pattern; the reader leaves scaling to Mnist.
     byte[] high = {(byte) 255, (byte) 128, 0};
-    IdxReader.Idx bytes = IdxReader.read(write(tmp.resolve("high.gz"),
-        gzip(idx(IMAGES_MAGIC, new int[] {1, 1, 3}, high))));
+    IdxReader.Idx bytes =
+        IdxReader.read(
+            write(tmp.resolve("high.gz"), gzip(idx(IMAGES_MAGIC, new int[] {1, 1, 3}, high))));
     assertArrayEquals(high, bytes.values());
   }
 

@@ -47,10 +47,10 @@ class MnistTest {
     assertArrayEquals(new long[] {8000, 784}, mnist.train().features().shape());
     assertEquals(DataType.FLOAT, mnist.train().features().dataType());
     assertEquals(DataType.INT, mnist.train().labels().dataType());
-    assertArrayEquals(new long[] {782, 921, 781, 832, 805, 679, 789, 853, 775, 783},
-        classCounts(mnist.train()));
-    assertArrayEquals(new long[] {219, 206, 210, 200, 175, 184, 225, 217, 169, 195},
-        classCounts(mnist.test()));
+    assertArrayEquals(
+        new long[] {782, 921, 781, 832, 805, 679, 789, 853, 775, 783}, classCounts(mnist.train()));
+    assertArrayEquals(
+        new long[] {219, 206, 210, 200, 175, 184, 225, 217, 169, 195}, classCounts(mnist.test()));
   }
 
   @Test
@@ -70,9 +70,13 @@ class MnistTest {
   void damagedFilesGiveClearErrors() throws IOException {
     Path truncated = tmp.resolve("labels-idx1-ubyte");
     Files.write(truncated, new byte[] {0, 0, 8, 1, 0, 0, 0, 5, 1, 2, 3});
-    Exception e = assertThrows(AnygraphException.class, () -> IdxReader.read(truncated.toUri().toString()));
-    assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("5 values")
-        && e.getMessage().contains("has 3"), e.getMessage());
+    Exception e =
+        assertThrows(AnygraphException.class, () -> IdxReader.read(truncated.toUri().toString()));
+    assertTrue(
+        e.getMessage().contains("truncated")
+            && e.getMessage().contains("5 values")
+            && e.getMessage().contains("has 3"),
+        e.getMessage());
     Path wrongMagic = tmp.resolve("floats-idx1");
     Files.write(wrongMagic, new byte[] {0, 0, 0x0D, 1, 0, 0, 0, 0});
     e = assertThrows(AnygraphException.class, () -> IdxReader.read(wrongMagic.toUri().toString()));
@@ -93,16 +97,24 @@ class MnistTest {
   @Test
   void readsFromHdfs() throws IOException {
     Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, Path.of("target/hdfs-MnistTest").toAbsolutePath().toString());
+    conf.set(
+        MiniDFSCluster.HDFS_MINIDFS_BASEDIR,
+        Path.of("target/hdfs-MnistTest").toAbsolutePath().toString());
     MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
     try {
       cluster.waitActive();
       FileSystem fs = cluster.getFileSystem();
       String local = Mnist.defaultDir();
       org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("/mnist");
-      for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
-        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local + f), new org.apache.hadoop.fs.Path(dir, f));
+      for (String f :
+          new String[] {
+            "train-images-idx3-ubyte.gz",
+            "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz"
+          }) {
+        fs.copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(local + f), new org.apache.hadoop.fs.Path(dir, f));
       }
       Mnist remote = Mnist.load("hdfs://127.0.0.1:" + cluster.getNameNodePort() + "/mnist");
       assertEquals(mnist.test().labels(), remote.test().labels());

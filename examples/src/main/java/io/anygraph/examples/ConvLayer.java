@@ -21,7 +21,9 @@ final class ConvLayer {
 
   /** Variables initialized by ops, run after {@code initialize_all_variables}. */
   static void tensorflow(Tutorial t) {
-    t.section("a first convolutional layer, TensorFlow style", """
+    t.section(
+        "a first convolutional layer, TensorFlow style",
+        """
         x = tf.placeholder(tf.float32, [None, 784])
         weights = tf.Variable(tf.random_normal([5, 5, 1, 3], stddev=0.1))
         bias = tf.Variable(tf.constant(0.1, shape=[1,3]))
@@ -31,8 +33,8 @@ final class ConvLayer {
     Graph g = new Graph();
     g.setSeed(SEED);
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 784), "x");
-    Variable weights = g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1),
-        "weights");
+    Variable weights =
+        g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights");
     Variable bias = g.variable(g.constant(0.1, DType.FLOAT32, 1, 3), "bias");
     Tensor xImage = x.reshape(-1, 28, 28, 1);
     Tensor z = g.nn().conv2d(xImage, weights, new long[] {1, 1, 1, 1}, "SAME").add(bias);
@@ -47,15 +49,19 @@ final class ConvLayer {
 
   /** Shared variables from arrays, no initialization; Theano's true convolution, NCHW. */
   static void theano(Tutorial t) {
-    t.section("a first convolutional layer, Theano style", """
+    t.section(
+        "a first convolutional layer, Theano style",
+        """
         x = th.tensor4(name='input', dtype='float64')
         weights = theano.shared( 0.1 * np.random.randn(5,5,1,3), name ='weights')
         bias = theano.shared( np.asarray([0.1,0.1,0.1], dtype='float64'), name ='bias')
         output = conv.conv2d(x, weights) + bias
         f = theano.function([x], output)""");
-    t.out().println("   (Theano's filters are (filters, channels, rows, cols) and its images"
-        + " (batch, channels, rows, cols): the 3 filters of 5x5 are (3,1,5,5) here, and the"
-        + " bias is broadcast over the channel axis)");
+    t.out()
+        .println(
+            "   (Theano's filters are (filters, channels, rows, cols) and its images"
+                + " (batch, channels, rows, cols): the 3 filters of 5x5 are (3,1,5,5) here, and the"
+                + " bias is broadcast over the channel axis)");
     Graph th = new Graph();
     Tensor x = th.placeholder(DType.FLOAT64, Shape.of(-1, -1, -1, -1), "input");
     INDArray w = Nd4j.randn(SEED, new long[] {3, 1, 5, 5}).castTo(DataType.DOUBLE).muli(0.1);

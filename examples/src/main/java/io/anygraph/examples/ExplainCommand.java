@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code anygraph explain mnist [--devices N]}: prints the partitioner's plan of one MNIST
- * training step (fetching the update and the loss) on N logical devices: its stages, the
- * all-reduces of the gradients, the broadcast variables and the driver's updates.
+ * {@code anygraph explain mnist [--devices N]}: prints the partitioner's plan of one MNIST training
+ * step (fetching the update and the loss) on N logical devices: its stages, the all-reduces of the
+ * gradients, the broadcast variables and the driver's updates.
  */
 final class ExplainCommand {
-  static final Options OPTIONS = new Options("explain",
-      "prints the plan of the MNIST training step on N devices (explain mnist --devices 2)")
-      .positional("model", List.of("mnist"))
-      .value("--devices", "N", "2", "logical devices the step is partitioned over");
+  static final Options OPTIONS =
+      new Options(
+              "explain",
+              "prints the plan of the MNIST training step on N devices (explain mnist --devices 2)")
+          .positional("model", List.of("mnist"))
+          .value("--devices", "N", "2", "logical devices the step is partitioned over");
 
   private ExplainCommand() {}
 

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entry point of {@code bin/anygraph}: {@code anygraph <command> [options]}. Each command
- * declares its {@link Options}; this class answers {@code help}, {@code --help} and {@code -h},
- * parses the options and reports any failure as one line ({@link Refusals}).
+ * Entry point of {@code bin/anygraph}: {@code anygraph <command> [options]}. Each command declares
+ * its {@link Options}; this class answers {@code help}, {@code --help} and {@code -h}, parses the
+ * options and reports any failure as one line ({@link Refusals}).
  */
 public final class Main {
   /** A command of the examples jar, given its parsed options. */
@@ -38,11 +38,14 @@ public final class Main {
     add(ScoreOptions.OPTIONS, ScoreMnistCommand::run);
     add(BenchCommand.OPTIONS, BenchCommand::run);
     add(BoardEntry.OPTIONS, BoardEntry::run);
-    add(new Options("submit", "runs a command through spark-submit (bin/anygraph submit"
-        + " [spark-submit options] CMD [options])"),
+    add(
+        new Options(
+            "submit",
+            "runs a command through spark-submit (bin/anygraph submit"
+                + " [spark-submit options] CMD [options])"),
         (options, out) -> {
-          throw CommandFailure.usage("bin/anygraph submit",
-              "starts spark-submit; run it through the launcher");
+          throw CommandFailure.usage(
+              "bin/anygraph submit", "starts spark-submit; run it through the launcher");
         });
   }
 
@@ -79,8 +82,12 @@ public final class Main {
     }
     Entry e = COMMANDS.get(name);
     if (e == null) {
-      err.println("anygraph: " + name + ": unknown command (commands: "
-          + String.join(", ", COMMANDS.keySet()) + "; anygraph help)");
+      err.println(
+          "anygraph: "
+              + name
+              + ": unknown command (commands: "
+              + String.join(", ", COMMANDS.keySet())
+              + "; anygraph help)");
       return CommandFailure.USAGE;
     }
     if (Options.wantsHelp(rest)) {
@@ -89,14 +96,17 @@ public final class Main {
     }
     boolean verbose = Arrays.asList(rest).contains(Options.VERBOSE);
     String[] commandArgs = rest;
-    return Refusals.run(name, verbose, err,
-        () -> e.command().run(e.options().parse(commandArgs), out));
+    return Refusals.run(
+        name, verbose, err, () -> e.command().run(e.options().parse(commandArgs), out));
   }
 
   private static String usage() {
-    StringBuilder s = new StringBuilder("usage: anygraph <command> [options]"
-        + "   (anygraph help <command>, or <command> --help, for its options)\n\ncommands:\n");
-    COMMANDS.forEach((name, e) -> s.append(String.format("  %-12s %s%n", name, e.options().summary())));
+    StringBuilder s =
+        new StringBuilder(
+            "usage: anygraph <command> [options]"
+                + "   (anygraph help <command>, or <command> --help, for its options)\n\ncommands:\n");
+    COMMANDS.forEach(
+        (name, e) -> s.append(String.format("  %-12s %s%n", name, e.options().summary())));
     return s.toString();
   }
 }

@@ -26,10 +26,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Tutorial {
   /** The command's options. */
-  public static final Options OPTIONS = new Options("tutorial",
-      "every snippet of the symbolic computing tutorial, TensorFlow and Theano style")
-      .value("--logdir", "DIR", null, "write the name-scope graph there as TensorBoard event files");
+  public static final Options OPTIONS =
+      new Options(
+              "tutorial",
+              "every snippet of the symbolic computing tutorial, TensorFlow and Theano style")
+          .value(
+              "--logdir",
+              "DIR",
+              null,
+              "write the name-scope graph there as TensorBoard event files");
+
   private final PrintStream out;
+
   /** Where the name-scope graph goes as TensorBoard event files; null for nowhere. */
   private final String logdir;
 
@@ -78,7 +86,9 @@ public final class Tutorial {
 
   /** {@code sess.run(a+b, feed_dict={a: 10, b: 32})} and {@code f(10, 32)}. */
   private void addition() {
-    section("addition, TensorFlow style", """
+    section(
+        "addition, TensorFlow style",
+        """
         a = tf.placeholder(tf.int8)
         b = tf.placeholder(tf.int8)
         sess.run(a+b, feed_dict={a: 10, b: 32})""");
@@ -90,7 +100,9 @@ public final class Tutorial {
       result("sess.run(a + b)", describe(r));
     }
 
-    section("addition, Theano style", """
+    section(
+        "addition, Theano style",
+        """
         a = th.iscalar()
         b = th.iscalar()
         f = theano.function([a, b], a + b)
@@ -104,7 +116,9 @@ public final class Tutorial {
 
   /** {@code th.grad(a ** 2, a)} at 2. */
   private void gradient() {
-    section("automatic differentiation, Theano style", """
+    section(
+        "automatic differentiation, Theano style",
+        """
         a = th.dscalar()
         ga = th.grad(a ** 2,a)
         f = theano.function([a], ga)
@@ -121,18 +135,23 @@ public final class Tutorial {
     Graph g = new Graph();
     Tensor a = g.scalar(DType.FLOAT64, "a");
     Tensor b = g.scalar(DType.FLOAT64, "b");
-    section("evaluating a tensor, Theano style", """
+    section(
+        "evaluating a tensor, Theano style",
+        """
         z = a + b
         print z.eval({a : 10, b : 32})""");
     Tensor z = a.add(b);
     result("z", z.type());
     result("z.eval({a: 10, b: 32})", describe(z.eval(Map.of(a, 10, b, 32))));
 
-    section("evaluating a tensor, TensorFlow style", """
+    section(
+        "evaluating a tensor, TensorFlow style",
+        """
         z = a + b
         with sess.as_default():
             print z.eval({a: 10, b: 32})""");
-    try (Session sess = new Session(g); Scope d = sess.asDefault()) {
+    try (Session sess = new Session(g);
+        Scope d = sess.asDefault()) {
       result("z.eval({a: 10, b: 32})", describe(z.eval(Map.of(a, 10, b, 32))));
     }
   }
@@ -142,7 +161,9 @@ public final class Tutorial {
    * addGraph(g)} here, done for the name-scope graph below when {@code --logdir} is given.
    */
   private void graphDefinition() {
-    section("the graph definition (for TensorBoard)", """
+    section(
+        "the graph definition (for TensorBoard)",
+        """
         writer = tf.train.SummaryWriter("/tmp/mytutorial_logs", sess.graph_def)
         writer.flush()""");
     Graph g = new Graph();
@@ -150,15 +171,18 @@ public final class Tutorial {
     Tensor b = g.placeholder(DType.INT8);
     a.add(b);
     result("nodes", nodes(g));
-    out.println(logdir == null
-        ? "   (with --logdir DIR the name-scope graph below is written there as TensorBoard event"
-            + " files: try (SummaryWriter w = SummaryWriter.open(DIR)) { w.addGraph(g); })"
-        : "   (the name-scope graph below goes to " + logdir + ")");
+    out.println(
+        logdir == null
+            ? "   (with --logdir DIR the name-scope graph below is written there as TensorBoard event"
+                + " files: try (SummaryWriter w = SummaryWriter.open(DIR)) { w.addGraph(g); })"
+            : "   (the name-scope graph below goes to " + logdir + ")");
   }
 
   /** Named placeholders and an op named {@code addition}. */
   private void namedTensors() {
-    section("naming tensors, TensorFlow style", """
+    section(
+        "naming tensors, TensorFlow style",
+        """
         a = tf.placeholder(tf.int8, name="a")
         b = tf.placeholder(tf.int8, name="b")
         addition = tf.add(a, b, name="addition")
@@ -172,7 +196,9 @@ public final class Tutorial {
     }
     result("nodes", nodes(g));
 
-    section("naming tensors, Theano style", """
+    section(
+        "naming tensors, Theano style",
+        """
         a = th.iscalar('a')
         b = th.iscalar('b')
         f = theano.function([a, b], a + b, name='addition')
@@ -186,7 +212,9 @@ public final class Tutorial {
 
   /** {@code with tf.name_scope("addition")}: the sum becomes {@code addition/add}. */
   private void nameScope() throws IOException {
-    section("name scopes, TensorFlow style", """
+    section(
+        "name scopes, TensorFlow style",
+        """
         a = tf.placeholder(tf.int8, name="a")
         b = tf.placeholder(tf.int8, name="b")
         with tf.name_scope("addition") as scope:
@@ -208,8 +236,12 @@ public final class Tutorial {
         writer.addGraph(g);
         result("wrote the graph to", writer.file());
       }
-      out.println("   see it with: bin/anygraph board --logdir " + logdir
-          + "   (or tensorboard --logdir " + logdir + ")");
+      out.println(
+          "   see it with: bin/anygraph board --logdir "
+              + logdir
+              + "   (or tensorboard --logdir "
+              + logdir
+              + ")");
     }
   }
 
@@ -222,7 +254,8 @@ public final class Tutorial {
     String dtype = DType.fromNd4j(v.dataType()).toString();
     if (v.rank() == 0) {
       return v.getDouble(0) % 1 == 0 && !v.dataType().isFPType()
-          ? v.getLong(0) + " (" + dtype + ")" : v.getDouble(0) + " (" + dtype + ")";
+          ? v.getLong(0) + " (" + dtype + ")"
+          : v.getDouble(0) + " (" + dtype + ")";
     }
     return dtype + Arrays.toString(v.shape());
   }

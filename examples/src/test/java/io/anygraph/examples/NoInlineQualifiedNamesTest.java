@@ -32,8 +32,7 @@ class NoInlineQualifiedNamesTest {
           "examples/src/test/java/io/anygraph/examples/mnist/SparkMnistTrainingTest.java"
               + "|org.apache.hadoop.fs.Path",
           "HDFS paths beside java.nio.file.Path for the local files copied in",
-          "data/src/test/java/io/anygraph/data/MnistTest.java"
-              + "|org.apache.hadoop.fs.Path",
+          "data/src/test/java/io/anygraph/data/MnistTest.java" + "|org.apache.hadoop.fs.Path",
           "HDFS paths beside java.nio.file.Path for the local files copied in",
           "spark-runner/src/test/java/io/anygraph/spark/data/HdfsExamplesTest.java"
               + "|org.apache.hadoop.fs.Path",

@@ -23,18 +23,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No package cycles in the main code of any module, read from the sources' imports (this module
- * sits beside all the others). One cycle is by design and pinned here: core's user API
- * ({@code Graph}, {@code Tensor}) and its op registry, autodiff, schedule and file formats call
- * each other (a graph infers types through the registry; op definitions build tensors). Any
- * other cycle, or a larger core cycle, fails with the packages and the imports that close it.
+ * sits beside all the others). One cycle is by design and pinned here: core's user API ({@code
+ * Graph}, {@code Tensor}) and its op registry, autodiff, schedule and file formats call each other
+ * (a graph infers types through the registry; op definitions build tensors). Any other cycle, or a
+ * larger core cycle, fails with the packages and the imports that close it.
  */
 class PackageCyclesTest {
   private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?(io\\.anygraph[\\w.]*?)\\.[A-Z]\\w*", Pattern.MULTILINE);
-  private static final Set<String> CORE_BY_DESIGN = Set.of("io.anygraph.core",
-      "io.anygraph.core.autodiff", "io.anygraph.core.exec", "io.anygraph.core.io",
-      "io.anygraph.core.ops");
+  private static final Set<String> CORE_BY_DESIGN =
+      Set.of(
+          "io.anygraph.core",
+          "io.anygraph.core.autodiff",
+          "io.anygraph.core.exec",
+          "io.anygraph.core.io",
+          "io.anygraph.core.ops");
 
   @Test
   void packagesFormNoCyclesBeyondCoresOwn() throws IOException {
@@ -50,11 +54,19 @@ class PackageCyclesTest {
     for (Set<String> scc : cycles) {
       why.append("\ncycle among ").append(scc).append(':');
       for (String a : scc) {
-        deps.getOrDefault(a, Map.of()).forEach((b, where) -> {
-          if (scc.contains(b)) {
-            why.append("\n  ").append(a).append(" -> ").append(b).append(" (").append(where).append(')');
-          }
-        });
+        deps.getOrDefault(a, Map.of())
+            .forEach(
+                (b, where) -> {
+                  if (scc.contains(b)) {
+                    why.append("\n  ")
+                        .append(a)
+                        .append(" -> ")
+                        .append(b)
+                        .append(" (")
+                        .append(where)
+                        .append(')');
+                  }
+                });
       }
     }
     assertEquals(List.of(), cycles, why.toString());
@@ -64,21 +76,23 @@ class PackageCyclesTest {
   private static Map<String, Map<String, String>> importsByPackage(Path root) throws IOException {
     Map<String, Map<String, String>> deps = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root, 12)) {
-      files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/"))
-          .forEach(p -> {
-            String src = read(p);
-            Matcher pkg = PACKAGE.matcher(src);
-            if (!pkg.find()) {
-              return;
-            }
-            Map<String, String> to = deps.computeIfAbsent(pkg.group(1), k -> new TreeMap<>());
-            Matcher imp = IMPORT.matcher(src);
-            while (imp.find()) {
-              if (!imp.group(1).equals(pkg.group(1))) {
-                to.putIfAbsent(imp.group(1), p.getFileName().toString());
-              }
-            }
-          });
+      files
+          .filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/"))
+          .forEach(
+              p -> {
+                String src = read(p);
+                Matcher pkg = PACKAGE.matcher(src);
+                if (!pkg.find()) {
+                  return;
+                }
+                Map<String, String> to = deps.computeIfAbsent(pkg.group(1), k -> new TreeMap<>());
+                Matcher imp = IMPORT.matcher(src);
+                while (imp.find()) {
+                  if (!imp.group(1).equals(pkg.group(1))) {
+                    to.putIfAbsent(imp.group(1), p.getFileName().toString());
+                  }
+                }
+              });
     }
     return deps;
   }
@@ -106,9 +120,14 @@ class PackageCyclesTest {
     return out;
   }
 
-  private static void visit(String v, Map<String, Map<String, String>> deps,
-      Map<String, Integer> index, Map<String, Integer> low, Deque<String> stack,
-      Set<String> onStack, List<Set<String>> out) {
+  private static void visit(
+      String v,
+      Map<String, Map<String, String>> deps,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<Set<String>> out) {
     index.put(v, index.size());
     low.put(v, index.get(v));
     stack.push(v);

@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every package of every module's main code has a package-info.java that says what lives there
- * and, in a paragraph starting {@code Must not:}, what must not (read from the sources; this
- * module sits beside all the others).
+ * Every package of every module's main code has a package-info.java that says what lives there and,
+ * in a paragraph starting {@code Must not:}, what must not (read from the sources; this module sits
+ * beside all the others).
  */
 class PackageInfoTest {
   @Test
@@ -25,24 +25,33 @@ class PackageInfoTest {
     Path root = Path.of("..").toRealPath();
     Set<Path> packages = mainPackages(root);
     assertTrue(packages.size() > 20, "too few packages found under " + root + ": " + packages);
-    List<String> missing = packages.stream()
-        .filter(p -> !Files.exists(p.resolve("package-info.java")))
-        .map(p -> root.relativize(p).toString()).sorted().toList();
+    List<String> missing =
+        packages.stream()
+            .filter(p -> !Files.exists(p.resolve("package-info.java")))
+            .map(p -> root.relativize(p).toString())
+            .sorted()
+            .toList();
     assertEquals(List.of(), missing, "packages without a package-info.java");
-    List<String> vague = packages.stream().map(p -> p.resolve("package-info.java"))
-        .filter(f -> !saysWhatAndWhatNot(read(f))).map(f -> root.relativize(f).toString())
-        .sorted().toList();
+    List<String> vague =
+        packages.stream()
+            .map(p -> p.resolve("package-info.java"))
+            .filter(f -> !saysWhatAndWhatNot(read(f)))
+            .map(f -> root.relativize(f).toString())
+            .sorted()
+            .toList();
     assertEquals(List.of(), vague, "package-info.java without a description and a 'Must not:'");
   }
 
   /** Folders under some module's src/main/java that hold Java sources (not test resources'). */
   private static Set<Path> mainPackages(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root, 14)) {
-      return files.filter(p -> p.toString().endsWith(".java"))
+      return files
+          .filter(p -> p.toString().endsWith(".java"))
           .filter(p -> p.toString().contains("/src/main/java/"))
           .filter(p -> !p.toString().contains("/target/"))
           .filter(p -> !p.toString().contains("/src/test/")) // sample projects in test resources
-          .map(Path::getParent).collect(Collectors.toCollection(TreeSet::new));
+          .map(Path::getParent)
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -54,8 +63,9 @@ class PackageInfoTest {
       return false;
     }
     String description = src.substring(doc + 3, mustNot).replaceAll("[\\s*]", "");
-    String rule = src.substring(mustNot + "<p>Must not:".length(), src.indexOf("*/", mustNot))
-        .replaceAll("[\\s*]", "");
+    String rule =
+        src.substring(mustNot + "<p>Must not:".length(), src.indexOf("*/", mustNot))
+            .replaceAll("[\\s*]", "");
     return description.length() >= 10 && rule.length() >= 5;
   }
 

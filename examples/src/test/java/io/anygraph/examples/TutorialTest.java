@@ -31,15 +31,15 @@ class TutorialTest {
   void printsEverySnippetsResult() throws IOException {
     String out = runTutorial();
     String[] expected = {
-        "sess.run(a + b) = 42 (int8)", // tf.int8 placeholders
-        "f(10, 32) = 42 (int32)", // th.iscalar
-        "f(2) = 4.0 (float64)", // d(a^2)/da at a = 2
-        "z.eval({a: 10, b: 32}) = 42.0 (float64)",
-        "nodes = [a, b, addition]",
-        "addition(10, 32) = 42 (int32)",
-        "nodes = [a, b, addition/add]",
-        "sess.run(z) on 2 images = float32[2, 28, 28, 3]", // conv2d SAME keeps 28x28
-        "f(2 images) = float64[2, 3, 24, 24]", // Theano valid: 28 - 5 + 1
+      "sess.run(a + b) = 42 (int8)", // tf.int8 placeholders
+      "f(10, 32) = 42 (int32)", // th.iscalar
+      "f(2) = 4.0 (float64)", // d(a^2)/da at a = 2
+      "z.eval({a: 10, b: 32}) = 42.0 (float64)",
+      "nodes = [a, b, addition]",
+      "addition(10, 32) = 42 (int32)",
+      "nodes = [a, b, addition/add]",
+      "sess.run(z) on 2 images = float32[2, 28, 28, 3]", // conv2d SAME keeps 28x28
+      "f(2 images) = float64[2, 3, 24, 24]", // Theano valid: 28 - 5 + 1
     };
     for (String e : expected) {
       assertTrue(out.contains(e), "missing '" + e + "' in:\n" + out);
@@ -59,9 +59,13 @@ class TutorialTest {
   void theLogdirOptionWritesTheNameScopeGraphForTensorBoard() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     String logdir = tmp.resolve("mytutorial_logs").toString();
-    assertEquals(0, Tutorial.run(new String[] {"--logdir", logdir},
-        new PrintStream(bytes, true, StandardCharsets.UTF_8)));
-    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("bin/anygraph board --logdir " + logdir));
+    assertEquals(
+        0,
+        Tutorial.run(
+            new String[] {"--logdir", logdir},
+            new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    assertTrue(
+        bytes.toString(StandardCharsets.UTF_8).contains("bin/anygraph board --logdir " + logdir));
     Run run = Logdir.open(logdir).read(".");
     List<String> names = run.graph().nodes().stream().map(GraphView.ViewNode::name).toList();
     assertEquals(List.of("a", "b", "addition/add"), names);

@@ -1,9 +1,9 @@
 package io.anygraph.local;
 
 /**
- * How many devices a {@link LocalRunner} offers. Logical CPU devices ({@code cpu:0},
- * {@code cpu:1}, ...) are threads of this JVM, so multi-device plans run and are tested on any
- * machine; with ND4J's CUDA backend on the classpath, {@code gpu:N} are the CUDA devices.
+ * How many devices a {@link LocalRunner} offers. Logical CPU devices ({@code cpu:0}, {@code cpu:1},
+ * ...) are threads of this JVM, so multi-device plans run and are tested on any machine; with
+ * ND4J's CUDA backend on the classpath, {@code gpu:N} are the CUDA devices.
  *
  * @param cpus logical CPU devices (at least 1); with more than one, placeholders created under
  *     {@code g.sharded()} are split across them (data parallelism)
@@ -11,7 +11,8 @@ package io.anygraph.local;
 public record LocalOptions(int cpus) {
   public LocalOptions {
     if (cpus < 1) {
-      throw new IllegalArgumentException("a local runner needs at least one CPU device, not " + cpus);
+      throw new IllegalArgumentException(
+          "a local runner needs at least one CPU device, not " + cpus);
     }
   }
 

@@ -52,8 +52,11 @@ public final class LocalRunner implements Runner {
   public LocalRunner(Graph graph, LocalOptions options) {
     this.graph = graph;
     this.state = new RunState(graph);
-    this.cluster = Cluster.of(LogicalDevices.gpuCount(), options.cpus(),
-        (op, device) -> KernelRegistry.ops().contains(op));
+    this.cluster =
+        Cluster.of(
+            LogicalDevices.gpuCount(),
+            options.cpus(),
+            (op, device) -> KernelRegistry.ops().contains(op));
   }
 
   @Override
@@ -64,7 +67,8 @@ public final class LocalRunner implements Runner {
 
   private Step compile(List<Tensor> fetches, Set<Tensor> fed) {
     Plan plan = needsPlan(fetches, fed) ? plan(fetches, fed) : null;
-    if (plan == null || plan.isSingleDevice() && plan.driver().devices().get(0).device().startsWith("cpu:")) {
+    if (plan == null
+        || plan.isSingleDevice() && plan.driver().devices().get(0).device().startsWith("cpu:")) {
       Program p = Compiler.compile(fetches, fed);
       return feeds -> p.run(feeds, state);
     }
@@ -97,7 +101,9 @@ public final class LocalRunner implements Runner {
     return cluster;
   }
 
-  /** The single-device program for these fetches and fed tensors (for inspection and benchmarks). */
+  /**
+   * The single-device program for these fetches and fed tensors (for inspection and benchmarks).
+   */
   public Program program(List<Tensor> fetches, Set<Tensor> fed) {
     return Compiler.compile(fetches, fed);
   }

@@ -38,7 +38,8 @@ class ConcurrentBuildRunTest {
    */
   private static List<Tensor> build(Graph g, Tensor x, int t, CyclicBarrier together)
       throws Exception {
-    try (Scope d = g.device("cpu:" + t); Scope w = g.nameScope("worker")) {
+    try (Scope d = g.device("cpu:" + t);
+        Scope w = g.nameScope("worker")) {
       Tensor c = g.constant(t + 1.0, DType.FLOAT64);
       Tensor h = x;
       for (int b = 0; b < BLOCKS; b++) {
@@ -94,7 +95,8 @@ class ConcurrentBuildRunTest {
     try (Session sess = new Session(g, new LocalRunner(g, LocalOptions.cpus(THREADS)))) {
       List<INDArray> here;
       // The running thread's open scopes must not leak into what the runner builds.
-      try (Scope n = g.nameScope("elsewhere"); Scope d = g.device("cpu:5");
+      try (Scope n = g.nameScope("elsewhere");
+          Scope d = g.device("cpu:5");
           Scope c = g.controlDependencies(List.of(x))) {
         here = sess.run(fetches, feeds);
       }
@@ -104,7 +106,8 @@ class ConcurrentBuildRunTest {
       runner.start();
       runner.join();
       for (int i = 0; i < fetches.size(); i++) {
-        assertArrayEquals(expected.get(i), here.get(i).toDoubleVector(), 1e-12, fetches.get(i).name());
+        assertArrayEquals(
+            expected.get(i), here.get(i).toDoubleVector(), 1e-12, fetches.get(i).name());
         assertArrayEquals(expected.get(i), fresh.get().get(i).toDoubleVector(), 1e-12);
       }
     }

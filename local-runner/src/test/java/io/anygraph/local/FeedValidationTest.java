@@ -43,7 +43,8 @@ class FeedValidationTest {
 
   @Test
   void wrongDtypeIsRejected() {
-    String m = fail(Map.of(x, Nd4j.createFromArray(new double[][] {{1, 2, 3}}), w, Nd4j.ones(3, 2)));
+    String m =
+        fail(Map.of(x, Nd4j.createFromArray(new double[][] {{1, 2, 3}}), w, Nd4j.ones(3, 2)));
     assertTrue(m.contains("'x'") && m.contains("float64") && m.contains("float32"), m);
     Tensor i8 = g.placeholder(DType.INT8, "i8");
     assertThrows(FeedException.class, () -> sess.run(i8, Map.of(i8, 300)));
@@ -58,8 +59,9 @@ class FeedValidationTest {
     double[][][] values = {{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}};
     assertEquals(7.0, sess.run(cube, Map.of(cube, values)).getDouble(1, 1, 0));
     Tensor mask = g.placeholder(DType.BOOL, Shape.of(2, 2), "mask");
-    assertTrue(sess.run(mask, Map.of(mask, new boolean[][] {{true, false}, {false, true}}))
-        .getDouble(1, 1) != 0);
+    assertTrue(
+        sess.run(mask, Map.of(mask, new boolean[][] {{true, false}, {false, true}})).getDouble(1, 1)
+            != 0);
     Tensor bytes = g.placeholder(DType.INT8, Shape.of(1, 2), "bytes");
     assertEquals(-7, sess.run(bytes, Map.of(bytes, new byte[][] {{3, -7}})).getInt(0, 1));
     Tensor shorts = g.placeholder(DType.INT32, Shape.of(2, 1), "shorts");
@@ -74,11 +76,18 @@ class FeedValidationTest {
     String m = fail(Map.of(x, new float[][] {{1, 2, 3}, {4, 5}}, w, new float[3][2]));
     assertTrue(m.contains("'x'") && m.contains("ragged") && m.contains("[1]"), m);
     Tensor cube = g.placeholder(DType.FLOAT64, Shape.of(2, 2, 2), "cube");
-    m = assertThrows(FeedException.class, () -> sess.run(cube,
-        Map.of(cube, new double[][][] {{{1, 2}, {3, 4}}, {{5, 6}, {7}}}))).getMessage();
+    m =
+        assertThrows(
+                FeedException.class,
+                () ->
+                    sess.run(
+                        cube, Map.of(cube, new double[][][] {{{1, 2}, {3, 4}}, {{5, 6}, {7}}})))
+            .getMessage();
     assertTrue(m.contains("'cube'") && m.contains("[1][1]") && m.contains("1 elements"), m);
-    m = assertThrows(FeedException.class, () -> sess.run(cube,
-        Map.of(cube, new String[][] {{"a"}}))).getMessage();
+    m =
+        assertThrows(
+                FeedException.class, () -> sess.run(cube, Map.of(cube, new String[][] {{"a"}})))
+            .getMessage();
     assertTrue(m.contains("String"), m);
   }
 
@@ -93,10 +102,15 @@ class FeedValidationTest {
     Tensor a = g.placeholder(DType.FLOAT32, Shape.of(-1), "a");
     Tensor b = g.placeholder(DType.FLOAT32, Shape.of(-1), "b");
     Tensor sum = g.withName("sum").add(a, b);
-    ShapeException e = assertThrows(ShapeException.class,
-        () -> sess.run(sum, Map.of(a, new float[] {1, 2, 3}, b, new float[] {1, 2})));
-    assertTrue(e.getMessage().contains("'sum'") && e.getMessage().contains("[3]")
-        && e.getMessage().contains("[2]"), e.getMessage());
+    ShapeException e =
+        assertThrows(
+            ShapeException.class,
+            () -> sess.run(sum, Map.of(a, new float[] {1, 2, 3}, b, new float[] {1, 2})));
+    assertTrue(
+        e.getMessage().contains("'sum'")
+            && e.getMessage().contains("[3]")
+            && e.getMessage().contains("[2]"),
+        e.getMessage());
     Tensor r = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "r").reshape(-1, 2);
     assertThrows(ShapeException.class, () -> sess.run(r, Map.of("r", new float[][] {{1, 2, 3}})));
   }
@@ -105,9 +119,12 @@ class FeedValidationTest {
   void integerDivisionByZeroIsAnErrorNotACrash() {
     Tensor a = g.placeholder(DType.INT32, Shape.of(2), "n");
     Tensor d = g.placeholder(DType.INT32, Shape.of(2), "d");
-    ArithmeticException e = assertThrows(ArithmeticException.class,
-        () -> sess.run(a.div(d), Map.of(a, new int[] {1, 2}, d, new int[] {1, 0})));
+    ArithmeticException e =
+        assertThrows(
+            ArithmeticException.class,
+            () -> sess.run(a.div(d), Map.of(a, new int[] {1, 2}, d, new int[] {1, 0})));
     assertTrue(e.getMessage().contains("division by zero"), e.getMessage());
-    assertEquals(-3, sess.run(a.div(d), Map.of(a, new int[] {-7, 7}, d, new int[] {2, 2})).getInt(0));
+    assertEquals(
+        -3, sess.run(a.div(d), Map.of(a, new int[] {-7, 7}, d, new int[] {2, 2})).getInt(0));
   }
 }

@@ -44,7 +44,8 @@ class FrontDoorsTest {
     assertEquals(42, f.call(10, 32).getInt(0));
     assertThrows(AnygraphException.class, () -> f.call(10));
     Tensor v = g.placeholder(DType.FLOAT64, Shape.of(3), "v");
-    assertEquals(14.0, g.function(List.of(v), v.mul(v).sum()).call(new double[] {1, 2, 3}).getDouble(0));
+    assertEquals(
+        14.0, g.function(List.of(v), v.mul(v).sum()).call(new double[] {1, 2, 3}).getDouble(0));
   }
 
   @Test
@@ -91,15 +92,16 @@ class FrontDoorsTest {
     Tensor dy = g.placeholder(DType.FLOAT64, Shape.of(3), "dy");
     Tensor dx = g.grad(x.mul(x), List.of(x), dy).get(0);
     INDArray r = dx.eval(Map.of(x, new double[] {1, 2, 3}, dy, new double[] {1, 10, 100}));
-    assertEquals(List.of(2.0, 40.0, 600.0),
-        List.of(r.getDouble(0), r.getDouble(1), r.getDouble(2)));
+    assertEquals(
+        List.of(2.0, 40.0, 600.0), List.of(r.getDouble(0), r.getDouble(1), r.getDouble(2)));
   }
 
   @Test
   void fanOutSumsThePaths() {
     Tensor x = g.scalar(DType.FLOAT64, "x");
     Tensor y = x.mul(x).add(x.exp()).add(x); // 2x + e^x + 1
-    assertEquals(2 * 0.7 + Math.exp(0.7) + 1, g.grad(y, x).eval(Map.of(x, 0.7)).getDouble(0), 1e-12);
+    assertEquals(
+        2 * 0.7 + Math.exp(0.7) + 1, g.grad(y, x).eval(Map.of(x, 0.7)).getDouble(0), 1e-12);
   }
 
   @Test

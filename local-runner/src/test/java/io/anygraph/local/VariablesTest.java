@@ -26,11 +26,13 @@ class VariablesTest {
 
   @Test
   void tensorFlowVariablesMustBeInitialized() {
-    Variable w = g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights");
+    Variable w =
+        g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights");
     try (Session sess = new Session(g)) {
       assertFalse(sess.isInitialized(w));
       AnygraphException e = assertThrows(AnygraphException.class, () -> sess.run(w));
-      assertTrue(e.getMessage().contains("weights") && e.getMessage().contains("initializeAllVariables"),
+      assertTrue(
+          e.getMessage().contains("weights") && e.getMessage().contains("initializeAllVariables"),
           e.getMessage());
       sess.initializeAllVariables();
       assertArrayEquals(new long[] {5, 5, 1, 3}, sess.run(w).shape());
@@ -75,8 +77,8 @@ class VariablesTest {
   void simultaneousUpdatesSwapValues() {
     Variable a = g.shared(Nd4j.createFromArray(1.0), "a");
     Variable b = g.shared(Nd4j.createFromArray(2.0), "b");
-    Function swap = g.function(List.of(), List.of(a.add(b)),
-        new LinkedHashMap<>(Map.of(a, b, b, a)));
+    Function swap =
+        g.function(List.of(), List.of(a.add(b)), new LinkedHashMap<>(Map.of(a, b, b, a)));
     assertEquals(3.0, swap.call().getDouble(0));
     assertEquals(2.0, a.getValue().getDouble(0));
     assertEquals(1.0, b.getValue().getDouble(0));
@@ -93,7 +95,8 @@ class VariablesTest {
   void sessionsHaveSeparateStores() {
     Variable v = g.variable(g.ops().zeros(DType.FLOAT64), "v");
     Tensor inc = g.ops().assignAdd(v, g.constant(1.0, DType.FLOAT64));
-    try (Session s1 = new Session(g); Session s2 = new Session(g)) {
+    try (Session s1 = new Session(g);
+        Session s2 = new Session(g)) {
       s1.initializeAllVariables();
       s2.initializeAllVariables();
       s1.run(inc);

@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns one graph into a {@link Plan}, by passes that each read a graph and write one:
- * sharding propagation (which values are split, where boundaries go), stage splitting (worker
- * and driver graphs), placement (a device per node) and device partitioning (a graph per device
- * with send/recv pairs).
+ * Turns one graph into a {@link Plan}, by passes that each read a graph and write one: sharding
+ * propagation (which values are split, where boundaries go), stage splitting (worker and driver
+ * graphs), placement (a device per node) and device partitioning (a graph per device with send/recv
+ * pairs).
  *
  * <pre>{@code
  * Plan plan = Partitioner.plan(List.of(train, loss), Set.of(images, labels), Cluster.cpus(2), true);
@@ -35,18 +35,20 @@ public final class Partitioner {
   private Partitioner() {}
 
   /**
-   * @param dataParallel split placeholders marked {@code sharded} across the cluster's replicas
-   *     (or a runner's tasks); false plans the step as on one device, devices aside
+   * @param dataParallel split placeholders marked {@code sharded} across the cluster's replicas (or
+   *     a runner's tasks); false plans the step as on one device, devices aside
    */
-  public static Plan plan(List<Tensor> fetches, Collection<Tensor> fed, Cluster cluster,
-      boolean dataParallel) {
+  public static Plan plan(
+      List<Tensor> fetches, Collection<Tensor> fed, Cluster cluster, boolean dataParallel) {
     if (fetches.isEmpty()) {
       throw new IllegalArgumentException("a plan needs at least one fetch");
     }
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
     ShardedGraph sg = ShardingPropagation.propagate(fetches, fedSet, dataParallel);
-    PassDump.after("sharding", sg.graph(), n -> n.outputs().isEmpty() ? ""
-        : sg.sharding(sg.graph().output(n, 0)) + " " + sg.side(n));
+    PassDump.after(
+        "sharding",
+        sg.graph(),
+        n -> n.outputs().isEmpty() ? "" : sg.sharding(sg.graph().output(n, 0)) + " " + sg.side(n));
     StageGraphs sgs = StageSplitter.split(sg);
     if (sgs.worker() != null) {
       PassDump.after("stages (worker)", sgs.worker(), n -> "");
@@ -55,8 +57,9 @@ public final class Partitioner {
     Stage worker = null;
     if (sgs.worker() != null) {
       Graph w = sgs.worker();
-      worker = Stage.onOneDevice(Stage.Kind.WORKER, w, sgs.workerOutputs(), placeholders(w),
-          Plan.REPLICA_DEVICE);
+      worker =
+          Stage.onOneDevice(
+              Stage.Kind.WORKER, w, sgs.workerOutputs(), placeholders(w), Plan.REPLICA_DEVICE);
     }
     Graph d = sgs.driver();
     List<String> driverFeeds = placeholders(d);
@@ -64,14 +67,16 @@ public final class Partitioner {
     PassDump.after("placement", d, n -> "-> " + placement.device(n));
     Set<Tensor> driverFed = new LinkedHashSet<>();
     driverFeeds.forEach(f -> driverFed.add(d.tensor(f)));
-    List<DeviceGraph> devices = DevicePartitioner.partition(d, sgs.driverFetches(), driverFed, placement);
-    devices.forEach(dg -> PassDump.after("device partitioning (" + dg.device() + ")", dg.graph(),
-        n -> ""));
-    Stage driver = new Stage(Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, Map.of(),
-        placement, devices);
+    List<DeviceGraph> devices =
+        DevicePartitioner.partition(d, sgs.driverFetches(), driverFed, placement);
+    devices.forEach(
+        dg -> PassDump.after("device partitioning (" + dg.device() + ")", dg.graph(), n -> ""));
+    Stage driver =
+        new Stage(
+            Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, Map.of(), placement, devices);
     List<String> fetchNames = fetches.stream().map(Tensor::name).toList();
-    return new Plan(fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(),
-        cluster);
+    return new Plan(
+        fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(), cluster);
   }
 
   /** The placeholders of a stage graph: every one must be fed (Schedule checked they are). */

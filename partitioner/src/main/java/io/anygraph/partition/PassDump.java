@@ -8,10 +8,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The debug switch that prints the graph after each partitioner pass, as TensorFlow's placer
- * dumps its graphs: on when the system property {@code anygraph.dumpPasses} is {@code true} or
- * the environment variable {@code ANYGRAPH_DUMP_PASSES} is {@code 1}, printing to standard error.
- * One line per node: {@code name = op(inputs) @device}, plus what the pass decided for it.
+ * The debug switch that prints the graph after each partitioner pass, as TensorFlow's placer dumps
+ * its graphs: on when the system property {@code anygraph.dumpPasses} is {@code true} or the
+ * environment variable {@code ANYGRAPH_DUMP_PASSES} is {@code 1}, printing to standard error. One
+ * line per node: {@code name = op(inputs) @device}, plus what the pass decided for it.
  */
 public final class PassDump {
   private static volatile PrintStream target;
@@ -20,7 +20,8 @@ public final class PassDump {
 
   /** Whether passes are dumped. */
   public static boolean enabled() {
-    return target != null || Boolean.getBoolean("anygraph.dumpPasses")
+    return target != null
+        || Boolean.getBoolean("anygraph.dumpPasses")
         || "1".equals(System.getenv("ANYGRAPH_DUMP_PASSES"));
   }
 
@@ -35,10 +36,18 @@ public final class PassDump {
       return;
     }
     PrintStream out = target != null ? target : System.err;
-    StringBuilder b = new StringBuilder("== after ").append(pass).append(": ")
-        .append(g.nodes().size()).append(" nodes\n");
+    StringBuilder b =
+        new StringBuilder("== after ")
+            .append(pass)
+            .append(": ")
+            .append(g.nodes().size())
+            .append(" nodes\n");
     for (Node n : g.nodes()) {
-      b.append("  ").append(n.name()).append(" = ").append(n.op()).append('(')
+      b.append("  ")
+          .append(n.name())
+          .append(" = ")
+          .append(n.op())
+          .append('(')
           .append(n.inputs().stream().map(Tensor::name).collect(Collectors.joining(", ")))
           .append(')');
       if (!n.device().isEmpty()) {

@@ -6,19 +6,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a runner executes one step (a set of fetches given a set of fed tensors): an optional
- * sharded worker stage that every shard's task runs, the boundaries where the shards' values are
+ * How a runner executes one step (a set of fetches given a set of fed tensors): an optional sharded
+ * worker stage that every shard's task runs, the boundaries where the shards' values are
  * aggregated, and the driver stage, spread over devices. Runners only execute plans; what the
  * program means was fixed by the graph. {@link #explain()} prints it, as Spark's EXPLAIN does.
  *
- * @param fetches the run's fetches (source tensor names); the driver stage's outputs, in order,
- *     are their values
+ * @param fetches the run's fetches (source tensor names); the driver stage's outputs, in order, are
+ *     their values
  * @param worker the sharded stage, or null when no fed value is split
  * @param feedNames each fed source tensor → the placeholder that takes it in the stage graphs
  * @param globalBatch the placeholder of the global batch size, or null when none is needed
  */
-public record Plan(List<String> fetches, Stage worker, List<Boundary> boundaries, Stage driver,
-    Map<String, String> feedNames, String globalBatch, Cluster cluster) {
+public record Plan(
+    List<String> fetches,
+    Stage worker,
+    List<Boundary> boundaries,
+    Stage driver,
+    Map<String, String> feedNames,
+    String globalBatch,
+    Cluster cluster) {
 
   /** The device name the worker stage's nodes carry: whichever device runs the shard's task. */
   public static final String REPLICA_DEVICE = "replica";

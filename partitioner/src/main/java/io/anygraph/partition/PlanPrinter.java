@@ -23,39 +23,69 @@ final class PlanPrinter {
     int n = 1;
     if (p.worker() != null) {
       Stage w = p.worker();
-      b.append("├─ Stage ").append(n++).append(": worker — sharded along the batch, one task per shard (")
-          .append(String.join(" | ", p.replicas())).append(")\n");
+      b.append("├─ Stage ")
+          .append(n++)
+          .append(": worker — sharded along the batch, one task per shard (")
+          .append(String.join(" | ", p.replicas()))
+          .append(")\n");
       b.append("│    ").append(summary(w.graph())).append('\n');
       b.append("│    inputs: ").append(inputs(p, w)).append('\n');
-      List<Node> vars = w.graph().nodes().stream().filter(x -> x.op().equals(OpNames.VARIABLE)).toList();
+      List<Node> vars =
+          w.graph().nodes().stream().filter(x -> x.op().equals(OpNames.VARIABLE)).toList();
       if (!vars.isEmpty()) {
-        b.append("│    broadcast to every task: ").append(vars.size()).append(" variables, ")
-            .append(bytes(vars.stream().mapToLong(v -> CostModel.bytes(v.output(0))).sum())).append('\n');
+        b.append("│    broadcast to every task: ")
+            .append(vars.size())
+            .append(" variables, ")
+            .append(bytes(vars.stream().mapToLong(v -> CostModel.bytes(v.output(0))).sum()))
+            .append('\n');
       }
       b.append("├─ Aggregation: ").append(aggregations(p.boundaries())).append('\n');
       for (Boundary bd : p.boundaries()) {
-        b.append("│    ").append(bd.kind().label()).append(' ').append(bd.workerTensor()).append(' ')
-            .append(bd.type()).append(bd.kind() == Boundary.Kind.ALL_GATHER ? " along axis " + bd.axis() : "")
+        b.append("│    ")
+            .append(bd.kind().label())
+            .append(' ')
+            .append(bd.workerTensor())
+            .append(' ')
+            .append(bd.type())
+            .append(bd.kind() == Boundary.Kind.ALL_GATHER ? " along axis " + bd.axis() : "")
             .append('\n');
       }
     }
     Stage d = p.driver();
-    b.append("└─ Stage ").append(n).append(": driver — ")
+    b.append("└─ Stage ")
+        .append(n)
+        .append(": driver — ")
         .append(p.worker() == null ? "the whole step" : "once per step, on the aggregated values")
         .append('\n');
     b.append("     ").append(summary(d.graph())).append('\n');
-    List<String> updates = d.graph().nodes().stream().filter(x -> x.op().startsWith("assign"))
-        .map(x -> x.input(0).node().name()).distinct().toList();
+    List<String> updates =
+        d.graph().nodes().stream()
+            .filter(x -> x.op().startsWith("assign"))
+            .map(x -> x.input(0).node().name())
+            .distinct()
+            .toList();
     if (!updates.isEmpty()) {
-      b.append("     updates: ").append(updates.size()).append(" variables (")
+      b.append("     updates: ")
+          .append(updates.size())
+          .append(" variables (")
           .append(String.join(", ", updates.subList(0, Math.min(6, updates.size()))))
-          .append(updates.size() > 6 ? ", ..." : "").append(")\n");
+          .append(updates.size() > 6 ? ", ..." : "")
+          .append(")\n");
     }
     for (DeviceGraph dg : d.devices()) {
-      b.append("     device ").append(dg.device()).append(": ").append(summary(dg.graph())).append('\n');
+      b.append("     device ")
+          .append(dg.device())
+          .append(": ")
+          .append(summary(dg.graph()))
+          .append('\n');
       for (Transfer t : dg.sent()) {
-        b.append("       send ").append(t.tensor()).append(" → ").append(t.to()).append(" (")
-            .append(bytes(t.bytes())).append(")\n");
+        b.append("       send ")
+            .append(t.tensor())
+            .append(" → ")
+            .append(t.to())
+            .append(" (")
+            .append(bytes(t.bytes()))
+            .append(")\n");
       }
     }
     for (String note : d.placement().notes()) {
@@ -88,8 +118,15 @@ final class PlanPrinter {
       c[1] += CostModel.bytes(bd.type());
     }
     StringBuilder b = new StringBuilder();
-    by.forEach((k, c) -> b.append(b.length() > 0 ? ", " : "").append(c[0]).append(" × ").append(k)
-        .append(" (").append(bytes(c[1])).append(')'));
+    by.forEach(
+        (k, c) ->
+            b.append(b.length() > 0 ? ", " : "")
+                .append(c[0])
+                .append(" × ")
+                .append(k)
+                .append(" (")
+                .append(bytes(c[1]))
+                .append(')'));
     return b.length() == 0 ? "none" : b.toString();
   }
 

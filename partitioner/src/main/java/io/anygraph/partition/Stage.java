@@ -10,21 +10,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One stage of a plan: a graph, what it computes, what it is fed, and how its nodes are spread
- * over devices.
+ * One stage of a plan: a graph, what it computes, what it is fed, and how its nodes are spread over
+ * devices.
  *
  * @param outputs tensors of {@code graph} the stage computes
- * @param feeds placeholders of {@code graph} the runner feeds: the run's feeds, the global
- *     batch size, and (driver) the aggregated boundary values
+ * @param feeds placeholders of {@code graph} the runner feeds: the run's feeds, the global batch
+ *     size, and (driver) the aggregated boundary values
  * @param shardAxes the feeds split across shards, each with its axis, in feed order: worked out
  *     once here, so every runner shards the same feeds the same way (empty for the driver stage)
- * @param placement the device of each node; for the worker stage every node runs on the
- *     device of the shard's task ({@link Plan#replicas()})
+ * @param placement the device of each node; for the worker stage every node runs on the device of
+ *     the shard's task ({@link Plan#replicas()})
  * @param devices the per-device subgraphs (one when the stage uses one device)
  */
-public record Stage(Kind kind, Graph graph, List<String> outputs, List<String> feeds,
-    Map<String, Integer> shardAxes, Placement placement, List<DeviceGraph> devices) {
-  public enum Kind { WORKER, DRIVER }
+public record Stage(
+    Kind kind,
+    Graph graph,
+    List<String> outputs,
+    List<String> feeds,
+    Map<String, Integer> shardAxes,
+    Placement placement,
+    List<DeviceGraph> devices) {
+  public enum Kind {
+    WORKER,
+    DRIVER
+  }
 
   public Stage {
     outputs = List.copyOf(outputs);
@@ -37,12 +46,18 @@ public record Stage(Kind kind, Graph graph, List<String> outputs, List<String> f
    * A stage whose nodes all run on one {@code device}: the worker stage (on whichever device or
    * Spark task runs a shard), or a stage rebuilt from a shipped graph on an executor.
    */
-  public static Stage onOneDevice(Kind kind, Graph graph, List<String> outputs, List<String> feeds,
-      String device) {
+  public static Stage onOneDevice(
+      Kind kind, Graph graph, List<String> outputs, List<String> feeds, String device) {
     Map<String, String> all = new LinkedHashMap<>();
     graph.nodes().forEach(n -> all.put(n.name(), device));
     Map<String, Integer> axes = kind == Kind.WORKER ? shardAxes(graph, feeds) : Map.of();
-    return new Stage(kind, graph, outputs, feeds, axes, new Placement(all, List.of()),
+    return new Stage(
+        kind,
+        graph,
+        outputs,
+        feeds,
+        axes,
+        new Placement(all, List.of()),
         List.of(new DeviceGraph(device, graph, outputs, List.of(), List.of())));
   }
 

@@ -1,6 +1,5 @@
 package io.anygraph.partition;
 
-import io.anygraph.partition.common.Cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +8,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Scope;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import io.anygraph.partition.common.Cluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,19 +36,29 @@ class PassDumpTest {
     PassDump.to(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     Partitioner.plan(List.of(total), Set.of(x), Cluster.cpus(2), true);
     String out = bytes.toString(StandardCharsets.UTF_8);
-    for (String pass : List.of("sharding", "stages (worker)", "stages (driver)", "placement",
-        "device partitioning (cpu:0)")) {
+    for (String pass :
+        List.of(
+            "sharding",
+            "stages (worker)",
+            "stages (driver)",
+            "placement",
+            "device partitioning (cpu:0)")) {
       assertTrue(out.contains("== after " + pass + ":"), pass + " missing in\n" + out);
     }
     // the sum over the split rows is a partial on the workers, all-reduced for the driver
-    assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("reduceSum = reduceSum(mul:0)")
-        && l.contains("partial")), out);
+    assertTrue(
+        out.lines()
+            .anyMatch(
+                l -> l.trim().startsWith("reduceSum = reduceSum(mul:0)") && l.contains("partial")),
+        out);
     assertTrue(out.contains("allReduce("), out);
   }
 
   @Test
   void offByDefault() {
-    assertEquals(Boolean.getBoolean("anygraph.dumpPasses")
-        || "1".equals(System.getenv("ANYGRAPH_DUMP_PASSES")), PassDump.enabled());
+    assertEquals(
+        Boolean.getBoolean("anygraph.dumpPasses")
+            || "1".equals(System.getenv("ANYGRAPH_DUMP_PASSES")),
+        PassDump.enabled());
   }
 }

@@ -36,8 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * conf.set("spark.kryo.registrator", AnygraphKryoRegistrator.class.getName());  // SparkSetup does this
  * }</pre>
  *
- * <p>Registration order fixes Kryo's class ids, so it must be the same in every JVM of a job:
- * add new classes at the end.
+ * <p>Registration order fixes Kryo's class ids, so it must be the same in every JVM of a job: add
+ * new classes at the end.
  */
 public class AnygraphKryoRegistrator implements KryoRegistrator {
   @Override

@@ -10,12 +10,12 @@ import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The Spark configuration Anygraph jobs run with: Kryo as the serializer with registration
- * required and {@link AnygraphKryoRegistrator} (unless the user chose otherwise: their settings
- * are kept, with a warning), executors started with the {@code --add-opens} flags Spark and ND4J
- * need on JDK 17 ({@link #javaOptions()}, which the driver needs too) and this JVM's OpenBLAS/OpenMP settings,
- * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master}
- * sets {@code spark.master}), whose driver then binds to 127.0.0.1.
+ * The Spark configuration Anygraph jobs run with: Kryo as the serializer with registration required
+ * and {@link AnygraphKryoRegistrator} (unless the user chose otherwise: their settings are kept,
+ * with a warning), executors started with the {@code --add-opens} flags Spark and ND4J need on JDK
+ * 17 ({@link #javaOptions()}, which the driver needs too) and this JVM's OpenBLAS/OpenMP settings,
+ * and the embedded {@code local[*]} master unless one is given ({@code spark-submit --master} sets
+ * {@code spark.master}), whose driver then binds to 127.0.0.1.
  *
  * <pre>{@code
  * SparkSession spark = SparkSetup.session("score-mnist");
@@ -26,14 +26,24 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkSetup {
   public static final String DEFAULT_MASTER = "local[*]";
+
   /** Environment variables of this JVM that executors get too (read when ND4J loads). */
-  public static final List<String> EXECUTOR_ENV = List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY",
-      "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
+  public static final List<String> EXECUTOR_ENV =
+      List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
 
   /** The {@code java.base} packages of {@link #javaOptions()}. */
-  private static final List<String> OPENED_PACKAGES = List.of("java.lang", "java.lang.invoke",
-      "java.nio", "sun.nio.ch", "java.util", "java.util.concurrent", "java.net", "java.io",
-      "sun.util.calendar");
+  private static final List<String> OPENED_PACKAGES =
+      List.of(
+          "java.lang",
+          "java.lang.invoke",
+          "java.nio",
+          "sun.nio.ch",
+          "java.util",
+          "java.util.concurrent",
+          "java.net",
+          "java.io",
+          "sun.util.calendar");
+
   private static final System.Logger LOG = System.getLogger(SparkSetup.class.getName());
 
   private SparkSetup() {}
@@ -46,9 +56,9 @@ public final class SparkSetup {
   }
 
   /**
-   * Adds Anygraph's settings to {@code conf}: a setting the user made is kept, and where it
-   * differs from what Anygraph would set, a warning names the key, the user's value and
-   * Anygraph's. Registrators and executor options are appended to, never replaced.
+   * Adds Anygraph's settings to {@code conf}: a setting the user made is kept, and where it differs
+   * from what Anygraph would set, a warning names the key, the user's value and Anygraph's.
+   * Registrators and executor options are appended to, never replaced.
    */
   public static SparkConf configure(SparkConf conf) {
     for (String warning : configureQuietly(conf)) {
@@ -66,22 +76,35 @@ public final class SparkSetup {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
     }
-    addUnlessSet(conf, "spark.serializer", KryoSerializer.class.getName(),
-        "models and examples then travel by Java serialization, larger and slower", warnings);
-    addUnlessSet(conf, "spark.kryo.registrationRequired", "true",
-        "a class without a Kryo registration is then written by reflection, not reported", warnings);
+    addUnlessSet(
+        conf,
+        "spark.serializer",
+        KryoSerializer.class.getName(),
+        "models and examples then travel by Java serialization, larger and slower",
+        warnings);
+    addUnlessSet(
+        conf,
+        "spark.kryo.registrationRequired",
+        "true",
+        "a class without a Kryo registration is then written by reflection, not reported",
+        warnings);
     String registrator = AnygraphKryoRegistrator.class.getName();
     String registrators = conf.get("spark.kryo.registrator", "");
     if (!List.of(registrators.split(",")).contains(registrator)) {
-      conf.set("spark.kryo.registrator", registrators.isEmpty() ? registrator : registrators + "," + registrator);
+      conf.set(
+          "spark.kryo.registrator",
+          registrators.isEmpty() ? registrator : registrators + "," + registrator);
     }
     // model broadcasts and blocks of examples are larger than Kryo's default 64 MiB limit
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
     List<String> missing = missingJavaOptions();
     if (!missing.isEmpty()) {
-      warnings.add("This JVM was started without " + String.join(" ", missing) + ", which Spark and"
-          + " ND4J need on JDK 17+ (Kryo fails at the first broadcast): start java with"
-          + " SparkSetup.javaOptions(), see docs/library.md");
+      warnings.add(
+          "This JVM was started without "
+              + String.join(" ", missing)
+              + ", which Spark and"
+              + " ND4J need on JDK 17+ (Kryo fails at the first broadcast): start java with"
+              + " SparkSetup.javaOptions(), see docs/library.md");
     }
     String options = conf.get("spark.executor.extraJavaOptions", "");
     StringBuilder merged = new StringBuilder(options);
@@ -102,14 +125,24 @@ public final class SparkSetup {
     return warnings;
   }
 
-  /** Sets {@code key} to {@code value} if the user did not set it; else a warning if they differ. */
-  private static void addUnlessSet(SparkConf conf, String key, String value, String consequence,
-      List<String> warnings) {
+  /**
+   * Sets {@code key} to {@code value} if the user did not set it; else a warning if they differ.
+   */
+  private static void addUnlessSet(
+      SparkConf conf, String key, String value, String consequence, List<String> warnings) {
     if (!conf.contains(key)) {
       conf.set(key, value);
     } else if (!conf.get(key).equals(value)) {
-      warnings.add("Anygraph keeps your " + key + "=" + conf.get(key) + " (it would set " + value
-          + "; " + consequence + ")");
+      warnings.add(
+          "Anygraph keeps your "
+              + key
+              + "="
+              + conf.get(key)
+              + " (it would set "
+              + value
+              + "; "
+              + consequence
+              + ")");
     }
   }
 
@@ -124,9 +157,9 @@ public final class SparkSetup {
 
   /**
    * The JVM flags a program that uses Anygraph on Spark must start with on JDK 17+ (the driver;
-   * {@link #configure} gives them to executors): Spark's Kryo and off-heap buffers and ND4J
-   * reach into these {@code java.base} packages by reflection. The one list: pom.xml's {@code
-   * jvm.opens} and bin/anygraph repeat it, and a test checks that they agree.
+   * {@link #configure} gives them to executors): Spark's Kryo and off-heap buffers and ND4J reach
+   * into these {@code java.base} packages by reflection. The one list: pom.xml's {@code jvm.opens}
+   * and bin/anygraph repeat it, and a test checks that they agree.
    *
    * <pre>{@code
    * List<String> command = new ArrayList<>(List.of("java"));
@@ -136,7 +169,9 @@ public final class SparkSetup {
    * }</pre>
    */
   public static List<String> javaOptions() {
-    return OPENED_PACKAGES.stream().map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
+    return OPENED_PACKAGES.stream()
+        .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
+        .toList();
   }
 
   /** The flags of {@link #javaOptions()} this JVM was started without (none: all is well). */

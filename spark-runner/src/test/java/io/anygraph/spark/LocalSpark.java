@@ -14,9 +14,12 @@ public final class LocalSpark {
 
   public static synchronized SparkSession session() {
     if (session == null || session.sparkContext().isStopped()) {
-      session = SparkSetup.session(SparkSetup.conf("anygraph-tests").setMaster("local[2]")
-          .set("spark.ui.enabled", "false")
-          .set("spark.sql.shuffle.partitions", "2"));
+      session =
+          SparkSetup.session(
+              SparkSetup.conf("anygraph-tests")
+                  .setMaster("local[2]")
+                  .set("spark.ui.enabled", "false")
+                  .set("spark.sql.shuffle.partitions", "2"));
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
     return session;

@@ -26,18 +26,26 @@ class SparkSetupTest {
 
   @Test
   void keepsTheUsersSettingsAndAddsToThem() {
-    SparkConf user = new SparkConf(false).setMaster("spark://127.0.0.1:7077").setAppName("mine")
-        .set("spark.kryo.registrator", "com.example.Mine")
-        .set("spark.executor.extraJavaOptions", "-Dmine=1")
-        .set("spark.kryoserializer.buffer.max", "64m");
+    SparkConf user =
+        new SparkConf(false)
+            .setMaster("spark://127.0.0.1:7077")
+            .setAppName("mine")
+            .set("spark.kryo.registrator", "com.example.Mine")
+            .set("spark.executor.extraJavaOptions", "-Dmine=1")
+            .set("spark.kryoserializer.buffer.max", "64m");
     SparkConf c = SparkSetup.configure(user);
     assertEquals("spark://127.0.0.1:7077", c.get("spark.master"));
-    assertTrue(!c.contains("spark.driver.bindAddress")); // a cluster's executors must reach the driver
+    assertTrue(
+        !c.contains("spark.driver.bindAddress")); // a cluster's executors must reach the driver
     assertEquals("mine", c.get("spark.app.name"));
-    assertEquals("com.example.Mine," + AnygraphKryoRegistrator.class.getName(), c.get("spark.kryo.registrator"));
+    assertEquals(
+        "com.example.Mine," + AnygraphKryoRegistrator.class.getName(),
+        c.get("spark.kryo.registrator"));
     assertEquals("64m", c.get("spark.kryoserializer.buffer.max"));
     SparkSetup.configure(c); // twice changes nothing
-    assertEquals("com.example.Mine," + AnygraphKryoRegistrator.class.getName(), c.get("spark.kryo.registrator"));
+    assertEquals(
+        "com.example.Mine," + AnygraphKryoRegistrator.class.getName(),
+        c.get("spark.kryo.registrator"));
   }
 
   @Test
@@ -48,18 +56,23 @@ class SparkSetupTest {
     assertEquals("org.apache.spark.serializer.KryoSerializer", user.get("spark.serializer"));
     assertEquals(1, warnings.size(), warnings.toString());
     String w = warnings.get(0);
-    assertTrue(w.contains("spark.kryo.registrationRequired=false") && w.contains("would set true"), w);
+    assertTrue(
+        w.contains("spark.kryo.registrationRequired=false") && w.contains("would set true"), w);
   }
 
   @Test
   void keepsAUsersSerializerAndWarns() {
-    SparkConf user = new SparkConf(false).set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
+    SparkConf user =
+        new SparkConf(false).set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
     List<String> warnings = SparkSetup.configureQuietly(user);
     assertEquals("org.apache.spark.serializer.JavaSerializer", user.get("spark.serializer"));
     assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains("spark.serializer=org.apache.spark.serializer.JavaSerializer")
-        && warnings.get(0).contains("would set org.apache.spark.serializer.KryoSerializer"), warnings.get(0));
-    assertEquals(List.of(), SparkSetup.configureQuietly(SparkSetup.conf("app"))); // ours: nothing to warn
+    assertTrue(
+        warnings.get(0).contains("spark.serializer=org.apache.spark.serializer.JavaSerializer")
+            && warnings.get(0).contains("would set org.apache.spark.serializer.KryoSerializer"),
+        warnings.get(0));
+    assertEquals(
+        List.of(), SparkSetup.configureQuietly(SparkSetup.conf("app"))); // ours: nothing to warn
   }
 
   @Test
@@ -75,7 +88,8 @@ class SparkSetupTest {
   void javaOptionsAreTheListPomXmlAndBinAnygraphUse() throws Exception {
     List<String> options = SparkSetup.javaOptions();
     assertEquals(9, options.size(), options.toString());
-    assertTrue(options.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), options.toString());
+    assertTrue(
+        options.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), options.toString());
     // surefire runs in the module's folder: the repository root is its parent
     String pom = Files.readString(Path.of("..", "pom.xml"));
     Matcher m = Pattern.compile("<jvm.opens>([^<]*)</jvm.opens>").matcher(pom);
@@ -84,14 +98,19 @@ class SparkSetupTest {
     String launcher = Files.readString(Path.of("..", "bin", "anygraph"));
     m = Pattern.compile("\\nopens=\\(([^)]*)\\)").matcher(launcher);
     assertTrue(m.find(), "bin/anygraph has no opens=(...) list");
-    assertEquals(options, Arrays.stream(m.group(1).trim().split("\\s+"))
-        .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList());
+    assertEquals(
+        options,
+        Arrays.stream(m.group(1).trim().split("\\s+"))
+            .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
+            .toList());
     assertEquals(List.of(), SparkSetup.missingJavaOptions()); // surefire starts with jvm.opens
   }
 
   @Test
   void executorsGetTheNeededFlagsEvenIfTheDriverLacksSome() {
-    SparkConf c = SparkSetup.configure(new SparkConf(false).set("spark.executor.extraJavaOptions", "-Dmine=1"));
+    SparkConf c =
+        SparkSetup.configure(
+            new SparkConf(false).set("spark.executor.extraJavaOptions", "-Dmine=1"));
     String opts = c.get("spark.executor.extraJavaOptions");
     assertTrue(opts.startsWith("-Dmine=1 "), opts);
     for (String flag : SparkSetup.javaOptions()) {

@@ -20,13 +20,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
 
 /**
- * One event file, read incrementally as TensorBoard does: each look reads only the records
- * appended since the end of the last complete one. A file that shrank, or whose first bytes
- * changed (replaced under the same name), is read again from the start.
+ * One event file, read incrementally as TensorBoard does: each look reads only the records appended
+ * since the end of the last complete one. A file that shrank, or whose first bytes changed
+ * (replaced under the same name), is read again from the start.
  */
 final class EventFile {
   /** How many first bytes identify a file: they hold the first event's wall time. */
   private static final int HEAD_BYTES = 64;
+
   private final Path path;
   private final String name;
   private long offset; // the end of the last complete record
@@ -48,7 +49,9 @@ final class EventFile {
     final AtomicLong records = new AtomicLong();
   }
 
-  /** @param name the file's name relative to the logdir, for messages */
+  /**
+   * @param name the file's name relative to the logdir, for messages
+   */
   EventFile(Path path, String name) {
     this.path = path;
     this.name = name;
@@ -60,7 +63,8 @@ final class EventFile {
    * @return whether the file's graph or scalars may have changed
    */
   boolean refresh(FileSystem fs, FileStatus status, Counters counters) throws IOException {
-    boolean statusSame = status.getLen() == seenLength && status.getModificationTime() == seenModified;
+    boolean statusSame =
+        status.getLen() == seenLength && status.getModificationTime() == seenModified;
     if (statusSame && !lengthFromStream) {
       grewAtLastLook = false;
       return false;
@@ -88,9 +92,11 @@ final class EventFile {
     }
   }
 
-  private boolean readRecords(FSDataInputStream raw, long length, Counters counters) throws IOException {
+  private boolean readRecords(FSDataInputStream raw, long length, Counters counters)
+      throws IOException {
     raw.seek(offset);
-    TfRecord.Reader records = new TfRecord.Reader(new Counting(raw, counters.bytes), name, offset, length);
+    TfRecord.Reader records =
+        new TfRecord.Reader(new Counting(raw, counters.bytes), name, offset, length);
     boolean any = false;
     try {
       for (byte[] r = records.next(); r != null; r = records.next()) {
@@ -121,8 +127,9 @@ final class EventFile {
       }
       for (Summary.Value v : e.getSummary().getValueList()) {
         if (v.hasSimpleValue()) {
-          scalars.computeIfAbsent(v.getTag(), t -> new TreeMap<>()).put(e.getStep(),
-              new Run.Scalar(e.getStep(), e.getWallTime(), v.getSimpleValue()));
+          scalars
+              .computeIfAbsent(v.getTag(), t -> new TreeMap<>())
+              .put(e.getStep(), new Run.Scalar(e.getStep(), e.getWallTime(), v.getSimpleValue()));
         }
       }
     } catch (InvalidProtocolBufferException e) {
@@ -179,11 +186,21 @@ final class EventFile {
     if (cut == null) {
       return;
     }
-    String where = name + ": the record at byte " + cut.offset() + " needs " + cut.needed()
-        + " bytes but the file holds " + cut.present() + " of them";
+    String where =
+        name
+            + ": the record at byte "
+            + cut.offset()
+            + " needs "
+            + cut.needed()
+            + " bytes but the file holds "
+            + cut.present()
+            + " of them";
     if (!grewAtLastLook && nowMillis - seenModified >= quietMillis) {
-      problems.add(where + " and has not been written to for " + quietMillis / 1000
-          + " s: damaged or cut off; nothing after it was read");
+      problems.add(
+          where
+              + " and has not been written to for "
+              + quietMillis / 1000
+              + " s: damaged or cut off; nothing after it was read");
     } else {
       incomplete.add(where + " so far: waiting for the writer to finish it");
     }

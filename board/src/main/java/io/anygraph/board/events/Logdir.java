@@ -18,8 +18,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A TensorBoard logdir on any Hadoop file system: the logdir and each folder below it that holds
- * event files ({@code *tfevents*}) is a run. Only what is found by listing the logdir can be
- * read, so a run name can never reach outside it; symbolic links are not followed.
+ * event files ({@code *tfevents*}) is a run. Only what is found by listing the logdir can be read,
+ * so a run name can never reach outside it; symbolic links are not followed.
  *
  * <pre>{@code
  * Logdir logdir = Logdir.open("hdfs://namenode:8020/logs");
@@ -31,11 +31,13 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Logdir {
   private static final int MAX_DEPTH = 8;
+
   /**
-   * How long a file must go unwritten before a record it ends inside counts as damage rather
-   * than as still being written: TensorFlow's writers flush every 120 s by default.
+   * How long a file must go unwritten before a record it ends inside counts as damage rather than
+   * as still being written: TensorFlow's writers flush every 120 s by default.
    */
   static final Duration WRITER_QUIET = Duration.ofMinutes(5);
+
   private final HadoopDirectory root;
   private final Map<String, RunReader> readers = new ConcurrentHashMap<>();
   private final EventFile.Counters counters = new EventFile.Counters();
@@ -65,8 +67,8 @@ public final class Logdir {
 
   /**
    * The folder at {@code location}, on the raw local file system for local paths: Hadoop's
-   * checksummed one would add {@code .events.out.tfevents...crc} files, which TensorBoard takes
-   * for event files.
+   * checksummed one would add {@code .events.out.tfevents...crc} files, which TensorBoard takes for
+   * event files.
    */
   static HadoopDirectory directory(String location) throws IOException {
     HadoopDirectory dir = HadoopDirectory.of(location);
@@ -155,8 +157,14 @@ public final class Logdir {
         eventFiles.add(s);
       }
     }
-    return readers.computeIfAbsent(run, RunReader::new).read(root.fileSystem(), eventFiles,
-        counters, System.currentTimeMillis(), WRITER_QUIET.toMillis());
+    return readers
+        .computeIfAbsent(run, RunReader::new)
+        .read(
+            root.fileSystem(),
+            eventFiles,
+            counters,
+            System.currentTimeMillis(),
+            WRITER_QUIET.toMillis());
   }
 
   /** Bytes read from event files since the logdir was opened (each is read once, then appends). */

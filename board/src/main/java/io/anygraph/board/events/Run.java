@@ -16,8 +16,12 @@ import java.util.Map;
  * @param incomplete records a writer has not finished yet (the file ends inside them), in words;
  *     they are read once complete
  */
-public record Run(String name, GraphView graph, Map<String, List<Scalar>> scalars,
-    List<String> problems, List<String> incomplete) {
+public record Run(
+    String name,
+    GraphView graph,
+    Map<String, List<Scalar>> scalars,
+    List<String> problems,
+    List<String> incomplete) {
   /** One value of a scalar summary. */
   public record Scalar(long step, double wallTime, float value) {}
 }

@@ -14,9 +14,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * The event files of one run, kept between reads: each look reads only what was appended, and
- * the same {@link Run} is returned while nothing changed. One reader per run; concurrent reads
- * of a run wait for each other instead of parsing the same files twice.
+ * The event files of one run, kept between reads: each look reads only what was appended, and the
+ * same {@link Run} is returned while nothing changed. One reader per run; concurrent reads of a run
+ * wait for each other instead of parsing the same files twice.
  */
 final class RunReader {
   private final String run;
@@ -35,8 +35,13 @@ final class RunReader {
    *
    * @param eventFiles the run's event files, in name order (the order they were started in)
    */
-  synchronized Run read(FileSystem fs, List<FileStatus> eventFiles, EventFile.Counters counters,
-      long nowMillis, long quietMillis) throws IOException {
+  synchronized Run read(
+      FileSystem fs,
+      List<FileStatus> eventFiles,
+      EventFile.Counters counters,
+      long nowMillis,
+      long quietMillis)
+      throws IOException {
     boolean changed = false;
     List<String> names = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
@@ -67,7 +72,9 @@ final class RunReader {
     for (String name : order) {
       files.get(name).report(nowMillis, quietMillis, problems, incomplete);
     }
-    if (changed || last == null || !problems.equals(last.problems())
+    if (changed
+        || last == null
+        || !problems.equals(last.problems())
         || !incomplete.equals(last.incomplete())) {
       last = new Run(run, graph, points, List.copyOf(problems), List.copyOf(incomplete));
     }
@@ -75,8 +82,8 @@ final class RunReader {
   }
 
   /** {@code earlier} overwritten by {@code later}; a tag in one file only is not copied. */
-  private static TreeMap<Long, Run.Scalar> later(TreeMap<Long, Run.Scalar> earlier,
-      TreeMap<Long, Run.Scalar> later) {
+  private static TreeMap<Long, Run.Scalar> later(
+      TreeMap<Long, Run.Scalar> earlier, TreeMap<Long, Run.Scalar> later) {
     TreeMap<Long, Run.Scalar> both = new TreeMap<>(earlier);
     both.putAll(later);
     return both;

@@ -12,9 +12,9 @@ import org.apache.hadoop.fs.Syncable;
 
 /**
  * Writes a TensorBoard event file into a logdir on any Hadoop file system, as TensorFlow's {@code
- * tf.train.SummaryWriter} (later {@code tf.summary.FileWriter}) does: the file version first,
- * then the graph, then scalar summaries by step. TensorBoard and {@code bin/anygraph board} read
- * it while it grows; each record carries CRCs, so a reader sees whole records only.
+ * tf.train.SummaryWriter} (later {@code tf.summary.FileWriter}) does: the file version first, then
+ * the graph, then scalar summaries by step. TensorBoard and {@code bin/anygraph board} read it
+ * while it grows; each record carries CRCs, so a reader sees whole records only.
  *
  * <pre>{@code
  * try (SummaryWriter writer = SummaryWriter.open("/tmp/mytutorial_logs")) {
@@ -29,6 +29,7 @@ import org.apache.hadoop.fs.Syncable;
 public final class SummaryWriter implements AutoCloseable {
   /** The first record of every event file. */
   public static final String FILE_VERSION = "brain.Event:2";
+
   static final int FLUSH_SECONDS = 10;
 
   private final String file;
@@ -37,12 +38,17 @@ public final class SummaryWriter implements AutoCloseable {
   private boolean dirty;
   private boolean closed;
 
-  /** A new event file in {@code logdir}: a Hadoop URI ({@code hdfs://nn:8020/logs}) or a local path. */
+  /**
+   * A new event file in {@code logdir}: a Hadoop URI ({@code hdfs://nn:8020/logs}) or a local path.
+   */
   public static SummaryWriter open(String logdir) throws IOException {
     return new SummaryWriter(Logdir.directory(logdir));
   }
 
-  /** A new event file {@code events.out.tfevents.<seconds>.<host>} in the folder (created if needed). */
+  /**
+   * A new event file {@code events.out.tfevents.<seconds>.<host>} in the folder (created if
+   * needed).
+   */
   public SummaryWriter(Directory logdir) throws IOException {
     logdir.mkdirs();
     String base = "events.out.tfevents." + System.currentTimeMillis() / 1000 + "." + host();
@@ -73,8 +79,10 @@ public final class SummaryWriter implements AutoCloseable {
     if (tag == null || tag.isEmpty()) {
       throw new IllegalArgumentException("a scalar summary needs a tag");
     }
-    Summary s = Summary.newBuilder()
-        .addValue(Summary.Value.newBuilder().setTag(tag).setSimpleValue((float) value)).build();
+    Summary s =
+        Summary.newBuilder()
+            .addValue(Summary.Value.newBuilder().setTag(tag).setSimpleValue((float) value))
+            .build();
     write(event().setStep(step).setSummary(s).build());
     if (System.nanoTime() - lastFlush > FLUSH_SECONDS * 1_000_000_000L) {
       flush();

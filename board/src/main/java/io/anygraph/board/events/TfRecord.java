@@ -8,13 +8,14 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * TFRecord framing, the container of TensorBoard's event files: each record is its length
- * (uint64, little-endian), the masked CRC32C of those 8 bytes, the data, and the masked CRC32C of
- * the data. A reader can thus tell a record still being written (cut short) from a damaged one.
+ * TFRecord framing, the container of TensorBoard's event files: each record is its length (uint64,
+ * little-endian), the masked CRC32C of those 8 bytes, the data, and the masked CRC32C of the data.
+ * A reader can thus tell a record still being written (cut short) from a damaged one.
  */
 public final class TfRecord {
   /** Bytes around the data: length, its CRC, and the data's CRC. */
   static final int OVERHEAD = 8 + 4 + 4;
+
   private static final int MASK_DELTA = 0xa282ead8;
 
   private TfRecord() {}
@@ -50,6 +51,7 @@ public final class TfRecord {
   public static final class Reader {
     /** Records longer than this are taken as damage, not as an allocation to attempt. */
     private static final long MAX_RECORD = 1L << 30;
+
     private static final int HEADER = 12;
     private final InputStream in;
     private final String where;
@@ -92,11 +94,12 @@ public final class TfRecord {
       ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
       long length = h.getLong();
       if (h.getInt() != maskedCrc32c(header, 0, 8)) {
-        throw new CorruptRecordException(where + ": bad CRC of the record length at byte " + offset);
+        throw new CorruptRecordException(
+            where + ": bad CRC of the record length at byte " + offset);
       }
       if (length < 0 || length > MAX_RECORD) {
-        throw new CorruptRecordException(where + ": impossible record length " + length
-            + " at byte " + offset);
+        throw new CorruptRecordException(
+            where + ": impossible record length " + length + " at byte " + offset);
       }
       if (OVERHEAD + length > remaining) {
         return cutShort(OVERHEAD + length, remaining);

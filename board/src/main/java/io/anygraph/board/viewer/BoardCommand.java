@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code anygraph board --logdir DIR [--port 6006] [--client-timeout 5] [--html FILE]}: serves
- * the viewer on 127.0.0.1 until stopped, or writes it as one self-contained HTML file. A client
- * that has not sent its whole request within the client timeout (seconds) is dropped.
+ * {@code anygraph board --logdir DIR [--port 6006] [--client-timeout 5] [--html FILE]}: serves the
+ * viewer on 127.0.0.1 until stopped, or writes it as one self-contained HTML file. A client that
+ * has not sent its whole request within the client timeout (seconds) is dropped.
  */
 public final class BoardCommand {
   public static final String USAGE =
@@ -40,8 +40,10 @@ public final class BoardCommand {
         case "--client-timeout" -> {
           double seconds = number(value);
           if (!(seconds > 0 && seconds <= 3600)) {
-            return usage("option --client-timeout needs seconds (above 0, at most 3600), not '"
-                + value + "'");
+            return usage(
+                "option --client-timeout needs seconds (above 0, at most 3600), not '"
+                    + value
+                    + "'");
           }
           limits = limits.withClientTimeout(Duration.ofMillis(Math.round(seconds * 1000)));
         }
@@ -69,8 +71,9 @@ public final class BoardCommand {
     }
     if (html != null) {
       BoardPage.write(logdir, Path.of(html));
-      out.printf("wrote %s (%d runs from %s); open it in a browser%n", html, logdir.runs().size(),
-          logdir.location());
+      out.printf(
+          "wrote %s (%d runs from %s); open it in a browser%n",
+          html, logdir.runs().size(), logdir.location());
       return 0;
     }
     BoardServer started;
@@ -81,7 +84,8 @@ public final class BoardCommand {
       return 2;
     }
     try (BoardServer server = started) {
-      out.printf("Anygraph board for %s at %s (127.0.0.1 only; Ctrl-C stops it)%n",
+      out.printf(
+          "Anygraph board for %s at %s (127.0.0.1 only; Ctrl-C stops it)%n",
           logdir.location(), server.url());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The JSON the page draws: the list of runs, and per run its graph ({@code nodes}, {@code
- * boundaries}), its scalars ({@code tag → [[step, value, wallTime], ...]}), problems and
- * records still being written ({@code incomplete}).
+ * boundaries}), its scalars ({@code tag → [[step, value, wallTime], ...]}), problems and records
+ * still being written ({@code incomplete}).
  */
 final class BoardJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -72,8 +72,9 @@ final class BoardJson {
     }
 
     @Override
-    public void serializeWithType(JsonGenerator gen, SerializerProvider serializers,
-        TypeSerializer typeSer) throws IOException {
+    public void serializeWithType(
+        JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+        throws IOException {
       serialize(gen, serializers);
     }
   }
@@ -95,7 +96,11 @@ final class BoardJson {
     }
     ArrayNode boundaries = g.putArray("boundaries");
     for (BoundaryMark b : view.boundaries()) {
-      boundaries.addObject().put("kind", b.kind().label()).put("from", b.from()).put("to", b.to())
+      boundaries
+          .addObject()
+          .put("kind", b.kind().label())
+          .put("from", b.from())
+          .put("to", b.to())
           .put("label", b.label());
     }
     return g;

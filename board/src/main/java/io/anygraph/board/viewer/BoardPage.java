@@ -16,8 +16,9 @@ import java.nio.file.StandardCopyOption;
  * it fetches the logdir's runs from the server; written for offline viewing, it carries them.
  */
 public final class BoardPage {
-  private static final String[] SCRIPTS = {"hierarchy.js", "layout.js", "render.js", "charts.js",
-      "board.js"};
+  private static final String[] SCRIPTS = {
+    "hierarchy.js", "layout.js", "render.js", "charts.js", "board.js"
+  };
 
   private BoardPage() {}
 

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Serves the viewer for one logdir on 127.0.0.1 only. Three addresses exist: {@code /} (the
- * page, scripts inline), {@code /api/runs} and {@code /api/run?name=RUN}; a run is looked up
- * among those found by listing the logdir, so no request can read a file outside it, and
- * nothing else is served. Event files are parsed once and then only their appended records
- * (see {@link Logdir#read}); slow or silent clients are dropped after the client timeout and
- * never hold a worker (see {@link ServerLimits}).
+ * Serves the viewer for one logdir on 127.0.0.1 only. Three addresses exist: {@code /} (the page,
+ * scripts inline), {@code /api/runs} and {@code /api/run?name=RUN}; a run is looked up among those
+ * found by listing the logdir, so no request can read a file outside it, and nothing else is
+ * served. Event files are parsed once and then only their appended records (see {@link
+ * Logdir#read}); slow or silent clients are dropped after the client timeout and never hold a
+ * worker (see {@link ServerLimits}).
  *
  * <pre>{@code
  * try (BoardServer server = BoardServer.start(Logdir.open("/tmp/logs"), 6006)) {
@@ -34,8 +34,10 @@ public final class BoardServer implements AutoCloseable {
   private final Logdir logdir;
   private final HttpListener listener;
   private final InetSocketAddress address;
+
   /** The JSON last sent for each run, kept while the run is unchanged (the same object). */
   private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+
   /** Runs being read now: a request for one of them waits for that read, not for a worker. */
   private final Map<String, CompletableFuture<HttpResponse>> reading = new ConcurrentHashMap<>();
 
@@ -44,9 +46,11 @@ public final class BoardServer implements AutoCloseable {
   private BoardServer(Logdir logdir, int port, ServerLimits limits) throws IOException {
     this.logdir = logdir;
     try {
-      this.listener = HttpListener.start(new InetSocketAddress(LOOPBACK, port), limits, this::handle);
+      this.listener =
+          HttpListener.start(new InetSocketAddress(LOOPBACK, port), limits, this::handle);
     } catch (BindException e) {
-      throw new IOException("port " + port + " on 127.0.0.1 is in use (choose another with --port)", e);
+      throw new IOException(
+          "port " + port + " on 127.0.0.1 is in use (choose another with --port)", e);
     }
     this.address = listener.address();
   }
@@ -96,10 +100,14 @@ public final class BoardServer implements AutoCloseable {
     }
     try {
       return switch (request.path()) {
-        case "/", "/index.html" -> done(new HttpResponse(200, "text/html",
-            BoardPage.served().getBytes(StandardCharsets.UTF_8)));
-        case "/api/runs" -> done(HttpResponse.json(200,
-            BoardJson.runs(logdir).toString().getBytes(StandardCharsets.UTF_8)));
+        case "/", "/index.html" ->
+            done(
+                new HttpResponse(
+                    200, "text/html", BoardPage.served().getBytes(StandardCharsets.UTF_8)));
+        case "/api/runs" ->
+            done(
+                HttpResponse.json(
+                    200, BoardJson.runs(logdir).toString().getBytes(StandardCharsets.UTF_8)));
         case "/api/run" -> run(request);
         default -> done(HttpResponse.text(404, "not found"));
       };

@@ -26,27 +26,36 @@ import java.util.function.Function;
 /**
  * A small HTTP/1.x server that no client can stall. One I/O thread reads request heads and writes
  * responses without ever blocking (a {@link Selector}); a bounded pool of workers only ever sees
- * complete requests. So a client that sends nothing, sends its request a byte at a time, speaks
- * TLS to this plain port, or never reads its answer, holds a connection slot at most for the
- * client timeout and never a worker. Every response closes its connection.
+ * complete requests. So a client that sends nothing, sends its request a byte at a time, speaks TLS
+ * to this plain port, or never reads its answer, holds a connection slot at most for the client
+ * timeout and never a worker. Every response closes its connection.
  */
 final class HttpListener implements AutoCloseable {
   /** The I/O thread looks at deadlines at least this often. */
   private static final long TICK_MILLIS = 100;
+
   private final ServerSocketChannel server;
   private final Selector selector;
   private final ThreadPoolExecutor workers;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
   private final ServerLimits limits;
   private final long timeoutNanos;
+
   /** Oldest first: the one to drop when a new client needs a slot. */
   private final Set<Connection> connections = new LinkedHashSet<>();
+
   /** Responses the workers made, to be started on the I/O thread. */
   private final Queue<Runnable> fromWorkers = new ConcurrentLinkedQueue<>();
+
   private final Thread io;
   private volatile boolean open = true;
 
-  private enum Phase { READING, HANDLING, WRITING, DRAINING }
+  private enum Phase {
+    READING,
+    HANDLING,
+    WRITING,
+    DRAINING
+  }
 
   /** One client: its request head as it arrives, then its response as it leaves. */
   private static final class Connection {
@@ -65,26 +74,38 @@ final class HttpListener implements AutoCloseable {
     }
   }
 
-  private HttpListener(ServerSocketChannel server, Selector selector, ServerLimits limits,
+  private HttpListener(
+      ServerSocketChannel server,
+      Selector selector,
+      ServerLimits limits,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     this.server = server;
     this.selector = selector;
     this.limits = limits;
     this.handler = handler;
     this.timeoutNanos = limits.clientTimeout().toNanos();
-    this.workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.SECONDS,
-        limits.maxQueued() == 0 ? new SynchronousQueue<>()
-            : new ArrayBlockingQueue<>(limits.maxQueued()),
-        r -> daemon(r, "anygraph-board-worker"));
+    this.workers =
+        new ThreadPoolExecutor(
+            limits.workers(),
+            limits.workers(),
+            0,
+            TimeUnit.SECONDS,
+            limits.maxQueued() == 0
+                ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(limits.maxQueued()),
+            r -> daemon(r, "anygraph-board-worker"));
     this.io = daemon(this::loop, "anygraph-board-io");
   }
 
   /**
-   * Listens on {@code address} and answers each complete request with {@code handler}, called on
-   * a worker; its answer may come later (a request waiting for another's work holds no worker).
+   * Listens on {@code address} and answers each complete request with {@code handler}, called on a
+   * worker; its answer may come later (a request waiting for another's work holds no worker).
    */
-  static HttpListener start(InetSocketAddress address, ServerLimits limits,
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler) throws IOException {
+  static HttpListener start(
+      InetSocketAddress address,
+      ServerLimits limits,
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler)
+      throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     Selector selector;
     try {
@@ -207,8 +228,10 @@ final class HttpListener implements AutoCloseable {
     int end = endOfHead(c.in, from);
     if (end < 0) {
       if (!c.in.hasRemaining()) {
-        respond(c, HttpResponse.text(431, "the request line and headers exceed "
-            + limits.maxHeadBytes() + " bytes"));
+        respond(
+            c,
+            HttpResponse.text(
+                431, "the request line and headers exceed " + limits.maxHeadBytes() + " bytes"));
       }
       return;
     }
@@ -249,12 +272,15 @@ final class HttpListener implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       response = CompletableFuture.failedFuture(e);
     }
-    response.whenComplete((made, failure) -> {
-      HttpResponse r = failure == null ? made
-          : HttpResponse.jsonError(500, String.valueOf(failure.getMessage()));
-      fromWorkers.add(() -> respond(c, r));
-      selector.wakeup();
-    });
+    response.whenComplete(
+        (made, failure) -> {
+          HttpResponse r =
+              failure == null
+                  ? made
+                  : HttpResponse.jsonError(500, String.valueOf(failure.getMessage()));
+          fromWorkers.add(() -> respond(c, r));
+          selector.wakeup();
+        });
   }
 
   private void respond(Connection c, HttpResponse response) {

@@ -45,15 +45,20 @@ record HttpRequest(String method, String path, String query, Map<String, String>
       if (colon <= 0 || !isToken(lines[i].substring(0, colon))) {
         throw new BadRequest("malformed header line " + i);
       }
-      headers.putIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
+      headers.putIfAbsent(
+          lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
           lines[i].substring(colon + 1).strip());
     }
-    return new HttpRequest(parts[0], q < 0 ? target : target.substring(0, q),
-        q < 0 ? null : target.substring(q + 1), Map.copyOf(headers));
+    return new HttpRequest(
+        parts[0],
+        q < 0 ? target : target.substring(0, q),
+        q < 0 ? null : target.substring(q + 1),
+        Map.copyOf(headers));
   }
 
   private static boolean isToken(String s) {
-    return !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+    return !s.isEmpty()
+        && s.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
   }
 
   /**

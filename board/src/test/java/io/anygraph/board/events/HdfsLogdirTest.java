@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Event files on a real HDFS (MiniDFSCluster): readable while the writer is still open, and
- * what it appends is read incrementally.
+ * Event files on a real HDFS (MiniDFSCluster): readable while the writer is still open, and what it
+ * appends is read incrementally.
  */
 class HdfsLogdirTest {
   private static MiniDFSCluster cluster;
@@ -61,8 +61,8 @@ class HdfsLogdirTest {
     Logdir logdir = Logdir.open(root);
     assertEquals(List.of("mnist"), logdir.runs());
     Run after = logdir.read("mnist");
-    assertEquals(List.of(2.25f, 1.5f), after.scalars().get("loss").stream()
-        .map(Run.Scalar::value).toList());
+    assertEquals(
+        List.of(2.25f, 1.5f), after.scalars().get("loss").stream().map(Run.Scalar::value).toList());
 
     // and the test's own parser agrees, byte for byte from HDFS
     FileSystem fs = FileSystem.get(URI.create(root), new Configuration());

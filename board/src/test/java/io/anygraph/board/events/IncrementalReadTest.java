@@ -30,23 +30,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Event files are parsed once and then only from where the last read stopped; a record the file
- * ends inside is waited for while the file is being written, and reported as damage once it is
- * left alone; a length that claims more than the file holds allocates nothing.
+ * ends inside is waited for while the file is being written, and reported as damage once it is left
+ * alone; a length that claims more than the file holds allocates nothing.
  */
 class IncrementalReadTest {
   private static final String FILE = "events.out.tfevents.1700000000.host";
   @TempDir Path tmp;
 
   private static byte[] version(double wallTime) {
-    return TfRecord.frame(Event.newBuilder().setWallTime(wallTime).setFileVersion("brain.Event:2")
-        .build().toByteArray());
+    return TfRecord.frame(
+        Event.newBuilder()
+            .setWallTime(wallTime)
+            .setFileVersion("brain.Event:2")
+            .build()
+            .toByteArray());
   }
 
   private static byte[] loss(float value, long step) {
-    return TfRecord.frame(Event.newBuilder().setWallTime(1000 + step).setStep(step)
-        .setSummary(Summary.newBuilder().addValue(
-            Summary.Value.newBuilder().setTag("loss").setSimpleValue(value)))
-        .build().toByteArray());
+    return TfRecord.frame(
+        Event.newBuilder()
+            .setWallTime(1000 + step)
+            .setStep(step)
+            .setSummary(
+                Summary.newBuilder()
+                    .addValue(Summary.Value.newBuilder().setTag("loss").setSimpleValue(value)))
+            .build()
+            .toByteArray());
   }
 
   /** A record header that claims {@code length} bytes of data, with a correct length CRC. */
@@ -130,10 +139,14 @@ class IncrementalReadTest {
     assertTrue(cut.problems().isEmpty(), cut.problems().toString());
     assertEquals(1, cut.incomplete().size(), cut.incomplete().toString());
     String note = cut.incomplete().get(0);
-    assertTrue(note.contains("run/" + FILE) && note.contains("at byte " + lastAt)
-        && note.contains("waiting"), note);
+    assertTrue(
+        note.contains("run/" + FILE)
+            && note.contains("at byte " + lastAt)
+            && note.contains("waiting"),
+        note);
 
-    Files.write(file, Arrays.copyOfRange(all, all.length - 5, all.length), StandardOpenOption.APPEND);
+    Files.write(
+        file, Arrays.copyOfRange(all, all.length - 5, all.length), StandardOpenOption.APPEND);
     Run done = logdir.read("run");
     assertEquals(List.of(3f, 2f, 1f), losses(done));
     assertTrue(done.incomplete().isEmpty() && done.problems().isEmpty(), done.toString());
@@ -151,8 +164,11 @@ class IncrementalReadTest {
     assertTrue(r.incomplete().isEmpty(), r.incomplete().toString());
     assertEquals(1, r.problems().size(), r.problems().toString());
     String p = r.problems().get(0);
-    assertTrue(p.contains("run/" + FILE) && p.contains("at byte " + lastAt)
-        && p.contains("damaged or cut off"), p);
+    assertTrue(
+        p.contains("run/" + FILE)
+            && p.contains("at byte " + lastAt)
+            && p.contains("damaged or cut off"),
+        p);
   }
 
   @Test
@@ -164,9 +180,12 @@ class IncrementalReadTest {
       Logdir logdir = Logdir.open(tmp.toString());
       Run[] read = new Run[1];
       long allocated = allocatedWhile(() -> read[0] = logdir.read(run));
-      assertTrue(allocated < 64L << 20, allocated + " bytes allocated for a " + Files.size(file) + " byte file");
+      assertTrue(
+          allocated < 64L << 20,
+          allocated + " bytes allocated for a " + Files.size(file) + " byte file");
       assertEquals(List.of(3f), losses(read[0]));
-      String needs = "at byte " + good.length + " needs " + (claimed + 16) + " bytes but the file holds 15";
+      String needs =
+          "at byte " + good.length + " needs " + (claimed + 16) + " bytes but the file holds 15";
       assertTrue(read[0].incomplete().get(0).contains(needs), read[0].incomplete().toString());
 
       leftAloneForAnHour(file);
@@ -187,17 +206,24 @@ class IncrementalReadTest {
     write("badcrc", concat(List.of(good, badCrc, new byte[44])));
     Logdir logdir = Logdir.open(tmp.toString());
     Run[] runs = new Run[2];
-    long allocated = allocatedWhile(() -> {
-      runs[0] = logdir.read("huge");
-      runs[1] = logdir.read("badcrc");
-    });
+    long allocated =
+        allocatedWhile(
+            () -> {
+              runs[0] = logdir.read("huge");
+              runs[1] = logdir.read("badcrc");
+            });
     assertTrue(allocated < 64L << 20, allocated + " bytes allocated");
     String huge = runs[0].problems().get(0);
-    assertTrue(huge.contains("huge/" + FILE) && huge.contains("impossible record length "
-        + (1L << 40)) && huge.contains("at byte " + good.length), huge);
+    assertTrue(
+        huge.contains("huge/" + FILE)
+            && huge.contains("impossible record length " + (1L << 40))
+            && huge.contains("at byte " + good.length),
+        huge);
     String crc = runs[1].problems().get(0);
-    assertTrue(crc.contains("badcrc/" + FILE) && crc.contains("bad CRC of the record length at byte "
-        + good.length), crc);
+    assertTrue(
+        crc.contains("badcrc/" + FILE)
+            && crc.contains("bad CRC of the record length at byte " + good.length),
+        crc);
     assertEquals(List.of(3f), losses(runs[0]));
     assertTrue(runs[0].incomplete().isEmpty() && runs[1].incomplete().isEmpty());
   }
@@ -239,10 +265,12 @@ class IncrementalReadTest {
     try {
       List<Future<Run>> reads = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        reads.add(pool.submit(() -> {
-          together.await();
-          return logdir.read("run");
-        }));
+        reads.add(
+            pool.submit(
+                () -> {
+                  together.await();
+                  return logdir.read("run");
+                }));
       }
       Run first = reads.get(0).get(60, TimeUnit.SECONDS);
       for (Future<Run> r : reads) {

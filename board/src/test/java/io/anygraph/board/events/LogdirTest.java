@@ -41,7 +41,8 @@ class LogdirTest {
     Logdir logdir = Logdir.open(tmp.toString());
     assertEquals(List.of(".", "mnist/seed1", "tutorial"), logdir.runs());
     Run r = logdir.read("mnist/seed1");
-    assertEquals(List.of(new Run.Scalar(1, r.scalars().get("loss").get(0).wallTime(), 2f)),
+    assertEquals(
+        List.of(new Run.Scalar(1, r.scalars().get("loss").get(0).wallTime(), 2f)),
         r.scalars().get("loss"));
     assertEquals(3, r.graph().nodes().size());
     assertTrue(r.problems().isEmpty(), r.problems().toString());
@@ -49,8 +50,9 @@ class LogdirTest {
 
   @Test
   void badLogdirsAndUnknownRunsGiveClearErrors() throws IOException {
-    FileNotFoundException missing = assertThrows(FileNotFoundException.class,
-        () -> Logdir.open(tmp.resolve("nope").toString()));
+    FileNotFoundException missing =
+        assertThrows(
+            FileNotFoundException.class, () -> Logdir.open(tmp.resolve("nope").toString()));
     assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
     Path file = Files.writeString(tmp.resolve("file"), "x");
     IOException notDir = assertThrows(IOException.class, () -> Logdir.open(file.toString()));
@@ -58,7 +60,8 @@ class LogdirTest {
     writeRun(tmp.resolve("run"), 1);
     Logdir logdir = Logdir.open(tmp.toString());
     for (String bad : List.of("../", "run/..", "/etc", "run/../run", "nope", "")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> logdir.read(bad));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> logdir.read(bad));
       assertTrue(e.getMessage().contains("no run '" + bad + "'"), e.getMessage());
     }
   }
@@ -89,8 +92,9 @@ class LogdirTest {
     assertEquals(2, damaged.scalars().get("loss").size());
     assertEquals(1, damaged.problems().size());
     String p = damaged.problems().get(0);
-    assertTrue(p.contains(file.getFileName().toString()) && p.contains("bad CRC")
-        && p.contains("at byte"), p);
+    assertTrue(
+        p.contains(file.getFileName().toString()) && p.contains("bad CRC") && p.contains("at byte"),
+        p);
   }
 
   @Test

@@ -69,14 +69,20 @@ class SummaryWriterTest {
 
     List<Field> graphEvent = fields(records.get(1));
     List<Field> nodes = all(fields(one(graphEvent, 4).bytes()), 1);
-    assertEquals(List.of("a", "b", "addition/add"),
+    assertEquals(
+        List.of("a", "b", "addition/add"),
         nodes.stream().map(n -> one(fields(n.bytes()), 1).text()).toList());
     List<Field> add = fields(nodes.get(2).bytes());
     assertEquals("add", one(add, 2).text());
     assertEquals(List.of("a", "b"), all(add, 3).stream().map(Field::text).toList());
     List<Field> placeholder = fields(nodes.get(0).bytes());
-    assertEquals(6L, attr(placeholder, "dtype").stream() // DT_INT8 is 6 in TensorFlow's types.proto
-        .filter(f -> f.number() == 6).findFirst().orElseThrow().varint());
+    assertEquals(
+        6L,
+        attr(placeholder, "dtype").stream() // DT_INT8 is 6 in TensorFlow's types.proto
+            .filter(f -> f.number() == 6)
+            .findFirst()
+            .orElseThrow()
+            .varint());
 
     List<Field> loss20 = fields(records.get(4));
     assertEquals(20L, one(loss20, 2).varint());
@@ -119,7 +125,8 @@ class SummaryWriterTest {
     }
     try (Stream<Path> files = Files.list(tmp)) {
       List<String> names = files.map(p -> p.getFileName().toString()).toList();
-      assertEquals(2, names.size(), names.toString()); // Hadoop's .crc files would be taken for event files
+      assertEquals(
+          2, names.size(), names.toString()); // Hadoop's .crc files would be taken for event files
     }
   }
 

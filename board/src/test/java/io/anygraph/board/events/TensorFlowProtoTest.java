@@ -55,23 +55,37 @@ class TensorFlowProtoTest {
     assertEquals("placeholder", x.getOp());
     assertEquals(DataType.DT_FLOAT, x.getAttrOrThrow("dtype").getType());
     TensorShapeProto shape = x.getAttrOrThrow("shape").getShape();
-    assertEquals(List.of(-1L, 4L), shape.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList());
+    assertEquals(
+        List.of(-1L, 4L), shape.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList());
 
     NodeDef matmul = nodes.get("dense/matmul");
     assertEquals(List.of("x", "dense/w"), matmul.getInputList());
     assertFalse(matmul.getAttrOrThrow("transposeA").getB());
     TensorShapeProto out = matmul.getAttrOrThrow("_output_shapes").getList().getShape(0);
-    assertEquals(List.of(-1L, 3L), out.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList());
+    assertEquals(
+        List.of(-1L, 3L), out.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList());
 
-    NodeDef bias = def.getNodeList().stream().filter(n -> n.getOp().equals("constant")
-        && n.getAttrOrThrow("value").getTensor().getTensorShape().getDimCount() == 2
-        && n.getAttrOrThrow("value").getTensor().getTensorShape().getDim(1).getSize() == 3)
-        .findFirst().orElseThrow();
+    NodeDef bias =
+        def.getNodeList().stream()
+            .filter(
+                n ->
+                    n.getOp().equals("constant")
+                        && n.getAttrOrThrow("value").getTensor().getTensorShape().getDimCount() == 2
+                        && n.getAttrOrThrow("value")
+                                .getTensor()
+                                .getTensorShape()
+                                .getDim(1)
+                                .getSize()
+                            == 3)
+            .findFirst()
+            .orElseThrow();
     AttrValue value = bias.getAttrOrThrow("value");
     assertEquals(DataType.DT_FLOAT, value.getTensor().getDtype());
     assertEquals(List.of(0.1f, 0.1f, 0.1f), value.getTensor().getFloatValList());
 
-    assertTrue(nodes.keySet().stream().anyMatch(n -> n.startsWith("gradients/")), nodes.keySet().toString());
+    assertTrue(
+        nodes.keySet().stream().anyMatch(n -> n.startsWith("gradients/")),
+        nodes.keySet().toString());
     NodeDef assign = nodes.get("dense/w/Assign");
     assertEquals("dense/w", assign.getInput(0));
 
@@ -84,11 +98,17 @@ class TensorFlowProtoTest {
   @Test
   void devicesStagesAndBoundariesAreInTheGraphDef() throws IOException {
     Graph g = TestGraphs.dense();
-    GraphView view = GraphView.of(g,
-        Map.of("dense/matmul", new NodeAnnotation("cpu:1", "worker"),
-            "loss/reduceMean", new NodeAnnotation(null, "driver")),
-        List.of(new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, "dense/matmul", "dense/add",
-            "sum of 2")));
+    GraphView view =
+        GraphView.of(
+            g,
+            Map.of(
+                "dense/matmul",
+                new NodeAnnotation("cpu:1", "worker"),
+                "loss/reduceMean",
+                new NodeAnnotation(null, "driver")),
+            List.of(
+                new BoundaryMark(
+                    BoundaryMark.Kind.ALL_REDUCE, "dense/matmul", "dense/add", "sum of 2")));
     SummaryWriter w = SummaryWriter.open(tmp.toString());
     w.addGraph(view);
     w.close();
@@ -96,7 +116,9 @@ class TensorFlowProtoTest {
     NodeDef matmul = nodes.get("dense/matmul");
     assertEquals("cpu:1", matmul.getDevice());
     assertEquals("worker", matmul.getAttrOrThrow("_anygraph_stage").getS().toStringUtf8());
-    assertEquals("driver", nodes.get("loss/reduceMean").getAttrOrThrow("_anygraph_stage").getS().toStringUtf8());
+    assertEquals(
+        "driver",
+        nodes.get("loss/reduceMean").getAttrOrThrow("_anygraph_stage").getS().toStringUtf8());
 
     NodeDef mark = nodes.get("dense/_all_reduce");
     assertEquals("_AllReduce", mark.getOp());

@@ -68,7 +68,8 @@ class BoardServerTest {
     assertEquals("200", page[0]);
     assertTrue(page[1].contains("text/html"), page[1]);
     assertTrue(page[2].contains("<title>Anygraph board</title>") && page[2].contains("Hierarchy"));
-    assertTrue(page[1].toLowerCase().contains("content-security-policy: default-src 'none'"), page[1]);
+    assertTrue(
+        page[1].toLowerCase().contains("content-security-policy: default-src 'none'"), page[1]);
 
     JsonNode runs = BoardJson.MAPPER.readTree(get("/api/runs")[2]);
     assertEquals(List.of("tutorial"), List.of(runs.get("runs").get(0).asText()));
@@ -84,12 +85,26 @@ class BoardServerTest {
   @Test
   void nothingOutsideTheLogdirIsServed() throws IOException {
     String outside = tmp.resolve("outside").toString();
-    List<String> targets = List.of("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
-        "/api/run/../../secret.txt", "/static/../../secret.txt", tmp.resolve("secret.txt").toString(),
-        "/api/run?name=..", "/api/run?name=../outside", "/api/run?name=..%2Foutside",
-        "/api/run?name=tutorial/../../outside", "/api/run?name=" + outside, "/api/run?name=linked",
-        "/api/run?name=%2e%2e%2foutside", "/api/run", "/api/run?name=", "//etc/passwd",
-        "/api/runs/../../secret.txt", "/index.html/../../secret.txt");
+    List<String> targets =
+        List.of(
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/api/run/../../secret.txt",
+            "/static/../../secret.txt",
+            tmp.resolve("secret.txt").toString(),
+            "/api/run?name=..",
+            "/api/run?name=../outside",
+            "/api/run?name=..%2Foutside",
+            "/api/run?name=tutorial/../../outside",
+            "/api/run?name=" + outside,
+            "/api/run?name=linked",
+            "/api/run?name=%2e%2e%2foutside",
+            "/api/run",
+            "/api/run?name=",
+            "//etc/passwd",
+            "/api/runs/../../secret.txt",
+            "/index.html/../../secret.txt");
     for (String target : targets) {
       String[] r = get(target);
       assertTrue(r[0].equals("404") || r[0].equals("400"), target + " answered " + r[0]);
@@ -110,10 +125,14 @@ class BoardServerTest {
   }
 
   @Test
-  void theOfflinePageCarriesTheRunsAndNoTagCanCloseItsScript() throws IOException, InterruptedException {
+  void theOfflinePageCarriesTheRunsAndNoTagCanCloseItsScript()
+      throws IOException, InterruptedException {
     Path html = tmp.resolve("out/board.html");
-    assertEquals(0, BoardCommand.run(new String[] {"--logdir", logs.toString(), "--html", html.toString()},
-        new PrintStream(new ByteArrayOutputStream())));
+    assertEquals(
+        0,
+        BoardCommand.run(
+            new String[] {"--logdir", logs.toString(), "--html", html.toString()},
+            new PrintStream(new ByteArrayOutputStream())));
     String page = Files.readString(html);
     assertTrue(page.contains("addition/add"));
     assertFalse(page.contains("<script>alert(1)"), "a tag was written into the page as markup");
@@ -131,23 +150,39 @@ class BoardServerTest {
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     PrintStream out = new PrintStream(new ByteArrayOutputStream());
     try {
-      assertEquals(2, BoardCommand.run(new String[] {"--logdir", tmp.resolve("missing").toString()}, out));
-      assertEquals(2, BoardCommand.run(new String[] {"--logdir", tmp.resolve("secret.txt").toString()}, out));
+      assertEquals(
+          2, BoardCommand.run(new String[] {"--logdir", tmp.resolve("missing").toString()}, out));
+      assertEquals(
+          2,
+          BoardCommand.run(new String[] {"--logdir", tmp.resolve("secret.txt").toString()}, out));
       assertEquals(2, BoardCommand.run(new String[] {}, out));
-      assertEquals(2, BoardCommand.run(new String[] {"--logdir", logs.toString(), "--port", "http"}, out));
-      assertEquals(2, BoardCommand.run(new String[] {"--logdir", logs.toString(), "--port",
-          Integer.toString(server.port())}, out));
+      assertEquals(
+          2, BoardCommand.run(new String[] {"--logdir", logs.toString(), "--port", "http"}, out));
+      assertEquals(
+          2,
+          BoardCommand.run(
+              new String[] {"--logdir", logs.toString(), "--port", Integer.toString(server.port())},
+              out));
       assertEquals(2, BoardCommand.run(new String[] {"--logdir"}, out));
       assertEquals(2, BoardCommand.run(new String[] {"--bind", "0.0.0.0"}, out));
-      assertEquals(2, BoardCommand.run(new String[] {"--logdir", logs.toString(), "--client-timeout",
-          "0"}, out));
+      assertEquals(
+          2,
+          BoardCommand.run(
+              new String[] {"--logdir", logs.toString(), "--client-timeout", "0"}, out));
     } finally {
       System.setErr(err);
     }
     String e = captured.toString(StandardCharsets.UTF_8);
-    for (String expected : List.of("missing does not exist", "is a file, not a directory",
-        "--logdir DIR is required", "needs a port number", "is in use", "needs a value",
-        "unknown option --bind", "--client-timeout needs seconds (above 0, at most 3600), not '0'")) {
+    for (String expected :
+        List.of(
+            "missing does not exist",
+            "is a file, not a directory",
+            "--logdir DIR is required",
+            "needs a port number",
+            "is in use",
+            "needs a value",
+            "unknown option --bind",
+            "--client-timeout needs seconds (above 0, at most 3600), not '0'")) {
       assertTrue(e.contains(expected), "missing '" + expected + "' in:\n" + e);
     }
   }

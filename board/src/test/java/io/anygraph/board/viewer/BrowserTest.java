@@ -39,8 +39,8 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The viewer in a real browser: headless Chromium loads the served page, and the offline file,
- * and is clicked like a person would. Screenshots land in {@code target/board-screenshots}.
+ * The viewer in a real browser: headless Chromium loads the served page, and the offline file, and
+ * is clicked like a person would. Screenshots land in {@code target/board-screenshots}.
  */
 class BrowserTest {
   private static final Path SHOTS = Path.of("target/board-screenshots");
@@ -91,16 +91,26 @@ class BrowserTest {
   static GraphView planned(Graph g) {
     Map<String, NodeAnnotation> notes = new HashMap<>();
     for (Node n : g.nodes()) {
-      String device = n.name().startsWith("conv1/") || n.name().contains("conv1_") ? "cpu:0" : "cpu:1";
-      notes.put(n.name(), new NodeAnnotation(device, n.name().startsWith("Adam/") ? "driver" : "worker"));
+      String device =
+          n.name().startsWith("conv1/") || n.name().contains("conv1_") ? "cpu:0" : "cpu:1";
+      notes.put(
+          n.name(), new NodeAnnotation(device, n.name().startsWith("Adam/") ? "driver" : "worker"));
     }
     String gradient = "gradients/dense_matmul_grad/matmul_1";
-    String update = g.nodes().stream().filter(n -> n.inputs().stream().map(Tensor::node)
-        .anyMatch(i -> i.name().equals(gradient))).findFirst().orElseThrow().name();
-    return GraphView.of(g, notes, List.of(
-        new BoundaryMark(BoundaryMark.Kind.TRANSFER, "conv1/maxPool", "dense/reshape",
-            "cpu:0 -> cpu:1"),
-        new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, gradient, update, "sum over workers")));
+    String update =
+        g.nodes().stream()
+            .filter(
+                n -> n.inputs().stream().map(Tensor::node).anyMatch(i -> i.name().equals(gradient)))
+            .findFirst()
+            .orElseThrow()
+            .name();
+    return GraphView.of(
+        g,
+        notes,
+        List.of(
+            new BoundaryMark(
+                BoundaryMark.Kind.TRANSFER, "conv1/maxPool", "dense/reshape", "cpu:0 -> cpu:1"),
+            new BoundaryMark(BoundaryMark.Kind.ALL_REDUCE, gradient, update, "sum over workers")));
   }
 
   private static WebDriverWait waiting() {
@@ -109,12 +119,16 @@ class BrowserTest {
 
   private static void open(String url, String run) {
     browser.get(url);
-    waiting().until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
-    if (!new Select(browser.findElement(By.id("run"))).getFirstSelectedOption()
-        .getAttribute("value").equals(run)) {
+    waiting()
+        .until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+    if (!new Select(browser.findElement(By.id("run")))
+        .getFirstSelectedOption()
+        .getAttribute("value")
+        .equals(run)) {
       browser.executeScript("document.body.dataset.ready = 'false'");
       new Select(browser.findElement(By.id("run"))).selectByValue(run);
-      waiting().until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+      waiting()
+          .until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
     }
   }
 
@@ -147,7 +161,10 @@ class BrowserTest {
   /** Pairs of drawn boxes that overlap, and items sticking out of a scope they are not in. */
   @SuppressWarnings("unchecked")
   private static List<String> overlaps() {
-    return (List<String>) ((JavascriptExecutor) browser).executeScript("""
+    return (List<String>)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                """
         const box = g => { const b = g.querySelector(':scope > rect.body, :scope > polygon, :scope > rect.scope-box').getBBox();
           return { name: g.dataset.name || g.dataset.kind, x: b.x, y: b.y, w: b.width, h: b.height, g }; };
         const hit = (a, b) => a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1;
@@ -168,23 +185,29 @@ class BrowserTest {
   @Test
   void theTutorialsScopeIsABoxThatOpensOnClick() throws IOException {
     open(server.url(), "tutorial");
-    WebElement addition = waiting().until(ExpectedConditions.visibilityOfElementLocated(
-        scope("addition", "collapsed")));
+    WebElement addition =
+        waiting()
+            .until(ExpectedConditions.visibilityOfElementLocated(scope("addition", "collapsed")));
     assertTrue(addition.getText().contains("addition"), addition.getText());
     assertEquals(1, browser.findElements(node("a")).size());
     assertEquals(1, browser.findElements(node("b")).size());
-    assertTrue(browser.findElements(node("addition/add")).isEmpty(), "inner node drawn while collapsed");
+    assertTrue(
+        browser.findElements(node("addition/add")).isEmpty(), "inner node drawn while collapsed");
     screenshot("tutorial-collapsed");
 
     addition.click();
-    WebElement add = waiting().until(ExpectedConditions.visibilityOfElementLocated(node("addition/add")));
+    WebElement add =
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(node("addition/add")));
     assertTrue(add.getText().contains("add"), add.getText());
     assertEquals(1, browser.findElements(scope("addition", "expanded")).size());
-    assertEquals(2, browser.findElements(By.cssSelector("path.edge.data")).size()); // a -> add, b -> add
+    assertEquals(
+        2, browser.findElements(By.cssSelector("path.edge.data")).size()); // a -> add, b -> add
     assertTrue(overlaps().isEmpty(), overlaps().toString());
     screenshot("tutorial-expanded");
 
-    browser.findElement(By.cssSelector("g.scope.expanded[data-name='addition'] > rect.scope-head")).click();
+    browser
+        .findElement(By.cssSelector("g.scope.expanded[data-name='addition'] > rect.scope-head"))
+        .click();
     waiting().until(ExpectedConditions.invisibilityOfElementLocated(node("addition/add")));
     assertTrue(errors().isEmpty(), errors().toString());
   }
@@ -200,10 +223,15 @@ class BrowserTest {
     screenshot("cnn-collapsed");
 
     browser.findElement(scope("gradients", "collapsed")).click();
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(
-        scope("gradients/dense_matmul_grad", "collapsed"))).click();
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(
-        node("gradients/dense_matmul_grad/matmul_1")));
+    waiting()
+        .until(
+            ExpectedConditions.visibilityOfElementLocated(
+                scope("gradients/dense_matmul_grad", "collapsed")))
+        .click();
+    waiting()
+        .until(
+            ExpectedConditions.visibilityOfElementLocated(
+                node("gradients/dense_matmul_grad/matmul_1")));
     clickInView(scope("Adam", "collapsed"));
     waiting().until(ExpectedConditions.visibilityOfElementLocated(scope("Adam", "expanded")));
     assertTrue(overlaps().isEmpty(), overlaps().toString());
@@ -215,16 +243,23 @@ class BrowserTest {
   @Test
   void devicesStagesAndBoundariesAreShown() throws IOException {
     open(server.url(), "cnn");
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(scope("conv1", "collapsed"))).click();
+    waiting()
+        .until(ExpectedConditions.visibilityOfElementLocated(scope("conv1", "collapsed")))
+        .click();
     clickInView(scope("dense", "collapsed"));
-    WebElement conv = waiting().until(ExpectedConditions.visibilityOfElementLocated(node("conv1/conv2d")));
+    WebElement conv =
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(node("conv1/conv2d")));
     String convColour = conv.findElement(By.cssSelector("rect.body")).getAttribute("stroke");
-    String denseColour = browser.findElement(node("dense/matmul")).findElement(By.cssSelector("rect.body"))
-        .getAttribute("stroke");
+    String denseColour =
+        browser
+            .findElement(node("dense/matmul"))
+            .findElement(By.cssSelector("rect.body"))
+            .getAttribute("stroke");
     assertNotEquals(convColour, denseColour); // cpu:0 and cpu:1
     WebElement transfer = browser.findElement(By.cssSelector("g.boundary[data-kind='transfer']"));
     assertEquals("dense/reshape", transfer.getAttribute("data-to"));
-    assertEquals(2, browser.findElements(By.cssSelector("path.edge.transfer")).size()); // in and out
+    assertEquals(
+        2, browser.findElements(By.cssSelector("path.edge.transfer")).size()); // in and out
     assertTrue(browser.findElement(By.id("legend")).getText().contains("cpu:0"));
     screenshot("cnn-devices");
 
@@ -233,14 +268,23 @@ class BrowserTest {
     assertTrue(legend.contains("worker") && legend.contains("driver"), legend);
     WebElement adam = browser.findElement(scope("Adam", "collapsed"));
     String adamStroke = adam.findElement(By.cssSelector("rect.body")).getAttribute("stroke");
-    String workerStroke = browser.findElement(node("conv1/conv2d")).findElement(By.cssSelector("rect.body"))
-        .getAttribute("stroke");
+    String workerStroke =
+        browser
+            .findElement(node("conv1/conv2d"))
+            .findElement(By.cssSelector("rect.body"))
+            .getAttribute("stroke");
     assertNotEquals(adamStroke, workerStroke);
 
     browser.findElement(By.id("search")).sendKeys("dense_matmul_grad/matmul_1\n");
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(node("gradients/dense_matmul_grad/matmul_1")));
+    waiting()
+        .until(
+            ExpectedConditions.visibilityOfElementLocated(
+                node("gradients/dense_matmul_grad/matmul_1")));
     clickInView(scope("Adam", "collapsed"));
-    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("g.boundary[data-kind='all_reduce']")));
+    waiting()
+        .until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("g.boundary[data-kind='all_reduce']")));
     WebElement info = browser.findElement(By.id("info"));
     assertTrue(info.getText().contains("gradients/dense_matmul_grad/matmul_1"), info.getText());
     assertTrue(info.getText().contains("worker"), info.getText());
@@ -252,12 +296,17 @@ class BrowserTest {
   void theScalarsTabDrawsOneChartPerTag() throws IOException {
     open(server.url(), "cnn");
     browser.findElement(By.cssSelector("button.tab[data-tab='scalars']")).click();
-    WebElement loss = waiting().until(ExpectedConditions.visibilityOfElementLocated(
-        By.cssSelector(".chart[data-tag='loss']")));
+    WebElement loss =
+        waiting()
+            .until(
+                ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector(".chart[data-tag='loss']")));
     String points = loss.findElement(By.cssSelector("polyline.line")).getAttribute("points");
     assertEquals(40, points.trim().split(" ").length);
-    String accuracy = browser.findElement(By.cssSelector(".chart[data-tag='accuracy'] polyline.line"))
-        .getAttribute("points");
+    String accuracy =
+        browser
+            .findElement(By.cssSelector(".chart[data-tag='accuracy'] polyline.line"))
+            .getAttribute("points");
     assertEquals(4, accuracy.trim().split(" ").length);
     assertTrue(loss.getText().contains("step 40"), loss.getText());
     screenshot("cnn-scalars");
@@ -269,8 +318,10 @@ class BrowserTest {
     open(server.url(), "writing");
     WebElement banner = browser.findElement(By.id("problems"));
     assertTrue(banner.isDisplayed());
-    assertTrue(banner.getText().contains(writing.getFileName() + ": the record at byte ")
-        && banner.getText().contains("waiting for the writer"), banner.getText());
+    assertTrue(
+        banner.getText().contains(writing.getFileName() + ": the record at byte ")
+            && banner.getText().contains("waiting for the writer"),
+        banner.getText());
     assertTrue(errors().isEmpty(), errors().toString());
   }
 

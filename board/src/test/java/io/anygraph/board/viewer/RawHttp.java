@@ -18,8 +18,9 @@ final class RawHttp {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(ANSWER_WITHIN_MILLIS);
       OutputStream out = s.getOutputStream();
-      out.write((method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          (method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       return split(s.getInputStream());
     }
@@ -33,6 +34,8 @@ final class RawHttp {
   static String[] split(InputStream in) throws IOException {
     String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     int end = response.indexOf("\r\n\r\n");
-    return new String[] {response.substring(9, 12), response.substring(0, end), response.substring(end + 4)};
+    return new String[] {
+      response.substring(9, 12), response.substring(0, end), response.substring(end + 4)
+    };
   }
 }

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clients that send nothing, send slowly, speak TLS or send too much neither stall the board nor
- * make it allocate much; they are dropped after the client timeout (1 s here). Bounds are
- * generous ("answered within 10 s"), never timings.
+ * make it allocate much; they are dropped after the client timeout (1 s here). Bounds are generous
+ * ("answered within 10 s"), never timings.
  */
 class UnrulyClientsTest {
   @TempDir static Path tmp;
@@ -57,7 +57,8 @@ class UnrulyClientsTest {
       w.addScalar("loss", 1, 1);
     }
     logdir = Logdir.open(tmp.toString());
-    server = BoardServer.start(logdir, 0, ServerLimits.DEFAULT.withClientTimeout(Duration.ofSeconds(1)));
+    server =
+        BoardServer.start(logdir, 0, ServerLimits.DEFAULT.withClientTimeout(Duration.ofSeconds(1)));
   }
 
   @AfterAll
@@ -101,15 +102,21 @@ class UnrulyClientsTest {
       }
       List<Future<?>> handshakes = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        handshakes.add(tls.submit(() -> {
-          try (SSLSocket s = (SSLSocket) SSLContext.getDefault().getSocketFactory()
-              .createSocket("127.0.0.1", server.port())) {
-            s.setSoTimeout(RawHttp.ANSWER_WITHIN_MILLIS);
-            IOException e = assertThrows(IOException.class, s::startHandshake);
-            assertFalse(e instanceof SocketTimeoutException, "the TLS client was left waiting");
-          }
-          return null;
-        }));
+        handshakes.add(
+            tls.submit(
+                () -> {
+                  try (SSLSocket s =
+                      (SSLSocket)
+                          SSLContext.getDefault()
+                              .getSocketFactory()
+                              .createSocket("127.0.0.1", server.port())) {
+                    s.setSoTimeout(RawHttp.ANSWER_WITHIN_MILLIS);
+                    IOException e = assertThrows(IOException.class, s::startHandshake);
+                    assertFalse(
+                        e instanceof SocketTimeoutException, "the TLS client was left waiting");
+                  }
+                  return null;
+                }));
       }
       for (int i = 0; i < 5; i++) {
         String[] runs = RawHttp.get(server.port(), "/api/runs");
@@ -131,9 +138,11 @@ class UnrulyClientsTest {
   }
 
   @Test
-  void aClientSendingItsRequestByteByByteIsDroppedBeforeItFinishes() throws IOException, InterruptedException {
-    byte[] slow = ("GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: "
-        + "x".repeat(40) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+  void aClientSendingItsRequestByteByByteIsDroppedBeforeItFinishes()
+      throws IOException, InterruptedException {
+    byte[] slow =
+        ("GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " + "x".repeat(40) + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
     try (Socket s = connect(server.port())) {
       int sent = 0;
       boolean dropped = false;
@@ -154,7 +163,8 @@ class UnrulyClientsTest {
           dropped = true;
         }
       }
-      assertTrue(dropped, "the client sent its whole request (" + sent + " bytes) without being dropped");
+      assertTrue(
+          dropped, "the client sent its whole request (" + sent + " bytes) without being dropped");
     }
   }
 
@@ -162,7 +172,8 @@ class UnrulyClientsTest {
   void aRequestHeadOverTheLimitIsRefused() throws IOException {
     try (Socket s = connect(server.port())) {
       String target = "/" + "a".repeat(ServerLimits.DEFAULT.maxHeadBytes() + 100);
-      s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream()
+          .write(("GET " + target + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       assertEquals("431", RawHttp.split(s.getInputStream())[0]);
     }
   }
@@ -195,7 +206,9 @@ class UnrulyClientsTest {
           continue;
         }
         try (Socket s = new Socket()) {
-          assertThrows(IOException.class, () -> s.connect(new InetSocketAddress(a, server.port()), 2000),
+          assertThrows(
+              IOException.class,
+              () -> s.connect(new InetSocketAddress(a, server.port()), 2000),
               "the board answered on " + a);
         }
       }
@@ -207,12 +220,14 @@ class UnrulyClientsTest {
     try (SummaryWriter w = SummaryWriter.open(tmp.resolve("live").toString())) {
       w.addScalar("loss", 4, 1);
       w.flush();
-      JsonNode first = BoardJson.MAPPER.readTree(RawHttp.get(server.port(), "/api/run?name=live")[2]);
+      JsonNode first =
+          BoardJson.MAPPER.readTree(RawHttp.get(server.port(), "/api/run?name=live")[2]);
       assertEquals(1, first.at("/scalars/loss").size());
       long parsed = logdir.recordsRead();
       w.addScalar("loss", 2, 2);
       w.flush();
-      JsonNode second = BoardJson.MAPPER.readTree(RawHttp.get(server.port(), "/api/run?name=live")[2]);
+      JsonNode second =
+          BoardJson.MAPPER.readTree(RawHttp.get(server.port(), "/api/run?name=live")[2]);
       assertEquals(2, second.at("/scalars/loss").size());
       assertEquals(2.0, second.at("/scalars/loss/1/1").asDouble());
       assertEquals(parsed + 1, logdir.recordsRead(), "the file was parsed again from the start");
@@ -237,8 +252,11 @@ class UnrulyClientsTest {
     JsonNode run = BoardJson.MAPPER.readTree(r[2]);
     assertEquals(1, run.at("/scalars/loss").size());
     String problem = run.at("/problems/0").asText();
-    assertTrue(problem.contains("lying/" + file.getFileName()) && problem.contains("at byte " + at)
-        && problem.contains("needs " + ((1L << 30) + 16) + " bytes"), problem);
+    assertTrue(
+        problem.contains("lying/" + file.getFileName())
+            && problem.contains("at byte " + at)
+            && problem.contains("needs " + ((1L << 30) + 16) + " bytes"),
+        problem);
     assertFalse(r[2].contains("Exception") || r[2].contains("at io.anygraph"), r[2]);
   }
 }

@@ -29,7 +29,8 @@ public final class Autodiff {
    * respect to each of {@code xs}. Paths that fan out are summed; broadcasting is undone by each
    * op's rule.
    */
-  public static List<Tensor> gradients(List<Tensor> ys, List<? extends Tensor> xs, List<Tensor> dys) {
+  public static List<Tensor> gradients(
+      List<Tensor> ys, List<? extends Tensor> xs, List<Tensor> dys) {
     if (ys.isEmpty() || xs.isEmpty()) {
       throw new IllegalArgumentException("gradients need at least one y and one x");
     }
@@ -64,8 +65,12 @@ public final class Autodiff {
       for (Tensor x : xs) {
         Tensor gx = sum(ops, pending.get(x));
         if (gx == null) {
-          throw new AnygraphException("No gradient flows from " + ys.get(0).name() + " to "
-              + x.name() + ": y does not depend on x (or only through ops without a gradient)");
+          throw new AnygraphException(
+              "No gradient flows from "
+                  + ys.get(0).name()
+                  + " to "
+                  + x.name()
+                  + ": y does not depend on x (or only through ops without a gradient)");
         }
         result.add(gx);
       }
@@ -73,8 +78,8 @@ public final class Autodiff {
     }
   }
 
-  private static void backprop(Graph g, Node node, Map<Tensor, List<Tensor>> pending,
-      Set<Node> relevant) {
+  private static void backprop(
+      Graph g, Node node, Map<Tensor, List<Tensor>> pending, Set<Node> relevant) {
     OpDef def = OpRegistry.get(node.op());
     List<Tensor> outputs = new ArrayList<>();
     List<Tensor> upstream = new ArrayList<>();
@@ -96,11 +101,18 @@ public final class Autodiff {
           upstream.set(i, g.ops().zerosLike(outputs.get(i)));
         }
       }
-      grads = def.gradient().gradient(new GradContext(node, node.inputs(), outputs, upstream, g.ops()));
+      grads =
+          def.gradient().gradient(new GradContext(node, node.inputs(), outputs, upstream, g.ops()));
     }
     if (grads.size() != node.inputs().size()) {
-      throw new IllegalStateException("gradient of op '" + node.op() + "' returned " + grads.size()
-          + " gradients for " + node.inputs().size() + " inputs");
+      throw new IllegalStateException(
+          "gradient of op '"
+              + node.op()
+              + "' returned "
+              + grads.size()
+              + " gradients for "
+              + node.inputs().size()
+              + " inputs");
     }
     for (int i = 0; i < grads.size(); i++) {
       Tensor x = node.input(i);
@@ -109,8 +121,8 @@ public final class Autodiff {
         continue;
       }
       if (gx.dtype() != x.dtype() || !x.shape().accepts(gx.shape())) {
-        throw new IllegalStateException("gradient rule of op '" + node.op() + "' gave " + gx
-            + " for input " + x);
+        throw new IllegalStateException(
+            "gradient rule of op '" + node.op() + "' gave " + gx + " for input " + x);
       }
       pending.computeIfAbsent(x, k -> new ArrayList<>()).add(gx);
     }
@@ -163,8 +175,14 @@ public final class Autodiff {
 
   private static void requireFloating(Tensor t, String role) {
     if (!t.dtype().isFloating()) {
-      throw new AnygraphException("Cannot differentiate with respect to/of " + role + " "
-          + t.name() + " of integer or bool dtype " + t.dtype() + ": cast it to a float type");
+      throw new AnygraphException(
+          "Cannot differentiate with respect to/of "
+              + role
+              + " "
+              + t.name()
+              + " of integer or bool dtype "
+              + t.dtype()
+              + ": cast it to a float type");
     }
   }
 }

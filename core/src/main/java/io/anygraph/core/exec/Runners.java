@@ -15,7 +15,9 @@ public final class Runners {
         return f.create(graph);
       }
     }
-    throw new AnygraphException("No " + (name == null ? "" : "'" + name + "' ")
-        + "runner on the classpath: add the anygraph-local-runner dependency");
+    throw new AnygraphException(
+        "No "
+            + (name == null ? "" : "'" + name + "' ")
+            + "runner on the classpath: add the anygraph-local-runner dependency");
   }
 }

@@ -18,9 +18,8 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
- * Which nodes a run needs and in what order they run: the one definition that the local
- * compiler and the partitioner share, so a plan's devices run nodes in the order a single
- * device would.
+ * Which nodes a run needs and in what order they run: the one definition that the local compiler
+ * and the partitioner share, so a plan's devices run nodes in the order a single device would.
  */
 public final class Schedule {
   private Schedule() {}
@@ -58,20 +57,26 @@ public final class Schedule {
 
   /** Fails, naming them, if some needed placeholders are not fed. */
   public static void checkPlaceholders(Set<Node> needed, Collection<? extends Tensor> fetches) {
-    List<String> missing = needed.stream().filter(n -> n.op().equals(OpNames.PLACEHOLDER))
-        .sorted(Comparator.comparingInt(Node::id))
-        .map(n -> "'" + n.name() + "' (" + n.output(0) + ")").toList();
+    List<String> missing =
+        needed.stream()
+            .filter(n -> n.op().equals(OpNames.PLACEHOLDER))
+            .sorted(Comparator.comparingInt(Node::id))
+            .map(n -> "'" + n.name() + "' (" + n.output(0) + ")")
+            .toList();
     if (!missing.isEmpty()) {
-      throw new FeedException("Placeholder" + (missing.size() > 1 ? "s " : " ")
-          + String.join(", ", missing) + " must be fed to compute "
-          + fetches.stream().map(Tensor::name).toList());
+      throw new FeedException(
+          "Placeholder"
+              + (missing.size() > 1 ? "s " : " ")
+              + String.join(", ", missing)
+              + " must be fed to compute "
+              + fetches.stream().map(Tensor::name).toList());
     }
   }
 
   /**
-   * A topological order of {@code needed} in which, among ready nodes, those that write
-   * variables go last: every read of a variable that does not depend on a write happens before
-   * it (so Theano-style updates see the old values). Otherwise graph order.
+   * A topological order of {@code needed} in which, among ready nodes, those that write variables
+   * go last: every read of a variable that does not depend on a write happens before it (so
+   * Theano-style updates see the old values). Otherwise graph order.
    */
   public static List<Node> order(Set<Node> needed, Set<Tensor> fed) {
     Map<Node, Integer> waiting = new HashMap<>();
@@ -89,13 +94,15 @@ public final class Schedule {
         consumers.computeIfAbsent(d, k -> new ArrayList<>()).add(n);
       }
     }
-    PriorityQueue<Node> ready = new PriorityQueue<>(Comparator
-        .comparingInt((Node n) -> isWrite(n) ? 1 : 0).thenComparingInt(Node::id));
-    waiting.forEach((n, w) -> {
-      if (w == 0) {
-        ready.add(n);
-      }
-    });
+    PriorityQueue<Node> ready =
+        new PriorityQueue<>(
+            Comparator.comparingInt((Node n) -> isWrite(n) ? 1 : 0).thenComparingInt(Node::id));
+    waiting.forEach(
+        (n, w) -> {
+          if (w == 0) {
+            ready.add(n);
+          }
+        });
     List<Node> order = new ArrayList<>();
     while (!ready.isEmpty()) {
       Node n = ready.poll();

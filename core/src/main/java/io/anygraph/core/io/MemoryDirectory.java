@@ -19,9 +19,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A {@link Directory} held in memory, so the graph file format (and checkpoints) can be turned
- * into bytes and back through the same code that writes them to disk, e.g. to ship a graph to
- * Spark executors.
+ * A {@link Directory} held in memory, so the graph file format (and checkpoints) can be turned into
+ * bytes and back through the same code that writes them to disk, e.g. to ship a graph to Spark
+ * executors.
  *
  * <pre>{@code
  * MemoryDirectory mem = new MemoryDirectory();
@@ -178,7 +178,9 @@ public final class MemoryDirectory implements Directory {
     return buf.toByteArray();
   }
 
-  /** The folder {@link #toBytes} wrote; fails naming what is wrong with truncated or foreign bytes. */
+  /**
+   * The folder {@link #toBytes} wrote; fails naming what is wrong with truncated or foreign bytes.
+   */
   public static MemoryDirectory fromBytes(byte[] bytes) {
     return fromBytes(bytes, "in-memory folder");
   }
@@ -194,32 +196,51 @@ public final class MemoryDirectory implements Directory {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       String magic = in.readUTF();
       if (!MAGIC.equals(magic)) {
-        throw new FileFormatException(source, field, "'" + magic + "'", "not an Anygraph in-memory folder"
-            + " (expected '" + MAGIC + "')");
+        throw new FileFormatException(
+            source,
+            field,
+            "'" + magic + "'",
+            "not an Anygraph in-memory folder" + " (expected '" + MAGIC + "')");
       }
       field = "count";
       int n = in.readInt();
-      if (n < 0 || n > in.available() / 6) { // an entry takes at least 6 bytes: name length, data length
-        throw new FileFormatException(source, field, n, in.available() + " bytes cannot hold that many entries");
+      if (n < 0
+          || n > in.available() / 6) { // an entry takes at least 6 bytes: name length, data length
+        throw new FileFormatException(
+            source, field, n, in.available() + " bytes cannot hold that many entries");
       }
       for (int i = 0; i < n; i++) {
         field = "entries[" + i + "].name";
         String name = in.readUTF();
         if (!name.matches("[^/]+(/[^/]+)*") || dir.store.files.containsKey(name)) {
-          throw new FileFormatException(source, field, "'" + name + "'", dir.store.files.containsKey(name)
-              ? "appears twice" : "is not a relative path of plain names");
+          throw new FileFormatException(
+              source,
+              field,
+              "'" + name + "'",
+              dir.store.files.containsKey(name)
+                  ? "appears twice"
+                  : "is not a relative path of plain names");
         }
         field = "entries[" + i + "].length";
         int len = in.readInt();
         if (len < 0 || len > in.available()) {
-          throw new FileFormatException(source, field, len, "entry '" + name + "' claims " + len
-              + " bytes, " + in.available() + " remain (truncated?)");
+          throw new FileFormatException(
+              source,
+              field,
+              len,
+              "entry '"
+                  + name
+                  + "' claims "
+                  + len
+                  + " bytes, "
+                  + in.available()
+                  + " remain (truncated?)");
         }
         dir.store.files.put(name, in.readNBytes(len));
       }
       if (in.available() != 0) {
-        throw new FileFormatException(source, "(end)", in.available() + " bytes", "trailing bytes after "
-            + n + " entries");
+        throw new FileFormatException(
+            source, "(end)", in.available() + " bytes", "trailing bytes after " + n + " entries");
       }
     } catch (EOFException | UTFDataFormatException e) {
       throw new FileFormatException(source, field, "(cut off)", "truncated or corrupt", e);
@@ -228,7 +249,8 @@ public final class MemoryDirectory implements Directory {
     }
     for (String name : dir.store.files.keySet()) {
       if (!under(dir.store.files, name + "/").isEmpty()) {
-        throw new FileFormatException(source, "entries", "'" + name + "'", "is both a file and a folder");
+        throw new FileFormatException(
+            source, "entries", "'" + name + "'", "is both a file and a folder");
       }
     }
     return dir;
@@ -242,7 +264,8 @@ public final class MemoryDirectory implements Directory {
   }
 
   private boolean isFolder(String p) {
-    return store.folders.contains(p) || !under(store.files, p + "/").isEmpty()
+    return store.folders.contains(p)
+        || !under(store.files, p + "/").isEmpty()
         || !store.folders.subSet(p + "/", true, p + "/" + Character.MAX_VALUE, false).isEmpty();
   }
 

@@ -25,12 +25,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Reading trusts nothing in the file: the magic, version, header length, each header field
  * ({@link NpyHeader}) and the data's length are checked, and a bad one is a {@link
- * FileFormatException} naming the file, the field and its value, before anything the header
- * sizes is allocated.
+ * FileFormatException} naming the file, the field and its value, before anything the header sizes
+ * is allocated.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final String SUPPORTED = Arrays.stream(DType.values()).map(Npy::descr).toList().toString();
+  private static final String SUPPORTED =
+      Arrays.stream(DType.values()).map(Npy::descr).toList().toString();
   private static final int MAX_HEADER = 1 << 20; // NumPy itself refuses headers over 10000 bytes
 
   private Npy() {}
@@ -68,7 +69,8 @@ public final class Npy {
     } else if (shape.length == 1) {
       dims.setLength(dims.length() - 1);
     }
-    String dict = "{'descr': '" + descr(t) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    String dict =
+        "{'descr': '" + descr(t) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
     int total = (unpadded + 63) / 64 * 64; // NumPy aligns the data to 64 bytes
     String header = dict + " ".repeat(total - unpadded) + "\n";
@@ -91,15 +93,18 @@ public final class Npy {
   }
 
   /**
-   * Reads one array from a stream, checking it has {@code dtype} unless that is null. The data
-   * is read in pieces, so a header that claims more than the stream holds fails after reading
-   * what there is, without allocating the claimed size.
+   * Reads one array from a stream, checking it has {@code dtype} unless that is null. The data is
+   * read in pieces, so a header that claims more than the stream holds fails after reading what
+   * there is, without allocating the claimed size.
    */
   public static INDArray read(InputStream in, String source, DType dtype) throws IOException {
     return read(in, -1, source, dtype);
   }
 
-  /** Reads one whole {@code .npy} file held in memory; its length is checked against the header first. */
+  /**
+   * Reads one whole {@code .npy} file held in memory; its length is checked against the header
+   * first.
+   */
   public static INDArray read(byte[] file, String source, DType dtype) {
     try {
       return read(new ByteArrayInputStream(file), file.length, source, dtype);
@@ -109,47 +114,77 @@ public final class Npy {
   }
 
   /** {@code size} is the stream's length in bytes, or -1 if unknown. */
-  private static INDArray read(InputStream in, long size, String source, DType dtype) throws IOException {
+  private static INDArray read(InputStream in, long size, String source, DType dtype)
+      throws IOException {
     DataInputStream din = new DataInputStream(in);
     byte[] magic = readExactly(din, MAGIC.length + 2, source, "magic");
     if (!Arrays.equals(Arrays.copyOf(magic, MAGIC.length), MAGIC)) {
-      throw new FileFormatException(source, "magic", HexFormat.of().formatHex(magic, 0, MAGIC.length),
+      throw new FileFormatException(
+          source,
+          "magic",
+          HexFormat.of().formatHex(magic, 0, MAGIC.length),
           "is not a .npy file (expected 934e554d5059)");
     }
     int major = magic[6];
     int lengthBytes = major == 1 ? 2 : 4;
     if (major < 1 || major > 3) {
-      throw new FileFormatException(source, "version", major + "." + magic[7], "only .npy versions 1 to 3 exist");
+      throw new FileFormatException(
+          source, "version", major + "." + magic[7], "only .npy versions 1 to 3 exist");
     }
     byte[] len = readExactly(din, lengthBytes, source, "header_len");
-    long headerLen = ByteBuffer.wrap(Arrays.copyOf(len, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+    long headerLen =
+        ByteBuffer.wrap(Arrays.copyOf(len, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt()
+            & 0xffffffffL;
     long prefix = MAGIC.length + 2 + lengthBytes;
     if (headerLen > MAX_HEADER || (size >= 0 && headerLen > size - prefix)) {
-      throw new FileFormatException(source, "header_len", headerLen, size >= 0
-          ? "the file has " + (size - prefix) + " bytes after it" : "is more than " + MAX_HEADER + " bytes");
+      throw new FileFormatException(
+          source,
+          "header_len",
+          headerLen,
+          size >= 0
+              ? "the file has " + (size - prefix) + " bytes after it"
+              : "is more than " + MAX_HEADER + " bytes");
     }
     byte[] headerBytes = din.readNBytes((int) headerLen);
     if (headerBytes.length < headerLen) {
-      throw new FileFormatException(source, "header_len", headerLen, "the file ends "
-          + headerBytes.length + " bytes into the header (truncated)");
+      throw new FileFormatException(
+          source,
+          "header_len",
+          headerLen,
+          "the file ends " + headerBytes.length + " bytes into the header (truncated)");
     }
     String text = new String(headerBytes, StandardCharsets.ISO_8859_1);
     NpyHeader header = NpyHeader.parse(text, source);
     DType type = dtypeOf(header.descr(), source);
     if (dtype != null && type != dtype) {
-      throw new FileFormatException(source, "descr", "'" + header.descr() + "'", "expected " + descr(dtype)
-          + " (" + dtype + ")");
+      throw new FileFormatException(
+          source,
+          "descr",
+          "'" + header.descr() + "'",
+          "expected " + descr(dtype) + " (" + dtype + ")");
     }
     int width = type.nd4j().width();
     long n = ReadChecks.elementCount(header.shape(), ReadChecks.MAX_ARRAY_BYTES / width);
     if (n < 0) {
-      throw new FileFormatException(source, "shape", tuple(header.shape()),
-          "more elements of " + type + " than one array can hold (" + ReadChecks.MAX_ARRAY_BYTES + " bytes)");
+      throw new FileFormatException(
+          source,
+          "shape",
+          tuple(header.shape()),
+          "more elements of "
+              + type
+              + " than one array can hold ("
+              + ReadChecks.MAX_ARRAY_BYTES
+              + " bytes)");
     }
     int dataBytes = (int) (n * width);
     long left = size - prefix - headerLen;
     if (size >= 0 && left != dataBytes) {
-      throw dataLength(source, header, type, dataBytes, left + (left < dataBytes ? " (truncated)" : " (trailing bytes)"));
+      throw dataLength(
+          source,
+          header,
+          type,
+          dataBytes,
+          left + (left < dataBytes ? " (truncated)" : " (trailing bytes)"));
     }
     byte[] data = din.readNBytes(dataBytes); // in pieces: a lying header costs what the file has
     if (data.length < dataBytes) {
@@ -161,9 +196,12 @@ public final class Npy {
     return fromRawBytes(type, header.shape(), header.fortranOrder() ? 'f' : 'c', data);
   }
 
-  private static FileFormatException dataLength(String source, NpyHeader header, DType type,
-      long needed, String found) {
-    return new FileFormatException(source, "shape", tuple(header.shape()),
+  private static FileFormatException dataLength(
+      String source, NpyHeader header, DType type, long needed, String found) {
+    return new FileFormatException(
+        source,
+        "shape",
+        tuple(header.shape()),
         "needs " + needed + " bytes of " + type + " data, the file has " + found);
   }
 
@@ -181,7 +219,8 @@ public final class Npy {
   public static INDArray fromRawBytes(DType dtype, long[] shape, char order, byte[] bytes) {
     long n = ReadChecks.elementCount(shape, ReadChecks.MAX_ARRAY_BYTES / dtype.nd4j().width());
     if (n < 0 || n * dtype.nd4j().width() != bytes.length) {
-      throw new AnygraphException(bytes.length + " bytes cannot hold " + dtype + Arrays.toString(shape));
+      throw new AnygraphException(
+          bytes.length + " bytes cannot hold " + dtype + Arrays.toString(shape));
     }
     if (n == 0) {
       return Nd4j.create(dtype.nd4j(), shape); // empty: no buffer to fill
@@ -198,16 +237,23 @@ public final class Npy {
         return t;
       }
     }
-    throw new FileFormatException(source, "descr", "'" + descr + "'", "is not a supported element type"
-        + (descr.startsWith(">") ? " (big-endian)" : "") + "; Anygraph reads " + SUPPORTED);
+    throw new FileFormatException(
+        source,
+        "descr",
+        "'" + descr + "'",
+        "is not a supported element type"
+            + (descr.startsWith(">") ? " (big-endian)" : "")
+            + "; Anygraph reads "
+            + SUPPORTED);
   }
 
   /** The next {@code n} bytes; fewer means the file ends inside {@code field}. */
-  private static byte[] readExactly(DataInputStream in, int n, String source, String field) throws IOException {
+  private static byte[] readExactly(DataInputStream in, int n, String source, String field)
+      throws IOException {
     byte[] b = in.readNBytes(n);
     if (b.length < n) {
-      throw new FileFormatException(source, field, "(" + b.length + " of " + n + " bytes)",
-          "the file is truncated");
+      throw new FileFormatException(
+          source, field, "(" + b.length + " of " + n + " bytes)", "the file is truncated");
     }
     return b;
   }

@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * The dictionary of a {@code .npy} header, a Python literal such as {@code {'descr': '<f4',
- * 'fortran_order': False, 'shape': (2, 3), }}, read field by field so that a bad one is named
- * with its value. Any key order and spacing is accepted; unknown or missing keys are errors, as
- * in NumPy.
+ * 'fortran_order': False, 'shape': (2, 3), }}, read field by field so that a bad one is named with
+ * its value. Any key order and spacing is accepted; unknown or missing keys are errors, as in
+ * NumPy.
  */
 record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
-  private static final Pattern ENTRY = Pattern.compile(
-      "\\s*'([^']*)'\\s*:\\s*('[^']*'|[A-Za-z]+|\\([^()]*\\))\\s*(?:,|(?=\\s*$))");
+  private static final Pattern ENTRY =
+      Pattern.compile("\\s*'([^']*)'\\s*:\\s*('[^']*'|[A-Za-z]+|\\([^()]*\\))\\s*(?:,|(?=\\s*$))");
   private static final Pattern DIM = Pattern.compile("-?[0-9]+L?"); // Python 2 wrote 3L
 
   static NpyHeader parse(String text, String source) {
@@ -29,12 +29,16 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     int end = 0;
     while (end < body.length() && m.region(end, body.length()).lookingAt()) {
       if (fields.put(m.group(1), m.group(2)) != null) {
-        throw new FileFormatException(source, m.group(1), m.group(2), "appears twice in the header");
+        throw new FileFormatException(
+            source, m.group(1), m.group(2), "appears twice in the header");
       }
       end = m.end();
     }
     if (!body.substring(end).isBlank()) {
-      throw new FileFormatException(source, "header", quote(t),
+      throw new FileFormatException(
+          source,
+          "header",
+          quote(t),
           "cannot be read from '" + body.substring(end).strip() + "' on");
     }
     for (String key : fields.keySet()) {
@@ -54,8 +58,8 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     if (!shape.startsWith("(")) {
       throw new FileFormatException(source, "shape", shape, "is not a tuple");
     }
-    return new NpyHeader(descr.substring(1, descr.length() - 1), order.equals("True"),
-        dims(shape, source));
+    return new NpyHeader(
+        descr.substring(1, descr.length() - 1), order.equals("True"), dims(shape, source));
   }
 
   private static String need(Map<String, String> fields, String key, String source) {
@@ -74,7 +78,10 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     }
     String[] parts = inner.isBlank() ? new String[0] : inner.split(",", -1);
     if (parts.length > ReadChecks.MAX_RANK) {
-      throw new FileFormatException(source, "shape", tuple,
+      throw new FileFormatException(
+          source,
+          "shape",
+          tuple,
           "rank " + parts.length + " is more than the " + ReadChecks.MAX_RANK + " supported");
     }
     long[] dims = new long[parts.length];
@@ -88,7 +95,8 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
         throw new FileFormatException(source, "shape", tuple, "dimension " + d + " is negative");
       }
       if (d.bitLength() > 63) {
-        throw new FileFormatException(source, "shape", tuple, "dimension " + d + " does not fit in 64 bits");
+        throw new FileFormatException(
+            source, "shape", tuple, "dimension " + d + " does not fit in 64 bits");
       }
       dims[i] = d.longValueExact();
     }

@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 
 /**
- * What every file parser checks the same way: that the file exists (one line naming it, not a
- * file system's own exception) and that sizes read from a file fit before anything is allocated.
+ * What every file parser checks the same way: that the file exists (one line naming it, not a file
+ * system's own exception) and that sizes read from a file fit before anything is allocated.
  */
 public final class ReadChecks {
   /** The largest byte array a JVM allocates (a few header words below 2^31). */
@@ -35,15 +35,15 @@ public final class ReadChecks {
   }
 
   /**
-   * The whole of {@code name}: a missing file is "<path>: no such file"; a file that cannot be
-   * read (e.g. Hadoop's checksum files caught damage) is one line naming it, the cause chained.
+   * The whole of {@code name}: a missing file is "<path>: no such file"; a file that cannot be read
+   * (e.g. Hadoop's checksum files caught damage) is one line naming it, the cause chained.
    */
   public static byte[] readAll(Directory dir, String name) {
     try (InputStream in = open(dir, name)) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new AnygraphException(pathOf(dir, name) + ": cannot be read, corrupt or unreachable: "
-          + e.getMessage(), e);
+      throw new AnygraphException(
+          pathOf(dir, name) + ": cannot be read, corrupt or unreachable: " + e.getMessage(), e);
     }
   }
 
@@ -53,9 +53,9 @@ public final class ReadChecks {
   }
 
   /**
-   * The product of {@code dims} (all non-negative), or -1 if it exceeds {@code limit}. Zeros
-   * count as ones while checking, so {@code [2^40, 2^40, 0]} is refused too: an empty array
-   * whose other dimensions overflow would still overflow the strides computed from them.
+   * The product of {@code dims} (all non-negative), or -1 if it exceeds {@code limit}. Zeros count
+   * as ones while checking, so {@code [2^40, 2^40, 0]} is refused too: an empty array whose other
+   * dimensions overflow would still overflow the strides computed from them.
    */
   public static long elementCount(long[] dims, long limit) {
     long bounded = 1;

@@ -17,38 +17,63 @@ final class ArrayOpDefs {
     register(OpDef.of("identity", c -> List.of(c.in(0)), c -> List.of(c.dy())));
     // identity that fails on NaN or infinity (CheckNumerics); the gradient is not checked
     register(OpDef.of("checkNumerics", c -> List.of(c.in(0)), c -> List.of(c.dy())));
-    register(OpDef.of("reshape", ArrayOpDefs::reshape,
-        c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
-    register(OpDef.of("reshapeLike", ArrayOpDefs::reshapeLike,
-        c -> Arrays.asList(c.ops().reshapeLike(c.dy(), c.x(0)), null)));
-    register(OpDef.of("transpose", ArrayOpDefs::transpose, c -> {
-      long[] perm = c.node().attrs().has("perm") ? c.node().attrs().getLongs("perm") : null;
-      int[] inverse = null;
-      if (perm != null) {
-        inverse = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-          inverse[(int) (perm[i] < 0 ? perm[i] + perm.length : perm[i])] = i; // perm may count from the end
-        }
-      }
-      return List.of(inverse == null ? c.ops().transpose(c.dy()) : c.ops().transpose(c.dy(), inverse));
-    }));
-    register(OpDef.of("cast", ArrayOpDefs::cast, c -> {
-      boolean flows = c.x(0).dtype().isFloating() && c.y().dtype().isFloating();
-      return Arrays.asList(flows ? c.ops().cast(c.dy(), c.x(0).dtype()) : null);
-    }));
-    register(OpDef.of("expandDims", ArrayOpDefs::expandDims,
-        c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
-    register(OpDef.of("squeeze", ArrayOpDefs::squeeze,
-        c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
-    register(OpDef.of("broadcastLike", ArrayOpDefs::broadcastLike,
-        c -> Arrays.asList(c.ops().reduceSumLike(c.dy(), c.x(0)), null)));
-    register(OpDef.of("reverse", c -> {
-      c.requireInputs(1);
-      if (c.shape(0).hasRank()) {
-        ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
-      }
-      return List.of(c.in(0));
-    }, c -> List.of(c.ops().reverse(c.dy(), toInts(c.node().attrs().getLongs("axes"))))));
+    register(
+        OpDef.of(
+            "reshape", ArrayOpDefs::reshape, c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
+    register(
+        OpDef.of(
+            "reshapeLike",
+            ArrayOpDefs::reshapeLike,
+            c -> Arrays.asList(c.ops().reshapeLike(c.dy(), c.x(0)), null)));
+    register(
+        OpDef.of(
+            "transpose",
+            ArrayOpDefs::transpose,
+            c -> {
+              long[] perm = c.node().attrs().has("perm") ? c.node().attrs().getLongs("perm") : null;
+              int[] inverse = null;
+              if (perm != null) {
+                inverse = new int[perm.length];
+                for (int i = 0; i < perm.length; i++) {
+                  inverse[(int) (perm[i] < 0 ? perm[i] + perm.length : perm[i])] =
+                      i; // perm may count from the end
+                }
+              }
+              return List.of(
+                  inverse == null ? c.ops().transpose(c.dy()) : c.ops().transpose(c.dy(), inverse));
+            }));
+    register(
+        OpDef.of(
+            "cast",
+            ArrayOpDefs::cast,
+            c -> {
+              boolean flows = c.x(0).dtype().isFloating() && c.y().dtype().isFloating();
+              return Arrays.asList(flows ? c.ops().cast(c.dy(), c.x(0).dtype()) : null);
+            }));
+    register(
+        OpDef.of(
+            "expandDims",
+            ArrayOpDefs::expandDims,
+            c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
+    register(
+        OpDef.of(
+            "squeeze", ArrayOpDefs::squeeze, c -> List.of(c.ops().reshapeLike(c.dy(), c.x(0)))));
+    register(
+        OpDef.of(
+            "broadcastLike",
+            ArrayOpDefs::broadcastLike,
+            c -> Arrays.asList(c.ops().reduceSumLike(c.dy(), c.x(0)), null)));
+    register(
+        OpDef.of(
+            "reverse",
+            c -> {
+              c.requireInputs(1);
+              if (c.shape(0).hasRank()) {
+                ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
+              }
+              return List.of(c.in(0));
+            },
+            c -> List.of(c.ops().reverse(c.dy(), toInts(c.node().attrs().getLongs("axes"))))));
     register(OpDef.noGradient("onesLike", c -> List.of(c.in(0))));
     register(OpDef.noGradient("zerosLike", c -> List.of(c.in(0))));
   }
@@ -69,7 +94,8 @@ final class ArrayOpDefs {
         }
         unknownAt = i;
       } else if (target[i] < 0) {
-        throw c.fail("invalid dimension " + target[i] + " in target shape " + Arrays.toString(target));
+        throw c.fail(
+            "invalid dimension " + target[i] + " in target shape " + Arrays.toString(target));
       } else {
         known *= target[i];
       }
@@ -79,13 +105,26 @@ final class ArrayOpDefs {
     if (size >= 0) {
       if (unknownAt >= 0) {
         if (known == 0 || size % known != 0) {
-          throw c.fail("cannot reshape " + c.shape(0) + " (" + size + " elements) to "
-              + Arrays.toString(target));
+          throw c.fail(
+              "cannot reshape "
+                  + c.shape(0)
+                  + " ("
+                  + size
+                  + " elements) to "
+                  + Arrays.toString(target));
         }
         out[unknownAt] = size / known;
       } else if (known != size) {
-        throw c.fail("cannot reshape " + c.shape(0) + " (" + size + " elements) to "
-            + Arrays.toString(target) + " (" + known + " elements)");
+        throw c.fail(
+            "cannot reshape "
+                + c.shape(0)
+                + " ("
+                + size
+                + " elements) to "
+                + Arrays.toString(target)
+                + " ("
+                + known
+                + " elements)");
       }
     }
     return List.of(new TensorType(c.dtype(0), Shape.of(out)));
@@ -148,7 +187,8 @@ final class ArrayOpDefs {
       d.add(x);
     }
     d.add(axis, 1L);
-    return List.of(new TensorType(c.dtype(0), Shape.of(d.stream().mapToLong(Long::longValue).toArray())));
+    return List.of(
+        new TensorType(c.dtype(0), Shape.of(d.stream().mapToLong(Long::longValue).toArray())));
   }
 
   static List<TensorType> squeeze(OpContext c) {
@@ -178,17 +218,19 @@ final class ArrayOpDefs {
         d.add(in.dim(i));
       }
     }
-    return List.of(new TensorType(c.dtype(0), Shape.of(d.stream().mapToLong(Long::longValue).toArray())));
+    return List.of(
+        new TensorType(c.dtype(0), Shape.of(d.stream().mapToLong(Long::longValue).toArray())));
   }
 
   /** broadcastLike(a, like): a broadcast to like's shape. */
   static List<TensorType> broadcastLike(OpContext c) {
     c.requireInputs(2);
     Shape b = ShapeRules.broadcast(c, c.shape(0), c.shape(1));
-    if (b.hasRank() && c.shape(1).hasRank() && (b.rank() != c.shape(1).rank() || !c.shape(1).accepts(b))) {
+    if (b.hasRank()
+        && c.shape(1).hasRank()
+        && (b.rank() != c.shape(1).rank() || !c.shape(1).accepts(b))) {
       throw c.fail("cannot broadcast " + c.shape(0) + " to " + c.shape(1));
     }
     return List.of(new TensorType(c.dtype(0), b));
   }
-
 }

@@ -17,25 +17,34 @@ final class CollectiveOpDefs {
   private CollectiveOpDefs() {}
 
   static void define() {
-    register(OpDef.noGradient("allReduce", c -> {
-      c.requireInputs(1);
-      c.requireNumeric(0);
-      return List.of(c.in(0));
-    }));
-    register(OpDef.noGradient("allGather", c -> {
-      c.requireInputs(1);
-      Shape s = c.shape(0);
-      if (!s.hasRank()) {
-        return List.of(c.in(0));
-      }
-      int axis = c.axis(c.attrs().getLong("axis"), s.rank());
-      long[] dims = s.dims();
-      dims[axis] = Shape.UNKNOWN; // the sum of the shards' sizes, known only when run
-      return List.of(new TensorType(c.dtype(0), Shape.of(dims)));
-    }));
-    register(OpDef.noGradient("pickReplica", c -> {
-      c.requireInputs(1);
-      return List.of(c.in(0));
-    }));
+    register(
+        OpDef.noGradient(
+            "allReduce",
+            c -> {
+              c.requireInputs(1);
+              c.requireNumeric(0);
+              return List.of(c.in(0));
+            }));
+    register(
+        OpDef.noGradient(
+            "allGather",
+            c -> {
+              c.requireInputs(1);
+              Shape s = c.shape(0);
+              if (!s.hasRank()) {
+                return List.of(c.in(0));
+              }
+              int axis = c.axis(c.attrs().getLong("axis"), s.rank());
+              long[] dims = s.dims();
+              dims[axis] = Shape.UNKNOWN; // the sum of the shards' sizes, known only when run
+              return List.of(new TensorType(c.dtype(0), Shape.of(dims)));
+            }));
+    register(
+        OpDef.noGradient(
+            "pickReplica",
+            c -> {
+              c.requireInputs(1);
+              return List.of(c.in(0));
+            }));
   }
 }

@@ -18,13 +18,17 @@ final class CompareOpDefs {
     for (String op : List.of("greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual")) {
       register(OpDef.noGradient(op, CompareOpDefs::compare));
     }
-    register(OpDef.of("select", CompareOpDefs::select, c -> {
-      Ops o = c.ops();
-      Tensor zeros = o.zerosLike(c.dy());
-      Tensor dA = MathOpDefs.unbroadcast(o, o.select(c.x(0), c.dy(), zeros), c.x(1));
-      Tensor dB = MathOpDefs.unbroadcast(o, o.select(c.x(0), zeros, c.dy()), c.x(2));
-      return Arrays.asList(null, dA, dB);
-    }));
+    register(
+        OpDef.of(
+            "select",
+            CompareOpDefs::select,
+            c -> {
+              Ops o = c.ops();
+              Tensor zeros = o.zerosLike(c.dy());
+              Tensor dA = MathOpDefs.unbroadcast(o, o.select(c.x(0), c.dy(), zeros), c.x(1));
+              Tensor dB = MathOpDefs.unbroadcast(o, o.select(c.x(0), zeros, c.dy()), c.x(2));
+              return Arrays.asList(null, dA, dB);
+            }));
   }
 
   static List<TensorType> compare(OpContext c) {

@@ -9,42 +9,62 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * 2-D convolution and pooling with TensorFlow's conventions (NHWC input by default, HWIO
- * filters [kh, kw, in, out]; see {@link Window}). Their gradients are ops of their own that
- * run ND4J's backprop kernels: {@code conv2dGrad(input, filter, dy)} gives both the input and
- * the filter gradient in one pass; {@code maxPoolGrad(input, dy)} and {@code avgPoolGrad(input,
- * dy)} give the input gradient.
+ * 2-D convolution and pooling with TensorFlow's conventions (NHWC input by default, HWIO filters
+ * [kh, kw, in, out]; see {@link Window}). Their gradients are ops of their own that run ND4J's
+ * backprop kernels: {@code conv2dGrad(input, filter, dy)} gives both the input and the filter
+ * gradient in one pass; {@code maxPoolGrad(input, dy)} and {@code avgPoolGrad(input, dy)} give the
+ * input gradient.
  *
- * <p>The gradient ops are differentiable too, so second derivatives work. Each is linear in dy
- * (and conv2dGrad is bilinear), so their gradients are the adjoint maps: conv2d and conv2dGrad
- * again, avgPool, and {@code maxPoolGradGrad(input, g)}, which reads g at each window's maximum.
- * Pooling's choice of maximum is piecewise constant in the input: no gradient flows to it.
+ * <p>The gradient ops are differentiable too, so second derivatives work. Each is linear in dy (and
+ * conv2dGrad is bilinear), so their gradients are the adjoint maps: conv2d and conv2dGrad again,
+ * avgPool, and {@code maxPoolGradGrad(input, g)}, which reads g at each window's maximum. Pooling's
+ * choice of maximum is piecewise constant in the input: no gradient flows to it.
  */
 final class ConvOpDefs {
   private ConvOpDefs() {}
 
   static void define() {
-    register(OpDef.of("conv2d", ConvOpDefs::conv2d, c -> {
-      List<Tensor> g = apply(c, "conv2dGrad", c.x(0), c.x(1), c.dy());
-      return List.of(g.get(0), g.get(1));
-    }));
-    register(OpDef.of("conv2dGrad", c -> {
-      c.requireInputs(3);
-      c.sameDType();
-      return List.of(c.in(0), c.in(1));
-    }, ConvOpDefs::conv2dGradGradient));
+    register(
+        OpDef.of(
+            "conv2d",
+            ConvOpDefs::conv2d,
+            c -> {
+              List<Tensor> g = apply(c, "conv2dGrad", c.x(0), c.x(1), c.dy());
+              return List.of(g.get(0), g.get(1));
+            }));
+    register(
+        OpDef.of(
+            "conv2dGrad",
+            c -> {
+              c.requireInputs(3);
+              c.sameDType();
+              return List.of(c.in(0), c.in(1));
+            },
+            ConvOpDefs::conv2dGradGradient));
     for (String pool : List.of("maxPool", "avgPool")) {
-      register(OpDef.of(pool, ConvOpDefs::pool,
-          c -> List.of(apply(c, pool + "Grad", c.x(0), c.dy()).get(0))));
+      register(
+          OpDef.of(
+              pool,
+              ConvOpDefs::pool,
+              c -> List.of(apply(c, pool + "Grad", c.x(0), c.dy()).get(0))));
     }
     // maxPoolGrad(x, dy) spreads dy to the maxima; its adjoint in dy reads them back
-    register(OpDef.of("maxPoolGrad", ConvOpDefs::poolGrad,
-        c -> Arrays.asList(null, apply(c, "maxPoolGradGrad", c.x(0), c.dy()).get(0))));
-    register(OpDef.of("maxPoolGradGrad", ConvOpDefs::poolGradGrad,
-        c -> Arrays.asList(null, apply(c, "maxPoolGrad", c.x(0), c.dy()).get(0))));
+    register(
+        OpDef.of(
+            "maxPoolGrad",
+            ConvOpDefs::poolGrad,
+            c -> Arrays.asList(null, apply(c, "maxPoolGradGrad", c.x(0), c.dy()).get(0))));
+    register(
+        OpDef.of(
+            "maxPoolGradGrad",
+            ConvOpDefs::poolGradGrad,
+            c -> Arrays.asList(null, apply(c, "maxPoolGrad", c.x(0), c.dy()).get(0))));
     // avgPoolGrad(x, dy) = A^T dy for the linear map A = avgPool, so its adjoint is avgPool
-    register(OpDef.of("avgPoolGrad", ConvOpDefs::poolGrad,
-        c -> Arrays.asList(null, apply(c, "avgPool", c.dy()).get(0))));
+    register(
+        OpDef.of(
+            "avgPoolGrad",
+            ConvOpDefs::poolGrad,
+            c -> Arrays.asList(null, apply(c, "avgPool", c.dy()).get(0))));
   }
 
   /** Adds {@code op} with the forward node's window attributes to its graph. */
@@ -53,10 +73,10 @@ final class ConvOpDefs {
   }
 
   /**
-   * conv2dGrad(x, f, dy) = (dX, dF) with dX linear in f and in dy, dF linear in x and in dy.
-   * For upstream gX, gF: d/dx = dX-part of conv2dGrad(x, gF, dy), d/df = dF-part of
-   * conv2dGrad(gX, f, dy), d/ddy = conv2d(gX, f) + conv2d(x, gF). (Each conv2dGrad here computes
-   * both parts and uses one: second derivatives are rare enough not to warrant two more ops.)
+   * conv2dGrad(x, f, dy) = (dX, dF) with dX linear in f and in dy, dF linear in x and in dy. For
+   * upstream gX, gF: d/dx = dX-part of conv2dGrad(x, gF, dy), d/df = dF-part of conv2dGrad(gX, f,
+   * dy), d/ddy = conv2d(gX, f) + conv2d(x, gF). (Each conv2dGrad here computes both parts and uses
+   * one: second derivatives are rare enough not to warrant two more ops.)
    */
   private static List<Tensor> conv2dGradGradient(GradContext c) {
     Tensor gX = c.upstream().get(0);
@@ -105,8 +125,12 @@ final class ConvOpDefs {
     Window w = window(c, filter.dim(0), filter.dim(1));
     long channels = in.dim(w.channelAxis());
     if (channels != Shape.UNKNOWN && filter.dim(2) != Shape.UNKNOWN && channels != filter.dim(2)) {
-      throw c.fail("the input has " + channels + " channels but the filter expects " + filter.dim(2)
-          + " (filters are [height, width, in, out])");
+      throw c.fail(
+          "the input has "
+              + channels
+              + " channels but the filter expects "
+              + filter.dim(2)
+              + " (filters are [height, width, in, out])");
     }
     if (!filter.isFullyDefined()) {
       throw c.fail("the filter's shape must be fully defined");
@@ -151,7 +175,8 @@ final class ConvOpDefs {
   private static void requireNonEmpty(OpContext c, Shape in, Shape out) {
     for (int i = 1; i < 4; i++) {
       if (out.dim(i) == 0) {
-        throw c.fail("the window does not fit in the input " + in + " (output would be " + out + ")");
+        throw c.fail(
+            "the window does not fit in the input " + in + " (output would be " + out + ")");
       }
     }
   }

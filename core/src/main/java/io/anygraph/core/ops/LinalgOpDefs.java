@@ -10,44 +10,48 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Matrix products, as {@code tf.linalg.matmul}: operands of rank 2 or more, the last two axes
- * are the matrices and the leading (batch) axes broadcast like NumPy's; attributes
- * {@code transposeA} and {@code transposeB} transpose the last two axes. Rank 1 is refused, as
- * TensorFlow does.
+ * Matrix products, as {@code tf.linalg.matmul}: operands of rank 2 or more, the last two axes are
+ * the matrices and the leading (batch) axes broadcast like NumPy's; attributes {@code transposeA}
+ * and {@code transposeB} transpose the last two axes. Rank 1 is refused, as TensorFlow does.
  */
 final class LinalgOpDefs {
   private LinalgOpDefs() {}
 
   static void define() {
-    register(OpDef.of("matmul", LinalgOpDefs::matmul, c -> {
-      Ops o = c.ops();
-      boolean ta = c.node().attrs().getBool("transposeA", false);
-      boolean tb = c.node().attrs().getBool("transposeB", false);
-      Tensor a = c.x(0);
-      Tensor b = c.x(1);
-      Tensor g = c.dy();
-      // the four cases of C = op(A) op(B), each written without explicit transposes
-      Tensor da;
-      Tensor db;
-      if (!ta && !tb) {
-        da = o.matmul(g, b, false, true);
-        db = o.matmul(a, g, true, false);
-      } else if (!ta) {
-        da = o.matmul(g, b, false, false);
-        db = o.matmul(g, a, true, false);
-      } else if (!tb) {
-        da = o.matmul(b, g, false, true);
-        db = o.matmul(a, g, false, false);
-      } else {
-        da = o.matmul(b, g, true, true);
-        db = o.matmul(g, a, true, true);
-      }
-      if (isMatrix(a) && isMatrix(b)) {
-        return List.of(da, db);
-      }
-      // batched: each gradient has the broadcast batch axes; sum it back to its operand's shape
-      return List.of(MathOpDefs.unbroadcast(o, da, a), MathOpDefs.unbroadcast(o, db, b));
-    }));
+    register(
+        OpDef.of(
+            "matmul",
+            LinalgOpDefs::matmul,
+            c -> {
+              Ops o = c.ops();
+              boolean ta = c.node().attrs().getBool("transposeA", false);
+              boolean tb = c.node().attrs().getBool("transposeB", false);
+              Tensor a = c.x(0);
+              Tensor b = c.x(1);
+              Tensor g = c.dy();
+              // the four cases of C = op(A) op(B), each written without explicit transposes
+              Tensor da;
+              Tensor db;
+              if (!ta && !tb) {
+                da = o.matmul(g, b, false, true);
+                db = o.matmul(a, g, true, false);
+              } else if (!ta) {
+                da = o.matmul(g, b, false, false);
+                db = o.matmul(g, a, true, false);
+              } else if (!tb) {
+                da = o.matmul(b, g, false, true);
+                db = o.matmul(a, g, false, false);
+              } else {
+                da = o.matmul(b, g, true, true);
+                db = o.matmul(g, a, true, true);
+              }
+              if (isMatrix(a) && isMatrix(b)) {
+                return List.of(da, db);
+              }
+              // batched: each gradient has the broadcast batch axes; sum it back to its operand's
+              // shape
+              return List.of(MathOpDefs.unbroadcast(o, da, a), MathOpDefs.unbroadcast(o, db, b));
+            }));
   }
 
   private static boolean isMatrix(Tensor t) {
@@ -61,8 +65,12 @@ final class LinalgOpDefs {
     Shape a = c.shape(0);
     Shape b = c.shape(1);
     if ((a.hasRank() && a.rank() < 2) || (b.hasRank() && b.rank() < 2)) {
-      throw c.fail("matmul takes matrices or batches of matrices (rank >= 2), got ranks "
-          + rankOf(a) + " and " + rankOf(b) + " (expandDims a vector to a 1-row or 1-column matrix)");
+      throw c.fail(
+          "matmul takes matrices or batches of matrices (rank >= 2), got ranks "
+              + rankOf(a)
+              + " and "
+              + rankOf(b)
+              + " (expandDims a vector to a 1-row or 1-column matrix)");
     }
     boolean ta = c.attrs().getBool("transposeA", false);
     boolean tb = c.attrs().getBool("transposeB", false);
@@ -71,8 +79,18 @@ final class LinalgOpDefs {
     long kb = b.hasRank() ? b.dim(tb ? -1 : -2) : Shape.UNKNOWN;
     long n = b.hasRank() ? b.dim(tb ? -2 : -1) : Shape.UNKNOWN;
     if (ka != Shape.UNKNOWN && kb != Shape.UNKNOWN && ka != kb) {
-      throw c.fail("inner dimensions differ: " + a + (ta ? "ᵀ" : "") + " × " + b + (tb ? "ᵀ" : "")
-          + " (" + ka + " vs " + kb + ")");
+      throw c.fail(
+          "inner dimensions differ: "
+              + a
+              + (ta ? "ᵀ" : "")
+              + " × "
+              + b
+              + (tb ? "ᵀ" : "")
+              + " ("
+              + ka
+              + " vs "
+              + kb
+              + ")");
     }
     if (!a.hasRank() || !b.hasRank()) {
       return List.of(new TensorType(c.dtype(0), Shape.unknownRank()));
@@ -84,8 +102,16 @@ final class LinalgOpDefs {
     Shape batchB = batchOf(b);
     Shape batch = ShapeRules.broadcastOrNull(batchA, batchB);
     if (batch == null) {
-      throw c.fail("batch dimensions " + batchA + " of " + a + " and " + batchB + " of " + b
-          + " cannot be broadcast together");
+      throw c.fail(
+          "batch dimensions "
+              + batchA
+              + " of "
+              + a
+              + " and "
+              + batchB
+              + " of "
+              + b
+              + " cannot be broadcast together");
     }
     long[] out = Arrays.copyOf(batch.dims(), batch.rank() + 2);
     out[batch.rank()] = m;

@@ -15,61 +15,97 @@ final class MathOpDefs {
   static void define() {
     register(of("add", MathOpDefs::binary, c -> unbroadcastBoth(c, c.dy(), c.dy())));
     register(of("sub", MathOpDefs::binary, c -> unbroadcastBoth(c, c.dy(), c.ops().neg(c.dy()))));
-    register(of("mul", MathOpDefs::binary, c -> unbroadcastBoth(c,
-        c.ops().mul(c.dy(), c.x(1)), c.ops().mul(c.dy(), c.x(0)))));
-    register(of("div", MathOpDefs::binary, c -> {
-      Ops o = c.ops();
-      Tensor da = o.div(c.dy(), c.x(1));
-      // d(a/b)/db = -a/b^2 = -(a/b)/b
-      Tensor db = o.neg(o.mul(c.dy(), o.div(c.y(), c.x(1))));
-      return unbroadcastBoth(c, da, db);
-    }));
+    register(
+        of(
+            "mul",
+            MathOpDefs::binary,
+            c -> unbroadcastBoth(c, c.ops().mul(c.dy(), c.x(1)), c.ops().mul(c.dy(), c.x(0)))));
+    register(
+        of(
+            "div",
+            MathOpDefs::binary,
+            c -> {
+              Ops o = c.ops();
+              Tensor da = o.div(c.dy(), c.x(1));
+              // d(a/b)/db = -a/b^2 = -(a/b)/b
+              Tensor db = o.neg(o.mul(c.dy(), o.div(c.y(), c.x(1))));
+              return unbroadcastBoth(c, da, db);
+            }));
     // Python's // and % (TensorFlow's floordiv, floormod): the quotient rounded toward -infinity
     // and the remainder a - floor(a / b) b, which takes b's sign. floorDiv is piecewise constant:
     // no gradient, as in TensorFlow.
     register(OpDef.noGradient("floorDiv", MathOpDefs::numericBinary));
-    register(of("floorMod", MathOpDefs::numericBinary, c -> {
-      Ops o = c.ops();
-      Tensor db = o.neg(o.mul(c.dy(), o.floorDiv(c.x(0), c.x(1))));
-      return unbroadcastBoth(c, c.dy(), db);
-    }));
-    register(of("pow", MathOpDefs::binary, c -> {
-      Ops o = c.ops();
-      Tensor x = c.x(0);
-      Tensor p = c.x(1);
-      Tensor dx = o.mul(c.dy(), o.mul(p, o.pow(x, o.sub(p, o.scalarLike(1, p)))));
-      // d(x^p)/dp = x^p log x, taken as 0 where x <= 0 (as TensorFlow does)
-      Tensor positive = o.greater(x, o.zerosLike(x));
-      Tensor safeX = o.select(positive, x, o.onesLike(x));
-      Tensor dp = o.mul(c.dy(), o.mul(c.y(), o.log(safeX)));
-      return unbroadcastBoth(c, dx, dp);
-    }));
-    register(of("maximum", MathOpDefs::binary, c -> {
-      Ops o = c.ops();
-      Tensor pickA = o.greaterEqual(c.x(0), c.x(1));
-      Tensor zeros = o.zerosLike(c.dy());
-      return unbroadcastBoth(c, o.select(pickA, c.dy(), zeros), o.select(pickA, zeros, c.dy()));
-    }));
-    register(of("minimum", MathOpDefs::binary, c -> {
-      Ops o = c.ops();
-      Tensor pickA = o.lessEqual(c.x(0), c.x(1));
-      Tensor zeros = o.zerosLike(c.dy());
-      return unbroadcastBoth(c, o.select(pickA, c.dy(), zeros), o.select(pickA, zeros, c.dy()));
-    }));
+    register(
+        of(
+            "floorMod",
+            MathOpDefs::numericBinary,
+            c -> {
+              Ops o = c.ops();
+              Tensor db = o.neg(o.mul(c.dy(), o.floorDiv(c.x(0), c.x(1))));
+              return unbroadcastBoth(c, c.dy(), db);
+            }));
+    register(
+        of(
+            "pow",
+            MathOpDefs::binary,
+            c -> {
+              Ops o = c.ops();
+              Tensor x = c.x(0);
+              Tensor p = c.x(1);
+              Tensor dx = o.mul(c.dy(), o.mul(p, o.pow(x, o.sub(p, o.scalarLike(1, p)))));
+              // d(x^p)/dp = x^p log x, taken as 0 where x <= 0 (as TensorFlow does)
+              Tensor positive = o.greater(x, o.zerosLike(x));
+              Tensor safeX = o.select(positive, x, o.onesLike(x));
+              Tensor dp = o.mul(c.dy(), o.mul(c.y(), o.log(safeX)));
+              return unbroadcastBoth(c, dx, dp);
+            }));
+    register(
+        of(
+            "maximum",
+            MathOpDefs::binary,
+            c -> {
+              Ops o = c.ops();
+              Tensor pickA = o.greaterEqual(c.x(0), c.x(1));
+              Tensor zeros = o.zerosLike(c.dy());
+              return unbroadcastBoth(
+                  c, o.select(pickA, c.dy(), zeros), o.select(pickA, zeros, c.dy()));
+            }));
+    register(
+        of(
+            "minimum",
+            MathOpDefs::binary,
+            c -> {
+              Ops o = c.ops();
+              Tensor pickA = o.lessEqual(c.x(0), c.x(1));
+              Tensor zeros = o.zerosLike(c.dy());
+              return unbroadcastBoth(
+                  c, o.select(pickA, c.dy(), zeros), o.select(pickA, zeros, c.dy()));
+            }));
 
     register(of("neg", MathOpDefs::unaryNumeric, c -> List.of(c.ops().neg(c.dy()))));
-    register(of("square", MathOpDefs::unaryNumeric, c -> {
-      Ops o = c.ops();
-      return List.of(o.mul(c.dy(), o.mul(c.x(0), o.scalarLike(2, c.x(0)))));
-    }));
-    register(of("sqrt", MathOpDefs::unaryFloat, c -> {
-      Ops o = c.ops();
-      return List.of(o.div(c.dy(), o.mul(c.y(), o.scalarLike(2, c.y()))));
-    }));
+    register(
+        of(
+            "square",
+            MathOpDefs::unaryNumeric,
+            c -> {
+              Ops o = c.ops();
+              return List.of(o.mul(c.dy(), o.mul(c.x(0), o.scalarLike(2, c.x(0)))));
+            }));
+    register(
+        of(
+            "sqrt",
+            MathOpDefs::unaryFloat,
+            c -> {
+              Ops o = c.ops();
+              return List.of(o.div(c.dy(), o.mul(c.y(), o.scalarLike(2, c.y()))));
+            }));
     register(of("exp", MathOpDefs::unaryFloat, c -> List.of(c.ops().mul(c.dy(), c.y()))));
     register(of("log", MathOpDefs::unaryFloat, c -> List.of(c.ops().div(c.dy(), c.x(0)))));
-    register(of("abs", MathOpDefs::unaryNumeric,
-        c -> List.of(c.ops().mul(c.dy(), c.ops().sign(c.x(0))))));
+    register(
+        of(
+            "abs",
+            MathOpDefs::unaryNumeric,
+            c -> List.of(c.ops().mul(c.dy(), c.ops().sign(c.x(0))))));
     // sign is flat almost everywhere: its gradient is zero, which keeps abs twice differentiable
     register(of("sign", MathOpDefs::unaryNumeric, c -> List.of(c.ops().zerosLike(c.x(0)))));
   }

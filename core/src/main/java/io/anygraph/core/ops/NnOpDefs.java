@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Activations and normalized exponentials. {@code softmax} and {@code logSoftmax} work along
  * attribute {@code axis} (absent: the last, as TensorFlow's default -1) and subtract the maximum
- * first, so large logits do not overflow. Cross-entropies are
- * built from these in {@link io.anygraph.core.Nn}.
+ * first, so large logits do not overflow. Cross-entropies are built from these in {@link
+ * io.anygraph.core.Nn}.
  */
 final class NnOpDefs {
   private NnOpDefs() {}
@@ -21,34 +21,56 @@ final class NnOpDefs {
   static void define() {
     // relu's gradient is one op, as TensorFlow's ReluGrad: dy where x > 0, else 0 (x = 0 and NaN
     // included), one pass instead of greater, zerosLike and select
-    register(OpDef.of("relu", MathOpDefs::unaryFloat,
-        c -> List.of(c.x(0).graph().nn().reluGrad(c.x(0), c.dy()))));
+    register(
+        OpDef.of(
+            "relu",
+            MathOpDefs::unaryFloat,
+            c -> List.of(c.x(0).graph().nn().reluGrad(c.x(0), c.dy()))));
     // linear in dy, piecewise constant in x
-    register(OpDef.of("reluGrad", NnOpDefs::reluGrad, c -> List.of(c.ops().zerosLike(c.x(0)),
-        c.x(0).graph().nn().reluGrad(c.x(0), c.dy()))));
-    register(OpDef.of("sigmoid", MathOpDefs::unaryFloat, c -> {
-      Ops o = c.ops();
-      Tensor y = c.y();
-      return List.of(o.mul(c.dy(), o.mul(y, o.sub(o.onesLike(y), y))));
-    }));
-    register(OpDef.of("tanh", MathOpDefs::unaryFloat, c -> {
-      Ops o = c.ops();
-      Tensor y = c.y();
-      return List.of(o.mul(c.dy(), o.sub(o.onesLike(y), o.square(y))));
-    }));
-    register(OpDef.of("softmax", NnOpDefs::alongAxis, c -> {
-      // dx = y * (dy - sum(dy * y))
-      Ops o = c.ops();
-      Tensor y = c.y();
-      Tensor dot = o.reduceSum(o.mul(c.dy(), y), axisOf(c), true);
-      return List.of(o.mul(y, o.sub(c.dy(), dot)));
-    }));
-    register(OpDef.of("logSoftmax", NnOpDefs::alongAxis, c -> {
-      // dx = dy - softmax(x) * sum(dy)
-      Ops o = c.ops();
-      Tensor total = o.reduceSum(c.dy(), axisOf(c), true);
-      return List.of(o.sub(c.dy(), o.mul(o.exp(c.y()), total)));
-    }));
+    register(
+        OpDef.of(
+            "reluGrad",
+            NnOpDefs::reluGrad,
+            c -> List.of(c.ops().zerosLike(c.x(0)), c.x(0).graph().nn().reluGrad(c.x(0), c.dy()))));
+    register(
+        OpDef.of(
+            "sigmoid",
+            MathOpDefs::unaryFloat,
+            c -> {
+              Ops o = c.ops();
+              Tensor y = c.y();
+              return List.of(o.mul(c.dy(), o.mul(y, o.sub(o.onesLike(y), y))));
+            }));
+    register(
+        OpDef.of(
+            "tanh",
+            MathOpDefs::unaryFloat,
+            c -> {
+              Ops o = c.ops();
+              Tensor y = c.y();
+              return List.of(o.mul(c.dy(), o.sub(o.onesLike(y), o.square(y))));
+            }));
+    register(
+        OpDef.of(
+            "softmax",
+            NnOpDefs::alongAxis,
+            c -> {
+              // dx = y * (dy - sum(dy * y))
+              Ops o = c.ops();
+              Tensor y = c.y();
+              Tensor dot = o.reduceSum(o.mul(c.dy(), y), axisOf(c), true);
+              return List.of(o.mul(y, o.sub(c.dy(), dot)));
+            }));
+    register(
+        OpDef.of(
+            "logSoftmax",
+            NnOpDefs::alongAxis,
+            c -> {
+              // dx = dy - softmax(x) * sum(dy)
+              Ops o = c.ops();
+              Tensor total = o.reduceSum(c.dy(), axisOf(c), true);
+              return List.of(o.sub(c.dy(), o.mul(o.exp(c.y()), total)));
+            }));
   }
 
   /** reluGrad(x, dy): two floating inputs of one dtype and one shape (no broadcasting). */

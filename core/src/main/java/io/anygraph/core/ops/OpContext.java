@@ -9,13 +9,13 @@ import io.anygraph.core.TensorType;
 import java.util.List;
 
 /**
- * What type inference sees: the node's name and op, its input types and attributes. Used both
- * when a node is added (static types) and at run time (concrete shapes), so one rule serves both.
+ * What type inference sees: the node's name and op, its input types and attributes. Used both when
+ * a node is added (static types) and at run time (concrete shapes), so one rule serves both.
  *
  * @param inputs the input tensors when building a node; empty at run time
  */
-public record OpContext(String node, String op, List<TensorType> inputTypes, Attrs attrs,
-    List<Tensor> inputs) {
+public record OpContext(
+    String node, String op, List<TensorType> inputTypes, Attrs attrs, List<Tensor> inputs) {
 
   public TensorType in(int i) {
     return inputTypes.get(i);
@@ -31,8 +31,13 @@ public record OpContext(String node, String op, List<TensorType> inputTypes, Att
 
   /** A {@link ShapeException} naming the node, the op and every input's type. */
   public ShapeException fail(String message) {
-    StringBuilder b = new StringBuilder("Node '").append(node).append("' (op ").append(op)
-        .append("): ").append(message);
+    StringBuilder b =
+        new StringBuilder("Node '")
+            .append(node)
+            .append("' (op ")
+            .append(op)
+            .append("): ")
+            .append(message);
     if (!inputTypes.isEmpty()) {
       b.append("; inputs: ");
       for (int i = 0; i < inputTypes.size(); i++) {

@@ -16,8 +16,8 @@ import java.util.List;
  * @param stateful reads or writes state, or is random: never cached, pruned or folded
  * @param refInputs number of leading inputs that are variable references, not values read
  */
-public record OpDef(String name, TypeRule types, GradRule gradient, boolean stateful,
-    int refInputs) {
+public record OpDef(
+    String name, TypeRule types, GradRule gradient, boolean stateful, int refInputs) {
 
   /** Output types from input types and attributes. Calls {@link OpContext#fail} on a mismatch. */
   @FunctionalInterface

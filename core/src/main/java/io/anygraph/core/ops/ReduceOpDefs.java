@@ -11,39 +11,56 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reductions over axes (attribute {@code axes}: absent or empty means all; {@code keepDims}),
- * and {@code reduceSumLike}, which sums a broadcast result back to an input's shape.
+ * Reductions over axes (attribute {@code axes}: absent or empty means all; {@code keepDims}), and
+ * {@code reduceSumLike}, which sums a broadcast result back to an input's shape.
  */
 final class ReduceOpDefs {
   private ReduceOpDefs() {}
 
   static void define() {
-    register(OpDef.of("reduceSum", ReduceOpDefs::reduce,
-        c -> List.of(c.ops().broadcastLike(keepDimsForm(c, c.dy()), c.x(0)))));
-    register(OpDef.of("reduceMean", ReduceOpDefs::reduce, c -> {
-      Ops o = c.ops();
-      Tensor spread = o.broadcastLike(keepDimsForm(c, c.dy()), c.x(0));
-      return List.of(o.div(spread, count(c)));
-    }));
-    register(OpDef.of("reduceMax", ReduceOpDefs::reduce, c -> {
-      // the gradient is shared equally among the positions that reach the maximum
-      Ops o = c.ops();
-      Tensor x = c.x(0);
-      Tensor mask = o.cast(o.equal(x, keepDimsForm(c, c.y())), x.dtype());
-      Tensor ties = o.reduceSum(mask, axesOf(c), true);
-      return List.of(o.div(o.mul(keepDimsForm(c, c.dy()), mask), ties));
-    }));
+    register(
+        OpDef.of(
+            "reduceSum",
+            ReduceOpDefs::reduce,
+            c -> List.of(c.ops().broadcastLike(keepDimsForm(c, c.dy()), c.x(0)))));
+    register(
+        OpDef.of(
+            "reduceMean",
+            ReduceOpDefs::reduce,
+            c -> {
+              Ops o = c.ops();
+              Tensor spread = o.broadcastLike(keepDimsForm(c, c.dy()), c.x(0));
+              return List.of(o.div(spread, count(c)));
+            }));
+    register(
+        OpDef.of(
+            "reduceMax",
+            ReduceOpDefs::reduce,
+            c -> {
+              // the gradient is shared equally among the positions that reach the maximum
+              Ops o = c.ops();
+              Tensor x = c.x(0);
+              Tensor mask = o.cast(o.equal(x, keepDimsForm(c, c.y())), x.dtype());
+              Tensor ties = o.reduceSum(mask, axesOf(c), true);
+              return List.of(o.div(o.mul(keepDimsForm(c, c.dy()), mask), ties));
+            }));
     // size(x): how many elements x has over attribute axes (all when absent), an int64 scalar;
     // the partitioner gives it the global count when x is split across shards
-    register(OpDef.noGradient("size", c -> {
-      c.requireInputs(1);
-      if (c.shape(0).hasRank() && c.attrs().has("axes")) {
-        ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
-      }
-      return List.of(TensorType.scalar(DType.INT64));
-    }));
-    register(OpDef.of("reduceSumLike", ReduceOpDefs::reduceLike,
-        c -> Arrays.asList(c.ops().broadcastLike(c.dy(), c.x(0)), null)));
+    register(
+        OpDef.noGradient(
+            "size",
+            c -> {
+              c.requireInputs(1);
+              if (c.shape(0).hasRank() && c.attrs().has("axes")) {
+                ShapeRules.axes(c, c.attrs().getLongs("axes"), c.shape(0).rank());
+              }
+              return List.of(TensorType.scalar(DType.INT64));
+            }));
+    register(
+        OpDef.of(
+            "reduceSumLike",
+            ReduceOpDefs::reduceLike,
+            c -> Arrays.asList(c.ops().broadcastLike(c.dy(), c.x(0)), null)));
   }
 
   static List<TensorType> reduce(OpContext c) {
@@ -53,11 +70,13 @@ final class ReduceOpDefs {
     long[] axes = c.attrs().has("axes") ? c.attrs().getLongs("axes") : new long[0];
     boolean keep = c.attrs().getBool("keepDims", false);
     if (!in.hasRank()) {
-      return List.of(new TensorType(c.dtype(0), axes.length == 0 && !keep ? Shape.scalar()
-          : Shape.unknownRank()));
+      return List.of(
+          new TensorType(
+              c.dtype(0), axes.length == 0 && !keep ? Shape.scalar() : Shape.unknownRank()));
     }
-    return List.of(new TensorType(c.dtype(0),
-        ShapeRules.reduced(in, ShapeRules.axes(c, axes, in.rank()), keep)));
+    return List.of(
+        new TensorType(
+            c.dtype(0), ShapeRules.reduced(in, ShapeRules.axes(c, axes, in.rank()), keep)));
   }
 
   /** reduceSumLike(a, like): a summed down to like's shape, which a must broadcast from. */
@@ -118,8 +137,9 @@ final class ReduceOpDefs {
       boolean known = true;
       for (int a = 0; a < in.rank(); a++) {
         final int axis = a;
-        boolean reduced = axes.length == 0
-            || Arrays.stream(axes).anyMatch(v -> (v < 0 ? v + in.rank() : v) == axis);
+        boolean reduced =
+            axes.length == 0
+                || Arrays.stream(axes).anyMatch(v -> (v < 0 ? v + in.rank() : v) == axis);
         if (reduced) {
           known &= in.dim(a) != Shape.UNKNOWN;
           n *= in.dim(a);

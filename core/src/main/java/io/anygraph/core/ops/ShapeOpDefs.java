@@ -13,52 +13,73 @@ import java.util.List;
 /**
  * Shapes as values (int64 vectors), for graphs whose shapes are known only when they run, as
  * TensorFlow's gradients use them: {@code shape(x)}; {@code reducedShape(shape)} with attribute
- * {@code axes} (the shape with those axes set to 1, negative axes counted from the run-time
- * rank: TensorFlow's {@code reduced_shape}); {@code concatOffset(s0, .., si)} with attribute
- * {@code axis} (where input i of a concat begins: zeros but the sum of the earlier sizes along
- * the axis, TensorFlow's {@code ConcatOffset}); and {@code reshapeTo(x, shape)}, a reshape to a
- * shape computed in the graph ({@code tf.reshape} with a tensor; one -1 is inferred).
+ * {@code axes} (the shape with those axes set to 1, negative axes counted from the run-time rank:
+ * TensorFlow's {@code reduced_shape}); {@code concatOffset(s0, .., si)} with attribute {@code axis}
+ * (where input i of a concat begins: zeros but the sum of the earlier sizes along the axis,
+ * TensorFlow's {@code ConcatOffset}); and {@code reshapeTo(x, shape)}, a reshape to a shape
+ * computed in the graph ({@code tf.reshape} with a tensor; one -1 is inferred).
  */
 final class ShapeOpDefs {
   private ShapeOpDefs() {}
 
   static void define() {
-    register(OpDef.noGradient("shape", c -> {
-      c.requireInputs(1);
-      Shape in = c.shape(0);
-      return List.of(new TensorType(DType.INT64, Shape.of(in.hasRank() ? in.rank() : Shape.UNKNOWN)));
-    }));
-    register(OpDef.noGradient("reducedShape", c -> {
-      c.requireInputs(1);
-      long rank = shapeVectorLength(c, 0);
-      if (rank != Shape.UNKNOWN) {
-        ShapeRules.axes(c, c.attrs().getLongs("axes"), (int) rank);
-      }
-      return List.of(c.in(0));
-    }));
-    register(OpDef.noGradient("concatOffset", c -> {
-      if (c.inputTypes().isEmpty()) {
-        throw c.fail("concatOffset needs the shape of at least one input");
-      }
-      long rank = Shape.UNKNOWN;
-      for (int i = 0; i < c.inputTypes().size(); i++) {
-        long r = shapeVectorLength(c, i);
-        if (r != Shape.UNKNOWN && rank != Shape.UNKNOWN && r != rank) {
-          throw c.fail("shapes of different ranks (" + rank + " vs " + r + ") cannot be concatenated");
-        }
-        rank = r == Shape.UNKNOWN ? rank : r;
-      }
-      if (rank != Shape.UNKNOWN) {
-        c.axis(c.attrs().getLong("axis"), (int) rank);
-      }
-      return List.of(new TensorType(DType.INT64, Shape.of(rank)));
-    }));
-    register(OpDef.of("reshapeTo", c -> {
-      c.requireInputs(2);
-      long rank = shapeVectorLength(c, 1);
-      return List.of(new TensorType(c.dtype(0),
-          rank == Shape.UNKNOWN ? Shape.unknownRank() : Shape.unknownDims((int) rank)));
-    }, c -> Arrays.asList(c.ops().reshapeLike(c.dy(), c.x(0)), null)));
+    register(
+        OpDef.noGradient(
+            "shape",
+            c -> {
+              c.requireInputs(1);
+              Shape in = c.shape(0);
+              return List.of(
+                  new TensorType(DType.INT64, Shape.of(in.hasRank() ? in.rank() : Shape.UNKNOWN)));
+            }));
+    register(
+        OpDef.noGradient(
+            "reducedShape",
+            c -> {
+              c.requireInputs(1);
+              long rank = shapeVectorLength(c, 0);
+              if (rank != Shape.UNKNOWN) {
+                ShapeRules.axes(c, c.attrs().getLongs("axes"), (int) rank);
+              }
+              return List.of(c.in(0));
+            }));
+    register(
+        OpDef.noGradient(
+            "concatOffset",
+            c -> {
+              if (c.inputTypes().isEmpty()) {
+                throw c.fail("concatOffset needs the shape of at least one input");
+              }
+              long rank = Shape.UNKNOWN;
+              for (int i = 0; i < c.inputTypes().size(); i++) {
+                long r = shapeVectorLength(c, i);
+                if (r != Shape.UNKNOWN && rank != Shape.UNKNOWN && r != rank) {
+                  throw c.fail(
+                      "shapes of different ranks ("
+                          + rank
+                          + " vs "
+                          + r
+                          + ") cannot be concatenated");
+                }
+                rank = r == Shape.UNKNOWN ? rank : r;
+              }
+              if (rank != Shape.UNKNOWN) {
+                c.axis(c.attrs().getLong("axis"), (int) rank);
+              }
+              return List.of(new TensorType(DType.INT64, Shape.of(rank)));
+            }));
+    register(
+        OpDef.of(
+            "reshapeTo",
+            c -> {
+              c.requireInputs(2);
+              long rank = shapeVectorLength(c, 1);
+              return List.of(
+                  new TensorType(
+                      c.dtype(0),
+                      rank == Shape.UNKNOWN ? Shape.unknownRank() : Shape.unknownDims((int) rank)));
+            },
+            c -> Arrays.asList(c.ops().reshapeLike(c.dy(), c.x(0)), null)));
   }
 
   /** Input i must be an integer vector (a shape); its length, or UNKNOWN. */

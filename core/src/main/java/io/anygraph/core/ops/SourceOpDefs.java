@@ -13,15 +13,22 @@ final class SourceOpDefs {
   private SourceOpDefs() {}
 
   static void define() {
-    register(OpDef.noGradient("placeholder", c -> {
-      c.requireInputs(0);
-      return List.of(new TensorType(c.attrs().getDType("dtype"), c.attrs().getShape("shape")));
-    }));
-    register(OpDef.noGradient("constant", c -> {
-      c.requireInputs(0);
-      INDArray v = c.attrs().getArray("value");
-      return List.of(new TensorType(DType.fromNd4j(v.dataType()), Shape.of(v.shape())));
-    }));
+    register(
+        OpDef.noGradient(
+            "placeholder",
+            c -> {
+              c.requireInputs(0);
+              return List.of(
+                  new TensorType(c.attrs().getDType("dtype"), c.attrs().getShape("shape")));
+            }));
+    register(
+        OpDef.noGradient(
+            "constant",
+            c -> {
+              c.requireInputs(0);
+              INDArray v = c.attrs().getArray("value");
+              return List.of(new TensorType(DType.fromNd4j(v.dataType()), Shape.of(v.shape())));
+            }));
     register(OpDef.noGradient("fill", SourceOpDefs::sized));
   }
 

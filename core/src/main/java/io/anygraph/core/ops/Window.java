@@ -8,11 +8,11 @@ import java.util.Arrays;
  * The sliding-window geometry shared by convolutions and pooling, read from TensorFlow-style
  * attributes: {@code strides}, {@code dilations} (and {@code ksize} for pooling) as 4 numbers in
  * the layout's order, {@code padding} SAME or VALID, {@code dataFormat} NHWC (default) or NCHW.
- * SAME pads so that out = ceil(in / stride), with the odd pixel at the bottom/right, as
- * TensorFlow does; VALID does not pad.
+ * SAME pads so that out = ceil(in / stride), with the odd pixel at the bottom/right, as TensorFlow
+ * does; VALID does not pad.
  */
-public record Window(long kH, long kW, long sH, long sW, long dH, long dW, boolean same,
-    boolean nchw) {
+public record Window(
+    long kH, long kW, long sH, long sW, long dH, long dW, boolean same, boolean nchw) {
 
   /** Reads the window of a node; {@code kH, kW} come from the filter for convolutions. */
   public static Window of(Attrs a, long kH, long kW) {
@@ -23,8 +23,8 @@ public record Window(long kH, long kW, long sH, long sW, long dH, long dW, boole
     if (!padding.equals("SAME") && !padding.equals("VALID")) {
       throw new IllegalArgumentException("padding must be SAME or VALID, not '" + padding + "'");
     }
-    return new Window(kH, kW, strides[0], strides[1], dilations[0], dilations[1],
-        padding.equals("SAME"), nchw);
+    return new Window(
+        kH, kW, strides[0], strides[1], dilations[0], dilations[1], padding.equals("SAME"), nchw);
   }
 
   /** The pooling window: {@code ksize} like strides. */
@@ -52,8 +52,11 @@ public record Window(long kH, long kW, long sH, long sW, long dH, long dW, boole
     }
     int h = nchw ? 2 : 1;
     if (v[0] != 1 || v[nchw ? 1 : 3] != 1 || v[h] < 1 || v[h + 1] < 1) {
-      throw new IllegalArgumentException(name + " " + Arrays.toString(v)
-          + " must be 1 for batch and channels and positive for height and width");
+      throw new IllegalArgumentException(
+          name
+              + " "
+              + Arrays.toString(v)
+              + " must be 1 for batch and channels and positive for height and width");
     }
     return new long[] {v[h], v[h + 1]};
   }
@@ -79,8 +82,8 @@ public record Window(long kH, long kW, long sH, long sW, long dH, long dW, boole
   }
 
   /**
-   * Zeros before the first element along one spatial axis: SAME splits the padding that makes
-   * out = ceil(in / stride) with the odd one after, as TensorFlow does; VALID pads nothing.
+   * Zeros before the first element along one spatial axis: SAME splits the padding that makes out =
+   * ceil(in / stride) with the odd one after, as TensorFlow does; VALID pads nothing.
    */
   public static long padBefore(long in, long k, long s, long d, boolean same) {
     if (!same) {
@@ -97,12 +100,16 @@ public record Window(long kH, long kW, long sH, long sW, long dH, long dW, boole
     return nchw ? Shape.of(in.dim(0), channels, h, w) : Shape.of(in.dim(0), h, w, channels);
   }
 
-  /** libnd4j's integer arguments for conv2d and its backprop: kH kW sH sW pH pW dH dW same format. */
+  /**
+   * libnd4j's integer arguments for conv2d and its backprop: kH kW sH sW pH pW dH dW same format.
+   */
   public long[] convArgs() {
     return new long[] {kH, kW, sH, sW, 0, 0, dH, dW, same ? 1 : 0, nchw ? 0 : 1, 0};
   }
 
-  /** libnd4j's integer arguments for pooling: ... same, divisor mode (0: valid cells only), nhwc. */
+  /**
+   * libnd4j's integer arguments for pooling: ... same, divisor mode (0: valid cells only), nhwc.
+   */
   public long[] poolArgs() {
     return new long[] {kH, kW, sH, sW, 0, 0, dH, dW, same ? 1 : 0, 0, nchw ? 0 : 1};
   }

@@ -17,8 +17,8 @@ import java.util.List;
  * sess.run(train, feeds);
  * }</pre>
  *
- * <p>Within a step every variable is read before it is written, so all gradients are computed
- * from the same parameter values.
+ * <p>Within a step every variable is read before it is written, so all gradients are computed from
+ * the same parameter values.
  */
 public abstract class Optimizer {
   private final String name;
@@ -41,7 +41,8 @@ public abstract class Optimizer {
   /** Gradient step on the given variables. */
   public Tensor minimize(Tensor loss, List<Variable> vars) {
     if (vars.isEmpty()) {
-      throw new AnygraphException("Nothing to train: the graph of " + loss.name() + " has no variables");
+      throw new AnygraphException(
+          "Nothing to train: the graph of " + loss.name() + " has no variables");
     }
     Graph g = loss.graph();
     List<Tensor> grads = g.grad(loss, vars);

@@ -38,8 +38,8 @@ class ArrayRoundTripTest {
   void npyStream(Specimen s) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Npy.write(s.array(), out);
-    ArrayZoo.assertHolds(s, Npy.read(new ByteArrayInputStream(out.toByteArray()), "a.npy", null),
-        "Npy.write");
+    ArrayZoo.assertHolds(
+        s, Npy.read(new ByteArrayInputStream(out.toByteArray()), "a.npy", null), "Npy.write");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -63,7 +63,9 @@ class ArrayRoundTripTest {
     GraphFile.save(g, parent, "g");
     Graph back = GraphFile.read(parent.child("g"));
     ArrayZoo.assertHolds(s, back.node("c").attrs().getArray("value"), "GraphFile constant");
-    ArrayZoo.assertHolds(s, back.node(v.node().name()).attrs().getArray("initialValue"),
+    ArrayZoo.assertHolds(
+        s,
+        back.node(v.node().name()).attrs().getArray("initialValue"),
         "GraphFile shared variable");
   }
 }

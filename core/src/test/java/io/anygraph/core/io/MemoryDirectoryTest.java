@@ -75,11 +75,17 @@ class MemoryDirectoryTest {
     assertEquals("22", read(back.child("sub"), "g"));
     assertArrayEquals(bytes, back.toBytes()); // same contents, same bytes
 
-    assertThrows(AnygraphException.class, () -> MemoryDirectory.fromBytes(Arrays.copyOf(bytes, bytes.length - 1)));
-    assertThrows(AnygraphException.class, () -> MemoryDirectory.fromBytes("nonsense".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        AnygraphException.class,
+        () -> MemoryDirectory.fromBytes(Arrays.copyOf(bytes, bytes.length - 1)));
+    assertThrows(
+        AnygraphException.class,
+        () -> MemoryDirectory.fromBytes("nonsense".getBytes(StandardCharsets.UTF_8)));
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
-    assertTrue(assertThrows(AnygraphException.class, () -> MemoryDirectory.fromBytes(longer))
-        .getMessage().contains("trailing"));
+    assertTrue(
+        assertThrows(AnygraphException.class, () -> MemoryDirectory.fromBytes(longer))
+            .getMessage()
+            .contains("trailing"));
   }
 
   @Test
@@ -93,8 +99,11 @@ class MemoryDirectoryTest {
     GraphFile.save(g, mem, "model");
     GraphFile.save(g, mem, "model"); // the second save replaces the first through a rename
     assertEquals(List.of("model"), mem.list());
-    Graph back = GraphFile.read(MemoryDirectory.fromBytes(((MemoryDirectory) mem.child("model")).toBytes()));
-    assertEquals(g.nodes().stream().map(Node::name).toList(), back.nodes().stream().map(Node::name).toList());
+    Graph back =
+        GraphFile.read(MemoryDirectory.fromBytes(((MemoryDirectory) mem.child("model")).toBytes()));
+    assertEquals(
+        g.nodes().stream().map(Node::name).toList(),
+        back.nodes().stream().map(Node::name).toList());
     assertEquals(g.node("w").attrs().getArray("value"), back.node("w").attrs().getArray("value"));
     assertEquals(g.seed(), back.seed());
   }

@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A catalogue of damaged and lying {@code .npy} files, each read from memory (length known) and
- * from a stream (length unknown): every one must fail with a {@link FileFormatException} naming
- * the file, the field and its value, having allocated less than 64 MiB.
+ * from a stream (length unknown): every one must fail with a {@link FileFormatException} naming the
+ * file, the field and its value, having allocated less than 64 MiB.
  */
 class NpyBadInputTest {
   private static final String FILE = "bad/x.npy";
@@ -34,8 +34,10 @@ class NpyBadInputTest {
     out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
     String header = dict + "\n";
     int n = header.length();
-    out.writeBytes(major == 1 ? new byte[] {(byte) n, (byte) (n >> 8)}
-        : new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
+    out.writeBytes(
+        major == 1
+            ? new byte[] {(byte) n, (byte) (n >> 8)}
+            : new byte[] {(byte) n, (byte) (n >> 8), (byte) (n >> 16), (byte) (n >> 24)});
     out.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(data);
     return out.toByteArray();
@@ -55,7 +57,10 @@ class NpyBadInputTest {
     return out;
   }
 
-  /** name, file bytes, the dtype the caller expects (or null), the field and value the error must name. */
+  /**
+   * name, file bytes, the dtype the caller expects (or null), the field and value the error must
+   * name.
+   */
   static Stream<Arguments> catalogue() {
     byte[] good = npy(F4, THREE_FLOATS);
     byte[] wrongMagic = good.clone();
@@ -71,58 +76,129 @@ class NpyBadInputTest {
         Arguments.of("cut inside the magic", Arrays.copyOf(good, 3), null, "magic", "3 of 8 bytes"),
         Arguments.of("wrong magic", wrongMagic, null, "magic", "934e554d5058"),
         Arguments.of("unknown version", npy(4, F4, THREE_FLOATS), null, "version", "4.0"),
-        Arguments.of("cut inside the header length", Arrays.copyOf(good, 9), null, "header_len", "1 of 2 bytes"),
+        Arguments.of(
+            "cut inside the header length",
+            Arrays.copyOf(good, 9),
+            null,
+            "header_len",
+            "1 of 2 bytes"),
         Arguments.of("header length past the end", longHeaderLen, null, "header_len", "60000"),
         Arguments.of("4 GiB header length", hugeHeaderLen, null, "header_len", "4294967295"),
         Arguments.of("header is not a dict", npy("hello", THREE_FLOATS), null, "header", "hello"),
-        Arguments.of("header text after the dict's end",
-            npy("{'descr': '<f4', 'shape': (3,), 'fortran_order': False junk}", THREE_FLOATS), null,
-            "header", "junk"),
-        Arguments.of("no shape", npy("{'descr': '<f4', 'fortran_order': False, }", THREE_FLOATS), null,
-            "shape", "(missing)"),
-        Arguments.of("unknown key", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), "
-            + "'extra': True, }", THREE_FLOATS), null, "extra", "True"),
-        Arguments.of("key twice", npy("{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, "
-            + "'shape': (3,), }", THREE_FLOATS), null, "descr", "'<f8'"),
-        Arguments.of("unknown dtype", npy(dict("<f99", "(3,)"), THREE_FLOATS), null, "descr", "'<f99'"),
-        Arguments.of("big-endian dtype", npy(dict(">f4", "(3,)"), THREE_FLOATS), null, "descr", "'>f4'"),
-        Arguments.of("dtype not a string", npy("{'descr': True, 'fortran_order': False, 'shape': (3,), }",
-            THREE_FLOATS), null, "descr", "True"),
+        Arguments.of(
+            "header text after the dict's end",
+            npy("{'descr': '<f4', 'shape': (3,), 'fortran_order': False junk}", THREE_FLOATS),
+            null,
+            "header",
+            "junk"),
+        Arguments.of(
+            "no shape",
+            npy("{'descr': '<f4', 'fortran_order': False, }", THREE_FLOATS),
+            null,
+            "shape",
+            "(missing)"),
+        Arguments.of(
+            "unknown key",
+            npy(
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), " + "'extra': True, }",
+                THREE_FLOATS),
+            null,
+            "extra",
+            "True"),
+        Arguments.of(
+            "key twice",
+            npy(
+                "{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, " + "'shape': (3,), }",
+                THREE_FLOATS),
+            null,
+            "descr",
+            "'<f8'"),
+        Arguments.of(
+            "unknown dtype", npy(dict("<f99", "(3,)"), THREE_FLOATS), null, "descr", "'<f99'"),
+        Arguments.of(
+            "big-endian dtype", npy(dict(">f4", "(3,)"), THREE_FLOATS), null, "descr", "'>f4'"),
+        Arguments.of(
+            "dtype not a string",
+            npy("{'descr': True, 'fortran_order': False, 'shape': (3,), }", THREE_FLOATS),
+            null,
+            "descr",
+            "True"),
         Arguments.of("another dtype than expected", good, DType.FLOAT64, "descr", "'<f4'"),
-        Arguments.of("fortran_order not a bool", npy("{'descr': '<f4', 'fortran_order': 'maybe', "
-            + "'shape': (3,), }", THREE_FLOATS), null, "fortran_order", "'maybe'"),
-        Arguments.of("shape not a tuple", npy("{'descr': '<f4', 'fortran_order': False, 'shape': '3', }",
-            THREE_FLOATS), null, "shape", "'3'"),
-        Arguments.of("dimension beyond 64 bits", npy(dict("<f4", "(99999999999999999999999,)"), THREE_FLOATS),
-            null, "shape", "(99999999999999999999999,)"),
-        Arguments.of("negative dimension", npy(dict("<f4", "(-5,)"), THREE_FLOATS), null, "shape", "(-5,)"),
-        Arguments.of("dimension not a number", npy(dict("<f4", "(3, x)"), THREE_FLOATS), null, "shape", "(3, x)"),
-        Arguments.of("product beyond 64 bits", npy(dict("<f4", "(4294967296, 4294967296)"), THREE_FLOATS),
-            null, "shape", "(4294967296, 4294967296)"),
-        Arguments.of("2^40 elements, 10 bytes of data", npy(dict("|i1", "(1099511627776,)"), new byte[10]),
-            null, "shape", "(1099511627776,)"),
-        Arguments.of("2^40 elements times zero", npy(dict("|i1", "(1099511627776, 1099511627776, 0)"),
-            new byte[0]), null, "shape", "(1099511627776, 1099511627776, 0)"),
-        Arguments.of("2e9 bytes claimed, 10 present", npy(dict("|i1", "(2000000000,)"), new byte[10]),
-            null, "shape", "(2000000000,)"),
+        Arguments.of(
+            "fortran_order not a bool",
+            npy("{'descr': '<f4', 'fortran_order': 'maybe', " + "'shape': (3,), }", THREE_FLOATS),
+            null,
+            "fortran_order",
+            "'maybe'"),
+        Arguments.of(
+            "shape not a tuple",
+            npy("{'descr': '<f4', 'fortran_order': False, 'shape': '3', }", THREE_FLOATS),
+            null,
+            "shape",
+            "'3'"),
+        Arguments.of(
+            "dimension beyond 64 bits",
+            npy(dict("<f4", "(99999999999999999999999,)"), THREE_FLOATS),
+            null,
+            "shape",
+            "(99999999999999999999999,)"),
+        Arguments.of(
+            "negative dimension", npy(dict("<f4", "(-5,)"), THREE_FLOATS), null, "shape", "(-5,)"),
+        Arguments.of(
+            "dimension not a number",
+            npy(dict("<f4", "(3, x)"), THREE_FLOATS),
+            null,
+            "shape",
+            "(3, x)"),
+        Arguments.of(
+            "product beyond 64 bits",
+            npy(dict("<f4", "(4294967296, 4294967296)"), THREE_FLOATS),
+            null,
+            "shape",
+            "(4294967296, 4294967296)"),
+        Arguments.of(
+            "2^40 elements, 10 bytes of data",
+            npy(dict("|i1", "(1099511627776,)"), new byte[10]),
+            null,
+            "shape",
+            "(1099511627776,)"),
+        Arguments.of(
+            "2^40 elements times zero",
+            npy(dict("|i1", "(1099511627776, 1099511627776, 0)"), new byte[0]),
+            null,
+            "shape",
+            "(1099511627776, 1099511627776, 0)"),
+        Arguments.of(
+            "2e9 bytes claimed, 10 present",
+            npy(dict("|i1", "(2000000000,)"), new byte[10]),
+            null,
+            "shape",
+            "(2000000000,)"),
         Arguments.of("rank 33", npy(dict("|i1", rank33), new byte[1]), null, "shape", "1, 1"),
-        Arguments.of("data one byte short", Arrays.copyOf(good, good.length - 1), null, "shape", "(3,)"),
+        Arguments.of(
+            "data one byte short", Arrays.copyOf(good, good.length - 1), null, "shape", "(3,)"),
         Arguments.of("a trailing byte", concat(good, new byte[1]), null, "shape", "(3,)"));
   }
 
   static Stream<Arguments> catalogueBothWays() {
-    return catalogue().flatMap(a -> Stream.of(true, false).map(stream -> {
-      Object[] args = Arrays.copyOf(a.get(), 6);
-      args[5] = stream;
-      return Arguments.of(args);
-    }));
+    return catalogue()
+        .flatMap(
+            a ->
+                Stream.of(true, false)
+                    .map(
+                        stream -> {
+                          Object[] args = Arrays.copyOf(a.get(), 6);
+                          args[5] = stream;
+                          return Arguments.of(args);
+                        }));
   }
 
   @ParameterizedTest(name = "{0} (from a stream: {5})")
   @MethodSource("catalogueBothWays")
-  void badFilesNameFileFieldAndValue(String name, byte[] file, DType expected, String field, String value,
-      boolean stream) {
-    FileFormatException e = assertThrowsCheaply(FileFormatException.class, () -> read(file, expected, stream));
+  void badFilesNameFileFieldAndValue(
+      String name, byte[] file, DType expected, String field, String value, boolean stream) {
+    FileFormatException e =
+        assertThrowsCheaply(FileFormatException.class, () -> read(file, expected, stream));
     assertEquals(FILE, e.file());
     assertEquals(field, e.field(), e.getMessage());
     assertTrue(e.getMessage().startsWith(FILE + ": field '" + field + "'"), e.getMessage());
@@ -136,7 +212,8 @@ class NpyBadInputTest {
     byte[] good = Npy.toBytes(Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}}));
     byte[] cut = Arrays.copyOf(good, length);
     for (boolean stream : new boolean[] {true, false}) {
-      FileFormatException e = assertThrowsCheaply(FileFormatException.class, () -> read(cut, null, stream));
+      FileFormatException e =
+          assertThrowsCheaply(FileFormatException.class, () -> read(cut, null, stream));
       assertEquals(FILE, e.file());
     }
   }

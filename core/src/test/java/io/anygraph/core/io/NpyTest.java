@@ -32,20 +32,29 @@ class NpyTest {
 
   @Test
   void writesWhatNumPyWrites() {
-    assertArrayEquals(numpyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+    assertArrayEquals(
+        numpyFile(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
             "000000000000803f0000004000004040000080400000a040"),
         Npy.toBytes(Nd4j.arange(6).castTo(DType.FLOAT32.nd4j()).reshape(2, 3)));
-    assertArrayEquals(numpyFile("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }", "01fe03"),
+    assertArrayEquals(
+        numpyFile("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }", "01fe03"),
         Npy.toBytes(Nd4j.createFromArray(new byte[] {1, -2, 3})));
-    assertArrayEquals(numpyFile("{'descr': '<i8', 'fortran_order': False, 'shape': (), }",
-        "0700000000000000"), Npy.toBytes(Nd4j.scalar(7L)));
+    assertArrayEquals(
+        numpyFile("{'descr': '<i8', 'fortran_order': False, 'shape': (), }", "0700000000000000"),
+        Npy.toBytes(Nd4j.scalar(7L)));
   }
 
   @Test
   void readsWhatNumPyWrites() throws IOException {
-    INDArray a = Npy.read(new ByteArrayInputStream(numpyFile(
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
-        "000000000000803f0000004000004040000080400000a040")), "a.npy", DType.FLOAT32);
+    INDArray a =
+        Npy.read(
+            new ByteArrayInputStream(
+                numpyFile(
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+                    "000000000000803f0000004000004040000080400000a040")),
+            "a.npy",
+            DType.FLOAT32);
     assertArrayEquals(new long[] {2, 3}, a.shape());
     assertEquals(5.0f, a.getFloat(1, 2));
   }
@@ -65,15 +74,23 @@ class NpyTest {
   @Test
   void damagedFilesGiveClearErrors() {
     byte[] good = Npy.toBytes(Nd4j.createFromArray(1.0f, 2.0f, 3.0f));
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> Npy.read(new ByteArrayInputStream(Arrays.copyOf(good, good.length - 2)), "t.npy", null));
-    assertTrue(e.getMessage().startsWith("t.npy: ") && e.getMessage().contains("truncated"), e.getMessage());
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class,
+            () ->
+                Npy.read(
+                    new ByteArrayInputStream(Arrays.copyOf(good, good.length - 2)), "t.npy", null));
+    assertTrue(
+        e.getMessage().startsWith("t.npy: ") && e.getMessage().contains("truncated"),
+        e.getMessage());
     byte[] bad = good.clone();
     bad[1] = 'X';
     assertThrows(AnygraphException.class, () -> Npy.read(new ByteArrayInputStream(bad), "b", null));
-    assertThrows(AnygraphException.class,
+    assertThrows(
+        AnygraphException.class,
         () -> Npy.read(new ByteArrayInputStream(good), "f", DType.FLOAT64));
     byte[] longer = Arrays.copyOf(good, good.length + 1);
-    assertThrows(AnygraphException.class, () -> Npy.read(new ByteArrayInputStream(longer), "l", null));
+    assertThrows(
+        AnygraphException.class, () -> Npy.read(new ByteArrayInputStream(longer), "l", null));
   }
 }

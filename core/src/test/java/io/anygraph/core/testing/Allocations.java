@@ -12,8 +12,7 @@ public final class Allocations {
   /** A parser must refuse a lying size having allocated less than this. */
   public static final long BUDGET = 64L << 20;
 
-  private static final ThreadMXBean THREADS =
-      (ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private Allocations() {}
 
@@ -22,7 +21,8 @@ public final class Allocations {
     long before = THREADS.getCurrentThreadAllocatedBytes();
     T e = assertThrows(type, body);
     long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-    assertTrue(allocated < BUDGET, allocated + " bytes allocated before failing with: " + e.getMessage());
+    assertTrue(
+        allocated < BUDGET, allocated + " bytes allocated before failing with: " + e.getMessage());
     return e;
   }
 }

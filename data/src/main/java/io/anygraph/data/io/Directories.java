@@ -8,9 +8,9 @@ import java.nio.file.Path;
 
 /**
  * The folder at a location: a local path or {@code file:} URI is a {@link LocalDirectory} (plain
- * java.nio), anything else ({@code hdfs://}) a {@link HadoopDirectory}. Hadoop's local file
- * system is avoided on purpose: without its native library it forks {@code chmod} for every file
- * and folder it creates (about 40 processes, 1-2 s, per checkpoint of a small model).
+ * java.nio), anything else ({@code hdfs://}) a {@link HadoopDirectory}. Hadoop's local file system
+ * is avoided on purpose: without its native library it forks {@code chmod} for every file and
+ * folder it creates (about 40 processes, 1-2 s, per checkpoint of a small model).
  */
 public final class Directories {
   private Directories() {}

@@ -33,8 +33,11 @@ public final class HadoopDirectory implements Directory {
   }
 
   public static HadoopDirectory of(String location, Configuration conf) throws IOException {
-    URI uri = URI.create(location.contains("://") ? location
-        : new File(location).getAbsoluteFile().toURI().toString());
+    URI uri =
+        URI.create(
+            location.contains("://")
+                ? location
+                : new File(location).getAbsoluteFile().toURI().toString());
     FileSystem fs = FileSystem.get(uri, conf);
     return new HadoopDirectory(fs, fs.makeQualified(new Path(uri)));
   }

@@ -29,19 +29,26 @@ class CheckpointScanTest {
       Checkpoint.save(s, dir, 3, 5, Map.of("seed", "11", "batch", "3"));
       Checkpoint.save(s, dir, 6, 5);
     }
-    Files.createDirectories(tmp.resolve("ckpt-999"));                 // an empty folder
-    Files.writeString(tmp.resolve("ckpt-1000"), "x");                 // a plain file
+    Files.createDirectories(tmp.resolve("ckpt-999")); // an empty folder
+    Files.writeString(tmp.resolve("ckpt-1000"), "x"); // a plain file
     Files.createDirectories(tmp.resolve("ckpt-1001"));
     Files.writeString(tmp.resolve("ckpt-1001/checkpoint.json"), "{"); // a broken manifest
-    Files.createDirectories(tmp.resolve(".ckpt-9.tmp-1234abcd"));     // a killed write
+    Files.createDirectories(tmp.resolve(".ckpt-9.tmp-1234abcd")); // a killed write
     List<String> skipped = new ArrayList<>();
     assertEquals(Optional.of(6L), Checkpoint.latestValid(dir, skipped::add));
     assertEquals(3, skipped.size(), skipped.toString());
-    String corrupt = tmp + "/ckpt-1001 is not a checkpoint (" + tmp + "/ckpt-1001/checkpoint.json is corrupt: ";
+    String corrupt =
+        tmp + "/ckpt-1001 is not a checkpoint (" + tmp + "/ckpt-1001/checkpoint.json is corrupt: ";
     assertTrue(skipped.get(0).startsWith(corrupt), skipped.get(0));
-    assertEquals(tmp + "/ckpt-1000 is not a checkpoint (no readable checkpoint.json)", skipped.get(1));
-    assertEquals(tmp + "/ckpt-999 is not a checkpoint (" + tmp + "/ckpt-999/checkpoint.json: no such"
-        + " file)", skipped.get(2));
+    assertEquals(
+        tmp + "/ckpt-1000 is not a checkpoint (no readable checkpoint.json)", skipped.get(1));
+    assertEquals(
+        tmp
+            + "/ckpt-999 is not a checkpoint ("
+            + tmp
+            + "/ckpt-999/checkpoint.json: no such"
+            + " file)",
+        skipped.get(2));
     assertEquals(Map.of("seed", "11", "batch", "3"), Checkpoint.options(dir, 3));
     assertEquals(Map.of(), Checkpoint.options(dir, 6)); // saved without options, as before
     assertEquals(List.of(".ckpt-9.tmp-1234abcd"), Checkpoint.removeUnfinished(dir));

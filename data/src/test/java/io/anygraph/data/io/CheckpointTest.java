@@ -114,7 +114,9 @@ class CheckpointTest {
       Files.write(file, bytes);
       steps(s, 2);
       List<INDArray> before = values(s);
-      String m = assertThrows(AnygraphException.class, () -> Checkpoint.restoreLatest(s, dir())).getMessage();
+      String m =
+          assertThrows(AnygraphException.class, () -> Checkpoint.restoreLatest(s, dir()))
+              .getMessage();
       assertTrue((m.contains("checksum") || m.contains("corrupt")) && m.contains("'w'"), m);
       assertEquals(before, values(s), "a failed restore leaves every variable as it was");
     }
@@ -124,10 +126,13 @@ class CheckpointTest {
   void aCheckpointOfAnotherModelIsRefused() throws IOException {
     Graph other = new Graph();
     Variable w = other.variable(other.ops().zeros(DType.FLOAT32, 3, 1), "w");
-    try (Session s = new Session(model()); Session o = new Session(other)) {
+    try (Session s = new Session(model());
+        Session o = new Session(other)) {
       o.initializeAllVariables();
       Checkpoint.save(o, dir(), 1, 5);
-      String m = assertThrows(AnygraphException.class, () -> Checkpoint.restoreLatest(s, dir())).getMessage();
+      String m =
+          assertThrows(AnygraphException.class, () -> Checkpoint.restoreLatest(s, dir()))
+              .getMessage();
       assertTrue(m.contains("'w'") || m.contains("no value"), m);
     }
   }

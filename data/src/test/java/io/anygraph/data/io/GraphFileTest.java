@@ -33,7 +33,8 @@ class GraphFileTest {
     g.setSeed(5);
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 4), "x");
     Tensor y;
-    try (Scope s = g.nameScope("dense"); Scope d = g.device("cpu:0")) {
+    try (Scope s = g.nameScope("dense");
+        Scope d = g.device("cpu:0")) {
       Variable w = g.variable(g.random().normal(DType.FLOAT32, Shape.of(4, 2), 0, 0.5), "w");
       Variable b = g.shared(Nd4j.createFromArray(0.1f, -0.1f), "b");
       y = x.matmul(w).add(b);
@@ -65,7 +66,8 @@ class GraphFileTest {
     for (int i = 0; i < g.size(); i++) {
       var a = g.nodes().get(i);
       var b = back.nodes().get(i);
-      assertEquals(List.of(a.name(), a.op(), a.outputs(), a.device()),
+      assertEquals(
+          List.of(a.name(), a.op(), a.outputs(), a.device()),
           List.of(b.name(), b.op(), b.outputs(), b.device()));
     }
     assertEquals(g.variables().size(), back.variables().size());
@@ -108,7 +110,8 @@ class GraphFileTest {
     Path manifest = dir.resolve("graph.json");
     String json = Files.readString(manifest);
 
-    Files.writeString(manifest, json.replaceFirst("\"op\" : \"matmul\"", "\"op\" : \"frobnicate\""));
+    Files.writeString(
+        manifest, json.replaceFirst("\"op\" : \"matmul\"", "\"op\" : \"frobnicate\""));
     String m = assertThrows(AnygraphException.class, () -> Graph.load(dir)).getMessage();
     assertTrue(m.contains("unknown op 'frobnicate'") && m.contains("'dense/matmul'"), m);
 
@@ -146,7 +149,8 @@ class GraphFileTest {
     Path dir = tmp.resolve("v");
     model().save(dir);
     Path manifest = dir.resolve("graph.json");
-    Files.writeString(manifest, Files.readString(manifest).replace("\"version\" : 1", "\"version\" : 2"));
+    Files.writeString(
+        manifest, Files.readString(manifest).replace("\"version\" : 1", "\"version\" : 2"));
     String m = assertThrows(AnygraphException.class, () -> Graph.load(dir)).getMessage();
     assertTrue(m.contains("version 2"), m);
   }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Graph files and checkpoints on a real HDFS: an in-process MiniDFSCluster (namenode + datanode). */
+/**
+ * Graph files and checkpoints on a real HDFS: an in-process MiniDFSCluster (namenode + datanode).
+ */
 class HdfsTest {
   private static MiniDFSCluster cluster;
   private static String root;
@@ -74,7 +76,8 @@ class HdfsTest {
     HadoopDirectory parent = HadoopDirectory.of(root + "/graphs");
     GraphFile.save(g, parent, "model");
     Graph back = GraphFile.read(parent.child("model"));
-    assertEquals(g.nodes().stream().map(Node::name).toList(),
+    assertEquals(
+        g.nodes().stream().map(Node::name).toList(),
         back.nodes().stream().map(Node::name).toList());
   }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A variable's value survives the session's variable store and a checkpoint exactly, whether it
- * was set directly or assigned in the graph, for every dtype and layout of {@link ArrayZoo}
- * (permuted as ND4J mislabels it, sliced at an offset, rank 0, empty).
+ * A variable's value survives the session's variable store and a checkpoint exactly, whether it was
+ * set directly or assigned in the graph, for every dtype and layout of {@link ArrayZoo} (permuted
+ * as ND4J mislabels it, sliced at an offset, rank 0, empty).
  */
 class VariableRoundTripTest {
   static Stream<Specimen> specimens() {

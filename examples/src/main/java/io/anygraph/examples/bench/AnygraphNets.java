@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The benchmark networks as Anygraph graphs run by the local runner (one fetch per step). Public
- * for the {@code bench} module, which trains the same networks in TensorFlow from these
- * workloads' initial {@link GraphWorkload#parameters()}.
+ * for the {@code bench} module, which trains the same networks in TensorFlow from these workloads'
+ * initial {@link GraphWorkload#parameters()}.
  */
 public final class AnygraphNets {
   private AnygraphNets() {}
@@ -33,8 +33,10 @@ public final class AnygraphNets {
     Tensor y = g.placeholder(DType.INT32, Shape.of(-1), "y");
     Tensor a = x;
     for (int i = 0; i < sizes.length - 1; i++) {
-      INDArray init = Nd4j.randn(seed + i, new long[] {sizes[i], sizes[i + 1]}).castTo(DataType.FLOAT)
-          .muli(Math.sqrt(2.0 / sizes[i]));
+      INDArray init =
+          Nd4j.randn(seed + i, new long[] {sizes[i], sizes[i + 1]})
+              .castTo(DataType.FLOAT)
+              .muli(Math.sqrt(2.0 / sizes[i]));
       Variable w = g.variable(g.constant(init), "w" + i);
       Variable b = g.variable(g.ops().zeros(DType.FLOAT32, sizes[i + 1]), "b" + i);
       a = g.nn().biasAdd(a.matmul(w), b);
@@ -52,16 +54,17 @@ public final class AnygraphNets {
     return session("Anygraph", m.graph, m.train, m.loss, m.images, m.labels);
   }
 
-  private static GraphWorkload session(String name, Graph g, Tensor train, Tensor loss, Tensor x,
-      Tensor y) {
+  private static GraphWorkload session(
+      String name, Graph g, Tensor train, Tensor loss, Tensor x, Tensor y) {
     Session sess = new Session(g); // lives as long as the benchmark process
     sess.initializeAllVariables();
     return new GraphWorkload(name, sess, train, loss, x, y);
   }
 
   /** A training step as one fetch of the graph's update op. */
-  public record GraphWorkload(String name, Session session, Tensor train, Tensor loss, Tensor x,
-      Tensor y) implements Workload {
+  public record GraphWorkload(
+      String name, Session session, Tensor train, Tensor loss, Tensor x, Tensor y)
+      implements Workload {
     @Override
     public void step(INDArray features, INDArray labels) {
       session.run(train, Map.of(x, features, y, labels));

@@ -24,9 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code anygraph bench}: training throughput of the MLP and the MNIST CNN for Anygraph's local
  * runner, the peers on the classpath ({@link BenchPeer}: TensorFlow when run from the {@code bench}
  * module), a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
- * dispatch overhead of a 1,000-op chain; how the MLP's cost grows with batch and width; and
- * ND4J's GEMM rate for context. Figures are medians of timed windows after a warm-up, the engines
- * of a section timed in alternating windows; then the CNN's step on Spark against the local runner.
+ * dispatch overhead of a 1,000-op chain; how the MLP's cost grows with batch and width; and ND4J's
+ * GEMM rate for context. Figures are medians of timed windows after a warm-up, the engines of a
+ * section timed in alternating windows; then the CNN's step on Spark against the local runner.
  * Options: {@link #OPTIONS}.
  */
 public final class BenchCommand {
@@ -43,18 +43,23 @@ public final class BenchCommand {
       List.of("mlp", "cnn", "dispatch", "scale", "gemm", "spark", "soak");
 
   /** The command's options. */
-  public static final Options OPTIONS = new Options("bench",
-      "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale, GEMM,"
-          + " Spark step")
-      .value("--only", "SECTIONS", null, "comma-separated sections to run, of: "
-          + String.join(", ", SECTIONS))
-      .value("--window", "SECONDS", "2", "length of a timed window")
-      .value("--windows", "N", "5", "timed windows per figure (the median is reported)")
-      .value("--master", "URL", "local[2]", "Spark master of the spark section")
-      .value("--spark-batch", "N", "256", "global batch of the spark section")
-      .value("--json", "FILE", null, "write the figures and ratios there as JSON")
-      .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
-      .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
+  public static final Options OPTIONS =
+      new Options(
+              "bench",
+              "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale, GEMM,"
+                  + " Spark step")
+          .value(
+              "--only",
+              "SECTIONS",
+              null,
+              "comma-separated sections to run, of: " + String.join(", ", SECTIONS))
+          .value("--window", "SECONDS", "2", "length of a timed window")
+          .value("--windows", "N", "5", "timed windows per figure (the median is reported)")
+          .value("--master", "URL", "local[2]", "Spark master of the spark section")
+          .value("--spark-batch", "N", "256", "global batch of the spark section")
+          .value("--json", "FILE", null, "write the figures and ratios there as JSON")
+          .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
+          .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
 
   /** Runs the benchmarks the options choose. */
   public static int run(OptionValues options, PrintStream out) throws IOException {
@@ -65,17 +70,20 @@ public final class BenchCommand {
     boolean profile = options.flag("--profile");
     String master = options.string("--master");
     String json = options.path("--json");
-    options.onlyWith("--profile", chosen.contains("mlp") || chosen.contains("cnn"),
-        "the mlp and cnn sections");
-    options.onlyWith("--master", (chosen.contains("spark") || chosen.contains("soak")) && !profile,
+    options.onlyWith(
+        "--profile", chosen.contains("mlp") || chosen.contains("cnn"), "the mlp and cnn sections");
+    options.onlyWith(
+        "--master",
+        (chosen.contains("spark") || chosen.contains("soak")) && !profile,
         "the spark and soak sections");
     options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
     options.onlyWith("--json", !profile, "the comparison, not --profile");
     Destinations.checkFile("--json", json);
     if (chosen.contains("soak")) { // memory over minutes of training, a run of its own
       if (chosen.size() > 1) {
-        throw CommandFailure.usage("--only", "soak runs alone, not with " + chosen.stream()
-            .filter(x -> !x.equals("soak")).toList());
+        throw CommandFailure.usage(
+            "--only",
+            "soak runs alone, not with " + chosen.stream().filter(x -> !x.equals("soak")).toList());
       }
       SparkMaster.checkReachable("--master", master);
       return SoakBench.run(options.positiveNumber("--minutes"), master, json, out);
@@ -117,15 +125,23 @@ public final class BenchCommand {
       peers.forEach(p -> others.add(init -> p.mlp(init, LEARNING_RATE)));
       others.add(init -> new RawNd4jMlp(MLP, SEED, LEARNING_RATE));
       others.add(init -> SameDiffNets.mlp(MLP, SEED, LEARNING_RATE));
-      training.run("mlp", mlpTitle, TrainingSection.fullBatches(train.batches(128), 128),
-          () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE), others);
+      training.run(
+          "mlp",
+          mlpTitle,
+          TrainingSection.fullBatches(train.batches(128), 128),
+          () -> AnygraphNets.mlp(MLP, SEED, LEARNING_RATE),
+          others);
     }
     if (chosen.contains("cnn")) {
       List<TrainingSection.Contender> others = new ArrayList<>();
       peers.forEach(p -> others.add(init -> p.cnn(init, LEARNING_RATE)));
       others.add(init -> SameDiffNets.cnn(SEED, LEARNING_RATE, 8, 16));
-      training.run("cnn", cnnTitle, TrainingSection.fullBatches(train.batches(64), 64),
-          () -> AnygraphNets.cnn(SEED, LEARNING_RATE), others);
+      training.run(
+          "cnn",
+          cnnTitle,
+          TrainingSection.fullBatches(train.batches(64), 64),
+          () -> AnygraphNets.cnn(SEED, LEARNING_RATE),
+          others);
     }
     if (chosen.contains("dispatch")) {
       dispatch(out, h, peers, report);
@@ -153,43 +169,54 @@ public final class BenchCommand {
     List<String> chosen = List.of(only.split(",", -1));
     for (String s : chosen) {
       if (!SECTIONS.contains(s)) {
-        throw CommandFailure.usage("--only", "unknown section '" + s + "' (sections: "
-            + String.join(", ", SECTIONS) + ")");
+        throw CommandFailure.usage(
+            "--only",
+            "unknown section '" + s + "' (sections: " + String.join(", ", SECTIONS) + ")");
       }
     }
     return chosen;
   }
 
-  private static void profile(PrintStream out, String title, Dataset data, int batch,
-      Workload anygraph, double seconds) {
+  private static void profile(
+      PrintStream out, String title, Dataset data, int batch, Workload anygraph, double seconds) {
     out.println();
     out.println("== " + title + ": Anygraph's time per op");
-    OpTable.print(out, TrainingSection.cycling(anygraph, TrainingSection.fullBatches(
-        data.batches(batch), batch)), seconds);
+    OpTable.print(
+        out,
+        TrainingSection.cycling(anygraph, TrainingSection.fullBatches(data.batches(batch), batch)),
+        seconds);
   }
 
   /**
-   * The MLP at growing batch and then width, Anygraph and its peers only, so how each engine's
-   * cost grows with the work shows (a fixed cost per step dominates at batch 1, GEMM at width 4096).
+   * The MLP at growing batch and then width, Anygraph and its peers only, so how each engine's cost
+   * grows with the work shows (a fixed cost per step dominates at batch 1, GEMM at width 4096).
    */
-  private static void scale(PrintStream out, TrainingSection training, Dataset data,
-      List<BenchPeer> peers) {
+  private static void scale(
+      PrintStream out, TrainingSection training, Dataset data, List<BenchPeer> peers) {
     List<String> rows = new ArrayList<>();
     for (int i = 0; i <= SCALE_BATCHES.length; i++) {
       long[] sizes = i < SCALE_BATCHES.length ? MLP : WIDE_MLP;
       int batch = i < SCALE_BATCHES.length ? SCALE_BATCHES[i] : 128;
-      String name = "MLP " + Arrays.stream(sizes).mapToObj(Long::toString)
-          .collect(Collectors.joining("-")) + ", batch " + batch;
+      String name =
+          "MLP "
+              + Arrays.stream(sizes).mapToObj(Long::toString).collect(Collectors.joining("-"))
+              + ", batch "
+              + batch;
       List<TrainingSection.Contender> others = new ArrayList<>();
       peers.forEach(p -> others.add(init -> p.mlp(init, LEARNING_RATE)));
-      List<Harness.Figure> f = training.run("scale", "scale: " + name + ", SGD",
-          TrainingSection.fullBatches(data.batches(batch), batch),
-          () -> AnygraphNets.mlp(sizes, SEED, LEARNING_RATE), others);
+      List<Harness.Figure> f =
+          training.run(
+              "scale",
+              "scale: " + name + ", SGD",
+              TrainingSection.fullBatches(data.batches(batch), batch),
+              () -> AnygraphNets.mlp(sizes, SEED, LEARNING_RATE),
+              others);
       StringBuilder row = new StringBuilder(String.format("  %-32s", name));
       double flopsPerSample = 6.0 * macsPerSample(sizes); // forward 2, backward 4 per weight
       for (Harness.Figure fig : f) {
-        row.append(String.format(" %9.1f %7.1f", 1e6 * batch / fig.median(),
-            fig.median() * flopsPerSample / 1e9));
+        row.append(
+            String.format(
+                " %9.1f %7.1f", 1e6 * batch / fig.median(), fig.median() * flopsPerSample / 1e9));
       }
       rows.add(row.toString());
     }
@@ -198,8 +225,9 @@ public final class BenchCommand {
     header.append(String.format(" %17s", "Anygraph"));
     peers.forEach(p -> header.append(String.format(" %17s", p.name())));
     out.println(header);
-    out.printf("  %-32s%s%n", "", String.format(" %9s %7s", "µs/step", "GFLOP/s")
-        .repeat(1 + peers.size()));
+    out.printf(
+        "  %-32s%s%n",
+        "", String.format(" %9s %7s", "µs/step", "GFLOP/s").repeat(1 + peers.size()));
     rows.forEach(out::println);
   }
 
@@ -211,19 +239,20 @@ public final class BenchCommand {
     return macs;
   }
 
-  private static void dispatch(PrintStream out, Harness h, List<BenchPeer> peers,
-      BenchReport report) {
+  private static void dispatch(
+      PrintStream out, Harness h, List<BenchPeer> peers, BenchReport report) {
     int n = 1000;
     out.println();
     out.println("== dispatch: a chain of " + n + " adds on a float32 [4] vector");
     INDArray x = Nd4j.zeros(DataType.FLOAT, 4);
     INDArray c = Nd4j.ones(DataType.FLOAT, 4);
-    Runnable raw = () -> {
-      INDArray y = x;
-      for (int i = 0; i < n; i++) {
-        y = y.add(c);
-      }
-    };
+    Runnable raw =
+        () -> {
+          INDArray y = x;
+          for (int i = 0; i < n; i++) {
+            y = y.add(c);
+          }
+        };
     List<String> names = new ArrayList<>(List.of("Anygraph"));
     List<Runnable> runs = new ArrayList<>(List.of(AnygraphNets.addChain(n)));
     for (BenchPeer p : peers) {
@@ -233,11 +262,15 @@ public final class BenchCommand {
     names.addAll(List.of("raw ND4J", "SameDiff"));
     runs.addAll(List.of(raw, SameDiffNets.addChain(n)));
     List<Harness.Figure> figures = h.measureAll(runs, n);
-    Map<String, Object> section = report.section("dispatch", "a chain of " + n + " adds, float32 [4]");
+    Map<String, Object> section =
+        report.section("dispatch", "a chain of " + n + " adds, float32 [4]");
     for (int i = 0; i < runs.size(); i++) {
       Harness.Figure f = figures.get(i);
       out.printf("  %-10s %8.2f µs/op%n", names.get(i), 1e6 / f.median());
-      BenchReport.engine(section, names.get(i), "us/op",
+      BenchReport.engine(
+          section,
+          names.get(i),
+          "us/op",
           new Harness.Figure(1e6 / f.median(), 1e6 / f.max(), 1e6 / f.min()));
     }
     for (int i = 1; i < runs.size(); i++) { // in µs/op: below 1 means Anygraph dispatches faster

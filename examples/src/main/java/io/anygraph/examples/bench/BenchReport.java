@@ -39,8 +39,8 @@ final class BenchReport {
 
   /** One engine's figure in a section: median, min and max of the windows, in {@code unit}. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> engine(Map<String, Object> section, String name, String unit,
-      Harness.Figure f) {
+  static Map<String, Object> engine(
+      Map<String, Object> section, String name, String unit, Harness.Figure f) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("unit", unit);
     e.put("median", f.median());

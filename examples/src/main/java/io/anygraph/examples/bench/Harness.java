@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Times step functions: warm-up first (JIT, allocator, OpenBLAS threads), then several timed
  * windows; the median window is the figure (robust to a noisy neighbour), min and max show spread.
- * Several steps are timed back to back, window by window (A B A B ...), so a neighbour's burst
- * of load falls on all of them alike rather than on whichever happened to run then.
+ * Several steps are timed back to back, window by window (A B A B ...), so a neighbour's burst of
+ * load falls on all of them alike rather than on whichever happened to run then.
  */
 final class Harness {
   /** Per-window rate: units of work per second. */

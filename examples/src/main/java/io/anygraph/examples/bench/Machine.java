@@ -19,15 +19,23 @@ final class Machine {
   static String describe() {
     String cpu = "unknown CPU";
     try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name")).findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .findFirst()
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .orElse(cpu);
     } catch (IOException e) {
       // not Linux: keep "unknown CPU"
     }
-    return String.format("machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s%n%s",
-        cpu, Runtime.getRuntime().availableProcessors(), nd4j(),
-        System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_WAIT_POLICY"), NativeBuild.describe());
+    return String.format(
+        "machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s%n%s",
+        cpu,
+        Runtime.getRuntime().availableProcessors(),
+        nd4j(),
+        System.getenv("OPENBLAS_CORETYPE"),
+        System.getenv("OMP_WAIT_POLICY"),
+        NativeBuild.describe());
   }
 
   /** ND4J's backend and the native classifier jar it loaded (e.g. linux-x86_64 or -avx2). */

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The memory of this JVM at one moment, in MB (2^20 bytes): resident set size (what the OS
- * gives the process: heap, ND4J's native buffers, code) and Java heap used and committed.
+ * The memory of this JVM at one moment, in MB (2^20 bytes): resident set size (what the OS gives
+ * the process: heap, ND4J's native buffers, code) and Java heap used and committed.
  *
  * @param rssMb VmRSS of /proc/self/status; NaN where there is none (not Linux)
  */
@@ -18,8 +18,8 @@ public record MemoryUse(double rssMb, double heapUsedMb, double heapCommittedMb)
   private static final double MB = 1 << 20;
 
   /**
-   * Memory after a full collection: ND4J frees an array's native buffer only once the GC has
-   * found the array unreachable, so without it garbage not yet collected would look like a leak.
+   * Memory after a full collection: ND4J frees an array's native buffer only once the GC has found
+   * the array unreachable, so without it garbage not yet collected would look like a leak.
    */
   static MemoryUse afterGc() {
     // ND4J's deallocator threads free the buffers the GC found some time later (longer on a busy
@@ -53,7 +53,7 @@ public record MemoryUse(double rssMb, double heapUsedMb, double heapCommittedMb)
     }
   }
 
-  /** The {@code VmRSS:  123456 kB} line of a /proc/PID/status text, in kB; NaN if absent. */
+  /** The {@code VmRSS: 123456 kB} line of a /proc/PID/status text, in kB; NaN if absent. */
   static double vmRssKb(String status) {
     for (String line : status.split("\n")) {
       if (line.startsWith("VmRSS:")) {
@@ -74,7 +74,7 @@ public record MemoryUse(double rssMb, double heapUsedMb, double heapCommittedMb)
 
   @Override
   public String toString() {
-    return String.format("RSS %7.1f MB, heap %6.1f / %6.1f MB used / committed", rssMb, heapUsedMb,
-        heapCommittedMb);
+    return String.format(
+        "RSS %7.1f MB, heap %6.1f / %6.1f MB used / committed", rssMb, heapUsedMb, heapCommittedMb);
   }
 }

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * {@code bench --profile}: where an Anygraph training step spends its time, per op and for the
- * most expensive nodes, measured by the local runner's {@link OpProfile} after a warm-up.
+ * {@code bench --profile}: where an Anygraph training step spends its time, per op and for the most
+ * expensive nodes, measured by the local runner's {@link OpProfile} after a warm-up.
  */
 final class OpTable {
   private static final int TOP_NODES = 12;
@@ -24,7 +24,8 @@ final class OpTable {
     double wallMs = (System.nanoTime() - start) / 1e6 / p.runs();
     List<OpProfile.Row> ops = p.byOp();
     double kernelMs = ops.stream().mapToLong(OpProfile.Row::nanos).sum() / 1e6 / p.runs();
-    out.printf("  profile: %.2f ms a step (%d steps), %.2f ms of it in kernels%n",
+    out.printf(
+        "  profile: %.2f ms a step (%d steps), %.2f ms of it in kernels%n",
         wallMs, p.runs(), kernelMs);
     out.printf("  %-22s %7s %9s %6s%n", "op", "calls", "ms/step", "share");
     for (OpProfile.Row r : ops) {
@@ -38,7 +39,8 @@ final class OpTable {
 
   private static void row(PrintStream out, OpProfile.Row r, long runs, double kernelMs) {
     double ms = r.nanos() / 1e6 / runs;
-    out.printf("  %-22s %7.1f %9.3f %5.1f%%%n", r.name(), (double) r.calls() / runs, ms,
-        100 * ms / kernelMs);
+    out.printf(
+        "  %-22s %7.1f %9.3f %5.1f%%%n",
+        r.name(), (double) r.calls() / runs, ms, 100 * ms / kernelMs);
   }
 }

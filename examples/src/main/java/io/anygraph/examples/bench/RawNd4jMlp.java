@@ -20,8 +20,10 @@ final class RawNd4jMlp implements Workload {
     w = new INDArray[sizes.length - 1];
     b = new INDArray[sizes.length - 1];
     for (int i = 0; i < w.length; i++) {
-      w[i] = Nd4j.randn(seed + i, new long[] {sizes[i], sizes[i + 1]}).castTo(DataType.FLOAT)
-          .muli(Math.sqrt(2.0 / sizes[i]));
+      w[i] =
+          Nd4j.randn(seed + i, new long[] {sizes[i], sizes[i + 1]})
+              .castTo(DataType.FLOAT)
+              .muli(Math.sqrt(2.0 / sizes[i]));
       b[i] = Nd4j.zeros(DataType.FLOAT, 1, sizes[i + 1]);
     }
   }

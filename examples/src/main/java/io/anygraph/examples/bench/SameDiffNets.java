@@ -23,8 +23,12 @@ final class SameDiffNets {
     SDVariable x = sd.placeHolder("in", DataType.FLOAT, -1, sizes[0]);
     SDVariable a = x;
     for (int i = 0; i < sizes.length - 1; i++) {
-      SDVariable w = sd.var("w" + i, Nd4j.randn(seed + i, new long[] {sizes[i], sizes[i + 1]})
-          .castTo(DataType.FLOAT).muli(Math.sqrt(2.0 / sizes[i])));
+      SDVariable w =
+          sd.var(
+              "w" + i,
+              Nd4j.randn(seed + i, new long[] {sizes[i], sizes[i + 1]})
+                  .castTo(DataType.FLOAT)
+                  .muli(Math.sqrt(2.0 / sizes[i])));
       SDVariable b = sd.var("b" + i, Nd4j.zeros(DataType.FLOAT, sizes[i + 1]));
       a = sd.nn().biasAdd(a.mmul(w), b, true);
       if (i < sizes.length - 2) {
@@ -41,22 +45,44 @@ final class SameDiffNets {
     int in = 1;
     int layer = 0;
     for (int out : new int[] {filters1, filters2}) {
-      SDVariable w = sd.var("cw" + layer, Nd4j.randn(seed + layer, new long[] {5, 5, in, out})
-          .castTo(DataType.FLOAT).muli(Math.sqrt(2.0 / (25 * in))));
+      SDVariable w =
+          sd.var(
+              "cw" + layer,
+              Nd4j.randn(seed + layer, new long[] {5, 5, in, out})
+                  .castTo(DataType.FLOAT)
+                  .muli(Math.sqrt(2.0 / (25 * in))));
       SDVariable b = sd.var("cb" + layer, Nd4j.valueArrayOf(new long[] {out}, 0.1f));
-      Conv2DConfig conv = Conv2DConfig.builder().kH(5).kW(5).sH(1).sW(1)
-          .paddingMode(PaddingMode.SAME).dataFormat("NHWC")
-          .weightsFormat(WeightsFormat.YXIO).build();
+      Conv2DConfig conv =
+          Conv2DConfig.builder()
+              .kH(5)
+              .kW(5)
+              .sH(1)
+              .sW(1)
+              .paddingMode(PaddingMode.SAME)
+              .dataFormat("NHWC")
+              .weightsFormat(WeightsFormat.YXIO)
+              .build();
       a = sd.nn().relu(sd.nn().biasAdd(sd.cnn().conv2d(a, w, conv), b, false), 0); // false: NHWC
-      Pooling2DConfig pool = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
-          .paddingMode(PaddingMode.SAME).isNHWC(true).build();
+      Pooling2DConfig pool =
+          Pooling2DConfig.builder()
+              .kH(2)
+              .kW(2)
+              .sH(2)
+              .sW(2)
+              .paddingMode(PaddingMode.SAME)
+              .isNHWC(true)
+              .build();
       a = sd.cnn().maxPooling2d(a, pool);
       in = out;
       layer++;
     }
     long flat = 7 * 7 * filters2;
-    SDVariable w = sd.var("dw", Nd4j.randn(seed + 9, new long[] {flat, 10}).castTo(DataType.FLOAT)
-        .muli(Math.sqrt(2.0 / flat)));
+    SDVariable w =
+        sd.var(
+            "dw",
+            Nd4j.randn(seed + 9, new long[] {flat, 10})
+                .castTo(DataType.FLOAT)
+                .muli(Math.sqrt(2.0 / flat)));
     SDVariable b = sd.var("db", Nd4j.zeros(DataType.FLOAT, 10));
     SDVariable logits = sd.nn().biasAdd(a.reshape(-1, flat).mmul(w), b, true);
     return fitting(sd, logits, 10, learningRate);
@@ -66,8 +92,12 @@ final class SameDiffNets {
     SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, classes);
     SDVariable loss = sd.loss().softmaxCrossEntropy("loss", label, logits, null);
     sd.setLossVariables(loss);
-    sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Sgd(lr))
-        .dataSetFeatureMapping("in").dataSetLabelMapping("label").build());
+    sd.setTrainingConfig(
+        new TrainingConfig.Builder()
+            .updater(new Sgd(lr))
+            .dataSetFeatureMapping("in")
+            .dataSetLabelMapping("label")
+            .build());
     return new Workload() {
       @Override
       public String name() {

@@ -25,9 +25,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code anygraph bench --only soak [--minutes 2] [--master local[2]] [--json FILE]}: MNIST CNN
  * training (Adam, batch 64) for N minutes on the local runner, then N minutes on Spark, printing
- * this JVM's memory at the start, after warm-up (the first 10% of the time and at least 200
- * steps: JIT, allocator pools, Spark's caches), each minute, and at the end. A leak shows as resident memory that keeps
- * growing after warm-up; the goal is under {@value #GOAL_MB} MB over 30 minutes.
+ * this JVM's memory at the start, after warm-up (the first 10% of the time and at least 200 steps:
+ * JIT, allocator pools, Spark's caches), each minute, and at the end. A leak shows as resident
+ * memory that keeps growing after warm-up; the goal is under {@value #GOAL_MB} MB over 30 minutes.
  */
 public final class SoakBench {
   static final double GOAL_MB = 50;
@@ -41,19 +41,20 @@ public final class SoakBench {
   record Sample(double hours, MemoryUse use) {}
 
   /**
-   * One runner's soak: memory at the start, then samples from the warm-up one (first) through
-   * one each minute to the end (last).
+   * One runner's soak: memory at the start, then samples from the warm-up one (first) through one
+   * each minute to the end (last).
    */
   record Phase(String runner, long steps, MemoryUse start, List<Sample> afterWarmUp) {
     /** Resident memory gained from the warm-up sample to the end, MB. */
     double growthMb() {
-      return afterWarmUp.get(afterWarmUp.size() - 1).use().rssMb() - afterWarmUp.get(0).use().rssMb();
+      return afterWarmUp.get(afterWarmUp.size() - 1).use().rssMb()
+          - afterWarmUp.get(0).use().rssMb();
     }
 
     /**
-     * The growth rate, MB/h: the slope of the least-squares line through the samples after
-     * warm-up, so one noisy sample (an allocator keeping a freed block) moves it less than the
-     * difference of two would.
+     * The growth rate, MB/h: the slope of the least-squares line through the samples after warm-up,
+     * so one noisy sample (an allocator keeping a freed block) moves it less than the difference of
+     * two would.
      */
     double mbPerHour() {
       int n = afterWarmUp.size();
@@ -84,29 +85,34 @@ public final class SoakBench {
   public static int run(double minutes, String master, String json, PrintStream out)
       throws IOException {
     out.println(Machine.describe());
-    out.printf("== soak: MNIST CNN training, Adam, batch %d, %.1f minutes per runner;"
-        + " memory after a full GC%n", BATCH, minutes);
+    out.printf(
+        "== soak: MNIST CNN training, Adam, batch %d, %.1f minutes per runner;"
+            + " memory after a full GC%n",
+        BATCH, minutes);
     Dataset train = Mnist.load(Mnist.defaultDir()).train();
     List<Phase> phases = new ArrayList<>();
     MnistCnn local = new MnistCnn(SEED, 0.001);
     phases.add(soak("local", local, new LocalTraining(local, train, 1), minutes, out));
-    SparkSession spark = SparkSetup.session(SparkSetup.conf("anygraph soak").setMaster(master)
-        .set("spark.ui.enabled", "false"));
+    SparkSession spark =
+        SparkSetup.session(
+            SparkSetup.conf("anygraph soak").setMaster(master).set("spark.ui.enabled", "false"));
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       MnistCnn onSpark = new MnistCnn(SEED, 0.001);
-      TrainingBackend backend = new SparkTraining(onSpark, sc,
-          ShardedData.of(sc, train, sc.defaultParallelism()));
+      TrainingBackend backend =
+          new SparkTraining(onSpark, sc, ShardedData.of(sc, train, sc.defaultParallelism()));
       phases.add(soak("spark " + master, onSpark, backend, minutes, out));
     } finally {
       spark.stop();
     }
     if (json != null) {
-      // (not io.anygraph.examples.JsonSummary: that package imports this one, and packages form no cycles)
+      // (not io.anygraph.examples.JsonSummary: that package imports this one, and packages form no
+      // cycles)
       Path file = Path.of(json).toAbsolutePath();
       Files.createDirectories(file.getParent());
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
-          json(minutes, phases));
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(file.toFile(), json(minutes, phases));
     }
     return 0;
   }
@@ -115,8 +121,8 @@ public final class SoakBench {
    * Trains for {@code minutes}, epoch after epoch, sampling memory on the way; warm-up ends after
    * 10% of the time and at least {@value #WARM_UP_STEPS} steps.
    */
-  private static Phase soak(String runner, MnistCnn model, TrainingBackend backend, double minutes,
-      PrintStream out) {
+  private static Phase soak(
+      String runner, MnistCnn model, TrainingBackend backend, double minutes, PrintStream out) {
     out.printf("%n-- %s%n", runner);
     long total = (long) (minutes * MINUTE_NANOS);
     long steps = 0;
@@ -143,8 +149,14 @@ public final class SoakBench {
             warm = System.nanoTime();
             next = warm + MINUTE_NANOS;
           } else if (now >= next) {
-            samples.add(new Sample((now - warm) / 3.6e12, sample(out,
-                String.format("+%.0f min", (now - warm) / 6e10), steps, MemoryUse.afterGc())));
+            samples.add(
+                new Sample(
+                    (now - warm) / 3.6e12,
+                    sample(
+                        out,
+                        String.format("+%.0f min", (now - warm) / 6e10),
+                        steps,
+                        MemoryUse.afterGc())));
             next += MINUTE_NANOS;
           }
         }
@@ -154,11 +166,17 @@ public final class SoakBench {
         warm = begin;
       }
       long end = System.nanoTime();
-      samples.add(new Sample((end - warm) / 3.6e12, sample(out, "end", steps, MemoryUse.afterGc())));
+      samples.add(
+          new Sample((end - warm) / 3.6e12, sample(out, "end", steps, MemoryUse.afterGc())));
       Phase p = new Phase(runner, steps, start, samples);
-      out.printf("  growth after warm-up: %+.1f MB RSS in %.1f minutes; trend %+.1f MB/hour"
-          + " (%+.1f MB per 30 minutes, goal < %.0f MB: %s)%n", p.growthMb(),
-          (end - warm) / 6e10, p.mbPerHour(), p.projectedHalfHourMb(), GOAL_MB,
+      out.printf(
+          "  growth after warm-up: %+.1f MB RSS in %.1f minutes; trend %+.1f MB/hour"
+              + " (%+.1f MB per 30 minutes, goal < %.0f MB: %s)%n",
+          p.growthMb(),
+          (end - warm) / 6e10,
+          p.mbPerHour(),
+          p.projectedHalfHourMb(),
+          GOAL_MB,
           p.projectedHalfHourMb() < GOAL_MB ? "met" : "NOT met");
       return p;
     }

@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One network trained by Anygraph and its peers on the same prepared batches, timed in
- * alternating windows. Peers start from Anygraph's initial parameters; the loss on the first batch
- * before and after the timed steps shows that each engine trains.
+ * One network trained by Anygraph and its peers on the same prepared batches, timed in alternating
+ * windows. Peers start from Anygraph's initial parameters; the loss on the first batch before and
+ * after the timed steps shows that each engine trains.
  */
 final class TrainingSection {
   /** Builds a contender from Anygraph's initial parameters (which it may ignore). */
@@ -32,8 +32,12 @@ final class TrainingSection {
   }
 
   /** Measures samples/s of each engine, prints them and Anygraph's ratios, and reports them. */
-  List<Harness.Figure> run(String key, String title, List<Batch> batches,
-      Supplier<? extends Workload> anygraph, List<Contender> others) {
+  List<Harness.Figure> run(
+      String key,
+      String title,
+      List<Batch> batches,
+      Supplier<? extends Workload> anygraph,
+      List<Contender> others) {
     out.println();
     out.println("== " + title);
     List<Workload> workloads = new ArrayList<>();
@@ -57,7 +61,8 @@ final class TrainingSection {
       Workload w = workloads.get(i);
       Harness.Figure f = figures.get(i);
       double after = w.loss(first.features(), first.labels());
-      out.printf("  %-10s %9.0f samples/s  (windows %.0f .. %.0f)  loss on batch 0: %s -> %s%n",
+      out.printf(
+          "  %-10s %9.0f samples/s  (windows %.0f .. %.0f)  loss on batch 0: %s -> %s%n",
           w.name(), f.median(), f.min(), f.max(), loss(before[i]), loss(after));
       Map<String, Object> e = BenchReport.engine(section, w.name(), "samples/s", f);
       e.put("loss_first", Double.isNaN(before[i]) ? null : before[i]);

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One training implementation of a network: a step on one batch (float32 features [n, 784], int32
- * labels [n]). Public so that peers outside this module (the {@code bench} module's TensorFlow)
- * can take part; see {@link BenchPeer}.
+ * labels [n]). Public so that peers outside this module (the {@code bench} module's TensorFlow) can
+ * take part; see {@link BenchPeer}.
  */
 public interface Workload extends AutoCloseable {
   String name();
@@ -14,12 +14,16 @@ public interface Workload extends AutoCloseable {
   /** One plain SGD step on the batch. */
   void step(INDArray features, INDArray labels);
 
-  /** The mean cross-entropy on a batch, without training; NaN where the implementation can't say. */
+  /**
+   * The mean cross-entropy on a batch, without training; NaN where the implementation can't say.
+   */
   default double loss(INDArray features, INDArray labels) {
     return Double.NaN;
   }
 
-  /** The current parameters by Anygraph's variable names (e.g. {@code w0}, {@code conv1/weights}). */
+  /**
+   * The current parameters by Anygraph's variable names (e.g. {@code w0}, {@code conv1/weights}).
+   */
   default Map<String, INDArray> parameters() {
     return Map.of();
   }

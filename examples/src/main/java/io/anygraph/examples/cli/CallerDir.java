@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * The folder the user ran {@code bin/anygraph} in. The launcher starts Java in the repository
- * root (where the shipped data is found), so it passes the caller's folder as the system
- * property {@value #PROPERTY}; relative paths in options are resolved against it.
+ * The folder the user ran {@code bin/anygraph} in. The launcher starts Java in the repository root
+ * (where the shipped data is found), so it passes the caller's folder as the system property
+ * {@value #PROPERTY}; relative paths in options are resolved against it.
  */
 public final class CallerDir {
   /** System property with the caller's working folder; absent: the JVM's working folder. */
   public static final String PROPERTY = "anygraph.cwd";
+
   private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
 
   private CallerDir() {}
@@ -21,7 +22,9 @@ public final class CallerDir {
     return Path.of(cwd != null && !cwd.isEmpty() ? cwd : System.getProperty("user.dir"));
   }
 
-  /** Whether {@code location} is a URI ({@code hdfs://nn/x}, {@code file:/x}) rather than a path. */
+  /**
+   * Whether {@code location} is a URI ({@code hdfs://nn/x}, {@code file:/x}) rather than a path.
+   */
   public static boolean isUri(String location) {
     return URI.matcher(location).matches();
   }

@@ -1,9 +1,9 @@
 package io.anygraph.examples.cli;
 
 /**
- * Why a command refuses to go on, as one line for the user: {@code anygraph CMD: SUBJECT:
- * PROBLEM}, where the subject is the option or file at fault. Usage errors (a bad or misplaced
- * option) exit with 2, problems with data, files or the cluster with 1.
+ * Why a command refuses to go on, as one line for the user: {@code anygraph CMD: SUBJECT: PROBLEM},
+ * where the subject is the option or file at fault. Usage errors (a bad or misplaced option) exit
+ * with 2, problems with data, files or the cluster with 1.
  *
  * <pre>{@code
  * throw CommandFailure.usage("--lr", "needs a finite number above 0, not 'NaN'");
@@ -12,6 +12,7 @@ package io.anygraph.examples.cli;
 public final class CommandFailure extends IllegalArgumentException {
   /** Exit status of a usage error. */
   public static final int USAGE = 2;
+
   /** Exit status of a data, file or runtime problem. */
   public static final int FAILED = 1;
 
@@ -36,7 +37,9 @@ public final class CommandFailure extends IllegalArgumentException {
     return new CommandFailure(FAILED, subject, problem, null);
   }
 
-  /** A file, data or runtime problem caused by {@code cause} (exit 1; --verbose shows the cause). */
+  /**
+   * A file, data or runtime problem caused by {@code cause} (exit 1; --verbose shows the cause).
+   */
   public static CommandFailure failed(String subject, String problem, Throwable cause) {
     return new CommandFailure(FAILED, subject, problem, cause);
   }

@@ -43,8 +43,8 @@ public final class Destinations {
   public static void checkExistingFolder(String option, String location) {
     Path p = local(location);
     if (p != null && !Files.isDirectory(p)) {
-      throw CommandFailure.failed(option + " " + location,
-          Files.exists(p) ? "is a file, not a folder" : "no such folder");
+      throw CommandFailure.failed(
+          option + " " + location, Files.exists(p) ? "is a file, not a folder" : "no such folder");
     }
   }
 

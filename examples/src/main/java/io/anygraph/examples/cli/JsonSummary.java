@@ -20,12 +20,14 @@ public final class JsonSummary {
     Path absolute = file.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     // not Files.createTempFile: its owner-only permissions would stay on the renamed result
-    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp =
+        absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, fields);
       }
-      Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp); // gone after the move; left only by a failed write
     }

@@ -3,8 +3,8 @@ package io.anygraph.examples.cli;
 import java.util.Map;
 
 /**
- * The parsed options of one command: each getter converts and checks a value, and refuses a bad
- * one (exit 2) with the option's name and what it needs.
+ * The parsed options of one command: each getter converts and checks a value, and refuses a bad one
+ * (exit 2) with the option's name and what it needs.
  */
 public final class OptionValues {
   private final Map<String, Options.Option> declared;
@@ -52,8 +52,14 @@ public final class OptionValues {
       n = Long.MIN_VALUE;
     }
     if (n < min || n > Integer.MAX_VALUE) {
-      throw CommandFailure.usage(name, "needs a whole number of at least " + min
-          + (n > Integer.MAX_VALUE ? " and at most " + Integer.MAX_VALUE : "") + ", not '" + v + "'");
+      throw CommandFailure.usage(
+          name,
+          "needs a whole number of at least "
+              + min
+              + (n > Integer.MAX_VALUE ? " and at most " + Integer.MAX_VALUE : "")
+              + ", not '"
+              + v
+              + "'");
     }
     return (int) n;
   }
@@ -69,8 +75,15 @@ public final class OptionValues {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw CommandFailure.usage(name, "needs a whole number between " + Long.MIN_VALUE + " and "
-          + Long.MAX_VALUE + ", not '" + v + "'");
+      throw CommandFailure.usage(
+          name,
+          "needs a whole number between "
+              + Long.MIN_VALUE
+              + " and "
+              + Long.MAX_VALUE
+              + ", not '"
+              + v
+              + "'");
     }
   }
 

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The options a command accepts, declared once: parsing, the {@code --help} text (one line per
- * option) and the refusals of unknown, repeated-without-value or out-of-list options all come
- * from the declaration, so every command answers alike.
+ * option) and the refusals of unknown, repeated-without-value or out-of-list options all come from
+ * the declaration, so every command answers alike.
  *
  * <pre>{@code
  * Options spec = new Options("mnist", "trains the MNIST CNN")
@@ -21,11 +21,12 @@ import java.util.Map;
  */
 public final class Options {
   /** One declared option; {@code valueName} is null for a flag. */
-  record Option(String name, String valueName, String defaultValue, List<String> choices,
-      String help) {}
+  record Option(
+      String name, String valueName, String defaultValue, List<String> choices, String help) {}
 
   /** Options every command understands. */
   public static final String HELP = "--help";
+
   public static final String VERBOSE = "--verbose";
 
   private final String command;
@@ -82,20 +83,27 @@ public final class Options {
     return false;
   }
 
-  /** Parses {@code --name value}, {@code --name=value} and flags; refuses anything else (exit 2). */
+  /**
+   * Parses {@code --name value}, {@code --name=value} and flags; refuses anything else (exit 2).
+   */
   public OptionValues parse(String[] args) {
     Map<String, String> given = new LinkedHashMap<>();
     List<String> rest = new ArrayList<>(List.of(args));
     String positional = null;
     if (positionalName != null) {
       if (rest.isEmpty() || rest.get(0).startsWith("-")) {
-        throw CommandFailure.usage(positionalName, "missing (one of: "
-            + String.join(", ", positionalChoices) + ")");
+        throw CommandFailure.usage(
+            positionalName, "missing (one of: " + String.join(", ", positionalChoices) + ")");
       }
       positional = rest.remove(0);
       if (!positionalChoices.contains(positional)) {
-        throw CommandFailure.usage(positional, "unknown " + positionalName + " (one of: "
-            + String.join(", ", positionalChoices) + ")");
+        throw CommandFailure.usage(
+            positional,
+            "unknown "
+                + positionalName
+                + " (one of: "
+                + String.join(", ", positionalChoices)
+                + ")");
       }
     }
     for (int i = 0; i < rest.size(); i++) {
@@ -107,8 +115,11 @@ public final class Options {
       String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
       Option o = options.get(name);
       if (o == null) {
-        throw CommandFailure.usage(name, arg.startsWith("-") ? "unknown option (see anygraph "
-            + command + " --help)" : "unexpected argument (options start with --)");
+        throw CommandFailure.usage(
+            name,
+            arg.startsWith("-")
+                ? "unknown option (see anygraph " + command + " --help)"
+                : "unexpected argument (options start with --)");
       }
       if (o.valueName() == null) {
         if (eq > 0 && arg.startsWith("--")) {
@@ -126,8 +137,8 @@ public final class Options {
         throw CommandFailure.usage(name, "needs a value (" + name + " " + o.valueName() + ")");
       }
       if (!o.choices().isEmpty() && !o.choices().contains(value)) {
-        throw CommandFailure.usage(name, "'" + value + "' is not one of: "
-            + String.join(", ", o.choices()));
+        throw CommandFailure.usage(
+            name, "'" + value + "' is not one of: " + String.join(", ", o.choices()));
       }
       given.put(name, value);
     }
@@ -136,16 +147,25 @@ public final class Options {
 
   /** The help text: usage, summary and one line per option with its default. */
   public String help() {
-    StringBuilder s = new StringBuilder("usage: anygraph " + command
-        + (positionalName == null ? "" : " " + String.join("|", positionalChoices)) + " [options]\n"
-        + summary + "\n\noptions:\n");
+    StringBuilder s =
+        new StringBuilder(
+            "usage: anygraph "
+                + command
+                + (positionalName == null ? "" : " " + String.join("|", positionalChoices))
+                + " [options]\n"
+                + summary
+                + "\n\noptions:\n");
     List<Option> all = new ArrayList<>(options.values());
     all.add(new Option(VERBOSE, null, null, List.of(), "on failure, print the stack trace too"));
     all.add(new Option(HELP, null, null, List.of(), "this help (also -h)"));
     for (Option o : all) {
       String left = o.name() + (o.valueName() == null ? "" : " " + o.valueName());
-      s.append(String.format("  %-26s %s%s%n", left, o.help(),
-          o.defaultValue() == null ? "" : " (default " + o.defaultValue() + ")"));
+      s.append(
+          String.format(
+              "  %-26s %s%s%n",
+              left,
+              o.help(),
+              o.defaultValue() == null ? "" : " (default " + o.defaultValue() + ")"));
     }
     return s.toString();
   }

@@ -7,14 +7,16 @@ import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 
 /**
- * The one place where a command's failure becomes what the user sees: a single line {@code
- * anygraph CMD: SUBJECT: PROBLEM} on stderr and exit 2 (usage) or 1 (everything else); with
- * {@code --verbose} the stack trace follows.
+ * The one place where a command's failure becomes what the user sees: a single line {@code anygraph
+ * CMD: SUBJECT: PROBLEM} on stderr and exit 2 (usage) or 1 (everything else); with {@code
+ * --verbose} the stack trace follows.
  */
 public final class Refusals {
   private Refusals() {}
 
-  /** Runs {@code body} and returns its exit status, or reports its failure and returns that one's. */
+  /**
+   * Runs {@code body} and returns its exit status, or reports its failure and returns that one's.
+   */
   public static int run(String command, boolean verbose, PrintStream err, Callable<Integer> body) {
     try {
       return body.call();
@@ -43,7 +45,8 @@ public final class Refusals {
         return CommandFailure.failed(e.getFile(), "no such file or folder");
       }
       if (c instanceof FileNotFoundException) {
-        return CommandFailure.failed(firstLine(c.getMessage()).replace(" (No such file or directory)", ""),
+        return CommandFailure.failed(
+            firstLine(c.getMessage()).replace(" (No such file or directory)", ""),
             "no such file or folder");
       }
     }
@@ -51,7 +54,8 @@ public final class Refusals {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return CommandFailure.failed(root.getClass().getSimpleName(), firstLine(String.valueOf(root.getMessage())));
+    return CommandFailure.failed(
+        root.getClass().getSimpleName(), firstLine(String.valueOf(root.getMessage())));
   }
 
   private static String firstLine(String s) {

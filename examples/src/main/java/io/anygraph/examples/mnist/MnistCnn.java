@@ -11,24 +11,30 @@ import io.anygraph.core.train.Adam;
 import io.anygraph.core.train.Optimizer;
 
 /**
- * The tutorial's first convolutional layer grown into a classifier: conv 5x5 → relu → max pool
- * → conv 5x5 → relu → max pool → dense → softmax, in TensorFlow's NHWC layout. About 5 MFLOP
- * per digit for the forward and backward pass.
+ * The tutorial's first convolutional layer grown into a classifier: conv 5x5 → relu → max pool →
+ * conv 5x5 → relu → max pool → dense → softmax, in TensorFlow's NHWC layout. About 5 MFLOP per
+ * digit for the forward and backward pass.
  */
 public final class MnistCnn {
   public static final int CONV1_FILTERS = 8;
   public static final int CONV2_FILTERS = 16;
 
   public final Graph graph;
+
   /** Flattened digits, [batch, 784] float32 in [0, 1]. */
   public final Tensor images;
+
   /** Digit labels, [batch] int32. */
   public final Tensor labels;
+
   public final Tensor logits;
+
   /** Mean cross-entropy over the batch. */
   public final Tensor loss;
+
   /** Number of correct predictions in the batch (float32), so batches can be summed. */
   public final Tensor correct;
+
   /** One optimizer step on every parameter. */
   public final Tensor train;
 
@@ -50,8 +56,10 @@ public final class MnistCnn {
     x = convReluPool("conv2", x, CONV1_FILTERS, CONV2_FILTERS);
     long flat = 7 * 7 * CONV2_FILTERS;
     try (Scope s = graph.nameScope("dense")) {
-      Variable w = graph.variable(graph.random().normal(DType.FLOAT32, Shape.of(flat, 10), 0,
-          Math.sqrt(2.0 / flat)), "weights");
+      Variable w =
+          graph.variable(
+              graph.random().normal(DType.FLOAT32, Shape.of(flat, 10), 0, Math.sqrt(2.0 / flat)),
+              "weights");
       Variable b = graph.variable(graph.ops().zeros(DType.FLOAT32, 10), "bias");
       logits = nn.biasAdd(x.reshape(-1, flat).matmul(w), b);
     }
@@ -70,8 +78,12 @@ public final class MnistCnn {
     Nn nn = graph.nn();
     try (Scope s = graph.nameScope(scope)) {
       // He initialization for relu layers
-      Variable w = graph.variable(graph.random().normal(DType.FLOAT32, Shape.of(5, 5, in, out), 0,
-          Math.sqrt(2.0 / (25 * in))), "weights");
+      Variable w =
+          graph.variable(
+              graph
+                  .random()
+                  .normal(DType.FLOAT32, Shape.of(5, 5, in, out), 0, Math.sqrt(2.0 / (25 * in))),
+              "weights");
       Variable b = graph.variable(graph.constant(0.1, DType.FLOAT32, out), "bias");
       Tensor z = nn.biasAdd(nn.conv2d(x, w, new long[] {1, 1, 1, 1}, "SAME"), b);
       return nn.maxPool(nn.relu(z), new long[] {1, 2, 2, 1}, new long[] {1, 2, 2, 1}, "SAME");

@@ -23,7 +23,8 @@ public final class MnistCommand {
 
   /** Runs the command from its arguments; failures are reported as one line on stderr. */
   public static int run(String[] args, PrintStream out) {
-    return Refusals.run("mnist", false, System.err, () -> run(TrainOptions.OPTIONS.parse(args), out));
+    return Refusals.run(
+        "mnist", false, System.err, () -> run(TrainOptions.OPTIONS.parse(args), out));
   }
 
   /** Runs the command with parsed options; every check on them happens before training. */
@@ -41,7 +42,8 @@ public final class MnistCommand {
     String dir = options.dataDir() != null ? options.dataDir() : Mnist.defaultDir();
     Mnist data = Mnist.load(dir);
     MnistTraining training = new MnistTraining(options, out);
-    training.checkSizes(data.train().size(), data.test().size()); // Spark's blocks hold the same digits
+    training.checkSizes(
+        data.train().size(), data.test().size()); // Spark's blocks hold the same digits
     MnistTraining.Result r;
     if (master != null) {
       Ran ran;
@@ -53,26 +55,33 @@ public final class MnistCommand {
       r = ran.result();
       master = ran.master();
     } else {
-      out.printf("MNIST from %s: %d training and %d test digits; runner %s, %d epochs of batch %d%n",
-          dir, data.train().size(), data.test().size(),
+      out.printf(
+          "MNIST from %s: %d training and %d test digits; runner %s, %d epochs of batch %d%n",
+          dir,
+          data.train().size(),
+          data.test().size(),
           "local" + (options.devices() > 1 ? ", " + options.devices() + " devices" : ""),
-          options.epochs(), options.batchSize());
+          options.epochs(),
+          options.batchSize());
       out.println(NativeBuild.describe());
       r = training.run(data.train(), data.test());
     }
     if (r.stepsTrained() == 0) {
-      out.printf("test accuracy %.4f, parameters %s (no steps trained)%n", r.testAccuracy(),
-          r.parameterChecksum());
+      out.printf(
+          "test accuracy %.4f, parameters %s (no steps trained)%n",
+          r.testAccuracy(), r.parameterChecksum());
     } else {
-      out.printf("test accuracy %.4f, final loss %.4f, %.0f training samples/s, parameters %s%n",
+      out.printf(
+          "test accuracy %.4f, final loss %.4f, %.0f training samples/s, parameters %s%n",
           r.testAccuracy(), r.finalLoss(), r.trainSamplesPerSecond(), r.parameterChecksum());
     }
     if (options.json() != null) {
       writeJson(Path.of(options.json()), options, master, r);
     }
     if (options.logdir() != null) {
-      out.printf("graph and curves in %s: bin/anygraph board --logdir %s%n", options.logdir(),
-          options.logdir());
+      out.printf(
+          "graph and curves in %s: bin/anygraph board --logdir %s%n",
+          options.logdir(), options.logdir());
     }
     return 0;
   }
@@ -84,8 +93,9 @@ public final class MnistCommand {
    * Trains on Spark: the master from {@code --master} unless spark-submit set one; the training
    * digits read by the executors into {@code --partitions} cached blocks; then the step times.
    */
-  private static Ran onSpark(TrainOptions options, MnistTraining training, String dir, Mnist data,
-      PrintStream out) throws IOException {
+  private static Ran onSpark(
+      TrainOptions options, MnistTraining training, String dir, Mnist data, PrintStream out)
+      throws IOException {
     SparkConf conf = new SparkConf();
     conf.setIfMissing("spark.app.name", "anygraph mnist");
     conf.setIfMissing("spark.master", options.master());
@@ -94,15 +104,23 @@ public final class MnistCommand {
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
-      SparkTraining backend = new SparkTraining(training.model(), sc,
-          ShardedData.idx(sc, Mnist.pair(dir, "train"), partitions));
-      out.printf("MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
-          + " %d epochs of batch %d%n", dir, backend.size(), data.test().size(), backend.describe(),
-          options.epochs(), options.batchSize());
+      SparkTraining backend =
+          new SparkTraining(
+              training.model(), sc, ShardedData.idx(sc, Mnist.pair(dir, "train"), partitions));
+      out.printf(
+          "MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
+              + " %d epochs of batch %d%n",
+          dir,
+          backend.size(),
+          data.test().size(),
+          backend.describe(),
+          options.epochs(),
+          options.batchSize());
       out.println(NativeBuild.describe() + " (this driver; executors load the same build)");
       MnistTraining.Result r = training.run(backend, data.test());
       double[] t = backend.sparkRunner().times().perStepMillis();
-      out.printf("spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f)%n",
+      out.printf(
+          "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f)%n",
           t[0], t[1], t[2], t[3]);
       return new Ran(r, sc.master());
     } finally {

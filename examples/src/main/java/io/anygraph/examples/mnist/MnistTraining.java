@@ -30,14 +30,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class MnistTraining {
   /** What a training run reports (also written as JSON). */
-  public record Result(int epochs, double testAccuracy, double finalLoss,
-      double trainSamplesPerSecond, String parameterChecksum, long stepsTrained) {}
+  public record Result(
+      int epochs,
+      double testAccuracy,
+      double finalLoss,
+      double trainSamplesPerSecond,
+      String parameterChecksum,
+      long stepsTrained) {}
 
   private static final int EVAL_BATCH = 500;
 
   private final MnistCnn model;
   private final TrainOptions options;
   private final PrintStream out;
+
   /** What a training step fetches: the update and the loss, and the numerics checks if asked. */
   private final List<Tensor> stepFetches;
 
@@ -46,8 +52,10 @@ public final class MnistTraining {
     this.out = out;
     this.model = new MnistCnn(options.seed(), options.learningRate());
     List<Tensor> fetches = List.of(model.train, model.loss);
-    this.stepFetches = options.checkNumerics()
-        ? List.of(model.train, model.loss, CheckNumerics.addTo(model.graph, fetches)) : fetches;
+    this.stepFetches =
+        options.checkNumerics()
+            ? List.of(model.train, model.loss, CheckNumerics.addTo(model.graph, fetches))
+            : fetches;
   }
 
   public MnistCnn model() {
@@ -64,24 +72,35 @@ public final class MnistTraining {
     checkSizes(backend.size(), test.size());
     long fullEpoch = (backend.size() + options.batchSize() - 1) / options.batchSize();
     long stepsPerEpoch = options.steps() > 0 ? Math.min(options.steps(), fullEpoch) : fullEpoch;
-    Progress progress = new Progress(out, Progress.onTerminal(), options.epochs(), stepsPerEpoch,
-        Math.min(backend.size(), stepsPerEpoch * options.batchSize()));
+    Progress progress =
+        new Progress(
+            out,
+            Progress.onTerminal(),
+            options.epochs(),
+            stepsPerEpoch,
+            Math.min(backend.size(), stepsPerEpoch * options.batchSize()));
     try (Session sess = new Session(model.graph, backend.runner());
-        SummaryWriter summaries = options.logdir() == null ? null
-            : SummaryWriter.open(options.logdir())) {
+        SummaryWriter summaries =
+            options.logdir() == null ? null : SummaryWriter.open(options.logdir())) {
       if (summaries != null) {
-        // on several devices or on Spark, draw the training step's plan: stages, devices, all-reduces
+        // on several devices or on Spark, draw the training step's plan: stages, devices,
+        // all-reduces
         boolean plain = options.runner().equals("local") && options.devices() == 1;
-        summaries.addGraph(plain ? GraphView.of(model.graph)
-            : PlanViews.of(model.graph, backend.plan(List.of(model.train, model.loss),
-                Set.of(model.images, model.labels))));
+        summaries.addGraph(
+            plain
+                ? GraphView.of(model.graph)
+                : PlanViews.of(
+                    model.graph,
+                    backend.plan(
+                        List.of(model.train, model.loss), Set.of(model.images, model.labels))));
       }
       sess.initializeAllVariables();
-      TrainingCheckpoints checkpoints = TrainingCheckpoints.open(options, backend.size(),
-          stepsPerEpoch, out);
+      TrainingCheckpoints checkpoints =
+          TrainingCheckpoints.open(options, backend.size(), stepsPerEpoch, out);
       int firstEpoch = 1;
       if (options.resume()) {
-        long step = checkpoints.resume(sess, stepsPerEpoch * options.epochs(), options.forceResume());
+        long step =
+            checkpoints.resume(sess, stepsPerEpoch * options.epochs(), options.forceResume());
         firstEpoch = (int) (step / stepsPerEpoch) + 1;
       }
       double loss = Double.NaN;
@@ -94,14 +113,15 @@ public final class MnistTraining {
         long seen = 0;
         long step = 0;
         long start = System.nanoTime();
-        for (TrainingBackend.Step b : backend.epoch(options.seed() * 1_000_003L + epoch,
-            options.batchSize())) {
+        for (TrainingBackend.Step b :
+            backend.epoch(options.seed() * 1_000_003L + epoch, options.batchSize())) {
           double batchLoss;
           try (b) { // the step's batch is freed at once, not when the GC finds it
             if (step == stepsPerEpoch) {
               break;
             }
-            batchLoss = runStep(sess, b, (epoch - 1) * stepsPerEpoch + step + 1).get(1).getDouble(0);
+            batchLoss =
+                runStep(sess, b, (epoch - 1) * stepsPerEpoch + step + 1).get(1).getDouble(0);
           }
           lossSum += batchLoss * b.rows();
           seen += b.rows();
@@ -122,7 +142,8 @@ public final class MnistTraining {
         if (summaries != null) { // per epoch, at the epoch's last step
           summaries.addScalar("epoch/loss", loss, epoch * stepsPerEpoch);
           summaries.addScalar("epoch/test_accuracy", accuracy, epoch * stepsPerEpoch);
-          summaries.addScalar("epoch/samples_per_second", seen / (nanos / 1e9), epoch * stepsPerEpoch);
+          summaries.addScalar(
+              "epoch/samples_per_second", seen / (nanos / 1e9), epoch * stepsPerEpoch);
           summaries.flush();
         }
         if (checkpoints != null) {
@@ -133,8 +154,8 @@ public final class MnistTraining {
         accuracy = accuracy(sess, test); // resumed after the last epoch: nothing left to train
       }
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
-      return new Result(options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess),
-          stepsTrained);
+      return new Result(
+          options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess), stepsTrained);
     }
   }
 
@@ -145,7 +166,8 @@ public final class MnistTraining {
     } catch (RuntimeException e) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof NumericsException n) { // on Spark, inside the job's failure
-          throw CommandFailure.failed("--check-numerics", n.getMessage() + " at step " + globalStep, e);
+          throw CommandFailure.failed(
+              "--check-numerics", n.getMessage() + " at step " + globalStep, e);
         }
       }
       throw e;
@@ -154,7 +176,8 @@ public final class MnistTraining {
 
   /** Refuses, before any step, data that cannot give a meaningful loss or accuracy. */
   void checkSizes(long trainExamples, long testExamples) {
-    String data = "--data " + (options.dataDir() == null ? "(the shipped digits)" : options.dataDir());
+    String data =
+        "--data " + (options.dataDir() == null ? "(the shipped digits)" : options.dataDir());
     if (trainExamples == 0) {
       throw CommandFailure.failed(data, "holds no training examples");
     }
@@ -162,8 +185,9 @@ public final class MnistTraining {
       throw CommandFailure.failed(data, "holds no test examples");
     }
     if (options.batchSize() > trainExamples) {
-      throw CommandFailure.usage("--batch", options.batchSize() + " is more than the "
-          + trainExamples + " training examples");
+      throw CommandFailure.usage(
+          "--batch",
+          options.batchSize() + " is more than the " + trainExamples + " training examples");
     }
   }
 
@@ -182,8 +206,11 @@ public final class MnistTraining {
 
   /** SHA-256 of every trainable parameter's float32 values (little-endian), in name order. */
   public String checksum(Session sess) {
-    List<Variable> params = model.graph.variables().stream().filter(Variable::isTrainable)
-        .sorted(Comparator.comparing(Variable::name)).toList();
+    List<Variable> params =
+        model.graph.variables().stream()
+            .filter(Variable::isTrainable)
+            .sorted(Comparator.comparing(Variable::name))
+            .toList();
     long total = 0;
     for (Variable v : params) {
       total += v.shape().size();

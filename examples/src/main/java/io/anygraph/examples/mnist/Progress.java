@@ -28,7 +28,8 @@ final class Progress {
     this(out, terminal, epochs, steps, samples, System::nanoTime);
   }
 
-  Progress(PrintStream out, boolean terminal, int epochs, long steps, long samples, LongSupplier clock) {
+  Progress(
+      PrintStream out, boolean terminal, int epochs, long steps, long samples, LongSupplier clock) {
     this.out = out;
     this.terminal = terminal;
     this.epochs = epochs;
@@ -57,12 +58,15 @@ final class Progress {
     last = now;
     long left = (samples - done) + (long) (epochs - epoch) * samples;
     String eta = samplesPerSecond > 0 ? duration(left / samplesPerSecond) : "?";
-    String figures = String.format("step %d/%d  loss %.4f  %.0f samples/s  ETA %s", step, steps,
-        loss, samplesPerSecond, eta);
+    String figures =
+        String.format(
+            "step %d/%d  loss %.4f  %.0f samples/s  ETA %s",
+            step, steps, loss, samplesPerSecond, eta);
     if (terminal) {
       int filled = (int) (WIDTH * step / steps);
-      out.printf("\repoch %d/%d [%s%s] %s\033[K", epoch, epochs, "=".repeat(filled),
-          " ".repeat(WIDTH - filled), figures);
+      out.printf(
+          "\repoch %d/%d [%s%s] %s\033[K",
+          epoch, epochs, "=".repeat(filled), " ".repeat(WIDTH - filled), figures);
     } else {
       out.printf("epoch %d/%d  %s%n", epoch, epochs, figures);
     }
@@ -74,8 +78,9 @@ final class Progress {
     if (terminal) {
       out.print("\r\033[K");
     }
-    out.printf("epoch %d/%d  loss %.4f  test accuracy %.4f  %.0f samples/s%n", epoch, epochs, loss,
-        testAccuracy, samplesPerSecond);
+    out.printf(
+        "epoch %d/%d  loss %.4f  test accuracy %.4f  %.0f samples/s%n",
+        epoch, epochs, loss, testAccuracy, samplesPerSecond);
     out.flush();
     last = clock.getAsLong();
   }

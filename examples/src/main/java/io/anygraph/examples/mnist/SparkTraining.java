@@ -13,9 +13,9 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Training on Spark: the digits live in the executors as cached blocks; each step selects its
- * batch there and feeds nothing from the driver. Batches are the ones {@link LocalTraining} makes
- * from the same seed, so both runners train to the same parameters (up to float rounding).
+ * Training on Spark: the digits live in the executors as cached blocks; each step selects its batch
+ * there and feeds nothing from the driver. Batches are the ones {@link LocalTraining} makes from
+ * the same seed, so both runners train to the same parameters (up to float rounding).
  */
 public final class SparkTraining implements TrainingBackend {
   private final ShardedData train;
@@ -25,8 +25,9 @@ public final class SparkTraining implements TrainingBackend {
   public SparkTraining(MnistCnn model, JavaSparkContext sc, ShardedData train) {
     this.sc = sc;
     this.train = train;
-    this.runner = new SparkRunner(model.graph, sc).bind(train,
-        Map.of("features", model.images, "labels", model.labels));
+    this.runner =
+        new SparkRunner(model.graph, sc)
+            .bind(train, Map.of("features", model.images, "labels", model.labels));
   }
 
   @Override
@@ -46,23 +47,24 @@ public final class SparkTraining implements TrainingBackend {
   @Override
   public Iterable<Step> epoch(long seed, int batchSize) {
     int steps = (int) ((train.size() + batchSize - 1) / batchSize);
-    return () -> new Iterator<>() {
-      private int next = 0;
+    return () ->
+        new Iterator<>() {
+          private int next = 0;
 
-      @Override
-      public boolean hasNext() {
-        return next < steps;
-      }
+          @Override
+          public boolean hasNext() {
+            return next < steps;
+          }
 
-      @Override
-      public Step next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        runner.select(seed, batchSize, next++);
-        return new Step(Map.of(), runner.selectedRows());
-      }
-    };
+          @Override
+          public Step next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            runner.select(seed, batchSize, next++);
+            return new Step(Map.of(), runner.selectedRows());
+          }
+        };
   }
 
   @Override

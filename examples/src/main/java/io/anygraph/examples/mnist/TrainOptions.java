@@ -13,8 +13,8 @@ import java.util.List;
  *     split across them (data parallelism) and the gradients are all-reduced
  * @param master the Spark master of the spark runner ({@code local[*]}, {@code spark://host:7077});
  *     {@code spark-submit --master} takes precedence
- * @param partitions blocks the training digits are split into on Spark (one task each per
- *     step); 0 for Spark's default parallelism
+ * @param partitions blocks the training digits are split into on Spark (one task each per step); 0
+ *     for Spark's default parallelism
  * @param epochs passes over the training digits
  * @param steps at most this many steps per epoch (0: the whole epoch), for short runs
  * @param batchSize digits per training step (the global batch, on every runner)
@@ -28,31 +28,50 @@ import java.util.List;
  * @param forceResume resume even from a checkpoint that records no options or other ones
  * @param checkNumerics stop at the first node whose output holds NaN or infinity
  */
-public record TrainOptions(String runner, int devices, String master, int partitions, int epochs,
-    int steps, int batchSize, double learningRate, long seed, String dataDir, String json,
-    String checkpointDir, boolean resume, String logdir, boolean forceResume,
+public record TrainOptions(
+    String runner,
+    int devices,
+    String master,
+    int partitions,
+    int epochs,
+    int steps,
+    int batchSize,
+    double learningRate,
+    long seed,
+    String dataDir,
+    String json,
+    String checkpointDir,
+    boolean resume,
+    String logdir,
+    boolean forceResume,
     boolean checkNumerics) {
 
   /** The command's options. */
-  public static final Options OPTIONS = new Options("mnist",
-      "trains the MNIST CNN on the shipped digits (--epochs N --json out.json)")
-      .choice("--runner", "local", List.of("local", "spark"), "where the graph runs")
-      .value("--devices", "N", "1", "--runner local: logical devices (data parallel)")
-      .value("--master", "URL", "local[*]", "--runner spark: Spark master (spark-submit's wins)")
-      .value("--partitions", "N", null, "--runner spark: blocks of training digits (default:"
-          + " Spark's parallelism)")
-      .value("--epochs", "N", "10", "passes over the training digits")
-      .value("--steps", "N", null, "at most N steps per epoch (default: the whole epoch)")
-      .value("--batch", "N", "64", "digits per training step")
-      .value("--lr", "X", "0.001", "Adam's learning rate")
-      .value("--seed", "N", "1", "seed of the initial weights and the shuffling")
-      .value("--data", "DIR", null, "folder (or Hadoop URI) of the IDX files (default: shipped)")
-      .value("--json", "FILE", null, "write the result summary there")
-      .value("--checkpoint", "DIR", null, "save a checkpoint there after every epoch")
-      .flag("--resume", "continue from the newest checkpoint in --checkpoint DIR")
-      .flag("--force-resume", "resume even if the checkpoint records other or no options")
-      .value("--logdir", "DIR", null, "write TensorBoard event files (graph, curves) there")
-      .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity");
+  public static final Options OPTIONS =
+      new Options(
+              "mnist", "trains the MNIST CNN on the shipped digits (--epochs N --json out.json)")
+          .choice("--runner", "local", List.of("local", "spark"), "where the graph runs")
+          .value("--devices", "N", "1", "--runner local: logical devices (data parallel)")
+          .value(
+              "--master", "URL", "local[*]", "--runner spark: Spark master (spark-submit's wins)")
+          .value(
+              "--partitions",
+              "N",
+              null,
+              "--runner spark: blocks of training digits (default:" + " Spark's parallelism)")
+          .value("--epochs", "N", "10", "passes over the training digits")
+          .value("--steps", "N", null, "at most N steps per epoch (default: the whole epoch)")
+          .value("--batch", "N", "64", "digits per training step")
+          .value("--lr", "X", "0.001", "Adam's learning rate")
+          .value("--seed", "N", "1", "seed of the initial weights and the shuffling")
+          .value(
+              "--data", "DIR", null, "folder (or Hadoop URI) of the IDX files (default: shipped)")
+          .value("--json", "FILE", null, "write the result summary there")
+          .value("--checkpoint", "DIR", null, "save a checkpoint there after every epoch")
+          .flag("--resume", "continue from the newest checkpoint in --checkpoint DIR")
+          .flag("--force-resume", "resume even if the checkpoint records other or no options")
+          .value("--logdir", "DIR", null, "write TensorBoard event files (graph, curves) there")
+          .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity");
 
   public static TrainOptions defaults() {
     return parse(new String[0]);
@@ -72,14 +91,25 @@ public record TrainOptions(String runner, int devices, String master, int partit
     v.onlyWith("--partitions", spark, "--runner spark");
     boolean resume = v.flag("--resume") || v.flag("--force-resume");
     if (resume && !v.given("--checkpoint")) {
-      throw CommandFailure.usage(v.flag("--resume") ? "--resume" : "--force-resume",
-          "needs --checkpoint DIR");
+      throw CommandFailure.usage(
+          v.flag("--resume") ? "--resume" : "--force-resume", "needs --checkpoint DIR");
     }
-    return new TrainOptions(runner, v.positiveInt("--devices"), v.string("--master"),
-        v.given("--partitions") ? v.positiveInt("--partitions") : 0, v.positiveInt("--epochs"),
-        v.given("--steps") ? v.positiveInt("--steps") : 0, v.positiveInt("--batch"),
-        v.positiveNumber("--lr"), v.seed("--seed"), v.path("--data"), v.path("--json"),
-        v.path("--checkpoint"), resume, v.path("--logdir"), v.flag("--force-resume"),
+    return new TrainOptions(
+        runner,
+        v.positiveInt("--devices"),
+        v.string("--master"),
+        v.given("--partitions") ? v.positiveInt("--partitions") : 0,
+        v.positiveInt("--epochs"),
+        v.given("--steps") ? v.positiveInt("--steps") : 0,
+        v.positiveInt("--batch"),
+        v.positiveNumber("--lr"),
+        v.seed("--seed"),
+        v.path("--data"),
+        v.path("--json"),
+        v.path("--checkpoint"),
+        resume,
+        v.path("--logdir"),
+        v.flag("--force-resume"),
         v.flag("--check-numerics"));
   }
 }

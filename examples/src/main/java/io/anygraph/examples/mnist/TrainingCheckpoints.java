@@ -13,26 +13,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The checkpoints of a training run and the rules of resuming it, after TensorFlow's
- * {@code MonitoredTrainingSession}: a checkpoint records the options that decide the result, and
- * a resume with other ones is refused naming the option and both values ({@code --force-resume}
- * overrides); stray {@code ckpt-N} entries are skipped with a warning, unfinished writes removed;
- * a folder without checkpoints starts fresh, saying so.
+ * The checkpoints of a training run and the rules of resuming it, after TensorFlow's {@code
+ * MonitoredTrainingSession}: a checkpoint records the options that decide the result, and a resume
+ * with other ones is refused naming the option and both values ({@code --force-resume} overrides);
+ * stray {@code ckpt-N} entries are skipped with a warning, unfinished writes removed; a folder
+ * without checkpoints starts fresh, saying so.
  */
 final class TrainingCheckpoints {
   /** How many of the newest checkpoints are kept. */
   static final int KEEP = 3;
+
   /** Options that must match to resume; --epochs may grow (it says where training ends). */
-  private static final List<String> MUST_MATCH = List.of("model", "seed", "batch", "lr",
-      "steps_per_epoch", "train_examples");
+  private static final List<String> MUST_MATCH =
+      List.of("model", "seed", "batch", "lr", "steps_per_epoch", "train_examples");
 
   private final Directory dir;
   private final String location;
   private final Map<String, String> recorded;
   private final PrintStream out;
 
-  private TrainingCheckpoints(Directory dir, String location, Map<String, String> recorded,
-      PrintStream out) {
+  private TrainingCheckpoints(
+      Directory dir, String location, Map<String, String> recorded, PrintStream out) {
     this.dir = dir;
     this.location = location;
     this.recorded = recorded;
@@ -40,11 +41,11 @@ final class TrainingCheckpoints {
   }
 
   /**
-   * The checkpoint folder of the options, with unfinished writes of killed runs removed; null
-   * when there is no {@code --checkpoint}.
+   * The checkpoint folder of the options, with unfinished writes of killed runs removed; null when
+   * there is no {@code --checkpoint}.
    */
-  static TrainingCheckpoints open(TrainOptions o, long trainExamples, long stepsPerEpoch,
-      PrintStream out) throws IOException {
+  static TrainingCheckpoints open(
+      TrainOptions o, long trainExamples, long stepsPerEpoch, PrintStream out) throws IOException {
     if (o.checkpointDir() == null) {
       return null;
     }
@@ -64,11 +65,12 @@ final class TrainingCheckpoints {
   }
 
   /**
-   * Restores the newest valid checkpoint and returns its step (0 when there is none). Refuses
-   * (exit 2) a checkpoint of other options, or of none, unless {@code force}.
+   * Restores the newest valid checkpoint and returns its step (0 when there is none). Refuses (exit
+   * 2) a checkpoint of other options, or of none, unless {@code force}.
    */
   long resume(Session sess, long totalSteps, boolean force) throws IOException {
-    Optional<Long> latest = Checkpoint.latestValid(dir, why -> out.println("warning: skipping " + why));
+    Optional<Long> latest =
+        Checkpoint.latestValid(dir, why -> out.println("warning: skipping " + why));
     if (latest.isEmpty()) {
       out.printf("no checkpoint to resume from in %s, starting at step 0%n", location);
       return 0;
@@ -80,11 +82,13 @@ final class TrainingCheckpoints {
     }
     Checkpoint.restore(sess, dir, step);
     if (step >= totalSteps) {
-      out.printf("already complete at step %d of %d (checkpoint %s/ckpt-%d)%n", step, totalSteps,
-          location, step);
+      out.printf(
+          "already complete at step %d of %d (checkpoint %s/ckpt-%d)%n",
+          step, totalSteps, location, step);
     } else {
-      out.printf("resuming from step %d of %d (checkpoint %s/ckpt-%d)%n", step, totalSteps,
-          location, step);
+      out.printf(
+          "resuming from step %d of %d (checkpoint %s/ckpt-%d)%n",
+          step, totalSteps, location, step);
     }
     return step;
   }
@@ -92,15 +96,22 @@ final class TrainingCheckpoints {
   private void check(Map<String, String> saved, long step) {
     String which = "--checkpoint " + location + ": ckpt-" + step;
     if (saved.isEmpty()) {
-      throw CommandFailure.usage(which, "records no training options (an older checkpoint);"
-          + " --force-resume resumes from it anyway");
+      throw CommandFailure.usage(
+          which,
+          "records no training options (an older checkpoint);"
+              + " --force-resume resumes from it anyway");
     }
     for (String key : MUST_MATCH) {
       String then = saved.get(key);
       String now = recorded.get(key);
       if (!now.equals(then)) {
-        throw CommandFailure.usage(which, "was trained with " + describe(key, then)
-            + ", this run has " + describe(key, now) + " (--force-resume overrides)");
+        throw CommandFailure.usage(
+            which,
+            "was trained with "
+                + describe(key, then)
+                + ", this run has "
+                + describe(key, now)
+                + " (--force-resume overrides)");
       }
     }
   }

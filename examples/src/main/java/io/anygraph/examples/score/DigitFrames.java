@@ -13,15 +13,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** MNIST digits as a DataFrame: {@code index: int, pixels: array<float> (784), label: int}. */
 public final class DigitFrames {
-  public static final StructType SCHEMA = new StructType()
-      .add("index", DataTypes.IntegerType, false)
-      .add("pixels", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-      .add("label", DataTypes.IntegerType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("index", DataTypes.IntegerType, false)
+          .add("pixels", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+          .add("label", DataTypes.IntegerType, false);
 
   private DigitFrames() {}
 
   /** One row per digit, in order, in {@code partitions} partitions of consecutive digits. */
-  public static org.apache.spark.sql.Dataset<Row> of(SparkSession spark, Dataset digits, int partitions) {
+  public static org.apache.spark.sql.Dataset<Row> of(
+      SparkSession spark, Dataset digits, int partitions) {
     INDArray x = digits.features();
     int[] y = digits.labels().toIntVector();
     List<Row> rows = new ArrayList<>(digits.size());

@@ -21,9 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A benchmark section hands peers Anygraph's initial parameters, trains every engine on the
- * same batches, and reports each engine's figure, its losses and Anygraph's ratio to the others
- * (checked here for structure and arithmetic, not for speed).
+ * A benchmark section hands peers Anygraph's initial parameters, trains every engine on the same
+ * batches, and reports each engine's figure, its losses and Anygraph's ratio to the others (checked
+ * here for structure and arithmetic, not for speed).
  */
 class TrainingSectionTest {
   private static final long[] SIZES = {12, 7, 3};
@@ -36,14 +36,16 @@ class TrainingSectionTest {
       batches.add(new Batch(x, Nd4j.createFromArray(0, 1, 2, 0, 1, 2, 0, 1), 8));
     }
     List<Map<String, INDArray>> handed = new ArrayList<>();
-    TrainingSection.Contender raw = initial -> {
-      handed.add(initial);
-      return new RawNd4jMlp(SIZES, 9, 0.5);
-    };
+    TrainingSection.Contender raw =
+        initial -> {
+          handed.add(initial);
+          return new RawNd4jMlp(SIZES, 9, 0.5);
+        };
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     BenchReport report = new BenchReport("test machine", Map.of("Anygraph", "ND4J"));
-    new TrainingSection(new Harness(0.01, 3), new PrintStream(text, true, StandardCharsets.UTF_8),
-        report).run("mlp", "tiny MLP", batches, () -> AnygraphNets.mlp(SIZES, 9, 0.5), List.of(raw));
+    new TrainingSection(
+            new Harness(0.01, 3), new PrintStream(text, true, StandardCharsets.UTF_8), report)
+        .run("mlp", "tiny MLP", batches, () -> AnygraphNets.mlp(SIZES, 9, 0.5), List.of(raw));
 
     assertEquals(List.of("w0", "b0", "w1", "b1"), new ArrayList<>(handed.get(0).keySet()));
     assertArrayEquals(new long[] {12, 7}, handed.get(0).get("w0").shape());
@@ -54,13 +56,14 @@ class TrainingSectionTest {
     assertEquals(8, section.get("batch").asInt());
     JsonNode anygraph = section.get("engines").get("Anygraph");
     JsonNode other = section.get("engines").get("raw ND4J");
-    assertTrue(anygraph.get("loss_last").asDouble() < anygraph.get("loss_first").asDouble(),
+    assertTrue(
+        anygraph.get("loss_last").asDouble() < anygraph.get("loss_first").asDouble(),
         "Anygraph trained: " + anygraph);
     assertTrue(other.get("loss_first").isNull(), "raw ND4J reports no loss");
     double ratio = anygraph.get("median").asDouble() / other.get("median").asDouble();
     assertEquals(ratio, section.get("anygraph_over").get("raw ND4J").asDouble(), 1e-9 * ratio);
     String printed = text.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.contains("== tiny MLP") && printed.contains("Anygraph / raw ND4J = "),
-        printed);
+    assertTrue(
+        printed.contains("== tiny MLP") && printed.contains("Anygraph / raw ND4J = "), printed);
   }
 }

@@ -21,7 +21,8 @@ class JsonSummaryTest {
     Path out = dir.resolve("out.json");
     JsonSummary.write(out, fields);
     String text = Files.readString(out);
-    assertTrue(text.contains("\"accuracy\" : 0.5") && text.contains("\"master\" : \"local[2]\""), text);
+    assertTrue(
+        text.contains("\"accuracy\" : 0.5") && text.contains("\"master\" : \"local[2]\""), text);
     Path plain = Files.createFile(dir.resolve("plain.txt")); // what the umask gives a new file
     assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
     try (var files = Files.list(dir)) {

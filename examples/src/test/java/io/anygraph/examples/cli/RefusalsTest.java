@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RefusalsTest {
   private static Path tmp;
+
   /** A port nothing listens on: bound once, then closed. */
   private static int deadPort;
 
@@ -40,68 +41,290 @@ class RefusalsTest {
     String seedRange = "needs a whole number between -9223372036854775808 and 9223372036854775807";
     return Stream.of(
         // usage errors: exit 2
-        bad(2, "anygraph: nope: unknown command (commands: tutorial, mnist, explain, score-mnist,"
-            + " bench, board, submit; anygraph help)", "nope"),
-        bad(2, "anygraph mnist: --nope: unknown option (see anygraph mnist --help)", "mnist", "--nope", "1"),
+        bad(
+            2,
+            "anygraph: nope: unknown command (commands: tutorial, mnist, explain, score-mnist,"
+                + " bench, board, submit; anygraph help)",
+            "nope"),
+        bad(
+            2,
+            "anygraph mnist: --nope: unknown option (see anygraph mnist --help)",
+            "mnist",
+            "--nope",
+            "1"),
         bad(2, "anygraph mnist: --epochs: needs a value (--epochs N)", "mnist", "--epochs"),
-        bad(2, "anygraph mnist: --runner: 'mars' is not one of: local, spark", "mnist", "--runner", "mars"),
-        bad(2, "anygraph mnist: --lr: needs a finite number above 0, not 'NaN'", "mnist", "--lr", "NaN"),
-        bad(2, "anygraph mnist: --lr: needs a finite number above 0, not 'Infinity'", "mnist", "--lr", "Infinity"),
-        bad(2, "anygraph mnist: --lr: needs a finite number above 0, not '-1'", "mnist", "--lr", "-1"),
-        bad(2, "anygraph mnist: --lr: needs a finite number above 0, not 'fast'", "mnist", "--lr", "fast"),
+        bad(
+            2,
+            "anygraph mnist: --runner: 'mars' is not one of: local, spark",
+            "mnist",
+            "--runner",
+            "mars"),
+        bad(
+            2,
+            "anygraph mnist: --lr: needs a finite number above 0, not 'NaN'",
+            "mnist",
+            "--lr",
+            "NaN"),
+        bad(
+            2,
+            "anygraph mnist: --lr: needs a finite number above 0, not 'Infinity'",
+            "mnist",
+            "--lr",
+            "Infinity"),
+        bad(
+            2,
+            "anygraph mnist: --lr: needs a finite number above 0, not '-1'",
+            "mnist",
+            "--lr",
+            "-1"),
+        bad(
+            2,
+            "anygraph mnist: --lr: needs a finite number above 0, not 'fast'",
+            "mnist",
+            "--lr",
+            "fast"),
         bad(2, "anygraph mnist: --seed: " + seedRange + ", not 'NaN'", "mnist", "--seed", "NaN"),
         bad(2, "anygraph mnist: --seed: " + seedRange + ", not '1.9'", "mnist", "--seed", "1.9"),
         bad(2, "anygraph mnist: --seed: " + seedRange + ", not '1e30'", "mnist", "--seed", "1e30"),
-        bad(2, "anygraph mnist: --epochs: needs a whole number of at least 1, not '0'", "mnist", "--epochs", "0"),
-        bad(2, "anygraph mnist: --steps: needs a whole number of at least 1, not '0'", "mnist", "--steps", "0"),
-        bad(2, "anygraph mnist: --batch: needs a whole number of at least 1, not '2.5'", "mnist", "--batch", "2.5"),
-        bad(2, "anygraph mnist: --devices: needs a whole number of at least 1, not '0'", "mnist", "--devices", "0"),
-        bad(2, "anygraph mnist: --batch: needs a whole number of at least 1 and at most 2147483647,"
-            + " not '9999999999'", "mnist", "--batch", "9999999999"),
-        bad(2, "anygraph mnist: --partitions: needs a whole number of at least 1, not '0'",
-            "mnist", "--runner", "spark", "--partitions", "0"),
-        bad(2, "anygraph mnist: --devices: applies to --runner local", "mnist", "--runner", "spark", "--devices", "2"),
-        bad(2, "anygraph mnist: --master: applies to --runner spark", "mnist", "--master", "local[2]"),
-        bad(2, "anygraph mnist: --partitions: applies to --runner spark", "mnist", "--partitions", "2"),
+        bad(
+            2,
+            "anygraph mnist: --epochs: needs a whole number of at least 1, not '0'",
+            "mnist",
+            "--epochs",
+            "0"),
+        bad(
+            2,
+            "anygraph mnist: --steps: needs a whole number of at least 1, not '0'",
+            "mnist",
+            "--steps",
+            "0"),
+        bad(
+            2,
+            "anygraph mnist: --batch: needs a whole number of at least 1, not '2.5'",
+            "mnist",
+            "--batch",
+            "2.5"),
+        bad(
+            2,
+            "anygraph mnist: --devices: needs a whole number of at least 1, not '0'",
+            "mnist",
+            "--devices",
+            "0"),
+        bad(
+            2,
+            "anygraph mnist: --batch: needs a whole number of at least 1 and at most 2147483647,"
+                + " not '9999999999'",
+            "mnist",
+            "--batch",
+            "9999999999"),
+        bad(
+            2,
+            "anygraph mnist: --partitions: needs a whole number of at least 1, not '0'",
+            "mnist",
+            "--runner",
+            "spark",
+            "--partitions",
+            "0"),
+        bad(
+            2,
+            "anygraph mnist: --devices: applies to --runner local",
+            "mnist",
+            "--runner",
+            "spark",
+            "--devices",
+            "2"),
+        bad(
+            2,
+            "anygraph mnist: --master: applies to --runner spark",
+            "mnist",
+            "--master",
+            "local[2]"),
+        bad(
+            2,
+            "anygraph mnist: --partitions: applies to --runner spark",
+            "mnist",
+            "--partitions",
+            "2"),
         bad(2, "anygraph mnist: --resume: needs --checkpoint DIR", "mnist", "--resume"),
         bad(2, "anygraph mnist: --json {tmp}: is a folder, not a file", "mnist", "--json", "{tmp}"),
-        bad(2, "anygraph mnist: --checkpoint {tmp}/afile: is a file, not a folder", "mnist", "--checkpoint", "{tmp}/afile"),
-        bad(2, "anygraph mnist: --logdir {tmp}/afile: is a file, not a folder", "mnist", "--logdir", "{tmp}/afile"),
-        bad(2, "anygraph mnist: --batch: 64 is more than the 10 training examples", "mnist", "--data", "{tmp}/tiny-data"),
-        bad(2, "anygraph bench: --only: unknown section 'dispatchh' (sections: mlp, cnn, dispatch, scale, gemm, spark, soak)",
-            "bench", "--only", "dispatchh"),
-        bad(2, "anygraph bench: --only: unknown section 'cnnx' (sections: mlp, cnn, dispatch, scale, gemm, spark, soak)",
-            "bench", "--only", "mlp,cnnx"),
-        bad(2, "anygraph bench: --window: needs a finite number above 0, not 'abc'", "bench", "--window", "abc"),
-        bad(2, "anygraph bench: --windows: needs a whole number of at least 1, not '0'", "bench", "--windows", "0"),
-        bad(2, "anygraph bench: --master: applies to the spark and soak sections", "bench", "--only", "gemm", "--master", "local[4]"),
-        bad(2, "anygraph bench: --minutes: applies to the soak section", "bench", "--only", "mlp", "--minutes", "3"),
-        bad(2, "anygraph bench: --only: soak runs alone, not with [mlp]", "bench", "--only", "soak,mlp"),
-        bad(2, "anygraph bench: --minutes: needs a finite number above 0, not '0'", "bench", "--only", "soak", "--minutes", "0"),
-        bad(2, "anygraph bench: --profile: applies to the mlp and cnn sections", "bench", "--only", "gemm", "--profile"),
+        bad(
+            2,
+            "anygraph mnist: --checkpoint {tmp}/afile: is a file, not a folder",
+            "mnist",
+            "--checkpoint",
+            "{tmp}/afile"),
+        bad(
+            2,
+            "anygraph mnist: --logdir {tmp}/afile: is a file, not a folder",
+            "mnist",
+            "--logdir",
+            "{tmp}/afile"),
+        bad(
+            2,
+            "anygraph mnist: --batch: 64 is more than the 10 training examples",
+            "mnist",
+            "--data",
+            "{tmp}/tiny-data"),
+        bad(
+            2,
+            "anygraph bench: --only: unknown section 'dispatchh' (sections: mlp, cnn, dispatch, scale, gemm, spark, soak)",
+            "bench",
+            "--only",
+            "dispatchh"),
+        bad(
+            2,
+            "anygraph bench: --only: unknown section 'cnnx' (sections: mlp, cnn, dispatch, scale, gemm, spark, soak)",
+            "bench",
+            "--only",
+            "mlp,cnnx"),
+        bad(
+            2,
+            "anygraph bench: --window: needs a finite number above 0, not 'abc'",
+            "bench",
+            "--window",
+            "abc"),
+        bad(
+            2,
+            "anygraph bench: --windows: needs a whole number of at least 1, not '0'",
+            "bench",
+            "--windows",
+            "0"),
+        bad(
+            2,
+            "anygraph bench: --master: applies to the spark and soak sections",
+            "bench",
+            "--only",
+            "gemm",
+            "--master",
+            "local[4]"),
+        bad(
+            2,
+            "anygraph bench: --minutes: applies to the soak section",
+            "bench",
+            "--only",
+            "mlp",
+            "--minutes",
+            "3"),
+        bad(
+            2,
+            "anygraph bench: --only: soak runs alone, not with [mlp]",
+            "bench",
+            "--only",
+            "soak,mlp"),
+        bad(
+            2,
+            "anygraph bench: --minutes: needs a finite number above 0, not '0'",
+            "bench",
+            "--only",
+            "soak",
+            "--minutes",
+            "0"),
+        bad(
+            2,
+            "anygraph bench: --profile: applies to the mlp and cnn sections",
+            "bench",
+            "--only",
+            "gemm",
+            "--profile"),
         bad(2, "anygraph explain: model: missing (one of: mnist)", "explain"),
         bad(2, "anygraph explain: cnn: unknown model (one of: mnist)", "explain", "cnn"),
-        bad(2, "anygraph explain: --devices: needs a whole number of at least 1, not 'two'", "explain", "mnist", "--devices", "two"),
-        bad(2, "anygraph score-mnist: --epochs: applies to training without --checkpoint",
-            "score-mnist", "--checkpoint", "{tmp}/emptydir", "--epochs", "2"),
+        bad(
+            2,
+            "anygraph explain: --devices: needs a whole number of at least 1, not 'two'",
+            "explain",
+            "mnist",
+            "--devices",
+            "two"),
+        bad(
+            2,
+            "anygraph score-mnist: --epochs: applies to training without --checkpoint",
+            "score-mnist",
+            "--checkpoint",
+            "{tmp}/emptydir",
+            "--epochs",
+            "2"),
         bad(2, "anygraph board: --logdir: is required (--logdir DIR)", "board"),
-        bad(2, "anygraph board: --port: needs a port number (0-65535), not '70000'", "board", "--logdir", "{tmp}", "--port", "70000"),
-        bad(2, "anygraph tutorial: --logdir {tmp}/afile: is a file, not a folder", "tutorial", "--logdir", "{tmp}/afile"),
-        bad(2, "anygraph tutorial: extra: unexpected argument (options start with --)", "tutorial", "extra"),
-        bad(2, "anygraph submit: bin/anygraph submit: starts spark-submit; run it through the launcher", "submit"),
+        bad(
+            2,
+            "anygraph board: --port: needs a port number (0-65535), not '70000'",
+            "board",
+            "--logdir",
+            "{tmp}",
+            "--port",
+            "70000"),
+        bad(
+            2,
+            "anygraph tutorial: --logdir {tmp}/afile: is a file, not a folder",
+            "tutorial",
+            "--logdir",
+            "{tmp}/afile"),
+        bad(
+            2,
+            "anygraph tutorial: extra: unexpected argument (options start with --)",
+            "tutorial",
+            "extra"),
+        bad(
+            2,
+            "anygraph submit: bin/anygraph submit: starts spark-submit; run it through the launcher",
+            "submit"),
         // data, file and cluster problems: exit 1
-        bad(1, "anygraph mnist: --data {tmp}/missing: no such folder", "mnist", "--data", "{tmp}/missing"),
-        bad(1, "anygraph mnist: --data {tmp}/empty-data: holds no training examples", "mnist", "--data", "{tmp}/empty-data"),
-        bad(1, "anygraph mnist: --json {tmp}/afile/out.json: {tmp}/afile is a file, not a folder",
-            "mnist", "--json", "{tmp}/afile/out.json"),
-        bad(1, "anygraph mnist: --master spark://127.0.0.1:{port}: cannot reach the master at"
-            + " 127.0.0.1:{port} (Connection refused)", "mnist", "--runner", "spark", "--master", "spark://127.0.0.1:{port}"),
-        bad(1, "anygraph bench: --master spark://127.0.0.1:{port}: cannot reach the master at"
-            + " 127.0.0.1:{port} (Connection refused)", "bench", "--only", "spark", "--master", "spark://127.0.0.1:{port}"),
-        bad(1, "anygraph score-mnist: --checkpoint {tmp}/missing: no such folder", "score-mnist", "--checkpoint", "{tmp}/missing"),
-        bad(1, "anygraph score-mnist: --checkpoint {tmp}/emptydir: holds no checkpoint (ckpt-N folders"
-            + " of anygraph mnist --checkpoint)", "score-mnist", "--checkpoint", "{tmp}/emptydir", "--master", "local[1]"),
-        bad(1, "anygraph board: --logdir {tmp}/missing: no such folder", "board", "--logdir", "{tmp}/missing"));
+        bad(
+            1,
+            "anygraph mnist: --data {tmp}/missing: no such folder",
+            "mnist",
+            "--data",
+            "{tmp}/missing"),
+        bad(
+            1,
+            "anygraph mnist: --data {tmp}/empty-data: holds no training examples",
+            "mnist",
+            "--data",
+            "{tmp}/empty-data"),
+        bad(
+            1,
+            "anygraph mnist: --json {tmp}/afile/out.json: {tmp}/afile is a file, not a folder",
+            "mnist",
+            "--json",
+            "{tmp}/afile/out.json"),
+        bad(
+            1,
+            "anygraph mnist: --master spark://127.0.0.1:{port}: cannot reach the master at"
+                + " 127.0.0.1:{port} (Connection refused)",
+            "mnist",
+            "--runner",
+            "spark",
+            "--master",
+            "spark://127.0.0.1:{port}"),
+        bad(
+            1,
+            "anygraph bench: --master spark://127.0.0.1:{port}: cannot reach the master at"
+                + " 127.0.0.1:{port} (Connection refused)",
+            "bench",
+            "--only",
+            "spark",
+            "--master",
+            "spark://127.0.0.1:{port}"),
+        bad(
+            1,
+            "anygraph score-mnist: --checkpoint {tmp}/missing: no such folder",
+            "score-mnist",
+            "--checkpoint",
+            "{tmp}/missing"),
+        bad(
+            1,
+            "anygraph score-mnist: --checkpoint {tmp}/emptydir: holds no checkpoint (ckpt-N folders"
+                + " of anygraph mnist --checkpoint)",
+            "score-mnist",
+            "--checkpoint",
+            "{tmp}/emptydir",
+            "--master",
+            "local[1]"),
+        bad(
+            1,
+            "anygraph board: --logdir {tmp}/missing: no such folder",
+            "board",
+            "--logdir",
+            "{tmp}/missing"));
   }
 
   private static Arguments bad(int exit, String line, String... args) {
@@ -122,8 +345,12 @@ class RefusalsTest {
   void verbosePrintsTheStackTraceAfterTheLine() {
     CommandRun r = CommandRun.of("mnist", "--lr", "NaN", "--verbose");
     assertEquals(2, r.exit());
-    assertTrue(r.err().startsWith("anygraph mnist: --lr: needs a finite number above 0, not 'NaN'\n"
-        + CommandFailure.class.getName()), r.err());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "anygraph mnist: --lr: needs a finite number above 0, not 'NaN'\n"
+                    + CommandFailure.class.getName()),
+        r.err());
     assertTrue(r.err().contains("\tat "), r.err());
   }
 
@@ -131,9 +358,11 @@ class RefusalsTest {
   void helpForEveryCommandAndTheCommandList() {
     CommandRun list = CommandRun.of("-h");
     assertEquals(0, list.exit());
-    for (String command : new String[] {"tutorial", "mnist", "explain", "score-mnist", "bench", "board", "submit"}) {
+    for (String command :
+        new String[] {"tutorial", "mnist", "explain", "score-mnist", "bench", "board", "submit"}) {
       assertTrue(list.out().contains("\n  " + command + " "), command + " in\n" + list.out());
-      for (String[] ask : new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {
+      for (String[] ask :
+          new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {
         CommandRun r = CommandRun.of(ask);
         assertEquals(0, r.exit(), String.join(" ", ask));
         assertTrue(r.out().startsWith("usage: anygraph " + command), r.out());
@@ -141,7 +370,9 @@ class RefusalsTest {
       }
     }
     String mnist = CommandRun.of("mnist", "--help").out();
-    assertTrue(mnist.contains("\n  --lr X                     Adam's learning rate (default 0.001)\n"), mnist);
+    assertTrue(
+        mnist.contains("\n  --lr X                     Adam's learning rate (default 0.001)\n"),
+        mnist);
     assertTrue(mnist.contains("\n  --check-numerics "), mnist);
   }
 

@@ -26,14 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGKILL while checkpointing: {@code bin/anygraph mnist} (its own JVM, one step per epoch, so a
  * checkpoint after every step) killed again and again at varied moments after a checkpoint write
- * has begun (its temporary folder appeared), each run resuming where the last one was killed.
- * After every kill the newest complete checkpoint must read back with all its checksums and
- * restore into a fresh model; a final run resumes to the end at the uninterrupted run's
- * parameters, bit for bit (same SHA-256).
+ * has begun (its temporary folder appeared), each run resuming where the last one was killed. After
+ * every kill the newest complete checkpoint must read back with all its checksums and restore into
+ * a fresh model; a final run resumes to the end at the uninterrupted run's parameters, bit for bit
+ * (same SHA-256).
  */
 class CheckpointKillIT {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
   private static final int EPOCHS = 8;
+
   /** Milliseconds from seeing a write begin to the kill: the kill lands before, in or after it. */
   private static final long[] DELAYS = {0, 1, 3, 8, 20};
 
@@ -43,8 +44,8 @@ class CheckpointKillIT {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void killedWhileCheckpointingItNeverLeavesATornCheckpointAndResumesToTheSameParameters()
       throws Exception {
-    StandaloneCluster.Run straight = StandaloneCluster.anygraphInBackground(tmp, training("straight"))
-        .await(RUN_LIMIT);
+    StandaloneCluster.Run straight =
+        StandaloneCluster.anygraphInBackground(tmp, training("straight")).await(RUN_LIMIT);
     assertEquals(0, straight.exitCode(), straight.output());
 
     Path dir = tmp.resolve("killed");
@@ -52,13 +53,16 @@ class CheckpointKillIT {
     int killedDuringWrite = 0;
     for (long delay : DELAYS) {
       List<Path> leftBefore = temporaryFolders(dir);
-      StandaloneCluster.Running run = StandaloneCluster.anygraphInBackground(tmp, resumed("killed"));
+      StandaloneCluster.Running run =
+          StandaloneCluster.anygraphInBackground(tmp, resumed("killed"));
       if (!awaitWriteStart(dir, run)) {
         break; // training finished before another write: nothing left to interrupt
       }
       Thread.sleep(delay);
       StandaloneCluster.Run killed = run.kill();
-      assertFalse(Files.exists(tmp.resolve("killed.json")), "finished before the kill:\n" + killed.output());
+      assertFalse(
+          Files.exists(tmp.resolve("killed.json")),
+          "finished before the kill:\n" + killed.output());
       killedDuringWrite += leftBefore.containsAll(temporaryFolders(dir)) ? 0 : 1;
       List<Long> steps = Checkpoint.steps(checkpoints);
       assertFalse(steps.isEmpty(), "no complete checkpoint after the kill");
@@ -70,18 +74,30 @@ class CheckpointKillIT {
         assertEquals(Optional.of(newest), Checkpoint.restoreLatest(s, checkpoints));
       }
     }
-    System.out.printf("CheckpointKillIT: %d of %d kills left a half-written checkpoint folder%n",
+    System.out.printf(
+        "CheckpointKillIT: %d of %d kills left a half-written checkpoint folder%n",
         killedDuringWrite, DELAYS.length);
 
-    StandaloneCluster.Run last = StandaloneCluster.anygraphInBackground(tmp, resumed("killed"))
-        .await(RUN_LIMIT);
+    StandaloneCluster.Run last =
+        StandaloneCluster.anygraphInBackground(tmp, resumed("killed")).await(RUN_LIMIT);
     assertEquals(0, last.exitCode(), last.output());
     assertEquals(checksum("straight"), checksum("killed"));
   }
 
   private String[] training(String name) {
-    return new String[] {"mnist", "--epochs", Integer.toString(EPOCHS), "--steps", "1", "--seed", "5",
-        "--checkpoint", tmp.resolve(name).toUri().toString(), "--json", tmp.resolve(name + ".json").toString()};
+    return new String[] {
+      "mnist",
+      "--epochs",
+      Integer.toString(EPOCHS),
+      "--steps",
+      "1",
+      "--seed",
+      "5",
+      "--checkpoint",
+      tmp.resolve(name).toUri().toString(),
+      "--json",
+      tmp.resolve(name + ".json").toString()
+    };
   }
 
   private String[] resumed(String name) {
@@ -92,8 +108,8 @@ class CheckpointKillIT {
 
   /**
    * Waits until a checkpoint write begins (a new temporary folder) with a complete checkpoint
-   * already there (a kill in the very first write would leave nothing to check); false if the
-   * run ended first.
+   * already there (a kill in the very first write would leave nothing to check); false if the run
+   * ended first.
    */
   private static boolean awaitWriteStart(Path dir, StandaloneCluster.Running run) throws Exception {
     List<Path> before = temporaryFolders(dir);
@@ -130,6 +146,9 @@ class CheckpointKillIT {
   }
 
   private String checksum(String name) throws IOException {
-    return new ObjectMapper().readTree(tmp.resolve(name + ".json").toFile()).path("parameter_sha256").asText();
+    return new ObjectMapper()
+        .readTree(tmp.resolve(name + ".json").toFile())
+        .path("parameter_sha256")
+        .asText();
   }
 }

@@ -29,19 +29,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fault catalogue on a real standalone cluster (a master and two workers, each its own JVM on
  * 127.0.0.1): MNIST training submitted through SparkSubmit, one step per epoch so a checkpoint
- * follows every step, and mid-training (once the second checkpoint is there) one of: an
- * executor JVM killed (SIGKILL), a whole worker killed with its executors, or the driver killed
- * and the run resumed from its newest checkpoint. Each run must end at the uninterrupted run's
- * parameters bit for bit (same SHA-256): two blocks of digits, so the gradient sum of a step does
- * not depend on which task finishes first. Afterwards no process of the cluster may be left.
+ * follows every step, and mid-training (once the second checkpoint is there) one of: an executor
+ * JVM killed (SIGKILL), a whole worker killed with its executors, or the driver killed and the run
+ * resumed from its newest checkpoint. Each run must end at the uninterrupted run's parameters bit
+ * for bit (same SHA-256): two blocks of digits, so the gradient sum of a step does not depend on
+ * which task finishes first. Afterwards no process of the cluster may be left.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FaultRecoveryClusterIT {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
+
   /** Steps (= checkpoints) done before the fault: the fault lands mid-training. */
   private static final long FAULT_AFTER = 2;
+
   private static final int STEPS = 4;
 
   @TempDir static Path tmp;
@@ -65,12 +67,15 @@ class FaultRecoveryClusterIT {
       cluster.close();
     }
     for (long pid : daemons) {
-      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+      assertFalse(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
           "process " + pid + " of the cluster is still running");
     }
     String home = Path.of("target/it-cluster-faults/spark-home").toAbsolutePath().toString();
-    List<ProcessHandle> left = ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains(home)).toList();
+    List<ProcessHandle> left =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.info().commandLine().orElse("").contains(home))
+            .toList();
     assertTrue(left.isEmpty(), "executors still running: " + left);
   }
 
@@ -84,13 +89,16 @@ class FaultRecoveryClusterIT {
     kill(executors);
     StandaloneCluster.Run done = run.await(RUN_LIMIT);
     assertEquals(0, done.exitCode(), done.output());
-    assertTrue(done.output().contains("Lost executor"), "Spark never saw the executor die:\n" + done.output());
+    assertTrue(
+        done.output().contains("Lost executor"),
+        "Spark never saw the executor die:\n" + done.output());
     assertEquals(uninterrupted, checksum("executor"));
   }
 
   @Test
   @Order(2)
-  void theDriverKilledMidTrainingResumesFromItsNewestCheckpointToTheSameParameters() throws Exception {
+  void theDriverKilledMidTrainingResumesFromItsNewestCheckpointToTheSameParameters()
+      throws Exception {
     StandaloneCluster.Running run = cluster.submitInBackground(training("driver", false));
     awaitCheckpoint("driver", run);
     StandaloneCluster.Run killed = run.kill();
@@ -101,13 +109,16 @@ class FaultRecoveryClusterIT {
 
     StandaloneCluster.Run resumed = cluster.submit(RUN_LIMIT, training("driver", true));
     assertEquals(0, resumed.exitCode(), resumed.output());
-    assertTrue(resumed.output().contains("resuming from step " + newest + " of " + STEPS), resumed.output());
+    assertTrue(
+        resumed.output().contains("resuming from step " + newest + " of " + STEPS),
+        resumed.output());
     assertEquals(uninterrupted, checksum("driver"));
   }
 
   @Test
   @Order(3) // last: the cluster has one worker left
-  void aWorkerKilledWithItsExecutorsMidTrainingLeavesTheOtherToFinishAsUninterrupted() throws Exception {
+  void aWorkerKilledWithItsExecutorsMidTrainingLeavesTheOtherToFinishAsUninterrupted()
+      throws Exception {
     StandaloneCluster.Running run = cluster.submitInBackground(training("worker", false));
     awaitCheckpoint("worker", run);
     List<ProcessHandle> whole = new ArrayList<>(cluster.executorsOf(2));
@@ -116,16 +127,34 @@ class FaultRecoveryClusterIT {
     kill(whole);
     StandaloneCluster.Run done = run.await(RUN_LIMIT);
     assertEquals(0, done.exitCode(), done.output());
-    assertTrue(done.output().contains("Lost executor"), "Spark never saw the executor die:\n" + done.output());
+    assertTrue(
+        done.output().contains("Lost executor"),
+        "Spark never saw the executor die:\n" + done.output());
     assertEquals(uninterrupted, checksum("worker"));
   }
 
   /** The submit arguments of a run named {@code name}: its checkpoints and JSON under tmp. */
   private String[] training(String name, boolean resume) {
-    List<String> args = new ArrayList<>(List.of("--conf", "spark.executor.memory=768m", "mnist",
-        "--runner", "spark", "--partitions", "2", "--epochs", Integer.toString(STEPS), "--steps", "1",
-        "--seed", "5", "--checkpoint", tmp.resolve(name).toUri().toString(),
-        "--json", tmp.resolve(name + ".json").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--conf",
+                "spark.executor.memory=768m",
+                "mnist",
+                "--runner",
+                "spark",
+                "--partitions",
+                "2",
+                "--epochs",
+                Integer.toString(STEPS),
+                "--steps",
+                "1",
+                "--seed",
+                "5",
+                "--checkpoint",
+                tmp.resolve(name).toUri().toString(),
+                "--json",
+                tmp.resolve(name + ".json").toString()));
     if (resume) {
       args.add("--resume");
     }
@@ -137,12 +166,18 @@ class FaultRecoveryClusterIT {
     long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
     while (steps(name).stream().noneMatch(s -> s >= FAULT_AFTER)) {
       if (!run.process().isAlive()) {
-        fail("the run ended before its checkpoint " + FAULT_AFTER + ":\n" + run.await(Duration.ofSeconds(1)).output());
+        fail(
+            "the run ended before its checkpoint "
+                + FAULT_AFTER
+                + ":\n"
+                + run.await(Duration.ofSeconds(1)).output());
       }
-      assertTrue(System.nanoTime() < deadline, "no checkpoint " + FAULT_AFTER + " within " + RUN_LIMIT);
+      assertTrue(
+          System.nanoTime() < deadline, "no checkpoint " + FAULT_AFTER + " within " + RUN_LIMIT);
       Thread.sleep(100);
     }
-    assertTrue(steps(name).stream().allMatch(s -> s < STEPS), "the fault would come after training");
+    assertTrue(
+        steps(name).stream().allMatch(s -> s < STEPS), "the fault would come after training");
   }
 
   private List<Long> steps(String name) throws IOException {
@@ -161,6 +196,9 @@ class FaultRecoveryClusterIT {
   }
 
   private String checksum(String name) throws IOException {
-    return new ObjectMapper().readTree(tmp.resolve(name + ".json").toFile()).path("parameter_sha256").asText();
+    return new ObjectMapper()
+        .readTree(tmp.resolve(name + ".json").toFile())
+        .path("parameter_sha256")
+        .asText();
   }
 }

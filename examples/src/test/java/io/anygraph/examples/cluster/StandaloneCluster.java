@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * A real Spark standalone cluster for integration tests, driven through the user-facing scripts:
- * {@code bin/anygraph-cluster start} (a master and workers, each its own JVM on 127.0.0.1),
- * {@code bin/anygraph submit} (SparkSubmit with the examples jar), {@code bin/anygraph-cluster
- * stop}. Closing it, or the test JVM exiting, stops every process the cluster started.
+ * {@code bin/anygraph-cluster start} (a master and workers, each its own JVM on 127.0.0.1), {@code
+ * bin/anygraph submit} (SparkSubmit with the examples jar), {@code bin/anygraph-cluster stop}.
+ * Closing it, or the test JVM exiting, stops every process the cluster started.
  *
  * <pre>{@code
  * try (StandaloneCluster c = StandaloneCluster.start(Path.of("target/it-cluster"), 2)) {
@@ -41,7 +41,9 @@ public final class StandaloneCluster implements AutoCloseable {
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
         process.destroyForcibly();
-        return new Run(124, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
+        return new Run(
+            124,
+            Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
       Files.delete(log);
@@ -72,17 +74,23 @@ public final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(stopAtExit);
   }
 
-  /** Starts a master and {@code workers} workers with their state (logs, work dirs) in {@code state}. */
-  public static StandaloneCluster start(Path state, int workers) throws IOException, InterruptedException {
+  /**
+   * Starts a master and {@code workers} workers with their state (logs, work dirs) in {@code
+   * state}.
+   */
+  public static StandaloneCluster start(Path state, int workers)
+      throws IOException, InterruptedException {
     Path root = projectRoot();
     Path abs = state.toAbsolutePath();
     Files.createDirectories(abs);
     // a cluster left by an earlier run that was killed outright (its processes name this folder)
     run(root, abs, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
-    Run r = run(root, abs, workers, Duration.ofMinutes(3), List.of("bin/anygraph-cluster", "start"));
+    Run r =
+        run(root, abs, workers, Duration.ofMinutes(3), List.of("bin/anygraph-cluster", "start"));
     if (r.exitCode() != 0) {
       run(root, abs, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
-      throw new IOException("bin/anygraph-cluster start failed (" + r.exitCode() + "):\n" + r.output());
+      throw new IOException(
+          "bin/anygraph-cluster start failed (" + r.exitCode() + "):\n" + r.output());
     }
     String url = Files.readString(abs.resolve("master-url")).trim();
     return new StandaloneCluster(root, abs, workers, url);
@@ -96,7 +104,9 @@ public final class StandaloneCluster implements AutoCloseable {
     return workers;
   }
 
-  /** {@code bin/anygraph submit --master <this cluster> args...}, waiting at most {@code timeout}. */
+  /**
+   * {@code bin/anygraph submit --master <this cluster> args...}, waiting at most {@code timeout}.
+   */
   public Run submit(Duration timeout, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("bin/anygraph", "submit", "--master", masterUrl));
     cmd.addAll(List.of(args));
@@ -104,8 +114,8 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * {@code bin/anygraph submit --master <this cluster> args...} without waiting: its process is
-   * the driver's JVM (the script execs java), for tests that kill it.
+   * {@code bin/anygraph submit --master <this cluster> args...} without waiting: its process is the
+   * driver's JVM (the script execs java), for tests that kill it.
    */
   public Running submitInBackground(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("bin/anygraph", "submit", "--master", masterUrl));
@@ -124,7 +134,8 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The executor JVMs a worker launched (the worker's {@code index}, from 1), alive now. */
   public List<ProcessHandle> executorsOf(int index) throws IOException, InterruptedException {
     long worker = daemonPids().get(index); // status lists the master first, then worker-1, ...
-    return ProcessHandle.of(worker).stream().flatMap(ProcessHandle::descendants)
+    return ProcessHandle.of(worker).stream()
+        .flatMap(ProcessHandle::descendants)
         .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
         .toList();
   }
@@ -132,8 +143,7 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The pids {@code status} lists: the master's and each worker's. */
   public List<Long> daemonPids() throws IOException, InterruptedException {
     List<Long> pids = new ArrayList<>();
-    Matcher m = Pattern.compile("\\(pid (\\d+)\\)")
-        .matcher(status().output());
+    Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(status().output());
     while (m.find()) {
       pids.add(Long.parseLong(m.group(1)));
     }
@@ -142,13 +152,15 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** {@code bin/anygraph-cluster status}. */
   public Run status() throws IOException, InterruptedException {
-    return run(root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "status"));
+    return run(
+        root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "status"));
   }
 
   /** The executors' logs (stderr) of every application, one folder per executor JVM. */
   public List<Path> executorLogs() throws IOException {
-    try (Stream<Path> s = Files.find(state.resolve("work"), 4,
-        (p, a) -> p.getFileName().toString().equals("stderr"))) {
+    try (Stream<Path> s =
+        Files.find(
+            state.resolve("work"), 4, (p, a) -> p.getFileName().toString().equals("stderr"))) {
       return s.sorted().toList();
     }
   }
@@ -164,7 +176,8 @@ public final class StandaloneCluster implements AutoCloseable {
     if (closed) {
       return;
     }
-    Run r = run(root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
+    Run r =
+        run(root, state, workers, Duration.ofMinutes(1), List.of("bin/anygraph-cluster", "stop"));
     closed = true;
     try {
       Runtime.getRuntime().removeShutdownHook(stopAtExit);
@@ -189,10 +202,14 @@ public final class StandaloneCluster implements AutoCloseable {
     return launch(root, state, workers, cmd).await(timeout);
   }
 
-  private static Running launch(Path root, Path state, int workers, List<String> cmd) throws IOException {
+  private static Running launch(Path root, Path state, int workers, List<String> cmd)
+      throws IOException {
     Path out = Files.createTempFile(state, "run-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
-        .redirectErrorStream(true).redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     Map<String, String> env = pb.environment();
     env.put("ANYGRAPH_CLUSTER_DIR", state.toString());
     env.put("ANYGRAPH_CLUSTER_WORKERS", Integer.toString(workers));
@@ -207,6 +224,7 @@ public final class StandaloneCluster implements AutoCloseable {
         return d;
       }
     }
-    throw new IllegalStateException("bin/anygraph-cluster not found from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "bin/anygraph-cluster not found from " + Path.of("").toAbsolutePath());
   }
 }

@@ -21,8 +21,10 @@ import java.util.stream.Stream;
 final class ConsumerBuild {
   /** The repository root (failsafe runs in the examples module's folder). */
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
   /** Modules a program using anygraph-spark-runner needs (with their parent POMs). */
-  static final List<String> LIBRARY_MODULES = List.of("core", "partitioner", "local-runner", "data", "spark-runner");
+  static final List<String> LIBRARY_MODULES =
+      List.of("core", "partitioner", "local-runner", "data", "spark-runner");
 
   /** A finished process: its exit code and its output (stdout and stderr together). */
   record Run(int exitCode, String output) {}
@@ -41,8 +43,9 @@ final class ConsumerBuild {
 
   /** The project's version, as the BOM declares it. */
   static String projectVersion() throws IOException {
-    Matcher m = Pattern.compile("<artifactId>anygraph-bom</artifactId>\\s*<version>([^<]+)</version>")
-        .matcher(Files.readString(ROOT.resolve("bom/pom.xml")));
+    Matcher m =
+        Pattern.compile("<artifactId>anygraph-bom</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(ROOT.resolve("bom/pom.xml")));
     if (!m.find()) {
       throw new IllegalStateException("bom/pom.xml declares no version");
     }
@@ -57,7 +60,8 @@ final class ConsumerBuild {
       String artifact = "anygraph-" + module;
       Path jar = ROOT.resolve(module).resolve("target").resolve(artifact + "-" + version + ".jar");
       if (!Files.exists(jar)) {
-        throw new IllegalStateException(jar + " is missing: run this test after package (mvn verify)");
+        throw new IllegalStateException(
+            jar + " is missing: run this test after package (mvn verify)");
       }
       install(artifact, ROOT.resolve(module).resolve("pom.xml"), jar);
     }
@@ -66,9 +70,11 @@ final class ConsumerBuild {
   private void install(String artifact, Path pom, Path jar) throws IOException {
     Path dir = repository.resolve("io/anygraph").resolve(artifact).resolve(version);
     Files.createDirectories(dir);
-    Files.copy(pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        pom, dir.resolve(artifact + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
     if (jar != null) {
-      Files.copy(jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          jar, dir.resolve(artifact + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -83,32 +89,48 @@ final class ConsumerBuild {
       }
     }
     String home = Path.of(System.getProperty("user.home"), ".m2", "repository").toUri().toString();
-    Files.writeString(settings, """
+    Files.writeString(
+        settings,
+        """
         <settings>
           <mirrors>
             <mirror><id>home-m2</id><mirrorOf>*</mirrorOf><url>%s</url></mirror>
           </mirrors>
         </settings>
-        """.formatted(home));
+        """
+            .formatted(home));
   }
 
-  /** Quiet {@code mvn} (errors only) in the consumer project, with the temporary repository and the mirror. */
+  /**
+   * Quiet {@code mvn} (errors only) in the consumer project, with the temporary repository and the
+   * mirror.
+   */
   Run mvn(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-q", "-s", settings.toString(),
-        "-Dmaven.repo.local=" + repository));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "mvn", "-B", "-q", "-s", settings.toString(), "-Dmaven.repo.local=" + repository));
     command.addAll(List.of(args));
     return run(command);
   }
 
-  /** Runs {@code command} in the consumer project; fails if it is still running after 15 minutes. */
+  /**
+   * Runs {@code command} in the consumer project; fails if it is still running after 15 minutes.
+   */
   Run run(List<String> command) throws IOException, InterruptedException {
     Path log = Files.createTempFile(project.getParent(), "run", ".log");
-    Process p = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(project.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!p.waitFor(15, TimeUnit.MINUTES)) {
       p.destroyForcibly().waitFor();
-      throw new IllegalStateException(String.join(" ", command) + " did not finish; output:\n"
-          + Files.readString(log, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          String.join(" ", command)
+              + " did not finish; output:\n"
+              + Files.readString(log, StandardCharsets.UTF_8));
     }
     return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }

@@ -38,12 +38,14 @@ class CheckNumericsTrainingTest {
 
   @Test
   void theFirstNodeHoldingNanIsNamedAndTrainingStops() {
-    CommandFailure f = assertThrows(CommandFailure.class,
-        () -> train("--epochs", "1", "--check-numerics"));
+    CommandFailure f =
+        assertThrows(CommandFailure.class, () -> train("--epochs", "1", "--check-numerics"));
     assertEquals(CommandFailure.FAILED, f.exitCode());
     // the fed placeholder is the first node whose output holds the NaN
-    assertEquals("--check-numerics: node 'images' (op placeholder) produced NaN in its output,"
-        + " float32[64, 784] at step 1", f.getMessage());
+    assertEquals(
+        "--check-numerics: node 'images' (op placeholder) produced NaN in its output,"
+            + " float32[64, 784] at step 1",
+        f.getMessage());
   }
 
   @Test

@@ -22,8 +22,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The MNIST training step (CNN, Adam) on 2 and 3 logical devices gives the one-device
- * parameters within 1e-5: 50 digits split 25+25 and 17+17+16.
+ * The MNIST training step (CNN, Adam) on 2 and 3 logical devices gives the one-device parameters
+ * within 1e-5: 50 digits split 25+25 and 17+17+16.
  */
 class DataParallelMnistTest {
   private static Batch batch;
@@ -35,17 +35,20 @@ class DataParallelMnistTest {
 
   private static List<INDArray> afterSteps(int devices, int steps) {
     MnistCnn m = new MnistCnn(11, 0.001);
-    try (Session sess = new Session(m.graph, new LocalRunner(m.graph, LocalOptions.cpus(devices)))) {
+    try (Session sess =
+        new Session(m.graph, new LocalRunner(m.graph, LocalOptions.cpus(devices)))) {
       sess.initializeAllVariables();
       for (int s = 0; s < steps; s++) {
-        sess.run(List.of(m.train, m.loss), Map.of(m.images, batch.features(), m.labels, batch.labels()));
+        sess.run(
+            List.of(m.train, m.loss), Map.of(m.images, batch.features(), m.labels, batch.labels()));
       }
       List<INDArray> out = new ArrayList<>();
       for (Variable v : m.graph.variables()) {
         out.add(sess.run(v).castTo(DataType.DOUBLE));
       }
-      out.add(sess.run(m.correct, Map.of(m.images, batch.features(), m.labels, batch.labels()))
-          .castTo(DataType.DOUBLE));
+      out.add(
+          sess.run(m.correct, Map.of(m.images, batch.features(), m.labels, batch.labels()))
+              .castTo(DataType.DOUBLE));
       return out;
     }
   }
@@ -57,7 +60,8 @@ class DataParallelMnistTest {
       List<INDArray> many = afterSteps(devices, 1);
       for (int i = 0; i < one.size(); i++) {
         double diff = one.get(i).sub(many.get(i)).amaxNumber().doubleValue();
-        assertTrue(diff <= 1e-5, "variable " + i + " differs by " + diff + " on " + devices + " devices");
+        assertTrue(
+            diff <= 1e-5, "variable " + i + " differs by " + diff + " on " + devices + " devices");
       }
     }
   }
@@ -65,9 +69,11 @@ class DataParallelMnistTest {
   @Test
   void thePlanAllReducesEachGradientOnce() {
     MnistCnn m = new MnistCnn(1, 0.001);
-    Plan plan = new LocalRunner(m.graph, LocalOptions.cpus(2))
-        .plan(List.of(m.train, m.loss), Set.of(m.images, m.labels));
-    long reduces = plan.boundaries().stream().filter(b -> b.kind() == Boundary.Kind.ALL_REDUCE).count();
+    Plan plan =
+        new LocalRunner(m.graph, LocalOptions.cpus(2))
+            .plan(List.of(m.train, m.loss), Set.of(m.images, m.labels));
+    long reduces =
+        plan.boundaries().stream().filter(b -> b.kind() == Boundary.Kind.ALL_REDUCE).count();
     // six parameters (two conv filters and biases, dense weights and bias) and the loss's sum
     assertEquals(7, reduces, plan.explain());
     assertEquals(0, plan.boundaries().size() - reduces, plan.explain());

@@ -11,8 +11,8 @@ public final class MnistTrainingProbe {
   private MnistTrainingProbe() {}
 
   /**
-   * Trains locally with {@code options} (checkpoints under {@code scratch}) and returns the
-   * largest parameter difference to the newest checkpoint in {@code checkpoints}.
+   * Trains locally with {@code options} (checkpoints under {@code scratch}) and returns the largest
+   * parameter difference to the newest checkpoint in {@code checkpoints}.
    */
   public static double differenceFromLocal(String[] options, String checkpoints, Path scratch)
       throws IOException {

@@ -68,8 +68,8 @@ class MnistTrainingTest {
     String ckpt = tmp.resolve("ckpt").toUri().toString();
     MnistTraining.Result straight = train(options("--epochs", "2", "--seed", "7"));
     train(options("--epochs", "1", "--seed", "7", "--checkpoint", ckpt));
-    MnistTraining.Result resumed = train(options("--epochs", "2", "--seed", "7", "--checkpoint", ckpt,
-        "--resume"));
+    MnistTraining.Result resumed =
+        train(options("--epochs", "2", "--seed", "7", "--checkpoint", ckpt, "--resume"));
     assertEquals(straight.parameterChecksum(), resumed.parameterChecksum());
     assertEquals(straight.testAccuracy(), resumed.testAccuracy());
   }
@@ -78,8 +78,10 @@ class MnistTrainingTest {
   void theCommandWritesItsJsonSummary() throws IOException {
     Path json = tmp.resolve("out/result.json");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int rc = MnistCommand.run(new String[] {"--epochs", "1", "--json", json.toString()},
-        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    int rc =
+        MnistCommand.run(
+            new String[] {"--epochs", "1", "--json", json.toString()},
+            new PrintStream(bytes, true, StandardCharsets.UTF_8));
     assertEquals(0, rc);
     JsonNode r = new ObjectMapper().readTree(Files.readString(json));
     assertEquals("local", r.get("runner").asText());
@@ -94,11 +96,13 @@ class MnistTrainingTest {
     MnistTraining.Result r = train(options("--epochs", "1", "--batch", "256", "--logdir", logdir));
     Run run = Logdir.open(logdir).read(".");
     List<String> names = run.graph().nodes().stream().map(GraphView.ViewNode::name).toList();
-    assertTrue(names.contains("conv1/weights") && names.contains("loss/reduceMean"), names.toString());
+    assertTrue(
+        names.contains("conv1/weights") && names.contains("loss/reduceMean"), names.toString());
     assertTrue(names.stream().anyMatch(n -> n.startsWith("gradients/conv1")), names.toString());
     List<Run.Scalar> loss = run.scalars().get("loss");
     assertEquals(2048 / 256, loss.size()); // one point per step
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), loss.stream().map(Run.Scalar::step).toList());
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), loss.stream().map(Run.Scalar::step).toList());
     // the mean of the steps' losses (equal batches) is the epoch's loss
     double mean = loss.stream().mapToDouble(Run.Scalar::value).average().orElseThrow();
     assertEquals(r.finalLoss(), mean, 1e-6);
@@ -115,7 +119,9 @@ class MnistTrainingTest {
     assertThrows(IllegalArgumentException.class, () -> options("--runner", "mars"));
     assertThrows(IllegalArgumentException.class, () -> options("--resume"));
     assertThrows(IllegalArgumentException.class, () -> options("--logdir"));
-    assertEquals(2, MnistCommand.run(new String[] {"--lr", "fast"},
-        new PrintStream(new ByteArrayOutputStream())));
+    assertEquals(
+        2,
+        MnistCommand.run(
+            new String[] {"--lr", "fast"}, new PrintStream(new ByteArrayOutputStream())));
   }
 }

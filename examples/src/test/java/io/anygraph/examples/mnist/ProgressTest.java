@@ -35,7 +35,8 @@ class ProgressTest {
     p.step(1, 4, 400, 0.3, 50); // the last step: the epoch's line follows instead
     assertEquals(s, printed());
     p.epoch(1, 0.3, 0.9, 50);
-    assertTrue(printed().endsWith("\r\033[Kepoch 1/2  loss 0.3000  test accuracy 0.9000  50 samples/s\n"),
+    assertTrue(
+        printed().endsWith("\r\033[Kepoch 1/2  loss 0.3000  test accuracy 0.9000  50 samples/s\n"),
         printed());
   }
 

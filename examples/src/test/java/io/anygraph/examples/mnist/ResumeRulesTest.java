@@ -49,8 +49,10 @@ class ResumeRulesTest {
 
   private static Ran train(String... args) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    MnistTraining.Result r = new MnistTraining(TrainOptions.parse(args),
-        new PrintStream(bytes, true, StandardCharsets.UTF_8)).run(train, test);
+    MnistTraining.Result r =
+        new MnistTraining(
+                TrainOptions.parse(args), new PrintStream(bytes, true, StandardCharsets.UTF_8))
+            .run(train, test);
     return new Ran(r, bytes.toString(StandardCharsets.UTF_8));
   }
 
@@ -60,24 +62,52 @@ class ResumeRulesTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
-      "--batch, 32, '--batch 64, this run has --batch 32'",
-      "--seed, 3, '--seed 2, this run has --seed 3'",
-      "--lr, 0.002, '--lr 0.001, this run has --lr 0.002'",
-      "--steps, 2, '4 steps per epoch, this run has 2 steps per epoch'"})
+    "--batch, 32, '--batch 64, this run has --batch 32'",
+    "--seed, 3, '--seed 2, this run has --seed 3'",
+    "--lr, 0.002, '--lr 0.001, this run has --lr 0.002'",
+    "--steps, 2, '4 steps per epoch, this run has 2 steps per epoch'"
+  })
   void aResumeWithOtherOptionsIsRefusedNamingBothValues(String option, String value, String values)
       throws IOException {
     train("--epochs", "1", "--seed", "2", "--checkpoint", ckpt());
-    CommandFailure f = assertThrows(CommandFailure.class, () -> train("--epochs", "2", "--seed", "2",
-        "--checkpoint", ckpt(), "--resume", option, value));
+    CommandFailure f =
+        assertThrows(
+            CommandFailure.class,
+            () ->
+                train(
+                    "--epochs",
+                    "2",
+                    "--seed",
+                    "2",
+                    "--checkpoint",
+                    ckpt(),
+                    "--resume",
+                    option,
+                    value));
     assertEquals(CommandFailure.USAGE, f.exitCode());
-    assertEquals("--checkpoint " + ckpt() + ": ckpt-4: was trained with " + values
-        + " (--force-resume overrides)", f.getMessage());
+    assertEquals(
+        "--checkpoint "
+            + ckpt()
+            + ": ckpt-4: was trained with "
+            + values
+            + " (--force-resume overrides)",
+        f.getMessage());
   }
 
   @Test
   void forceResumeContinuesDespiteOtherOptions() throws IOException {
     train("--epochs", "1", "--seed", "2", "--checkpoint", ckpt());
-    Ran r = train("--epochs", "2", "--seed", "2", "--lr", "0.002", "--checkpoint", ckpt(), "--force-resume");
+    Ran r =
+        train(
+            "--epochs",
+            "2",
+            "--seed",
+            "2",
+            "--lr",
+            "0.002",
+            "--checkpoint",
+            ckpt(),
+            "--force-resume");
     assertTrue(r.out().contains("resuming from step 4 of 8"), r.out());
     assertEquals(4, r.result().stepsTrained());
   }
@@ -86,8 +116,23 @@ class ResumeRulesTest {
   void theManifestRecordsTheOptions() throws IOException {
     train("--epochs", "1", "--seed", "2", "--checkpoint", ckpt());
     Map<String, String> o = Checkpoint.options(Directories.open(ckpt()), 4);
-    assertEquals(Map.of("model", "MnistCnn", "seed", "2", "batch", "64", "lr", "0.001",
-        "steps_per_epoch", "4", "train_examples", "256", "epochs", "1"), o);
+    assertEquals(
+        Map.of(
+            "model",
+            "MnistCnn",
+            "seed",
+            "2",
+            "batch",
+            "64",
+            "lr",
+            "0.001",
+            "steps_per_epoch",
+            "4",
+            "train_examples",
+            "256",
+            "epochs",
+            "1"),
+        o);
   }
 
   @Test
@@ -105,7 +150,8 @@ class ResumeRulesTest {
     String data = TinyMnist.write(tmp.resolve("data"), 128, 50).toString();
     String[] args = {"mnist", "--data", data, "--epochs", "1", "--checkpoint", ckpt()};
     assertEquals(0, CommandRun.of(args).exit());
-    CommandRun r = CommandRun.of(Stream.concat(Stream.of(args), Stream.of("--resume")).toArray(String[]::new));
+    CommandRun r =
+        CommandRun.of(Stream.concat(Stream.of(args), Stream.of("--resume")).toArray(String[]::new));
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("already complete at step 2 of 2"), r.out());
     assertFalse(r.out().contains("loss") || r.out().contains("NaN"), r.out());
@@ -119,10 +165,25 @@ class ResumeRulesTest {
     Files.createDirectories(tmp.resolve("ckpt/ckpt-999"));
     Files.writeString(tmp.resolve("ckpt/ckpt-1000"), "not a checkpoint");
     Ran resumed = train("--epochs", "2", "--seed", "2", "--checkpoint", ckpt(), "--resume");
-    assertTrue(resumed.out().contains("warning: skipping " + ckpt() + "/ckpt-1000 is not a checkpoint"
-        + " (no readable checkpoint.json)\n"), resumed.out());
-    assertTrue(resumed.out().contains("warning: skipping " + ckpt() + "/ckpt-999 is not a checkpoint ("
-        + ckpt() + "/ckpt-999/checkpoint.json: no such file)\n"), resumed.out());
+    assertTrue(
+        resumed
+            .out()
+            .contains(
+                "warning: skipping "
+                    + ckpt()
+                    + "/ckpt-1000 is not a checkpoint"
+                    + " (no readable checkpoint.json)\n"),
+        resumed.out());
+    assertTrue(
+        resumed
+            .out()
+            .contains(
+                "warning: skipping "
+                    + ckpt()
+                    + "/ckpt-999 is not a checkpoint ("
+                    + ckpt()
+                    + "/ckpt-999/checkpoint.json: no such file)\n"),
+        resumed.out());
     assertTrue(resumed.out().contains("resuming from step 4 of 8"), resumed.out());
     assertEquals(straight.result().parameterChecksum(), resumed.result().parameterChecksum());
   }
@@ -134,8 +195,14 @@ class ResumeRulesTest {
     Files.writeString(leftover.resolve("0.npy"), "half");
     Ran r = train("--epochs", "1", "--seed", "2", "--checkpoint", ckpt());
     assertFalse(Files.exists(leftover));
-    assertTrue(r.out().contains("removed " + ckpt() + "/.ckpt-4.tmp-0badc0de, left by an interrupted"
-        + " checkpoint write"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "removed "
+                    + ckpt()
+                    + "/.ckpt-4.tmp-0badc0de, left by an interrupted"
+                    + " checkpoint write"),
+        r.out());
     assertTrue(Files.isDirectory(tmp.resolve("ckpt/ckpt-4")));
   }
 
@@ -143,23 +210,32 @@ class ResumeRulesTest {
   void anEmptyCheckpointFolderStartsFreshAndSaysSo() throws IOException {
     Files.createDirectories(tmp.resolve("ckpt"));
     Ran r = train("--epochs", "1", "--seed", "2", "--checkpoint", ckpt(), "--resume");
-    assertTrue(r.out().contains("no checkpoint to resume from in " + ckpt() + ", starting at step 0"),
+    assertTrue(
+        r.out().contains("no checkpoint to resume from in " + ckpt() + ", starting at step 0"),
         r.out());
     assertEquals(4, r.result().stepsTrained());
   }
 
   @Test
   void aCheckpointWithoutRecordedOptionsIsRefusedUnlessForced() throws IOException {
-    MnistTraining t = new MnistTraining(TrainOptions.parse(new String[] {"--seed", "2"}),
-        new PrintStream(new ByteArrayOutputStream()));
+    MnistTraining t =
+        new MnistTraining(
+            TrainOptions.parse(new String[] {"--seed", "2"}),
+            new PrintStream(new ByteArrayOutputStream()));
     try (Session sess = new Session(t.model().graph)) {
       sess.initializeAllVariables();
       Checkpoint.save(sess, Directories.open(ckpt()), 4, 3); // as older versions wrote them
     }
-    CommandFailure f = assertThrows(CommandFailure.class,
-        () -> train("--epochs", "2", "--seed", "2", "--checkpoint", ckpt(), "--resume"));
-    assertEquals("--checkpoint " + ckpt() + ": ckpt-4: records no training options (an older"
-        + " checkpoint); --force-resume resumes from it anyway", f.getMessage());
+    CommandFailure f =
+        assertThrows(
+            CommandFailure.class,
+            () -> train("--epochs", "2", "--seed", "2", "--checkpoint", ckpt(), "--resume"));
+    assertEquals(
+        "--checkpoint "
+            + ckpt()
+            + ": ckpt-4: records no training options (an older"
+            + " checkpoint); --force-resume resumes from it anyway",
+        f.getMessage());
     Ran forced = train("--epochs", "2", "--seed", "2", "--checkpoint", ckpt(), "--force-resume");
     assertTrue(forced.out().contains("resuming from step 4 of 8"), forced.out());
   }

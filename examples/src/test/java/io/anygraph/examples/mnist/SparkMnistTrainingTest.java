@@ -35,8 +35,11 @@ class SparkMnistTrainingTest {
 
   @BeforeAll
   static void start() throws IOException {
-    spark = SparkSetup.session(SparkSetup.conf("mnist-spark-test").setMaster("local[2]")
-        .set("spark.ui.enabled", "false"));
+    spark =
+        SparkSetup.session(
+            SparkSetup.conf("mnist-spark-test")
+                .setMaster("local[2]")
+                .set("spark.ui.enabled", "false"));
     sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     mnist = Mnist.load(Mnist.defaultDir());
   }
@@ -56,11 +59,14 @@ class SparkMnistTrainingTest {
     String[] args = {"--epochs", "1", "--steps", "3", "--seed", "4"};
     String local = tmp.resolve("local").toUri().toString();
     String onSpark = tmp.resolve("spark").toUri().toString();
-    MnistTraining localRun = new MnistTraining(TrainOptions.parse(with(args, "--checkpoint", local)), quiet());
+    MnistTraining localRun =
+        new MnistTraining(TrainOptions.parse(with(args, "--checkpoint", local)), quiet());
     localRun.run(train, mnist.test().take(100));
-    MnistTraining sparkRun = new MnistTraining(TrainOptions.parse(with(args, "--runner", "spark",
-        "--checkpoint", onSpark)), quiet());
-    SparkTraining backend = new SparkTraining(sparkRun.model(), sc, ShardedData.of(sc, train, 300, 200, 140));
+    MnistTraining sparkRun =
+        new MnistTraining(
+            TrainOptions.parse(with(args, "--runner", "spark", "--checkpoint", onSpark)), quiet());
+    SparkTraining backend =
+        new SparkTraining(sparkRun.model(), sc, ShardedData.of(sc, train, 300, 200, 140));
     MnistTraining.Result r = sparkRun.run(backend, mnist.test().take(100));
     assertEquals(4, backend.sparkRunner().times().steps(), "a job per training step, one to test");
     double diff = Parameters.maxDifference(Parameters.of(local), Parameters.of(onSpark));
@@ -80,8 +86,11 @@ class SparkMnistTrainingTest {
       hdfs.waitActive();
       String root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
       FileSystem fs = hdfs.getFileSystem();
-      for (File f : new File(Mnist.defaultDir().replace("file:", "")).listFiles((d, n) -> n.contains("idx"))) {
-        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.getPath()),
+      for (File f :
+          new File(Mnist.defaultDir().replace("file:", ""))
+              .listFiles((d, n) -> n.contains("idx"))) {
+        fs.copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(f.getPath()),
             new org.apache.hadoop.fs.Path("/mnist/" + f.getName()));
       }
       String data = root + "/mnist";
@@ -89,7 +98,8 @@ class SparkMnistTrainingTest {
       run(data, root + "/resumed", "--epochs", "1");
       String resumed = run(data, root + "/resumed", "--epochs", "2", "--resume");
       assertEquals(straight, resumed);
-      assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/resumed/ckpt-6")), "epoch 2's checkpoint");
+      assertTrue(
+          fs.exists(new org.apache.hadoop.fs.Path("/resumed/ckpt-6")), "epoch 2's checkpoint");
     } finally {
       hdfs.shutdown();
     }
@@ -97,11 +107,26 @@ class SparkMnistTrainingTest {
 
   /** Three steps an epoch on two blocks read from {@code data}; the parameters' checksum. */
   private String run(String data, String checkpoints, String... more) throws IOException {
-    TrainOptions o = TrainOptions.parse(with(new String[] {"--runner", "spark", "--steps", "3",
-        "--seed", "9", "--data", data, "--checkpoint", checkpoints}, more));
+    TrainOptions o =
+        TrainOptions.parse(
+            with(
+                new String[] {
+                  "--runner",
+                  "spark",
+                  "--steps",
+                  "3",
+                  "--seed",
+                  "9",
+                  "--data",
+                  data,
+                  "--checkpoint",
+                  checkpoints
+                },
+                more));
     MnistTraining t = new MnistTraining(o, quiet());
     ShardedData train = ShardedData.idx(sc, Mnist.pair(data, "train"), 2);
-    return t.run(new SparkTraining(t.model(), sc, train), mnist.test().take(100)).parameterChecksum();
+    return t.run(new SparkTraining(t.model(), sc, train), mnist.test().take(100))
+        .parameterChecksum();
   }
 
   private static String[] with(String[] a, String... b) {

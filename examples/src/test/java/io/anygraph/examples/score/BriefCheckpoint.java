@@ -40,7 +40,10 @@ public final class BriefCheckpoint {
     try (Session s = new Session(cnn.graph)) {
       Checkpoint.restoreLatest(s, HadoopDirectory.of(checkpoint)).orElseThrow();
       for (Batch b : test.batches(128)) {
-        correct += (long) s.run(cnn.correct, Map.of(cnn.images, b.features(), cnn.labels, b.labels())).getDouble(0);
+        correct +=
+            (long)
+                s.run(cnn.correct, Map.of(cnn.images, b.features(), cnn.labels, b.labels()))
+                    .getDouble(0);
       }
     }
     return correct;

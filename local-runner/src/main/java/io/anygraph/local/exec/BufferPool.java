@@ -57,18 +57,19 @@ final class BufferPool {
   /** Ends a run: closes buffers that neither this run nor the one before gave back. */
   void endRun() {
     List<Key> empty = new ArrayList<>();
-    free.forEach((key, list) -> {
-      for (Iterator<Free> it = list.iterator(); it.hasNext(); ) {
-        Free f = it.next();
-        if (f.run() < run - 1) {
-          it.remove();
-          f.array().close();
-        }
-      }
-      if (list.isEmpty()) {
-        empty.add(key);
-      }
-    });
+    free.forEach(
+        (key, list) -> {
+          for (Iterator<Free> it = list.iterator(); it.hasNext(); ) {
+            Free f = it.next();
+            if (f.run() < run - 1) {
+              it.remove();
+              f.array().close();
+            }
+          }
+          if (list.isEmpty()) {
+            empty.add(key);
+          }
+        });
     empty.forEach(free::remove);
     run++;
   }

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compiles the part of a graph that some fetches need, given which tensors are fed, into a
- * {@link Program}: pruned, ordered, with every placeholder checked and buffer lifetimes planned.
+ * Compiles the part of a graph that some fetches need, given which tensors are fed, into a {@link
+ * Program}: pruned, ordered, with every placeholder checked and buffer lifetimes planned.
  */
 public final class Compiler {
   private Compiler() {}
@@ -37,9 +37,10 @@ public final class Compiler {
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
     Set<Node> needed = Schedule.needed(fetches, fedSet);
     Schedule.checkPlaceholders(needed, fetches);
-    List<Node> order = graphOrder
-        ? needed.stream().sorted(Comparator.comparingInt(Node::id)).toList()
-        : Schedule.order(needed, fedSet);
+    List<Node> order =
+        graphOrder
+            ? needed.stream().sorted(Comparator.comparingInt(Node::id)).toList()
+            : Schedule.order(needed, fedSet);
 
     Map<Out, Integer> slotOf = new HashMap<>();
     List<Integer> roots = new ArrayList<>();
@@ -61,17 +62,23 @@ public final class Compiler {
       for (int i = 0; i < out.length; i++) {
         out[i] = slotOf.size();
         slotOf.put(new Out(n, i), out[i]);
-        roots.add(switch (k.output()) {
-          case FRESH -> out[i];
-          case VIEW_OF_INPUT -> in.length > 0 && in[0] >= 0 ? roots.get(in[0]) : -1;
-          case BORROWED -> -1;
-        });
+        roots.add(
+            switch (k.output()) {
+              case FRESH -> out[i];
+              case VIEW_OF_INPUT -> in.length > 0 && in[0] >= 0 ? roots.get(in[0]) : -1;
+              case BORROWED -> -1;
+            });
       }
       steps.add(new Program.Step(n, k.kernel(), in, out, needsShapeCheck(n)));
     }
     int[] fetchSlots = fetches.stream().mapToInt(t -> slotOf.get(Out.of(t))).toArray();
-    return new Program(steps, slotOf.size(), feedSlots, fetchSlots,
-        roots.stream().mapToInt(Integer::intValue).toArray(), lifetimes(steps, slotOf.size(), fetchSlots, roots));
+    return new Program(
+        steps,
+        slotOf.size(),
+        feedSlots,
+        fetchSlots,
+        roots.stream().mapToInt(Integer::intValue).toArray(),
+        lifetimes(steps, slotOf.size(), fetchSlots, roots));
   }
 
   /** Shapes are checked at run time when some static input or output shape is not fully known. */
@@ -85,11 +92,11 @@ public final class Compiler {
   }
 
   /**
-   * For each step, the slots to forget after it, and the buffers (roots) to free: a buffer is
-   * freed after the last step that uses any view of it, unless some view of it is fetched.
+   * For each step, the slots to forget after it, and the buffers (roots) to free: a buffer is freed
+   * after the last step that uses any view of it, unless some view of it is fetched.
    */
-  private static Program.Lifetimes lifetimes(List<Program.Step> steps, int slots, int[] fetchSlots,
-      List<Integer> roots) {
+  private static Program.Lifetimes lifetimes(
+      List<Program.Step> steps, int slots, int[] fetchSlots, List<Integer> roots) {
     int[] lastUse = new int[slots];
     Arrays.fill(lastUse, -1);
     for (int s = 0; s < steps.size(); s++) {
@@ -127,7 +134,9 @@ public final class Compiler {
       if (lastUse[slot] >= 0 && lastUse[slot] < steps.size()) {
         forget.get(lastUse[slot]).add(slot);
       }
-      if (roots.get(slot) == slot && !escapes[slot] && rootEnd[slot] >= 0
+      if (roots.get(slot) == slot
+          && !escapes[slot]
+          && rootEnd[slot] >= 0
           && rootEnd[slot] < steps.size()) {
         free.get(rootEnd[slot]).add(slot);
       }
@@ -136,7 +145,9 @@ public final class Compiler {
   }
 
   private static int[][] toArrays(List<List<Integer>> lists) {
-    return lists.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    return lists.stream()
+        .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+        .toArray(int[][]::new);
   }
 
   /** A node output, as a slot key. */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wall time per op while it is open, for programs run on this thread: a benchmark's view of where
- * a step spends its time. Closed profiles cost nothing; an open one adds two clock reads a step.
+ * Wall time per op while it is open, for programs run on this thread: a benchmark's view of where a
+ * step spends its time. Closed profiles cost nothing; an open one adds two clock reads a step.
  *
  * <pre>{@code
  * try (OpProfile p = OpProfile.start()) {

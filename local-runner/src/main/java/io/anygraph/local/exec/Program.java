@@ -22,9 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A compiled instruction list: each step runs one kernel on values in numbered slots. Slots are
- * forgotten after their last use; buffers the program owns are then given back to its pool (if
- * the kernel took them from there) or closed, so memory is reused or released during the run
- * rather than at garbage collection, and a repeated run allocates almost nothing.
+ * forgotten after their last use; buffers the program owns are then given back to its pool (if the
+ * kernel took them from there) or closed, so memory is reused or released during the run rather
+ * than at garbage collection, and a repeated run allocates almost nothing.
  */
 public final class Program {
   /** One instruction: a node's kernel, its input slots ({@code -1} for references) and outputs. */
@@ -39,17 +39,24 @@ public final class Program {
   private final int[] fetchSlots;
   private final int[] roots;
   private final Lifetimes lifetimes;
+
   /** Per step and output: no step reads it and it is not fetched. */
   private final boolean[][] unused;
+
   /**
-   * Buffer pools between runs; a run takes one, so concurrent runs never share buffers, and
-   * gives it back, so each of N threads running the program at once (the shards of a
-   * data-parallel step, Spark tasks) finds a warm pool.
+   * Buffer pools between runs; a run takes one, so concurrent runs never share buffers, and gives
+   * it back, so each of N threads running the program at once (the shards of a data-parallel step,
+   * Spark tasks) finds a warm pool.
    */
   private final ConcurrentLinkedDeque<BufferPool> spare = new ConcurrentLinkedDeque<>();
 
-  Program(List<Step> steps, int slots, Map<Tensor, Integer> feedSlots, int[] fetchSlots,
-      int[] roots, Lifetimes lifetimes) {
+  Program(
+      List<Step> steps,
+      int slots,
+      Map<Tensor, Integer> feedSlots,
+      int[] fetchSlots,
+      int[] roots,
+      Lifetimes lifetimes) {
     this.steps = steps;
     this.slots = slots;
     this.feedSlots = feedSlots;
@@ -89,8 +96,8 @@ public final class Program {
       for (int i = 0; i < in.length; i++) {
         in[i] = step.inputs()[i] >= 0 ? values[step.inputs()[i]] : null;
       }
-      List<TensorType> outTypes = step.checkShapes() ? inferConcrete(step.node(), in)
-          : step.node().outputs();
+      List<TensorType> outTypes =
+          step.checkShapes() ? inferConcrete(step.node(), in) : step.node().outputs();
       StepBuffers lent = new StepBuffers(pool, step.outputs().length);
       INDArray[] out;
       try {
@@ -102,8 +109,15 @@ public final class Program {
         values[step.outputs()[i]] = out[i];
         if (lent.outputs[i] != null) {
           if (lent.outputs[i] != out[i]) {
-            throw new IllegalStateException("kernel of op '" + step.node().op() + "' took a buffer"
-                + " for output " + i + " of node '" + step.node().name() + "' but returned another");
+            throw new IllegalStateException(
+                "kernel of op '"
+                    + step.node().op()
+                    + "' took a buffer"
+                    + " for output "
+                    + i
+                    + " of node '"
+                    + step.node().name()
+                    + "' but returned another");
           }
           pooled[step.outputs()[i]] = out[i];
         }
@@ -173,8 +187,13 @@ public final class Program {
     }
   }
 
-  private static INDArray[] execute(Step step, INDArray[] in, List<TensorType> outTypes,
-      RunState state, Buffers buffers, boolean[] unused) {
+  private static INDArray[] execute(
+      Step step,
+      INDArray[] in,
+      List<TensorType> outTypes,
+      RunState state,
+      Buffers buffers,
+      boolean[] unused) {
     Node n = step.node();
     INDArray[] out;
     try {
@@ -182,13 +201,20 @@ public final class Program {
     } catch (AnygraphException | ArithmeticException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new AnygraphException("Node '" + n.name() + "' (op " + n.op() + ") failed in ND4J: "
-          + e.getMessage(), e);
+      throw new AnygraphException(
+          "Node '" + n.name() + "' (op " + n.op() + ") failed in ND4J: " + e.getMessage(), e);
     }
     for (int i = 0; i < out.length; i++) {
       if (out[i].dataType() != outTypes.get(i).dtype().nd4j()) {
-        throw new IllegalStateException("kernel of op '" + n.op() + "' returned "
-            + out[i].dataType() + " for node '" + n.name() + "', declared " + outTypes.get(i));
+        throw new IllegalStateException(
+            "kernel of op '"
+                + n.op()
+                + "' returned "
+                + out[i].dataType()
+                + " for node '"
+                + n.name()
+                + "', declared "
+                + outTypes.get(i));
       }
     }
     return out;
@@ -221,10 +247,13 @@ public final class Program {
   private static List<TensorType> inferConcrete(Node n, INDArray[] in) {
     List<TensorType> types = new ArrayList<>(in.length);
     for (int i = 0; i < in.length; i++) {
-      types.add(in[i] == null ? n.input(i).type()
-          : new TensorType(DType.fromNd4j(in[i].dataType()), Shape.of(in[i].shape())));
+      types.add(
+          in[i] == null
+              ? n.input(i).type()
+              : new TensorType(DType.fromNd4j(in[i].dataType()), Shape.of(in[i].shape())));
     }
-    return OpRegistry.get(n.op()).infer(new OpContext(n.name(), n.op(), types, n.attrs(), List.of()));
+    return OpRegistry.get(n.op())
+        .infer(new OpContext(n.name(), n.op(), types, n.attrs(), List.of()));
   }
 
   private static void release(INDArray a) {

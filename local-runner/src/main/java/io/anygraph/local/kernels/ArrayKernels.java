@@ -21,28 +21,37 @@ final class ArrayKernels {
     add("reshapeLike", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.in(1).shape())));
     add("expandDims", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.outputShape(0))));
     add("squeeze", Output.VIEW_OF_INPUT, c -> one(c.in(0).reshape('c', c.outputShape(0))));
-    add("transpose", Output.VIEW_OF_INPUT, c -> {
-      INDArray x = c.in(0);
-      int[] perm = new int[x.rank()];
-      if (c.attrs().has("perm")) {
-        long[] p = c.attrs().getLongs("perm");
-        for (int i = 0; i < p.length; i++) {
-          perm[i] = (int) (p[i] < 0 ? p[i] + x.rank() : p[i]);
-        }
-      } else {
-        Arrays.setAll(perm, i -> x.rank() - 1 - i);
-      }
-      return one(x.rank() < 2 ? x : x.permute(perm));
-    });
-    add("cast", Output.VIEW_OF_INPUT, c -> {
-      INDArray x = c.in(0);
-      return one(x.dataType() == c.outputDType(0).nd4j() ? x : x.castTo(c.outputDType(0).nd4j()));
-    });
-    add("broadcastLike", c -> {
-      INDArray out = c.output(0);
-      // ND4J's tile fails on an empty target: there is nothing to fill
-      return one(out.isEmpty() ? out : out.assign(broadcastTo(c.in(0), c.outputShape(0))));
-    });
+    add(
+        "transpose",
+        Output.VIEW_OF_INPUT,
+        c -> {
+          INDArray x = c.in(0);
+          int[] perm = new int[x.rank()];
+          if (c.attrs().has("perm")) {
+            long[] p = c.attrs().getLongs("perm");
+            for (int i = 0; i < p.length; i++) {
+              perm[i] = (int) (p[i] < 0 ? p[i] + x.rank() : p[i]);
+            }
+          } else {
+            Arrays.setAll(perm, i -> x.rank() - 1 - i);
+          }
+          return one(x.rank() < 2 ? x : x.permute(perm));
+        });
+    add(
+        "cast",
+        Output.VIEW_OF_INPUT,
+        c -> {
+          INDArray x = c.in(0);
+          return one(
+              x.dataType() == c.outputDType(0).nd4j() ? x : x.castTo(c.outputDType(0).nd4j()));
+        });
+    add(
+        "broadcastLike",
+        c -> {
+          INDArray out = c.output(0);
+          // ND4J's tile fails on an empty target: there is nothing to fill
+          return one(out.isEmpty() ? out : out.assign(broadcastTo(c.in(0), c.outputShape(0))));
+        });
     add("onesLike", c -> one(filled(c.output(0), 1)));
     add("zerosLike", c -> one(Buffers.zero(c.output(0))));
   }
@@ -57,9 +66,18 @@ final class ArrayKernels {
     if (nan || x.isInfinite().any()) {
       String node = c.attrs().getString("node");
       long output = c.attrs().getLong("output");
-      throw new NumericsException(node, "node '" + node + "' (op " + c.attrs().getString("op")
-          + ") produced " + (nan ? "NaN" : "infinity") + " in its " + (output > 0 ? "output " + output
-          + ", " : "output, ") + DType.fromNd4j(x.dataType()).label() + Arrays.toString(x.shape()));
+      throw new NumericsException(
+          node,
+          "node '"
+              + node
+              + "' (op "
+              + c.attrs().getString("op")
+              + ") produced "
+              + (nan ? "NaN" : "infinity")
+              + " in its "
+              + (output > 0 ? "output " + output + ", " : "output, ")
+              + DType.fromNd4j(x.dataType()).label()
+              + Arrays.toString(x.shape()));
     }
     return x;
   }

@@ -3,7 +3,6 @@ package io.anygraph.local.kernels;
 import io.anygraph.core.Layouts;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * matmul on batches of matrices (either operand of rank > 2). libnd4j's {@code matmul} custom op
@@ -32,7 +31,8 @@ final class BatchedMatmul {
     outShape[batch.length + 1] = n;
     INDArray out = c.output(0);
     if (!Arrays.equals(out.shape(), outShape)) {
-      throw c.fail("output " + Arrays.toString(out.shape()) + " is not " + Arrays.toString(outShape));
+      throw c.fail(
+          "output " + Arrays.toString(out.shape()) + " is not " + Arrays.toString(outShape));
     }
     if (k1 == 0) {
       return Buffers.zero(out);
@@ -42,8 +42,8 @@ final class BatchedMatmul {
     }
     INDArray denseA = denseBatch(a, batch);
     INDArray denseB = denseBatch(b, batch);
-    NativeCall.execInts("matmul", new INDArray[] {denseA, denseB}, new INDArray[] {out},
-        ta ? 1 : 0, tb ? 1 : 0);
+    NativeCall.execInts(
+        "matmul", new INDArray[] {denseA, denseB}, new INDArray[] {out}, ta ? 1 : 0, tb ? 1 : 0);
     return out;
   }
 
@@ -57,8 +57,12 @@ final class BatchedMatmul {
       long da = i < r - ra ? 1 : a[i - (r - ra)];
       long db = i < r - rb ? 1 : b[i - (r - rb)];
       if (da != db && da != 1 && db != 1) {
-        throw c.fail("batch dimensions " + Arrays.toString(Arrays.copyOf(a, ra)) + " and "
-            + Arrays.toString(Arrays.copyOf(b, rb)) + " cannot be broadcast together");
+        throw c.fail(
+            "batch dimensions "
+                + Arrays.toString(Arrays.copyOf(a, ra))
+                + " and "
+                + Arrays.toString(Arrays.copyOf(b, rb))
+                + " cannot be broadcast together");
       }
       out[i] = da == 1 ? db : da;
     }

@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where a kernel gets the arrays it writes: the executor lends buffers from a pool that lives
- * across runs, because a fresh ND4J array costs far more than a small op (registration with
- * ND4J's deallocator, and page faults on first touch of a large one). Buffers come uninitialized,
+ * across runs, because a fresh ND4J array costs far more than a small op (registration with ND4J's
+ * deallocator, and page faults on first touch of a large one). Buffers come uninitialized,
  * row-major; the kernel overwrites every element.
  */
 public interface Buffers {
@@ -32,15 +32,16 @@ public interface Buffers {
   }
 
   /** Fresh arrays every time, for kernels run outside a program. */
-  Buffers FRESH = new Buffers() {
-    @Override
-    public INDArray output(int index, DataType type, long[] shape) {
-      return Nd4j.createUninitialized(type, shape, 'c');
-    }
+  Buffers FRESH =
+      new Buffers() {
+        @Override
+        public INDArray output(int index, DataType type, long[] shape) {
+          return Nd4j.createUninitialized(type, shape, 'c');
+        }
 
-    @Override
-    public INDArray scratch(DataType type, long[] shape) {
-      return Nd4j.createUninitialized(type, shape, 'c');
-    }
-  };
+        @Override
+        public INDArray scratch(DataType type, long[] shape) {
+          return Nd4j.createUninitialized(type, shape, 'c');
+        }
+      };
 }

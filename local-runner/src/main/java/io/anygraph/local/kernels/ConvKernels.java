@@ -8,45 +8,55 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them,
- * see {@link NativeBuild}); without oneDNN, stride-1 convolutions run as large GEMMs
- * ({@link ConvGemm}), much faster than libnd4j's own loops. Shapes were checked by inference on the concrete
- * inputs before these run; outputs are buffers the executor lends, in the inferred shapes.
+ * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them, see
+ * {@link NativeBuild}); without oneDNN, stride-1 convolutions run as large GEMMs ({@link
+ * ConvGemm}), much faster than libnd4j's own loops. Shapes were checked by inference on the
+ * concrete inputs before these run; outputs are buffers the executor lends, in the inferred shapes.
  */
 final class ConvKernels {
   private ConvKernels() {}
 
   static void register() {
-    add("conv2d", c -> {
-      INDArray filter = c.in(1);
-      Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
-      INDArray out = c.output(0);
-      if (onGemm(w, c.in(0), filter, false)) {
-        ConvGemm.forward(c, c.in(0), filter, w, out);
-      } else {
-        exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter}, out);
-      }
-      return new INDArray[] {out};
-    });
-    add("conv2dGrad", c -> {
-      INDArray input = c.in(0);
-      INDArray filter = c.in(1);
-      Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
-      INDArray dInput = c.output(0);
-      INDArray dFilter = c.output(1);
-      if (onGemm(w, input, filter, !c.needed(0))) {
-        // the input's gradient is skipped when nothing reads it (the first layer's, in training)
-        ConvGemm.backward(c, input, filter, c.in(2), w, c.needed(0) ? dInput : null, dFilter);
-        if (!c.needed(0)) {
-          Buffers.zero(dInput);
-        }
-      } else {
-        Buffers.zero(dInput); // libnd4j may add into them
-        Buffers.zero(dFilter);
-        exec("conv2d_bp", w.convArgs(), new INDArray[] {input, filter, c.in(2)}, dInput, dFilter);
-      }
-      return new INDArray[] {dInput, dFilter};
-    });
+    add(
+        "conv2d",
+        c -> {
+          INDArray filter = c.in(1);
+          Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
+          INDArray out = c.output(0);
+          if (onGemm(w, c.in(0), filter, false)) {
+            ConvGemm.forward(c, c.in(0), filter, w, out);
+          } else {
+            exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter}, out);
+          }
+          return new INDArray[] {out};
+        });
+    add(
+        "conv2dGrad",
+        c -> {
+          INDArray input = c.in(0);
+          INDArray filter = c.in(1);
+          Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
+          INDArray dInput = c.output(0);
+          INDArray dFilter = c.output(1);
+          if (onGemm(w, input, filter, !c.needed(0))) {
+            // the input's gradient is skipped when nothing reads it (the first layer's, in
+            // training)
+            ConvGemm.backward(c, input, filter, c.in(2), w, c.needed(0) ? dInput : null, dFilter);
+            if (!c.needed(0)) {
+              Buffers.zero(dInput);
+            }
+          } else {
+            Buffers.zero(dInput); // libnd4j may add into them
+            Buffers.zero(dFilter);
+            exec(
+                "conv2d_bp",
+                w.convArgs(),
+                new INDArray[] {input, filter, c.in(2)},
+                dInput,
+                dFilter);
+          }
+          return new INDArray[] {dInput, dFilter};
+        });
     add("maxPool", c -> pool(c, "maxpool2d"));
     add("avgPool", c -> pool(c, "avgpool2d"));
     add("maxPoolGrad", c -> poolGrad(c, "maxpool2d_bp"));
@@ -55,13 +65,13 @@ final class ConvKernels {
   }
 
   /**
-   * Whether {@link ConvGemm} runs this convolution rather than libnd4j: always where it applies
-   * and oneDNN is off or lacks the dtype (oneDNN has no float64; libnd4j's own loops are far
-   * slower), and for a gradient whose input half nobody reads, which ConvGemm skips while
-   * libnd4j's {@code conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms).
+   * Whether {@link ConvGemm} runs this convolution rather than libnd4j: always where it applies and
+   * oneDNN is off or lacks the dtype (oneDNN has no float64; libnd4j's own loops are far slower),
+   * and for a gradient whose input half nobody reads, which ConvGemm skips while libnd4j's {@code
+   * conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms).
    */
-  private static boolean onGemm(Window w, INDArray input, INDArray filter,
-      boolean inputGradientUnused) {
+  private static boolean onGemm(
+      Window w, INDArray input, INDArray filter, boolean inputGradientUnused) {
     if (!ConvGemm.applies(w, input, filter)) {
       return false;
     }
@@ -76,8 +86,8 @@ final class ConvKernels {
 
   /**
    * libnd4j's own pooling gradients are some 7 times slower in NHWC than in NCHW (measured 7.4 vs
-   * 1.0 ms for the MNIST network's first pooling), so without oneDNN NHWC goes through NCHW
-   * copies (0.2 ms each); oneDNN's take NHWC as it is.
+   * 1.0 ms for the MNIST network's first pooling), so without oneDNN NHWC goes through NCHW copies
+   * (0.2 ms each); oneDNN's take NHWC as it is.
    */
   private static INDArray[] poolGrad(KernelContext c, String op) {
     Window w = Window.pooling(c.attrs());

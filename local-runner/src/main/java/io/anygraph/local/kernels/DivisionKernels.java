@@ -10,19 +10,21 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The three divisions: {@code div} (integers truncate toward zero, as C and TensorFlow's
- * {@code truncatediv}), and Python's {@code //} and {@code %} as {@code floorDiv} and
- * {@code floorMod}. Integer division by zero, and MIN / -1 (whose quotient does not fit), trap
- * inside native code and would kill the JVM: they are dealt with before any native call.
+ * The three divisions: {@code div} (integers truncate toward zero, as C and TensorFlow's {@code
+ * truncatediv}), and Python's {@code //} and {@code %} as {@code floorDiv} and {@code floorMod}.
+ * Integer division by zero, and MIN / -1 (whose quotient does not fit), trap inside native code and
+ * would kill the JVM: they are dealt with before any native call.
  */
 final class DivisionKernels {
   private DivisionKernels() {}
 
   static void register() {
-    add("div", c -> {
-      checkIntegerQuotient(c);
-      return binary(c, "divide");
-    });
+    add(
+        "div",
+        c -> {
+          checkIntegerQuotient(c);
+          return binary(c, "divide");
+        });
     add("floorDiv", DivisionKernels::floorDiv);
     add("floorMod", DivisionKernels::floorMod);
   }
@@ -46,11 +48,11 @@ final class DivisionKernels {
   }
 
   /**
-   * Integer a // b (or a % b, with {@code remainder}) from C's truncating division, exact over
-   * the whole range: q = a / b and r = a - q b; where r is non-zero and its sign differs from
-   * b's, the floored results are q - 1 and r + b (neither overflows). libnd4j's own ops do not
-   * serve: its floordiv truncates integers (-7 // 2 gives -3), and its floormod goes through
-   * floating point (int32 2147483647 % -2 gives 0, not -1).
+   * Integer a // b (or a % b, with {@code remainder}) from C's truncating division, exact over the
+   * whole range: q = a / b and r = a - q b; where r is non-zero and its sign differs from b's, the
+   * floored results are q - 1 and r + b (neither overflows). libnd4j's own ops do not serve: its
+   * floordiv truncates integers (-7 // 2 gives -3), and its floormod goes through floating point
+   * (int32 2147483647 % -2 gives 0, not -1).
    */
   private static INDArray floorOfIntegers(KernelContext c, INDArray b, boolean remainder) {
     INDArray out = c.output(0);
@@ -89,8 +91,13 @@ final class DivisionKernels {
     checkNonZeroDivisor(c);
     if (minOverMinusOne(c)) {
       INDArray a = c.in(0);
-      throw new ArithmeticException(c.fail("integer overflow: " + minValue(a.dataType())
-          + " / -1 does not fit in " + a.dataType()).getMessage());
+      throw new ArithmeticException(
+          c.fail(
+                  "integer overflow: "
+                      + minValue(a.dataType())
+                      + " / -1 does not fit in "
+                      + a.dataType())
+              .getMessage());
     }
   }
 
@@ -105,7 +112,9 @@ final class DivisionKernels {
   private static boolean minOverMinusOne(KernelContext c) {
     INDArray a = c.in(0);
     INDArray b = c.in(1);
-    if (!b.dataType().isIntType() || b.length() == 0 || !a.dataType().isSigned()
+    if (!b.dataType().isIntType()
+        || b.length() == 0
+        || !a.dataType().isSigned()
         || !b.eq(-1).any()) {
       return false;
     }

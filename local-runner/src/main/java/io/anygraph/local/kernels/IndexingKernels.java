@@ -12,37 +12,44 @@ final class IndexingKernels {
   private IndexingKernels() {}
 
   static void register() {
-    add("argMax", c -> {
-      INDArray x = c.in(0);
-      int axis = (int) c.attrs().getLong("axis");
-      return one(Nd4j.argMax(x, axis < 0 ? axis + x.rank() : axis).castTo(DataType.LONG)
-          .reshape(c.outputShape(0)));
-    });
-    add("oneHot", c -> {
-      long[] idx = longs(c.in(0));
-      long depth = c.attrs().getLong("depth");
-      INDArray result = c.output(0);
-      if (result.isEmpty()) {
-        return one(result);
-      }
-      INDArray out = Buffers.zero(result).reshape(idx.length, depth);
-      for (int i = 0; i < idx.length; i++) {
-        if (idx[i] >= 0 && idx[i] < depth) {
-          out.putScalar(i, idx[i], 1.0);
-        } else if (c.attrs().getBool("strict", false)) {
-          throw c.fail("index " + idx[i] + " at position " + i + " is outside [0, " + depth + ")");
-        }
-      }
-      return one(result);
-    });
+    add(
+        "argMax",
+        c -> {
+          INDArray x = c.in(0);
+          int axis = (int) c.attrs().getLong("axis");
+          return one(
+              Nd4j.argMax(x, axis < 0 ? axis + x.rank() : axis)
+                  .castTo(DataType.LONG)
+                  .reshape(c.outputShape(0)));
+        });
+    add(
+        "oneHot",
+        c -> {
+          long[] idx = longs(c.in(0));
+          long depth = c.attrs().getLong("depth");
+          INDArray result = c.output(0);
+          if (result.isEmpty()) {
+            return one(result);
+          }
+          INDArray out = Buffers.zero(result).reshape(idx.length, depth);
+          for (int i = 0; i < idx.length; i++) {
+            if (idx[i] >= 0 && idx[i] < depth) {
+              out.putScalar(i, idx[i], 1.0);
+            } else if (c.attrs().getBool("strict", false)) {
+              throw c.fail(
+                  "index " + idx[i] + " at position " + i + " is outside [0, " + depth + ")");
+            }
+          }
+          return one(result);
+        });
     add("reverse", IndexingKernels::reverse);
   }
 
   /**
    * Reverses along each given axis (all axes when none are given) by picking the axis's rows in
-   * reverse order. libnd4j's {@code reverse} op is not used for some axes: in 1.0.0-M2.1 it
-   * retains about two copies of its input per call (native memory grew ~170 MB per 1,000 calls
-   * on a [64, 256] float array); its full reversal does not, and is used for all axes.
+   * reverse order. libnd4j's {@code reverse} op is not used for some axes: in 1.0.0-M2.1 it retains
+   * about two copies of its input per call (native memory grew ~170 MB per 1,000 calls on a [64,
+   * 256] float array); its full reversal does not, and is used for all axes.
    */
   private static INDArray[] reverse(KernelContext c) {
     INDArray x = c.in(0);
@@ -87,9 +94,9 @@ final class IndexingKernels {
   }
 
   /**
-   * The elements of an integer array in row-major order. A copy first: {@code data()} is the
-   * whole underlying buffer, which for a view (a transpose, a slice) holds other elements or
-   * another order.
+   * The elements of an integer array in row-major order. A copy first: {@code data()} is the whole
+   * underlying buffer, which for a view (a transpose, a slice) holds other elements or another
+   * order.
    */
   static long[] longs(INDArray a) {
     return a.castTo(DataType.LONG).dup('c').data().asLong();

@@ -30,11 +30,16 @@ public final class KernelContext {
   }
 
   /**
-   * A context whose kernel takes buffers from {@code buffers}; {@code unused[i]} says that no
-   * step reads output i and it is not fetched, so a kernel may skip computing it.
+   * A context whose kernel takes buffers from {@code buffers}; {@code unused[i]} says that no step
+   * reads output i and it is not fetched, so a kernel may skip computing it.
    */
-  public KernelContext(Node node, INDArray[] inputs, List<TensorType> outputTypes, RunState state,
-      Buffers buffers, boolean[] unused) {
+  public KernelContext(
+      Node node,
+      INDArray[] inputs,
+      List<TensorType> outputTypes,
+      RunState state,
+      Buffers buffers,
+      boolean[] unused) {
     this.node = node;
     this.inputs = inputs;
     this.outputTypes = outputTypes;
@@ -102,11 +107,20 @@ public final class KernelContext {
 
   /** An error naming the node, its op and the concrete input shapes and dtypes. */
   public ShapeException fail(String message) {
-    StringBuilder b = new StringBuilder("Node '").append(node.name()).append("' (op ")
-        .append(node.op()).append("): ").append(message).append("; input values:");
+    StringBuilder b =
+        new StringBuilder("Node '")
+            .append(node.name())
+            .append("' (op ")
+            .append(node.op())
+            .append("): ")
+            .append(message)
+            .append("; input values:");
     for (INDArray a : inputs) {
-      b.append(' ').append(a == null ? "(reference)"
-          : DType.fromNd4j(a.dataType()) + Arrays.toString(a.shape()));
+      b.append(' ')
+          .append(
+              a == null
+                  ? "(reference)"
+                  : DType.fromNd4j(a.dataType()) + Arrays.toString(a.shape()));
     }
     return new ShapeException(b.toString());
   }

@@ -28,13 +28,15 @@ final class MathKernels {
     add("maximum", c -> binary(c, "maximum"));
     add("minimum", c -> binary(c, "minimum"));
     add("neg", c -> unary(c, Negative::new));
-    add("square", c -> {
-      INDArray out = c.output(0);
-      if (!out.isEmpty()) {
-        NativeCall.exec("multiply", new INDArray[] {c.in(0), c.in(0)}, out);
-      }
-      return one(out);
-    });
+    add(
+        "square",
+        c -> {
+          INDArray out = c.output(0);
+          if (!out.isEmpty()) {
+            NativeCall.exec("multiply", new INDArray[] {c.in(0), c.in(0)}, out);
+          }
+          return one(out);
+        });
     add("sqrt", c -> unary(c, Sqrt::new));
     add("exp", c -> unary(c, Exp::new));
     add("log", c -> unary(c, Log::new));

@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code maxPoolGradGrad(x, g)}: for each pooling window of x, g at the window's maximum (the
- * first one in row-major order on ties). It is the adjoint of maxPoolGrad in dy and appears only
- * in second derivatives, which libnd4j has no op for, so this is a plain loop in float64.
+ * {@code maxPoolGradGrad(x, g)}: for each pooling window of x, g at the window's maximum (the first
+ * one in row-major order on ties). It is the adjoint of maxPoolGrad in dy and appears only in
+ * second derivatives, which libnd4j has no op for, so this is a plain loop in float64.
  */
 final class MaxPoolGradGradKernel {
   private MaxPoolGradGradKernel() {}

@@ -4,10 +4,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * What the loaded libnd4j was built with, which decides some kernels: with oneDNN (the
- * {@code linux-x86_64-onednn} build Anygraph ships), convolutions and pooling run on oneDNN's
- * primitives, which pick AVX-512, AVX2 or SSE4.1 code for the CPU at run time; without it
- * (another classifier chosen at build time), on Anygraph's GEMM convolution ({@link ConvGemm}).
+ * What the loaded libnd4j was built with, which decides some kernels: with oneDNN (the {@code
+ * linux-x86_64-onednn} build Anygraph ships), convolutions and pooling run on oneDNN's primitives,
+ * which pick AVX-512, AVX2 or SSE4.1 code for the CPU at run time; without it (another classifier
+ * chosen at build time), on Anygraph's GEMM convolution ({@link ConvGemm}).
  */
 public final class NativeBuild {
   /** Set to {@code false} to run without oneDNN's kernels even where the build has them. */
@@ -42,10 +42,14 @@ public final class NativeBuild {
   /** One line saying which kernels run, for the launcher's and the benchmark's reports. */
   public static String describe() {
     String blas = System.getenv("OPENBLAS_CORETYPE");
-    return "kernels: libnd4j " + (HAS_ONEDNN ? "with oneDNN" : "without oneDNN")
-        + (useOneDnn ? " (convolution and pooling on oneDNN, which picks its code for this CPU)"
-            : HAS_ONEDNN ? " (oneDNN turned off by -D" + ONEDNN_PROPERTY + "=false)"
-            : " (convolution as GEMMs)")
-        + ", matrix products on OpenBLAS" + (blas == null ? "" : " (core " + blas + ")");
+    return "kernels: libnd4j "
+        + (HAS_ONEDNN ? "with oneDNN" : "without oneDNN")
+        + (useOneDnn
+            ? " (convolution and pooling on oneDNN, which picks its code for this CPU)"
+            : HAS_ONEDNN
+                ? " (oneDNN turned off by -D" + ONEDNN_PROPERTY + "=false)"
+                : " (convolution as GEMMs)")
+        + ", matrix products on OpenBLAS"
+        + (blas == null ? "" : " (core " + blas + ")");
   }
 }

@@ -21,16 +21,19 @@ import org.nd4j.nativeblas.OpaqueDataBuffer;
  * array set into a libnd4j context is wrapped in a native handle that holds a reference to the
  * array's buffer until the context is deleted, and ND4J deletes a context only when the garbage
  * collector finds it ({@code CpuOpContext.close()} does nothing, {@code purge()} keeps the
- * handles). A kept context therefore retained every buffer that ever passed through it (issue
- * 16: ~365 KB per MNIST step). Creating and deleting the bare native context is a few hundred
+ * handles). A kept context therefore retained every buffer that ever passed through it (issue 16:
+ * ~365 KB per MNIST step). Creating and deleting the bare native context is a few hundred
  * nanoseconds and frees the handles at once.
  */
 final class NativeCall {
   private static final NativeOps NATIVE = NativeOpsHolder.getInstance().getDeviceNativeOps();
+
   /** libnd4j identifies a custom op by the hash of its name. */
   private static final ConcurrentHashMap<String, Long> HASHES = new ConcurrentHashMap<>();
+
   /** Argument memory per thread, reused: libnd4j copies arguments out of it. */
   private static final ThreadLocal<Arguments> ARGUMENTS = ThreadLocal.withInitial(Arguments::new);
+
   private static final long[] NO_INTS = {};
   private static final double[] NO_DOUBLES = {};
   private static final boolean[] NO_BOOLS = {};
@@ -47,7 +50,12 @@ final class NativeCall {
     exec(op, inputs, outputs, ints, NO_DOUBLES, NO_BOOLS);
   }
 
-  static void exec(String op, INDArray[] inputs, INDArray[] outputs, long[] ints, double[] doubles,
+  static void exec(
+      String op,
+      INDArray[] inputs,
+      INDArray[] outputs,
+      long[] ints,
+      double[] doubles,
       boolean[] bools) {
     long hash = HASHES.computeIfAbsent(op, name -> DynamicCustomOp.builder(name).build().opHash());
     OpaqueContext ctx = NATIVE.createGraphContext(1);
@@ -55,18 +63,18 @@ final class NativeCall {
       ARGUMENTS.get().set(ctx, ints, doubles, bools);
       for (int i = 0; i < inputs.length; i++) {
         INDArray a = inputs[i];
-        NATIVE.setGraphContextInputBuffer(ctx, i, a.isEmpty() ? null : buffer(a),
-            a.shapeInfoDataBuffer().addressPointer(), null);
+        NATIVE.setGraphContextInputBuffer(
+            ctx, i, a.isEmpty() ? null : buffer(a), a.shapeInfoDataBuffer().addressPointer(), null);
       }
       for (int i = 0; i < outputs.length; i++) {
         INDArray a = outputs[i];
-        NATIVE.setGraphContextOutputBuffer(ctx, i, a.isEmpty() ? null : buffer(a),
-            a.shapeInfoDataBuffer().addressPointer(), null);
+        NATIVE.setGraphContextOutputBuffer(
+            ctx, i, a.isEmpty() ? null : buffer(a), a.shapeInfoDataBuffer().addressPointer(), null);
       }
       int status = NATIVE.execCustomOp2(null, hash, ctx);
       if (status != 0 || NATIVE.lastErrorCode() != 0) {
-        throw new IllegalStateException("libnd4j op '" + op + "' failed (status " + status + "): "
-            + NATIVE.lastErrorMessage());
+        throw new IllegalStateException(
+            "libnd4j op '" + op + "' failed (status " + status + "): " + NATIVE.lastErrorMessage());
       }
     } finally {
       NATIVE.deleteGraphContext(ctx);

@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Activations, and softmax / log-softmax along attribute {@code axis} (default the last) with
- * the maximum subtracted first, so that no logit overflows exp and no line sums to 0, in every
- * float dtype.
+ * Activations, and softmax / log-softmax along attribute {@code axis} (default the last) with the
+ * maximum subtracted first, so that no logit overflows exp and no line sums to 0, in every float
+ * dtype.
  */
 final class NnKernels {
   private NnKernels() {}
@@ -24,13 +24,15 @@ final class NnKernels {
     add("relu", c -> unary(c, (x, z) -> new RectifiedLinear(x, z, 0.0)));
     add("sigmoid", c -> unary(c, Sigmoid::new));
     add("tanh", c -> unary(c, Tanh::new));
-    add("reluGrad", c -> {
-      INDArray out = c.output(0);
-      if (!out.isEmpty()) { // libnd4j's relu_bp: one pass of x > 0 ? dy : 0
-        NativeCall.exec("relu_bp", new INDArray[] {c.dense(c.in(0)), c.dense(c.in(1))}, out);
-      }
-      return one(out);
-    });
+    add(
+        "reluGrad",
+        c -> {
+          INDArray out = c.output(0);
+          if (!out.isEmpty()) { // libnd4j's relu_bp: one pass of x > 0 ? dy : 0
+            NativeCall.exec("relu_bp", new INDArray[] {c.dense(c.in(0)), c.dense(c.in(1))}, out);
+          }
+          return one(out);
+        });
     add("softmax", NnKernels::softmax);
     add("logSoftmax", NnKernels::logSoftmax);
   }
@@ -41,8 +43,8 @@ final class NnKernels {
   }
 
   /**
-   * exp(x - max) / sum(exp(x - max)). libnd4j's double softmax does not subtract the maximum:
-   * once every logit of a line is below about -745, exp underflows to 0 and 0 / 0 gives NaN.
+   * exp(x - max) / sum(exp(x - max)). libnd4j's double softmax does not subtract the maximum: once
+   * every logit of a line is below about -745, exp underflows to 0 and 0 / 0 gives NaN.
    */
   private static INDArray[] softmax(KernelContext c) {
     INDArray out = c.output(0);

@@ -13,23 +13,38 @@ final class RandomKernels {
   private RandomKernels() {}
 
   static void register() {
-    add("randomUniformLike", c -> {
-      INDArray z = Nd4j.create(c.outputDType(0).nd4j(), c.in(0).shape());
-      Nd4j.getExecutioner().exec(new UniformDistribution(z, c.attrs().getDouble("min"),
-          c.attrs().getDouble("max")), c.state().random(c.node()));
-      return one(z);
-    });
-    add("randomNormal", c -> {
-      INDArray z = Nd4j.create(c.outputDType(0).nd4j(), c.outputShape(0));
-      Nd4j.getExecutioner().exec(new GaussianDistribution(z, c.attrs().getDouble("mean"),
-          c.attrs().getDouble("stddev")), c.state().random(c.node()));
-      return one(z);
-    });
-    add("randomUniform", c -> {
-      INDArray z = Nd4j.create(c.outputDType(0).nd4j(), c.outputShape(0));
-      Nd4j.getExecutioner().exec(new UniformDistribution(z, c.attrs().getDouble("min"),
-          c.attrs().getDouble("max")), c.state().random(c.node()));
-      return one(z);
-    });
+    add(
+        "randomUniformLike",
+        c -> {
+          INDArray z = Nd4j.create(c.outputDType(0).nd4j(), c.in(0).shape());
+          Nd4j.getExecutioner()
+              .exec(
+                  new UniformDistribution(
+                      z, c.attrs().getDouble("min"), c.attrs().getDouble("max")),
+                  c.state().random(c.node()));
+          return one(z);
+        });
+    add(
+        "randomNormal",
+        c -> {
+          INDArray z = Nd4j.create(c.outputDType(0).nd4j(), c.outputShape(0));
+          Nd4j.getExecutioner()
+              .exec(
+                  new GaussianDistribution(
+                      z, c.attrs().getDouble("mean"), c.attrs().getDouble("stddev")),
+                  c.state().random(c.node()));
+          return one(z);
+        });
+    add(
+        "randomUniform",
+        c -> {
+          INDArray z = Nd4j.create(c.outputDType(0).nd4j(), c.outputShape(0));
+          Nd4j.getExecutioner()
+              .exec(
+                  new UniformDistribution(
+                      z, c.attrs().getDouble("min"), c.attrs().getDouble("max")),
+                  c.state().random(c.node()));
+          return one(z);
+        });
   }
 }

@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reductions over axes on libnd4j's reduce ops, written into lent buffers; results keep the
- * input's dtype, as in TensorFlow.
+ * Reductions over axes on libnd4j's reduce ops, written into lent buffers; results keep the input's
+ * dtype, as in TensorFlow.
  */
 final class ReduceKernels {
   private ReduceKernels() {}
@@ -21,23 +21,25 @@ final class ReduceKernels {
     add("reduceSum", c -> reduce(c, "reduce_sum"));
     add("reduceMean", c -> reduce(c, "reduce_mean"));
     add("reduceMax", c -> reduce(c, "reduce_max"));
-    add("reduceSumLike", c -> {
-      INDArray x = c.in(0);
-      long[] target = c.outputShape(0);
-      int offset = x.rank() - target.length;
-      List<Integer> axes = new ArrayList<>();
-      for (int i = 0; i < x.rank(); i++) {
-        if (i < offset || (target[i - offset] == 1 && x.size(i) != 1)) {
-          axes.add(i);
-        }
-      }
-      INDArray out = c.output(0);
-      int[] over = axes.stream().mapToInt(Integer::intValue).toArray();
-      if (!sumOfLeadingAxes(c, x, over, out)) {
-        into("reduce_sum", x, over, out);
-      }
-      return one(out);
-    });
+    add(
+        "reduceSumLike",
+        c -> {
+          INDArray x = c.in(0);
+          long[] target = c.outputShape(0);
+          int offset = x.rank() - target.length;
+          List<Integer> axes = new ArrayList<>();
+          for (int i = 0; i < x.rank(); i++) {
+            if (i < offset || (target[i - offset] == 1 && x.size(i) != 1)) {
+              axes.add(i);
+            }
+          }
+          INDArray out = c.output(0);
+          int[] over = axes.stream().mapToInt(Integer::intValue).toArray();
+          if (!sumOfLeadingAxes(c, x, over, out)) {
+            into("reduce_sum", x, over, out);
+          }
+          return one(out);
+        });
   }
 
   /**
@@ -48,8 +50,11 @@ final class ReduceKernels {
    */
   private static boolean sumOfLeadingAxes(KernelContext c, INDArray x, int[] axes, INDArray out) {
     DataType t = x.dataType();
-    if ((t != DataType.FLOAT && t != DataType.DOUBLE) || axes.length == 0
-        || axes.length >= x.rank() || x.isEmpty() || !Layouts.isDenseRowMajor(x)
+    if ((t != DataType.FLOAT && t != DataType.DOUBLE)
+        || axes.length == 0
+        || axes.length >= x.rank()
+        || x.isEmpty()
+        || !Layouts.isDenseRowMajor(x)
         || !Layouts.isDenseRowMajor(out)) {
       return false;
     }
@@ -62,7 +67,8 @@ final class ReduceKernels {
     }
     long inner = x.length() / outer;
     INDArray ones = c.scratch(t, 1, outer).assign(1);
-    Nd4j.gemm(ones, x.reshape('c', outer, inner), out.reshape('c', 1, inner), false, false, 1.0, 0.0);
+    Nd4j.gemm(
+        ones, x.reshape('c', outer, inner), out.reshape('c', 1, inner), false, false, 1.0, 0.0);
     return true;
   }
 
@@ -72,7 +78,8 @@ final class ReduceKernels {
     long[] axesAttr = c.attrs().has("axes") ? c.attrs().getLongs("axes") : new long[0];
     int[] axes = new int[axesAttr.length == 0 ? x.rank() : axesAttr.length];
     for (int i = 0; i < axes.length; i++) {
-      axes[i] = axesAttr.length == 0 ? i : (int) (axesAttr[i] < 0 ? axesAttr[i] + x.rank() : axesAttr[i]);
+      axes[i] =
+          axesAttr.length == 0 ? i : (int) (axesAttr[i] < 0 ? axesAttr[i] + x.rank() : axesAttr[i]);
     }
     if (op.equals("reduce_mean") && !x.dataType().isFPType() && axes.length > 0) {
       return one(integerMean(c, x, axes));
@@ -83,8 +90,8 @@ final class ReduceKernels {
   }
 
   /**
-   * {@code op} of x over {@code axes} into {@code out}, a buffer of any shape with as many
-   * elements as the reduced result (keepDims or not: the layout is the same).
+   * {@code op} of x over {@code axes} into {@code out}, a buffer of any shape with as many elements
+   * as the reduced result (keepDims or not: the layout is the same).
    */
   static void into(String op, INDArray x, int[] axes, INDArray out) {
     if (out.isEmpty()) {
@@ -96,11 +103,12 @@ final class ReduceKernels {
     }
     if (x.isEmpty()) {
       // TensorFlow's values over nothing: sum 0, mean NaN, max -infinity
-      out.assign(switch (op) {
-        case "reduce_sum" -> 0.0;
-        case "reduce_mean" -> Double.NaN;
-        default -> Double.NEGATIVE_INFINITY;
-      });
+      out.assign(
+          switch (op) {
+            case "reduce_sum" -> 0.0;
+            case "reduce_mean" -> Double.NaN;
+            default -> Double.NEGATIVE_INFINITY;
+          });
       return;
     }
     long[] reduced = new long[x.rank() - axes.length];

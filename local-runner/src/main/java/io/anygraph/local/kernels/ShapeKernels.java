@@ -14,55 +14,68 @@ final class ShapeKernels {
   private ShapeKernels() {}
 
   static void register() {
-    add("size", c -> {
-      long[] shape = c.in(0).shape();
-      long n = 1;
-      if (c.attrs().has("axes")) {
-        for (long a : c.attrs().getLongs("axes")) {
-          n *= shape[(int) (a < 0 ? a + shape.length : a)];
-        }
-      } else {
-        for (long d : shape) {
-          n *= d;
-        }
-      }
-      return one(Nd4j.scalar(n));
-    });
+    add(
+        "size",
+        c -> {
+          long[] shape = c.in(0).shape();
+          long n = 1;
+          if (c.attrs().has("axes")) {
+            for (long a : c.attrs().getLongs("axes")) {
+              n *= shape[(int) (a < 0 ? a + shape.length : a)];
+            }
+          } else {
+            for (long d : shape) {
+              n *= d;
+            }
+          }
+          return one(Nd4j.scalar(n));
+        });
     add("shape", c -> one(vector(c.in(0).shape())));
-    add("reducedShape", c -> {
-      long[] shape = IndexingKernels.longs(c.in(0));
-      for (long a : c.attrs().getLongs("axes")) {
-        long axis = a < 0 ? a + shape.length : a;
-        if (axis < 0 || axis >= shape.length) {
-          throw c.fail("axis " + a + " is out of range for rank " + shape.length);
-        }
-        shape[(int) axis] = 1;
-      }
-      return one(vector(shape));
-    });
-    add("concatOffset", c -> {
-      int last = c.node().inputs().size() - 1;
-      long[] offset = new long[(int) c.in(last).length()];
-      long a = c.attrs().getLong("axis");
-      int axis = (int) (a < 0 ? a + offset.length : a);
-      if (axis < 0 || axis >= offset.length) {
-        throw c.fail("axis " + a + " is out of range for rank " + offset.length);
-      }
-      for (int i = 0; i < last; i++) {
-        long[] shape = IndexingKernels.longs(c.in(i));
-        if (shape.length != offset.length) {
-          throw c.fail("shapes of ranks " + shape.length + " and " + offset.length
-              + " cannot be concatenated");
-        }
-        offset[axis] += shape[axis];
-      }
-      return one(vector(offset));
-    });
-    add("reshapeTo", Output.VIEW_OF_INPUT, c -> {
-      INDArray x = c.in(0);
-      long[] target = resolved(c, x.length(), IndexingKernels.longs(c.in(1)));
-      return one(x.reshape('c', target));
-    });
+    add(
+        "reducedShape",
+        c -> {
+          long[] shape = IndexingKernels.longs(c.in(0));
+          for (long a : c.attrs().getLongs("axes")) {
+            long axis = a < 0 ? a + shape.length : a;
+            if (axis < 0 || axis >= shape.length) {
+              throw c.fail("axis " + a + " is out of range for rank " + shape.length);
+            }
+            shape[(int) axis] = 1;
+          }
+          return one(vector(shape));
+        });
+    add(
+        "concatOffset",
+        c -> {
+          int last = c.node().inputs().size() - 1;
+          long[] offset = new long[(int) c.in(last).length()];
+          long a = c.attrs().getLong("axis");
+          int axis = (int) (a < 0 ? a + offset.length : a);
+          if (axis < 0 || axis >= offset.length) {
+            throw c.fail("axis " + a + " is out of range for rank " + offset.length);
+          }
+          for (int i = 0; i < last; i++) {
+            long[] shape = IndexingKernels.longs(c.in(i));
+            if (shape.length != offset.length) {
+              throw c.fail(
+                  "shapes of ranks "
+                      + shape.length
+                      + " and "
+                      + offset.length
+                      + " cannot be concatenated");
+            }
+            offset[axis] += shape[axis];
+          }
+          return one(vector(offset));
+        });
+    add(
+        "reshapeTo",
+        Output.VIEW_OF_INPUT,
+        c -> {
+          INDArray x = c.in(0);
+          long[] target = resolved(c, x.length(), IndexingKernels.longs(c.in(1)));
+          return one(x.reshape('c', target));
+        });
   }
 
   /** An int64 vector, empty for a scalar's shape. */

@@ -13,11 +13,17 @@ final class SourceKernels {
   private SourceKernels() {}
 
   static void register() {
-    add(OpNames.PLACEHOLDER, c -> {
-      throw new FeedException("Placeholder '" + c.node().name() + "' was not fed");
-    });
+    add(
+        OpNames.PLACEHOLDER,
+        c -> {
+          throw new FeedException("Placeholder '" + c.node().name() + "' was not fed");
+        });
     add("constant", Output.BORROWED, c -> one(c.attrs().getArray("value")));
-    add("fill", c -> one(Values.filled(c.attrs().getDouble("value"), c.outputDType(0),
-        c.outputType(0).shape())));
+    add(
+        "fill",
+        c ->
+            one(
+                Values.filled(
+                    c.attrs().getDouble("value"), c.outputDType(0), c.outputType(0).shape())));
   }
 }

@@ -9,26 +9,32 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Variable reads and writes against the session's variable store. Writes store a new array
- * rather than changing the old one, so values read earlier in the same run stay as they were.
+ * Variable reads and writes against the session's variable store. Writes store a new array rather
+ * than changing the old one, so values read earlier in the same run stay as they were.
  */
 final class StateKernels {
   private StateKernels() {}
 
   static void register() {
     add(OpNames.VARIABLE, Output.BORROWED, c -> one(c.state().variables().read(c.node())));
-    add("assign", Output.BORROWED, c -> {
-      // a copy: the value may be a feed the caller still owns, or a buffer the executor frees
-      INDArray value = c.in(1).dup();
-      c.state().variables().write(c.node().input(0).node(), value);
-      return one(value);
-    });
-    add("assignAdd", Output.BORROWED, c -> {
-      INDArray current = c.state().variables().read(c.node().input(0).node());
-      INDArray value = current.add(c.in(1));
-      c.state().variables().write(c.node().input(0).node(), value);
-      return one(value);
-    });
+    add(
+        "assign",
+        Output.BORROWED,
+        c -> {
+          // a copy: the value may be a feed the caller still owns, or a buffer the executor frees
+          INDArray value = c.in(1).dup();
+          c.state().variables().write(c.node().input(0).node(), value);
+          return one(value);
+        });
+    add(
+        "assignAdd",
+        Output.BORROWED,
+        c -> {
+          INDArray current = c.state().variables().read(c.node().input(0).node());
+          INDArray value = current.add(c.in(1));
+          c.state().variables().write(c.node().input(0).node(), value);
+          return one(value);
+        });
     add(OpNames.GROUP, c -> one(Nd4j.scalar(true)));
   }
 }

@@ -36,7 +36,9 @@ public final class Combine {
     return sum == null ? partial.dup('c') : sum.addi(partial);
   }
 
-  /** Pick-replica: whether the value of shard {@code candidate} replaces that of {@code current}. */
+  /**
+   * Pick-replica: whether the value of shard {@code candidate} replaces that of {@code current}.
+   */
   public static boolean picks(int candidate, int current) {
     return candidate < current;
   }
@@ -49,8 +51,8 @@ public final class Combine {
     if (slices.isEmpty()) {
       return null;
     }
-    INDArray joined = slices.size() == 1 ? slices.get(0)
-        : Nd4j.concat(axis, slices.toArray(new INDArray[0]));
+    INDArray joined =
+        slices.size() == 1 ? slices.get(0) : Nd4j.concat(axis, slices.toArray(new INDArray[0]));
     int n = (int) joined.size(axis);
     int[] at = new int[n]; // at[position] = index in joined
     int k = 0;
@@ -65,8 +67,8 @@ public final class Combine {
   }
 
   /**
-   * The shards' values, given in shard order (shard {@code i} holding the {@code i}-th run of
-   * rows along a gathered axis), made one as the boundary says.
+   * The shards' values, given in shard order (shard {@code i} holding the {@code i}-th run of rows
+   * along a gathered axis), made one as the boundary says.
    */
   public static INDArray inShardOrder(Boundary b, List<INDArray> values) {
     return switch (b.kind()) {

@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One thread per device: work for {@code cpu:1} always runs on the same thread, and a thread
- * for {@code gpu:N} is bound to CUDA device N (ND4J's affinity manager) before its first task.
- * Threads are daemons, started on first use and stopped by {@link #close()}.
+ * One thread per device: work for {@code cpu:1} always runs on the same thread, and a thread for
+ * {@code gpu:N} is bound to CUDA device N (ND4J's affinity manager) before its first task. Threads
+ * are daemons, started on first use and stopped by {@link #close()}.
  */
 public final class LogicalDevices implements AutoCloseable {
   private final Map<String, ExecutorService> threads = new ConcurrentHashMap<>();
@@ -26,11 +26,13 @@ public final class LogicalDevices implements AutoCloseable {
   }
 
   private static ExecutorService start(String device) {
-    ExecutorService e = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "anygraph-" + device);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService e =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "anygraph-" + device);
+              t.setDaemon(true);
+              return t;
+            });
     if (device.startsWith("gpu:")) {
       int n = Integer.parseInt(device.substring(4));
       e.submit(() -> Nd4j.getAffinityManager().unsafeSetDevice(n));
@@ -42,7 +44,8 @@ public final class LogicalDevices implements AutoCloseable {
   public static int gpuCount() {
     String backend = Nd4j.getBackend().getClass().getSimpleName().toLowerCase();
     return backend.contains("cuda") || backend.contains("cublas")
-        ? Nd4j.getAffinityManager().getNumberOfDevices() : 0;
+        ? Nd4j.getAffinityManager().getNumberOfDevices()
+        : 0;
   }
 
   /** Waits for every future; the first failure (by list order) is rethrown after all finish. */
@@ -58,8 +61,10 @@ public final class LogicalDevices implements AutoCloseable {
       } catch (ExecutionException e) {
         out.add(null);
         if (first == null) {
-          first = e.getCause() instanceof RuntimeException r ? r
-              : new AnygraphException(e.getCause().getMessage(), e.getCause());
+          first =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new AnygraphException(e.getCause().getMessage(), e.getCause());
         }
       }
     }

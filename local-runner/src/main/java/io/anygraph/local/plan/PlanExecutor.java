@@ -12,12 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs a {@link Plan}, the one sequence every runner follows: the step's feeds named as the
- * stage graphs name them, the sharded ones and the global batch size picked out, the worker
- * stage's tasks run and their values combined at the boundaries, then the driver stage on the
- * combined values. Only the tasks differ between runners ({@link WorkerStageTasks}): by default
- * this JVM's device threads, one shard per replica, so the result equals the single-device run
- * up to float rounding.
+ * Runs a {@link Plan}, the one sequence every runner follows: the step's feeds named as the stage
+ * graphs name them, the sharded ones and the global batch size picked out, the worker stage's tasks
+ * run and their values combined at the boundaries, then the driver stage on the combined values.
+ * Only the tasks differ between runners ({@link WorkerStageTasks}): by default this JVM's device
+ * threads, one shard per replica, so the result equals the single-device run up to float rounding.
  *
  * <pre>{@code
  * PlanExecutor e = new PlanExecutor(Partitioner.plan(List.of(train, loss), Set.of(x, y), Cluster.cpus(2), true));
@@ -45,11 +44,11 @@ public final class PlanExecutor {
 
   /**
    * The fetches' values, in the plan's fetch order, with the worker stage's tasks run by {@code
-   * tasks} (unused, and may be null, when the plan has no worker stage; a plan that has one
-   * refuses null).
+   * tasks} (unused, and may be null, when the plan has no worker stage; a plan that has one refuses
+   * null).
    */
-  public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
-      WorkerStageTasks tasks) {
+  public List<INDArray> run(
+      Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices, WorkerStageTasks tasks) {
     Map<String, INDArray> byName = new HashMap<>();
     feeds.forEach((t, v) -> byName.put(plan.feedNames().get(t.name()), v));
     if (plan.worker() != null) {
@@ -64,11 +63,17 @@ public final class PlanExecutor {
   }
 
   /** Runs the worker tasks and puts the global batch and the boundaries' values among the feeds. */
-  private void runWorkerStage(Map<String, INDArray> byName, RunState state,
-      LogicalDevices devices, WorkerStageTasks tasks) {
+  private void runWorkerStage(
+      Map<String, INDArray> byName,
+      RunState state,
+      LogicalDevices devices,
+      WorkerStageTasks tasks) {
     if (tasks == null) {
-      throw new IllegalArgumentException("The plan for " + plan.fetches() + " has a worker stage,"
-          + " but no worker tasks were given to run it");
+      throw new IllegalArgumentException(
+          "The plan for "
+              + plan.fetches()
+              + " has a worker stage,"
+              + " but no worker tasks were given to run it");
     }
     Stage w = plan.worker();
     Map<String, INDArray> whole = new HashMap<>();

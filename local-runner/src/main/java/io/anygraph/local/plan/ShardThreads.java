@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The local runner's worker tasks: one shard per replica of the plan, each on its replica's
- * device thread, their values combined in shard order. With one shard per logical device this is
+ * The local runner's worker tasks: one shard per replica of the plan, each on its replica's device
+ * thread, their values combined in shard order. With one shard per logical device this is
  * data-parallel training on one machine.
  */
 final class ShardThreads implements WorkerStageTasks {

@@ -7,9 +7,9 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Splitting a batch into shards, for the local runner's threads and the Spark runner's
- * driver-side arrays alike. Shards differ in size by at most one row, the first ones taking the
- * extra; {@link Combine} joins their results.
+ * Splitting a batch into shards, for the local runner's threads and the Spark runner's driver-side
+ * arrays alike. Shards differ in size by at most one row, the first ones taking the extra; {@link
+ * Combine} joins their results.
  */
 public final class Shards {
   private Shards() {}
@@ -30,8 +30,15 @@ public final class Shards {
     for (var e : sharded.entrySet()) {
       long r = e.getValue().size(axes.get(e.getKey()));
       if (rows >= 0 && r != rows) {
-        throw new FeedException("Sharded feeds disagree on the batch size: " + first + " has "
-            + rows + " rows along its sharded axis, " + e.getKey() + " has " + r);
+        throw new FeedException(
+            "Sharded feeds disagree on the batch size: "
+                + first
+                + " has "
+                + rows
+                + " rows along its sharded axis, "
+                + e.getKey()
+                + " has "
+                + r);
       }
       rows = r;
       first = e.getKey();

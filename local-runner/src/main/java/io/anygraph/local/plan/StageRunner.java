@@ -17,9 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs one stage of a plan: each device subgraph compiled once, and on several devices run
- * concurrently on their device threads, meeting at a fresh {@link Rendezvous} each run. A
- * device that fails aborts the rendezvous, so the others stop waiting and the first failure is
- * reported.
+ * concurrently on their device threads, meeting at a fresh {@link Rendezvous} each run. A device
+ * that fails aborts the rendezvous, so the others stop waiting and the first failure is reported.
  */
 public final class StageRunner {
   private record Part(DeviceGraph device, Program program, List<String> feeds) {}
@@ -32,8 +31,10 @@ public final class StageRunner {
     boolean several = stage.devices().size() > 1;
     for (DeviceGraph dg : stage.devices()) {
       Graph g = dg.graph();
-      List<String> feeds = stage.feeds().stream()
-          .filter(f -> g.hasNode(f.substring(0, f.lastIndexOf(':')))).toList();
+      List<String> feeds =
+          stage.feeds().stream()
+              .filter(f -> g.hasNode(f.substring(0, f.lastIndexOf(':'))))
+              .toList();
       List<Tensor> fetches = dg.outputs().stream().map(g::tensor).toList();
       Program p = Compiler.compile(fetches, feeds.stream().map(g::tensor).toList(), several);
       parts.add(new Part(dg, p, feeds));
@@ -45,8 +46,8 @@ public final class StageRunner {
   }
 
   /**
-   * Values of the stage's outputs, in order, for feeds given by placeholder tensor name.
-   * A single-device stage runs on the calling thread unless it is a GPU.
+   * Values of the stage's outputs, in order, for feeds given by placeholder tensor name. A
+   * single-device stage runs on the calling thread unless it is a GPU.
    */
   public List<INDArray> run(Map<String, INDArray> feeds, RunState state, LogicalDevices devices) {
     Map<String, INDArray> values = new HashMap<>();
@@ -57,14 +58,17 @@ public final class StageRunner {
       RunState rs = state.withRendezvous(r);
       List<Future<Map<String, INDArray>>> running = new ArrayList<>();
       for (Part p : parts) {
-        running.add(devices.submit(p.device().device(), () -> {
-          try {
-            return runPart(p, feeds, rs);
-          } catch (RuntimeException | Error e) {
-            r.abort(e);
-            throw e;
-          }
-        }));
+        running.add(
+            devices.submit(
+                p.device().device(),
+                () -> {
+                  try {
+                    return runPart(p, feeds, rs);
+                  } catch (RuntimeException | Error e) {
+                    r.abort(e);
+                    throw e;
+                  }
+                }));
       }
       LogicalDevices.await(running).forEach(values::putAll);
     }
@@ -75,7 +79,8 @@ public final class StageRunner {
     return out;
   }
 
-  private static Map<String, INDArray> runPart(Part p, Map<String, INDArray> feeds, RunState state) {
+  private static Map<String, INDArray> runPart(
+      Part p, Map<String, INDArray> feeds, RunState state) {
     Graph g = p.device().graph();
     Map<Tensor, INDArray> fed = new HashMap<>();
     for (String f : p.feeds()) {

@@ -7,11 +7,11 @@ import java.util.OptionalLong;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * How a runner runs the tasks of a plan's worker stage, one per shard, and combines their
- * partial values with {@link Combine}: on this machine's device threads ({@link ShardThreads})
- * or as a Spark job. Everything around it, from the step's feeds to the driver stage, is {@link
- * PlanExecutor}'s, the same for every runner (Spark's split between its DAG scheduler and its
- * task scheduler).
+ * How a runner runs the tasks of a plan's worker stage, one per shard, and combines their partial
+ * values with {@link Combine}: on this machine's device threads ({@link ShardThreads}) or as a
+ * Spark job. Everything around it, from the step's feeds to the driver stage, is {@link
+ * PlanExecutor}'s, the same for every runner (Spark's split between its DAG scheduler and its task
+ * scheduler).
  */
 public interface WorkerStageTasks {
   /**
@@ -25,14 +25,14 @@ public interface WorkerStageTasks {
   record Feeds(Map<String, INDArray> whole, Map<String, INDArray> sharded, long globalBatch) {}
 
   /**
-   * Runs the worker stage's tasks for one step and combines their values at the boundaries:
-   * each boundary's value, in the plan's boundary order.
+   * Runs the worker stage's tasks for one step and combines their values at the boundaries: each
+   * boundary's value, in the plan's boundary order.
    */
   List<INDArray> run(Feeds feeds, RunState state, LogicalDevices devices);
 
   /**
-   * The step's batch size when the tasks read the sharded inputs themselves (Spark's bound
-   * data); empty when the sharded inputs are among the step's feeds.
+   * The step's batch size when the tasks read the sharded inputs themselves (Spark's bound data);
+   * empty when the sharded inputs are among the step's feeds.
    */
   default OptionalLong boundBatch() {
     return OptionalLong.empty();

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Where the two ends of each transfer of one multi-device run meet: {@code send} completes the
- * value under its key, {@code recv} waits for it. When one device fails, {@link #abort} wakes
- * every waiting receiver with that failure, so no device thread is left blocked.
+ * value under its key, {@code recv} waits for it. When one device fails, {@link #abort} wakes every
+ * waiting receiver with that failure, so no device thread is left blocked.
  */
 public final class Rendezvous {
   private final Map<String, CompletableFuture<INDArray>> slots = new ConcurrentHashMap<>();
@@ -38,8 +38,13 @@ public final class Rendezvous {
       Thread.currentThread().interrupt();
       throw new AnygraphException("Interrupted while waiting for transfer '" + key + "'", e);
     } catch (ExecutionException e) {
-      throw new AnygraphException("Transfer '" + key + "' did not arrive: another device failed ("
-          + e.getCause().getMessage() + ")", e.getCause());
+      throw new AnygraphException(
+          "Transfer '"
+              + key
+              + "' did not arrive: another device failed ("
+              + e.getCause().getMessage()
+              + ")",
+          e.getCause());
     }
   }
 

@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * State that lives as long as a session: variable values and per-node random generators, shared
- * by every device and plan of the session. Views of it add what one shard or one run needs: the
+ * State that lives as long as a session: variable values and per-node random generators, shared by
+ * every device and plan of the session. Views of it add what one shard or one run needs: the
  * shard's own random streams, and the rendezvous where transfers between devices meet.
  */
 public final class RunState implements AutoCloseable {
@@ -24,8 +24,13 @@ public final class RunState implements AutoCloseable {
     this(graph.seed().orElse(null), new VariableStore(), new ConcurrentHashMap<>(), null, 0, null);
   }
 
-  private RunState(Long graphSeed, VariableStore variables, Map<String, Random> generators,
-      String shard, long shardSeed, Rendezvous rendezvous) {
+  private RunState(
+      Long graphSeed,
+      VariableStore variables,
+      Map<String, Random> generators,
+      String shard,
+      long shardSeed,
+      Rendezvous rendezvous) {
     this.graphSeed = graphSeed;
     this.variables = variables;
     this.generators = generators;
@@ -49,8 +54,13 @@ public final class RunState implements AutoCloseable {
    * same numbers.
    */
   public RunState forShard(int shard, long step) {
-    return new RunState(graphSeed, variables, generators, "#shard" + shard + "#step" + step,
-        mix(step * 0x9E3779B97F4A7C15L + shard), rendezvous);
+    return new RunState(
+        graphSeed,
+        variables,
+        generators,
+        "#shard" + shard + "#step" + step,
+        mix(step * 0x9E3779B97F4A7C15L + shard),
+        rendezvous);
   }
 
   /** The same state, with the rendezvous of one multi-device run. */
@@ -72,8 +82,14 @@ public final class RunState implements AutoCloseable {
    */
   public Random random(Node node) {
     String key = shard == null ? node.name() : node.name() + shard;
-    return generators.computeIfAbsent(key, k -> Nd4j.getRandomFactory()
-        .getNewRandomInstance(shard == null ? seedOf(graphSeed, node) : mix(seedOf(graphSeed, node) + shardSeed)));
+    return generators.computeIfAbsent(
+        key,
+        k ->
+            Nd4j.getRandomFactory()
+                .getNewRandomInstance(
+                    shard == null
+                        ? seedOf(graphSeed, node)
+                        : mix(seedOf(graphSeed, node) + shardSeed)));
   }
 
   /**

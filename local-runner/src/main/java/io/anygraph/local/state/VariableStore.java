@@ -11,8 +11,8 @@ public final class VariableStore {
   private final Map<String, INDArray> values = new ConcurrentHashMap<>();
 
   /**
-   * The value of a variable node. A Theano-style shared variable starts from its initial value;
-   * any other variable must have been initialized.
+   * The value of a variable node. A Theano-style shared variable starts from its initial value; any
+   * other variable must have been initialized.
    */
   public INDArray read(Node variable) {
     INDArray v = values.get(variable.name());
@@ -20,11 +20,16 @@ public final class VariableStore {
       return v;
     }
     if (variable.attrs().has("initialValue")) {
-      return values.computeIfAbsent(variable.name(), k -> variable.attrs().getArray("initialValue").dup());
+      return values.computeIfAbsent(
+          variable.name(), k -> variable.attrs().getArray("initialValue").dup());
     }
-    throw new AnygraphException("Variable '" + variable.name() + "' (" + variable.output(0)
-        + ") is not initialized: run session.initializeAllVariables() first, or create it with"
-        + " graph.shared(value, name), which needs no initialization");
+    throw new AnygraphException(
+        "Variable '"
+            + variable.name()
+            + "' ("
+            + variable.output(0)
+            + ") is not initialized: run session.initializeAllVariables() first, or create it with"
+            + " graph.shared(value, name), which needs no initialization");
   }
 
   public void write(Node variable, INDArray value) {

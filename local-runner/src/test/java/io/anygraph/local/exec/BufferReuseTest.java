@@ -24,9 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The executor lends kernels buffers from a pool kept across runs: results must not depend on
- * what a buffer held before, fetched arrays must survive later runs, concurrent runs of one
- * program must not share buffers, and kept native op contexts must not carry arguments over.
+ * The executor lends kernels buffers from a pool kept across runs: results must not depend on what
+ * a buffer held before, fetched arrays must survive later runs, concurrent runs of one program must
+ * not share buffers, and kept native op contexts must not carry arguments over.
  */
 class BufferReuseTest {
   /** y = (x * 2 + 1) summed over rows, and the intermediate; values known by hand. */
@@ -69,19 +69,22 @@ class BufferReuseTest {
       List<Future<Boolean>> done = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          RunState state = new RunState(c.g);
-          for (int i = 0; i < 200; i++) {
-            float start = thread * 1000 + i;
-            INDArray got = p.run(Map.of(c.x, rows(2, start)), state).get(0);
-            // columns of [[s, s+1, s+2], [s+3, s+4, s+5]] * 2 + 1, summed
-            INDArray want = Nd4j.createFromArray(4 * start + 8, 4 * start + 12, 4 * start + 16);
-            if (!want.equals(got)) {
-              return false;
-            }
-          }
-          return true;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  RunState state = new RunState(c.g);
+                  for (int i = 0; i < 200; i++) {
+                    float start = thread * 1000 + i;
+                    INDArray got = p.run(Map.of(c.x, rows(2, start)), state).get(0);
+                    // columns of [[s, s+1, s+2], [s+3, s+4, s+5]] * 2 + 1, summed
+                    INDArray want =
+                        Nd4j.createFromArray(4 * start + 8, 4 * start + 12, 4 * start + 16);
+                    if (!want.equals(got)) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
       }
       for (Future<Boolean> f : done) {
         assertTrue(f.get(), "a concurrent run saw another run's buffer");
@@ -96,9 +99,13 @@ class BufferReuseTest {
   void opsWithTheSameSignatureButOtherArgumentsDoNotShareThem() {
     Graph g = new Graph();
     Tensor x = g.constant(Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}}));
-    List<Tensor> fetches = List.of(g.ops().reduceSum(x, new int[] {0}, false),
-        g.ops().reduceSum(x, new int[] {1}, false), g.ops().reduceMax(x, new int[] {1}, false),
-        g.nn().softmax(x, 0), g.nn().softmax(x, 1));
+    List<Tensor> fetches =
+        List.of(
+            g.ops().reduceSum(x, new int[] {0}, false),
+            g.ops().reduceSum(x, new int[] {1}, false),
+            g.ops().reduceMax(x, new int[] {1}, false),
+            g.nn().softmax(x, 0),
+            g.nn().softmax(x, 1));
     try (Session s = new Session(g)) {
       for (int round = 0; round < 2; round++) {
         List<INDArray> r = s.run(fetches, Map.of());
@@ -115,7 +122,8 @@ class BufferReuseTest {
   @Test
   void aProfileCountsEveryStepOfEveryRun() {
     Chain c = new Chain();
-    try (Session s = new Session(c.g); OpProfile p = OpProfile.start()) {
+    try (Session s = new Session(c.g);
+        OpProfile p = OpProfile.start()) {
       for (int i = 0; i < 3; i++) {
         s.run(c.sum, Map.of(c.x, rows(2, i)));
       }

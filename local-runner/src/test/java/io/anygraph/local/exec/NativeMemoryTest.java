@@ -30,7 +30,11 @@ import org.nd4j.linalg.factory.Nd4j;
 class NativeMemoryTest {
   private static final int WARM_UP = 300;
   private static final int RUNS = 1500;
-  /** Generous: each of the two leaks this guards against (kept op contexts, libnd4j's reverse) retained over 200 MB in these runs. */
+
+  /**
+   * Generous: each of the two leaks this guards against (kept op contexts, libnd4j's reverse)
+   * retained over 200 MB in these runs.
+   */
   private static final long MAX_GROWTH_MB = 80;
 
   @Test
@@ -40,7 +44,8 @@ class NativeMemoryTest {
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(16, 12, 12, 2), "x");
     Tensor labels = g.placeholder(DType.INT32, Shape.of(16), "labels");
     Tensor wide = g.placeholder(DType.FLOAT32, Shape.of(64, 256), "wide");
-    Variable filter = g.variable(g.random().normal(DType.FLOAT32, Shape.of(3, 3, 2, 4), 0, 0.3), "f");
+    Variable filter =
+        g.variable(g.random().normal(DType.FLOAT32, Shape.of(3, 3, 2, 4), 0, 0.3), "f");
     Variable w = g.variable(g.random().normal(DType.FLOAT32, Shape.of(144, 10), 0, 0.1), "w");
     Tensor conv = g.nn().relu(g.nn().conv2d(x, filter, new long[] {1, 1, 1, 1}, "SAME"));
     Tensor pooled = g.nn().maxPool(conv, new long[] {1, 2, 2, 1}, new long[] {1, 2, 2, 1}, "VALID");
@@ -48,14 +53,25 @@ class NativeMemoryTest {
     Tensor loss = g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
     Tensor train = new Momentum(0.01, 0.9).minimize(loss);
     var o = g.ops();
-    Tensor mixed = o.select(o.greater(wide, o.zerosLike(wide)), wide.mul(2.0).sub(1.0),
-        o.minimum(wide.abs().sqrt(), wide.exp()));
-    Tensor reduced = o.reduceMax(mixed.transpose(1, 0), new int[] {1}, false)
-        .add(g.nn().softmax(mixed).sum(0)).add(g.nn().logSoftmax(wide).mean(0));
-    Tensor shaped = o.concat(List.of(o.slice(mixed, new long[] {0, 0}, new long[] {32, 256}),
-        o.reverse(o.pad(wide, new long[][] {{0, 0}, {0, 0}}), 0)), 0);
-    Tensor picked = o.gather(shaped, o.argMax(o.slice(wide, new long[] {0, 0}, new long[] {64, 96}), 1)).sum();
-    Tensor ints = o.cast(wide.mul(100.0), DType.INT32).div(o.scalarLike(7, o.cast(wide, DType.INT32)));
+    Tensor mixed =
+        o.select(
+            o.greater(wide, o.zerosLike(wide)),
+            wide.mul(2.0).sub(1.0),
+            o.minimum(wide.abs().sqrt(), wide.exp()));
+    Tensor reduced =
+        o.reduceMax(mixed.transpose(1, 0), new int[] {1}, false)
+            .add(g.nn().softmax(mixed).sum(0))
+            .add(g.nn().logSoftmax(wide).mean(0));
+    Tensor shaped =
+        o.concat(
+            List.of(
+                o.slice(mixed, new long[] {0, 0}, new long[] {32, 256}),
+                o.reverse(o.pad(wide, new long[][] {{0, 0}, {0, 0}}), 0)),
+            0);
+    Tensor picked =
+        o.gather(shaped, o.argMax(o.slice(wide, new long[] {0, 0}, new long[] {64, 96}), 1)).sum();
+    Tensor ints =
+        o.cast(wide.mul(100.0), DType.INT32).div(o.scalarLike(7, o.cast(wide, DType.INT32)));
     List<Tensor> fetches = List.of(train, loss, reduced, picked, ints.sum());
 
     try (Session sess = new Session(g, new LocalRunner(g))) {
@@ -65,8 +81,15 @@ class NativeMemoryTest {
         // fresh feeds every run: their buffers are freed only by the garbage collector, which a
         // native handle kept by an op context would defeat
         INDArray labelValues = Nd4j.createFromArray(new int[16]).addi(i % 10);
-        sess.run(fetches, Map.of(x, Nd4j.rand(DataType.FLOAT, 16, 12, 12, 2),
-            labels, labelValues, wide, Nd4j.randn(DataType.FLOAT, 64, 256)));
+        sess.run(
+            fetches,
+            Map.of(
+                x,
+                Nd4j.rand(DataType.FLOAT, 16, 12, 12, 2),
+                labels,
+                labelValues,
+                wide,
+                Nd4j.randn(DataType.FLOAT, 64, 256)));
         if (i % 100 == 99) {
           System.gc();
           Thread.sleep(50); // ND4J frees native buffers on its deallocator threads
@@ -78,8 +101,16 @@ class NativeMemoryTest {
       System.gc();
       Thread.sleep(200);
       long end = residentMb();
-      assertTrue(end - warm <= MAX_GROWTH_MB, "resident memory grew from " + warm + " MB after "
-          + WARM_UP + " runs to " + end + " MB after " + RUNS);
+      assertTrue(
+          end - warm <= MAX_GROWTH_MB,
+          "resident memory grew from "
+              + warm
+              + " MB after "
+              + WARM_UP
+              + " runs to "
+              + end
+              + " MB after "
+              + RUNS);
     }
   }
 

@@ -14,7 +14,6 @@ import io.anygraph.core.Ops;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,7 +35,8 @@ class ArrayOpsTest {
     Tensor x = g.constant(x());
     assertValues(DType.FLOAT64, new long[] {2, 3}, X, run(o.identity(x)));
     assertValues(DType.FLOAT64, new long[] {3, 2}, X, run(x.reshape(-1, 2)));
-    assertValues(DType.FLOAT64, new long[] {6}, X, run(o.reshapeLike(x, g.constant(Nd4j.zeros(6)))));
+    assertValues(
+        DType.FLOAT64, new long[] {6}, X, run(o.reshapeLike(x, g.constant(Nd4j.zeros(6)))));
     assertValues(DType.FLOAT64, new long[] {2, 1, 3}, X, run(o.expandDims(x, 1)));
     assertValues(DType.FLOAT64, new long[] {2, 3, 1}, X, run(o.expandDims(x, -1)));
     Tensor ones = g.constant(doubles(new long[] {1, 3, 1}, 7, 8, 9));
@@ -49,7 +49,8 @@ class ArrayOpsTest {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(2, 3), "x");
     AnygraphException e = assertThrows(AnygraphException.class, () -> x.reshape(4, -1));
-    assertTrue(e.getMessage().contains("reshape") && e.getMessage().contains("[2, 3]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("reshape") && e.getMessage().contains("[2, 3]"), e.getMessage());
     assertThrows(AnygraphException.class, () -> x.reshape(-1, -1));
     assertThrows(AnygraphException.class, () -> g.ops().squeeze(x, 0));
   }
@@ -59,7 +60,8 @@ class ArrayOpsTest {
   void transposeReversesOrPermutesAxes() {
     Graph g = new Graph();
     Tensor x = g.constant(x());
-    assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 4, 2, 5, 3, 6}, run(x.transpose()));
+    assertValues(
+        DType.FLOAT64, new long[] {3, 2}, new double[] {1, 4, 2, 5, 3, 6}, run(x.transpose()));
     // y[i][j][k] = x[k][i][j] for a [2,2,3] x with values 0..11
     double[] v = new double[12];
     Arrays.setAll(v, i -> i);
@@ -84,7 +86,8 @@ class ArrayOpsTest {
     Tensor x = g.constant(doubles(new long[] {4}, 2.7, -2.7, 0.5, 100));
     assertLongs(DType.INT32, new long[] {4}, new long[] {2, -2, 0, 100}, run(x.cast(DType.INT32)));
     Tensor ints = g.constant(Nd4j.createFromArray(3, -4));
-    assertValues(DType.FLOAT32, new long[] {2}, new double[] {3, -4}, run(ints.cast(DType.FLOAT32)));
+    assertValues(
+        DType.FLOAT32, new long[] {2}, new double[] {3, -4}, run(ints.cast(DType.FLOAT32)));
     assertLongs(DType.BOOL, new long[] {2}, new long[] {1, 1}, run(ints.cast(DType.BOOL)));
   }
 
@@ -95,16 +98,27 @@ class ArrayOpsTest {
     Ops o = g.ops();
     Tensor row = g.constant(doubles(new long[] {3}, 7, 8, 9));
     Tensor like = g.constant(x());
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {7, 8, 9, 7, 8, 9},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 3},
+        new double[] {7, 8, 9, 7, 8, 9},
         run(o.broadcastLike(row, like)));
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {1, 1, 1, 1, 1, 1}, run(o.onesLike(like)));
+    assertValues(
+        DType.FLOAT64, new long[] {2, 3}, new double[] {1, 1, 1, 1, 1, 1}, run(o.onesLike(like)));
     Tensor ints = g.constant(Nd4j.createFromArray(5, 6));
     assertLongs(DType.INT32, new long[] {2}, new long[] {0, 0}, run(o.zerosLike(ints)));
   }
 
   @Test
-  @CoversGradient({"identity", "reshape", "reshapeLike", "expandDims", "squeeze", "transpose",
-      "broadcastLike"})
+  @CoversGradient({
+    "identity",
+    "reshape",
+    "reshapeLike",
+    "expandDims",
+    "squeeze",
+    "transpose",
+    "broadcastLike"
+  })
   void relabellingGradientsMoveUpstreamValuesBack() {
     GradCheck.check(x(), t -> t.graph().ops().identity(t));
     GradCheck.check(x(), t -> t.reshape(3, -1));
@@ -114,7 +128,8 @@ class ArrayOpsTest {
     GradCheck.check(x(), Tensor::transpose);
     GradCheck.check(doubles(new long[] {1, 2, 3}, X), t -> t.transpose(2, 0, 1));
     GradCheck.check(doubles(new long[] {1, 2, 3}, X), t -> t.transpose(-1, 0, -2));
-    GradCheck.check(doubles(new long[] {3}, 1, 2, 3),
+    GradCheck.check(
+        doubles(new long[] {3}, 1, 2, 3),
         t -> t.graph().ops().broadcastLike(t, t.graph().constant(Nd4j.zeros(4, 3))));
   }
 
@@ -126,11 +141,17 @@ class ArrayOpsTest {
     Tensor x = g.placeholder(DType.FLOAT64, Shape.of(3), "x");
     Tensor w = g.constant(Nd4j.createFromArray(0.5f, -2f, 3f));
     Tensor dx = g.grad(x.cast(DType.FLOAT32).mul(w).sum(), x);
-    assertValues(DType.FLOAT64, new long[] {3}, new double[] {0.5, -2, 3},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3},
+        new double[] {0.5, -2, 3},
         run(dx, Map.of(x, Nd4j.createFromArray(1.0, 2.0, 3.0))));
     GradCheck.check(x(), t -> t.cast(DType.FLOAT64).mul(t));
     Tensor viaInts = x.cast(DType.INT32).cast(DType.FLOAT64).add(x).sum();
-    assertValues(DType.FLOAT64, new long[] {3}, new double[] {1, 1, 1},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3},
+        new double[] {1, 1, 1},
         run(g.grad(viaInts, x), Map.of(x, Nd4j.createFromArray(1.0, 2.0, 3.0))));
   }
 

@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * matmul on batches of matrices (tf.linalg.matmul): values against loops written here that
- * broadcast the batch axes by index arithmetic, errors for shapes TensorFlow refuses, and
- * gradients by finite differences, including over broadcast batch axes and a second derivative.
+ * broadcast the batch axes by index arithmetic, errors for shapes TensorFlow refuses, and gradients
+ * by finite differences, including over broadcast batch axes and a second derivative.
  */
 class BatchedMatmulTest {
 
@@ -141,8 +141,11 @@ class BatchedMatmulTest {
   void emptyBatchesAndEmptyContraction() {
     check(new long[] {0, 2, 3}, new long[] {3, 4}, false, false, new long[] {0, 2, 4});
     Graph g = new Graph();
-    Tensor c = g.ops().matmul(g.constant(Nd4j.zeros(DataType.DOUBLE, 2, 3, 0)),
-        g.constant(Nd4j.ones(DataType.DOUBLE, 2, 0, 4)));
+    Tensor c =
+        g.ops()
+            .matmul(
+                g.constant(Nd4j.zeros(DataType.DOUBLE, 2, 3, 0)),
+                g.constant(Nd4j.ones(DataType.DOUBLE, 2, 0, 4)));
     assertClose(new double[24], run(c), 0);
   }
 
@@ -153,8 +156,10 @@ class BatchedMatmulTest {
     INDArray b = values(4, 3, 5);
     // a transpose node gives the kernel a permuted view
     Tensor at = g.ops().transpose(g.constant(a.permute(1, 0, 2).dup('c')), 1, 0, 2);
-    assertClose(expected(a, b, false, false, new long[] {4, 2, 5}),
-        run(g.ops().matmul(at, g.constant(b))), 1e-12);
+    assertClose(
+        expected(a, b, false, false, new long[] {4, 2, 5}),
+        run(g.ops().matmul(at, g.constant(b))),
+        1e-12);
     Graph h = new Graph();
     INDArray ai = Nd4j.createFromArray(new int[] {1, 2, 3, 4, 5, 6, 7, 8}).reshape(2, 2, 2);
     INDArray bi = Nd4j.createFromArray(new int[] {1, -1, 2, 0}).reshape(2, 2);
@@ -187,15 +192,23 @@ class BatchedMatmulTest {
     Tensor a = g.placeholder(DType.FLOAT32, Shape.of(2, 3, 4), "a");
     Tensor inner = g.placeholder(DType.FLOAT32, Shape.of(2, 5, 6), "inner");
     AnygraphException e = assertThrows(AnygraphException.class, () -> g.ops().matmul(a, inner));
-    assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("4 vs 5")
-        && e.getMessage().contains("[2, 3, 4]") && e.getMessage().contains("[2, 5, 6]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("matmul")
+            && e.getMessage().contains("4 vs 5")
+            && e.getMessage().contains("[2, 3, 4]")
+            && e.getMessage().contains("[2, 5, 6]"),
+        e.getMessage());
     Tensor batch = g.placeholder(DType.FLOAT32, Shape.of(3, 4, 6), "batch");
     e = assertThrows(AnygraphException.class, () -> g.ops().matmul(a, batch));
-    assertTrue(e.getMessage().contains("batch dimensions [2]") && e.getMessage().contains("[3]")
-        && e.getMessage().contains("(op matmul)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("batch dimensions [2]")
+            && e.getMessage().contains("[3]")
+            && e.getMessage().contains("(op matmul)"),
+        e.getMessage());
     Tensor vector = g.placeholder(DType.FLOAT32, Shape.of(4), "vector");
     e = assertThrows(AnygraphException.class, () -> g.ops().matmul(a, vector));
-    assertTrue(e.getMessage().contains("rank >= 2") && e.getMessage().contains("ranks 3 and 1"),
+    assertTrue(
+        e.getMessage().contains("rank >= 2") && e.getMessage().contains("ranks 3 and 1"),
         e.getMessage());
   }
 
@@ -205,17 +218,28 @@ class BatchedMatmulTest {
     Tensor a = g.placeholder(DType.FLOAT64, "a");
     Tensor b = g.placeholder(DType.FLOAT64, Shape.of(-1, 4, 6), "b");
     Tensor c = g.withName("product").matmul(a, b);
-    AnygraphException batch = assertThrows(AnygraphException.class,
-        () -> run(c, Map.of(a, values(1, 2, 3, 4), b, values(2, 3, 4, 6))));
-    assertTrue(batch.getMessage().contains("'product'") && batch.getMessage().contains("matmul")
-        && batch.getMessage().contains("[2]") && batch.getMessage().contains("[3]"), batch.getMessage());
-    AnygraphException inner = assertThrows(AnygraphException.class,
-        () -> run(c, Map.of(a, values(1, 3, 3, 5), b, values(2, 3, 4, 6))));
-    assertTrue(inner.getMessage().contains("'product'") && inner.getMessage().contains("5 vs 4"),
+    AnygraphException batch =
+        assertThrows(
+            AnygraphException.class,
+            () -> run(c, Map.of(a, values(1, 2, 3, 4), b, values(2, 3, 4, 6))));
+    assertTrue(
+        batch.getMessage().contains("'product'")
+            && batch.getMessage().contains("matmul")
+            && batch.getMessage().contains("[2]")
+            && batch.getMessage().contains("[3]"),
+        batch.getMessage());
+    AnygraphException inner =
+        assertThrows(
+            AnygraphException.class,
+            () -> run(c, Map.of(a, values(1, 3, 3, 5), b, values(2, 3, 4, 6))));
+    assertTrue(
+        inner.getMessage().contains("'product'") && inner.getMessage().contains("5 vs 4"),
         inner.getMessage());
-    AnygraphException vector = assertThrows(AnygraphException.class,
-        () -> run(c, Map.of(a, values(1, 4), b, values(2, 3, 4, 6))));
-    assertTrue(vector.getMessage().contains("'product'") && vector.getMessage().contains("rank >= 2"),
+    AnygraphException vector =
+        assertThrows(
+            AnygraphException.class, () -> run(c, Map.of(a, values(1, 4), b, values(2, 3, 4, 6))));
+    assertTrue(
+        vector.getMessage().contains("'product'") && vector.getMessage().contains("rank >= 2"),
         vector.getMessage());
   }
 
@@ -226,27 +250,33 @@ class BatchedMatmulTest {
       for (boolean tb : new boolean[] {false, true}) {
         INDArray a = values(7, ta ? new long[] {2, 1, 4, 3} : new long[] {2, 1, 3, 4});
         INDArray b = values(8, tb ? new long[] {5, 2, 4} : new long[] {5, 4, 2});
-        GradCheck.check(List.of(a, b), xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1), ta, tb));
+        GradCheck.check(
+            List.of(a, b), xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1), ta, tb));
       }
     }
     // a matrix against a batch: its gradient sums over the whole batch
-    GradCheck.check(List.of(values(9, 3, 4), values(10, 2, 4, 2)),
+    GradCheck.check(
+        List.of(values(9, 3, 4), values(10, 2, 4, 2)),
         xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1)));
   }
 
   @Test
   void gradientsWhenOnlyRunTimeShapesAreKnown() {
-    GradCheck.check(List.of(values(11, 2, 1, 3, 4), values(12, 3, 4, 2)), List.of(Shape.unknownRank(),
-        Shape.of(-1, -1, -1)), xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1)));
+    GradCheck.check(
+        List.of(values(11, 2, 1, 3, 4), values(12, 3, 4, 2)),
+        List.of(Shape.unknownRank(), Shape.of(-1, -1, -1)),
+        xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1)));
   }
 
   @Test
   void secondDerivativeThroughBroadcastBatches() {
     // d/dA of sum((A B) ⊙ (A B)) is itself checked by finite differences
-    GradCheck.check(List.of(values(13, 2, 1, 3, 4), values(14, 3, 4, 2)), xs -> {
-      Graph g = xs.get(0).graph();
-      Tensor c = g.ops().matmul(xs.get(0), xs.get(1));
-      return g.grad(c.mul(c).sum(), List.of(xs.get(0))).get(0);
-    });
+    GradCheck.check(
+        List.of(values(13, 2, 1, 3, 4), values(14, 3, 4, 2)),
+        xs -> {
+          Graph g = xs.get(0).graph();
+          Tensor c = g.ops().matmul(xs.get(0), xs.get(1));
+          return g.grad(c.mul(c).sum(), List.of(xs.get(0))).get(0);
+        });
   }
 }

@@ -35,13 +35,17 @@ class CheckNumericsOpsTest {
       logged = g.ops().log(p); // log(-1) = NaN, log(0) = -infinity
     }
     Tensor checked = g.ops().checkNumerics(logged);
-    NumericsException nan = assertThrows(NumericsException.class,
-        () -> run(checked, Map.of(p, doubles(new long[] {2}, 1, -1))));
-    assertEquals("node 'layer/log' (op log) produced NaN in its output, float64[2]", nan.getMessage());
+    NumericsException nan =
+        assertThrows(
+            NumericsException.class, () -> run(checked, Map.of(p, doubles(new long[] {2}, 1, -1))));
+    assertEquals(
+        "node 'layer/log' (op log) produced NaN in its output, float64[2]", nan.getMessage());
     assertEquals("layer/log", nan.node());
-    NumericsException inf = assertThrows(NumericsException.class,
-        () -> run(checked, Map.of(p, doubles(new long[] {2}, 1, 0))));
-    assertEquals("node 'layer/log' (op log) produced infinity in its output, float64[2]", inf.getMessage());
+    NumericsException inf =
+        assertThrows(
+            NumericsException.class, () -> run(checked, Map.of(p, doubles(new long[] {2}, 1, 0))));
+    assertEquals(
+        "node 'layer/log' (op log) produced infinity in its output, float64[2]", inf.getMessage());
   }
 
   @Test
@@ -59,15 +63,29 @@ class CheckNumericsOpsTest {
     Tensor unrelated = g.ops().log(x); // not fetched: not checked, not run
     Tensor checks = CheckNumerics.addTo(g, List.of(y));
     try (Session sess = new Session(g, new LocalRunner(g, LocalOptions.cpus(1)))) {
-      NumericsException e = assertThrows(NumericsException.class,
-          () -> sess.run(List.of(y, checks), Map.of(x, doubles(new long[] {1}, 1))));
-      assertEquals("node '" + y.node().input(0).node().name() + "' (op sqrt) produced NaN in its"
-          + " output, float64[1]", e.getMessage());
-      double[] fine = sess.run(List.of(y, checks), Map.of(x, doubles(new long[] {1}, 7))).get(0)
-          .toDoubleVector();
+      NumericsException e =
+          assertThrows(
+              NumericsException.class,
+              () -> sess.run(List.of(y, checks), Map.of(x, doubles(new long[] {1}, 1))));
+      assertEquals(
+          "node '"
+              + y.node().input(0).node().name()
+              + "' (op sqrt) produced NaN in its"
+              + " output, float64[1]",
+          e.getMessage());
+      double[] fine =
+          sess.run(List.of(y, checks), Map.of(x, doubles(new long[] {1}, 7)))
+              .get(0)
+              .toDoubleVector();
       assertEquals(4.0, fine[0], 1e-12); // sqrt(7 - 3) * 2
     }
-    assertEquals(0, g.nodes().stream().filter(n -> n.op().equals("checkNumerics")
-        && n.attrs().getString("node").equals(unrelated.node().name())).count());
+    assertEquals(
+        0,
+        g.nodes().stream()
+            .filter(
+                n ->
+                    n.op().equals("checkNumerics")
+                        && n.attrs().getString("node").equals(unrelated.node().name()))
+            .count());
   }
 }

@@ -51,8 +51,11 @@ class CompareOpsTest {
     Tensor a = g.constant(Nd4j.createFromArray(1, 2), "ints");
     Tensor b = g.constant(Nd4j.createFromArray(1.0, 2.0), "doubles");
     AnygraphException e = assertThrows(AnygraphException.class, () -> g.ops().less(a, b));
-    assertTrue(e.getMessage().contains("less") && e.getMessage().contains("int32")
-        && e.getMessage().contains("float64"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("less")
+            && e.getMessage().contains("int32")
+            && e.getMessage().contains("float64"),
+        e.getMessage());
   }
 
   @Test
@@ -62,13 +65,18 @@ class CompareOpsTest {
     Tensor cond = g.constant(Nd4j.createFromArray(true, false, true));
     Tensor a = g.constant(doubles(new long[] {2, 3}, A));
     Tensor b = g.constant(doubles(new long[] {1}, -1));
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {1, -1, 3, 4, -1, 6},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 3},
+        new double[] {1, -1, 3, 4, -1, 6},
         run(g.ops().select(cond, a, b)));
   }
 
   /** Values a select by arithmetic (a*m + b*(1-m)) would get wrong: NaN, infinities, -0. */
-  private static final double[] SPECIAL = {Double.NaN, Double.POSITIVE_INFINITY, -0.0,
-      Double.NEGATIVE_INFINITY, 1e300, -7.25};
+  private static final double[] SPECIAL = {
+    Double.NaN, Double.POSITIVE_INFINITY, -0.0, Double.NEGATIVE_INFINITY, 1e300, -7.25
+  };
+
   private static final double[] OTHER = {-0.0, Double.NaN, 3, 0.0, Double.NEGATIVE_INFINITY, 2};
   private static final boolean[] PICK = {true, false, true, true, false, false};
 
@@ -85,11 +93,14 @@ class CompareOpsTest {
         if (t == DType.FLOAT32) {
           want = (float) want;
         } else if (t == DType.FLOAT16) {
-          want = Float.isFinite((float) want) && Math.abs(want) > 65504 ? Math.copySign(
-              Double.POSITIVE_INFINITY, want) : want;
+          want =
+              Float.isFinite((float) want) && Math.abs(want) > 65504
+                  ? Math.copySign(Double.POSITIVE_INFINITY, want)
+                  : want;
         }
         // bit equality: NaN equals NaN, and -0.0 differs from 0.0
-        assertTrue(Double.compare(want, got[i]) == 0, t + " element " + i + ": " + got[i] + " vs " + want);
+        assertTrue(
+            Double.compare(want, got[i]) == 0, t + " element " + i + ": " + got[i] + " vs " + want);
       }
     }
   }
@@ -102,23 +113,33 @@ class CompareOpsTest {
       Tensor a = g.constant(doubles(new long[] {2, 3}, 1, -2, 3, -128, 5, 127)).cast(t).transpose();
       Tensor b = g.constant(doubles(new long[] {3, 2}, 10, 20, 30, 40, 50, 60)).cast(t);
       // a transposed is [[1, -128], [-2, 5], [3, 127]]
-      assertLongs(t, new long[] {3, 2}, new long[] {1, 20, -2, 5, 50, 60},
-          run(g.ops().select(cond, a, b)));
+      assertLongs(
+          t, new long[] {3, 2}, new long[] {1, 20, -2, 5, 50, 60}, run(g.ops().select(cond, a, b)));
     }
     Tensor x = g.constant(doubles(new long[] {2, 3}, A)).transpose();
     Tensor y = g.constant(doubles(new long[] {3, 2}, 0, 0, 0, 0, 0, 0));
-    assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 0, 2, 5, 0, 0},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3, 2},
+        new double[] {1, 0, 2, 5, 0, 0},
         run(g.ops().select(cond, x, y)));
-    Tensor bools = g.constant(Nd4j.createFromArray(false, false, true, true, false, true).reshape(3, 2));
-    assertLongs(DType.BOOL, new long[] {3, 2}, new long[] {0, 0, 1, 1, 0, 0},
+    Tensor bools =
+        g.constant(Nd4j.createFromArray(false, false, true, true, false, true).reshape(3, 2));
+    assertLongs(
+        DType.BOOL,
+        new long[] {3, 2},
+        new long[] {0, 0, 1, 1, 0, 0},
         run(g.ops().select(cond, bools, g.ops().notEqual(bools, bools))));
   }
 
   @Test
   @CoversGradient("select")
   void selectGradientFlowsToTheChosenBranch() {
-    GradCheck.check(List.of(Nd4j.createFromArray(new boolean[][] {{true, false, true}, {false, false, true}}),
-            doubles(new long[] {2, 3}, A), doubles(new long[] {3}, B)),
+    GradCheck.check(
+        List.of(
+            Nd4j.createFromArray(new boolean[][] {{true, false, true}, {false, false, true}}),
+            doubles(new long[] {2, 3}, A),
+            doubles(new long[] {3}, B)),
         xs -> xs.get(0).graph().ops().select(xs.get(0), xs.get(1), xs.get(2)));
   }
 }

@@ -22,12 +22,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Stride-1 convolutions, which the local runner computes as GEMMs over a row-expanded padded
- * input: forward values against the plain loop of {@link ConvOpsTest} and gradients against
- * finite differences, for narrow (1-3 channels: strided copies) and wide (4 and more: libnd4j's
- * concat and split) inputs, every padding, dilation, filter shape and layout. oneDNN is turned
- * off here, so that float32 runs on these kernels too (with it, only float64 and unread input
- * gradients do; {@link OneDnnKernelsTest} covers oneDNN's).
+ * Stride-1 convolutions, which the local runner computes as GEMMs over a row-expanded padded input:
+ * forward values against the plain loop of {@link ConvOpsTest} and gradients against finite
+ * differences, for narrow (1-3 channels: strided copies) and wide (4 and more: libnd4j's concat and
+ * split) inputs, every padding, dilation, filter shape and layout. oneDNN is turned off here, so
+ * that float32 runs on these kernels too (with it, only float64 and unread input gradients do;
+ * {@link OneDnnKernelsTest} covers oneDNN's).
  */
 class ConvGemmTest {
   private static final long[] ONES = {1, 1, 1, 1};
@@ -60,8 +60,15 @@ class ConvGemmTest {
               continue; // VALID: the dilated window must fit in the 7 x 6 input
             }
             Graph g = new Graph();
-            Tensor y = g.nn().conv2d(g.constant(x), g.constant(f), ONES, same ? "SAME" : "VALID",
-                "NHWC", dilation(d));
+            Tensor y =
+                g.nn()
+                    .conv2d(
+                        g.constant(x),
+                        g.constant(f),
+                        ONES,
+                        same ? "SAME" : "VALID",
+                        "NHWC",
+                        dilation(d));
             assertClose(conv(array4(x), array4(f), 1, d, same), run(y));
           }
         }
@@ -75,11 +82,18 @@ class ConvGemmTest {
     INDArray f = values(71, 3, 2, 4, 5);
     double[][][][] expected = conv(array4(x), array4(f), 1, 1, true);
     Graph g = new Graph();
-    Tensor nchw = g.nn().conv2d(g.constant(x.permute(0, 3, 1, 2).dup()), g.constant(f), ONES,
-        "SAME", "NCHW", ONES);
+    Tensor nchw =
+        g.nn()
+            .conv2d(
+                g.constant(x.permute(0, 3, 1, 2).dup()), g.constant(f), ONES, "SAME", "NCHW", ONES);
     assertClose(expected, run(nchw).permute(0, 2, 3, 1).dup());
-    Tensor single = g.nn().conv2d(g.constant(x.castTo(DataType.FLOAT)),
-        g.constant(f.castTo(DataType.FLOAT)), ONES, "SAME");
+    Tensor single =
+        g.nn()
+            .conv2d(
+                g.constant(x.castTo(DataType.FLOAT)),
+                g.constant(f.castTo(DataType.FLOAT)),
+                ONES,
+                "SAME");
     INDArray got = run(single).castTo(DataType.DOUBLE);
     double[][][][] y = array4(got);
     for (int n = 0; n < y.length; n++)
@@ -93,15 +107,22 @@ class ConvGemmTest {
   void gradientsAgreeWithFiniteDifferences() {
     for (int channels : new int[] {1, 4}) {
       for (String padding : new String[] {"SAME", "VALID"}) {
-        GradCheck.check(List.of(values(80 + channels, 2, 5, 4, channels), values(81, 3, 2, channels, 2)),
+        GradCheck.check(
+            List.of(values(80 + channels, 2, 5, 4, channels), values(81, 3, 2, channels, 2)),
             xs -> xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), ONES, padding));
       }
     }
-    GradCheck.check(List.of(values(82, 1, 6, 5, 4), values(83, 2, 2, 4, 3)),
-        xs -> xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), ONES, "SAME", "NHWC", dilation(2)));
-    GradCheck.check(List.of(values(84, 2, 4, 5, 4), values(85, 2, 3, 4, 2)),
-        xs -> xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), ONES, "SAME", "NCHW",
-            new long[] {1, 1, 2, 1}));
+    GradCheck.check(
+        List.of(values(82, 1, 6, 5, 4), values(83, 2, 2, 4, 3)),
+        xs ->
+            xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), ONES, "SAME", "NHWC", dilation(2)));
+    GradCheck.check(
+        List.of(values(84, 2, 4, 5, 4), values(85, 2, 3, 4, 2)),
+        xs ->
+            xs.get(0)
+                .graph()
+                .nn()
+                .conv2d(xs.get(0), xs.get(1), ONES, "SAME", "NCHW", new long[] {1, 1, 2, 1}));
   }
 
   @Test
@@ -109,8 +130,13 @@ class ConvGemmTest {
     // the input is a constant, so conv2dGrad's input gradient has no reader and is skipped
     INDArray x = values(90, 2, 6, 5, 4);
     for (int kw : new int[] {1, 3}) {
-      GradCheck.check(List.of(values(91, 3, kw, 4, 2)),
-          xs -> xs.get(0).graph().nn().conv2d(xs.get(0).graph().constant(x), xs.get(0), ONES, "SAME"));
+      GradCheck.check(
+          List.of(values(91, 3, kw, 4, 2)),
+          xs ->
+              xs.get(0)
+                  .graph()
+                  .nn()
+                  .conv2d(xs.get(0).graph().constant(x), xs.get(0), ONES, "SAME"));
     }
   }
 

@@ -20,8 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Convolution and pooling against plain loops written from TensorFlow's definitions (SAME puts
- * the odd padding pixel at the bottom/right), and their gradients against finite differences.
+ * Convolution and pooling against plain loops written from TensorFlow's definitions (SAME puts the
+ * odd padding pixel at the bottom/right), and their gradients against finite differences.
  */
 class ConvOpsTest {
   /** Deterministic values in [-1, 1) of the given shape. */
@@ -52,8 +52,7 @@ class ConvOpsTest {
               for (int q = 0; q < kw; q++) {
                 int r = i * s + p * d - pt, cc = j * s + q * d - pl;
                 if (r >= 0 && r < h && cc >= 0 && cc < w)
-                  for (int c = 0; c < ci; c++)
-                    y[n][i][j][o] += x[n][r][cc][c] * f[p][q][c][o];
+                  for (int c = 0; c < ci; c++) y[n][i][j][o] += x[n][r][cc][c] * f[p][q][c][o];
               }
     return y;
   }
@@ -89,20 +88,27 @@ class ConvOpsTest {
     for (int i = 0; i < s[0]; i++)
       for (int j = 0; j < s[1]; j++)
         for (int k = 0; k < s[2]; k++)
-          for (int l = 0; l < s[3]; l++)
-            r[i][j][k][l] = a.getDouble(i, j, k, l);
+          for (int l = 0; l < s[3]; l++) r[i][j][k][l] = a.getDouble(i, j, k, l);
     return r;
   }
 
   static void assertClose(double[][][][] expected, INDArray actual) {
-    assertArrayEquals(new long[] {expected.length, expected[0].length, expected[0][0].length,
-        expected[0][0][0].length}, actual.shape(), "shape");
+    assertArrayEquals(
+        new long[] {
+          expected.length, expected[0].length, expected[0][0].length, expected[0][0][0].length
+        },
+        actual.shape(),
+        "shape");
     double[][][][] got = array4(actual);
     for (int i = 0; i < expected.length; i++)
       for (int j = 0; j < expected[0].length; j++)
         for (int k = 0; k < expected[0][0].length; k++)
           for (int l = 0; l < expected[0][0][0].length; l++)
-            assertEquals(expected[i][j][k][l], got[i][j][k][l], 1e-9, "at " + i + "," + j + "," + k + "," + l);
+            assertEquals(
+                expected[i][j][k][l],
+                got[i][j][k][l],
+                1e-9,
+                "at " + i + "," + j + "," + k + "," + l);
   }
 
   private static long[] nhwc(int s) {
@@ -121,8 +127,15 @@ class ConvOpsTest {
     for (boolean same : new boolean[] {true, false}) {
       for (int[] sd : new int[][] {{1, 1}, {2, 1}, {1, 2}}) {
         Graph g = new Graph();
-        Tensor y = g.nn().conv2d(g.constant(x), g.constant(f), nhwc(sd[0]), same ? "SAME" : "VALID",
-            "NHWC", nhwc(sd[1]));
+        Tensor y =
+            g.nn()
+                .conv2d(
+                    g.constant(x),
+                    g.constant(f),
+                    nhwc(sd[0]),
+                    same ? "SAME" : "VALID",
+                    "NHWC",
+                    nhwc(sd[1]));
         assertClose(conv(array4(x), array4(f), sd[0], sd[1], same), run(y));
       }
     }
@@ -133,8 +146,15 @@ class ConvOpsTest {
     INDArray x = values(3, 2, 6, 5, 2);
     INDArray f = values(4, 3, 2, 2, 3);
     Graph g = new Graph();
-    Tensor nchw = g.nn().conv2d(g.constant(x.permute(0, 3, 1, 2).dup()), g.constant(f),
-        new long[] {1, 1, 2, 2}, "SAME", "NCHW", new long[] {1, 1, 1, 1});
+    Tensor nchw =
+        g.nn()
+            .conv2d(
+                g.constant(x.permute(0, 3, 1, 2).dup()),
+                g.constant(f),
+                new long[] {1, 1, 2, 2},
+                "SAME",
+                "NCHW",
+                new long[] {1, 1, 1, 1});
     assertClose(conv(array4(x), array4(f), 2, 1, true), run(nchw).permute(0, 2, 3, 1).dup());
   }
 
@@ -178,16 +198,24 @@ class ConvOpsTest {
     assertClose(theanoConv(xs, ws, 0, 0), run(valid));
     assertClose(theanoConv(xs, ws, 2, 1), run(full));
     assertClose(theanoConv(xs, ws, 1, 1), run(half));
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> g.nn().conv2dTheano(g.constant(x), g.constant(w), "same"));
-    assertTrue(e.getMessage().contains("'same'") && e.getMessage().contains("full"), e.getMessage());
-    INDArray reversed = run(g.ops().reverse(g.constant(Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}})), 1));
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class,
+            () -> g.nn().conv2dTheano(g.constant(x), g.constant(w), "same"));
+    assertTrue(
+        e.getMessage().contains("'same'") && e.getMessage().contains("full"), e.getMessage());
+    INDArray reversed =
+        run(
+            g.ops()
+                .reverse(
+                    g.constant(Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}})), 1));
     assertEquals(Nd4j.createFromArray(new double[][] {{3, 2, 1}, {6, 5, 4}}), reversed);
   }
 
   @Test
   void theanoFullConvolutionGradientsAgreeWithFiniteDifferences() {
-    GradCheck.check(List.of(values(20, 1, 2, 4, 3), values(21, 2, 2, 3, 2)),
+    GradCheck.check(
+        List.of(values(20, 1, 2, 4, 3), values(21, 2, 2, 3, 2)),
         xs -> xs.get(0).graph().nn().conv2dTheano(xs.get(0), xs.get(1), "full"));
   }
 
@@ -199,9 +227,11 @@ class ConvOpsTest {
       for (int[] ks : new int[][] {{2, 2}, {3, 2}, {3, 1}}) {
         Graph g = new Graph();
         String pad = same ? "SAME" : "VALID";
-        assertClose(pool(array4(x), ks[0], ks[1], same, true),
+        assertClose(
+            pool(array4(x), ks[0], ks[1], same, true),
             run(g.nn().maxPool(g.constant(x), nhwc(ks[0]), nhwc(ks[1]), pad)));
-        assertClose(pool(array4(x), ks[0], ks[1], same, false),
+        assertClose(
+            pool(array4(x), ks[0], ks[1], same, false),
             run(g.nn().avgPool(g.constant(x), nhwc(ks[0]), nhwc(ks[1]), pad)));
       }
     }
@@ -212,12 +242,23 @@ class ConvOpsTest {
   @CoversForward("conv2dGrad")
   void conv2dGradientsAgreeWithFiniteDifferences() {
     for (String padding : new String[] {"SAME", "VALID"}) {
-      GradCheck.check(List.of(values(8, 2, 5, 4, 2), values(9, 3, 2, 2, 3)),
+      GradCheck.check(
+          List.of(values(8, 2, 5, 4, 2), values(9, 3, 2, 2, 3)),
           xs -> xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), nhwc(2), padding));
     }
-    GradCheck.check(List.of(values(10, 1, 2, 6, 5), values(11, 2, 2, 2, 2)),
-        xs -> xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), new long[] {1, 1, 1, 1}, "SAME",
-            "NCHW", new long[] {1, 1, 2, 2}));
+    GradCheck.check(
+        List.of(values(10, 1, 2, 6, 5), values(11, 2, 2, 2, 2)),
+        xs ->
+            xs.get(0)
+                .graph()
+                .nn()
+                .conv2d(
+                    xs.get(0),
+                    xs.get(1),
+                    new long[] {1, 1, 1, 1},
+                    "SAME",
+                    "NCHW",
+                    new long[] {1, 1, 2, 2}));
   }
 
   @Test
@@ -256,17 +297,32 @@ class ConvOpsTest {
     for (String padding : new String[] {"SAME", "VALID"}) {
       for (int part = 0; part < 2; part++) {
         int which = part;
-        GradCheck.check(inputs, xs -> firstDerivatives(
-            xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), nhwc(2), padding), xs).get(which));
+        GradCheck.check(
+            inputs,
+            xs ->
+                firstDerivatives(
+                        xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), nhwc(2), padding), xs)
+                    .get(which));
       }
     }
     // both parts at once, in NCHW with dilation: upstream reaches both outputs of conv2dGrad
-    GradCheck.check(List.of(values(32, 1, 2, 6, 5), values(33, 2, 2, 2, 2)), xs -> {
-      Tensor y = xs.get(0).graph().nn().conv2d(xs.get(0), xs.get(1), new long[] {1, 1, 1, 1},
-          "SAME", "NCHW", new long[] {1, 1, 2, 2});
-      List<Tensor> d = firstDerivatives(y, xs);
-      return d.get(0).sum().mul(d.get(1).sum());
-    });
+    GradCheck.check(
+        List.of(values(32, 1, 2, 6, 5), values(33, 2, 2, 2, 2)),
+        xs -> {
+          Tensor y =
+              xs.get(0)
+                  .graph()
+                  .nn()
+                  .conv2d(
+                      xs.get(0),
+                      xs.get(1),
+                      new long[] {1, 1, 1, 1},
+                      "SAME",
+                      "NCHW",
+                      new long[] {1, 1, 2, 2});
+          List<Tensor> d = firstDerivatives(y, xs);
+          return d.get(0).sum().mul(d.get(1).sum());
+        });
   }
 
   @Test
@@ -274,16 +330,25 @@ class ConvOpsTest {
   void secondDerivativesThroughPoolingAgreeWithFiniteDifferences() {
     INDArray x = untied(40, 2, 5, 4, 2);
     for (String padding : new String[] {"SAME", "VALID"}) {
-      GradCheck.check(x, t -> firstDerivatives(
-          t.graph().nn().maxPool(t, nhwc(2), nhwc(2), padding), List.of(t)).get(0));
-      GradCheck.check(x, t -> firstDerivatives(
-          t.graph().nn().avgPool(t, nhwc(3), nhwc(2), padding), List.of(t)).get(0));
+      GradCheck.check(
+          x,
+          t ->
+              firstDerivatives(t.graph().nn().maxPool(t, nhwc(2), nhwc(2), padding), List.of(t))
+                  .get(0));
+      GradCheck.check(
+          x,
+          t ->
+              firstDerivatives(t.graph().nn().avgPool(t, nhwc(3), nhwc(2), padding), List.of(t))
+                  .get(0));
       // third order: the gradient of maxPoolGradGrad is maxPoolGrad again
-      GradCheck.check(x, t -> {
-        Tensor gx = firstDerivatives(t.graph().nn().maxPool(t, nhwc(2), nhwc(2), padding),
-            List.of(t)).get(0);
-        return t.graph().grad(gx.mul(gx).sum(), t);
-      });
+      GradCheck.check(
+          x,
+          t -> {
+            Tensor gx =
+                firstDerivatives(t.graph().nn().maxPool(t, nhwc(2), nhwc(2), padding), List.of(t))
+                    .get(0);
+            return t.graph().grad(gx.mul(gx).sum(), t);
+          });
     }
   }
 
@@ -292,11 +357,16 @@ class ConvOpsTest {
   void maxPoolGradGradReadsEachWindowAtItsMaximum() {
     // hand-worked: 1 x 2 x 4 x 1, windows of 2 along the columns with stride 2
     INDArray x = Nd4j.createFromArray(new double[] {1, 5, 7, 2, 9, 3, 0, 4}).reshape(1, 2, 4, 1);
-    INDArray gIn = Nd4j.createFromArray(new double[] {10, 20, 30, 40, 50, 60, 70, 80}).reshape(1, 2, 4, 1);
+    INDArray gIn =
+        Nd4j.createFromArray(new double[] {10, 20, 30, 40, 50, 60, 70, 80}).reshape(1, 2, 4, 1);
     Graph g = new Graph();
-    Tensor out = g.add("maxPoolGradGrad", List.of(g.constant(x), g.constant(gIn)),
-        Attrs.of("ksize", nhwc(1, 2), "strides", nhwc(1, 2), "padding", "VALID"),
-        null).get(0);
+    Tensor out =
+        g.add(
+                "maxPoolGradGrad",
+                List.of(g.constant(x), g.constant(gIn)),
+                Attrs.of("ksize", nhwc(1, 2), "strides", nhwc(1, 2), "padding", "VALID"),
+                null)
+            .get(0);
     assertEquals(Nd4j.createFromArray(new double[] {20, 30, 50, 80}).reshape(1, 2, 2, 1), run(out));
     // and it is the adjoint of maxPoolGrad: <maxPoolGrad(x, dy), h> = <dy, maxPoolGradGrad(x, h)>
     INDArray xs = untied(41, 2, 5, 4, 3);
@@ -307,8 +377,9 @@ class ConvOpsTest {
       Tensor pooled = g2.nn().maxPool(xt, nhwc(3), nhwc(2), padding);
       INDArray dy = values(43, pooled.shape().dims());
       Tensor spread = g2.grad(pooled, List.of(xt), g2.constant(dy)).get(0);
-      Tensor read = g2.add("maxPoolGradGrad", List.of(xt, g2.constant(h)), pooled.node().attrs(),
-          null).get(0);
+      Tensor read =
+          g2.add("maxPoolGradGrad", List.of(xt, g2.constant(h)), pooled.node().attrs(), null)
+              .get(0);
       double left = run(spread).mul(h).sumNumber().doubleValue();
       double right = dy.mul(run(read)).sumNumber().doubleValue();
       assertEquals(left, right, 1e-10, padding);
@@ -320,17 +391,25 @@ class ConvOpsTest {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 28, 28, 1), "images");
     Tensor f = g.placeholder(DType.FLOAT32, Shape.of(5, 5, 3, 8), "filter");
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> g.nn().conv2d(x, f, nhwc(1), "SAME"));
-    assertTrue(e.getMessage().contains("conv2d") && e.getMessage().contains("images")
-        && e.getMessage().contains("1 channels") && e.getMessage().contains("expects 3"), e.getMessage());
+    AnygraphException e =
+        assertThrows(AnygraphException.class, () -> g.nn().conv2d(x, f, nhwc(1), "SAME"));
+    assertTrue(
+        e.getMessage().contains("conv2d")
+            && e.getMessage().contains("images")
+            && e.getMessage().contains("1 channels")
+            && e.getMessage().contains("expects 3"),
+        e.getMessage());
     Tensor ok = g.placeholder(DType.FLOAT32, Shape.of(5, 5, 1, 8), "ok");
     e = assertThrows(AnygraphException.class, () -> g.nn().conv2d(x, ok, nhwc(1), "same"));
     assertTrue(e.getMessage().contains("SAME or VALID"), e.getMessage());
     Tensor tiny = g.placeholder(DType.FLOAT32, Shape.of(1, 3, 3, 1), "tiny");
     e = assertThrows(AnygraphException.class, () -> g.nn().conv2d(tiny, ok, nhwc(1), "VALID"));
     assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
-    assertThrows(AnygraphException.class, () -> g.nn().maxPool(tiny, new long[] {2, 2, 2, 1}, nhwc(1), "SAME"));
-    assertThrows(AnygraphException.class, () -> g.nn().biasAdd(x, g.placeholder(DType.FLOAT32, Shape.of(3), "b")));
+    assertThrows(
+        AnygraphException.class,
+        () -> g.nn().maxPool(tiny, new long[] {2, 2, 2, 1}, nhwc(1), "SAME"));
+    assertThrows(
+        AnygraphException.class,
+        () -> g.nn().biasAdd(x, g.placeholder(DType.FLOAT32, Shape.of(3), "b")));
   }
 }

@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * div (truncating, as C), floorDiv and floorMod (Python's // and %): hand-worked values with
- * negative operands, the extremes of each integer type, broadcasting, division by zero, and
- * the gradient of floorMod.
+ * negative operands, the extremes of each integer type, broadcasting, division by zero, and the
+ * gradient of floorMod.
  */
 class DivisionOpsTest {
   // a, b and the hand-worked a // b and a % b (the remainder takes b's sign)
@@ -46,7 +46,9 @@ class DivisionOpsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DType.class, names = {"INT8", "INT16", "INT32", "INT64"})
+  @EnumSource(
+      value = DType.class,
+      names = {"INT8", "INT16", "INT32", "INT64"})
   @CoversForward({"floorDiv", "floorMod"})
   void integerFloorDivisionRoundsTowardMinusInfinity(DType dtype) {
     Graph g = new Graph();
@@ -70,17 +72,24 @@ class DivisionOpsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DType.class, names = {"INT8", "INT16", "INT32", "INT64"})
+  @EnumSource(
+      value = DType.class,
+      names = {"INT8", "INT16", "INT32", "INT64"})
   void divOfIntegersTruncatesTowardZero(DType dtype) {
     Graph g = new Graph();
     assertLongs(dtype, shape(A), TRUNC_DIV, run(ints(g, dtype, A).div(ints(g, dtype, B))));
     long min = dtype.minValue();
-    assertLongs(dtype, new long[] {2}, new long[] {min / 3, min / -3},
+    assertLongs(
+        dtype,
+        new long[] {2},
+        new long[] {min / 3, min / -3},
         run(ints(g, dtype, min, min).div(ints(g, dtype, 3, -3))));
   }
 
   @ParameterizedTest
-  @EnumSource(value = DType.class, names = {"FLOAT16", "FLOAT32", "FLOAT64"})
+  @EnumSource(
+      value = DType.class,
+      names = {"FLOAT16", "FLOAT32", "FLOAT64"})
   @CoversForward({"floorDiv", "floorMod"})
   void floatFloorDivisionWithNegativeOperands(DType dtype) {
     Graph g = new Graph();
@@ -99,7 +108,10 @@ class DivisionOpsTest {
     // 2^40 + 1 and 2^24 - 1 are exact in float64 and float32; an odd one mod -2 is -1
     Graph g = new Graph();
     Tensor big = g.constant(doubles(new long[] {2}, 1099511627777.0, -1099511627777.0));
-    assertValues(DType.FLOAT64, new long[] {2}, new double[] {-549755813889.0, 549755813888.0},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2},
+        new double[] {-549755813889.0, 549755813888.0},
         run(big.floorDiv(-2)));
     assertValues(DType.FLOAT64, new long[] {2}, new double[] {-1, -1}, run(big.floorMod(-2)));
     Tensor odd = g.constant(Nd4j.createFromArray(16777215f, -16777215f));
@@ -143,11 +155,18 @@ class DivisionOpsTest {
     // [2,1] against [1,3] and a scalar divisor: -7.5 and 2.5 against 2, -2, 0.75
     Tensor column = g.constant(doubles(new long[] {2, 1}, -7.5, 2.5));
     Tensor row = g.constant(doubles(new long[] {1, 3}, 2, -2, 0.75));
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {-4, 3, -10, 1, -2, 3},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 3},
+        new double[] {-4, 3, -10, 1, -2, 3},
         run(column.floorDiv(row)));
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {0.5, -1.5, 0, 0.5, -1.5, 0.25},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 3},
+        new double[] {0.5, -1.5, 0, 0.5, -1.5, 0.25},
         run(column.floorMod(row)));
-    assertValues(DType.FLOAT64, new long[] {2, 1}, new double[] {-0.5, -1}, run(column.floorMod(-3.5)));
+    assertValues(
+        DType.FLOAT64, new long[] {2, 1}, new double[] {-0.5, -1}, run(column.floorMod(-3.5)));
   }
 
   @Test
@@ -155,18 +174,22 @@ class DivisionOpsTest {
     Graph g = new Graph();
     Tensor x = g.constant(Nd4j.createFromArray(7, -7), "x");
     Tensor zero = g.constant(Nd4j.createFromArray(2, 0), "zero");
-    List<Tensor> quotients = List.of(g.withName("quotient").floorDiv(x, zero),
-        g.withName("remainder").floorMod(x, zero));
+    List<Tensor> quotients =
+        List.of(
+            g.withName("quotient").floorDiv(x, zero), g.withName("remainder").floorMod(x, zero));
     for (Tensor t : quotients) {
       ArithmeticException e = assertThrows(ArithmeticException.class, () -> run(t));
-      assertTrue(e.getMessage().contains("'" + t.node().name() + "'")
-          && e.getMessage().contains(t.op()) && e.getMessage().contains("zero")
-          && e.getMessage().contains("int32[2]"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("'" + t.node().name() + "'")
+              && e.getMessage().contains(t.op())
+              && e.getMessage().contains("zero")
+              && e.getMessage().contains("int32[2]"),
+          e.getMessage());
     }
     Tensor min = g.constant(Nd4j.createFromArray(Integer.MIN_VALUE, 8), "min");
     Tensor minusOne = g.constant(Nd4j.createFromArray(-1, -1), "minusOne");
-    ArithmeticException e = assertThrows(ArithmeticException.class,
-        () -> run(min.floorDiv(minusOne)));
+    ArithmeticException e =
+        assertThrows(ArithmeticException.class, () -> run(min.floorDiv(minusOne)));
     assertTrue(e.getMessage().contains("overflow"), e.getMessage());
     // the remainder fits: MIN % -1 is 0
     assertLongs(DType.INT32, new long[] {2}, new long[] {0, 0}, run(min.floorMod(minusOne)));
@@ -176,7 +199,8 @@ class DivisionOpsTest {
   void boolOperandsAreRejectedWhenTheGraphIsBuilt() {
     Graph g = new Graph();
     Tensor t = g.constant(Nd4j.createFromArray(true, false), "flags");
-    for (BinaryOperator<Tensor> op : List.<BinaryOperator<Tensor>>of(Tensor::floorDiv, Tensor::floorMod)) {
+    for (BinaryOperator<Tensor> op :
+        List.<BinaryOperator<Tensor>>of(Tensor::floorDiv, Tensor::floorMod)) {
       AnygraphException e = assertThrows(AnygraphException.class, () -> op.apply(t, t));
       assertTrue(e.getMessage().contains("bool"), e.getMessage());
     }
@@ -189,7 +213,8 @@ class DivisionOpsTest {
     INDArray a = doubles(new long[] {2, 3}, 1.5, -2.0, 0.25, 3.0, -0.5, 2.5);
     INDArray b = doubles(new long[] {3}, 0.7, 1.3, -0.9);
     GradCheck.check(List.of(a, b), xs -> xs.get(0).floorMod(xs.get(1)));
-    GradCheck.check(List.of(doubles(new long[] {2, 1}, -7.3, 2.6), doubles(new long[] {1, 3}, 2, -2, 0.7)),
+    GradCheck.check(
+        List.of(doubles(new long[] {2, 1}, -7.3, 2.6), doubles(new long[] {1, 3}, 2, -2, 0.7)),
         xs -> xs.get(0).floorMod(xs.get(1)));
   }
 

@@ -20,9 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Finite-difference check of symbolic gradients through the public API. The output y is
- * reduced to the scalar {@code sum(y * w)} with fixed pseudo-random weights w, so every element
- * of a non-scalar y is checked with a different upstream gradient. Inputs of floating dtype are
+ * Finite-difference check of symbolic gradients through the public API. The output y is reduced to
+ * the scalar {@code sum(y * w)} with fixed pseudo-random weights w, so every element of a
+ * non-scalar y is checked with a different upstream gradient. Inputs of floating dtype are
  * differentiated (central differences, float64); others (labels, indices) are only fed.
  */
 public final class GradCheck {
@@ -45,18 +45,18 @@ public final class GradCheck {
    * As {@link #check(List, Function)}, with placeholders declared of the given (partly unknown)
    * shapes, so that the gradient graph is built without knowing what only the run shows.
    */
-  public static void check(List<INDArray> inputs, List<Shape> declared,
-      Function<List<Tensor>, Tensor> build) {
+  public static void check(
+      List<INDArray> inputs, List<Shape> declared, Function<List<Tensor>, Tensor> build) {
     checkRuns(declared, build, List.of(inputs));
   }
 
   /**
    * Builds {@code build(xs)} and its gradients once, on placeholders of the {@code declared}
-   * shapes, then checks them on each set of fed values in turn (their shapes may differ from run
-   * to run). The weights w are fed too, shaped like each run's y.
+   * shapes, then checks them on each set of fed values in turn (their shapes may differ from run to
+   * run). The weights w are fed too, shaped like each run's y.
    */
-  public static void checkRuns(List<Shape> declared, Function<List<Tensor>, Tensor> build,
-      List<List<INDArray>> runs) {
+  public static void checkRuns(
+      List<Shape> declared, Function<List<Tensor>, Tensor> build, List<List<INDArray>> runs) {
     Graph g = new Graph();
     List<INDArray> first = runs.get(0);
     List<Tensor> xs = new ArrayList<>();
@@ -83,24 +83,47 @@ public final class GradCheck {
           int i = xs.indexOf(wrt.get(k));
           INDArray numeric = numericGradient(sess, loss, xs, inputs, i, w, feeds.get(w));
           INDArray got = symbolic.get(k).castTo(DataType.DOUBLE);
-          assertEquals(Arrays.toString(numeric.shape()),
-              Arrays.toString(got.shape()), "gradient shape of " + xs.get(i).name());
+          assertEquals(
+              Arrays.toString(numeric.shape()),
+              Arrays.toString(got.shape()),
+              "gradient shape of " + xs.get(i).name());
           for (long e = 0; e < numeric.length(); e++) {
             double n = numeric.getDouble(e);
             double s = got.getDouble(e);
             double scale = Math.max(1.0, Math.abs(n));
-            assertEquals(n, s, TOLERANCE * scale,
-                "d/d" + xs.get(i).name() + " element " + e + ": finite difference " + n
-                    + ", symbolic " + s + " (y = " + y.name() + ", op " + y.op() + ", input shape "
-                    + Arrays.toString(inputs.get(i).shape()) + ")");
+            assertEquals(
+                n,
+                s,
+                TOLERANCE * scale,
+                "d/d"
+                    + xs.get(i).name()
+                    + " element "
+                    + e
+                    + ": finite difference "
+                    + n
+                    + ", symbolic "
+                    + s
+                    + " (y = "
+                    + y.name()
+                    + ", op "
+                    + y.op()
+                    + ", input shape "
+                    + Arrays.toString(inputs.get(i).shape())
+                    + ")");
           }
         }
       }
     }
   }
 
-  private static INDArray numericGradient(Session sess, Tensor loss, List<Tensor> xs,
-      List<INDArray> inputs, int i, Tensor w, INDArray weights) {
+  private static INDArray numericGradient(
+      Session sess,
+      Tensor loss,
+      List<Tensor> xs,
+      List<INDArray> inputs,
+      int i,
+      Tensor w,
+      INDArray weights) {
     INDArray x = inputs.get(i).castTo(DataType.DOUBLE).dup();
     INDArray grad = Nd4j.zeros(DataType.DOUBLE, x.shape());
     List<INDArray> varied = new ArrayList<>(inputs);

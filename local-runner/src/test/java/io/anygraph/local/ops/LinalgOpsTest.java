@@ -50,8 +50,10 @@ class LinalgOpsTest {
     for (boolean ta : new boolean[] {false, true}) {
       for (boolean tb : new boolean[] {false, true}) {
         Graph g = new Graph();
-        INDArray a = ta ? doubles(new long[] {3, 2}, transposed(A, 2, 3)) : doubles(new long[] {2, 3}, A);
-        INDArray b = tb ? doubles(new long[] {4, 3}, transposed(B, 3, 4)) : doubles(new long[] {3, 4}, B);
+        INDArray a =
+            ta ? doubles(new long[] {3, 2}, transposed(A, 2, 3)) : doubles(new long[] {2, 3}, A);
+        INDArray b =
+            tb ? doubles(new long[] {4, 3}, transposed(B, 3, 4)) : doubles(new long[] {3, 4}, B);
         Tensor c = g.ops().matmul(g.constant(a), g.constant(b), ta, tb);
         assertValues(DType.FLOAT64, new long[] {2, 4}, expected, run(c));
       }
@@ -64,7 +66,8 @@ class LinalgOpsTest {
     Tensor a = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "a");
     Tensor b = g.placeholder(DType.FLOAT32, Shape.of(4, 2), "b");
     AnygraphException e = assertThrows(AnygraphException.class, () -> a.matmul(b));
-    assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("3 vs 4"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("matmul") && e.getMessage().contains("3 vs 4"), e.getMessage());
   }
 
   @Test
@@ -74,7 +77,8 @@ class LinalgOpsTest {
       for (boolean tb : new boolean[] {false, true}) {
         INDArray a = doubles(ta ? new long[] {3, 2} : new long[] {2, 3}, A);
         INDArray b = doubles(tb ? new long[] {4, 3} : new long[] {3, 4}, B);
-        GradCheck.check(List.of(a, b), xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1), ta, tb));
+        GradCheck.check(
+            List.of(a, b), xs -> xs.get(0).graph().ops().matmul(xs.get(0), xs.get(1), ta, tb));
       }
     }
   }

@@ -13,9 +13,9 @@ import io.anygraph.core.Ops;
 import io.anygraph.core.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
-import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,8 +65,8 @@ class MathOpsTest {
     Graph g = new Graph();
     Tensor base = g.constant(doubles(new long[] {4}, 2, 9, 0.5, -3));
     Tensor exponent = g.constant(doubles(new long[] {4}, 10, 0.5, -2, 3));
-    assertValues(DType.FLOAT64, new long[] {4}, new double[] {1024, 3, 4, -27},
-        run(base.pow(exponent)));
+    assertValues(
+        DType.FLOAT64, new long[] {4}, new double[] {1024, 3, 4, -27}, run(base.pow(exponent)));
   }
 
   @Test
@@ -92,8 +92,8 @@ class MathOpsTest {
     assertLongs(DType.INT8, new long[0], new long[] {(byte) 200}, run(a.add(b), feeds));
     Tensor x = g.constant(Nd4j.createFromArray(7, -7, 7, -7));
     Tensor y = g.constant(Nd4j.createFromArray(2, 2, -2, -2));
-    assertLongs(DType.INT32, new long[] {4}, new long[] {7 / 2, -7 / 2, 7 / -2, -7 / -2},
-        run(x.div(y)));
+    assertLongs(
+        DType.INT32, new long[] {4}, new long[] {7 / 2, -7 / 2, 7 / -2, -7 / -2}, run(x.div(y)));
   }
 
   @Test
@@ -122,14 +122,16 @@ class MathOpsTest {
     GradCheck.check(ab, xs -> xs.get(0).maximum(xs.get(1)));
     GradCheck.check(ab, xs -> xs.get(0).minimum(xs.get(1)));
     // [2,1] against [1,3]: both sides broadcast
-    GradCheck.check(List.of(doubles(new long[] {2, 1}, 1.5, -2), doubles(new long[] {1, 3}, B)),
+    GradCheck.check(
+        List.of(doubles(new long[] {2, 1}, 1.5, -2), doubles(new long[] {1, 3}, B)),
         xs -> xs.get(0).mul(xs.get(1)));
   }
 
   @Test
   @CoversGradient("pow")
   void powGradientWithRespectToBaseAndExponent() {
-    GradCheck.check(List.of(doubles(new long[] {3}, 0.5, 1.5, 2.0), doubles(new long[] {3}, 2, -1.5, 0.7)),
+    GradCheck.check(
+        List.of(doubles(new long[] {3}, 0.5, 1.5, 2.0), doubles(new long[] {3}, 2, -1.5, 0.7)),
         xs -> xs.get(0).pow(xs.get(1)));
   }
 

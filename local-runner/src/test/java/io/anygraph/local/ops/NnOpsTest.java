@@ -33,7 +33,11 @@ class NnOpsTest {
     for (int i = 0; i < X.length; i++) {
       expected[i] = ref.applyAsDouble(X[i]);
     }
-    assertValues(DType.FLOAT64, new long[] {2, 3}, expected, run(op.apply(g.constant(doubles(new long[] {2, 3}, X)))));
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 3},
+        expected,
+        run(op.apply(g.constant(doubles(new long[] {2, 3}, X)))));
   }
 
   /** log(sum(exp(row))) computed with the maximum taken out, in plain Java. */
@@ -69,8 +73,11 @@ class NnOpsTest {
     }
     for (DType t : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
       Graph g = new Graph();
-      Tensor out = g.nn().reluGrad(g.constant(doubles(new long[] {2, 3}, x).castTo(t.nd4j())),
-          g.constant(doubles(new long[] {2, 3}, dy).castTo(t.nd4j())));
+      Tensor out =
+          g.nn()
+              .reluGrad(
+                  g.constant(doubles(new long[] {2, 3}, x).castTo(t.nd4j())),
+                  g.constant(doubles(new long[] {2, 3}, dy).castTo(t.nd4j())));
       INDArray got = run(out);
       assertEquals(t.nd4j(), got.dataType());
       double[] values = got.castTo(DataType.DOUBLE).data().asDouble();
@@ -84,11 +91,17 @@ class NnOpsTest {
   void reluGradRefusesShapesThatDifferOrIntegers() {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "x");
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> g.nn().reluGrad(x, g.placeholder(DType.FLOAT32, Shape.of(2, 4), "dy")));
-    assertTrue(e.getMessage().contains("reluGrad") && e.getMessage().contains("[?, 3]")
-        && e.getMessage().contains("[2, 4]"), e.getMessage());
-    assertThrows(AnygraphException.class,
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class,
+            () -> g.nn().reluGrad(x, g.placeholder(DType.FLOAT32, Shape.of(2, 4), "dy")));
+    assertTrue(
+        e.getMessage().contains("reluGrad")
+            && e.getMessage().contains("[?, 3]")
+            && e.getMessage().contains("[2, 4]"),
+        e.getMessage());
+    assertThrows(
+        AnygraphException.class,
         () -> g.nn().reluGrad(x, g.placeholder(DType.FLOAT64, Shape.of(2, 3), "dy64")));
     Tensor ints = g.placeholder(DType.INT32, Shape.of(2, 3), "ints");
     assertThrows(AnygraphException.class, () -> g.nn().reluGrad(ints, ints));
@@ -101,7 +114,8 @@ class NnOpsTest {
     INDArray dy = doubles(new long[] {2, 3}, new double[] {0.3, -1.2, 2.5, 0.7, -0.4, 1.1});
     GradCheck.check(List.of(x, dy), xs -> xs.get(0).graph().nn().reluGrad(xs.get(0), xs.get(1)));
     // d/dx of d/dx sum(relu(x)^2) = 2 where x > 0: through reluGrad's own gradient
-    GradCheck.check(x, t -> t.graph().grad(t.graph().nn().relu(t).square().sum(), List.of(t)).get(0));
+    GradCheck.check(
+        x, t -> t.graph().grad(t.graph().nn().relu(t).square().sum(), List.of(t)).get(0));
   }
 
   @Test
@@ -129,11 +143,15 @@ class NnOpsTest {
     Tensor logits = g.constant(Nd4j.createFromArray(rows));
     Tensor labels = g.constant(Nd4j.createFromArray(2, 0));
     double[] expected = {logSumExp(rows[0]) - 0.5, logSumExp(rows[1]) - 1000};
-    assertValues(DType.FLOAT64, new long[] {2}, expected,
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2},
+        expected,
         run(nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels)));
     Tensor dense = g.constant(Nd4j.createFromArray(new double[][] {{0.5, 0, 0.5}, {0, 0, 1}}));
     double[] mixed = {logSumExp(rows[0]) - 0.5 * 2 - 0.5 * 0.5, logSumExp(rows[1]) - 999};
-    assertValues(DType.FLOAT64, new long[] {2}, mixed, run(nn.softmaxCrossEntropyWithLogits(logits, dense)));
+    assertValues(
+        DType.FLOAT64, new long[] {2}, mixed, run(nn.softmaxCrossEntropyWithLogits(logits, dense)));
   }
 
   @Test
@@ -142,11 +160,18 @@ class NnOpsTest {
     Tensor logits = g.placeholder(DType.FLOAT32, Shape.of(-1, 10), "logits");
     Tensor labels = g.placeholder(DType.INT32, Shape.of(-1), "labels");
     Tensor loss = g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, labels);
-    AnygraphException e = assertThrows(AnygraphException.class, () -> run(loss,
-        Map.of(logits, Nd4j.zeros(DataType.FLOAT, 2, 10), labels, new int[] {3, 10})));
-    assertTrue(e.getMessage().contains("oneHot") && e.getMessage().contains("index 10"), e.getMessage());
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class,
+            () ->
+                run(
+                    loss,
+                    Map.of(logits, Nd4j.zeros(DataType.FLOAT, 2, 10), labels, new int[] {3, 10})));
+    assertTrue(
+        e.getMessage().contains("oneHot") && e.getMessage().contains("index 10"), e.getMessage());
     Tensor floats = g.placeholder(DType.FLOAT32, Shape.of(-1), "floatLabels");
-    assertThrows(AnygraphException.class, () -> g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, floats));
+    assertThrows(
+        AnygraphException.class, () -> g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, floats));
   }
 
   @Test
@@ -158,7 +183,8 @@ class NnOpsTest {
     GradCheck.check(x, t -> t.graph().nn().tanh(t));
     GradCheck.check(x, t -> t.graph().nn().softmax(t));
     GradCheck.check(x, t -> t.graph().nn().logSoftmax(t));
-    GradCheck.check(List.of(x, Nd4j.createFromArray(1, 2)),
+    GradCheck.check(
+        List.of(x, Nd4j.createFromArray(1, 2)),
         xs -> xs.get(0).graph().nn().sparseSoftmaxCrossEntropyWithLogits(xs.get(0), xs.get(1)));
   }
 
@@ -188,13 +214,16 @@ class NnOpsTest {
     Tensor x = g.constant(doubles(shape, v));
     for (int axis : new int[] {0, 1, 2}) {
       assertValues(DType.FLOAT64, shape, softmaxLoop(v, axis, false), run(g.nn().softmax(x, axis)));
-      assertValues(DType.FLOAT64, shape, softmaxLoop(v, axis, true), run(g.nn().logSoftmax(x, axis)));
+      assertValues(
+          DType.FLOAT64, shape, softmaxLoop(v, axis, true), run(g.nn().logSoftmax(x, axis)));
     }
     assertValues(DType.FLOAT64, shape, softmaxLoop(v, 1, false), run(g.nn().softmax(x, -2)));
     assertValues(DType.FLOAT64, shape, softmaxLoop(v, 2, true), run(g.nn().logSoftmax(x)));
     double[] row = {0, 1, 2};
     double lse = logSumExp(row);
-    assertValues(DType.FLOAT64, new long[] {3},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3},
         new double[] {Math.exp(-lse), Math.exp(1 - lse), Math.exp(2 - lse)},
         run(g.nn().softmax(g.constant(doubles(new long[] {3}, row)))));
     AnygraphException e = assertThrows(AnygraphException.class, () -> g.nn().softmax(x, 3));
@@ -213,14 +242,16 @@ class NnOpsTest {
   void denseCrossEntropyGradientsFlowToLogitsAndLabels() {
     INDArray logits = doubles(new long[] {2, 3}, 1, -2, 0.5, 3, 0, 1);
     INDArray labels = doubles(new long[] {2, 3}, 0.2, 0.3, 0.5, 1, 0, 0);
-    GradCheck.check(List.of(logits, labels),
+    GradCheck.check(
+        List.of(logits, labels),
         xs -> xs.get(0).graph().nn().softmaxCrossEntropyWithLogits(xs.get(0), xs.get(1)));
     Graph g = new Graph();
     Tensor l = g.placeholder(DType.FLOAT64, Shape.of(-1, 3), "logits");
     Tensor wrong = g.placeholder(DType.FLOAT64, Shape.of(-1, 4), "labels");
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> g.nn().softmaxCrossEntropyWithLogits(l, wrong));
-    assertTrue(e.getMessage().contains("labels") && e.getMessage().contains("differ"), e.getMessage());
+    AnygraphException e =
+        assertThrows(AnygraphException.class, () -> g.nn().softmaxCrossEntropyWithLogits(l, wrong));
+    assertTrue(
+        e.getMessage().contains("labels") && e.getMessage().contains("differ"), e.getMessage());
   }
 
   @Test
@@ -231,11 +262,17 @@ class NnOpsTest {
     assertLongs(DType.INT64, new long[] {2}, new long[] {2, 0}, run(g.ops().argMax(x, 1)));
     assertLongs(DType.INT64, new long[] {3}, new long[] {1, 1, 0}, run(g.ops().argMax(x, 0)));
     Tensor idx = g.constant(Nd4j.createFromArray(2, 0, 5));
-    assertValues(DType.FLOAT32, new long[] {3, 3}, new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0},
+    assertValues(
+        DType.FLOAT32,
+        new long[] {3, 3},
+        new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0},
         run(g.ops().oneHot(idx, 3, DType.FLOAT32, false)));
     // a transposed (strided) view of indices: read in its own row-major order, not the buffer's
     Tensor grid = g.ops().transpose(g.constant(Nd4j.createFromArray(new int[][] {{0, 1}, {2, 2}})));
-    assertValues(DType.FLOAT32, new long[] {2, 2, 3}, new double[] {1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1},
+    assertValues(
+        DType.FLOAT32,
+        new long[] {2, 2, 3},
+        new double[] {1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1},
         run(g.ops().oneHot(grid, 3, DType.FLOAT32, false)));
   }
 }

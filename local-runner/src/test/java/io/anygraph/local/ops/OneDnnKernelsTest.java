@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The float32 convolutions and pooling that run on oneDNN (the build Anygraph ships): forward
  * values against the plain loop of {@link ConvOpsTest}, and gradients against the float64 ones,
- * which run on other kernels ({@code ConvGemm}, libnd4j's loops) and are themselves checked
- * against finite differences in {@link ConvGemmTest} and {@link ConvOpsTest}.
+ * which run on other kernels ({@code ConvGemm}, libnd4j's loops) and are themselves checked against
+ * finite differences in {@link ConvGemmTest} and {@link ConvOpsTest}.
  */
 class OneDnnKernelsTest {
   private static final long[] ONES = {1, 1, 1, 1};
@@ -35,7 +35,8 @@ class OneDnnKernelsTest {
   @Test
   void theShippedBuildHasOneDnn() {
     // the pom's nd4j.classifier; another classifier would silently lose these kernels
-    assertTrue(NativeBuild.describe().startsWith("kernels: libnd4j with oneDNN ("),
+    assertTrue(
+        NativeBuild.describe().startsWith("kernels: libnd4j with oneDNN ("),
         NativeBuild.describe());
   }
 
@@ -50,10 +51,24 @@ class OneDnnKernelsTest {
           String padding = same ? "SAME" : "VALID";
           long[] strides = {1, s, s, 1};
           Graph g = new Graph();
-          Tensor nhwc = g.nn().conv2d(g.constant(x.castTo(DataType.FLOAT)),
-              g.constant(f.castTo(DataType.FLOAT)), strides, padding, "NHWC", ONES);
-          Tensor nchw = g.nn().conv2d(g.constant(x.permute(0, 3, 1, 2).castTo(DataType.FLOAT)),
-              g.constant(f.castTo(DataType.FLOAT)), new long[] {1, 1, s, s}, padding, "NCHW", ONES);
+          Tensor nhwc =
+              g.nn()
+                  .conv2d(
+                      g.constant(x.castTo(DataType.FLOAT)),
+                      g.constant(f.castTo(DataType.FLOAT)),
+                      strides,
+                      padding,
+                      "NHWC",
+                      ONES);
+          Tensor nchw =
+              g.nn()
+                  .conv2d(
+                      g.constant(x.permute(0, 3, 1, 2).castTo(DataType.FLOAT)),
+                      g.constant(f.castTo(DataType.FLOAT)),
+                      new long[] {1, 1, s, s},
+                      padding,
+                      "NCHW",
+                      ONES);
           assertNear(expected, Eval.run(nhwc));
           assertNear(expected, Eval.run(nchw).permute(0, 2, 3, 1));
         }
@@ -66,12 +81,13 @@ class OneDnnKernelsTest {
     for (int channels : new int[] {1, 4}) {
       for (String format : new String[] {"NHWC", "NCHW"}) {
         for (int s : new int[] {1, 2}) {
-          long[] strides = format.equals("NHWC") ? new long[] {1, s, s, 1} : new long[] {1, 1, s, s};
+          long[] strides =
+              format.equals("NHWC") ? new long[] {1, s, s, 1} : new long[] {1, 1, s, s};
           INDArray x = values(50 + channels, 2, 7, 6, channels);
           INDArray input = format.equals("NHWC") ? x : x.permute(0, 3, 1, 2).dup();
           INDArray f = values(60 + channels, 3, 3, channels, 5);
-          compareGradients(input, f,
-              (a, b) -> a.graph().nn().conv2d(a, b, strides, "SAME", format, ONES));
+          compareGradients(
+              input, f, (a, b) -> a.graph().nn().conv2d(a, b, strides, "SAME", format, ONES));
         }
       }
     }
@@ -84,17 +100,17 @@ class OneDnnKernelsTest {
       INDArray input = format.equals("NHWC") ? x : x.permute(0, 3, 1, 2).dup();
       long[] window = format.equals("NHWC") ? new long[] {1, 2, 2, 1} : new long[] {1, 1, 2, 2};
       for (String padding : new String[] {"SAME", "VALID"}) {
-        compareGradients(input, null,
-            (a, b) -> a.graph().nn().maxPool(a, window, window, padding, format));
-        compareGradients(input, null,
-            (a, b) -> a.graph().nn().avgPool(a, window, window, padding, format));
+        compareGradients(
+            input, null, (a, b) -> a.graph().nn().maxPool(a, window, window, padding, format));
+        compareGradients(
+            input, null, (a, b) -> a.graph().nn().avgPool(a, window, window, padding, format));
       }
     }
   }
 
   /** Values and gradients of sum(op(x, f) * weights) in float32 against float64. */
-  private static void compareGradients(INDArray x, INDArray f,
-      BiFunction<Tensor, Tensor, Tensor> op) {
+  private static void compareGradients(
+      INDArray x, INDArray f, BiFunction<Tensor, Tensor, Tensor> op) {
     List<INDArray> wide = valueAndGradients(x, f, op, DataType.DOUBLE);
     List<INDArray> narrow = valueAndGradients(x, f, op, DataType.FLOAT);
     for (int i = 0; i < wide.size(); i++) {
@@ -103,14 +119,17 @@ class OneDnnKernelsTest {
       double[] expected = wide.get(i).data().asDouble();
       double[] got = narrow.get(i).castTo(DataType.DOUBLE).data().asDouble();
       for (int k = 0; k < expected.length; k++) {
-        assertEquals(expected[k], got[k], TOLERANCE * Math.max(1, Math.abs(expected[k])),
+        assertEquals(
+            expected[k],
+            got[k],
+            TOLERANCE * Math.max(1, Math.abs(expected[k])),
             "result " + i + ", element " + k);
       }
     }
   }
 
-  private static List<INDArray> valueAndGradients(INDArray x, INDArray f,
-      BiFunction<Tensor, Tensor, Tensor> op, DataType type) {
+  private static List<INDArray> valueAndGradients(
+      INDArray x, INDArray f, BiFunction<Tensor, Tensor, Tensor> op, DataType type) {
     Graph g = new Graph();
     DType dtype = DType.fromNd4j(type);
     Tensor xv = g.placeholder(dtype, Shape.of(x.shape()), "x");
@@ -137,7 +156,10 @@ class OneDnnKernelsTest {
       for (int i = 0; i < expected[0].length; i++)
         for (int j = 0; j < expected[0][0].length; j++)
           for (int o = 0; o < expected[0][0][0].length; o++)
-            assertEquals(expected[n][i][j][o], got[n][i][j][o], TOLERANCE,
+            assertEquals(
+                expected[n][i][j][o],
+                got[n][i][j][o],
+                TOLERANCE,
                 "at " + n + "," + i + "," + j + "," + o);
   }
 }

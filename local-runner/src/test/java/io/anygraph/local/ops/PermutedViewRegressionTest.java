@@ -26,9 +26,11 @@ class PermutedViewRegressionTest {
   /** x[b][i][j] = 12 b + 4 i + j, so its transpose (0, 2, 1) holds 12 b + 4 j + i at [b][i][j]. */
   private static final INDArray ARANGE_24 =
       Nd4j.arange(24).castTo(DataType.DOUBLE).reshape(2, 3, 4);
+
   private static final double[] TRANSPOSED = {
-      0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11,
-      12, 16, 20, 13, 17, 21, 14, 18, 22, 15, 19, 23};
+    0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11,
+    12, 16, 20, 13, 17, 21, 14, 18, 22, 15, 19, 23
+  };
 
   @Test
   void fetchedTransposeOfAComputedValueAndItsNpyBytes() throws IOException {
@@ -52,8 +54,9 @@ class PermutedViewRegressionTest {
     Tensor allTrue = g.constant(Nd4j.ones(DataType.BOOL, 2, 4, 3));
     Tensor zeros = g.ops().zeros(DType.FLOAT64, 2, 4, 3);
     try (Session sess = new Session(g)) {
-      INDArray r = sess.run(g.ops().select(allTrue, a.mul(1.0).transpose(0, 2, 1), zeros),
-          Map.of(a, ARANGE_24));
+      INDArray r =
+          sess.run(
+              g.ops().select(allTrue, a.mul(1.0).transpose(0, 2, 1), zeros), Map.of(a, ARANGE_24));
       assertArrayEquals(TRANSPOSED, r.data().asDouble());
     }
   }

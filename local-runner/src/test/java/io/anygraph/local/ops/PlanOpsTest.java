@@ -27,9 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Ops the partitioner inserts: {@code size} (element counts), the transfer pair {@code
- * send}/{@code recv} between logical devices, and the collectives at stage boundaries, which on
- * one shard are the identity and across shards sum, join or pick.
+ * Ops the partitioner inserts: {@code size} (element counts), the transfer pair {@code send}/{@code
+ * recv} between logical devices, and the collectives at stage boundaries, which on one shard are
+ * the identity and across shards sum, join or pick.
  */
 class PlanOpsTest {
   @Test
@@ -39,7 +39,8 @@ class PlanOpsTest {
     Tensor x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3, 4), "x");
     INDArray v = Nd4j.zeros(DataType.FLOAT, 2, 3, 4);
     assertLongs(DType.INT64, new long[0], new long[] {24}, run(g.ops().size(x), Map.of(x, v)));
-    assertLongs(DType.INT64, new long[0], new long[] {8}, run(g.ops().size(x, 0, -1), Map.of(x, v)));
+    assertLongs(
+        DType.INT64, new long[0], new long[] {8}, run(g.ops().size(x, 0, -1), Map.of(x, v)));
     assertLongs(DType.INT64, new long[0], new long[] {3}, run(g.ops().size(x, 1), Map.of(x, v)));
   }
 
@@ -59,10 +60,15 @@ class PlanOpsTest {
     LocalRunner runner = new LocalRunner(g, LocalOptions.cpus(2));
     Plan plan = runner.plan(List.of(out), Set.of(a));
     assertEquals(2, plan.driver().devices().size(), plan.explain());
-    assertEquals(1, plan.driver().devices().get(1).sent().size() + plan.driver().devices().get(0)
-        .sent().size(), plan.explain());
+    assertEquals(
+        1,
+        plan.driver().devices().get(1).sent().size() + plan.driver().devices().get(0).sent().size(),
+        plan.explain());
     try (Session sess = new Session(g, runner)) {
-      assertValues(DType.FLOAT64, new long[] {3}, new double[] {3, -6, 1.5},
+      assertValues(
+          DType.FLOAT64,
+          new long[] {3},
+          new double[] {3, -6, 1.5},
           sess.run(out, Map.of(a, Nd4j.createFromArray(1.0, -2.0, 0.5))));
     }
   }
@@ -81,13 +87,25 @@ class PlanOpsTest {
     INDArray s0 = Nd4j.createFromArray(new double[][] {{1, 2}});
     INDArray s1 = Nd4j.createFromArray(new double[][] {{10, 20}, {30, 40}});
     var t = TensorType.of(DType.FLOAT64, -1, 2);
-    assertValues(DType.FLOAT64, new long[] {3, 2}, new double[] {1, 2, 10, 20, 30, 40},
-        Combine.inShardOrder(new Boundary(Boundary.Kind.ALL_GATHER, "w", "d", 0, t), List.of(s0, s1)));
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3, 2},
+        new double[] {1, 2, 10, 20, 30, 40},
+        Combine.inShardOrder(
+            new Boundary(Boundary.Kind.ALL_GATHER, "w", "d", 0, t), List.of(s0, s1)));
     INDArray p0 = Nd4j.createFromArray(1.0, 2.0);
     INDArray p1 = Nd4j.createFromArray(0.5, -4.0);
-    assertValues(DType.FLOAT64, new long[] {2}, new double[] {1.5, -2.0},
-        Combine.inShardOrder(new Boundary(Boundary.Kind.ALL_REDUCE, "w", "d", -1, t), List.of(p0, p1)));
-    assertValues(DType.FLOAT64, new long[] {2}, new double[] {1.0, 2.0},
-        Combine.inShardOrder(new Boundary(Boundary.Kind.PICK_REPLICA, "w", "d", -1, t), List.of(p0, p1)));
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2},
+        new double[] {1.5, -2.0},
+        Combine.inShardOrder(
+            new Boundary(Boundary.Kind.ALL_REDUCE, "w", "d", -1, t), List.of(p0, p1)));
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2},
+        new double[] {1.0, 2.0},
+        Combine.inShardOrder(
+            new Boundary(Boundary.Kind.PICK_REPLICA, "w", "d", -1, t), List.of(p0, p1)));
   }
 }

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Random sources: moments of 100,000 draws against the distribution's (the bounds are about
- * six standard errors wide), and reproducibility with seeds.
+ * Random sources: moments of 100,000 draws against the distribution's (the bounds are about six
+ * standard errors wide), and reproducibility with seeds.
  */
 class RandomOpsTest {
   private static final int N = 100_000;
@@ -71,11 +71,14 @@ class RandomOpsTest {
   @Test
   void badParametersFailWhenBuilt() {
     Graph g = new Graph();
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> g.random().uniform(DType.FLOAT32, Shape.of(2), 1, 1));
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class, () -> g.random().uniform(DType.FLOAT32, Shape.of(2), 1, 1));
     assertTrue(e.getMessage().contains("randomUniform"), e.getMessage());
-    assertThrows(AnygraphException.class, () -> g.random().normal(DType.FLOAT32, Shape.of(2), 0, -1));
+    assertThrows(
+        AnygraphException.class, () -> g.random().normal(DType.FLOAT32, Shape.of(2), 0, -1));
     assertThrows(AnygraphException.class, () -> g.random().normal(DType.INT32, Shape.of(2), 0, 1));
-    assertThrows(AnygraphException.class, () -> g.random().normal(DType.FLOAT32, Shape.of(-1), 0, 1));
+    assertThrows(
+        AnygraphException.class, () -> g.random().normal(DType.FLOAT32, Shape.of(-1), 0, 1));
   }
 }

@@ -35,7 +35,10 @@ class ReduceOpsTest {
     assertValues(DType.FLOAT64, new long[0], new double[] {726}, run(x.sum()));
     // over axis 1: 0+10+20 = 30, 1+11+21 = 33, 300, 303
     assertValues(DType.FLOAT64, new long[] {2, 2}, new double[] {30, 33, 330, 333}, run(x.sum(1)));
-    assertValues(DType.FLOAT64, new long[] {2, 1, 2}, new double[] {30, 33, 330, 333},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 1, 2},
+        new double[] {30, 33, 330, 333},
         run(g.ops().reduceSum(x, new int[] {-2}, true)));
     assertValues(DType.FLOAT64, new long[] {3}, new double[] {202, 242, 282}, run(x.sum(0, 2)));
   }
@@ -45,9 +48,15 @@ class ReduceOpsTest {
   void meanOverAxesIncludingIntegersThatTruncate() {
     Graph g = new Graph();
     Tensor x = x(g);
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {0.5, 10.5, 20.5, 100.5, 110.5, 120.5},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {2, 3},
+        new double[] {0.5, 10.5, 20.5, 100.5, 110.5, 120.5},
         run(x.mean(2)));
-    assertValues(DType.FLOAT64, new long[] {1, 1, 1}, new double[] {60.5},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {1, 1, 1},
+        new double[] {60.5},
         run(g.ops().reduceMean(x, new int[] {}, true)));
     // integer means divide exactly and truncate toward zero, as TensorFlow's do
     // (2^53 + 1 has no exact double, so this also checks the mean is not taken in doubles)
@@ -61,7 +70,8 @@ class ReduceOpsTest {
   void maxOverAxes() {
     Graph g = new Graph();
     Tensor x = x(g);
-    assertValues(DType.FLOAT64, new long[] {2, 3}, new double[] {1, 11, 21, 101, 111, 121}, run(x.max(2)));
+    assertValues(
+        DType.FLOAT64, new long[] {2, 3}, new double[] {1, 11, 21, 101, 111, 121}, run(x.max(2)));
     assertValues(DType.FLOAT64, new long[0], new double[] {121}, run(x.max()));
   }
 
@@ -70,7 +80,10 @@ class ReduceOpsTest {
   void sumLikeReducesABroadcastResultToTheInputsShape() {
     Graph g = new Graph();
     Tensor like = g.constant(doubles(new long[] {3, 1}, 0, 0, 0));
-    assertValues(DType.FLOAT64, new long[] {3, 1}, new double[] {202, 242, 282},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3, 1},
+        new double[] {202, 242, 282},
         run(g.ops().reduceSumLike(x(g), like)));
   }
 
@@ -94,7 +107,10 @@ class ReduceOpsTest {
         double[] actual = got.castTo(DataType.DOUBLE).data().asDouble();
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
-          assertEquals(expected[i], actual[i], (t == DType.FLOAT32 ? 1e-4 : 1e-12) * 100,
+          assertEquals(
+              expected[i],
+              actual[i],
+              (t == DType.FLOAT32 ? 1e-4 : 1e-12) * 100,
               t + " into " + Arrays.toString(target) + ", element " + i);
         }
       }
@@ -142,7 +158,10 @@ class ReduceOpsTest {
     Graph g = new Graph();
     Tensor x = g.placeholder(DType.FLOAT64, Shape.of(3), "x");
     Tensor dx = g.grad(x.max(), x);
-    assertValues(DType.FLOAT64, new long[] {3}, new double[] {0, 0.5, 0.5},
+    assertValues(
+        DType.FLOAT64,
+        new long[] {3},
+        new double[] {0, 0.5, 0.5},
         run(dx, Map.of(x, Nd4j.createFromArray(2.0, 5.0, 5.0))));
   }
 
@@ -150,7 +169,13 @@ class ReduceOpsTest {
   @CoversGradient("reduceSumLike")
   void sumLikeGradientBroadcastsBack() {
     INDArray x = doubles(new long[] {2, 3}, 0.3, -1.2, 2.5, 0.7, -0.4, 1.9);
-    GradCheck.check(x, t -> t.graph().ops().reduceSumLike(t, t.graph().constant(doubles(new long[] {3}, 0, 0, 0))));
-    GradCheck.check(x, t -> t.graph().ops().reduceSumLike(t, t.graph().constant(doubles(new long[] {2, 1}, 0, 0))));
+    GradCheck.check(
+        x,
+        t ->
+            t.graph().ops().reduceSumLike(t, t.graph().constant(doubles(new long[] {3}, 0, 0, 0))));
+    GradCheck.check(
+        x,
+        t ->
+            t.graph().ops().reduceSumLike(t, t.graph().constant(doubles(new long[] {2, 1}, 0, 0))));
   }
 }

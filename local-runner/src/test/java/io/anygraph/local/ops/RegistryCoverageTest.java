@@ -18,11 +18,23 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryCoverageTest {
   /** The per-family op test classes whose annotated methods count as coverage. */
-  static final List<Class<?>> FAMILY_TESTS = List.of(MathOpsTest.class, CompareOpsTest.class,
-      ReduceOpsTest.class, ArrayOpsTest.class, LinalgOpsTest.class, SourceAndStateOpsTest.class,
-      RandomOpsTest.class, ConvOpsTest.class, NnOpsTest.class, SelectionOpsTest.class,
-      PlanOpsTest.class, DivisionOpsTest.class, ShapeOpsTest.class, BatchedMatmulTest.class,
-      CheckNumericsOpsTest.class);
+  static final List<Class<?>> FAMILY_TESTS =
+      List.of(
+          MathOpsTest.class,
+          CompareOpsTest.class,
+          ReduceOpsTest.class,
+          ArrayOpsTest.class,
+          LinalgOpsTest.class,
+          SourceAndStateOpsTest.class,
+          RandomOpsTest.class,
+          ConvOpsTest.class,
+          NnOpsTest.class,
+          SelectionOpsTest.class,
+          PlanOpsTest.class,
+          DivisionOpsTest.class,
+          ShapeOpsTest.class,
+          BatchedMatmulTest.class,
+          CheckNumericsOpsTest.class);
 
   @Test
   void everyOpHasAKernel() {

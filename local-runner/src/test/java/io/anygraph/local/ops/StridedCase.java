@@ -35,8 +35,8 @@ record StridedCase(String op, Attrs attrs, List<In> inputs, Builder builder) {
   }
 
   /**
-   * An input. {@code layoutFree} inputs (shape vectors, begins and sizes) are always fed dense:
-   * a broadcast or sliced shape vector is another vector, not another layout of the same one.
+   * An input. {@code layoutFree} inputs (shape vectors, begins and sizes) are always fed dense: a
+   * broadcast or sliced shape vector is another vector, not another layout of the same one.
    */
   record In(DType dtype, long[] shape, Values values, long bound, long[] literal, int seed) {
     boolean layoutFree() {
@@ -52,12 +52,13 @@ record StridedCase(String op, Attrs attrs, List<In> inputs, Builder builder) {
       double[] v = new double[(int) n];
       for (int k = 0; k < n; k++) {
         long j = 7L * (k + seed);
-        v[k] = switch (values) {
-          case SIGNED -> (j % 13 - 6) / (dtype.isFloating() ? 4.0 : 1.0);
-          case POSITIVE -> (j % 13 + 1) / (dtype.isFloating() ? 4.0 : 1.0);
-          case INDEX -> j % bound;
-          case LITERAL -> throw new IllegalStateException();
-        };
+        v[k] =
+            switch (values) {
+              case SIGNED -> (j % 13 - 6) / (dtype.isFloating() ? 4.0 : 1.0);
+              case POSITIVE -> (j % 13 + 1) / (dtype.isFloating() ? 4.0 : 1.0);
+              case INDEX -> j % bound;
+              case LITERAL -> throw new IllegalStateException();
+            };
         if (dtype == DType.BOOL) {
           v[k] = (k + seed) % 3 == 0 ? 1 : 0;
         }
@@ -88,8 +89,7 @@ record StridedCase(String op, Attrs attrs, List<In> inputs, Builder builder) {
   }
 
   static StridedCase of(String op, Attrs attrs, In... inputs) {
-    return new StridedCase(op, attrs, List.of(inputs),
-        (g, xs, a) -> g.add(op, xs, a, null));
+    return new StridedCase(op, attrs, List.of(inputs), (g, xs, a) -> g.add(op, xs, a, null));
   }
 
   static StridedCase of(String op, In... inputs) {

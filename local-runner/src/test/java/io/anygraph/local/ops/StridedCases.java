@@ -30,16 +30,19 @@ final class StridedCases {
   private static final DType BOOL = DType.BOOL;
 
   /** Ops with no case, and why. */
-  static final Map<String, String> EXCLUDED = Map.of(
-      "placeholder", "no tensor inputs (its fed values are the strided inputs of every case)",
-      "constant", "no tensor inputs; its value is an attribute (GraphFile round trips check it)",
-      "fill", "no tensor inputs",
-      "variable", "no tensor inputs; the values assign stores are checked by the assign cases",
-      "randomNormal", "no tensor inputs (randomUniformLike checks a seeded random kernel)",
-      "randomUniform", "no tensor inputs (randomUniformLike checks a seeded random kernel)",
-      "send", "one end of a cross-device transfer: runs only in a multi-device plan, where a"
-          + " recv on another device blocks until it arrives",
-      "recv", "the other end of send; no tensor inputs");
+  static final Map<String, String> EXCLUDED =
+      Map.of(
+          "placeholder", "no tensor inputs (its fed values are the strided inputs of every case)",
+          "constant",
+              "no tensor inputs; its value is an attribute (GraphFile round trips check it)",
+          "fill", "no tensor inputs",
+          "variable", "no tensor inputs; the values assign stores are checked by the assign cases",
+          "randomNormal", "no tensor inputs (randomUniformLike checks a seeded random kernel)",
+          "randomUniform", "no tensor inputs (randomUniformLike checks a seeded random kernel)",
+          "send",
+              "one end of a cross-device transfer: runs only in a multi-device plan, where a"
+                  + " recv on another device blocks until it arrives",
+          "recv", "the other end of send; no tensor inputs");
 
   /** Every case, by op; ops whose kernels branch on the dtype have one case per dtype. */
   static List<StridedCase> all() {
@@ -79,8 +82,7 @@ final class StridedCases {
       c.add(of(op, signed(F64, 2, 3, 4)));
       c.add(of(op, Attrs.of("axis", 1L), signed(F32, 2, 3, 4)));
     }
-    for (String op : List.of("greater", "greaterEqual", "less", "lessEqual", "equal",
-        "notEqual")) {
+    for (String op : List.of("greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual")) {
       c.add(of(op, signed(F64, 2, 3, 4), signed2(F64, 2, 3, 4)));
       c.add(of(op, signed(I32, 2, 3, 4), signed2(I32, 3, 4)));
     }
@@ -103,12 +105,18 @@ final class StridedCases {
       c.add(of("transpose", Attrs.of("perm", new long[] {2, 0, 1}), signed(t, 2, 3, 4)));
       c.add(of("reverse", Attrs.of("axes", new long[] {0, 2}), signed(t, 2, 3, 4)));
       c.add(of("concat", Attrs.of("axis", 1L), signed(t, 2, 3, 4), signed2(t, 2, 2, 4)));
-      c.add(of("slice", Attrs.of("begin", new long[] {0, 1, 1}, "size", new long[] {2, 2, 2}),
-          signed(t, 2, 3, 4)));
+      c.add(
+          of(
+              "slice",
+              Attrs.of("begin", new long[] {0, 1, 1}, "size", new long[] {2, 2, 2}),
+              signed(t, 2, 3, 4)));
       c.add(of("gather", signed(t, 4, 3), index(I64, 4, 2, 2)));
     }
-    c.add(of("slice", Attrs.of("begin", new long[] {0, 1, 1}, "size", new long[] {2, 0, 2}),
-        signed(F32, 2, 3, 4))); // an empty result keeps its dtype
+    c.add(
+        of(
+            "slice",
+            Attrs.of("begin", new long[] {0, 1, 1}, "size", new long[] {2, 0, 2}),
+            signed(F32, 2, 3, 4))); // an empty result keeps its dtype
     c.add(of("reshape", Attrs.of("shape", new long[] {4, 6}), signed(F64, 2, 3, 4)));
     c.add(of("reshapeLike", signed(F64, 2, 3, 4), signed(F32, 4, 6)));
     c.add(of("expandDims", Attrs.of("axis", 1L), signed(F64, 2, 3, 4)));
@@ -119,12 +127,19 @@ final class StridedCases {
     }
     c.add(of("onesLike", signed(F64, 2, 3, 4)));
     c.add(of("zerosLike", signed(I32, 2, 3, 4)));
-    c.add(of("sliceGrad", Attrs.of("begin", new long[] {0, 1, 1}, "size", new long[] {2, 2, 2}),
-        signed(F64, 2, 3, 4), signed2(F64, 2, 2, 2)));
+    c.add(
+        of(
+            "sliceGrad",
+            Attrs.of("begin", new long[] {0, 1, 1}, "size", new long[] {2, 2, 2}),
+            signed(F64, 2, 3, 4),
+            signed2(F64, 2, 2, 2)));
     c.add(of("dynamicSlice", signed(F64, 2, 3, 4), literal(0, 1, 1), literal(2, 2, 2)));
     c.add(of("dynamicSliceGrad", signed(F64, 2, 3, 4), signed2(F64, 2, 2, 2), literal(0, 1, 1)));
-    c.add(of("pad", Attrs.of("paddings", new long[] {1, 0, 0, 1, 2, 1}, "constantValue", 0.5),
-        signed(F64, 2, 3, 4)));
+    c.add(
+        of(
+            "pad",
+            Attrs.of("paddings", new long[] {1, 0, 0, 1, 2, 1}, "constantValue", 0.5),
+            signed(F64, 2, 3, 4)));
     c.add(of("scatterAdd", signed(F64, 4, 3), index(I64, 4, 2, 2), signed2(F64, 2, 2, 3)));
     c.add(of("shape", signed(F64, 2, 3, 4)));
     c.add(of("reducedShape", Attrs.of("axes", new long[] {1}), literal(2, 3, 4)));
@@ -138,16 +153,41 @@ final class StridedCases {
       c.add(of("matmul", signed(t, 3, 4), signed2(t, 4, 5)));
       c.add(of("matmul", signed(t, 2, 3, 4), signed2(t, 2, 4, 5)));
     }
-    c.add(of("matmul", Attrs.of("transposeA", true, "transposeB", true),
-        signed(F64, 2, 4, 3), signed2(F64, 2, 5, 4)));
+    c.add(
+        of(
+            "matmul",
+            Attrs.of("transposeA", true, "transposeB", true),
+            signed(F64, 2, 4, 3),
+            signed2(F64, 2, 5, 4)));
 
-    Attrs conv = Attrs.of("strides", new long[] {1, 1, 1, 1}, "padding", "SAME",
-        "dataFormat", "NHWC", "dilations", new long[] {1, 1, 1, 1});
+    Attrs conv =
+        Attrs.of(
+            "strides",
+            new long[] {1, 1, 1, 1},
+            "padding",
+            "SAME",
+            "dataFormat",
+            "NHWC",
+            "dilations",
+            new long[] {1, 1, 1, 1});
     c.add(of("conv2d", conv, signed(F64, 1, 5, 5, 2), signed2(F64, 3, 3, 2, 3)));
-    c.add(of("conv2dGrad", conv, signed(F64, 1, 5, 5, 2), signed2(F64, 3, 3, 2, 3),
-        signed(F64, 1, 5, 5, 3)));
-    Attrs pool = Attrs.of("ksize", new long[] {1, 2, 2, 1}, "strides", new long[] {1, 2, 2, 1},
-        "padding", "VALID", "dataFormat", "NHWC");
+    c.add(
+        of(
+            "conv2dGrad",
+            conv,
+            signed(F64, 1, 5, 5, 2),
+            signed2(F64, 3, 3, 2, 3),
+            signed(F64, 1, 5, 5, 3)));
+    Attrs pool =
+        Attrs.of(
+            "ksize",
+            new long[] {1, 2, 2, 1},
+            "strides",
+            new long[] {1, 2, 2, 1},
+            "padding",
+            "VALID",
+            "dataFormat",
+            "NHWC");
     c.add(of("maxPool", pool, signed(F64, 1, 4, 4, 2)));
     c.add(of("avgPool", pool, signed(F64, 1, 4, 4, 2)));
     c.add(of("maxPoolGrad", pool, signed(F64, 1, 4, 4, 2), signed2(F64, 1, 2, 2, 2)));
@@ -155,19 +195,31 @@ final class StridedCases {
     c.add(of("maxPoolGradGrad", pool, signed(F64, 1, 4, 4, 2), signed2(F64, 1, 4, 4, 2)));
 
     // seeded, so the strided and the dense run draw the same numbers
-    c.add(of("randomUniformLike", Attrs.of("dtype", F32, "min", 0.0, "max", 1.0, "seed", 7L),
-        signed(F64, 2, 3, 4)));
+    c.add(
+        of(
+            "randomUniformLike",
+            Attrs.of("dtype", F32, "min", 0.0, "max", 1.0, "seed", 7L),
+            signed(F64, 2, 3, 4)));
     // collectives are the identity over one shard; the plan executors aggregate shards
     c.add(of("allReduce", signed(F64, 2, 3, 4)));
     c.add(of("allGather", Attrs.of("axis", 0L), signed(F64, 2, 3, 4)));
     c.add(of("pickReplica", signed(I32, 2, 3, 4)));
     c.add(built("group", (g, xs, a) -> List.of(g.ops().group(xs)), signed(F64, 2, 3, 4)));
     for (DType t : DType.values()) {
-      c.add(built("assign", (g, xs, a) -> List.of(g.ops().assign(
-          g.shared(Nd4j.zeros(t.nd4j(), 2, 3, 4), "v"), xs.get(0))), signed(t, 2, 3, 4)));
+      c.add(
+          built(
+              "assign",
+              (g, xs, a) ->
+                  List.of(g.ops().assign(g.shared(Nd4j.zeros(t.nd4j(), 2, 3, 4), "v"), xs.get(0))),
+              signed(t, 2, 3, 4)));
     }
-    c.add(built("assignAdd", (g, xs, a) -> List.of(g.ops().assignAdd(
-        g.shared(Nd4j.ones(F64.nd4j(), 2, 3, 4), "v"), xs.get(0))), signed(F64, 2, 3, 4)));
+    c.add(
+        built(
+            "assignAdd",
+            (g, xs, a) ->
+                List.of(
+                    g.ops().assignAdd(g.shared(Nd4j.ones(F64.nd4j(), 2, 3, 4), "v"), xs.get(0))),
+            signed(F64, 2, 3, 4)));
     return c;
   }
 }

@@ -21,19 +21,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Property: for every differentiable op of {@link StridedCases}, the symbolic gradient evaluated
- * at strided inputs, with a strided upstream gradient, equals bit for bit the gradient at dense
- * copies with a dense upstream gradient. The reference loss is {@code sum(y * w)}; the strided
- * one is {@code sum(transpose(y) * transpose(w))}, whose gradient reaches y as a transpose of a
- * computed value (the layout ND4J mislabels), as in {@code relu(x).transpose(2, 0, 1)}.
+ * Property: for every differentiable op of {@link StridedCases}, the symbolic gradient evaluated at
+ * strided inputs, with a strided upstream gradient, equals bit for bit the gradient at dense copies
+ * with a dense upstream gradient. The reference loss is {@code sum(y * w)}; the strided one is
+ * {@code sum(transpose(y) * transpose(w))}, whose gradient reaches y as a transpose of a computed
+ * value (the layout ND4J mislabels), as in {@code relu(x).transpose(2, 0, 1)}.
  */
 class StridedGradientsTest {
 
   static Stream<Arguments> differentiableCasesAndLayouts() {
     List<Arguments> args = new ArrayList<>();
     for (StridedCase c : StridedCases.all()) {
-      boolean floatingInput = c.inputs().stream()
-          .anyMatch(in -> in.dtype().isFloating() && !in.layoutFree());
+      boolean floatingInput =
+          c.inputs().stream().anyMatch(in -> in.dtype().isFloating() && !in.layoutFree());
       if (!OpRegistry.get(c.op()).isDifferentiable() || !floatingInput) {
         continue;
       }
@@ -71,8 +71,8 @@ class StridedGradientsTest {
    * The gradients of the case's loss with respect to its floating placeholders, or null when the
    * op's output is not floating. {@code stridedDy} makes y's upstream gradient a permuted view.
    */
-  private static List<INDArray> gradients(StridedCase c, List<INDArray> values, Layout layout,
-      boolean stridedDy) {
+  private static List<INDArray> gradients(
+      StridedCase c, List<INDArray> values, Layout layout, boolean stridedDy) {
     Graph g = new Graph();
     Map<Tensor, INDArray> feeds = new HashMap<>();
     List<Tensor> xs = StridedInputsTest.inputs(g, c, values, layout, feeds);

@@ -113,12 +113,19 @@ class StridedInputsTest {
     Graph g = new Graph();
     Map<Tensor, INDArray> feeds = new HashMap<>();
     Tensor y = c.build(g, inputs(g, c, values, Layout.DENSE, feeds)).get(0);
-    List<Tensor> fetches = List.of(y.transpose(swap), y.transpose(swap).reshape(out.length()),
-        g.ops().slice(y.transpose(swap), new long[out.rank()], out.permute(swap).shape()),
-        g.ops().slice(y, offsetAlongFirst(out.rank()), size));
+    List<Tensor> fetches =
+        List.of(
+            y.transpose(swap),
+            y.transpose(swap).reshape(out.length()),
+            g.ops().slice(y.transpose(swap), new long[out.rank()], out.permute(swap).shape()),
+            g.ops().slice(y, offsetAlongFirst(out.rank()), size));
     INDArray transposed = out.permute(swap).dup('c');
-    List<INDArray> want = List.of(transposed, transposed.reshape(out.length()), transposed,
-        size[0] == 0 ? Nd4j.create(out.dataType(), size) : out.get(tail).dup('c'));
+    List<INDArray> want =
+        List.of(
+            transposed,
+            transposed.reshape(out.length()),
+            transposed,
+            size[0] == 0 ? Nd4j.create(out.dataType(), size) : out.get(tail).dup('c'));
     try (Session sess = new Session(g)) {
       List<INDArray> got = sess.run(fetches, feeds);
       for (int i = 0; i < want.size(); i++) {
@@ -157,8 +164,8 @@ class StridedInputsTest {
   }
 
   /** Placeholders for the case's inputs (and the graph ops laying them out); fills feeds. */
-  static List<Tensor> inputs(Graph g, StridedCase c, List<INDArray> values, Layout layout,
-      Map<Tensor, INDArray> feeds) {
+  static List<Tensor> inputs(
+      Graph g, StridedCase c, List<INDArray> values, Layout layout, Map<Tensor, INDArray> feeds) {
     List<Tensor> xs = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
       INDArray v = values.get(i);

@@ -16,15 +16,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Stride-0 (broadcast) arrays, the layout {@link io.anygraph.core.ArrayZoo} does not make, and an
- * exact, NaN-aware comparison that reads only dense row-major buffers. (Permuted and sliced
- * arrays of given values: {@link io.anygraph.core.ArrayZoo#permuted}, {@code #sliced}.)
+ * exact, NaN-aware comparison that reads only dense row-major buffers. (Permuted and sliced arrays
+ * of given values: {@link io.anygraph.core.ArrayZoo#permuted}, {@code #sliced}.)
  */
 public final class StridedViews {
   private StridedViews() {}
 
   /**
-   * An array of {@code shape} whose every index along axis 0 reads the same buffer (stride 0):
-   * the values of {@code row} (shape {@code shape} without axis 0) repeated.
+   * An array of {@code shape} whose every index along axis 0 reads the same buffer (stride 0): the
+   * values of {@code row} (shape {@code shape} without axis 0) repeated.
    */
   public static INDArray broadcast(INDArray row, long[] shape) {
     INDArray dense = Layouts.denseRowMajor(row).dup('c');
@@ -40,14 +40,21 @@ public final class StridedViews {
   }
 
   /**
-   * Asserts {@code actual} is dense row-major ({@link Layouts#isDenseRowMajor}) and equals
-   * {@code expected} exactly: same dtype, shape and bits, except that any NaN equals any NaN.
+   * Asserts {@code actual} is dense row-major ({@link Layouts#isDenseRowMajor}) and equals {@code
+   * expected} exactly: same dtype, shape and bits, except that any NaN equals any NaN.
    */
   public static void assertSame(INDArray expected, INDArray actual, String what) {
     assertEquals(expected.dataType(), actual.dataType(), what + ": dtype");
     assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
-    assertTrue(Layouts.isDenseRowMajor(actual), what + ": fetched value is not dense row-major"
-        + " (strides " + Arrays.toString(actual.stride()) + ", offset " + actual.offset() + ")");
+    assertTrue(
+        Layouts.isDenseRowMajor(actual),
+        what
+            + ": fetched value is not dense row-major"
+            + " (strides "
+            + Arrays.toString(actual.stride())
+            + ", offset "
+            + actual.offset()
+            + ")");
     if (expected.isEmpty()) {
       return;
     }
@@ -64,8 +71,18 @@ public final class StridedViews {
       if (floating && Double.isNaN(w) && Double.isNaN(g)) {
         continue;
       }
-      fail(what + ": element " + i / width + " is " + g + ", expected " + w + "\nexpected "
-          + expected + "\nactual " + actual);
+      fail(
+          what
+              + ": element "
+              + i / width
+              + " is "
+              + g
+              + ", expected "
+              + w
+              + "\nexpected "
+              + expected
+              + "\nactual "
+              + actual);
     }
   }
 

@@ -15,9 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The combine rule of each boundary kind, on hand-worked partials: sums added left to right
- * (float addition is not associative, so the order shows in the result), gathered slices put at
- * their batch positions, the lowest shard's value picked.
+ * The combine rule of each boundary kind, on hand-worked partials: sums added left to right (float
+ * addition is not associative, so the order shows in the result), gathered slices put at their
+ * batch positions, the lowest shard's value picked.
  */
 class CombineTest {
   private static final TensorType T = TensorType.of(DType.FLOAT32, -1);
@@ -35,9 +35,11 @@ class CombineTest {
     INDArray c = Nd4j.createFromArray(-1e8f, 4f);
     INDArray sum = Combine.inShardOrder(boundary(Boundary.Kind.ALL_REDUCE, -1), List.of(a, b, c));
     assertArrayEquals(new float[] {0f, 6f}, sum.toFloatVector());
-    INDArray otherOrder = Combine.inShardOrder(boundary(Boundary.Kind.ALL_REDUCE, -1), List.of(b, c, a));
+    INDArray otherOrder =
+        Combine.inShardOrder(boundary(Boundary.Kind.ALL_REDUCE, -1), List.of(b, c, a));
     assertArrayEquals(new float[] {1f, 6f}, otherOrder.toFloatVector());
-    assertArrayEquals(new float[] {1f, 2.5f}, a.toFloatVector(), "the first shard's array is not written");
+    assertArrayEquals(
+        new float[] {1f, 2.5f}, a.toFloatVector(), "the first shard's array is not written");
   }
 
   @Test
@@ -70,7 +72,8 @@ class CombineTest {
     INDArray b = Nd4j.createFromArray(new double[][] {{10, 11}});
     INDArray out = Combine.gather(0, List.of(new int[] {2, 0}, new int[] {1}), List.of(a, b));
     assertArrayEquals(new double[] {0, 1, 10, 11, 20, 21}, out.reshape(6).toDoubleVector());
-    assertArrayEquals(new double[] {20, 21, 0, 1}, a.reshape(4).toDoubleVector(), "slices are not written");
+    assertArrayEquals(
+        new double[] {20, 21, 0, 1}, a.reshape(4).toDoubleVector(), "slices are not written");
     assertNull(Combine.gather(0, List.of(), List.of()));
   }
 

@@ -27,9 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Data-parallel steps on 2 and 3 logical devices give the single-device numbers: the same
- * program, only the runner's device count changes. Batches of 7 rows split unequally (4+3,
- * 3+2+2), which a mean that divided by the local count would get wrong.
+ * Data-parallel steps on 2 and 3 logical devices give the single-device numbers: the same program,
+ * only the runner's device count changes. Batches of 7 rows split unequally (4+3, 3+2+2), which a
+ * mean that divided by the local count would get wrong.
  */
 class DataParallelTest {
   /** A graph with its sharded inputs, what a step fetches, and what is compared after it. */
@@ -67,7 +67,7 @@ class DataParallelTest {
     Tensor y = shardedInput(g, dt, 2, "y");
     Variable w = g.variable(g.random().normal(dt, Shape.of(5, 2), 0, 1), "w");
     Tensor err = x.matmul(w).sub(y).square();
-    Tensor perOutput = err.mean(0);               // [2]: a mean over the sharded axis alone
+    Tensor perOutput = err.mean(0); // [2]: a mean over the sharded axis alone
     Tensor loss = perOutput.mul(g.constant(Nd4j.createFromArray(1.0, 3.0).castTo(dt.nd4j()))).sum();
     Tensor train = new GradientDescent(0.1).minimize(loss);
     return new Model(g, x, y, List.of(train, loss, perOutput), List.of(w, loss, perOutput));
@@ -85,8 +85,8 @@ class DataParallelTest {
   }
 
   /**
-   * Each row as a [1, 5] matrix times a shared [5, 2] weight: a batched matmul whose batch axis
-   * is the split one, and whose weight gradient sums over the broadcast batch (a partial).
+   * Each row as a [1, 5] matrix times a shared [5, 2] weight: a batched matmul whose batch axis is
+   * the split one, and whose weight gradient sums over the broadcast batch (a partial).
    */
   static Model batchedMatmul(DType dt) {
     Graph g = new Graph();
@@ -94,15 +94,15 @@ class DataParallelTest {
     Tensor x = shardedInput(g, dt, 5, "x");
     Tensor y = shardedInput(g, dt, 2, "y");
     Variable w = g.variable(g.random().normal(dt, Shape.of(5, 2), 0, 1), "w");
-    Tensor perRow = x.reshape(-1, 1, 5).matmul(w);          // [batch, 1, 2]
+    Tensor perRow = x.reshape(-1, 1, 5).matmul(w); // [batch, 1, 2]
     Tensor loss = perRow.reshape(-1, 2).sub(y).square().mean();
     Tensor train = new GradientDescent(0.1).minimize(loss);
     return new Model(g, x, y, List.of(train, loss), List.of(w, loss));
   }
 
   /**
-   * A concat whose widths are known only when run (x is declared [?, ?]): its gradient slices
-   * at offsets computed from the inputs' run-time shapes.
+   * A concat whose widths are known only when run (x is declared [?, ?]): its gradient slices at
+   * offsets computed from the inputs' run-time shapes.
    */
   static Model concatOfRunTimeWidths(DType dt) {
     Graph g = new Graph();
@@ -111,7 +111,7 @@ class DataParallelTest {
     Tensor y = shardedInput(g, dt, 2, "y");
     Variable v = g.variable(g.random().normal(dt, Shape.of(5), 0, 1), "v");
     Variable w = g.variable(g.random().normal(dt, Shape.of(10, 2), 0, 1), "w");
-    Tensor joined = g.ops().concat(List.of(x.mul(v), x), 1);   // [batch, ?]
+    Tensor joined = g.ops().concat(List.of(x.mul(v), x), 1); // [batch, ?]
     Tensor loss = joined.matmul(w).sub(y).square().mean();
     Tensor train = new GradientDescent(0.1).minimize(loss);
     return new Model(g, x, y, List.of(train, loss), List.of(v, w, loss));
@@ -123,9 +123,10 @@ class DataParallelTest {
       List<INDArray> last = null;
       for (int s = 0; s < steps; s++) {
         INDArray x = uniform(100 + s, 7, 5, m.x().dtype()).subi(0.5);
-        INDArray y = intLabels
-            ? Nd4j.createFromArray(new int[] {0, 2, 1, 1, 0, 2, 2}).castTo(DataType.INT)
-            : uniform(200 + s, 7, 2, m.x().dtype());
+        INDArray y =
+            intLabels
+                ? Nd4j.createFromArray(new int[] {0, 2, 1, 1, 0, 2, 2}).castTo(DataType.INT)
+                : uniform(200 + s, 7, 2, m.x().dtype());
         sess.run(m.step(), Map.of(m.x(), x, m.y(), y));
         last = new ArrayList<>();
         for (Tensor t : m.compared()) {
@@ -147,14 +148,21 @@ class DataParallelTest {
     return Nd4j.createFromArray(v).castTo(dt.nd4j());
   }
 
-  private static void assertSame(Supplier<Model> model, int devices, double tol, boolean intLabels) {
+  private static void assertSame(
+      Supplier<Model> model, int devices, double tol, boolean intLabels) {
     List<INDArray> one = steps(model.get(), 1, 3, intLabels);
     List<INDArray> many = steps(model.get(), devices, 3, intLabels);
     for (int i = 0; i < one.size(); i++) {
-      assertEquals(Arrays.toString(one.get(i).shape()),
-          Arrays.toString(many.get(i).shape()), "shape of value " + i);
-      double diff = one.get(i).castTo(DataType.DOUBLE).sub(many.get(i).castTo(DataType.DOUBLE))
-          .amaxNumber().doubleValue();
+      assertEquals(
+          Arrays.toString(one.get(i).shape()),
+          Arrays.toString(many.get(i).shape()),
+          "shape of value " + i);
+      double diff =
+          one.get(i)
+              .castTo(DataType.DOUBLE)
+              .sub(many.get(i).castTo(DataType.DOUBLE))
+              .amaxNumber()
+              .doubleValue();
       assertTrue(diff <= tol, "value " + i + " differs by " + diff + " on " + devices + " devices");
     }
   }

@@ -29,9 +29,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Model parallelism on logical devices: layers placed on cpu:0 and cpu:1 train exactly as on
- * one device, their values crossing through transfers; a failure on one device ends the run
- * with that failure instead of leaving the other waiting.
+ * Model parallelism on logical devices: layers placed on cpu:0 and cpu:1 train exactly as on one
+ * device, their values crossing through transfers; a failure on one device ends the run with that
+ * failure instead of leaving the other waiting.
  */
 class MultiDeviceTest {
   record Net(Graph g, Tensor x, Tensor y, Tensor train, Tensor loss, List<Variable> params) {}
@@ -57,7 +57,8 @@ class MultiDeviceTest {
   }
 
   private static List<INDArray> train(Net n, int devices) {
-    INDArray x = Nd4j.createFromArray(new double[][] {{1, 0, -1, 2}, {0.5, 0.5, 0, -1}, {3, -2, 1, 0}});
+    INDArray x =
+        Nd4j.createFromArray(new double[][] {{1, 0, -1, 2}, {0.5, 0.5, 0, -1}, {3, -2, 1, 0}});
     INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {0.5, 0.5}});
     try (Session sess = new Session(n.g(), new LocalRunner(n.g(), LocalOptions.cpus(devices)))) {
       sess.initializeAllVariables();
@@ -75,8 +76,9 @@ class MultiDeviceTest {
   void layersOnTwoDevicesTrainAsOnOne() {
     List<INDArray> one = train(twoLayers(false), 1);
     Net split = twoLayers(true);
-    Plan plan = new LocalRunner(split.g(), LocalOptions.cpus(2))
-        .plan(List.of(split.train(), split.loss()), Set.of(split.x(), split.y()));
+    Plan plan =
+        new LocalRunner(split.g(), LocalOptions.cpus(2))
+            .plan(List.of(split.train(), split.loss()), Set.of(split.x(), split.y()));
     assertEquals(2, plan.driver().devices().size(), plan.explain());
     assertTrue(plan.explain().contains("send"), plan.explain());
     List<INDArray> two = train(split, 2);
@@ -100,12 +102,14 @@ class MultiDeviceTest {
       out = q.add(a);
     }
     try (Session sess = new Session(g, new LocalRunner(g, LocalOptions.cpus(2)))) {
-      ArithmeticException e = assertThrows(ArithmeticException.class,
-          () -> sess.run(out, Map.of(a, new int[] {4, 6})));
+      ArithmeticException e =
+          assertThrows(ArithmeticException.class, () -> sess.run(out, Map.of(a, new int[] {4, 6})));
       assertTrue(e.getMessage().contains("div"), e.getMessage());
       // the runner stays usable after a failed run
-      assertEquals(List.of(8L, 12L).toString(), Arrays.toString(
-          sess.run(a.add(a), Map.of(a, new int[] {4, 6})).toLongVector()).replace(" ", " "));
+      assertEquals(
+          List.of(8L, 12L).toString(),
+          Arrays.toString(sess.run(a.add(a), Map.of(a, new int[] {4, 6})).toLongVector())
+              .replace(" ", " "));
     }
   }
 
@@ -118,10 +122,13 @@ class MultiDeviceTest {
       b = a.neg();
     }
     try (Session sess = new Session(g, new LocalRunner(g, LocalOptions.cpus(2)))) {
-      PlanException e = assertThrows(PlanException.class, () -> sess.run(b, Map.of(a, new float[] {1, 2})));
+      PlanException e =
+          assertThrows(PlanException.class, () -> sess.run(b, Map.of(a, new float[] {1, 2})));
       assertTrue(e.getMessage().contains("cpu:3"), e.getMessage());
     }
-    assertThrows(AnygraphException.class, () -> new Session(g).run(b, Map.of(a, new float[] {1, 2})),
+    assertThrows(
+        AnygraphException.class,
+        () -> new Session(g).run(b, Map.of(a, new float[] {1, 2})),
         "one device by default: cpu:3 does not exist either");
   }
 }

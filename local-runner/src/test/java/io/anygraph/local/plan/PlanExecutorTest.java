@@ -51,14 +51,17 @@ class PlanExecutorTest {
   @Test
   void theTasksGetTheSplitFeedsAndTheirCombinedValuesReachTheDriverStage() {
     Doubled d = doubled();
-    Plan plan = new LocalRunner(d.g(), LocalOptions.cpus(2)).plan(List.of(d.total()), Set.of(d.x()));
+    Plan plan =
+        new LocalRunner(d.g(), LocalOptions.cpus(2)).plan(List.of(d.total()), Set.of(d.x()));
     List<WorkerStageTasks.Feeds> seen = new ArrayList<>();
     WorkerStageTasks threads = new ShardThreads(plan);
-    WorkerStageTasks recording = (feeds, state, devices) -> {
-      seen.add(feeds);
-      return threads.run(feeds, state, devices);
-    };
-    try (LogicalDevices devices = new LogicalDevices(); RunState state = new RunState(d.g())) {
+    WorkerStageTasks recording =
+        (feeds, state, devices) -> {
+          seen.add(feeds);
+          return threads.run(feeds, state, devices);
+        };
+    try (LogicalDevices devices = new LogicalDevices();
+        RunState state = new RunState(d.g())) {
       List<INDArray> out =
           new PlanExecutor(plan).run(Map.of(d.x(), sevenRows()), state, devices, recording);
       assertEquals(2 * (1 + 14) * 14 / 2.0, out.get(0).getDouble(0), 0.0); // 2 * (1 + ... + 14)
@@ -72,10 +75,14 @@ class PlanExecutorTest {
   @Test
   void aPlanWithAWorkerStageNeedsTasks() {
     Doubled d = doubled();
-    Plan plan = new LocalRunner(d.g(), LocalOptions.cpus(2)).plan(List.of(d.total()), Set.of(d.x()));
-    try (LogicalDevices devices = new LogicalDevices(); RunState state = new RunState(d.g())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new PlanExecutor(plan).run(Map.of(d.x(), sevenRows()), state, devices, null));
+    Plan plan =
+        new LocalRunner(d.g(), LocalOptions.cpus(2)).plan(List.of(d.total()), Set.of(d.x()));
+    try (LogicalDevices devices = new LogicalDevices();
+        RunState state = new RunState(d.g())) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new PlanExecutor(plan).run(Map.of(d.x(), sevenRows()), state, devices, null));
       assertTrue(e.getMessage().contains("worker stage"), e.getMessage());
     }
   }

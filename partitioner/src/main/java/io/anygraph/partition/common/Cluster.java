@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The devices a runner offers and which ops each can run: what placement chooses from. Devices
- * are named {@code cpu:N} and {@code gpu:N}; the first is the default.
+ * The devices a runner offers and which ops each can run: what placement chooses from. Devices are
+ * named {@code cpu:N} and {@code gpu:N}; the first is the default.
  *
  * @param devices available devices, the default first
- * @param replicas what takes one shard each in a data-parallel step: devices of this cluster,
- *     or (for a Spark runner) a description of its tasks
+ * @param replicas what takes one shard each in a data-parallel step: devices of this cluster, or
+ *     (for a Spark runner) a description of its tasks
  * @param kernels whether a device has a kernel for an op
  */
 public record Cluster(List<String> devices, List<String> replicas, KernelSupport kernels) {

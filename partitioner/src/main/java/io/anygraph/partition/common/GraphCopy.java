@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a new graph from parts of another, keeping node names (so variables, random streams
- * and fetches keep their identity across the partitioner's graphs) and the graph seed. Each
- * pass of the partitioner writes its result through one of these.
+ * Builds a new graph from parts of another, keeping node names (so variables, random streams and
+ * fetches keep their identity across the partitioner's graphs) and the graph seed. Each pass of the
+ * partitioner writes its result through one of these.
  */
 public final class GraphCopy {
   private final Graph source;
@@ -58,7 +58,9 @@ public final class GraphCopy {
     tensors.put(source, copy);
   }
 
-  /** Copies a node as it is; its inputs must have copies, control inputs without one are dropped. */
+  /**
+   * Copies a node as it is; its inputs must have copies, control inputs without one are dropped.
+   */
   public Node copy(Node n) {
     return copy(n, get(n.inputs()), n.attrs());
   }
@@ -92,7 +94,12 @@ public final class GraphCopy {
     return add(name, op, inputs, attrs, device, List.of());
   }
 
-  public Tensor add(String name, String op, List<Tensor> inputs, Attrs attrs, String device,
+  public Tensor add(
+      String name,
+      String op,
+      List<Tensor> inputs,
+      Attrs attrs,
+      String device,
       List<Node> controls) {
     return output(target.insert(name, op, inputs, attrs, device, controls), 0);
   }

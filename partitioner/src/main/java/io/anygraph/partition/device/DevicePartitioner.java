@@ -19,17 +19,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Splits a placed stage graph into one graph per device, turning every edge that crosses
- * devices into a send/recv pair. Nodes keep the stage's run order ({@link Schedule#order}) on
- * every device, and a value is sent only when its first consumer on the other device comes up,
- * so each device's sequence is a slice of one global order: the earliest pending step of all
- * devices can always run, and no device waits forever.
+ * Splits a placed stage graph into one graph per device, turning every edge that crosses devices
+ * into a send/recv pair. Nodes keep the stage's run order ({@link Schedule#order}) on every device,
+ * and a value is sent only when its first consumer on the other device comes up, so each device's
+ * sequence is a slice of one global order: the earliest pending step of all devices can always run,
+ * and no device waits forever.
  */
 public final class DevicePartitioner {
   private DevicePartitioner() {}
 
-  public static List<DeviceGraph> partition(Graph stage, List<String> fetches, Set<Tensor> fed,
-      Placement placement) {
+  public static List<DeviceGraph> partition(
+      Graph stage, List<String> fetches, Set<Tensor> fed, Placement placement) {
     List<Tensor> fetchTensors = fetches.stream().map(stage::tensor).toList();
     List<Node> order = Schedule.order(Schedule.needed(fetchTensors, fed), fed);
     List<String> used = order.stream().map(placement::device).distinct().toList();
@@ -43,7 +43,9 @@ public final class DevicePartitioner {
     }
     for (Tensor t : fed) {
       // fed values enter on every device that reads them
-      parts.values().forEach(p -> p.copy.placeholder(t, t.node().name(), t.type(), t.node().attrs()));
+      parts
+          .values()
+          .forEach(p -> p.copy.placeholder(t, t.node().name(), t.type(), t.node().attrs()));
     }
     Map<String, Transfer> done = new HashMap<>();
     for (Node n : order) {
@@ -56,7 +58,10 @@ public final class DevicePartitioner {
       List<Tensor> inputs = new ArrayList<>();
       for (Tensor in : n.inputs()) {
         boolean local = fed.contains(in) || placement.device(in.node()).equals(here.device);
-        inputs.add(local ? here.copy.get(in) : receive(in, parts.get(placement.device(in.node())), here, done));
+        inputs.add(
+            local
+                ? here.copy.get(in)
+                : receive(in, parts.get(placement.device(in.node())), here, done));
       }
       List<Node> remoteControls = new ArrayList<>();
       for (Node c : n.controlInputs()) {
@@ -88,9 +93,18 @@ public final class DevicePartitioner {
     String key = t.name() + "->" + to.device;
     if (!done.containsKey(key)) {
       Transfer tr = new Transfer(key, t.name(), from.device, to.device, CostModel.bytes(t.type()));
-      from.copy.add(sendName(tr), OpNames.SEND, List.of(from.copy.get(t)), Attrs.of("key", key, "to", to.device), from.device);
-      to.copy.add(recvName(tr), OpNames.RECV, List.of(), Attrs.of("key", key, "from", from.device,
-          "dtype", t.dtype(), "shape", t.shape()), to.device);
+      from.copy.add(
+          sendName(tr),
+          OpNames.SEND,
+          List.of(from.copy.get(t)),
+          Attrs.of("key", key, "to", to.device),
+          from.device);
+      to.copy.add(
+          recvName(tr),
+          OpNames.RECV,
+          List.of(),
+          Attrs.of("key", key, "from", from.device, "dtype", t.dtype(), "shape", t.shape()),
+          to.device);
       from.sent.add(tr);
       to.received.add(tr);
       done.put(key, tr);
@@ -103,12 +117,26 @@ public final class DevicePartitioner {
     String key = "^" + c.name() + "->" + to.device;
     if (!done.containsKey(key)) {
       Transfer tr = new Transfer(key, "^" + c.name(), from.device, to.device, 1);
-      Tensor token = from.copy.add(c.name() + "/.token_" + deviceLabel(to.device), "fill", List.of(),
-          Attrs.of("dtype", DType.BOOL, "shape", Shape.scalar(), "value", 1.0), from.device,
-          List.of(from.copy.node(c)));
-      from.copy.add(sendName(tr), OpNames.SEND, List.of(token), Attrs.of("key", key, "to", to.device), from.device);
-      to.copy.add(recvName(tr), OpNames.RECV, List.of(), Attrs.of("key", key, "from", from.device,
-          "dtype", DType.BOOL, "shape", Shape.scalar()), to.device);
+      Tensor token =
+          from.copy.add(
+              c.name() + "/.token_" + deviceLabel(to.device),
+              "fill",
+              List.of(),
+              Attrs.of("dtype", DType.BOOL, "shape", Shape.scalar(), "value", 1.0),
+              from.device,
+              List.of(from.copy.node(c)));
+      from.copy.add(
+          sendName(tr),
+          OpNames.SEND,
+          List.of(token),
+          Attrs.of("key", key, "to", to.device),
+          from.device);
+      to.copy.add(
+          recvName(tr),
+          OpNames.RECV,
+          List.of(),
+          Attrs.of("key", key, "from", from.device, "dtype", DType.BOOL, "shape", Shape.scalar()),
+          to.device);
       from.sent.add(tr);
       to.received.add(tr);
       done.put(key, tr);
@@ -128,7 +156,9 @@ public final class DevicePartitioner {
   private static String base(Transfer t) {
     String s = t.tensor().startsWith("^") ? t.tensor().substring(1) + "/.control" : t.tensor();
     int colon = s.lastIndexOf(':');
-    return colon < 0 ? s : s.substring(0, colon) + (s.endsWith(":0") ? "" : "/.out" + s.substring(colon + 1));
+    return colon < 0
+        ? s
+        : s.substring(0, colon) + (s.endsWith(":0") ? "" : "/.out" + s.substring(colon + 1));
   }
 
   private static String deviceLabel(String device) {

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * Groups of nodes that must share a device: a variable with the ops that update it, and nodes
- * created under {@code g.colocateWith(t)} with t's node. Constraints chain (a with b, b with c),
- * so groups are the connected components, kept with the constraints that formed them for
- * error messages.
+ * created under {@code g.colocateWith(t)} with t's node. Constraints chain (a with b, b with c), so
+ * groups are the connected components, kept with the constraints that formed them for error
+ * messages.
  */
 final class Colocation {
   private final Map<Node, Node> parent = new HashMap<>();
@@ -22,9 +22,13 @@ final class Colocation {
   Colocation(Graph g) {
     for (Node n : g.nodes()) {
       if (Schedule.isWrite(n)) {
-        join(n, n.input(0).node(), "'" + n.name() + "' updates variable '" + n.input(0).node().name() + "'");
+        join(
+            n,
+            n.input(0).node(),
+            "'" + n.name() + "' updates variable '" + n.input(0).node().name() + "'");
       }
-      if (n.attrs().has(Graph.COLOCATE_WITH) && g.hasNode(n.attrs().getString(Graph.COLOCATE_WITH))) {
+      if (n.attrs().has(Graph.COLOCATE_WITH)
+          && g.hasNode(n.attrs().getString(Graph.COLOCATE_WITH))) {
         Node target = g.node(n.attrs().getString(Graph.COLOCATE_WITH));
         join(n, target, "'" + n.name() + "' is colocated with '" + target.name() + "'");
       }

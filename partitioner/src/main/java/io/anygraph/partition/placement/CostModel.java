@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A deliberately simple estimate of where an op is cheapest: the time to move the inputs that
- * live elsewhere plus the time to compute it there. Tiny ops thus stay beside their inputs and
- * heavy ones go where compute is fast. Unknown dimensions count as {@link #UNKNOWN_DIM}.
+ * A deliberately simple estimate of where an op is cheapest: the time to move the inputs that live
+ * elsewhere plus the time to compute it there. Tiny ops thus stay beside their inputs and heavy
+ * ones go where compute is fast. Unknown dimensions count as {@link #UNKNOWN_DIM}.
  */
 public final class CostModel {
   static final long UNKNOWN_DIM = 32;
+
   /** Bytes per second between two devices of one host. */
   static final double BANDWIDTH = 10e9;
+
   private static final Map<String, Double> FLOPS = Map.of("cpu", 50e9, "gpu", 500e9);
 
   private CostModel() {}

@@ -11,11 +11,13 @@ import java.util.function.ToDoubleFunction;
  * plan printer's count of heavy nodes.
  */
 public final class Flops {
-  private static final Map<String, ToDoubleFunction<Node>> PRODUCTS = Map.of(
-      "matmul", Flops::matmul,
-      "conv2d", n -> 2.0 * outputs(n) * window(n.input(1).shape()),
-      // both gradients: two products of the size of the forward one
-      "conv2dGrad", n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()));
+  private static final Map<String, ToDoubleFunction<Node>> PRODUCTS =
+      Map.of(
+          "matmul", Flops::matmul,
+          "conv2d", n -> 2.0 * outputs(n) * window(n.input(1).shape()),
+          // both gradients: two products of the size of the forward one
+          "conv2dGrad",
+              n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()));
 
   private Flops() {}
 
@@ -25,7 +27,9 @@ public final class Flops {
     return rule == null ? outputs(n) : rule.applyAsDouble(n);
   }
 
-  /** Whether the node is a product (matmul, convolution), whose work grows faster than its output. */
+  /**
+   * Whether the node is a product (matmul, convolution), whose work grows faster than its output.
+   */
   public static boolean isProduct(Node n) {
     return PRODUCTS.containsKey(n.op());
   }
@@ -47,6 +51,8 @@ public final class Flops {
 
   /** Multiply-adds per output of a convolution: filter height × width × input channels. */
   private static long window(Shape filter) {
-    return filter.isFullyDefined() && filter.rank() == 4 ? filter.dim(0) * filter.dim(1) * filter.dim(2) : 1;
+    return filter.isFullyDefined() && filter.rank() == 4
+        ? filter.dim(0) * filter.dim(1) * filter.dim(2)
+        : 1;
   }
 }

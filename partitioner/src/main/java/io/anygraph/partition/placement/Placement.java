@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The device of every node of a stage graph, with the reasons for choices a user did not make
- * (soft placement of an op whose device is missing or has no kernel for it).
+ * The device of every node of a stage graph, with the reasons for choices a user did not make (soft
+ * placement of an op whose device is missing or has no kernel for it).
  */
 public record Placement(Map<String, String> devices, List<String> notes) {
   public Placement {

@@ -14,9 +14,9 @@ import java.util.Set;
 
 /**
  * Chooses a device for every node of a stage graph, in this order: explicit device scopes;
- * colocation (a variable with its updates, {@code colocateWith}); kernel availability, falling
- * back to a CPU with a logged reason when a requested GPU is missing or lacks the op (soft
- * placement); then {@link CostModel} for the rest, which keeps tiny ops beside their inputs.
+ * colocation (a variable with its updates, {@code colocateWith}); kernel availability, falling back
+ * to a CPU with a logged reason when a requested GPU is missing or lacks the op (soft placement);
+ * then {@link CostModel} for the rest, which keeps tiny ops beside their inputs.
  */
 public final class Placer {
   private static final System.Logger LOG = System.getLogger(Placer.class.getName());
@@ -55,8 +55,8 @@ public final class Placer {
    * The device a group's members asked for, resolved against the cluster; null when none asked.
    * Members asking for different devices are an error naming the constraints that joined them.
    */
-  private static String requested(List<Node> members, Colocation coloc, Cluster cluster,
-      List<String> notes) {
+  private static String requested(
+      List<Node> members, Colocation coloc, Cluster cluster, List<String> notes) {
     Map<String, Node> asked = new LinkedHashMap<>();
     for (Node n : members) {
       if (!n.device().isEmpty()) {
@@ -65,10 +65,19 @@ public final class Placer {
     }
     if (asked.size() > 1) {
       List<String> who = new ArrayList<>();
-      asked.forEach((d, n) -> who.add("'" + n.name() + "' asks for " + n.device()
-          + (d.equals(n.device()) ? "" : " (placed on " + d + ")")));
-      throw new PlanException("Colocation constraints conflict: " + String.join(", ", who)
-          + ", but they must share a device because " + String.join(", and ", coloc.reasons(members.get(0))));
+      asked.forEach(
+          (d, n) ->
+              who.add(
+                  "'"
+                      + n.name()
+                      + "' asks for "
+                      + n.device()
+                      + (d.equals(n.device()) ? "" : " (placed on " + d + ")")));
+      throw new PlanException(
+          "Colocation constraints conflict: "
+              + String.join(", ", who)
+              + ", but they must share a device because "
+              + String.join(", and ", coloc.reasons(members.get(0))));
     }
     return asked.isEmpty() ? null : asked.keySet().iterator().next();
   }
@@ -78,20 +87,49 @@ public final class Placer {
     String want = n.device();
     if (!cluster.has(want)) {
       if (want.startsWith("cpu:")) {
-        throw new PlanException("Node '" + n.name() + "' (op " + n.op() + ") asks for device "
-            + want + ", which this runner does not have (devices: "
-            + String.join(", ", cluster.devices()) + ")");
+        throw new PlanException(
+            "Node '"
+                + n.name()
+                + "' (op "
+                + n.op()
+                + ") asks for device "
+                + want
+                + ", which this runner does not have (devices: "
+                + String.join(", ", cluster.devices())
+                + ")");
       }
       String to = cluster.fallbackCpu();
-      notes.add("'" + n.name() + "' (" + n.op() + ") asked for " + want + ", which is not"
-          + " available here (devices: " + String.join(", ", cluster.devices()) + "): placed on " + to);
+      notes.add(
+          "'"
+              + n.name()
+              + "' ("
+              + n.op()
+              + ") asked for "
+              + want
+              + ", which is not"
+              + " available here (devices: "
+              + String.join(", ", cluster.devices())
+              + "): placed on "
+              + to);
       return to;
     }
     for (Node m : group) {
       if (!cluster.kernels().has(m.op(), want)) {
         String to = cluster.fallbackCpu();
-        notes.add("'" + n.name() + "' (" + n.op() + ") asked for " + want + ", which has no kernel"
-            + " for op '" + m.op() + "' of '" + m.name() + "': placed on " + to);
+        notes.add(
+            "'"
+                + n.name()
+                + "' ("
+                + n.op()
+                + ") asked for "
+                + want
+                + ", which has no kernel"
+                + " for op '"
+                + m.op()
+                + "' of '"
+                + m.name()
+                + "': placed on "
+                + to);
         return to;
       }
     }
@@ -99,15 +137,18 @@ public final class Placer {
   }
 
   /** Devices worth considering: where the group's inputs are, and the default. */
-  private static List<String> candidates(List<Node> group, Map<Node, String> placed, Cluster cluster) {
+  private static List<String> candidates(
+      List<Node> group, Map<Node, String> placed, Cluster cluster) {
     Set<String> c = new LinkedHashSet<>();
     c.add(cluster.defaultDevice());
     for (Node m : group) {
-      m.inputs().forEach(t -> {
-        if (placed.containsKey(t.node())) {
-          c.add(placed.get(t.node()));
-        }
-      });
+      m.inputs()
+          .forEach(
+              t -> {
+                if (placed.containsKey(t.node())) {
+                  c.add(placed.get(t.node()));
+                }
+              });
     }
     c.removeIf(d -> group.stream().anyMatch(m -> !cluster.kernels().has(m.op(), d)));
     if (c.isEmpty()) {

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sharding rules of the ops that move elements around (reshape, transpose, broadcast, slice,
- * pad, concat): they keep a sharding as long as the sharded axis keeps its meaning.
+ * Sharding rules of the ops that move elements around (reshape, transpose, broadcast, slice, pad,
+ * concat): they keep a sharding as long as the sharded axis keeps its meaning.
  */
 final class LayoutRules {
   private LayoutRules() {}
@@ -63,8 +63,12 @@ final class LayoutRules {
   static List<Sharding> reshapeLike(RuleContext c) {
     Sharding x = c.in(0);
     Sharding like = c.in(1);
-    if (x.isSharded() && like.isSharded() && x.axis() == 0 && like.axis() == 0
-        && rowSize(c.shape(0)) > 0 && rowSize(c.shape(0)) == rowSize(c.shape(1))) {
+    if (x.isSharded()
+        && like.isSharded()
+        && x.axis() == 0
+        && like.axis() == 0
+        && rowSize(c.shape(0)) > 0
+        && rowSize(c.shape(0)) == rowSize(c.shape(1))) {
       return List.of(like);
     }
     return sameAsValue(c, x, like);
@@ -81,7 +85,10 @@ final class LayoutRules {
     for (int i = 1; i < target.length; i++) {
       rest = target[i] < 0 ? -1 : rest * target[i];
     }
-    if (x.axis() == 0 && target.length > 0 && target[0] == -1 && rest > 0
+    if (x.axis() == 0
+        && target.length > 0
+        && target[0] == -1
+        && rest > 0
         && rowSize(c.shape(0)) == rest) {
       return List.of(Sharding.sharded(0));
     }
@@ -145,7 +152,8 @@ final class LayoutRules {
     if (axes.contains(x.axis())) {
       return c.wholeAll();
     }
-    return List.of(Sharding.sharded(x.axis() - (int) axes.stream().filter(a -> a < x.axis()).count()));
+    return List.of(
+        Sharding.sharded(x.axis() - (int) axes.stream().filter(a -> a < x.axis()).count()));
   }
 
   /** Ops that act per axis: fine while they leave the sharded axis alone. */
@@ -188,7 +196,9 @@ final class LayoutRules {
   static List<Sharding> sliceGrad(RuleContext c) {
     Sharding x = c.in(0);
     Sharding dy = c.in(1);
-    if (x.isSharded() && dy.isSharded() && x.axis() == dy.axis()
+    if (x.isSharded()
+        && dy.isSharded()
+        && x.axis() == dy.axis()
         && !slicedAxes(c).contains(x.axis())) {
       return List.of(x);
     }

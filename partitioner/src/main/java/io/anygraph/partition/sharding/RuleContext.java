@@ -10,9 +10,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What a sharding rule sees of one node: its op, attributes, input and output types, and how
- * each input is spread. A rule that needs an input whole calls {@link #whole}: the propagation
- * then puts an all-reduce (partial) or all-gather (sharded) boundary before it.
+ * What a sharding rule sees of one node: its op, attributes, input and output types, and how each
+ * input is spread. A rule that needs an input whole calls {@link #whole}: the propagation then puts
+ * an all-reduce (partial) or all-gather (sharded) boundary before it.
  */
 public final class RuleContext {
   private final String op;
@@ -22,8 +22,8 @@ public final class RuleContext {
   private final List<Sharding> in;
   private final boolean[] whole;
 
-  RuleContext(String op, Attrs attrs, List<Tensor> inputs, List<TensorType> outputs,
-      List<Sharding> in) {
+  RuleContext(
+      String op, Attrs attrs, List<Tensor> inputs, List<TensorType> outputs, List<Sharding> in) {
     this.op = op;
     this.attrs = attrs;
     this.inputs = inputs;

@@ -7,21 +7,26 @@ import io.anygraph.core.ops.OpNames;
 import java.util.Map;
 
 /**
- * The result of {@link ShardingPropagation}: a copy of the part of a graph that a run needs,
- * with every value's sharding and side, and the boundaries ({@code allReduce}, {@code
- * allGather}, {@code pickReplica} nodes) where sharded work meets work on whole values.
+ * The result of {@link ShardingPropagation}: a copy of the part of a graph that a run needs, with
+ * every value's sharding and side, and the boundaries ({@code allReduce}, {@code allGather}, {@code
+ * pickReplica} nodes) where sharded work meets work on whole values.
  *
- * @param graph the rewritten graph (node names as in the source, plus the partitioner's own,
- *     which contain a {@code /.} segment)
+ * @param graph the rewritten graph (node names as in the source, plus the partitioner's own, which
+ *     contain a {@code /.} segment)
  * @param shardings how each tensor of {@code graph} is spread
  * @param sides which stage computes each node of {@code graph}
  * @param fetchNames source fetch name → tensor name in {@code graph}
  * @param feedNames source fed tensor name → placeholder tensor name in {@code graph}
- * @param globalBatch name of the placeholder holding the global batch size, or null when the
- *     graph needs none
+ * @param globalBatch name of the placeholder holding the global batch size, or null when the graph
+ *     needs none
  */
-public record ShardedGraph(Graph graph, Map<Tensor, Sharding> shardings, Map<Node, Side> sides,
-    Map<String, String> fetchNames, Map<String, String> feedNames, String globalBatch) {
+public record ShardedGraph(
+    Graph graph,
+    Map<Tensor, Sharding> shardings,
+    Map<Node, Side> sides,
+    Map<String, String> fetchNames,
+    Map<String, String> feedNames,
+    String globalBatch) {
 
   public Sharding sharding(Tensor t) {
     return shardings.getOrDefault(t, Sharding.REPLICATED);

@@ -2,11 +2,15 @@ package io.anygraph.partition.sharding;
 
 /**
  * How a value is spread over the shards of a data-parallel step: the same on every shard
- * (replicated), split into slices along one axis (sharded), or split into summands whose sum is
- * the value (partial: what a sum over the sharded axis gives on each shard).
+ * (replicated), split into slices along one axis (sharded), or split into summands whose sum is the
+ * value (partial: what a sum over the sharded axis gives on each shard).
  */
 public record Sharding(Kind kind, int axis) {
-  public enum Kind { REPLICATED, SHARDED, PARTIAL }
+  public enum Kind {
+    REPLICATED,
+    SHARDED,
+    PARTIAL
+  }
 
   public static final Sharding REPLICATED = new Sharding(Kind.REPLICATED, -1);
   public static final Sharding PARTIAL = new Sharding(Kind.PARTIAL, -1);

@@ -28,8 +28,8 @@ import java.util.Set;
  * value is spread over the shards of a data-parallel step ({@link ShardingRules}) and which stage
  * computes it ({@link Side}). Where an op needs a whole value it inserts the boundary: {@code
  * allReduce} for a partial, {@code allGather} for a sharded one. Two rewrites keep results exact
- * for shards of any size: a mean over the sharded axis becomes the all-reduced partial sum
- * divided by the global count, and {@code size} over it counts the whole batch.
+ * for shards of any size: a mean over the sharded axis becomes the all-reduced partial sum divided
+ * by the global count, and {@code size} over it counts the whole batch.
  */
 public final class ShardingPropagation {
   /** The placeholder that runners feed with the global batch size (an int64 scalar). */
@@ -52,8 +52,8 @@ public final class ShardingPropagation {
   }
 
   /**
-   * @param shard split placeholders marked {@code sharded} (false: every value is whole, as on
-   *     one device, and the result has no worker stage)
+   * @param shard split placeholders marked {@code sharded} (false: every value is whole, as on one
+   *     device, and the result has no worker stage)
    */
   public static ShardedGraph propagate(List<Tensor> fetches, Set<Tensor> fed, boolean shard) {
     Graph g = fetches.get(0).graph();
@@ -64,8 +64,12 @@ public final class ShardingPropagation {
     Set<Node> fedNodes = new LinkedHashSet<>();
     for (Tensor t : fed) {
       if (t.index() > 0) {
-        throw new PlanException("Feeding output " + t.index() + " of '" + t.node().name()
-            + "' is not supported in a multi-device plan: feed a single-output node");
+        throw new PlanException(
+            "Feeding output "
+                + t.index()
+                + " of '"
+                + t.node().name()
+                + "' is not supported in a multi-device plan: feed a single-output node");
       }
       fedNodes.add(t.node());
       feedNames.put(t.name(), Tensor.name(t.node().name(), 0));
@@ -91,8 +95,13 @@ public final class ShardingPropagation {
       }
       fetchNames.put(t.name(), c.name());
     }
-    return new ShardedGraph(p.copy.graph(), Map.copyOf(p.sharding), Map.copyOf(p.sides),
-        fetchNames, feedNames, p.globalBatch == null ? null : p.globalBatch.name());
+    return new ShardedGraph(
+        p.copy.graph(),
+        Map.copyOf(p.sharding),
+        Map.copyOf(p.sides),
+        fetchNames,
+        feedNames,
+        p.globalBatch == null ? null : p.globalBatch.name());
   }
 
   /** A fed tensor becomes a placeholder; a sharded one takes shards of any size along its axis. */
@@ -105,8 +114,13 @@ public final class ShardingPropagation {
       int axis = (int) n.attrs().getLong(Graph.SHARD_AXIS);
       Shape s = type.shape();
       if (!s.hasRank() || axis >= s.rank()) {
-        throw new PlanException("Sharded placeholder '" + n.name() + "' " + type
-            + " needs a known rank with axis " + axis);
+        throw new PlanException(
+            "Sharded placeholder '"
+                + n.name()
+                + "' "
+                + type
+                + " needs a known rank with axis "
+                + axis);
       }
       long[] dims = s.dims();
       dims[axis] = Shape.UNKNOWN;
@@ -114,7 +128,9 @@ public final class ShardingPropagation {
       extra = Attrs.of(Graph.SHARD_AXIS, axis);
     }
     Tensor p = copy.placeholder(src, n.name(), type, extra);
-    sharding.put(p, split ? Sharding.sharded((int) n.attrs().getLong(Graph.SHARD_AXIS)) : Sharding.REPLICATED);
+    sharding.put(
+        p,
+        split ? Sharding.sharded((int) n.attrs().getLong(Graph.SHARD_AXIS)) : Sharding.REPLICATED);
     sides.put(p.node(), split ? Side.WORKER : Side.ANY);
   }
 
@@ -137,17 +153,20 @@ public final class ShardingPropagation {
   }
 
   /** The rewrites, by op, tried before a node is copied under its op's sharding rule. */
-  private final Map<String, Rewrite> rewrites = Map.of(
-      "reduceMean", this::overShardedAxis,
-      "size", this::overShardedAxis,
-      "reshape", this::batchFirstReshape,
-      "onesLike", this::constantSeed,
-      "zerosLike", this::constantSeed);
+  private final Map<String, Rewrite> rewrites =
+      Map.of(
+          "reduceMean", this::overShardedAxis,
+          "size", this::overShardedAxis,
+          "reshape", this::batchFirstReshape,
+          "onesLike", this::constantSeed,
+          "zerosLike", this::constantSeed);
 
   private boolean overShardedAxis(Node n, List<Tensor> inputs, List<Node> controls) {
     Tensor x = inputs.get(0);
     Sharding s = sharding(x);
-    if (!s.isSharded() || !x.shape().hasRank() || !axesOf(n.attrs(), x.shape().rank()).contains(s.axis())) {
+    if (!s.isSharded()
+        || !x.shape().hasRank()
+        || !axesOf(n.attrs(), x.shape().rank()).contains(s.axis())) {
       return false;
     }
     rewriteOverShardedAxis(n, x, s.axis(), controls);
@@ -160,14 +179,27 @@ public final class ShardingPropagation {
     if (side(like) != Side.DRIVER || !like.shape().isFullyDefined()) {
       return false;
     }
-    bind(n, emit(n.name(), OpNames.FILL, List.of(), Attrs.of("dtype", n.output(0).dtype(), "shape",
-        like.shape(), "value", n.op().equals("onesLike") ? 1.0 : 0.0), n.device(), controls));
+    bind(
+        n,
+        emit(
+            n.name(),
+            OpNames.FILL,
+            List.of(),
+            Attrs.of(
+                "dtype",
+                n.output(0).dtype(),
+                "shape",
+                like.shape(),
+                "value",
+                n.op().equals("onesLike") ? 1.0 : 0.0),
+            n.device(),
+            controls));
     return true;
   }
 
   /**
-   * mean(x) over the sharded axis = allReduce(partial sums) / global count; size(x) over it =
-   * the global count. Both stay exact when shards differ in size.
+   * mean(x) over the sharded axis = allReduce(partial sums) / global count; size(x) over it = the
+   * global count. Both stay exact when shards differ in size.
    */
   private void rewriteOverShardedAxis(Node n, Tensor x, int axis, List<Node> controls) {
     List<Integer> axes = axesOf(n.attrs(), x.shape().rank());
@@ -176,11 +208,25 @@ public final class ShardingPropagation {
       copy.bind(source.output(n, 0), count);
       return;
     }
-    Node sum = emit(n.name() + "/.partialSum", "reduceSum", List.of(x), n.attrs(), n.device(), controls);
-    Node countF = emit(n.name() + "/.count", "cast", List.of(count), Attrs.of("dtype", x.dtype()),
-        n.device(), List.of());
-    bind(n, emit(n.name(), "div", List.of(copy.output(sum, 0), copy.output(countF, 0)),
-        Attrs.empty(), n.device(), List.of()));
+    Node sum =
+        emit(n.name() + "/.partialSum", "reduceSum", List.of(x), n.attrs(), n.device(), controls);
+    Node countF =
+        emit(
+            n.name() + "/.count",
+            "cast",
+            List.of(count),
+            Attrs.of("dtype", x.dtype()),
+            n.device(),
+            List.of());
+    bind(
+        n,
+        emit(
+            n.name(),
+            "div",
+            List.of(copy.output(sum, 0), copy.output(countF, 0)),
+            Attrs.empty(),
+            n.device(),
+            List.of()));
   }
 
   /** The global batch times the (local = global) sizes of the other reduced axes. */
@@ -194,19 +240,44 @@ public final class ShardingPropagation {
     for (int a : other) {
       known = known < 0 || x.shape().dim(a) == Shape.UNKNOWN ? -1 : known * x.shape().dim(a);
     }
-    Node factor = known >= 0
-        ? emit(base + "/.rowCount", "fill", List.of(), Attrs.of("dtype", DType.INT64, "shape",
-            Shape.scalar(), "value", (double) known), device, List.of())
-        : emit(base + "/.rowCount", "size", List.of(x), Attrs.of("axes",
-            other.stream().mapToLong(Integer::longValue).toArray()), device, List.of());
-    return copy.output(emit(base + "/.globalCount", "mul", List.of(batch, copy.output(factor, 0)),
-        Attrs.empty(), device, List.of()), 0);
+    Node factor =
+        known >= 0
+            ? emit(
+                base + "/.rowCount",
+                "fill",
+                List.of(),
+                Attrs.of("dtype", DType.INT64, "shape", Shape.scalar(), "value", (double) known),
+                device,
+                List.of())
+            : emit(
+                base + "/.rowCount",
+                "size",
+                List.of(x),
+                Attrs.of("axes", other.stream().mapToLong(Integer::longValue).toArray()),
+                device,
+                List.of());
+    return copy.output(
+        emit(
+            base + "/.globalCount",
+            "mul",
+            List.of(batch, copy.output(factor, 0)),
+            Attrs.empty(),
+            device,
+            List.of()),
+        0);
   }
 
   private Tensor globalBatch() {
     if (globalBatch == null) {
-      Node p = copy.graph().insert(GLOBAL_BATCH, OpNames.PLACEHOLDER, List.of(),
-          Attrs.of("dtype", DType.INT64, "shape", Shape.scalar()), "", List.of());
+      Node p =
+          copy.graph()
+              .insert(
+                  GLOBAL_BATCH,
+                  OpNames.PLACEHOLDER,
+                  List.of(),
+                  Attrs.of("dtype", DType.INT64, "shape", Shape.scalar()),
+                  "",
+                  List.of());
       globalBatch = copy.output(p, 0);
       sharding.put(globalBatch, Sharding.REPLICATED);
       sides.put(p, Side.ANY);
@@ -219,8 +290,13 @@ public final class ShardingPropagation {
     Sharding s = sharding(inputs.get(0));
     long[] target = n.attrs().getLongs("shape");
     Shape in = n.input(0).shape();
-    if (!s.isSharded() || s.axis() != 0 || target.length == 0 || !in.hasRank() || in.rank() == 0
-        || in.dim(0) == Shape.UNKNOWN || target[0] != in.dim(0)) {
+    if (!s.isSharded()
+        || s.axis() != 0
+        || target.length == 0
+        || !in.hasRank()
+        || in.rank() == 0
+        || in.dim(0) == Shape.UNKNOWN
+        || target[0] != in.dim(0)) {
       return false;
     }
     target[0] = -1;
@@ -229,11 +305,11 @@ public final class ShardingPropagation {
   }
 
   /**
-   * Adds one node: applies its op's sharding rule, puts boundaries before inputs it needs
-   * whole, decides its side, and records the sharding of its outputs.
+   * Adds one node: applies its op's sharding rule, puts boundaries before inputs it needs whole,
+   * decides its side, and records the sharding of its outputs.
    */
-  private Node emit(String name, String op, List<Tensor> given, Attrs attrs, String device,
-      List<Node> controls) {
+  private Node emit(
+      String name, String op, List<Tensor> given, Attrs attrs, String device, List<Node> controls) {
     List<Tensor> inputs = new ArrayList<>(given);
     for (int i = 0; i < inputs.size(); i++) {
       if (ShardingRules.isShapeOnly(op, i)) {
@@ -241,8 +317,9 @@ public final class ShardingPropagation {
       }
     }
     OpDef def = OpRegistry.get(op);
-    List<TensorType> outTypes = def.infer(new OpContext(name, op,
-        inputs.stream().map(Tensor::type).toList(), attrs, inputs));
+    List<TensorType> outTypes =
+        def.infer(
+            new OpContext(name, op, inputs.stream().map(Tensor::type).toList(), attrs, inputs));
     List<Sharding> in = inputs.stream().map(this::sharding).toList();
     RuleContext rc = new RuleContext(op, attrs, inputs, outTypes, in);
     List<Sharding> out = shard ? ShardingRules.get(op).apply(rc) : rc.replicated();
@@ -273,8 +350,8 @@ public final class ShardingPropagation {
 
   /**
    * WORKER when an input depends on sharded data, DRIVER when one depends on an aggregate or the
-   * node writes state; a node that needs both is planned only if its worker inputs are
-   * replicated (then they are taken from the first shard).
+   * node writes state; a node that needs both is planned only if its worker inputs are replicated
+   * (then they are taken from the first shard).
    */
   private Side side(String name, String op, OpDef def, List<Tensor> inputs, List<Node> controls) {
     boolean worker = false;
@@ -302,11 +379,22 @@ public final class ShardingPropagation {
       if (op.equals(OpNames.GROUP) || split == null) {
         return Side.DRIVER;
       }
-      throw new PlanException("Node '" + name + "' (op " + op + ") combines '" + split.name()
-          + "' " + sharding(split) + ", computed on the shards, with '" + driverInput
-          + "', which needs every shard's work first: a data-parallel step has one sharded"
-          + " stage. Compute '" + driverInput + "' in an earlier run, or do not shard this"
-          + " graph's inputs");
+      throw new PlanException(
+          "Node '"
+              + name
+              + "' (op "
+              + op
+              + ") combines '"
+              + split.name()
+              + "' "
+              + sharding(split)
+              + ", computed on the shards, with '"
+              + driverInput
+              + "', which needs every shard's work first: a data-parallel step has one sharded"
+              + " stage. Compute '"
+              + driverInput
+              + "' in an earlier run, or do not shard this"
+              + " graph's inputs");
     }
     if (worker) {
       return Side.WORKER;
@@ -315,9 +403,9 @@ public final class ShardingPropagation {
   }
 
   /**
-   * A tensor with the shape of {@code t} that need not wait for the driver, for inputs whose
-   * shape alone an op reads: the value before an all-reduce (same shape), or, for a driver
-   * value of static shape, zeros of that shape (gradients refer to forward values this way).
+   * A tensor with the shape of {@code t} that need not wait for the driver, for inputs whose shape
+   * alone an op reads: the value before an all-reduce (same shape), or, for a driver value of
+   * static shape, zeros of that shape (gradients refer to forward values this way).
    */
   private Tensor shapeSource(Tensor t) {
     Tensor pre = boundaryInput.get(t);
@@ -327,9 +415,18 @@ public final class ShardingPropagation {
     if (side(t) != Side.DRIVER || !t.shape().isFullyDefined()) {
       return t;
     }
-    return shapeOf.computeIfAbsent(t, k -> copy.output(emit(t.node().name() + "/.shape"
-        + (t.index() > 0 ? "_" + t.index() : ""), "fill", List.of(), Attrs.of("dtype", t.dtype(),
-        "shape", t.shape(), "value", 0.0), t.node().device(), List.of()), 0));
+    return shapeOf.computeIfAbsent(
+        t,
+        k ->
+            copy.output(
+                emit(
+                    t.node().name() + "/.shape" + (t.index() > 0 ? "_" + t.index() : ""),
+                    "fill",
+                    List.of(),
+                    Attrs.of("dtype", t.dtype(), "shape", t.shape(), "value", 0.0),
+                    t.node().device(),
+                    List.of()),
+                0));
   }
 
   /** The aggregated (whole) form of a worker value, made once per value. */
@@ -337,19 +434,23 @@ public final class ShardingPropagation {
     if (side(t) != Side.WORKER) {
       return t;
     }
-    return boundaryOf.computeIfAbsent(t, k -> {
-      Sharding s = sharding(t);
-      String op = s.isPartial() ? OpNames.ALL_REDUCE
-          : s.isSharded() ? OpNames.ALL_GATHER : OpNames.PICK_REPLICA;
-      Attrs attrs = s.isSharded() ? Attrs.of("axis", s.axis()) : Attrs.empty();
-      String name = t.node().name() + "/." + op + (t.index() > 0 ? "_" + t.index() : "");
-      Node b = copy.graph().insert(name, op, List.of(t), attrs, t.node().device(), List.of());
-      Tensor out = copy.output(b, 0);
-      sharding.put(out, Sharding.REPLICATED);
-      sides.put(b, Side.DRIVER);
-      boundaryInput.put(out, t);
-      return out;
-    });
+    return boundaryOf.computeIfAbsent(
+        t,
+        k -> {
+          Sharding s = sharding(t);
+          String op =
+              s.isPartial()
+                  ? OpNames.ALL_REDUCE
+                  : s.isSharded() ? OpNames.ALL_GATHER : OpNames.PICK_REPLICA;
+          Attrs attrs = s.isSharded() ? Attrs.of("axis", s.axis()) : Attrs.empty();
+          String name = t.node().name() + "/." + op + (t.index() > 0 ? "_" + t.index() : "");
+          Node b = copy.graph().insert(name, op, List.of(t), attrs, t.node().device(), List.of());
+          Tensor out = copy.output(b, 0);
+          sharding.put(out, Sharding.REPLICATED);
+          sides.put(b, Side.DRIVER);
+          boundaryInput.put(out, t);
+          return out;
+        });
   }
 
   private void bind(Node source, Node emitted) {

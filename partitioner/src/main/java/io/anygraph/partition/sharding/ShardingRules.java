@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How each op spreads over shards, keyed by op name (as JAX keys its batching rules by
- * primitive). A rule maps the shardings of a node's inputs to those of its outputs, asking for
- * an input whole where the op cannot work on pieces; ops that always work on whole values are
- * listed as such, and an op in neither place fails loudly. Partial values (summands) flow only through ops that are
+ * How each op spreads over shards, keyed by op name (as JAX keys its batching rules by primitive).
+ * A rule maps the shardings of a node's inputs to those of its outputs, asking for an input whole
+ * where the op cannot work on pieces; ops that always work on whole values are listed as such, and
+ * an op in neither place fails loudly. Partial values (summands) flow only through ops that are
  * sums themselves, so each gradient is all-reduced once, before the optimizer scales it.
  */
 public final class ShardingRules {
@@ -31,29 +31,65 @@ public final class ShardingRules {
   private static final Map<String, Entry> RULES = new HashMap<>();
 
   /**
-   * Ops that always take every input whole: sources without value inputs, state, and the
-   * boundaries the partitioner itself inserts. Listed, so that an op with neither a rule nor a
-   * place here fails loudly (and {@code ShardingCoverageTest} names it) instead of silently
-   * running whole.
+   * Ops that always take every input whole: sources without value inputs, state, and the boundaries
+   * the partitioner itself inserts. Listed, so that an op with neither a rule nor a place here
+   * fails loudly (and {@code ShardingCoverageTest} names it) instead of silently running whole.
    */
-  private static final Set<String> WHOLE_ONLY = Set.of(OpNames.PLACEHOLDER, OpNames.VARIABLE,
-      OpNames.FILL, "constant", "randomNormal", "randomUniform", OpNames.SEND, OpNames.RECV,
-      OpNames.ALL_REDUCE, OpNames.ALL_GATHER, OpNames.PICK_REPLICA);
+  private static final Set<String> WHOLE_ONLY =
+      Set.of(
+          OpNames.PLACEHOLDER,
+          OpNames.VARIABLE,
+          OpNames.FILL,
+          "constant",
+          "randomNormal",
+          "randomUniform",
+          OpNames.SEND,
+          OpNames.RECV,
+          OpNames.ALL_REDUCE,
+          OpNames.ALL_GATHER,
+          OpNames.PICK_REPLICA);
 
   static {
     for (String op : List.of("identity", "neg")) {
       rule(op, c -> unary(c, true));
     }
-    for (String op : List.of("square", "sqrt", "exp", "log", "abs", "sign", "relu", "sigmoid",
-        "tanh", "oneHot", "checkNumerics")) {
+    for (String op :
+        List.of(
+            "square",
+            "sqrt",
+            "exp",
+            "log",
+            "abs",
+            "sign",
+            "relu",
+            "sigmoid",
+            "tanh",
+            "oneHot",
+            "checkNumerics")) {
       rule(op, c -> unary(c, false));
     }
-    rule("cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));
+    rule(
+        "cast", c -> unary(c, c.dtype(0).isFloating() && c.attrs().getDType("dtype").isFloating()));
     for (String op : List.of("add", "sub")) {
       rule(op, c -> elementwise(c, true));
     }
-    for (String op : List.of("mul", "div", "floorDiv", "floorMod", "pow", "maximum", "minimum",
-        "greater", "greaterEqual", "less", "lessEqual", "equal", "notEqual", "select", "reluGrad")) {
+    for (String op :
+        List.of(
+            "mul",
+            "div",
+            "floorDiv",
+            "floorMod",
+            "pow",
+            "maximum",
+            "minimum",
+            "greater",
+            "greaterEqual",
+            "less",
+            "lessEqual",
+            "equal",
+            "notEqual",
+            "select",
+            "reluGrad")) {
       rule(op, c -> elementwise(c, false));
     }
     rule("reduceSum", c -> reduce(c, true));
@@ -74,7 +110,9 @@ public final class ShardingRules {
     rule("transpose", LayoutRules::transpose);
     rule("expandDims", c -> LayoutRules.moveAxis(c, false));
     rule("squeeze", c -> LayoutRules.moveAxis(c, true));
-    rule("reverse", c -> LayoutRules.keepsAxisUnless(c, c.axes("axes", Math.max(c.rank(0), 0)), true));
+    rule(
+        "reverse",
+        c -> LayoutRules.keepsAxisUnless(c, c.axes("axes", Math.max(c.rank(0), 0)), true));
     rule("pad", LayoutRules::pad);
     rule("slice", c -> LayoutRules.keepsAxisUnless(c, LayoutRules.slicedAxes(c), true));
     rule("sliceGrad", LayoutRules::sliceGrad, 0);
@@ -87,8 +125,9 @@ public final class ShardingRules {
     rule("reshapeTo", c -> linearIn(c, 0));
     rule("dynamicSlice", c -> linearIn(c, 0));
     rule("dynamicSliceGrad", c -> linearIn(c, 1), 0);
-    rule("gather", c -> c.in(0).isReplicated() && !c.in(1).isPartial()
-        ? List.of(c.in(1)) : c.wholeAll());
+    rule(
+        "gather",
+        c -> c.in(0).isReplicated() && !c.in(1).isPartial() ? List.of(c.in(1)) : c.wholeAll());
     rule("scatterAdd", ShardingRules::scatterAdd, 0);
     rule("conv2d", c -> batchwise(c, List.of(0), List.of(1)));
     for (String op : List.of("maxPool", "avgPool")) {
@@ -121,8 +160,11 @@ public final class ShardingRules {
     if (WHOLE_ONLY.contains(op)) {
       return RuleContext::wholeAll;
     }
-    throw new PlanException("No sharding rule for op '" + op + "': add one to ShardingRules, or"
-        + " list the op there as whole-only");
+    throw new PlanException(
+        "No sharding rule for op '"
+            + op
+            + "': add one to ShardingRules, or"
+            + " list the op there as whole-only");
   }
 
   /** Whether the op reads only the shape of input {@code input}. */
@@ -148,9 +190,9 @@ public final class ShardingRules {
   }
 
   /**
-   * NumPy-broadcasting ops: sharded inputs must split the same output axis, and replicated
-   * ones must broadcast along it (size 1 or absent there). Partials pass only through sums of
-   * partials (add, sub), never mixed with replicated values, which would be counted per shard.
+   * NumPy-broadcasting ops: sharded inputs must split the same output axis, and replicated ones
+   * must broadcast along it (size 1 or absent there). Partials pass only through sums of partials
+   * (add, sub), never mixed with replicated values, which would be counted per shard.
    */
   private static List<Sharding> elementwise(RuleContext c, boolean sumOfPartials) {
     int out = c.outRank(0);
@@ -257,8 +299,8 @@ public final class ShardingRules {
 
   /**
    * C = op(A) op(B) on matrices or batches of them: rows of A or columns of B split C, a split
-   * batch axis stays split (the other operand broadcasting along it, or split the same way), and
-   * a split contraction sums partials.
+   * batch axis stays split (the other operand broadcasting along it, or split the same way), and a
+   * split contraction sums partials.
    */
   private static List<Sharding> matmul(RuleContext c) {
     Sharding a = c.in(0);
@@ -285,8 +327,10 @@ public final class ShardingRules {
     if (b.isSharded() && b.axis() == bCol && a.isReplicated()) {
       return List.of(Sharding.sharded(out - 1));
     }
-    if (a.isSharded() && a.axis() == ra - (ta ? 2 : 1)
-        && b.isSharded() && b.axis() == rb - (tb ? 1 : 2)) {
+    if (a.isSharded()
+        && a.axis() == ra - (ta ? 2 : 1)
+        && b.isSharded()
+        && b.axis() == rb - (tb ? 1 : 2)) {
       return List.of(PARTIAL);
     }
     Integer axisA = batchAxis(c, 0, out);
@@ -297,7 +341,8 @@ public final class ShardingRules {
     if (axisA != null || axisB != null) {
       int axis = axisA != null ? axisA : axisB;
       int other = axisA != null ? 1 : 0;
-      if (c.in(other).isReplicated() && broadcastsAlong(c.shape(other), axis - (out - c.rank(other)))) {
+      if (c.in(other).isReplicated()
+          && broadcastsAlong(c.shape(other), axis - (out - c.rank(other)))) {
         return List.of(Sharding.sharded(axis));
       }
     }
@@ -312,7 +357,9 @@ public final class ShardingRules {
 
   /** scatterAdd(params, indices, dy): rows of every shard summed into params' shape. */
   private static List<Sharding> scatterAdd(RuleContext c) {
-    if (c.in(0).isReplicated() && c.in(1).isSharded() && c.in(2).isSharded()
+    if (c.in(0).isReplicated()
+        && c.in(1).isSharded()
+        && c.in(2).isSharded()
         && c.in(1).axis() == c.in(2).axis()) {
       return List.of(PARTIAL);
     }
@@ -320,12 +367,14 @@ public final class ShardingRules {
   }
 
   /**
-   * Per-example ops (batch first in NHWC and NCHW): {@code batched} inputs split along the
-   * batch, {@code shared} ones (filters) replicated.
+   * Per-example ops (batch first in NHWC and NCHW): {@code batched} inputs split along the batch,
+   * {@code shared} ones (filters) replicated.
    */
-  private static List<Sharding> batchwise(RuleContext c, List<Integer> batched, List<Integer> shared) {
-    boolean split = batched.stream().allMatch(i -> c.in(i).isSharded() && c.in(i).axis() == 0)
-        && shared.stream().allMatch(i -> c.in(i).isReplicated());
+  private static List<Sharding> batchwise(
+      RuleContext c, List<Integer> batched, List<Integer> shared) {
+    boolean split =
+        batched.stream().allMatch(i -> c.in(i).isSharded() && c.in(i).axis() == 0)
+            && shared.stream().allMatch(i -> c.in(i).isReplicated());
     if (split) {
       return List.of(Sharding.sharded(0));
     }
@@ -334,8 +383,11 @@ public final class ShardingRules {
 
   /** conv2dGrad(x, f, dy) = (dX per example, dF summed over the batch). */
   private static List<Sharding> conv2dGrad(RuleContext c) {
-    if (c.in(0).isSharded() && c.in(0).axis() == 0 && c.in(1).isReplicated()
-        && c.in(2).isSharded() && c.in(2).axis() == 0) {
+    if (c.in(0).isSharded()
+        && c.in(0).axis() == 0
+        && c.in(1).isReplicated()
+        && c.in(2).isSharded()
+        && c.in(2).axis() == 0) {
       return List.of(Sharding.sharded(0), PARTIAL);
     }
     return c.anyNotReplicated() ? c.wholeAll() : c.replicated();

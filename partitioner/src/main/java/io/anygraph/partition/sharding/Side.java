@@ -1,8 +1,12 @@
 package io.anygraph.partition.sharding;
 
 /**
- * Which stage of a data-parallel step computes a value: the workers (it depends on sharded
- * data), the driver (it depends on aggregated values or writes state), or either (a pure
- * function of variables, constants and replicated feeds, recomputed wherever it is needed).
+ * Which stage of a data-parallel step computes a value: the workers (it depends on sharded data),
+ * the driver (it depends on aggregated values or writes state), or either (a pure function of
+ * variables, constants and replicated feeds, recomputed wherever it is needed).
  */
-public enum Side { ANY, WORKER, DRIVER }
+public enum Side {
+  ANY,
+  WORKER,
+  DRIVER
+}

@@ -5,15 +5,15 @@ import io.anygraph.core.ops.OpNames;
 
 /**
  * Where the worker stage hands a value to the driver stage: the workers compute {@code
- * workerTensor} on each shard, the runner aggregates the shards' values, and the driver reads
- * the result from the placeholder {@code driverTensor}.
+ * workerTensor} on each shard, the runner aggregates the shards' values, and the driver reads the
+ * result from the placeholder {@code driverTensor}.
  *
  * @param kind how the shards' values become one
  * @param axis for {@link Kind#ALL_GATHER}, the axis the slices are joined along
  * @param type the aggregated value's type
  */
-public record Boundary(Kind kind, String workerTensor, String driverTensor, int axis,
-    TensorType type) {
+public record Boundary(
+    Kind kind, String workerTensor, String driverTensor, int axis, TensorType type) {
 
   public enum Kind {
     /** Sum of the shards' partial values. */

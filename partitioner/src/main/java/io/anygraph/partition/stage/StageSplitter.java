@@ -18,18 +18,21 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Cuts a sharded graph into stages at its boundaries, the one rule that decides where a stage
- * ends (as Spark cuts at shuffles): the worker stage holds everything that depends on sharded
- * data, the driver stage everything that needs aggregated values or writes state. Pure values
- * of variables and constants are computed in whichever stage needs them.
+ * Cuts a sharded graph into stages at its boundaries, the one rule that decides where a stage ends
+ * (as Spark cuts at shuffles): the worker stage holds everything that depends on sharded data, the
+ * driver stage everything that needs aggregated values or writes state. Pure values of variables
+ * and constants are computed in whichever stage needs them.
  */
 public final class StageSplitter {
   private StageSplitter() {}
 
   public static StageGraphs split(ShardedGraph sg) {
     Graph g = sg.graph();
-    List<Node> boundaries = g.nodes().stream().filter(ShardedGraph::isBoundary)
-        .filter(b -> sg.side(b.input(0).node()) == Side.WORKER).toList();
+    List<Node> boundaries =
+        g.nodes().stream()
+            .filter(ShardedGraph::isBoundary)
+            .filter(b -> sg.side(b.input(0).node()) == Side.WORKER)
+            .toList();
     // worker nodes that driver nodes wait for without reading their values
     Set<Node> targets = new LinkedHashSet<>();
     for (Node n : g.nodes()) {
@@ -66,14 +69,20 @@ public final class StageSplitter {
       worker = wc.graph();
     }
     GraphCopy dc = new GraphCopy(g);
-    List<Node> fetchNodes = sg.fetchNames().values().stream().map(g::tensor).map(Tensor::node).toList();
+    List<Node> fetchNodes =
+        sg.fetchNames().values().stream().map(g::tensor).map(Tensor::node).toList();
     List<Boundary> bs = new ArrayList<>();
     for (Node n : closure(fetchNodes, n -> sg.side(n) != Side.WORKER)) {
       if (ShardedGraph.isBoundary(n) && sg.side(n.input(0).node()) == Side.WORKER) {
         Tensor out = g.output(n, 0);
         dc.placeholder(out, n.name(), n.output(0), Attrs.empty());
-        bs.add(new Boundary(Boundary.Kind.ofOp(n.op()), n.input(0).name(), Tensor.name(n.name(), 0),
-            (int) n.attrs().getLong("axis", -1), n.output(0)));
+        bs.add(
+            new Boundary(
+                Boundary.Kind.ofOp(n.op()),
+                n.input(0).name(),
+                Tensor.name(n.name(), 0),
+                (int) n.attrs().getLong("axis", -1),
+                n.output(0)));
       } else {
         List<Tensor> inputs = n.inputs().stream().filter(dc::has).toList();
         dc.copy(n, dc.get(inputs), n.attrs());
@@ -84,8 +93,8 @@ public final class StageSplitter {
   }
 
   /**
-   * The nodes {@code roots} depend on through nodes that {@code inStage} accepts (a boundary
-   * ends the walk), in graph order.
+   * The nodes {@code roots} depend on through nodes that {@code inStage} accepts (a boundary ends
+   * the walk), in graph order.
    */
   private static List<Node> closure(List<Node> roots, Predicate<Node> inStage) {
     Set<Node> seen = new LinkedHashSet<>();

@@ -50,7 +50,11 @@ class DevicePartitionerTest {
     assertEquals(t, d.get("cpu:0").received().get(0));
     assertEquals("exp:0", t.tensor());
     assertEquals(24, t.bytes());
-    Node recv = d.get("cpu:0").graph().nodes().stream().filter(n -> n.op().equals("recv")).findFirst().get();
+    Node recv =
+        d.get("cpu:0").graph().nodes().stream()
+            .filter(n -> n.op().equals("recv"))
+            .findFirst()
+            .get();
     assertEquals(t.key(), recv.attrs().getString("key"));
     assertEquals(h.type(), recv.output(0));
     assertTrue(d.get("cpu:0").outputs().contains(out.name()));
@@ -67,11 +71,13 @@ class DevicePartitionerTest {
       first = a.exp();
     }
     Tensor after;
-    try (Scope s = g.device("cpu:0"); Scope c = g.controlDependencies(List.of(first))) {
+    try (Scope s = g.device("cpu:0");
+        Scope c = g.controlDependencies(List.of(first))) {
       after = a.neg();
     }
     Placement p = Placer.place(g, Cluster.cpus(2));
-    Map<String, DeviceGraph> d = byDevice(DevicePartitioner.partition(g, List.of(after.name()), Set.of(a), p));
+    Map<String, DeviceGraph> d =
+        byDevice(DevicePartitioner.partition(g, List.of(after.name()), Set.of(a), p));
     Transfer t = d.get("cpu:1").sent().get(0);
     assertEquals("^exp", t.tensor());
     Node neg = d.get("cpu:0").graph().node("neg");

@@ -68,7 +68,8 @@ class PlacerTest {
     Placement p = Placer.place(g, Cluster.cpus(2));
     assertEquals("cpu:0", device(p, r));
     assertEquals(1, p.notes().size());
-    assertTrue(p.notes().get(0).contains("gpu:0") && p.notes().get(0).contains("relu"), p.notes().get(0));
+    assertTrue(
+        p.notes().get(0).contains("gpu:0") && p.notes().get(0).contains("relu"), p.notes().get(0));
   }
 
   @Test
@@ -111,30 +112,48 @@ class PlacerTest {
       g.placeholder(DType.FLOAT32, Shape.of(4), "a").neg();
     }
     PlanException e = assertThrows(PlanException.class, () -> Placer.place(g, Cluster.cpus(2)));
-    assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains("cpu:7")
-        && e.getMessage().contains("cpu:0, cpu:1"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'a'")
+            && e.getMessage().contains("cpu:7")
+            && e.getMessage().contains("cpu:0, cpu:1"),
+        e.getMessage());
   }
 
   @Test
   void aCycleOfColocationConstraintsWithTwoDevicesIsAnError() {
     Graph g = new Graph();
     // a → c → b → a, written as a graph file would: a names c before c exists
-    g.insert("a", "placeholder", List.of(), Attrs.of("dtype", DType.FLOAT32, "shape", Shape.of(2),
-        Graph.COLOCATE_WITH, "c"), "cpu:0", List.of());
+    g.insert(
+        "a",
+        "placeholder",
+        List.of(),
+        Attrs.of("dtype", DType.FLOAT32, "shape", Shape.of(2), Graph.COLOCATE_WITH, "c"),
+        "cpu:0",
+        List.of());
     g.insert("b", "neg", List.of(g.tensor("a")), Attrs.of(Graph.COLOCATE_WITH, "a"), "", List.of());
-    g.insert("c", "neg", List.of(g.tensor("b")), Attrs.of(Graph.COLOCATE_WITH, "b"), "cpu:1", List.of());
+    g.insert(
+        "c", "neg", List.of(g.tensor("b")), Attrs.of(Graph.COLOCATE_WITH, "b"), "cpu:1", List.of());
     PlanException e = assertThrows(PlanException.class, () -> Placer.place(g, Cluster.cpus(2)));
-    assertTrue(e.getMessage().contains("'a' asks for cpu:0") && e.getMessage().contains("'c' asks for cpu:1")
-        && e.getMessage().contains("'a' is colocated with 'c'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'a' asks for cpu:0")
+            && e.getMessage().contains("'c' asks for cpu:1")
+            && e.getMessage().contains("'a' is colocated with 'c'"),
+        e.getMessage());
   }
 
   @Test
   void aConsistentCycleSharesOneDevice() {
     Graph g = new Graph();
-    g.insert("a", "placeholder", List.of(), Attrs.of("dtype", DType.FLOAT32, "shape", Shape.of(2),
-        Graph.COLOCATE_WITH, "c"), "", List.of());
+    g.insert(
+        "a",
+        "placeholder",
+        List.of(),
+        Attrs.of("dtype", DType.FLOAT32, "shape", Shape.of(2), Graph.COLOCATE_WITH, "c"),
+        "",
+        List.of());
     g.insert("b", "neg", List.of(g.tensor("a")), Attrs.of(Graph.COLOCATE_WITH, "a"), "", List.of());
-    g.insert("c", "neg", List.of(g.tensor("b")), Attrs.of(Graph.COLOCATE_WITH, "b"), "cpu:1", List.of());
+    g.insert(
+        "c", "neg", List.of(g.tensor("b")), Attrs.of(Graph.COLOCATE_WITH, "b"), "cpu:1", List.of());
     Placement p = Placer.place(g, Cluster.cpus(2));
     assertEquals(List.of("cpu:1"), p.used());
   }

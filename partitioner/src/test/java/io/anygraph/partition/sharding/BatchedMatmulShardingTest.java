@@ -12,8 +12,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The matmul rule on batches of matrices: a split batch axis stays split where the other
- * operand broadcasts along it, rows stay rows, and contracting the split axis gives a partial.
+ * The matmul rule on batches of matrices: a split batch axis stays split where the other operand
+ * broadcasts along it, rows stay rows, and contracting the split axis gives a partial.
  */
 class BatchedMatmulShardingTest {
   private final Graph g = new Graph();
@@ -49,7 +49,7 @@ class BatchedMatmulShardingTest {
 
   @Test
   void contractingTheSplitAxisGivesAPartial() {
-    Tensor batched = g.ops().expandDims(r, 0);         // [1, rows, 4] split along axis 1
+    Tensor batched = g.ops().expandDims(r, 0); // [1, rows, 4] split along axis 1
     Tensor gram = g.ops().matmul(batched, batched, true, false);
     assertEquals(Sharding.PARTIAL, sharding(gram));
   }
@@ -58,7 +58,9 @@ class BatchedMatmulShardingTest {
   void rowsOfABatchedOperandStaySplit() {
     Tensor rows = g.ops().expandDims(r, 0); // [1, rows, 4]: split rows
     assertEquals(Sharding.sharded(1), sharding(rows.matmul(w)));
-    assertEquals(Sharding.sharded(1), sharding(rows.matmul(v)),
+    assertEquals(
+        Sharding.sharded(1),
+        sharding(rows.matmul(v)),
         "a split row axis of a [1, m, k] operand against [6, k, n] is axis 1 of the output");
   }
 

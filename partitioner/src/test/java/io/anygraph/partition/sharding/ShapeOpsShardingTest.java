@@ -51,13 +51,17 @@ class ShapeOpsShardingTest {
 
   @Test
   void slicesAndReshapesAtComputedPlacesKeepPartialsAndGatherSplits() {
-    Tensor partial = x.sum(0);                               // [4], a partial sum per shard
+    Tensor partial = x.sum(0); // [4], a partial sum per shard
     Tensor begin = g.constant(Nd4j.createFromArray(1L));
     Tensor size = g.constant(Nd4j.createFromArray(2L));
     Tensor part = g.ops().slice(partial, begin, size);
     Tensor square = g.ops().reshape(partial, g.constant(Nd4j.createFromArray(2L, 2L)));
-    Tensor rows = g.ops().slice(x, g.constant(Nd4j.createFromArray(0L, 0L)),
-        g.constant(Nd4j.createFromArray(1L, -1L)));
+    Tensor rows =
+        g.ops()
+            .slice(
+                x,
+                g.constant(Nd4j.createFromArray(0L, 0L)),
+                g.constant(Nd4j.createFromArray(1L, -1L)));
     ShardedGraph sg = run(part, square, rows);
     assertEquals(Sharding.PARTIAL, sg.sharding(sg.graph().tensor(part.name())));
     assertEquals(Sharding.PARTIAL, sg.sharding(sg.graph().tensor(square.name())));

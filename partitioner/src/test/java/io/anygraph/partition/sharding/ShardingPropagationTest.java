@@ -52,7 +52,7 @@ class ShardingPropagationTest {
 
   @Test
   void contractingOrSummingTheBatchGivesAPartialThatIsAllReduced() {
-    Tensor gram = g.ops().matmul(x, x, true, false);  // xᵀx: contracts the batch
+    Tensor gram = g.ops().matmul(x, x, true, false); // xᵀx: contracts the batch
     Tensor total = x.sum(0);
     ShardedGraph sg = run(gram, total);
     assertEquals(Sharding.PARTIAL, of(sg, gram));
@@ -110,7 +110,8 @@ class ShardingPropagationTest {
     Tensor scaled = x.sum(0).mul(g.constant(0.5, DType.FLOAT32, 4));
     ShardedGraph sg = run(scaled);
     Tensor t = sg.graph().tensor(scaled.name());
-    assertEquals("allReduce", t.node().input(0).op(), "0.5·Σ = Σ after the all-reduce, not per shard");
+    assertEquals(
+        "allReduce", t.node().input(0).op(), "0.5·Σ = Σ after the all-reduce, not per shard");
     assertEquals(Sharding.REPLICATED, sg.sharding(t));
   }
 
@@ -126,7 +127,10 @@ class ShardingPropagationTest {
   void aShardedValueThatNeedsAnAggregateFailsClearly() {
     Tensor centered = x.sub(x.max(0)); // x - max over the batch: two passes over the shards
     PlanException e = assertThrows(PlanException.class, () -> run(centered));
-    assertTrue(e.getMessage().contains("'sub'") && e.getMessage().contains("x:0")
-        && e.getMessage().contains("one sharded stage"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'sub'")
+            && e.getMessage().contains("x:0")
+            && e.getMessage().contains("one sharded stage"),
+        e.getMessage());
   }
 }

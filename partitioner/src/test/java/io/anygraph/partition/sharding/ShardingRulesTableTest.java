@@ -25,7 +25,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -38,8 +37,16 @@ class ShardingRulesTableTest {
   private static final Sharding S1 = sharded(1);
   private static final Shape MATRIX = Shape.of(-1, 4);
 
-  /** One row: op, attributes, input shapes (float32), input shardings, expected output, whole inputs. */
-  record Row(String op, Attrs attrs, List<Shape> shapes, List<Sharding> in, Sharding out,
+  /**
+   * One row: op, attributes, input shapes (float32), input shardings, expected output, whole
+   * inputs.
+   */
+  record Row(
+      String op,
+      Attrs attrs,
+      List<Shape> shapes,
+      List<Sharding> in,
+      Sharding out,
       Set<Integer> whole) {
     @Override
     public String toString() {
@@ -47,7 +54,12 @@ class ShardingRulesTableTest {
     }
   }
 
-  static Row row(String op, Attrs attrs, List<Shape> shapes, List<Sharding> in, Sharding out,
+  static Row row(
+      String op,
+      Attrs attrs,
+      List<Shape> shapes,
+      List<Sharding> in,
+      Sharding out,
       Integer... whole) {
     return new Row(op, attrs, shapes, in, out, Set.of(whole));
   }
@@ -71,17 +83,38 @@ class ShardingRulesTableTest {
         // a summand plus a replicated value would count the value once per shard
         row("add", Attrs.empty(), List.of(bias, bias), List.of(PARTIAL, REPLICATED), REPLICATED, 0),
         // reductions: over the split axis a sum becomes a summand, a max needs the whole
-        row("reduceSum", Attrs.of("axes", new long[] {0}, "keepDims", false), List.of(MATRIX),
-            List.of(S0), PARTIAL),
-        row("reduceSum", Attrs.of("axes", new long[] {1}, "keepDims", false), List.of(MATRIX),
-            List.of(S0), S0),
-        row("reduceMax", Attrs.of("axes", new long[] {0}, "keepDims", false), List.of(MATRIX),
-            List.of(S0), REPLICATED, 0),
+        row(
+            "reduceSum",
+            Attrs.of("axes", new long[] {0}, "keepDims", false),
+            List.of(MATRIX),
+            List.of(S0),
+            PARTIAL),
+        row(
+            "reduceSum",
+            Attrs.of("axes", new long[] {1}, "keepDims", false),
+            List.of(MATRIX),
+            List.of(S0),
+            S0),
+        row(
+            "reduceMax",
+            Attrs.of("axes", new long[] {0}, "keepDims", false),
+            List.of(MATRIX),
+            List.of(S0),
+            REPLICATED,
+            0),
         // x·w: rows of x stay rows; xᵀ·dy contracts the split axis into a summand
-        row("matmul", Attrs.of("transposeA", false, "transposeB", false), List.of(MATRIX, w),
-            List.of(S0, REPLICATED), S0),
-        row("matmul", Attrs.of("transposeA", true, "transposeB", false),
-            List.of(MATRIX, Shape.of(-1, 3)), List.of(S0, S0), PARTIAL),
+        row(
+            "matmul",
+            Attrs.of("transposeA", false, "transposeB", false),
+            List.of(MATRIX, w),
+            List.of(S0, REPLICATED),
+            S0),
+        row(
+            "matmul",
+            Attrs.of("transposeA", true, "transposeB", false),
+            List.of(MATRIX, Shape.of(-1, 3)),
+            List.of(S0, S0),
+            PARTIAL),
         // softmax along the split axis needs the whole value; along another it does not
         row("softmax", Attrs.empty(), List.of(MATRIX), List.of(S0), S0),
         row("softmax", Attrs.of("axis", 0L), List.of(MATRIX), List.of(S0), REPLICATED, 0),
@@ -98,8 +131,10 @@ class ShardingRulesTableTest {
       inputs.add(g.placeholder(DType.FLOAT32, r.shapes().get(i), "in" + i));
     }
     OpDef def = OpRegistry.get(r.op());
-    List<TensorType> out = def.infer(new OpContext(r.op(), r.op(),
-        inputs.stream().map(Tensor::type).toList(), r.attrs(), inputs));
+    List<TensorType> out =
+        def.infer(
+            new OpContext(
+                r.op(), r.op(), inputs.stream().map(Tensor::type).toList(), r.attrs(), inputs));
     RuleContext c = new RuleContext(r.op(), r.attrs(), inputs, out, r.in());
     List<Sharding> result = ShardingRules.get(r.op()).apply(c);
     assertEquals(r.out(), result.get(0), r.toString());
@@ -112,12 +147,14 @@ class ShardingRulesTableTest {
   void everyRegisteredOpHasARuleOrIsListedAsWholeOnly() {
     Set<String> missing = new TreeSet<>();
     for (OpDef def : OpRegistry.all()) {
-      if (!ShardingRules.ruled().contains(def.name()) && !ShardingRules.wholeOnly().contains(def.name())) {
+      if (!ShardingRules.ruled().contains(def.name())
+          && !ShardingRules.wholeOnly().contains(def.name())) {
         missing.add(def.name());
       }
     }
-    assertTrue(missing.isEmpty(), "ops with no sharding rule and not listed as whole-only in"
-        + " ShardingRules: " + missing);
+    assertTrue(
+        missing.isEmpty(),
+        "ops with no sharding rule and not listed as whole-only in" + " ShardingRules: " + missing);
   }
 
   @Test

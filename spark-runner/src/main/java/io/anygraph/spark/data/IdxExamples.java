@@ -16,9 +16,9 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Examples from a pair of IDX files (features and labels) on any Hadoop file system ({@code
- * file://}, {@code hdfs://}) as an RDD with one block of examples ({@link Dataset}) per
- * partition, read by the executors themselves, each reading only its shard of the files, and
- * cached in their memory so later steps do not read again.
+ * file://}, {@code hdfs://}) as an RDD with one block of examples ({@link Dataset}) per partition,
+ * read by the executors themselves, each reading only its shard of the files, and cached in their
+ * memory so later steps do not read again.
  *
  * <pre>{@code
  * IdxPair pair = new IdxPair("hdfs://namenode:8020/data/x-idx3-ubyte",
@@ -27,14 +27,15 @@ import org.apache.spark.util.SerializableConfiguration;
  * long n = train.map(Dataset::size).reduce(Integer::sum);
  * }</pre>
  *
- * <p>Partition {@code i} of {@code p} holds examples {@code [n*i/p, n*(i+1)/p)}, the same
- * split as {@link Dataset#shard}, so sizes differ by at most one.
+ * <p>Partition {@code i} of {@code p} holds examples {@code [n*i/p, n*(i+1)/p)}, the same split as
+ * {@link Dataset#shard}, so sizes differ by at most one.
  */
 public final class IdxExamples {
   private IdxExamples() {}
 
   /** The examples of {@code pair} in {@code partitions} cached blocks, decoded by its decoder. */
-  public static JavaRDD<Dataset> read(JavaSparkContext sc, IdxPair pair, int partitions) throws IOException {
+  public static JavaRDD<Dataset> read(JavaSparkContext sc, IdxPair pair, int partitions)
+      throws IOException {
     Configuration conf = sc.hadoopConfiguration();
     String features = pair.features();
     String labels = pair.labels();
@@ -45,18 +46,25 @@ public final class IdxExamples {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions " + partitions);
     }
-    SerializableConfiguration hadoop = new SerializableConfiguration(conf); // travels in the closure
+    SerializableConfiguration hadoop =
+        new SerializableConfiguration(conf); // travels in the closure
     List<Integer> shards = new ArrayList<>();
     for (int i = 0; i < partitions; i++) {
       shards.add(i);
     }
-    JavaRDD<Dataset> rdd = sc.parallelize(shards, partitions).map(i -> {
-      int from = (int) ((long) n * i / partitions);
-      int to = (int) ((long) n * (i + 1) / partitions);
-      Configuration c = hadoop.value();
-      return decoder.decode(IdxReader.read(features, c, from, to), IdxReader.read(labels, c, from, to),
-          features, from);
-    });
+    JavaRDD<Dataset> rdd =
+        sc.parallelize(shards, partitions)
+            .map(
+                i -> {
+                  int from = (int) ((long) n * i / partitions);
+                  int to = (int) ((long) n * (i + 1) / partitions);
+                  Configuration c = hadoop.value();
+                  return decoder.decode(
+                      IdxReader.read(features, c, from, to),
+                      IdxReader.read(labels, c, from, to),
+                      features,
+                      from);
+                });
     rdd.setName("examples of " + features + " (" + n + " records, " + partitions + " shards)");
     return rdd.persist(StorageLevel.MEMORY_ONLY());
   }
@@ -66,8 +74,15 @@ public final class IdxExamples {
     int n = IdxReader.dims(pair.features(), conf)[0];
     int labelCount = IdxReader.dims(pair.labels(), conf)[0];
     if (labelCount != n) {
-      throw new AnygraphException(pair.features() + " has " + n + " examples, " + pair.labels()
-          + " has " + labelCount + " labels");
+      throw new AnygraphException(
+          pair.features()
+              + " has "
+              + n
+              + " examples, "
+              + pair.labels()
+              + " has "
+              + labelCount
+              + " labels");
     }
     return n;
   }

@@ -19,8 +19,8 @@ final class BoundColumns {
   /** Placeholder → column, in the order of {@link Dataset#COLUMNS} whatever the map's. */
   static Map<Tensor, String> byPlaceholder(Graph graph, Map<String, Tensor> columns) {
     if (columns.isEmpty()) {
-      throw new AnygraphException("bind needs at least one column of " + Dataset.COLUMNS
-          + " mapped to a placeholder");
+      throw new AnygraphException(
+          "bind needs at least one column of " + Dataset.COLUMNS + " mapped to a placeholder");
     }
     for (Map.Entry<String, Tensor> e : columns.entrySet()) {
       check(graph, e.getKey(), e.getValue());
@@ -30,8 +30,14 @@ final class BoundColumns {
       Tensor t = columns.get(column);
       String earlier = t == null ? null : byPlaceholder.put(t, column);
       if (earlier != null) {
-        throw new AnygraphException("Columns '" + earlier + "' and '" + column + "' are both bound to "
-            + t.name() + "; a placeholder reads one column");
+        throw new AnygraphException(
+            "Columns '"
+                + earlier
+                + "' and '"
+                + column
+                + "' are both bound to "
+                + t.name()
+                + "; a placeholder reads one column");
       }
     }
     return byPlaceholder;
@@ -42,16 +48,34 @@ final class BoundColumns {
       throw new AnygraphException("Column '" + column + "' is bound to null, not a placeholder");
     }
     if (!Dataset.COLUMNS.contains(column)) {
-      throw new AnygraphException("No column '" + column + "' to bind to " + t.name() + " (op "
-          + t.op() + "): training blocks have the columns " + Dataset.COLUMNS);
+      throw new AnygraphException(
+          "No column '"
+              + column
+              + "' to bind to "
+              + t.name()
+              + " (op "
+              + t.op()
+              + "): training blocks have the columns "
+              + Dataset.COLUMNS);
     }
     if (t.graph() != graph) {
-      throw new AnygraphException("Column '" + column + "' is bound to " + t.name()
-          + ", a tensor of another graph than this runner's");
+      throw new AnygraphException(
+          "Column '"
+              + column
+              + "' is bound to "
+              + t.name()
+              + ", a tensor of another graph than this runner's");
     }
     if (!t.node().op().equals(OpNames.PLACEHOLDER) || !t.node().attrs().has(Graph.SHARD_AXIS)) {
-      throw new AnygraphException("Only placeholders made in g.sharded() can be bound to"
-          + " training blocks, not " + t.name() + " (op " + t.op() + ", column '" + column + "')");
+      throw new AnygraphException(
+          "Only placeholders made in g.sharded() can be bound to"
+              + " training blocks, not "
+              + t.name()
+              + " (op "
+              + t.op()
+              + ", column '"
+              + column
+              + "')");
     }
   }
 }

@@ -21,7 +21,10 @@ sealed interface CompiledStep permits CompiledStep.OnDriver, SparkStep {
    * The fetches' values. {@code job} makes what a Spark job needs (broadcast variables, a step
    * number): only a step that runs one calls it.
    */
-  List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
+  List<INDArray> run(
+      Map<Tensor, INDArray> feeds,
+      RunState state,
+      LogicalDevices devices,
       Function<SparkStep, StepRun> job);
 
   /** A step without sharded work: its plan run in the driver JVM. */
@@ -32,7 +35,10 @@ sealed interface CompiledStep permits CompiledStep.OnDriver, SparkStep {
     }
 
     @Override
-    public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
+    public List<INDArray> run(
+        Map<Tensor, INDArray> feeds,
+        RunState state,
+        LogicalDevices devices,
         Function<SparkStep, StepRun> job) {
       return executor.run(feeds, state, devices);
     }

@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Fits ND4J's native threads (OpenMP and OpenBLAS) to Spark's contract that a task has {@code
  * spark.task.cpus} cores (default 1). Executors run as many tasks as they have cores; tasks that
  * each start one thread per core of the machine oversubscribe it, and on two cores that made a
- * training step 1.8 times slower than the local runner (1.04 times with one thread per task).
- * A user's own {@code OMP_NUM_THREADS} is left alone. Done once per JVM, before the first task.
+ * training step 1.8 times slower than the local runner (1.04 times with one thread per task). A
+ * user's own {@code OMP_NUM_THREADS} is left alone. Done once per JVM, before the first task.
  */
 final class NativeThreads {
   private static volatile boolean fitted;

@@ -12,9 +12,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Training examples spread over a Spark cluster: one block of consecutive examples per
- * partition, cached in the executors' memory, so each step reads only the batch's rows where
- * they already are. Partition {@code p} holds examples {@code [offset(p), offset(p + 1))}.
+ * Training examples spread over a Spark cluster: one block of consecutive examples per partition,
+ * cached in the executors' memory, so each step reads only the batch's rows where they already are.
+ * Partition {@code p} holds examples {@code [offset(p), offset(p + 1))}.
  *
  * <pre>{@code
  * ShardedData train = ShardedData.idx(sc, pair, 4);     // pair: an IdxPair of features and labels
@@ -34,7 +34,8 @@ public final class ShardedData {
    * Examples read by the executors from a pair of IDX files on any Hadoop file system ({@link
    * IdxExamples}), in {@code partitions} blocks.
    */
-  public static ShardedData idx(JavaSparkContext sc, IdxPair pair, int partitions) throws IOException {
+  public static ShardedData idx(JavaSparkContext sc, IdxPair pair, int partitions)
+      throws IOException {
     JavaRDD<Dataset> rdd = IdxExamples.read(sc, pair, partitions);
     int n = IdxExamples.count(pair, sc.hadoopConfiguration());
     long[] offsets = new long[partitions + 1];
@@ -45,10 +46,10 @@ public final class ShardedData {
   }
 
   /**
-   * A dataset of the driver split into blocks of the given sizes (one per partition). The
-   * dataset travels once, as a broadcast each executor cuts its blocks from; the partitions
-   * themselves carry only their index, so tasks stay small (data given to {@code parallelize}
-   * would travel with every task of every step).
+   * A dataset of the driver split into blocks of the given sizes (one per partition). The dataset
+   * travels once, as a broadcast each executor cuts its blocks from; the partitions themselves
+   * carry only their index, so tasks stay small (data given to {@code parallelize} would travel
+   * with every task of every step).
    */
   public static ShardedData of(JavaSparkContext sc, Dataset all, int... sizes) {
     long[] offsets = new long[sizes.length + 1];
@@ -58,17 +59,24 @@ public final class ShardedData {
       parts.add(i);
     }
     if (offsets[sizes.length] != all.size()) {
-      throw new IllegalArgumentException("block sizes add up to " + offsets[sizes.length]
-          + ", not the dataset's " + all.size() + " examples");
+      throw new IllegalArgumentException(
+          "block sizes add up to "
+              + offsets[sizes.length]
+              + ", not the dataset's "
+              + all.size()
+              + " examples");
     }
     Broadcast<Dataset> shipped = sc.broadcast(all);
-    JavaRDD<Dataset> rdd = sc.parallelize(parts, sizes.length)
-        .map(i -> shipped.value().range((int) offsets[i], (int) offsets[i + 1]));
+    JavaRDD<Dataset> rdd =
+        sc.parallelize(parts, sizes.length)
+            .map(i -> shipped.value().range((int) offsets[i], (int) offsets[i + 1]));
     rdd.setName("examples (" + all.size() + ", " + sizes.length + " blocks)");
     return new ShardedData(rdd.persist(StorageLevel.MEMORY_ONLY()), offsets);
   }
 
-  /** A dataset of the driver split into {@code partitions} blocks whose sizes differ by at most one. */
+  /**
+   * A dataset of the driver split into {@code partitions} blocks whose sizes differ by at most one.
+   */
   public static ShardedData of(JavaSparkContext sc, Dataset all, int partitions) {
     int[] sizes = new int[partitions];
     for (int i = 0; i < partitions; i++) {

@@ -8,7 +8,6 @@ import io.anygraph.core.exec.Runner;
 import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpNames;
 import io.anygraph.data.Dataset;
-import io.anygraph.local.kernels.KernelRegistry;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.PlanExecutor;
 import io.anygraph.local.state.RunState;
@@ -28,10 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs a graph as Spark jobs. Each step is the partitioner's plan: the sharded worker stage as a
- * job with one task per partition, the gradients aggregated with {@code treeAggregate}, the
- * updates applied once in the driver stage here. Variables live on the driver and reach the
- * executors by broadcast, again only after they changed. Steps without sharded work run on the
- * driver alone.
+ * job with one task per partition, the gradients aggregated with {@code treeAggregate}, the updates
+ * applied once in the driver stage here. Variables live on the driver and reach the executors by
+ * broadcast, again only after they changed. Steps without sharded work run on the driver alone.
  *
  * <pre>{@code
  * SparkRunner runner = new SparkRunner(g, sc)
@@ -131,17 +129,27 @@ public final class SparkRunner implements Runner {
       throw new IllegalStateException("select(seed, batch, step) before running on the bound data");
     }
     ShardedData stepData = fromData ? data : null;
-    CompiledStep step = steps.computeIfAbsent(new StepKey(List.copyOf(fetches), Set.copyOf(fed)), k -> {
-      Plan plan = plan(k.fetches(), k.fed());
-      if (plan.worker() == null) {
-        return new CompiledStep.OnDriver(new PlanExecutor(plan));
-      }
-      Map<String, String> columns = new LinkedHashMap<>();
-      bound.forEach((t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
-      return new SparkStep(sc, plan, columns);
-    });
-    List<INDArray> out = step.run(feeds, state, devices, s -> new StepRun(sc, feeds, stepData, rows,
-        variables(s), workerRuns++, state, devices, times));
+    CompiledStep step =
+        steps.computeIfAbsent(
+            new StepKey(List.copyOf(fetches), Set.copyOf(fed)),
+            k -> {
+              Plan plan = plan(k.fetches(), k.fed());
+              if (plan.worker() == null) {
+                return new CompiledStep.OnDriver(new PlanExecutor(plan));
+              }
+              Map<String, String> columns = new LinkedHashMap<>();
+              bound.forEach(
+                  (t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
+              return new SparkStep(sc, plan, columns);
+            });
+    List<INDArray> out =
+        step.run(
+            feeds,
+            state,
+            devices,
+            s ->
+                new StepRun(
+                    sc, feeds, stepData, rows, variables(s), workerRuns++, state, devices, times));
     Plan plan = step.plan();
     if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
       version++; // the next worker job needs the new values

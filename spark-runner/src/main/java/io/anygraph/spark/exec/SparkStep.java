@@ -21,8 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A plan with a worker stage, on Spark: the plan's one step sequence ({@link PlanExecutor}) with
  * the worker stage's tasks run as one Spark job per run ({@link WorkerJob}), its boundaries
- * combined with {@code treeAggregate}, then the driver stage here on the combined values,
- * applying the updates once. The worker stage is broadcast once per plan.
+ * combined with {@code treeAggregate}, then the driver stage here on the combined values, applying
+ * the updates once. The worker stage is broadcast once per plan.
  */
 final class SparkStep implements CompiledStep {
   private final Plan plan;
@@ -37,9 +37,15 @@ final class SparkStep implements CompiledStep {
     this.stage = WorkerStage.of(plan, columns);
     this.shipped = sc.broadcast(stage);
     this.executor = new PlanExecutor(plan);
-    this.description = String.join(", ", plan.fetches()) + ": worker stage ("
-        + String.join(", ", scopes(plan.worker().graph())) + "; " + plan.worker().graph().size()
-        + " nodes), " + plan.boundaries().size() + " aggregates";
+    this.description =
+        String.join(", ", plan.fetches())
+            + ": worker stage ("
+            + String.join(", ", scopes(plan.worker().graph()))
+            + "; "
+            + plan.worker().graph().size()
+            + " nodes), "
+            + plan.boundaries().size()
+            + " aggregates";
   }
 
   @Override
@@ -48,7 +54,10 @@ final class SparkStep implements CompiledStep {
   }
 
   @Override
-  public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices,
+  public List<INDArray> run(
+      Map<Tensor, INDArray> feeds,
+      RunState state,
+      LogicalDevices devices,
       Function<SparkStep, StepRun> job) {
     return run(job.apply(this));
   }

@@ -10,10 +10,10 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What the tasks of a step send back, merged as {@code treeAggregate} combines them: the number
- * of rows they computed, and per boundary the sum of the partial values, the gathered slices with
- * their rows' batch positions, or the value of the lowest partition, each as {@link Combine}
- * says. Also the tasks' compute time, for the step's time breakdown.
+ * What the tasks of a step send back, merged as {@code treeAggregate} combines them: the number of
+ * rows they computed, and per boundary the sum of the partial values, the gathered slices with
+ * their rows' batch positions, or the value of the lowest partition, each as {@link Combine} says.
+ * Also the tasks' compute time, for the step's time breakdown.
  */
 public final class StepResult implements Serializable {
   long rows;
@@ -40,8 +40,12 @@ public final class StepResult implements Serializable {
   }
 
   /** One task's result: its worker outputs for rows at {@code batchPositions} of the batch. */
-  static StepResult of(List<Aggregation> boundaries, List<INDArray> outputs, int partition,
-      int[] batchPositions, long nanos) {
+  static StepResult of(
+      List<Aggregation> boundaries,
+      List<INDArray> outputs,
+      int partition,
+      int[] batchPositions,
+      long nanos) {
     StepResult r = new StepResult(boundaries.size());
     r.rows = batchPositions.length;
     r.computeNanos = nanos;
@@ -89,14 +93,19 @@ public final class StepResult implements Serializable {
 
   /** Boundary {@code i}'s whole value; gathered rows are put back in batch order. */
   INDArray value(int i, Aggregation a) {
-    INDArray v = switch (a.kind()) {
-      case ALL_REDUCE -> sums[i];
-      case PICK_REPLICA -> picked[i];
-      case ALL_GATHER -> Combine.gather(a.axis(), positions.get(i), slices.get(i));
-    };
+    INDArray v =
+        switch (a.kind()) {
+          case ALL_REDUCE -> sums[i];
+          case PICK_REPLICA -> picked[i];
+          case ALL_GATHER -> Combine.gather(a.axis(), positions.get(i), slices.get(i));
+        };
     if (v == null) {
-      throw new AnygraphException("No task of the step produced boundary " + i + " (" + a.kind()
-          + "): the batch had no rows on any partition");
+      throw new AnygraphException(
+          "No task of the step produced boundary "
+              + i
+              + " ("
+              + a.kind()
+              + "): the batch had no rows on any partition");
     }
     return v;
   }

@@ -7,10 +7,10 @@ import com.esotericsoftware.kryo.io.Output;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Writes a {@link StepResult} (what a step's tasks send back) field by field, arrays through
- * {@code arrays}. It lives beside StepResult, not with its siblings in {@code spark.kryo},
- * because it reads StepResult's package-private state; it takes Kryo's own {@code Serializer}
- * type so this package never imports {@code spark.kryo} (which imports this one).
+ * Writes a {@link StepResult} (what a step's tasks send back) field by field, arrays through {@code
+ * arrays}. It lives beside StepResult, not with its siblings in {@code spark.kryo}, because it
+ * reads StepResult's package-private state; it takes Kryo's own {@code Serializer} type so this
+ * package never imports {@code spark.kryo} (which imports this one).
  */
 public final class StepResultSerializer extends Serializer<StepResult> {
   private final Serializer<INDArray> arrays;

@@ -6,14 +6,14 @@ import java.io.Serializable;
 /**
  * Which examples form one step's batch: batch {@code step} of the dataset in the order {@link
  * Dataset#order} gives for {@code seed}, the same batches as {@code
- * dataset.shuffled(seed).batches(batch)} on one machine. Each partition computes the order
- * itself and keeps the rows it holds, with their positions in the batch.
+ * dataset.shuffled(seed).batches(batch)} on one machine. Each partition computes the order itself
+ * and keeps the rows it holds, with their positions in the batch.
  */
 public record StepRows(long seed, int batch, int step, long size) implements Serializable {
   public StepRows {
     if (batch < 1 || step < 0 || (long) step * batch >= size) {
-      throw new IllegalArgumentException("step " + step + " of batch " + batch + " is outside "
-          + size + " examples");
+      throw new IllegalArgumentException(
+          "step " + step + " of batch " + batch + " is outside " + size + " examples");
     }
   }
 

@@ -21,6 +21,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param devices the driver's device threads
  * @param times where the step's time breakdown is added
  */
-record StepRun(JavaSparkContext sc, Map<Tensor, INDArray> feeds, ShardedData data, StepRows rows,
-    Broadcast<VariableSnapshot> vars, long step, RunState state, LogicalDevices devices,
+record StepRun(
+    JavaSparkContext sc,
+    Map<Tensor, INDArray> feeds,
+    ShardedData data,
+    StepRows rows,
+    Broadcast<VariableSnapshot> vars,
+    long step,
+    RunState state,
+    LogicalDevices devices,
     StepTimes times) {}

@@ -4,10 +4,10 @@ import org.apache.spark.SparkEnv;
 import scala.reflect.ClassTag$;
 
 /**
- * Where the time of Spark steps goes, summed over steps: compute (the slowest task's worker
- * stage, plus the driver stage), serialization (broadcasting the variables, the slowest task's
- * deserialization, and Kryo for the step's aggregated result, measured on the driver for the first step), and
- * scheduling, the rest of the job's wall time.
+ * Where the time of Spark steps goes, summed over steps: compute (the slowest task's worker stage,
+ * plus the driver stage), serialization (broadcasting the variables, the slowest task's
+ * deserialization, and Kryo for the step's aggregated result, measured on the driver for the first
+ * step), and scheduling, the rest of the job's wall time.
  */
 public final class StepTimes {
   private long steps;

@@ -17,9 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The Spark runner's worker tasks for one run of a step: one job, a task per partition inside
- * {@code mapPartitionsWithIndex} over the bound blocks (or over shards of driver-side arrays),
- * the tasks' values combined by {@code treeAggregate} (with {@link StepResult#merge}, which
- * follows {@link io.anygraph.local.plan.Combine}).
+ * {@code mapPartitionsWithIndex} over the bound blocks (or over shards of driver-side arrays), the
+ * tasks' values combined by {@code treeAggregate} (with {@link StepResult#merge}, which follows
+ * {@link io.anygraph.local.plan.Combine}).
  */
 final class WorkerJob implements WorkerStageTasks {
   private final SparkStep step;
@@ -49,32 +49,52 @@ final class WorkerJob implements WorkerStageTasks {
       for (int i = 0; i <= data.partitions(); i++) {
         offsets[i] = i < data.partitions() ? data.offset(i) : data.size();
       }
-      Broadcast<VariableSnapshot> whole = in.whole().isEmpty() ? null
-          : sc.broadcast(new VariableSnapshot(n, in.whole()));
-      tasks = data.blocks().mapPartitionsWithIndex(
-          new WorkerTasks.BlockTask(step.shipped(), run.vars(), whole, run.rows(), offsets, n), false);
+      Broadcast<VariableSnapshot> whole =
+          in.whole().isEmpty() ? null : sc.broadcast(new VariableSnapshot(n, in.whole()));
+      tasks =
+          data.blocks()
+              .mapPartitionsWithIndex(
+                  new WorkerTasks.BlockTask(
+                      step.shipped(), run.vars(), whole, run.rows(), offsets, n),
+                  false);
     } else {
       int parts = sc.defaultParallelism();
-      tasks = sc.parallelize(shards(in, stage.shardAxes(), parts), parts).mapPartitionsWithIndex(
-          new WorkerTasks.ShardTask(step.shipped(), run.vars(), n, in.globalBatch()), false);
+      tasks =
+          sc.parallelize(shards(in, stage.shardAxes(), parts), parts)
+              .mapPartitionsWithIndex(
+                  new WorkerTasks.ShardTask(step.shipped(), run.vars(), n, in.globalBatch()),
+                  false);
     }
     tasks.setName("anygraph worker stage, step " + n);
     long start = System.nanoTime();
     StepResult r;
     try {
-      r = tasks.treeAggregate(new StepResult(stage.boundaries().size()), StepResult::combine,
-          StepResult::combine, 2);
+      r =
+          tasks.treeAggregate(
+              new StepResult(stage.boundaries().size()),
+              StepResult::combine,
+              StepResult::combine,
+              2);
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
       throw SparkStep.failure(n, e);
     } finally {
       sc.setJobDescription(null);
       sc.clearCallSite();
     }
-    run.times().worker(System.nanoTime() - start, r.maxComputeNanos, r.maxDeserializeNanos,
-        step.resultKryoNanos(r));
+    run.times()
+        .worker(
+            System.nanoTime() - start,
+            r.maxComputeNanos,
+            r.maxDeserializeNanos,
+            step.resultKryoNanos(r));
     if (r.rows() != in.globalBatch()) {
-      throw new AnygraphException("Step " + n + ": the tasks computed " + r.rows()
-          + " rows of a batch of " + in.globalBatch());
+      throw new AnygraphException(
+          "Step "
+              + n
+              + ": the tasks computed "
+              + r.rows()
+              + " rows of a batch of "
+              + in.globalBatch());
     }
     List<INDArray> values = new ArrayList<>();
     for (int i = 0; i < stage.boundaries().size(); i++) {

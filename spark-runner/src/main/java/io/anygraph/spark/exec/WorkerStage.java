@@ -9,15 +9,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A plan's worker stage as it travels to executors (broadcast once per plan): the stage graph,
- * what it computes and is fed, which feeds are split along which axis, which columns of the
- * training blocks feed which placeholders, and how each boundary aggregates.
+ * A plan's worker stage as it travels to executors (broadcast once per plan): the stage graph, what
+ * it computes and is fed, which feeds are split along which axis, which columns of the training
+ * blocks feed which placeholders, and how each boundary aggregates.
  *
  * @param columns placeholder tensor → {@code features} or {@code labels} of the bound blocks
  * @param boundaries for each boundary of the plan, in order: its kind and output index
  */
-public record WorkerStage(ShippedGraph graph, List<String> outputs, List<String> feeds,
-    Map<String, Integer> shardAxes, String globalBatch, Map<String, String> columns,
+public record WorkerStage(
+    ShippedGraph graph,
+    List<String> outputs,
+    List<String> feeds,
+    Map<String, Integer> shardAxes,
+    String globalBatch,
+    Map<String, String> columns,
     List<Aggregation> boundaries) {
 
   /** How one boundary's values are combined: kind, index among the outputs, axis. */
@@ -30,8 +35,14 @@ public record WorkerStage(ShippedGraph graph, List<String> outputs, List<String>
     for (Boundary b : plan.boundaries()) {
       aggs.add(new Aggregation(b.kind(), w.outputs().indexOf(b.workerTensor()), b.axis()));
     }
-    return new WorkerStage(ShippedGraph.of(w.graph()), w.outputs(), w.feeds(), w.shardAxes(),
-        plan.globalBatch(), columns, aggs);
+    return new WorkerStage(
+        ShippedGraph.of(w.graph()),
+        w.outputs(),
+        w.feeds(),
+        w.shardAxes(),
+        plan.globalBatch(),
+        columns,
+        aggs);
   }
 
   /** The stage rebuilt on an executor from the shipped graph. */

@@ -19,9 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The executor side of a step: one task per partition runs the worker stage on its rows, through
- * the local runner. The compiled stage is built once per executor JVM and plan, the variables
- * once per JVM and version of the broadcast; feeds are checked against their placeholders before
- * any kernel runs, so a bad shard fails the job with the placeholder's name.
+ * the local runner. The compiled stage is built once per executor JVM and plan, the variables once
+ * per JVM and version of the broadcast; feeds are checked against their placeholders before any
+ * kernel runs, so a bad shard fails the job with the placeholder's name.
  */
 final class WorkerTasks {
   /** Device threads of this JVM (a worker stage runs on the task's own thread). */
@@ -29,17 +29,27 @@ final class WorkerTasks {
 
   private WorkerTasks() {}
 
-  static StepResult run(WorkerStage ws, Broadcast<VariableSnapshot> vars, long step, int partition,
-      Map<String, INDArray> shardFeeds, int[] positions, long globalBatch) {
+  static StepResult run(
+      WorkerStage ws,
+      Broadcast<VariableSnapshot> vars,
+      long step,
+      int partition,
+      Map<String, INDArray> shardFeeds,
+      int[] positions,
+      long globalBatch) {
     if (positions.length == 0) {
       return new StepResult(ws.boundaries().size());
     }
     NativeThreads.fitToTask();
-    StageRunner runner = ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
+    StageRunner runner =
+        ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
     Graph g = ws.graph().graph();
     // keyed by the broadcast, unique in the application: another session's values never mix in
-    RunState state = ExecutorCache.get("worker-variables", ws.key() + "@broadcast" + vars.id(),
-        () -> variables(g, vars.value()));
+    RunState state =
+        ExecutorCache.get(
+            "worker-variables",
+            ws.key() + "@broadcast" + vars.id(),
+            () -> variables(g, vars.value()));
     Feeds.convert(g, shardFeeds);
     Map<String, INDArray> feeds = new HashMap<>(shardFeeds);
     if (ws.globalBatch() != null) {
@@ -47,9 +57,11 @@ final class WorkerTasks {
     }
     long start = System.nanoTime();
     List<INDArray> out = runner.run(feeds, state.forShard(partition, step), DEVICES);
-    StepResult r = StepResult.of(ws.boundaries(), out, partition, positions, System.nanoTime() - start);
+    StepResult r =
+        StepResult.of(ws.boundaries(), out, partition, positions, System.nanoTime() - start);
     TaskContext task = TaskContext.get();
-    r.maxDeserializeNanos = task == null ? 0 : task.taskMetrics().executorDeserializeTime() * 1_000_000;
+    r.maxDeserializeNanos =
+        task == null ? 0 : task.taskMetrics().executorDeserializeTime() * 1_000_000;
     return r;
   }
 
@@ -70,8 +82,13 @@ final class WorkerTasks {
   }
 
   /** A step over bound training blocks: each partition takes the batch's rows it holds. */
-  record BlockTask(Broadcast<WorkerStage> stage, Broadcast<VariableSnapshot> vars,
-      Broadcast<VariableSnapshot> replicated, StepRows rows, long[] offsets, long step)
+  record BlockTask(
+      Broadcast<WorkerStage> stage,
+      Broadcast<VariableSnapshot> vars,
+      Broadcast<VariableSnapshot> replicated,
+      StepRows rows,
+      long[] offsets,
+      long step)
       implements Function2<Integer, Iterator<Dataset>, Iterator<StepResult>> {
     @Override
     public Iterator<StepResult> call(Integer p, Iterator<Dataset> blocks) {
@@ -80,8 +97,10 @@ final class WorkerTasks {
       int[][] sel = rows.select(offsets[p], offsets[p + 1]);
       Map<String, INDArray> feeds = new HashMap<>();
       if (sel[0].length > 0) {
-        ws.columns().forEach((placeholder, column) -> feeds.put(placeholder,
-            pull(block.column(column), sel[0])));
+        ws.columns()
+            .forEach(
+                (placeholder, column) ->
+                    feeds.put(placeholder, pull(block.column(column), sel[0])));
         if (replicated != null) {
           feeds.putAll(replicated.value().values());
         }
@@ -91,8 +110,9 @@ final class WorkerTasks {
   }
 
   /** A step over shards of arrays given on the driver. */
-  record ShardTask(Broadcast<WorkerStage> stage, Broadcast<VariableSnapshot> vars, long step,
-      long globalBatch) implements Function2<Integer, Iterator<ShardFeed>, Iterator<StepResult>> {
+  record ShardTask(
+      Broadcast<WorkerStage> stage, Broadcast<VariableSnapshot> vars, long step, long globalBatch)
+      implements Function2<Integer, Iterator<ShardFeed>, Iterator<StepResult>> {
     @Override
     public Iterator<StepResult> call(Integer p, Iterator<ShardFeed> shards) {
       StepResult r = new StepResult(stage.value().boundaries().size());

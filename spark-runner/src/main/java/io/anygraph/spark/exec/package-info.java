@@ -4,8 +4,8 @@
  * broadcast variable snapshots, step timing; StepResult's Kryo serializer (it reads StepResult's
  * package-private state).
  *
- * <p>Must not: decide what a step means (the plan does), repeat the step sequence or a
- * boundary's combine rule (the local runner's plan package holds them once), or import {@code
- * spark.kryo} (which imports this package to serialize its types).
+ * <p>Must not: decide what a step means (the plan does), repeat the step sequence or a boundary's
+ * combine rule (the local runner's plan package holds them once), or import {@code spark.kryo}
+ * (which imports this package to serialize its types).
  */
 package io.anygraph.spark.exec;

@@ -12,7 +12,8 @@ final class Bindings {
 
   static Tensor tensor(Graph g, String name, String role) {
     if (!names(g, name)) {
-      throw new AnygraphException("Cannot " + role + " '" + name + "': no such tensor in the graph");
+      throw new AnygraphException(
+          "Cannot " + role + " '" + name + "': no such tensor in the graph");
     }
     return g.tensor(name);
   }
@@ -24,8 +25,15 @@ final class Bindings {
 
   /** {@code 'images' (placeholder, float32[?,784])}, as feed errors name tensors. */
   static String describe(Tensor t) {
-    return "'" + t.node().name() + "'" + (t.index() == 0 ? "" : " output " + t.index())
-        + " (" + t.op() + ", " + t.type() + ")";
+    return "'"
+        + t.node().name()
+        + "'"
+        + (t.index() == 0 ? "" : " output " + t.index())
+        + " ("
+        + t.op()
+        + ", "
+        + t.type()
+        + ")";
   }
 
   static int column(StructType schema, String column) {
@@ -34,6 +42,7 @@ final class Bindings {
         return i;
       }
     }
-    throw new AnygraphException("No column '" + column + "' among " + Arrays.toString(schema.fieldNames()));
+    throw new AnygraphException(
+        "No column '" + column + "' among " + Arrays.toString(schema.fieldNames()));
   }
 }

@@ -20,16 +20,27 @@ import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A column that feeds a tensor, one row per example along the tensor's first (batch) axis: a
- * number column feeds a {@code [batch]} tensor, an array column (or a Spark ML vector, for
- * float64) feeds {@code [batch, d1, ...]} with each row's values flattened in row-major order.
- * Checked against the schema on the driver ({@link #bind}); rows are packed into one array per
- * batch on the executors ({@link #pack}).
+ * A column that feeds a tensor, one row per example along the tensor's first (batch) axis: a number
+ * column feeds a {@code [batch]} tensor, an array column (or a Spark ML vector, for float64) feeds
+ * {@code [batch, d1, ...]} with each row's values flattened in row-major order. Checked against the
+ * schema on the driver ({@link #bind}); rows are packed into one array per batch on the executors
+ * ({@link #pack}).
  */
-record ColumnFeed(String column, int index, String tensor, String describe, DType dtype,
-    Kind kind, long[] rowShape) implements Serializable {
+record ColumnFeed(
+    String column,
+    int index,
+    String tensor,
+    String describe,
+    DType dtype,
+    Kind kind,
+    long[] rowShape)
+    implements Serializable {
 
-  enum Kind { NUMBER, ARRAY, VECTOR }
+  enum Kind {
+    NUMBER,
+    ARRAY,
+    VECTOR
+  }
 
   /** Checks that {@code column} of {@code schema} can feed {@code tensorName} of {@code g}. */
   static ColumnFeed bind(Graph g, StructType schema, String column, String tensorName) {
@@ -46,34 +57,65 @@ record ColumnFeed(String column, int index, String tensor, String describe, DTyp
     } else if (type instanceof VectorUDT && t.dtype() == DType.FLOAT64) {
       kind = Kind.VECTOR;
     } else {
-      throw new AnygraphException("Column '" + column + "' (" + type.simpleString() + ") cannot feed "
-          + describe + ": expected " + element.simpleString() + " or array<" + element.simpleString()
-          + ">" + (t.dtype() == DType.FLOAT64 ? " or an ML vector" : "") + " (cast the column, e.g. col(\""
-          + column + "\").cast(\"array<" + element.simpleString() + ">\"))");
+      throw new AnygraphException(
+          "Column '"
+              + column
+              + "' ("
+              + type.simpleString()
+              + ") cannot feed "
+              + describe
+              + ": expected "
+              + element.simpleString()
+              + " or array<"
+              + element.simpleString()
+              + ">"
+              + (t.dtype() == DType.FLOAT64 ? " or an ML vector" : "")
+              + " (cast the column, e.g. col(\""
+              + column
+              + "\").cast(\"array<"
+              + element.simpleString()
+              + ">\"))");
     }
     long[] rowShape = null;
     if (t.shape().hasRank()) {
       long[] dims = t.shape().dims();
       if (dims.length == 0) {
-        throw new AnygraphException("Column '" + column + "' cannot feed " + describe
-            + ": a scalar has no batch axis for the rows");
+        throw new AnygraphException(
+            "Column '"
+                + column
+                + "' cannot feed "
+                + describe
+                + ": a scalar has no batch axis for the rows");
       }
       rowShape = Arrays.copyOfRange(dims, 1, dims.length);
       if (kind == Kind.NUMBER && rowShape.length > 0) {
-        throw new AnygraphException("Column '" + column + "' (" + type.simpleString() + ") holds one "
-            + "number per row, but " + describe + " needs " + Shape.of(rowShape) + " per row: use an array column");
+        throw new AnygraphException(
+            "Column '"
+                + column
+                + "' ("
+                + type.simpleString()
+                + ") holds one "
+                + "number per row, but "
+                + describe
+                + " needs "
+                + Shape.of(rowShape)
+                + " per row: use an array column");
       }
       if (Arrays.stream(rowShape).filter(d -> d < 0).count() > 1) {
-        throw new AnygraphException("Column '" + column + "' cannot feed " + describe
-            + ": with more than one unknown dimension per row, the row's shape is ambiguous");
+        throw new AnygraphException(
+            "Column '"
+                + column
+                + "' cannot feed "
+                + describe
+                + ": with more than one unknown dimension per row, the row's shape is ambiguous");
       }
     }
     return new ColumnFeed(column, index, t.name(), describe, t.dtype(), kind, rowShape);
   }
 
   /**
-   * The rows' values of this column as one array of the tensor's dtype, [rows, ...]; {@code
-   * first} (the index of rows[0] in its partition) and {@code partition} name a bad row.
+   * The rows' values of this column as one array of the tensor's dtype, [rows, ...]; {@code first}
+   * (the index of rows[0] in its partition) and {@code partition} name a bad row.
    */
   INDArray pack(List<Row> rows, long first, String partition) {
     int n = rows.size();
@@ -85,18 +127,23 @@ record ColumnFeed(String column, int index, String tensor, String describe, DTyp
       if (v == null) {
         throw bad(first + r, partition, "is null");
       }
-      List<?> values = switch (kind) {
-        case NUMBER -> List.of(v);
-        case ARRAY -> rows.get(r).getList(index);
-        case VECTOR -> Arrays.stream(((Vector) v).toArray()).boxed().toList();
-      };
+      List<?> values =
+          switch (kind) {
+            case NUMBER -> List.of(v);
+            case ARRAY -> rows.get(r).getList(index);
+            case VECTOR -> Arrays.stream(((Vector) v).toArray()).boxed().toList();
+          };
       if (perRow < 0) {
         perRow = values.size();
         checkRowLength(perRow, first + r, partition);
-        buf = ByteBuffer.allocate(Math.multiplyExact(n, perRow) * wire.nd4j().width())
-            .order(ByteOrder.LITTLE_ENDIAN);
+        buf =
+            ByteBuffer.allocate(Math.multiplyExact(n, perRow) * wire.nd4j().width())
+                .order(ByteOrder.LITTLE_ENDIAN);
       } else if (values.size() != perRow) {
-        throw bad(first + r, partition, "has " + values.size() + " values, row " + first + " had " + perRow);
+        throw bad(
+            first + r,
+            partition,
+            "has " + values.size() + " values, row " + first + " had " + perRow);
       }
       for (Object e : values) {
         if (e == null) {
@@ -112,15 +159,24 @@ record ColumnFeed(String column, int index, String tensor, String describe, DTyp
 
   private void checkRowLength(int perRow, long row, String partition) {
     if (rowShape == null || Arrays.stream(rowShape).anyMatch(d -> d < 0)) {
-      long known = rowShape == null ? 1 : Arrays.stream(rowShape).filter(d -> d >= 0).reduce(1, (a, b) -> a * b);
+      long known =
+          rowShape == null
+              ? 1
+              : Arrays.stream(rowShape).filter(d -> d >= 0).reduce(1, (a, b) -> a * b);
       if (known == 0 ? perRow != 0 : perRow % known != 0) {
-        throw bad(row, partition, "has " + perRow + " values, which do not fill rows of " + Shape.of(rowShape));
+        throw bad(
+            row,
+            partition,
+            "has " + perRow + " values, which do not fill rows of " + Shape.of(rowShape));
       }
       return;
     }
     long want = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
     if (perRow != want) {
-      throw bad(row, partition, "has " + perRow + " values; " + Shape.of(rowShape) + " per row needs " + want);
+      throw bad(
+          row,
+          partition,
+          "has " + perRow + " values; " + Shape.of(rowShape) + " per row needs " + want);
     }
   }
 
@@ -139,7 +195,16 @@ record ColumnFeed(String column, int index, String tensor, String describe, DTyp
   }
 
   private AnygraphException bad(long row, String partition, String what) {
-    return new AnygraphException("Column '" + column + "' feeding " + describe + ": row " + row
-        + " of " + partition + " " + what);
+    return new AnygraphException(
+        "Column '"
+            + column
+            + "' feeding "
+            + describe
+            + ": row "
+            + row
+            + " of "
+            + partition
+            + " "
+            + what);
   }
 }

@@ -18,11 +18,11 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores a Spark DataFrame with a trained graph: input columns feed tensors (usually
- * placeholders), fetched tensors become new columns. Each partition is scored in batches of rows
- * packed into arrays (not row by row); the model travels once per executor as a broadcast of its
- * bytes, on any session (Java serialization or Kryo, configured by {@code SparkSetup} or not),
- * and each executor JVM builds one session for it.
+ * Scores a Spark DataFrame with a trained graph: input columns feed tensors (usually placeholders),
+ * fetched tensors become new columns. Each partition is scored in batches of rows packed into
+ * arrays (not row by row); the model travels once per executor as a broadcast of its bytes, on any
+ * session (Java serialization or Kryo, configured by {@code SparkSetup} or not), and each executor
+ * JVM builds one session for it.
  *
  * <pre>{@code
  * GraphScorer scorer = GraphScorer.of(GraphModel.of(session))
@@ -32,12 +32,12 @@ import org.apache.spark.sql.types.StructType;
  * Dataset<Row> scored = scorer.score(spark.read().parquet("digits.parquet"));
  * }</pre>
  *
- * <p>Column types are checked against the tensors on the driver, before any job: a column of
- * the wrong type fails naming the column and the tensor. Rows whose values do not fit the tensor
- * (a vector of the wrong length, a null) fail the job with the column, the tensor and the row.
- * Both {@code feed} and {@code fetch} take the column first, then the tensor, as Spark ML's
- * {@code setInputCol}/{@code setOutputCol} name columns. Immutable: {@code feed}, {@code fetch}
- * and {@code batchSize} return new scorers.
+ * <p>Column types are checked against the tensors on the driver, before any job: a column of the
+ * wrong type fails naming the column and the tensor. Rows whose values do not fit the tensor (a
+ * vector of the wrong length, a null) fail the job with the column, the tensor and the row. Both
+ * {@code feed} and {@code fetch} take the column first, then the tensor, as Spark ML's {@code
+ * setInputCol}/{@code setOutputCol} name columns. Immutable: {@code feed}, {@code fetch} and {@code
+ * batchSize} return new scorers.
  */
 public final class GraphScorer {
   public static final int DEFAULT_BATCH = 256;
@@ -49,13 +49,14 @@ public final class GraphScorer {
   private transient Shipped shipped;
 
   /** The model's broadcast and metrics in one Spark context. */
-  private record Shipped(SparkContext sc, Broadcast<byte[]> model,
-      PartitionScorer.ScoringMetrics metrics) {}
+  private record Shipped(
+      SparkContext sc, Broadcast<byte[]> model, PartitionScorer.ScoringMetrics metrics) {}
 
   /** What the scorer's jobs counted (summed over all its {@link #score} calls). */
   public record Metrics(long rows, long batches, long sessionsBuilt) {}
 
-  private GraphScorer(GraphModel model, Map<String, String> feeds, Map<String, String> fetches, int batchSize) {
+  private GraphScorer(
+      GraphModel model, Map<String, String> feeds, Map<String, String> fetches, int batchSize) {
     this.model = model;
     this.feeds = feeds;
     this.fetches = fetches;
@@ -73,7 +74,9 @@ public final class GraphScorer {
     return new GraphScorer(model, f, fetches, batchSize);
   }
 
-  /** New column {@code column} holds tensor {@code tensor} ({@code "logits"} or {@code "node:1"}). */
+  /**
+   * New column {@code column} holds tensor {@code tensor} ({@code "logits"} or {@code "node:1"}).
+   */
   public GraphScorer fetch(String column, String tensor) {
     Map<String, String> f = new LinkedHashMap<>(fetches);
     f.put(column, tensor);
@@ -120,8 +123,14 @@ public final class GraphScorer {
   public Dataset<Row> score(Dataset<Row> df) {
     StructType out = outputSchema(df.schema());
     Shipped s = ship(df.sparkSession().sparkContext());
-    PartitionScorer scorer = new PartitionScorer(model.id(), s.model(), bindFeeds(df.schema()),
-        bindFetches(df.schema()), batchSize, s.metrics());
+    PartitionScorer scorer =
+        new PartitionScorer(
+            model.id(),
+            s.model(),
+            bindFeeds(df.schema()),
+            bindFetches(df.schema()),
+            batchSize,
+            s.metrics());
     return df.mapPartitions(scorer, Encoders.row(out));
   }
 
@@ -131,13 +140,14 @@ public final class GraphScorer {
     if (s == null) {
       return new Metrics(0, 0, 0);
     }
-    return new Metrics(s.metrics().rows().value(), s.metrics().batches().value(),
-        s.metrics().sessions().value());
+    return new Metrics(
+        s.metrics().rows().value(), s.metrics().batches().value(), s.metrics().sessions().value());
   }
 
   private List<ColumnFeed> bindFeeds(StructType schema) {
     if (feeds.isEmpty() && fetches.isEmpty()) {
-      throw new AnygraphException("GraphScorer has nothing to do: add feed(column, tensor) and fetch(column, tensor)");
+      throw new AnygraphException(
+          "GraphScorer has nothing to do: add feed(column, tensor) and fetch(column, tensor)");
     }
     Graph g = model.graph();
     List<ColumnFeed> out = new ArrayList<>();
@@ -154,8 +164,12 @@ public final class GraphScorer {
     for (Map.Entry<String, String> e : fetches.entrySet()) {
       for (StructField field : schema.fields()) {
         if (field.name().equals(e.getKey())) {
-          throw new AnygraphException("Fetch '" + e.getValue() + "' would become column '" + e.getKey()
-              + "', which the input already has");
+          throw new AnygraphException(
+              "Fetch '"
+                  + e.getValue()
+                  + "' would become column '"
+                  + e.getKey()
+                  + "', which the input already has");
         }
       }
       out.add(ColumnFetch.bind(g, e.getKey(), e.getValue()));
@@ -170,8 +184,11 @@ public final class GraphScorer {
   private synchronized Shipped ship(SparkContext sc) {
     if (shipped == null || shipped.sc() != sc || sc.isStopped()) {
       Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(sc).broadcast(model.toBytes());
-      var metrics = new PartitionScorer.ScoringMetrics(sc.longAccumulator("anygraph rows scored"),
-          sc.longAccumulator("anygraph batches scored"), sc.longAccumulator("anygraph sessions built"));
+      var metrics =
+          new PartitionScorer.ScoringMetrics(
+              sc.longAccumulator("anygraph rows scored"),
+              sc.longAccumulator("anygraph batches scored"),
+              sc.longAccumulator("anygraph sessions built"));
       shipped = new Shipped(sc, b, metrics);
     }
     return shipped;

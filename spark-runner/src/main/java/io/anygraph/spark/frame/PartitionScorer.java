@@ -22,9 +22,10 @@ import org.apache.spark.util.LongAccumulator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Scores one partition: takes rows a batch at a time, packs each input column into one array,
- * runs the fetches in the executor's session for the model (read from the broadcast bytes and
- * built once per JVM), and appends the fetched values to the rows. Rows stream through; only one batch is held at a time.
+ * Scores one partition: takes rows a batch at a time, packs each input column into one array, runs
+ * the fetches in the executor's session for the model (read from the broadcast bytes and built once
+ * per JVM), and appends the fetched values to the rows. Rows stream through; only one batch is held
+ * at a time.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private final String modelId;
@@ -34,8 +35,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private final int batchSize;
   private final ScoringMetrics metrics;
 
-  PartitionScorer(String modelId, Broadcast<byte[]> model, List<ColumnFeed> feeds,
-      List<ColumnFetch> fetches, int batchSize, ScoringMetrics metrics) {
+  PartitionScorer(
+      String modelId,
+      Broadcast<byte[]> model,
+      List<ColumnFeed> feeds,
+      List<ColumnFetch> fetches,
+      int batchSize,
+      ScoringMetrics metrics) {
     this.modelId = modelId;
     this.model = model;
     this.feeds = feeds;
@@ -79,8 +85,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     };
   }
 
-  private List<Row> score(Session session, Graph g, List<Tensor> fetched, List<Row> batch,
-      long first, String partition) {
+  private List<Row> score(
+      Session session,
+      Graph g,
+      List<Tensor> fetched,
+      List<Row> batch,
+      long first,
+      String partition) {
     Map<Tensor, INDArray> in = new LinkedHashMap<>();
     for (ColumnFeed f : feeds) {
       in.put(g.tensor(f.tensor()), f.pack(batch, first, partition));

@@ -6,8 +6,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * How tensor dtypes and Spark SQL element types correspond. Spark has no 16-bit floats, so
- * float16 and bfloat16 tensors are fed from and fetched to float columns (converted by ND4J).
+ * How tensor dtypes and Spark SQL element types correspond. Spark has no 16-bit floats, so float16
+ * and bfloat16 tensors are fed from and fetched to float columns (converted by ND4J).
  */
 final class SparkTypes {
   private SparkTypes() {}
@@ -31,7 +31,9 @@ final class SparkTypes {
     };
   }
 
-  /** Appends one element (a boxed value of the wire dtype's Java type) to a little-endian buffer. */
+  /**
+   * Appends one element (a boxed value of the wire dtype's Java type) to a little-endian buffer.
+   */
   static void put(ByteBuffer b, DType wire, Object v) {
     switch (wire) {
       case BOOL -> b.put((byte) ((Boolean) v ? 1 : 0));

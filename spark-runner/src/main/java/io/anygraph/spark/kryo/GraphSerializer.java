@@ -8,9 +8,9 @@ import io.anygraph.core.Graph;
 import io.anygraph.spark.ship.ShippedGraph;
 
 /**
- * Writes a {@link Graph} as its graph file (the documented JSON + {@code .npy} format, packed
- * into bytes) and reads back a new graph from it, so Spark moves graphs with the same code that
- * saves them. Each read parses; ship a {@link ShippedGraph} to parse once per executor instead.
+ * Writes a {@link Graph} as its graph file (the documented JSON + {@code .npy} format, packed into
+ * bytes) and reads back a new graph from it, so Spark moves graphs with the same code that saves
+ * them. Each read parses; ship a {@link ShippedGraph} to parse once per executor instead.
  */
 public final class GraphSerializer extends Serializer<Graph> {
   @Override

@@ -40,13 +40,14 @@ public final class KryoFields {
   }
 
   /** Arrays by name (feeds, variables), each written by {@code arrays}. */
-  public static void writeNamed(Kryo k, Output out, Serializer<INDArray> arrays,
-      Map<String, INDArray> m) {
+  public static void writeNamed(
+      Kryo k, Output out, Serializer<INDArray> arrays, Map<String, INDArray> m) {
     out.writeVarInt(m.size(), true);
-    m.forEach((name, a) -> {
-      out.writeString(name);
-      arrays.write(k, out, a);
-    });
+    m.forEach(
+        (name, a) -> {
+          out.writeString(name);
+          arrays.write(k, out, a);
+        });
   }
 
   public static Map<String, INDArray> readNamed(Kryo k, Input in, Serializer<INDArray> arrays) {

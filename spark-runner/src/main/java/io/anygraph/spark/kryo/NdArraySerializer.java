@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Writes an {@link INDArray} as its dtype label, its shape and the raw little-endian bytes of a
- * C-order copy (no Java serialization). Views, transposes and other non-contiguous arrays arrive
- * as plain C-order arrays with the same values; scalars and empty arrays keep their shapes.
+ * C-order copy (no Java serialization). Views, transposes and other non-contiguous arrays arrive as
+ * plain C-order arrays with the same values; scalars and empty arrays keep their shapes.
  */
 public final class NdArraySerializer extends Serializer<INDArray> {
   @Override

@@ -24,7 +24,7 @@ public final class ShardFeedSerializer extends Serializer<ShardFeed> {
 
   @Override
   public ShardFeed read(Kryo k, Input in, Class<ShardFeed> type) {
-    return new ShardFeed(in.readVarInt(true), KryoFields.readInts(in),
-        KryoFields.readNamed(k, in, arrays));
+    return new ShardFeed(
+        in.readVarInt(true), KryoFields.readInts(in), KryoFields.readNamed(k, in, arrays));
   }
 }

@@ -32,16 +32,20 @@ public final class WorkerStageSerializer extends Serializer<WorkerStage> {
     writeStrings(out, s.outputs());
     writeStrings(out, s.feeds());
     out.writeVarInt(s.shardAxes().size(), true);
-    s.shardAxes().forEach((f, axis) -> {
-      out.writeString(f);
-      out.writeVarInt(axis, true);
-    });
+    s.shardAxes()
+        .forEach(
+            (f, axis) -> {
+              out.writeString(f);
+              out.writeVarInt(axis, true);
+            });
     out.writeString(s.globalBatch());
     out.writeVarInt(s.columns().size(), true);
-    s.columns().forEach((f, c) -> {
-      out.writeString(f);
-      out.writeString(c);
-    });
+    s.columns()
+        .forEach(
+            (f, c) -> {
+              out.writeString(f);
+              out.writeString(c);
+            });
     out.writeVarInt(s.boundaries().size(), true);
     for (WorkerStage.Aggregation a : s.boundaries()) {
       out.writeVarInt(a.kind().ordinal(), true);
@@ -66,8 +70,9 @@ public final class WorkerStageSerializer extends Serializer<WorkerStage> {
     }
     List<WorkerStage.Aggregation> aggs = new ArrayList<>();
     for (int i = in.readVarInt(true); i > 0; i--) {
-      aggs.add(new WorkerStage.Aggregation(Boundary.Kind.values()[in.readVarInt(true)],
-          in.readVarInt(true), in.readInt()));
+      aggs.add(
+          new WorkerStage.Aggregation(
+              Boundary.Kind.values()[in.readVarInt(true)], in.readVarInt(true), in.readInt()));
     }
     return new WorkerStage(g, outputs, feeds, axes, globalBatch, columns, aggs);
   }

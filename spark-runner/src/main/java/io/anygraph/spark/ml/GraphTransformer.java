@@ -25,11 +25,11 @@ import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
 /**
- * A trained Anygraph graph as a stage of a Spark ML {@code Pipeline}: {@link #transform} adds
- * the scorer's fetched columns to a DataFrame (see {@link GraphScorer}). Its feeds, fetches and
- * batch size are Spark ML params; it saves and loads inside a {@code PipelineModel}, the params
- * as Spark's metadata and the model as a graph file and a checkpoint in the stage's folder,
- * through the Hadoop file system of the session (so {@code hdfs://} works too).
+ * A trained Anygraph graph as a stage of a Spark ML {@code Pipeline}: {@link #transform} adds the
+ * scorer's fetched columns to a DataFrame (see {@link GraphScorer}). Its feeds, fetches and batch
+ * size are Spark ML params; it saves and loads inside a {@code PipelineModel}, the params as
+ * Spark's metadata and the model as a graph file and a checkpoint in the stage's folder, through
+ * the Hadoop file system of the session (so {@code hdfs://} works too).
  *
  * <pre>{@code
  * GraphTransformer cnn = new GraphTransformer(GraphScorer.of(model)
@@ -41,6 +41,7 @@ import scala.Option;
  */
 public final class GraphTransformer extends Transformer implements MLWritable {
   private static final long serialVersionUID = 1L;
+
   /** The stage folder's model: {@code model/graph} and {@code model/checkpoint}. */
   private static final String MODEL = "model";
 
@@ -52,6 +53,7 @@ public final class GraphTransformer extends Transformer implements MLWritable {
   private final StringArrayParam fetchColumns;
   private final StringArrayParam fetchTensors;
   private final IntParam batchSize;
+
   /** The scorer of the current params; rebuilt when they change (it keeps its broadcast). */
   private transient GraphScorer scorer;
 
@@ -72,11 +74,17 @@ public final class GraphTransformer extends Transformer implements MLWritable {
   private GraphTransformer(String uid, GraphModel model) {
     this.uid = uid;
     this.model = model;
-    feedColumns = new StringArrayParam(this, "feedColumns", "columns that feed tensors, one per feedTensors entry");
-    feedTensors = new StringArrayParam(this, "feedTensors", "tensors fed by feedColumns (\"images\" or \"node:1\")");
-    fetchColumns = new StringArrayParam(this, "fetchColumns", "new columns, one per fetchTensors entry");
+    feedColumns =
+        new StringArrayParam(
+            this, "feedColumns", "columns that feed tensors, one per feedTensors entry");
+    feedTensors =
+        new StringArrayParam(
+            this, "feedTensors", "tensors fed by feedColumns (\"images\" or \"node:1\")");
+    fetchColumns =
+        new StringArrayParam(this, "fetchColumns", "new columns, one per fetchTensors entry");
     fetchTensors = new StringArrayParam(this, "fetchTensors", "tensors that become fetchColumns");
-    batchSize = new IntParam(this, "batchSize", "rows per run of the graph", ParamValidators.gtEq(1));
+    batchSize =
+        new IntParam(this, "batchSize", "rows per run of the graph", ParamValidators.gtEq(1));
     setDefault(feedColumns, new String[0]);
     setDefault(feedTensors, new String[0]);
     setDefault(fetchColumns, new String[0]);
@@ -119,11 +127,25 @@ public final class GraphTransformer extends Transformer implements MLWritable {
     return scorer;
   }
 
-  private GraphScorer bind(GraphScorer s, String[] columns, String[] tensors, String role, boolean feed) {
+  private GraphScorer bind(
+      GraphScorer s, String[] columns, String[] tensors, String role, boolean feed) {
     if (columns.length != tensors.length) {
-      throw new AnygraphException("GraphTransformer " + uid + ": " + columns.length + " " + role
-          + " columns " + Arrays.toString(columns) + " but " + tensors.length + " " + role + " tensors "
-          + Arrays.toString(tensors) + " (one tensor per column)");
+      throw new AnygraphException(
+          "GraphTransformer "
+              + uid
+              + ": "
+              + columns.length
+              + " "
+              + role
+              + " columns "
+              + Arrays.toString(columns)
+              + " but "
+              + tensors.length
+              + " "
+              + role
+              + " tensors "
+              + Arrays.toString(tensors)
+              + " (one tensor per column)");
     }
     for (int i = 0; i < columns.length; i++) {
       s = feed ? s.feed(columns[i], tensors[i]) : s.fetch(columns[i], tensors[i]);
@@ -132,7 +154,8 @@ public final class GraphTransformer extends Transformer implements MLWritable {
   }
 
   private static boolean sameBindings(GraphScorer a, GraphScorer b) {
-    return a.batchSize() == b.batchSize() && List.copyOf(a.feeds().entrySet()).equals(List.copyOf(b.feeds().entrySet()))
+    return a.batchSize() == b.batchSize()
+        && List.copyOf(a.feeds().entrySet()).equals(List.copyOf(b.feeds().entrySet()))
         && List.copyOf(a.fetches().entrySet()).equals(List.copyOf(b.fetches().entrySet()));
   }
 
@@ -193,13 +216,14 @@ public final class GraphTransformer extends Transformer implements MLWritable {
   private static final class Reader extends MLReader<GraphTransformer> {
     @Override
     public GraphTransformer load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
-          GraphTransformer.class.getName());
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader.loadMetadata(path, sparkSession(), GraphTransformer.class.getName());
       GraphModel model;
       try {
         model = GraphModel.load(HadoopDirectory.of(path, sc().hadoopConfiguration()).child(MODEL));
       } catch (IOException e) {
-        throw new UncheckedIOException("Loading GraphTransformer " + metadata.uid() + " from " + path, e);
+        throw new UncheckedIOException(
+            "Loading GraphTransformer " + metadata.uid() + " from " + path, e);
       }
       GraphTransformer stage = new GraphTransformer(metadata.uid(), model);
       metadata.getAndSetParams(stage, Option.empty());
@@ -209,7 +233,14 @@ public final class GraphTransformer extends Transformer implements MLWritable {
 
   @Override
   public String toString() {
-    return "GraphTransformer(" + uid + ", " + model + ", feeds " + scorer().feeds()
-        + ", fetches " + scorer().fetches() + ")";
+    return "GraphTransformer("
+        + uid
+        + ", "
+        + model
+        + ", feeds "
+        + scorer().feeds()
+        + ", fetches "
+        + scorer().fetches()
+        + ")";
   }
 }

@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Values built once per JVM (a Spark executor, or the driver in {@code local[*]} mode) and
- * shared by every task that runs there: deserialized graphs, sessions with their compiled
- * programs. Keys are content hashes, so a value is rebuilt only when what it was built from
- * changed, however many tasks, stages or broadcasts carry the same content.
+ * Values built once per JVM (a Spark executor, or the driver in {@code local[*]} mode) and shared
+ * by every task that runs there: deserialized graphs, sessions with their compiled programs. Keys
+ * are content hashes, so a value is rebuilt only when what it was built from changed, however many
+ * tasks, stages or broadcasts carry the same content.
  *
  * <pre>{@code
  * Session s = ExecutorCache.get("session", model.id(), () -> buildSession(model));
@@ -39,18 +39,19 @@ public final class ExecutorCache {
   }
 
   private static final AtomicLong BUILDS = new AtomicLong();
-  private static final Map<Key, Slot> SLOTS = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, Slot> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private static final Map<Key, Slot> SLOTS =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Slot> eldest) {
+          return size() > CAPACITY;
+        }
+      };
 
   private ExecutorCache() {}
 
   /**
-   * The value of kind {@code kind} (a namespace: "graph", "session", ...) for content hash
-   * {@code hash}, built by {@code build} if this JVM has none yet.
+   * The value of kind {@code kind} (a namespace: "graph", "session", ...) for content hash {@code
+   * hash}, built by {@code build} if this JVM has none yet.
    */
   @SuppressWarnings("unchecked")
   public static <T> T get(String kind, String hash, Supplier<? extends T> build) {

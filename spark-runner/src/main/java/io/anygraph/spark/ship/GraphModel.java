@@ -64,17 +64,18 @@ public final class GraphModel implements Serializable {
   }
 
   /**
-   * A graph with values by variable name (as {@link Checkpoint#read} gives them). Each name must
-   * be a variable of the graph, of the variable's dtype and shape.
+   * A graph with values by variable name (as {@link Checkpoint#read} gives them). Each name must be
+   * a variable of the graph, of the variable's dtype and shape.
    */
   public static GraphModel of(Graph graph, Map<String, INDArray> values) {
     Map<String, INDArray> checked = new LinkedHashMap<>();
     for (Map.Entry<String, INDArray> e : values.entrySet()) {
       Variable v = variable(graph, e.getKey());
-      TensorType got = new TensorType(DType.fromNd4j(e.getValue().dataType()), Shape.of(e.getValue().shape()));
+      TensorType got =
+          new TensorType(DType.fromNd4j(e.getValue().dataType()), Shape.of(e.getValue().shape()));
       if (!got.equals(v.type())) {
-        throw new AnygraphException("Value for variable '" + e.getKey() + "' is " + got
-            + ", the variable is " + v.type());
+        throw new AnygraphException(
+            "Value for variable '" + e.getKey() + "' is " + got + ", the variable is " + v.type());
       }
       checked.put(e.getKey(), e.getValue().dup('c'));
     }
@@ -106,9 +107,11 @@ public final class GraphModel implements Serializable {
   }
 
   /** For deserializers: the parts as shipped; the hash is checked against the values. */
-  public static GraphModel fromParts(ShippedGraph graph, Map<String, INDArray> values, String valuesSha256) {
+  public static GraphModel fromParts(
+      ShippedGraph graph, Map<String, INDArray> values, String valuesSha256) {
     if (!hash(values).equals(valuesSha256)) {
-      throw new AnygraphException("variable values of model " + graph.sha256() + " arrived corrupt");
+      throw new AnygraphException(
+          "variable values of model " + graph.sha256() + " arrived corrupt");
     }
     return new GraphModel(graph, new LinkedHashMap<>(values), valuesSha256);
   }
@@ -153,22 +156,26 @@ public final class GraphModel implements Serializable {
 
   /** SHA-256 of the graph's hash and the values' hash: equal for equal contents. */
   public String id() {
-    return Checksums.sha256((graph.sha256() + ":" + valuesSha256).getBytes(StandardCharsets.US_ASCII));
+    return Checksums.sha256(
+        (graph.sha256() + ":" + valuesSha256).getBytes(StandardCharsets.US_ASCII));
   }
 
   /**
-   * A local-runner session on this model's graph with its values set, built once per JVM and
-   * shared by the tasks running there (a session runs one call at a time). {@code onBuild} runs
-   * when this call is the one that builds it (e.g. to count builds in an accumulator).
+   * A local-runner session on this model's graph with its values set, built once per JVM and shared
+   * by the tasks running there (a session runs one call at a time). {@code onBuild} runs when this
+   * call is the one that builds it (e.g. to count builds in an accumulator).
    */
   public Session session(Runnable onBuild) {
-    return ExecutorCache.get("session", id(), () -> {
-      Graph g = graph();
-      Session s = new Session(g, new LocalRunner(g));
-      values.forEach((name, value) -> s.setVariableValue(variable(g, name), value));
-      onBuild.run();
-      return s;
-    });
+    return ExecutorCache.get(
+        "session",
+        id(),
+        () -> {
+          Graph g = graph();
+          Session s = new Session(g, new LocalRunner(g));
+          values.forEach((name, value) -> s.setVariableValue(variable(g, name), value));
+          onBuild.run();
+          return s;
+        });
   }
 
   public Session session() {
@@ -177,12 +184,17 @@ public final class GraphModel implements Serializable {
 
   private static Variable variable(Graph g, String name) {
     if (!g.hasNode(name)) {
-      throw new AnygraphException("The model has a value for '" + name + "', which is not in the graph");
+      throw new AnygraphException(
+          "The model has a value for '" + name + "', which is not in the graph");
     }
     Tensor t = g.tensor(name);
     if (!(t instanceof Variable v)) {
-      throw new AnygraphException("The model has a value for '" + name + "', which is a '"
-          + t.op() + "' op, not a variable");
+      throw new AnygraphException(
+          "The model has a value for '"
+              + name
+              + "', which is a '"
+              + t.op()
+              + "' op, not a variable");
     }
     return v;
   }
@@ -190,10 +202,13 @@ public final class GraphModel implements Serializable {
   /** SHA-256 over names, dtypes, shapes and C-order bytes, in name order. */
   private static String hash(Map<String, INDArray> values) {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
-    values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-      all.writeBytes((e.getKey() + "\0").getBytes(StandardCharsets.UTF_8));
-      all.writeBytes(Npy.toBytes(e.getValue())); // the header has dtype and shape
-    });
+    values.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              all.writeBytes((e.getKey() + "\0").getBytes(StandardCharsets.UTF_8));
+              all.writeBytes(Npy.toBytes(e.getValue())); // the header has dtype and shape
+            });
     return Checksums.sha256(all.toByteArray());
   }
 

@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A {@link GraphModel} as bytes, the form every serializer can carry (Java serialization, Kryo
  * registered or not, a broadcast of {@code byte[]}): a format tag, the graph file's SHA-256 and
- * bytes, each variable's name, dtype and {@code .npy} file, and the values' SHA-256. Reading
- * checks both hashes.
+ * bytes, each variable's name, dtype and {@code .npy} file, and the values' SHA-256. Reading checks
+ * both hashes.
  */
 final class ModelBytes {
   private static final String FORMAT = "anygraph.model/1";
@@ -49,7 +49,8 @@ final class ModelBytes {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       String format = in.readUTF();
       if (!format.equals(FORMAT)) {
-        throw new AnygraphException("Not a model in " + FORMAT + " form (it starts with '" + format + "')");
+        throw new AnygraphException(
+            "Not a model in " + FORMAT + " form (it starts with '" + format + "')");
       }
       String graphSha = in.readUTF();
       ShippedGraph graph = ShippedGraph.fromBytes(graphSha, in.readNBytes(in.readInt()));
@@ -64,7 +65,8 @@ final class ModelBytes {
     } catch (AnygraphException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new AnygraphException("A model's bytes (" + bytes.length + ") arrived corrupt or cut short: " + e, e);
+      throw new AnygraphException(
+          "A model's bytes (" + bytes.length + ") arrived corrupt or cut short: " + e, e);
     }
   }
 }

@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.WeakHashMap;
 
 /**
- * A graph as it travels to executors: its graph file (the documented format, written to memory)
- * and that file's SHA-256. Executors parse it once per JVM ({@link ExecutorCache}), however many
- * tasks or broadcasts bring the same bytes.
+ * A graph as it travels to executors: its graph file (the documented format, written to memory) and
+ * that file's SHA-256. Executors parse it once per JVM ({@link ExecutorCache}), however many tasks
+ * or broadcasts bring the same bytes.
  *
  * <pre>{@code
  * ShippedGraph shipped = ShippedGraph.of(graph);           // on the driver
@@ -67,7 +67,8 @@ public final class ShippedGraph {
   /** A shipped graph as read back from its bytes; fails if they do not match the checksum. */
   public static ShippedGraph fromBytes(String sha256, byte[] bytes) {
     if (!Checksums.sha256(bytes).equals(sha256)) {
-      throw new AnygraphException("shipped graph " + sha256 + " arrived corrupt (checksum mismatch)");
+      throw new AnygraphException(
+          "shipped graph " + sha256 + " arrived corrupt (checksum mismatch)");
     }
     return new ShippedGraph(sha256, bytes, null);
   }
@@ -92,8 +93,8 @@ public final class ShippedGraph {
   }
 
   /**
-   * The graph: on the driver the one it was made from; elsewhere the one graph this JVM parsed
-   * from these bytes, shared by all tasks (graphs are append-only; don't add nodes to it).
+   * The graph: on the driver the one it was made from; elsewhere the one graph this JVM parsed from
+   * these bytes, shared by all tasks (graphs are append-only; don't add nodes to it).
    */
   public Graph graph() {
     Graph g = graph;

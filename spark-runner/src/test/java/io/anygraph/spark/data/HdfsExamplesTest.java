@@ -75,14 +75,17 @@ class HdfsExamplesTest {
     for (JavaRDD<Dataset> rdd : List.of(gz, plain)) {
       List<Dataset> shards = rdd.collect(); // through Kryo: blocks of examples are registered
       assertEquals(List.of(666, 667, 667), shards.stream().map(Dataset::size).toList());
-      assertEquals(local.features(), Nd4j.concat(0, shards.stream().map(Dataset::features)
-          .toArray(INDArray[]::new)));
-      assertEquals(local.labels(), Nd4j.concat(0, shards.stream().map(Dataset::labels)
-          .toArray(INDArray[]::new)));
+      assertEquals(
+          local.features(),
+          Nd4j.concat(0, shards.stream().map(Dataset::features).toArray(INDArray[]::new)));
+      assertEquals(
+          local.labels(),
+          Nd4j.concat(0, shards.stream().map(Dataset::labels).toArray(INDArray[]::new)));
     }
     RDD<?> cached = plain.rdd();
-    assertTrue(List.of(sc.sc().getRDDStorageInfo()).stream()
-        .anyMatch(info -> info.id() == cached.id() && info.numCachedPartitions() == 3));
+    assertTrue(
+        List.of(sc.sc().getRDDStorageInfo()).stream()
+            .anyMatch(info -> info.id() == cached.id() && info.numCachedPartitions() == 3));
 
     // with HDFS gone, the next steps still have every digit: the shards live in the executors
     stopHdfs();

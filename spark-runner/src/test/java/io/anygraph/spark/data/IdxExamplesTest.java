@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Any pair of IDX files, not only MNIST's, becomes cached blocks: seven records of two values
- * with labels up to 200, split 2 + 2 + 3, decoded by the generic decoder.
+ * Any pair of IDX files, not only MNIST's, becomes cached blocks: seven records of two values with
+ * labels up to 200, split 2 + 2 + 3, decoded by the generic decoder.
  */
 class IdxExamplesTest {
   @TempDir Path tmp;
@@ -47,8 +47,9 @@ class IdxExamplesTest {
       x[i] = (byte) (i * 17); // 0, 17, ..., 221: value / 255 is i / 15
     }
     byte[] y = {0, 50, 100, (byte) 150, (byte) 200, 7, 9};
-    IdxPair pair = new IdxPair(idx("x", new int[] {7, 2}, x), idx("y", new int[] {7}, y),
-        IdxDecoder.scaledBytes());
+    IdxPair pair =
+        new IdxPair(
+            idx("x", new int[] {7, 2}, x), idx("y", new int[] {7}, y), IdxDecoder.scaledBytes());
     JavaSparkContext sc = LocalSpark.context();
     ShardedData data = ShardedData.idx(sc, pair, 3);
     assertEquals(7, data.size());
@@ -57,19 +58,27 @@ class IdxExamplesTest {
     assertEquals(List.of(2, 2, 3), blocks.stream().map(Dataset::size).toList());
     Dataset last = blocks.get(2);
     assertArrayEquals(new long[] {3, 2}, last.features().shape());
-    assertArrayEquals(new float[] {8 / 15f, 9 / 15f, 10 / 15f, 11 / 15f, 12 / 15f, 13 / 15f},
-        last.features().reshape(6).toFloatVector(), 1e-6f);
+    assertArrayEquals(
+        new float[] {8 / 15f, 9 / 15f, 10 / 15f, 11 / 15f, 12 / 15f, 13 / 15f},
+        last.features().reshape(6).toFloatVector(),
+        1e-6f);
     assertArrayEquals(new int[] {200, 7, 9}, last.labels().toIntVector());
     assertArrayEquals(new int[] {0, 50}, blocks.get(0).labels().toIntVector());
   }
 
   @Test
   void filesOfDifferentLengthsFailOnTheDriverNamingBoth() throws IOException {
-    IdxPair pair = new IdxPair(idx("x", new int[] {3, 2}, new byte[6]), idx("y", new int[] {2}, new byte[2]),
-        IdxDecoder.scaledBytes());
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> IdxExamples.read(LocalSpark.context(), pair, 2));
-    assertTrue(e.getMessage().contains(pair.features() + " has 3 examples")
-        && e.getMessage().contains(pair.labels() + " has 2 labels"), e.getMessage());
+    IdxPair pair =
+        new IdxPair(
+            idx("x", new int[] {3, 2}, new byte[6]),
+            idx("y", new int[] {2}, new byte[2]),
+            IdxDecoder.scaledBytes());
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class, () -> IdxExamples.read(LocalSpark.context(), pair, 2));
+    assertTrue(
+        e.getMessage().contains(pair.features() + " has 3 examples")
+            && e.getMessage().contains(pair.labels() + " has 2 labels"),
+        e.getMessage());
   }
 }

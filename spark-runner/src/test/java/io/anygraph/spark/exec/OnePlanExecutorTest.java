@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Both runners run a plan by the same sequence (feeds, shards, worker stage, combine, driver
- * stage) and differ only in how the worker tasks run: training steps on fed arrays split in two
- * shards, once on two local device threads and once as Spark jobs on {@code local[2]} (two
- * partitions), leave bit-identical variables. Two shards of 19 and 18 rows make the shard sizes
- * matter; the shard sums are added in shard order on both.
+ * Both runners run a plan by the same sequence (feeds, shards, worker stage, combine, driver stage)
+ * and differ only in how the worker tasks run: training steps on fed arrays split in two shards,
+ * once on two local device threads and once as Spark jobs on {@code local[2]} (two partitions),
+ * leave bit-identical variables. Two shards of 19 and 18 rows make the shard sizes matter; the
+ * shard sums are added in shard order on both.
  */
 class OnePlanExecutorTest {
   private static final int STEPS = 3;
@@ -48,7 +48,8 @@ class OnePlanExecutorTest {
     assertEquals(2, localPlan.replicas().size(), localPlan.explain());
     assertEquals(sparkPlan.worker().shardAxes(), localPlan.worker().shardAxes());
     assertEquals(List.of(0, 0), List.copyOf(localPlan.worker().shardAxes().values()));
-    assertEquals(sparkPlan.boundaries().stream().map(b -> b.kind()).toList(),
+    assertEquals(
+        sparkPlan.boundaries().stream().map(b -> b.kind()).toList(),
         localPlan.boundaries().stream().map(b -> b.kind()).toList());
     List<float[]> onThreads = train(ln, local);
     List<float[]> initial = initial(SparkRunnerTest.net());
@@ -63,8 +64,7 @@ class OnePlanExecutorTest {
     Dataset d = SparkRunnerTest.data(37, 5);
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
-      Map<Tensor, INDArray> feeds =
-          Map.of(n.x(), d.features(), n.y(), d.labels());
+      Map<Tensor, INDArray> feeds = Map.of(n.x(), d.features(), n.y(), d.labels());
       for (int s = 0; s < STEPS; s++) {
         sess.run(List.of(n.train(), n.loss()), feeds);
       }

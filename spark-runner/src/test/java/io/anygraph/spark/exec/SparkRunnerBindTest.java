@@ -39,7 +39,8 @@ class SparkRunnerBindTest {
 
   @Test
   void aColumnTheBlocksDoNotHaveIsNamedWithTheColumnsTheyHave() {
-    assertMentions(refused(Map.of("images", n.x(), "labels", n.y())), "'images'", "x", "[features, labels]");
+    assertMentions(
+        refused(Map.of("images", n.x(), "labels", n.y())), "'images'", "x", "[features, labels]");
   }
 
   @Test
@@ -57,7 +58,8 @@ class SparkRunnerBindTest {
 
   @Test
   void onePlaceholderCannotReadTwoColumnsNorNoneBeBound() {
-    assertMentions(refused(Map.of("features", n.x(), "labels", n.x())), "'features'", "'labels'", "x");
+    assertMentions(
+        refused(Map.of("features", n.x(), "labels", n.x())), "'features'", "'labels'", "x");
     assertMentions(refused(Map.of()), "at least one column", "[features, labels]");
     Map<String, Tensor> withNull = new HashMap<>();
     withNull.put("labels", null);
@@ -70,7 +72,8 @@ class SparkRunnerBindTest {
     labelsFirst.put("labels", n.y());
     labelsFirst.put("features", n.x());
     try (SparkRunner runner = new SparkRunner(n.g(), sc)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner.select(1, 4, 0));
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> runner.select(1, 4, 0));
       assertMentions(e, "bind(data, columns)");
       runner.bind(data, labelsFirst).select(1, 4, 0);
       assertEquals(4, runner.selectedRows());

@@ -41,7 +41,13 @@ class SparkRunnerTest {
   private static final int BATCH = 64;
 
   /** A two-layer classifier of 5 features into 3 classes. */
-  record Net(Graph g, Tensor x, Tensor y, Tensor train, Tensor loss, Tensor probabilities,
+  record Net(
+      Graph g,
+      Tensor x,
+      Tensor y,
+      Tensor train,
+      Tensor loss,
+      Tensor probabilities,
       List<Variable> params) {}
 
   static Net net() {
@@ -104,7 +110,8 @@ class SparkRunnerTest {
     Dataset d = data(300, 5);
     JavaSparkContext sc = LocalSpark.context();
     Net n = net();
-    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 170, 130), columns(n));
+    SparkRunner runner =
+        new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, d, 170, 130), columns(n));
     List<INDArray> spark;
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
@@ -179,14 +186,19 @@ class SparkRunnerTest {
   void aBlockThatDoesNotFitThePlaceholderFailsTheJobNamingIt() {
     JavaSparkContext sc = LocalSpark.context();
     Net n = net();
-    SparkRunner runner = new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, data(100, 4), 50, 50), columns(n));
+    SparkRunner runner =
+        new SparkRunner(n.g(), sc).bind(ShardedData.of(sc, data(100, 4), 50, 50), columns(n));
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
       runner.select(SEED, BATCH, 0);
-      AnygraphException e = assertThrows(AnygraphException.class,
-          () -> sess.run(List.of(n.train(), n.loss()), Map.of()));
-      assertTrue(e.getMessage().contains("Feed for 'x' (placeholder, float32[?, 5])")
-          && e.getMessage().contains("step 0") && e.getMessage().contains(", 4]"), e.getMessage());
+      AnygraphException e =
+          assertThrows(
+              AnygraphException.class, () -> sess.run(List.of(n.train(), n.loss()), Map.of()));
+      assertTrue(
+          e.getMessage().contains("Feed for 'x' (placeholder, float32[?, 5])")
+              && e.getMessage().contains("step 0")
+              && e.getMessage().contains(", 4]"),
+          e.getMessage());
     }
   }
 }

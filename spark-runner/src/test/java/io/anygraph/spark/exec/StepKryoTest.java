@@ -56,12 +56,20 @@ class StepKryoTest {
     Map<String, String> columns = new LinkedHashMap<>();
     columns.put("x:0", "features");
     columns.put("y:0", "labels");
-    List<WorkerStage.Aggregation> aggs = List.of(
-        new WorkerStage.Aggregation(Boundary.Kind.PICK_REPLICA, 1, -1),
-        new WorkerStage.Aggregation(Boundary.Kind.ALL_GATHER, 0, 2),
-        new WorkerStage.Aggregation(Boundary.Kind.ALL_REDUCE, 2, -1));
-    WorkerStage sent = new WorkerStage(ShippedGraph.of(g), List.of(y.name(), "b:0", "a:0"),
-        List.of("x:0"), axes, "batch:0", columns, aggs);
+    List<WorkerStage.Aggregation> aggs =
+        List.of(
+            new WorkerStage.Aggregation(Boundary.Kind.PICK_REPLICA, 1, -1),
+            new WorkerStage.Aggregation(Boundary.Kind.ALL_GATHER, 0, 2),
+            new WorkerStage.Aggregation(Boundary.Kind.ALL_REDUCE, 2, -1));
+    WorkerStage sent =
+        new WorkerStage(
+            ShippedGraph.of(g),
+            List.of(y.name(), "b:0", "a:0"),
+            List.of("x:0"),
+            axes,
+            "batch:0",
+            columns,
+            aggs);
     WorkerStage got = roundTrip(sent);
     assertEquals(sent.graph().sha256(), got.graph().sha256());
     assertEquals(g.size(), got.graph().graph().size());
@@ -96,29 +104,45 @@ class StepKryoTest {
 
   @Test
   void aMergedStepResultArrivesWithSumsSlicesPicksAndTimes() {
-    List<WorkerStage.Aggregation> aggs = List.of(
-        new WorkerStage.Aggregation(Boundary.Kind.ALL_REDUCE, 0, -1),
-        new WorkerStage.Aggregation(Boundary.Kind.ALL_GATHER, 1, 0),
-        new WorkerStage.Aggregation(Boundary.Kind.PICK_REPLICA, 2, -1));
-    StepResult a = StepResult.of(aggs, List.of(Nd4j.createFromArray(1.0, 2.0),
-        Nd4j.createFromArray(new double[][] {{10}}), Nd4j.createFromArray(5.0)), 1,
-        new int[] {2}, 300);
-    StepResult b = StepResult.of(aggs, List.of(Nd4j.createFromArray(0.5, -4.0),
-        Nd4j.createFromArray(new double[][] {{20}, {30}}), Nd4j.createFromArray(6.0)), 0,
-        new int[] {0, 1}, 200);
+    List<WorkerStage.Aggregation> aggs =
+        List.of(
+            new WorkerStage.Aggregation(Boundary.Kind.ALL_REDUCE, 0, -1),
+            new WorkerStage.Aggregation(Boundary.Kind.ALL_GATHER, 1, 0),
+            new WorkerStage.Aggregation(Boundary.Kind.PICK_REPLICA, 2, -1));
+    StepResult a =
+        StepResult.of(
+            aggs,
+            List.of(
+                Nd4j.createFromArray(1.0, 2.0),
+                Nd4j.createFromArray(new double[][] {{10}}),
+                Nd4j.createFromArray(5.0)),
+            1,
+            new int[] {2},
+            300);
+    StepResult b =
+        StepResult.of(
+            aggs,
+            List.of(
+                Nd4j.createFromArray(0.5, -4.0),
+                Nd4j.createFromArray(new double[][] {{20}, {30}}),
+                Nd4j.createFromArray(6.0)),
+            0,
+            new int[] {0, 1},
+            200);
     StepResult got = roundTrip(a.merge(b));
     assertEquals(3, got.rows());
     assertEquals(500, got.computeNanos);
     assertEquals(300, got.maxComputeNanos);
     assertEquals(Nd4j.createFromArray(1.5, -2.0), got.sums[0]); // 1 + 0.5, 2 - 4
     assertNull(got.sums[1]);
-    assertEquals(List.of(List.of(2), List.of(0, 1)), got.positions.get(1).stream()
-        .map(p -> Arrays.stream(p).boxed().toList()).toList());
+    assertEquals(
+        List.of(List.of(2), List.of(0, 1)),
+        got.positions.get(1).stream().map(p -> Arrays.stream(p).boxed().toList()).toList());
     assertEquals(Nd4j.createFromArray(new double[][] {{10}}), got.slices.get(1).get(0));
     assertEquals(Nd4j.createFromArray(new double[][] {{20}, {30}}), got.slices.get(1).get(1));
     // batch order: b's rows are positions 0 and 1, a's row is position 2
-    assertEquals(Nd4j.createFromArray(new double[][] {{20}, {30}, {10}}),
-        got.value(1, aggs.get(1)));
+    assertEquals(
+        Nd4j.createFromArray(new double[][] {{20}, {30}, {10}}), got.value(1, aggs.get(1)));
     assertEquals(0, got.pickedFrom[2], "the lowest partition's value is kept");
     assertEquals(Nd4j.createFromArray(6.0), got.picked[2]);
     assertNull(got.picked[0]);

@@ -47,8 +47,15 @@ class ColumnRoundTripTest {
     StructType schema = new StructType(new StructField[] {fetch.field()});
     List<Row> back = LocalSpark.session().createDataFrame(data, schema).collectAsList();
     long[] rowShape = Arrays.copyOfRange(a.shape(), 1, a.rank());
-    ColumnFeed feed = new ColumnFeed("c", 0, "t:0", "tensor t", s.dtype(),
-        number ? ColumnFeed.Kind.NUMBER : ColumnFeed.Kind.ARRAY, rowShape);
+    ColumnFeed feed =
+        new ColumnFeed(
+            "c",
+            0,
+            "t:0",
+            "tensor t",
+            s.dtype(),
+            number ? ColumnFeed.Kind.NUMBER : ColumnFeed.Kind.ARRAY,
+            rowShape);
     ArrayZoo.assertHolds(s, feed.pack(back, 0, "partition 0"), "DataFrame column");
   }
 }

@@ -50,9 +50,13 @@ class ForeignSessionTest {
   private static void scoresOn(String... settings) {
     LocalSpark.stop();
     ExecutorCache.clear(); // the executor must build the model from what the broadcast carried
-    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("user")
-        .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1");
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("user")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1");
     for (int i = 0; i < settings.length; i += 2) {
       builder.config(settings[i], settings[i + 1]);
     }
@@ -62,12 +66,15 @@ class ForeignSessionTest {
       for (int i = 0; i < 7; i++) {
         data.add(RowFactory.create(i, new float[] {i, -3}));
       }
-      StructType schema = new StructType().add("id", DataTypes.IntegerType)
-          .add("x", DataTypes.createArrayType(DataTypes.FloatType));
+      StructType schema =
+          new StructType()
+              .add("id", DataTypes.IntegerType)
+              .add("x", DataTypes.createArrayType(DataTypes.FloatType));
       Dataset<Row> df = spark.createDataFrame(data, schema).repartition(2);
       GraphScorer scorer = GraphScorer.of(model()).feed("x", "x").fetch("score", "score");
-      for (Function<Dataset<Row>, Dataset<Row>> score : List.<Function<Dataset<Row>, Dataset<Row>>>of(
-          scorer::score, new GraphTransformer(scorer)::transform)) {
+      for (Function<Dataset<Row>, Dataset<Row>> score :
+          List.<Function<Dataset<Row>, Dataset<Row>>>of(
+              scorer::score, new GraphTransformer(scorer)::transform)) {
         List<Row> rows = score.apply(df).orderBy("id").collectAsList();
         assertEquals(7, rows.size());
         for (Row r : rows) {
@@ -94,7 +101,10 @@ class ForeignSessionTest {
 
   @Test
   void scoresOnAUsersKryoThatRequiresRegistration() {
-    scoresOn("spark.serializer", "org.apache.spark.serializer.KryoSerializer",
-        "spark.kryo.registrationRequired", "true");
+    scoresOn(
+        "spark.serializer",
+        "org.apache.spark.serializer.KryoSerializer",
+        "spark.kryo.registrationRequired",
+        "true");
   }
 }

@@ -73,18 +73,24 @@ class GraphScorerTest {
     return y;
   }
 
-  private static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType)
-      .add("x", DataTypes.createArrayType(DataTypes.FloatType))
-      .add("k", DataTypes.IntegerType)
-      .add("half", DataTypes.createArrayType(DataTypes.FloatType))
-      .add("v", new VectorUDT());
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType)
+          .add("x", DataTypes.createArrayType(DataTypes.FloatType))
+          .add("k", DataTypes.IntegerType)
+          .add("half", DataTypes.createArrayType(DataTypes.FloatType))
+          .add("v", new VectorUDT());
 
   private static Dataset<Row> frame(int rows, int partitions) {
     List<Row> data = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
-      data.add(RowFactory.create(i, new float[] {i, 1, -i}, i - 3, new float[] {i, 0.5f, -1, 2},
-          Vectors.dense(i, 0.25)));
+      data.add(
+          RowFactory.create(
+              i,
+              new float[] {i, 1, -i},
+              i - 3,
+              new float[] {i, 0.5f, -1, 2},
+              Vectors.dense(i, 0.25)));
     }
     SparkSession spark = LocalSpark.session();
     return spark.createDataFrame(data, SCHEMA).repartition(partitions);
@@ -93,11 +99,22 @@ class GraphScorerTest {
   @Test
   void everyRowGetsItsOwnOutputs() {
     ExecutorCache.clear(); // other tests score the same model, whose session would be reused
-    GraphScorer scorer = GraphScorer.of(model()).feed("x", "x").feed("k", "k").feed("half", "half")
-        .feed("v", "v").fetch("y", "y").fetch("total", "total").fetch("k2", "k2")
-        .fetch("twice", "twice").fetch("vsum", "vsum").batchSize(4);
+    GraphScorer scorer =
+        GraphScorer.of(model())
+            .feed("x", "x")
+            .feed("k", "k")
+            .feed("half", "half")
+            .feed("v", "v")
+            .fetch("y", "y")
+            .fetch("total", "total")
+            .fetch("k2", "k2")
+            .fetch("twice", "twice")
+            .fetch("vsum", "vsum")
+            .batchSize(4);
     Dataset<Row> scored = scorer.score(frame(23, 3));
-    assertEquals(DataTypes.createArrayType(DataTypes.FloatType, false), scored.schema().apply("y").dataType());
+    assertEquals(
+        DataTypes.createArrayType(DataTypes.FloatType, false),
+        scored.schema().apply("y").dataType());
     assertEquals(DataTypes.FloatType, scored.schema().apply("total").dataType());
     assertEquals(DataTypes.IntegerType, scored.schema().apply("k2").dataType());
     assertEquals(DataTypes.DoubleType, scored.schema().apply("vsum").dataType());
@@ -116,16 +133,21 @@ class GraphScorerTest {
     }
     GraphScorer.Metrics m = scorer.metrics();
     assertEquals(23, m.rows());
-    // ceil(n/4) per partition: at least ceil(23/4) = 6, at most one partial batch more per partition
-    assertTrue(m.batches() >= 6 && m.batches() <= 8, "batches of 4 over 3 partitions: " + m.batches());
+    // ceil(n/4) per partition: at least ceil(23/4) = 6, at most one partial batch more per
+    // partition
+    assertTrue(
+        m.batches() >= 6 && m.batches() <= 8, "batches of 4 over 3 partitions: " + m.batches());
     assertEquals(1, m.sessionsBuilt()); // one executor JVM in local mode
   }
 
   @Test
   void worksAsAStageOfAnMlPipeline() {
-    SQLTransformer prepare = new SQLTransformer().setStatement("SELECT id, x FROM __THIS__ WHERE id % 2 = 0");
-    GraphTransformer graph = new GraphTransformer(GraphScorer.of(model()).feed("x", "x").fetch("score", "total"));
-    PipelineModel p = new Pipeline().setStages(new PipelineStage[] {prepare, graph}).fit(frame(10, 2));
+    SQLTransformer prepare =
+        new SQLTransformer().setStatement("SELECT id, x FROM __THIS__ WHERE id % 2 = 0");
+    GraphTransformer graph =
+        new GraphTransformer(GraphScorer.of(model()).feed("x", "x").fetch("score", "total"));
+    PipelineModel p =
+        new Pipeline().setStages(new PipelineStage[] {prepare, graph}).fit(frame(10, 2));
     List<Row> rows = p.transform(frame(10, 2)).orderBy("id").collectAsList();
     assertEquals(5, rows.size());
     for (Row r : rows) {
@@ -137,17 +159,28 @@ class GraphScorerTest {
 
   @Test
   void aWrongColumnTypeFailsBeforeAnyJobNamingColumnAndTensor() {
-    Dataset<Row> df = frame(4, 1).withColumn("xd", org.apache.spark.sql.functions.col("x").cast("array<double>"));
-    AnygraphException e = assertThrows(AnygraphException.class,
-        () -> GraphScorer.of(model()).feed("xd", "x").fetch("y", "y").score(df));
-    assertTrue(e.getMessage().contains("'xd'") && e.getMessage().contains("array<double>")
-        && e.getMessage().contains("'x' (placeholder, float32[?, 3])")
-        && e.getMessage().contains("array<float>"), e.getMessage());
-    assertMessage(() -> GraphScorer.of(model()).feed("nope", "x").fetch("y", "y").score(df), "No column 'nope'");
+    Dataset<Row> df =
+        frame(4, 1).withColumn("xd", org.apache.spark.sql.functions.col("x").cast("array<double>"));
+    AnygraphException e =
+        assertThrows(
+            AnygraphException.class,
+            () -> GraphScorer.of(model()).feed("xd", "x").fetch("y", "y").score(df));
+    assertTrue(
+        e.getMessage().contains("'xd'")
+            && e.getMessage().contains("array<double>")
+            && e.getMessage().contains("'x' (placeholder, float32[?, 3])")
+            && e.getMessage().contains("array<float>"),
+        e.getMessage());
+    assertMessage(
+        () -> GraphScorer.of(model()).feed("nope", "x").fetch("y", "y").score(df),
+        "No column 'nope'");
     assertMessage(() -> GraphScorer.of(model()).feed("x", "xx").fetch("y", "y").score(df), "'xx'");
-    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("l", "loss").score(df), "scalar");
-    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("id", "y").score(df), "already has");
-    assertMessage(() -> GraphScorer.of(model()).feed("k", "x").fetch("y", "y").score(df), "'k' (int)");
+    assertMessage(
+        () -> GraphScorer.of(model()).feed("x", "x").fetch("l", "loss").score(df), "scalar");
+    assertMessage(
+        () -> GraphScorer.of(model()).feed("x", "x").fetch("id", "y").score(df), "already has");
+    assertMessage(
+        () -> GraphScorer.of(model()).feed("k", "x").fetch("y", "y").score(df), "'k' (int)");
   }
 
   @Test
@@ -158,7 +191,8 @@ class GraphScorerTest {
     Row r = scorer.score(df).orderBy("id").collectAsList().get(2);
     float[] y = expectedY(new float[] {2, 1, -2});
     assertEquals(y[0] + y[1], r.getFloat(r.fieldIndex("sum")));
-    assertMessage(() -> GraphScorer.of(model()).feed("x", "x").fetch("total", "sum").score(df),
+    assertMessage(
+        () -> GraphScorer.of(model()).feed("x", "x").fetch("total", "sum").score(df),
         "Cannot fetch 'sum' into column 'total': no such tensor in the graph, but 'total' is one;"
             + " fetch takes (column, tensor), like feed: did you mean fetch(\"sum\", \"total\")?");
   }
@@ -167,17 +201,28 @@ class GraphScorerTest {
   void rowsThatDoNotFitFailTheJobNamingTheTensor() {
     SparkSession spark = LocalSpark.session();
     StructType schema = new StructType().add("x", DataTypes.createArrayType(DataTypes.FloatType));
-    List<Row> shortRow = List.of(RowFactory.create((Object) new float[] {1, 2, 3}),
-        RowFactory.create((Object) new float[] {1, 2}));
+    List<Row> shortRow =
+        List.of(
+            RowFactory.create((Object) new float[] {1, 2, 3}),
+            RowFactory.create((Object) new float[] {1, 2}));
     GraphScorer scorer = GraphScorer.of(model()).feed("x", "x").fetch("y", "y");
-    SparkException e = assertThrows(SparkException.class,
-        () -> scorer.score(spark.createDataFrame(shortRow, schema).coalesce(1)).collectAsList());
-    assertTrue(e.getMessage().contains("Column 'x' feeding 'x' (placeholder, float32[?, 3]): row 1 of"
-        + " partition 0 has 2 values, row 0 had 3"), e.getMessage());
+    SparkException e =
+        assertThrows(
+            SparkException.class,
+            () ->
+                scorer.score(spark.createDataFrame(shortRow, schema).coalesce(1)).collectAsList());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "Column 'x' feeding 'x' (placeholder, float32[?, 3]): row 1 of"
+                    + " partition 0 has 2 values, row 0 had 3"),
+        e.getMessage());
 
     List<Row> nullRow = List.of(RowFactory.create((Object) null));
-    e = assertThrows(SparkException.class,
-        () -> scorer.score(spark.createDataFrame(nullRow, schema)).collectAsList());
+    e =
+        assertThrows(
+            SparkException.class,
+            () -> scorer.score(spark.createDataFrame(nullRow, schema)).collectAsList());
     assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("null"), e.getMessage());
   }
 

@@ -48,8 +48,9 @@ class KryoTest {
   /** Six distinct values of the dtype, shape [2, 3]. */
   private static INDArray sample(DType t) {
     INDArray six = Nd4j.createFromArray(new double[] {-3, 0, 1.5, 2, 7, 100}).reshape(2, 3);
-    return t == DType.BOOL ? Nd4j.createFromArray(new boolean[] {true, false, false, true, true, false})
-        .reshape(2, 3) : six.castTo(t.nd4j());
+    return t == DType.BOOL
+        ? Nd4j.createFromArray(new boolean[] {true, false, false, true, true, false}).reshape(2, 3)
+        : six.castTo(t.nd4j());
   }
 
   private static void assertSameArray(INDArray expected, INDArray actual) {
@@ -67,8 +68,11 @@ class KryoTest {
       INDArray back = roundTrip(a);
       assertSameArray(a, back);
       // independent of ND4J's equals: the values as doubles, element by element
-      assertArrayEquals(a.castTo(DataType.DOUBLE).data().asDouble(),
-          back.castTo(DataType.DOUBLE).data().asDouble(), 0.0, t.label());
+      assertArrayEquals(
+          a.castTo(DataType.DOUBLE).data().asDouble(),
+          back.castTo(DataType.DOUBLE).data().asDouble(),
+          0.0,
+          t.label());
     }
   }
 
@@ -76,7 +80,8 @@ class KryoTest {
   void viewsAndNonContiguousArraysArriveAsTheirValues() {
     INDArray base = Nd4j.arange(24).castTo(DataType.FLOAT).reshape(2, 3, 4);
     INDArray row = base.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.all());
-    INDArray column = base.get(NDArrayIndex.all(), NDArrayIndex.point(2), NDArrayIndex.interval(1, 3));
+    INDArray column =
+        base.get(NDArrayIndex.all(), NDArrayIndex.point(2), NDArrayIndex.interval(1, 3));
     INDArray permuted = base.permute(2, 0, 1);
     INDArray fortran = base.dup('f');
     for (INDArray v : List.of(row, column, permuted, fortran, base.transpose())) {
@@ -90,8 +95,13 @@ class KryoTest {
 
   @Test
   void scalarsAndEmptyArraysKeepTheirShapes() {
-    for (INDArray s : List.of(Nd4j.scalar(2.5f), Nd4j.scalar(-7L), Nd4j.scalar(true),
-        Nd4j.scalar((byte) -3), Nd4j.scalar(1e300))) {
+    for (INDArray s :
+        List.of(
+            Nd4j.scalar(2.5f),
+            Nd4j.scalar(-7L),
+            Nd4j.scalar(true),
+            Nd4j.scalar((byte) -3),
+            Nd4j.scalar(1e300))) {
       INDArray back = roundTrip(s);
       assertEquals(0, back.rank());
       assertSameArray(s, back);
@@ -123,14 +133,18 @@ class KryoTest {
   void graphsRoundTripThroughTheGraphFileFormat() {
     Graph g = smallModel();
     Graph back = roundTrip(g);
-    assertEquals(g.nodes().stream().map(Node::toString).toList(),
+    assertEquals(
+        g.nodes().stream().map(Node::toString).toList(),
         back.nodes().stream().map(Node::toString).toList());
     assertEquals(g.seed(), back.seed());
     INDArray x = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}});
-    try (Session a = new Session(g); Session b = new Session(back)) {
+    try (Session a = new Session(g);
+        Session b = new Session(back)) {
       a.initializeAllVariables();
       b.initializeAllVariables(); // seeded initializer: the same weights in both
-      assertEquals(a.run(g.tensor("out/add"), Map.of("x", x)), b.run(back.tensor("out/add"), Map.of("x", x)));
+      assertEquals(
+          a.run(g.tensor("out/add"), Map.of("x", x)),
+          b.run(back.tensor("out/add"), Map.of("x", x)));
     }
   }
 
@@ -163,8 +177,10 @@ class KryoTest {
 
     // in a job: the task's result is written with Kryo, and the driver's error names the class
     var sc = LocalSpark.context();
-    SparkException e = assertThrows(SparkException.class,
-        () -> sc.parallelize(List.of(1, 2), 2).map(i -> new Point(i, i)).collect());
+    SparkException e =
+        assertThrows(
+            SparkException.class,
+            () -> sc.parallelize(List.of(1, 2), 2).map(i -> new Point(i, i)).collect());
     assertTrue(e.getMessage().contains(Point.class.getName()), e.getMessage());
   }
 

@@ -14,9 +14,9 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Kryo (as Anygraph's jobs configure it) gives back exactly the array it was given, for every
- * dtype and layout of {@link ArrayZoo}: ordinary, permuted (mislabelled by ND4J), sliced at an
- * offset, rank 0 and empty.
+ * Kryo (as Anygraph's jobs configure it) gives back exactly the array it was given, for every dtype
+ * and layout of {@link ArrayZoo}: ordinary, permuted (mislabelled by ND4J), sliced at an offset,
+ * rank 0 and empty.
  */
 class NdArrayRoundTripTest {
   private static final SerializerInstance KRYO =

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import scala.collection.immutable.Map$;
 
 /**
- * Spark SQL's own jobs still run with Kryo registration required: file formats, partitioned
- * writes and reads (parallel listing), schema merging, shuffles, caching. Each of these failed
- * until {@link SparkSqlClasses} listed what their task results carry.
+ * Spark SQL's own jobs still run with Kryo registration required: file formats, partitioned writes
+ * and reads (parallel listing), schema merging, shuffles, caching. Each of these failed until
+ * {@link SparkSqlClasses} listed what their task results carry.
  */
 class SparkSqlKryoTest {
   @TempDir Path tmp;
@@ -30,23 +30,30 @@ class SparkSqlKryoTest {
   void fileFormatsAndQueriesRunWithRegistrationRequired() {
     SparkSession spark = LocalSpark.session();
     assertEquals("true", spark.conf().get("spark.kryo.registrationRequired"));
-    StructType schema = new StructType().add("i", DataTypes.IntegerType)
-        .add("x", DataTypes.createArrayType(DataTypes.FloatType, false)).add("s", DataTypes.StringType)
-        .add("m", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+    StructType schema =
+        new StructType()
+            .add("i", DataTypes.IntegerType)
+            .add("x", DataTypes.createArrayType(DataTypes.FloatType, false))
+            .add("s", DataTypes.StringType)
+            .add("m", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      rows.add(RowFactory.create(i, new float[] {i, 2}, "r" + (i % 40),
-          Map$.MODULE$.empty()));
+      rows.add(RowFactory.create(i, new float[] {i, 2}, "r" + (i % 40), Map$.MODULE$.empty()));
     }
     var sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    var df = spark.createDataFrame(sc.parallelize(rows, 3), schema); // rows travel in the partitions
-    assertEquals(100, spark.createDataFrame(df.javaRDD().map(r -> r), schema).count()); // with schemas
+    var df =
+        spark.createDataFrame(sc.parallelize(rows, 3), schema); // rows travel in the partitions
+    assertEquals(
+        100, spark.createDataFrame(df.javaRDD().map(r -> r), schema).count()); // with schemas
     String p = tmp.resolve("p").toUri().toString();
     df.write().mode(SaveMode.Overwrite).parquet(p);
     df.drop("m").write().mode(SaveMode.Overwrite).json(tmp.resolve("j").toUri().toString());
     df.select("i", "s").write().mode(SaveMode.Overwrite).csv(tmp.resolve("c").toUri().toString());
     // 40 partition folders: more than Spark lists on the driver, so executors list them
-    df.write().mode(SaveMode.Overwrite).partitionBy("s").parquet(tmp.resolve("pp").toUri().toString());
+    df.write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy("s")
+        .parquet(tmp.resolve("pp").toUri().toString());
 
     var back = spark.read().parquet(p).repartition(2);
     assertEquals(4950L, back.agg(functions.sum("i")).first().getLong(0));

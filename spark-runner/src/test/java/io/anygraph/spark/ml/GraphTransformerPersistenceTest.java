@@ -53,16 +53,20 @@ class GraphTransformerPersistenceTest {
     for (int i = 0; i < rows; i++) {
       data.add(RowFactory.create(i, new float[] {i, 2 * i}));
     }
-    StructType schema = new StructType().add("id", DataTypes.IntegerType)
-        .add("x", DataTypes.createArrayType(DataTypes.FloatType));
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.IntegerType)
+            .add("x", DataTypes.createArrayType(DataTypes.FloatType));
     return LocalSpark.session().createDataFrame(data, schema).repartition(2);
   }
 
   @Test
   void aPipelineModelWithAGraphSavesAndLoads(@TempDir Path tmp) throws Exception {
-    SQLTransformer odd = new SQLTransformer().setStatement("SELECT * FROM __THIS__ WHERE id % 2 = 1");
-    GraphTransformer graph = new GraphTransformer(GraphScorer.of(model()).feed("x", "x")
-        .fetch("s", "score").batchSize(3));
+    SQLTransformer odd =
+        new SQLTransformer().setStatement("SELECT * FROM __THIS__ WHERE id % 2 = 1");
+    GraphTransformer graph =
+        new GraphTransformer(
+            GraphScorer.of(model()).feed("x", "x").fetch("s", "score").batchSize(3));
     PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {odd, graph}).fit(frame(9));
     String path = tmp.resolve("pipeline").toString();
     fitted.write().overwrite().save(path);
@@ -85,17 +89,24 @@ class GraphTransformerPersistenceTest {
     // the model is a graph file and checkpoint 0 in the stage's folder, readable without Spark
     Path stages = Path.of(path, "stages");
     try (var list = Files.list(stages)) {
-      Path stage = list.filter(p -> p.getFileName().toString().startsWith("1_")).findFirst().orElseThrow();
-      assertTrue(Files.exists(stage.resolve("model/graph")) && Files.exists(stage.resolve("model/checkpoint/ckpt-0")),
+      Path stage =
+          list.filter(p -> p.getFileName().toString().startsWith("1_")).findFirst().orElseThrow();
+      assertTrue(
+          Files.exists(stage.resolve("model/graph"))
+              && Files.exists(stage.resolve("model/checkpoint/ckpt-0")),
           stage.toString());
     }
   }
 
   @Test
   void paramsOfUnequalLengthFailNamingBoth() {
-    GraphTransformer t = new GraphTransformer(GraphScorer.of(model()).feed("x", "x").fetch("s", "score"));
+    GraphTransformer t =
+        new GraphTransformer(GraphScorer.of(model()).feed("x", "x").fetch("s", "score"));
     t.set(t.fetchColumns(), new String[] {"s", "t"});
-    AnygraphException e = assertThrows(AnygraphException.class, () -> t.transformSchema(frame(1).schema()));
-    assertTrue(e.getMessage().contains("2 fetch columns [s, t] but 1 fetch tensors [score]"), e.getMessage());
+    AnygraphException e =
+        assertThrows(AnygraphException.class, () -> t.transformSchema(frame(1).schema()));
+    assertTrue(
+        e.getMessage().contains("2 fetch columns [s, t] but 1 fetch tensors [score]"),
+        e.getMessage());
   }
 }

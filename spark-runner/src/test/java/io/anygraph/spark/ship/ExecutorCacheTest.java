@@ -35,14 +35,19 @@ class ExecutorCacheTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<Object>> results = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      results.add(pool.submit(() -> {
-        start.await();
-        return ExecutorCache.get("test", "concurrent", () -> {
-          builds.incrementAndGet();
-          sleep(50); // the others arrive while this one builds
-          return new Object();
-        });
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return ExecutorCache.get(
+                    "test",
+                    "concurrent",
+                    () -> {
+                      builds.incrementAndGet();
+                      sleep(50); // the others arrive while this one builds
+                      return new Object();
+                    });
+              }));
     }
     start.countDown();
     Object first = results.get(0).get();
@@ -55,8 +60,15 @@ class ExecutorCacheTest {
 
   @Test
   void aFailedBuildIsNotKeptAndKindsDoNotMix() {
-    assertThrows(IllegalStateException.class,
-        () -> ExecutorCache.get("test", "fails", () -> { throw new IllegalStateException("no"); }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            ExecutorCache.get(
+                "test",
+                "fails",
+                () -> {
+                  throw new IllegalStateException("no");
+                }));
     assertFalse(ExecutorCache.contains("test", "fails"));
     assertEquals("second", ExecutorCache.get("test", "fails", () -> "second"));
     assertEquals("other kind", ExecutorCache.get("other", "fails", () -> "other kind"));
@@ -91,14 +103,22 @@ class ExecutorCacheTest {
     LongAccumulator built = sc.sc().longAccumulator("sessions built");
     List<Integer> ids = new ArrayList<>();
     for (int job = 0; job < 3; job++) {
-      ids.addAll(sc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8).map(i -> {
-        Session s = shipped.value().session(() -> built.add(1));
-        double y = s.run(s.graph().tensor("add"), Map.of("x", Nd4j.createFromArray((double) i))).getDouble(0);
-        if (y != 2 * i + 1) {
-          throw new AssertionError("got " + y + " for " + i);
-        }
-        return System.identityHashCode(s);
-      }).collect());
+      ids.addAll(
+          sc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8), 8)
+              .map(
+                  i -> {
+                    Session s = shipped.value().session(() -> built.add(1));
+                    double y =
+                        s.run(
+                                s.graph().tensor("add"),
+                                Map.of("x", Nd4j.createFromArray((double) i)))
+                            .getDouble(0);
+                    if (y != 2 * i + 1) {
+                      throw new AssertionError("got " + y + " for " + i);
+                    }
+                    return System.identityHashCode(s);
+                  })
+              .collect());
     }
     assertEquals(24, ids.size());
     assertEquals(1, new HashSet<>(ids).size()); // local[2]: one executor JVM, one session

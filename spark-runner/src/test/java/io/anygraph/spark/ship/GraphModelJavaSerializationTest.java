@@ -38,7 +38,8 @@ class GraphModelJavaSerializationTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(o);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return in.readObject();
     }
   }
@@ -53,7 +54,8 @@ class GraphModelJavaSerializationTest {
     Graph g = back.graph();
     try (Session s = new Session(g)) {
       back.values().forEach((name, v) -> s.setVariableValue((Variable) g.tensor(name), v));
-      assertEquals(Nd4j.createFromArray(new float[][] {{4, 6}}),
+      assertEquals(
+          Nd4j.createFromArray(new float[][] {{4, 6}}),
           s.run(g.tensor("y"), Map.of("x", Nd4j.createFromArray(new float[][] {{1, 1}}))));
     }
   }
@@ -67,10 +69,13 @@ class GraphModelJavaSerializationTest {
     assertEquals(0x40, bytes[top]);
     bytes[top] ^= 1;
     AnygraphException e = assertThrows(AnygraphException.class, () -> GraphModel.fromBytes(bytes));
-    assertTrue(e.getMessage().contains("variable values of model") && e.getMessage().contains("arrived corrupt"),
+    assertTrue(
+        e.getMessage().contains("variable values of model")
+            && e.getMessage().contains("arrived corrupt"),
         e.getMessage());
     byte[] cut = Arrays.copyOf(model().toBytes(), 100);
     e = assertThrows(AnygraphException.class, () -> GraphModel.fromBytes(cut));
-    assertTrue(e.getMessage().contains("arrived corrupt"), e.getMessage()); // cut inside the graph file
+    assertTrue(
+        e.getMessage().contains("arrived corrupt"), e.getMessage()); // cut inside the graph file
   }
 }
