@@ -29,7 +29,12 @@ public final class SparkSetup {
 
   /** Environment variables of this JVM that executors get too (read when ND4J loads). */
   public static final List<String> EXECUTOR_ENV =
-      List.of("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS");
+      List.of(
+          "OPENBLAS_CORETYPE",
+          "OMP_WAIT_POLICY",
+          "GOMP_SPINCOUNT",
+          "OMP_NUM_THREADS",
+          "OPENBLAS_NUM_THREADS");
 
   /** The {@code java.base} packages of {@link #javaOptions()}. */
   private static final List<String> OPENED_PACKAGES =

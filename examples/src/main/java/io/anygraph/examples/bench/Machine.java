@@ -29,12 +29,13 @@ final class Machine {
       // not Linux: keep "unknown CPU"
     }
     return String.format(
-        "machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s%n%s",
+        "machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s%n%s",
         cpu,
         Runtime.getRuntime().availableProcessors(),
         nd4j(),
         System.getenv("OPENBLAS_CORETYPE"),
         System.getenv("OMP_WAIT_POLICY"),
+        System.getenv("GOMP_SPINCOUNT"),
         NativeBuild.describe());
   }
 
