@@ -27,9 +27,9 @@ import java.util.Set;
  * The sharding pass: copies what a run needs and decides, node by node in graph order, how each
  * value is spread over the shards of a data-parallel step ({@link ShardingRules}) and which stage
  * computes it ({@link Side}). Where an op needs a whole value it inserts the boundary: {@code
- * allReduce} for a partial, {@code allGather} for a sharded one. Two rewrites keep results exact
- * for shards of any size: a mean over the sharded axis becomes the all-reduced partial sum divided
- * by the global count, and {@code size} over it counts the whole batch.
+ * allReduce} for a partial, {@code allGather} for a sharded one. Before a node is copied, the
+ * op-specific rewrites of {@link ShardingRewrites} may replace it (keeping results exact for shards
+ * of any size).
  */
 public final class ShardingPropagation {
   /** The placeholder that runners feed with the global batch size (an int64 scalar). */
@@ -43,7 +43,18 @@ public final class ShardingPropagation {
   private final Map<Tensor, Tensor> boundaryOf = new HashMap<>();
   private final Map<Tensor, Tensor> boundaryInput = new HashMap<>();
   private final Map<Tensor, Tensor> shapeOf = new HashMap<>();
+  private final ShardingRewrites rewrites = new ShardingRewrites(this);
   private Tensor globalBatch;
+
+  /** The graph being copied. */
+  Graph source() {
+    return source;
+  }
+
+  /** The copy being built. */
+  GraphCopy copy() {
+    return copy;
+  }
 
   private ShardingPropagation(Graph source, boolean shard) {
     this.source = source;
@@ -140,134 +151,13 @@ public final class ShardingPropagation {
     for (Node c : n.controlInputs()) {
       controls.add(copy.node(c));
     }
-    Rewrite rewrite = shard && !inputs.isEmpty() ? rewrites.get(n.op()) : null;
-    if (rewrite == null || !rewrite.apply(n, inputs, controls)) {
+    if (!shard || inputs.isEmpty() || !rewrites.apply(n, inputs, controls)) {
       bind(n, emit(n.name(), n.op(), inputs, n.attrs(), n.device(), controls));
     }
   }
 
-  /** An op-specific rewrite of a node with sharded inputs; false when it does not apply. */
-  @FunctionalInterface
-  private interface Rewrite {
-    boolean apply(Node n, List<Tensor> inputs, List<Node> controls);
-  }
-
-  /** The rewrites, by op, tried before a node is copied under its op's sharding rule. */
-  private final Map<String, Rewrite> rewrites =
-      Map.of(
-          "reduceMean", this::overShardedAxis,
-          "size", this::overShardedAxis,
-          "reshape", this::batchFirstReshape,
-          "onesLike", this::constantSeed,
-          "zerosLike", this::constantSeed);
-
-  private boolean overShardedAxis(Node n, List<Tensor> inputs, List<Node> controls) {
-    Tensor x = inputs.get(0);
-    Sharding s = sharding(x);
-    if (!s.isSharded()
-        || !x.shape().hasRank()
-        || !axesOf(n.attrs(), x.shape().rank()).contains(s.axis())) {
-      return false;
-    }
-    rewriteOverShardedAxis(n, x, s.axis(), controls);
-    return true;
-  }
-
-  /** The gradient's seed, onesLike(loss), as a constant: workers need not wait for the loss. */
-  private boolean constantSeed(Node n, List<Tensor> inputs, List<Node> controls) {
-    Tensor like = inputs.get(0);
-    if (side(like) != Side.DRIVER || !like.shape().isFullyDefined()) {
-      return false;
-    }
-    bind(
-        n,
-        emit(
-            n.name(),
-            OpNames.FILL,
-            List.of(),
-            Attrs.of(
-                "dtype",
-                n.output(0).dtype(),
-                "shape",
-                like.shape(),
-                "value",
-                n.op().equals("onesLike") ? 1.0 : 0.0),
-            n.device(),
-            controls));
-    return true;
-  }
-
-  /**
-   * mean(x) over the sharded axis = allReduce(partial sums) / global count; size(x) over it = the
-   * global count. Both stay exact when shards differ in size.
-   */
-  private void rewriteOverShardedAxis(Node n, Tensor x, int axis, List<Node> controls) {
-    List<Integer> axes = axesOf(n.attrs(), x.shape().rank());
-    Tensor count = globalCount(n.name(), x, axis, axes, n.device());
-    if (n.op().equals("size")) {
-      copy.bind(source.output(n, 0), count);
-      return;
-    }
-    Node sum =
-        emit(n.name() + "/.partialSum", "reduceSum", List.of(x), n.attrs(), n.device(), controls);
-    Node countF =
-        emit(
-            n.name() + "/.count",
-            "cast",
-            List.of(count),
-            Attrs.of("dtype", x.dtype()),
-            n.device(),
-            List.of());
-    bind(
-        n,
-        emit(
-            n.name(),
-            "div",
-            List.of(copy.output(sum, 0), copy.output(countF, 0)),
-            Attrs.empty(),
-            n.device(),
-            List.of()));
-  }
-
-  /** The global batch times the (local = global) sizes of the other reduced axes. */
-  private Tensor globalCount(String base, Tensor x, int axis, List<Integer> axes, String device) {
-    Tensor batch = globalBatch();
-    List<Integer> other = axes.stream().filter(a -> a != axis).toList();
-    if (other.isEmpty()) {
-      return batch;
-    }
-    long known = 1;
-    for (int a : other) {
-      known = known < 0 || x.shape().dim(a) == Shape.UNKNOWN ? -1 : known * x.shape().dim(a);
-    }
-    Node factor =
-        known >= 0
-            ? emit(
-                base + "/.rowCount",
-                "fill",
-                List.of(),
-                Attrs.of("dtype", DType.INT64, "shape", Shape.scalar(), "value", (double) known),
-                device,
-                List.of())
-            : emit(
-                base + "/.rowCount",
-                "size",
-                List.of(x),
-                Attrs.of("axes", other.stream().mapToLong(Integer::longValue).toArray()),
-                device,
-                List.of());
-    return copy.output(
-        emit(
-            base + "/.globalCount",
-            "mul",
-            List.of(batch, copy.output(factor, 0)),
-            Attrs.empty(),
-            device,
-            List.of()),
-        0);
-  }
-
-  private Tensor globalBatch() {
+  /** The global batch size placeholder, made once when a rewrite first needs it. */
+  Tensor globalBatch() {
     if (globalBatch == null) {
       Node p =
           copy.graph()
@@ -285,30 +175,11 @@ public final class ShardingPropagation {
     return globalBatch;
   }
 
-  /** reshape(x, [64, ...]) of a batch-sharded x with static batch 64 takes shards as [-1, ...]. */
-  private boolean batchFirstReshape(Node n, List<Tensor> inputs, List<Node> controls) {
-    Sharding s = sharding(inputs.get(0));
-    long[] target = n.attrs().getLongs("shape");
-    Shape in = n.input(0).shape();
-    if (!s.isSharded()
-        || s.axis() != 0
-        || target.length == 0
-        || !in.hasRank()
-        || in.rank() == 0
-        || in.dim(0) == Shape.UNKNOWN
-        || target[0] != in.dim(0)) {
-      return false;
-    }
-    target[0] = -1;
-    bind(n, emit(n.name(), n.op(), inputs, n.attrs().with("shape", target), n.device(), controls));
-    return true;
-  }
-
   /**
    * Adds one node: applies its op's sharding rule, puts boundaries before inputs it needs whole,
    * decides its side, and records the sharding of its outputs.
    */
-  private Node emit(
+  Node emit(
       String name, String op, List<Tensor> given, Attrs attrs, String device, List<Node> controls) {
     List<Tensor> inputs = new ArrayList<>(given);
     for (int i = 0; i < inputs.size(); i++) {
@@ -453,31 +324,17 @@ public final class ShardingPropagation {
         });
   }
 
-  private void bind(Node source, Node emitted) {
+  void bind(Node source, Node emitted) {
     for (int i = 0; i < source.outputs().size(); i++) {
       copy.bind(this.source.output(source, i), copy.output(emitted, i));
     }
   }
 
-  private Sharding sharding(Tensor t) {
+  Sharding sharding(Tensor t) {
     return sharding.getOrDefault(t, Sharding.REPLICATED);
   }
 
-  private Side side(Tensor t) {
+  Side side(Tensor t) {
     return sides.getOrDefault(t.node(), Side.ANY);
-  }
-
-  private static List<Integer> axesOf(Attrs attrs, int rank) {
-    List<Integer> out = new ArrayList<>();
-    long[] axes = attrs.has("axes") ? attrs.getLongs("axes") : new long[0];
-    for (long a : axes) {
-      out.add((int) (a < 0 ? a + rank : a));
-    }
-    if (axes.length == 0) {
-      for (int a = 0; a < rank; a++) {
-        out.add(a);
-      }
-    }
-    return out;
   }
 }
