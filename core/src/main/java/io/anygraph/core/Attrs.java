@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * An op's attributes: immutable name → value pairs. Values are {@code Long}, {@code Double}, {@code
- * Boolean}, {@code String}, {@code long[]}, {@link DType}, {@link Shape} or an {@link INDArray}
- * (constants only). Arrays are copied in and out so nodes stay immutable.
+ * Boolean}, {@code String}, {@code long[]}, {@link DType}, {@link Shape}, a {@link Subgraph}
+ * (control-flow bodies) or an {@link INDArray} (constants only). Arrays are copied in and out so
+ * nodes stay immutable.
  */
 public final class Attrs {
   private static final Attrs EMPTY = new Attrs(Map.of());
@@ -61,7 +62,8 @@ public final class Attrs {
         || v instanceof Boolean
         || v instanceof String
         || v instanceof DType
-        || v instanceof Shape) {
+        || v instanceof Shape
+        || v instanceof Subgraph) {
       return v;
     }
     throw new IllegalArgumentException(
@@ -120,6 +122,11 @@ public final class Attrs {
 
   public Shape getShape(String name) {
     return (Shape) need(name);
+  }
+
+  /** A nested graph (control-flow bodies). */
+  public Subgraph getSubgraph(String name) {
+    return (Subgraph) need(name);
   }
 
   /** The array itself (not a copy): kernels must not write into it. */

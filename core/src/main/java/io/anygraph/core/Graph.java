@@ -55,6 +55,7 @@ public final class Graph {
   private final Map<Node, Variable> variableOf = new HashMap<>();
   private final ThreadLocal<ThreadScopes> scopes = ThreadLocal.withInitial(ThreadScopes::new);
   private final Ops ops = new Ops(this, null);
+  final Nesting nesting = new Nesting(this);
   private Long seed;
   private Session ownSession;
 
@@ -162,6 +163,11 @@ public final class Graph {
     variables.add(v);
     variableOf.put(varNode, v);
     return v;
+  }
+
+  /** Control flow as ops holding nested graphs: {@code cond}, {@code whileLoop}, {@code scan}. */
+  public ControlFlow control() {
+    return new ControlFlow(this);
   }
 
   /** Neural-network ops ({@code tf.nn.*}): convolution, pooling, activations, losses. */
@@ -310,10 +316,13 @@ public final class Graph {
    * @param name requested name inside the current scope, or null for the op's default name
    */
   public synchronized List<Tensor> add(String op, List<Tensor> inputs, Attrs attrs, String name) {
-    OpDef def = OpRegistry.get(op);
-    for (Tensor t : inputs) {
-      checkOwned(t);
+    Graph body = nesting.tracing();
+    if (body != null) { // a control-flow body is being traced: the op belongs to it
+      return body.add(op, inputs, attrs, name);
     }
+    OpDef def = OpRegistry.get(op);
+    nesting.checkOp(op, name);
+    inputs = nesting.own(inputs); // outer tensors read by a body become captures
     String base = name == null ? op : name;
     NameTable.check(base, "node name");
     ThreadScopes scope = scopes.get();

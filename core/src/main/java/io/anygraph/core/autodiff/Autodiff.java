@@ -31,6 +31,20 @@ public final class Autodiff {
    */
   public static List<Tensor> gradients(
       List<Tensor> ys, List<? extends Tensor> xs, List<Tensor> dys) {
+    return gradients(ys, xs, dys, false);
+  }
+
+  /**
+   * As {@link #gradients}, but an x that no y depends on gets zeros rather than an error: how
+   * control-flow gradient rules differentiate a body with respect to all its inputs.
+   */
+  public static List<Tensor> gradientsOrZeros(
+      List<Tensor> ys, List<? extends Tensor> xs, List<Tensor> dys) {
+    return gradients(ys, xs, dys, true);
+  }
+
+  private static List<Tensor> gradients(
+      List<Tensor> ys, List<? extends Tensor> xs, List<Tensor> dys, boolean zerosIfUnconnected) {
     if (ys.isEmpty() || xs.isEmpty()) {
       throw new IllegalArgumentException("gradients need at least one y and one x");
     }
@@ -64,6 +78,9 @@ public final class Autodiff {
       List<Tensor> result = new ArrayList<>();
       for (Tensor x : xs) {
         Tensor gx = sum(ops, pending.get(x));
+        if (gx == null && zerosIfUnconnected) {
+          gx = ops.zerosLike(x);
+        }
         if (gx == null) {
           throw new AnygraphException(
               "No gradient flows from "

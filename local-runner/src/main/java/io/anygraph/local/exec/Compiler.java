@@ -7,6 +7,7 @@ import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.OpDef;
 import io.anygraph.core.ops.OpRegistry;
 import io.anygraph.local.kernels.KernelRegistry;
+import io.anygraph.local.kernels.SubgraphRunner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -22,6 +23,10 @@ import java.util.Set;
  * Program}: pruned, ordered, with every placeholder checked and buffer lifetimes planned.
  */
 public final class Compiler {
+  static {
+    SubgraphRunner.install(SubgraphPrograms::run); // control-flow kernels run nested graphs here
+  }
+
   private Compiler() {}
 
   public static Program compile(List<Tensor> fetches, Collection<Tensor> fed) {

@@ -63,6 +63,21 @@ public final class RunState implements AutoCloseable {
         rendezvous);
   }
 
+  /**
+   * Step {@code position} of a loop drawing from {@code seed}: the random ops of its body get fresh
+   * streams keyed by the seed, the step's position and the node, so a gradient loop replaying the
+   * step draws the same numbers. Close it after the step.
+   */
+  public RunState loopStep(long seed, long position) {
+    return new RunState(
+        graphSeed == null ? 87654321L : graphSeed, // the seed already varies between runs
+        variables,
+        new ConcurrentHashMap<>(),
+        "#loop" + seed + "@" + position,
+        mix(seed * 0x9E3779B97F4A7C15L + position),
+        rendezvous);
+  }
+
   /** The same state, with the rendezvous of one multi-device run. */
   public RunState withRendezvous(Rendezvous r) {
     return new RunState(graphSeed, variables, generators, shard, shardSeed, r);
