@@ -160,7 +160,14 @@ class ScanOpsTest {
     String run =
         assertThrows(
                 AnygraphException.class,
-                () -> Eval.run(out, Map.of(c, Nd4j.zeros(DataType.DOUBLE, 3, 2), d, Nd4j.zeros(DataType.DOUBLE, 5, 2))))
+                () ->
+                    Eval.run(
+                        out,
+                        Map.of(
+                            c,
+                            Nd4j.zeros(DataType.DOUBLE, 3, 2),
+                            d,
+                            Nd4j.zeros(DataType.DOUBLE, 5, 2))))
             .getMessage();
     assertTrue(run.contains("scan") && run.contains("different lengths"), run);
   }

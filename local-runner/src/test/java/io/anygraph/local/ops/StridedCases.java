@@ -220,6 +220,46 @@ final class StridedCases {
                 List.of(
                     g.ops().assignAdd(g.shared(Nd4j.ones(F64.nd4j(), 2, 3, 4), "v"), xs.get(0))),
             signed(F64, 2, 3, 4)));
+    c.addAll(controlFlow());
     return c;
+  }
+
+  /** The nested graphs read strided values fed to the node, and slices of strided sequences. */
+  private static List<StridedCase> controlFlow() {
+    return List.of(
+        built(
+            "cond",
+            (g, xs, a) ->
+                List.of(
+                    g.control()
+                        .cond(
+                            g.ops().greater(xs.get(0).sum(), g.constant(0.0, F64)),
+                            () -> xs.get(0).mul(xs.get(1)),
+                            () -> xs.get(0).sub(xs.get(1)))),
+            signed(F64, 2, 3, 4),
+            signed2(F64, 2, 3, 4)),
+        built(
+            "whileLoop",
+            (g, xs, a) ->
+                List.of(
+                    g.control()
+                        .whileLoop(
+                            v -> g.ops().less(v.get(0), g.constant(2, I32)),
+                            v -> List.of(v.get(0).add(1), v.get(1).mul(xs.get(1))),
+                            List.of(g.constant(0, I32), xs.get(0)))
+                        .get(1)),
+            signed(F64, 2, 3, 4),
+            signed2(F64, 2, 3, 4)),
+        built(
+            "whileLoop",
+            (g, xs, a) ->
+                g.control()
+                    .scan(
+                        (x, h, none) -> List.of(g.nn().tanh(h.get(0).add(x.get(0)))),
+                        List.of(xs.get(0)),
+                        List.of(xs.get(1)),
+                        List.of()),
+            signed(F64, 2, 3, 4),
+            signed2(F64, 3, 4)));
   }
 }
