@@ -117,6 +117,31 @@ class DataParallelTest {
     return new Model(g, x, y, List.of(train, loss), List.of(v, w, loss));
   }
 
+  /**
+   * A recurrence over the rows, h = tanh(h U + x W) three times, in a whileLoop: its body works row
+   * by row, so the loop and its gradient loop stay split; U's gradient is a partial sum per shard.
+   */
+  static Model loopOverRows(DType dt) {
+    Graph g = new Graph();
+    g.setSeed(8);
+    Tensor x = shardedInput(g, dt, 5, "x");
+    Tensor y = shardedInput(g, dt, 2, "y");
+    Variable w = g.variable(g.random().normal(dt, Shape.of(5, 2), 0, 1), "w");
+    Variable u = g.variable(g.random().normal(dt, Shape.of(2, 2), 0, 1), "u");
+    Tensor xw = x.matmul(w);
+    Tensor three = g.constant(3, DType.INT32);
+    Tensor h =
+        g.control()
+            .whileLoop(
+                v -> g.ops().less(v.get(0), three),
+                v -> List.of(v.get(0).add(1), g.nn().tanh(v.get(1).matmul(u).add(xw))),
+                List.of(g.constant(0, DType.INT32), xw))
+            .get(1);
+    Tensor loss = h.sub(y).square().mean();
+    Tensor train = new GradientDescent(0.1).minimize(loss);
+    return new Model(g, x, y, List.of(train, loss), List.of(w, u, loss));
+  }
+
   private static List<INDArray> steps(Model m, int devices, int steps, boolean intLabels) {
     try (Session sess = new Session(m.g(), new LocalRunner(m.g(), LocalOptions.cpus(devices)))) {
       sess.initializeAllVariables();
@@ -197,5 +222,11 @@ class DataParallelTest {
   @ValueSource(ints = {2, 3})
   void concatOfRunTimeWidthsTrainsAsOnOneDevice(int devices) {
     assertSame(() -> concatOfRunTimeWidths(DType.FLOAT64), devices, 1e-10, false);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void aLoopOverTheRowsTrainsAsOnOneDevice(int devices) {
+    assertSame(() -> loopOverRows(DType.FLOAT64), devices, 1e-10, false);
   }
 }

@@ -2,6 +2,8 @@ package io.anygraph.partition.placement;
 
 import io.anygraph.core.Node;
 import io.anygraph.core.Shape;
+import io.anygraph.core.Subgraph;
+import io.anygraph.core.ops.ControlFlowOpDefs;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -13,11 +15,17 @@ import java.util.function.ToDoubleFunction;
 public final class Flops {
   private static final Map<String, ToDoubleFunction<Node>> PRODUCTS =
       Map.of(
-          "matmul", Flops::matmul,
-          "conv2d", n -> 2.0 * outputs(n) * window(n.input(1).shape()),
+          "matmul",
+          Flops::matmul,
+          "conv2d",
+          n -> 2.0 * outputs(n) * window(n.input(1).shape()),
           // both gradients: two products of the size of the forward one
           "conv2dGrad",
-              n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()));
+          n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()),
+          ControlFlowOpDefs.COND_OP,
+          Flops::nested,
+          ControlFlowOpDefs.WHILE_OP,
+          Flops::nested);
 
   private Flops() {}
 
@@ -47,6 +55,28 @@ public final class Flops {
       k = d == Shape.UNKNOWN ? CostModel.UNKNOWN_DIM : d;
     }
     return 2.0 * outputs(n) * k;
+  }
+
+  /**
+   * A control-flow node: its nested graphs' work (the larger branch), times the steps of a loop
+   * when known from its stacked outputs' length, else {@link CostModel#UNKNOWN_DIM} steps.
+   */
+  private static double nested(Node n) {
+    double most = 0;
+    for (Subgraph g : ControlFlowOpDefs.subgraphs(n.attrs())) {
+      double work = 0;
+      for (Node inner : g.graph().nodes()) {
+        work += of(inner);
+      }
+      most = Math.max(most, work);
+    }
+    if (!n.op().equals(ControlFlowOpDefs.WHILE_OP)) {
+      return most;
+    }
+    Shape steps = n.output(n.outputs().size() - 3).shape(); // the last history output
+    long t =
+        steps.hasRank() && steps.dim(0) != Shape.UNKNOWN ? steps.dim(0) : CostModel.UNKNOWN_DIM;
+    return most * t;
   }
 
   /** Multiply-adds per output of a convolution: filter height × width × input channels. */

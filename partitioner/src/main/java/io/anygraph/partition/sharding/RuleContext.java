@@ -48,6 +48,11 @@ public final class RuleContext {
     return whole[i] ? Sharding.REPLICATED : in.get(i);
   }
 
+  /** Input {@code i} itself (rules that look at what produced it). */
+  Tensor input(int i) {
+    return inputs.get(i);
+  }
+
   public DType dtype(int i) {
     return inputs.get(i).dtype();
   }

@@ -4,6 +4,7 @@ import static io.anygraph.partition.sharding.Sharding.PARTIAL;
 import static io.anygraph.partition.sharding.Sharding.REPLICATED;
 
 import io.anygraph.core.Shape;
+import io.anygraph.core.ops.ControlFlowOpDefs;
 import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.common.PlanException;
 import java.util.HashMap;
@@ -141,6 +142,8 @@ public final class ShardingRules {
       rule(op, c -> List.of(c.whole(1)));
     }
     rule(OpNames.GROUP, c -> c.replicated()); // runs its inputs; needs none of their values
+    rule(ControlFlowOpDefs.COND_OP, ControlFlowSharding::cond);
+    rule(ControlFlowOpDefs.WHILE_OP, ControlFlowSharding::whileLoop);
   }
 
   private ShardingRules() {}
