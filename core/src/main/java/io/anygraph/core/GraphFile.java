@@ -27,8 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * JSON names ops and typed attributes ({@code {"int": 3}}, {@code {"ints": [..]}}, {@code {"float":
  * 0.1}}, {@code {"bool": true}}, {@code {"string": ".."}}, {@code {"dtype": "float32"}}, {@code
  * {"shape": [-1, 784]}} or {@code {"shape": null}} for unknown rank, {@code {"tensor":
- * "tensors/0.npy", "dtype": .., "shape": .., "sha256": ..}}), never Java classes. Loading re-runs
- * every op's type inference and compares it with the saved types.
+ * "tensors/0.npy", "dtype": .., "shape": .., "sha256": ..}}, {@code {"graph": {"nodes": [..],
+ * "inputs": [..], "outputs": [..]}}} for the nested graph of a control-flow op), never Java
+ * classes. Loading re-runs every op's type inference and compares it with the saved types.
  */
 public final class GraphFile {
   public static final String FORMAT = "anygraph.graph";
@@ -49,10 +50,28 @@ public final class GraphFile {
     root.put("format", FORMAT);
     root.put("version", VERSION);
     graph.seed().ifPresent(s -> root.put("seed", s));
-    ArrayNode nodes = root.putArray("nodes");
     Directory tensors = dir.child("tensors");
     int[] tensorCount = {0};
     List<Node> saved = graph.nodes();
+    root.set("nodes", nodes(saved, tensors, tensorCount));
+    ArrayNode vars = root.putArray("variables");
+    for (Variable v : graph.variables()) {
+      // Ids are positions in an append-only list: this leaves out variables that other threads
+      // added after the nodes were taken, so the file is the graph at one moment.
+      if (v.node().id() >= saved.size() || v.initializer().node().id() >= saved.size()) {
+        continue;
+      }
+      vars.addObject().put("node", v.node().name()).put("initializer", v.initializer().name());
+    }
+    try (OutputStream out = dir.create(MANIFEST)) {
+      JSON.writeValue(out, root);
+    }
+  }
+
+  /** The nodes as JSON; the nested graphs of control-flow nodes are written inline. */
+  private static ArrayNode nodes(List<Node> saved, Directory tensors, int[] tensorCount)
+      throws IOException {
+    ArrayNode nodes = JSON.createArrayNode();
     for (Node n : saved) {
       ObjectNode jn = nodes.addObject();
       jn.put("name", n.name());
@@ -80,18 +99,7 @@ public final class GraphFile {
                       .put("dtype", t.dtype().label())
                       .set("shape", shapeJson(t.shape())));
     }
-    ArrayNode vars = root.putArray("variables");
-    for (Variable v : graph.variables()) {
-      // Ids are positions in an append-only list: this leaves out variables that other threads
-      // added after the nodes were taken, so the file is the graph at one moment.
-      if (v.node().id() >= saved.size() || v.initializer().node().id() >= saved.size()) {
-        continue;
-      }
-      vars.addObject().put("node", v.node().name()).put("initializer", v.initializer().name());
-    }
-    try (OutputStream out = dir.create(MANIFEST)) {
-      JSON.writeValue(out, root);
-    }
+    return nodes;
   }
 
   private static JsonNode encode(Object v, Directory tensors, int[] count) throws IOException {
@@ -117,6 +125,13 @@ public final class GraphFile {
       o.put("dtype", t.label());
     } else if (v instanceof Shape s) {
       o.set("shape", shapeJson(s));
+    } else if (v instanceof Subgraph sg) {
+      ObjectNode body = o.putObject("graph");
+      body.set("nodes", nodes(sg.graph().nodes(), tensors, count));
+      ArrayNode ins = body.putArray("inputs");
+      sg.inputs().forEach(t -> ins.add(t.name()));
+      ArrayNode outs = body.putArray("outputs");
+      sg.outputs().forEach(t -> outs.add(t.name()));
     } else if (v instanceof INDArray arr) {
       String file = count[0]++ + ".npy";
       byte[] bytes = Npy.toBytes(arr);
@@ -179,8 +194,37 @@ public final class GraphFile {
     private final Set<String> variables = new HashSet<>();
 
     Reader(Directory dir, String where) {
+      this(dir, new ManifestFields(where));
+    }
+
+    private Reader(Directory dir, ManifestFields f) {
       this.dir = dir;
-      this.f = new ManifestFields(where);
+      this.f = f;
+    }
+
+    /** A nested graph: its own nodes (names are its own), then its inputs and outputs by name. */
+    private Subgraph subgraph(JsonNode v, String what) {
+      Reader inner = new Reader(dir, f);
+      JsonNode nodes = f.array(v, "nodes", what + ".nodes");
+      for (int i = 0; i < nodes.size(); i++) {
+        String at = what + ".nodes[" + i + "]";
+        inner.node(f.object(nodes.get(i), at), at);
+      }
+      List<List<Tensor>> ends = new ArrayList<>();
+      for (String end : List.of("inputs", "outputs")) {
+        JsonNode refs = f.array(v, end, what + "." + end);
+        List<Tensor> ts = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+          String field = what + "." + end + "[" + i + "]";
+          ts.add(inner.tensor(f.text(refs.get(i), field), field));
+        }
+        ends.add(ts);
+      }
+      try {
+        return new Subgraph(inner.g, ends.get(0), ends.get(1));
+      } catch (AnygraphException e) {
+        throw f.bad(what + ".inputs", v.get("inputs"), e.getMessage());
+      }
     }
 
     Graph graph(JsonNode root) {
@@ -319,11 +363,13 @@ public final class GraphFile {
         return f.dtype(v.get("dtype"), what + ".dtype");
       } else if (v.has("shape")) {
         return f.shape(v.get("shape"), what + ".shape");
+      } else if (v.has("graph")) {
+        return subgraph(f.object(v.get("graph"), what + ".graph"), what + ".graph");
       }
       throw f.bad(
           what,
           v,
-          "has no known attribute type (int, float, bool, string, ints, tensor, dtype, shape)");
+          "has no known attribute type (int, float, bool, string, ints, tensor, dtype, shape, graph)");
     }
 
     private INDArray tensorAttr(JsonNode v, String what) {
