@@ -6,7 +6,9 @@ import io.anygraph.board.events.proto.DataType;
 import io.anygraph.board.events.proto.TensorProto;
 import io.anygraph.board.events.proto.TensorShapeProto;
 import io.anygraph.core.DType;
+import io.anygraph.core.Node;
 import io.anygraph.core.Shape;
+import io.anygraph.core.Subgraph;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -91,10 +93,25 @@ final class AttrValues {
       b.setShape(shape(s));
     } else if (v instanceof INDArray a) {
       b.setTensor(tensor(a));
+    } else if (v instanceof Subgraph g) {
+      b.setS(ByteString.copyFromUtf8(nested(g)));
     } else {
       throw new IllegalArgumentException("no AttrValue for " + v.getClass().getName());
     }
     return b.build();
+  }
+
+  /** A nested graph in one line: its size and ops; its nodes are drawn beside it. */
+  static String nested(Subgraph g) {
+    return "graph of "
+        + g.graph().size()
+        + " ops ("
+        + String.join(", ", g.graph().nodes().stream().map(Node::op).distinct().toList())
+        + "), "
+        + g.inputs().size()
+        + " in, "
+        + g.outputs().size()
+        + " out";
   }
 
   static AttrValue shapes(List<TensorShapeProto> shapes) {

@@ -6,6 +6,7 @@ import io.anygraph.board.events.proto.NodeDef;
 import io.anygraph.board.events.proto.TensorShapeProto;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
+import io.anygraph.core.Subgraph;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import java.util.ArrayList;
@@ -39,36 +40,70 @@ final class GraphDefs {
     List<NodeDef> boundaryNodes = boundaryNodes(boundaries, names, boundaryInputs);
     GraphDef.Builder def = GraphDef.newBuilder();
     for (Node n : nodes) {
-      NodeDef.Builder b = NodeDef.newBuilder().setName(n.name()).setOp(n.op());
-      for (Tensor t : n.inputs()) {
-        b.addInput(t.index() == 0 ? t.node().name() : t.node().name() + ":" + t.index());
-      }
-      n.controlInputs().forEach(c -> b.addInput("^" + c.name()));
+      NodeDef.Builder b = nodeDef(n, "");
       boundaryInputs.getOrDefault(n.name(), List.of()).forEach(c -> b.addInput("^" + c));
       NodeAnnotation a = annotations.get(n.name());
-      b.setDevice(a != null && a.device() != null ? a.device() : n.device());
+      if (a != null && a.device() != null) {
+        b.setDevice(a.device());
+      }
       if (a != null && a.stage() != null) {
         b.putAttr(GraphView.STAGE_ATTR, AttrValues.string(a.stage()));
       }
-      n.attrs()
-          .asMap()
-          .forEach(
-              (k, v) -> {
-                if (v != null) {
-                  b.putAttr(k, AttrValues.of(v));
-                }
-              });
-      List<TensorShapeProto> shapes = new ArrayList<>();
-      List<DataType> types = new ArrayList<>();
-      for (TensorType t : n.outputs()) {
-        shapes.add(AttrValues.shape(t.shape()));
-        types.add(AttrValues.dataType(t.dtype()));
-      }
-      b.putAttr("_output_shapes", AttrValues.shapes(shapes));
-      b.putAttr(GraphView.OUTPUT_TYPES_ATTR, AttrValues.types(types));
       def.addNode(b);
+      addNested(def, n, n.name(), b.getDevice(), a == null ? null : a.stage());
     }
     return def.addAllNode(boundaryNodes).build();
+  }
+
+  /** A node under {@code prefix}: its inputs, device, attributes and output types. */
+  private static NodeDef.Builder nodeDef(Node n, String prefix) {
+    NodeDef.Builder b = NodeDef.newBuilder().setName(prefix + n.name()).setOp(n.op());
+    for (Tensor t : n.inputs()) {
+      String src = prefix + t.node().name();
+      b.addInput(t.index() == 0 ? src : src + ":" + t.index());
+    }
+    n.controlInputs().forEach(c -> b.addInput("^" + prefix + c.name()));
+    b.setDevice(n.device());
+    n.attrs()
+        .asMap()
+        .forEach(
+            (k, v) -> {
+              if (v != null) {
+                b.putAttr(k, AttrValues.of(v));
+              }
+            });
+    List<TensorShapeProto> shapes = new ArrayList<>();
+    List<DataType> types = new ArrayList<>();
+    for (TensorType t : n.outputs()) {
+      shapes.add(AttrValues.shape(t.shape()));
+      types.add(AttrValues.dataType(t.dtype()));
+    }
+    b.putAttr("_output_shapes", AttrValues.shapes(shapes));
+    b.putAttr(GraphView.OUTPUT_TYPES_ATTR, AttrValues.types(types));
+    return b;
+  }
+
+  /**
+   * The nested graphs of a control-flow node (a loop body, a cond branch) as nodes named {@code
+   * node/attr/inner}: the viewers draw them inside the node's scope, a group that collapses like a
+   * name scope. They run where the node runs, so they get its device and stage.
+   */
+  private static void addNested(
+      GraphDef.Builder def, Node n, String name, String device, String stage) {
+    for (Map.Entry<String, Object> a : n.attrs().asMap().entrySet()) {
+      if (a.getValue() instanceof Subgraph sub) {
+        String prefix = name + "/" + a.getKey() + "/";
+        for (Node inner : sub.graph().nodes()) {
+          NodeDef.Builder b = nodeDef(inner, prefix).setDevice(device);
+          b.putAttr(GraphView.NESTED_IN_ATTR, AttrValues.string(name));
+          if (stage != null) {
+            b.putAttr(GraphView.STAGE_ATTR, AttrValues.string(stage));
+          }
+          def.addNode(b);
+          addNested(def, inner, prefix + inner.name(), device, stage);
+        }
+      }
+    }
   }
 
   /**

@@ -40,6 +40,9 @@ public final class GraphView {
    */
   public static final String OUTPUT_TYPES_ATTR = "_anygraph_output_types";
 
+  /** Attribute of a node of a nested graph (loop body, cond branch): the node that holds it. */
+  public static final String NESTED_IN_ATTR = "_anygraph_nested_in";
+
   /** Attribute of a boundary node: its kind, a {@link BoundaryMark.Kind#label()}. */
   public static final String BOUNDARY_ATTR = "_anygraph_boundary";
 
