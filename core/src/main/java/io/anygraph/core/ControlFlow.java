@@ -62,7 +62,8 @@ public final class ControlFlow {
     List<Tensor> inputs = new ArrayList<>(List.of(pred));
     inputs.addAll(captured);
     Attrs attrs = Attrs.of(THEN, t.subgraph(captured), ELSE, f.subgraph(captured));
-    return here.add(ControlFlowOpDefs.COND_OP, inputs, attrs, null);
+    List<Tensor> out = here.add(ControlFlowOpDefs.COND_OP, inputs, attrs, null);
+    return out.subList(0, out.size() - 1); // the last output is the branch's random seed
   }
 
   /** {@code tf.while_loop}: repeats {@code body} while {@code cond} holds; the final values. */

@@ -29,18 +29,20 @@ import java.util.stream.IntStream;
  * whileLoop} ops so that they can be differentiated again.
  *
  * <p>A cond's gradient is a cond on the same predicate whose branches are each branch's
- * vector-Jacobian product. A loop's gradient is a loop over the forward loop's history (the loop
- * variables at the start of every step, a stack the forward loop keeps when someone reads it),
- * walked in reverse: each step replays the body on that step's values (with the same random seed
- * and position, so random ops draw the same numbers) and pulls the carried gradient back through
- * it, summing the gradients of the values the body reads from outside.
+ * vector-Jacobian product, replayed with the forward cond's seed. A loop's gradient is a loop over
+ * the forward loop's history (the loop variables at the start of every step, a stack the forward
+ * loop keeps when someone reads it), walked in reverse: each step replays the body on that step's
+ * values (with the same random seed and position, so random ops draw the same numbers) and pulls
+ * the carried gradient back through it, summing the gradients of the values the body reads from
+ * outside.
  */
 final class ControlFlowGradients {
   private ControlFlowGradients() {}
 
   static List<Tensor> cond(GradContext c) {
     Node node = c.node();
-    List<Tensor> captures = c.inputs().subList(1, c.inputs().size());
+    int end = c.inputs().size() - (node.attrs().getBool(SEEDED, false) ? 1 : 0);
+    List<Tensor> captures = c.inputs().subList(1, end);
     int[] wrt = floating(captures);
     int[] outs = floating(c.outputs());
     List<Tensor> grads = new ArrayList<>(nulls(c.inputs().size()));
@@ -48,15 +50,17 @@ final class ControlFlowGradients {
       return grads;
     }
     List<TensorType> dyTypes = new ArrayList<>();
-    List<Tensor> inputs = new ArrayList<>(c.inputs());
+    List<Tensor> inputs = new ArrayList<>(c.inputs().subList(0, end));
     for (int j : outs) {
       dyTypes.add(c.outputs().get(j).type());
       inputs.add(c.upstream().get(j));
     }
+    inputs.add(c.outputs().get(c.outputs().size() - 1)); // replay the forward branch's draws
     Attrs attrs =
         Attrs.of(
             THEN, branchGradient(node.attrs().getSubgraph(THEN), wrt, outs, dyTypes),
-            ELSE, branchGradient(node.attrs().getSubgraph(ELSE), wrt, outs, dyTypes));
+            ELSE, branchGradient(node.attrs().getSubgraph(ELSE), wrt, outs, dyTypes),
+            SEEDED, true);
     Graph g = c.x(0).graph();
     List<Tensor> dx = g.add(ControlFlowOpDefs.COND_OP, inputs, attrs, "cond_grad");
     for (int i = 0; i < wrt.length; i++) {

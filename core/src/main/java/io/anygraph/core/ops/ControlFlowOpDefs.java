@@ -15,8 +15,9 @@ import java.util.List;
  * Control flow as functional ops holding nested graphs ({@link Subgraph} attributes), TensorFlow
  * control flow v2's design.
  *
- * <p>{@code cond}: inputs {@code [pred, captures...]}; attributes {@code then} and {@code else},
- * each taking the captures and returning the outputs. Only the branch {@code pred} picks runs.
+ * <p>{@code cond}: inputs {@code [pred, captures..., seed?]}; attributes {@code then} and {@code
+ * else}, each taking the captures and returning the outputs, and {@code seeded}. Only the branch
+ * {@code pred} picks runs. Outputs: the branch's, then the seed its random ops drew from (int64).
  *
  * <p>{@code whileLoop}: inputs {@code [carries (n), sequences (s), captures..., seed?]}; attributes
  * {@code body} (carries, this step's slice of each sequence, captures → next carries, then {@code
@@ -110,7 +111,8 @@ public final class ControlFlowOpDefs {
     }
     Subgraph t = c.attrs().getSubgraph(THEN);
     Subgraph f = c.attrs().getSubgraph(ELSE);
-    List<TensorType> captures = c.inputTypes().subList(1, c.inputTypes().size());
+    int end = c.inputTypes().size() - (c.attrs().getBool(SEEDED, false) ? 1 : 0);
+    List<TensorType> captures = c.inputTypes().subList(1, end);
     checkInputs(c, "then branch", t, captures);
     checkInputs(c, "else branch", f, captures);
     if (t.outputs().size() != f.outputs().size()) {
@@ -139,6 +141,7 @@ public final class ControlFlowOpDefs {
       }
       out.add(new TensorType(a.dtype(), joined));
     }
+    out.add(TensorType.scalar(DType.INT64)); // the seed the branch's random ops drew from
     return out;
   }
 

@@ -5,6 +5,7 @@ import static io.anygraph.core.ops.ControlFlowOpDefs.COND;
 import static io.anygraph.core.ops.ControlFlowOpDefs.ELSE;
 import static io.anygraph.core.ops.ControlFlowOpDefs.MAXIMUM_ITERATIONS;
 import static io.anygraph.core.ops.ControlFlowOpDefs.REVERSE;
+import static io.anygraph.core.ops.ControlFlowOpDefs.SEEDED;
 import static io.anygraph.core.ops.ControlFlowOpDefs.THEN;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 
@@ -38,13 +39,21 @@ final class ControlFlowKernels {
   }
 
   private static INDArray[] cond(KernelContext c) {
+    int inputs = c.node().inputs().size();
+    boolean seeded = c.attrs().getBool(SEEDED, false);
+    long seed = seeded ? c.in(inputs - 1).getLong(0) : c.state().random(c.node()).nextLong();
     boolean pick = c.in(0).getDouble(0) != 0;
     Subgraph branch = c.attrs().getSubgraph(pick ? THEN : ELSE);
     List<INDArray> captures = new ArrayList<>();
-    for (int i = 1; i < c.node().inputs().size(); i++) {
+    for (int i = 1; i < inputs - (seeded ? 1 : 0); i++) {
       captures.add(c.in(i));
     }
-    return SubgraphRunner.run(branch, captures, c.state()).toArray(INDArray[]::new);
+    List<INDArray> out;
+    try (RunState step = c.state().loopStep(seed, 0)) {
+      out = new ArrayList<>(SubgraphRunner.run(branch, captures, step));
+    }
+    out.add(Nd4j.scalar(seed));
+    return out.toArray(INDArray[]::new);
   }
 
   private static INDArray[] whileLoop(KernelContext c) {

@@ -215,6 +215,29 @@ class ControlFlowOpsTest {
   }
 
   @Test
+  void randomOpsInABranchReplayInTheGradient() {
+    Graph g = new Graph();
+    g.setSeed(9);
+    Tensor x = g.placeholder(DType.FLOAT64, Shape.of(3), "x");
+    Tensor p = g.placeholder(DType.BOOL, Shape.scalar(), "p");
+    Tensor y =
+        g.control()
+            .cond(
+                p,
+                () -> x.mul(g.random().normal(DType.FLOAT64, Shape.of(3), 1, 0.5)),
+                () -> x.mul(2.0));
+    Tensor dx = g.grad(y.sum(), x);
+    INDArray xv = Eval.doubles(new long[] {3}, 1.0, -2.0, 0.5);
+    try (Session s = new Session(g)) {
+      List<INDArray> r = s.run(List.of(y, dx), Map.of(x, xv, p, true));
+      for (int i = 0; i < 3; i++) { // y = x * noise, so dy/dx = y / x with the same noise
+        assertEquals(r.get(0).getDouble(i) / xv.getDouble(i), r.get(1).getDouble(i), 1e-12);
+      }
+      assertNotEquals(r.get(1).getDouble(0), r.get(1).getDouble(1), 1e-9, "noise, not a constant");
+    }
+  }
+
+  @Test
   void branchesOfDifferentTypesFailWhenBuilt() {
     Graph g = new Graph();
     Tensor p = g.placeholder(DType.BOOL, Shape.scalar(), "p");

@@ -32,13 +32,16 @@ final class ControlFlowSharding {
     if (!c.in(0).isReplicated()) {
       return c.wholeAll();
     }
-    List<Sharding> captures = inputs(c, 1, c.inputs());
-    if (captures == null) {
-      return c.wholeAll();
-    }
+    int end = c.inputs() - (c.attrs().getBool(ControlFlowOpDefs.SEEDED, false) ? 1 : 0);
+    List<Sharding> captures = inputs(c, 1, end);
     List<Sharding> t = propagate(c.attrs().getSubgraph(ControlFlowOpDefs.THEN), captures);
     List<Sharding> f = propagate(c.attrs().getSubgraph(ControlFlowOpDefs.ELSE), captures);
-    return t != null && t.equals(f) ? t : c.wholeAll();
+    if (t == null || !t.equals(f)) {
+      return c.wholeAll();
+    }
+    List<Sharding> out = new ArrayList<>(t);
+    out.add(Sharding.REPLICATED); // the seed
+    return out;
   }
 
   static List<Sharding> whileLoop(RuleContext c) {
