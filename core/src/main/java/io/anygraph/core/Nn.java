@@ -384,8 +384,9 @@ public final class Nn {
    * Batch normalization with the statistics over {@code axes} (as {@code
    * tf.layers.batch_normalization}; {@link BatchNorm} makes the variables). Training: the batch's
    * mean and biased variance, plus update ops {@code moving = moving * momentum + batch * (1 -
-   * momentum)} to run with the step. Inference: the moving statistics, no update ops. gamma and
-   * beta may be null; all parameters have x's shape without {@code axes}.
+   * momentum)} to run with the step (the moving statistics must then be variables, or null for
+   * none). Inference: the moving statistics, no update ops. gamma and beta may be null; all
+   * parameters have x's shape without {@code axes}.
    */
   public BatchNorm.Output batchNorm(
       Tensor x,

@@ -24,9 +24,10 @@ final class Normalization {
   }
 
   /**
-   * Batch normalization over {@code axes}. Training: the batch's mean and (biased) variance, and
-   * two update ops that move the moving statistics towards them. Inference: the moving statistics,
-   * no update ops. Parameters and moving statistics have x's shape without {@code axes} (e.g. [C]).
+   * Batch normalization over {@code axes}. Training: the batch's mean and (biased) variance, and an
+   * update op per moving statistic given (variables; null ones are not updated). Inference: the
+   * moving statistics, no update ops. Parameters and moving statistics have x's shape without
+   * {@code axes} (e.g. [C]).
    */
   static BatchNorm.Output batchNorm(
       Graph g,
@@ -48,14 +49,27 @@ final class Normalization {
     Ops o = g.ops();
     Tensor scale = gamma == null ? null : fitted(o, "gamma", gamma, x, a, kept);
     Tensor offset = beta == null ? null : fitted(o, "beta", beta, x, a, kept);
-    Tensor mean = fitted(o, "movingMean", movingMean, x, a, kept);
-    Tensor variance = fitted(o, "movingVariance", movingVariance, x, a, kept);
+    if (!training && (movingMean == null || movingVariance == null)) {
+      throw new AnygraphException(
+          "batchNorm of " + x.name() + ": inference mode needs the moving mean and variance");
+    }
     List<Tensor> updates = new ArrayList<>();
+    Tensor mean;
+    Tensor variance;
     if (training) {
       mean = o.reduceMean(x, a, true);
       variance = o.reduceMean(o.square(o.sub(x, mean)), a, true);
-      updates.add(movingAverage(o, movingMean, mean, momentum));
-      updates.add(movingAverage(o, movingVariance, variance, momentum));
+      if (movingMean != null) {
+        fitted(o, "movingMean", movingMean, x, a, kept);
+        updates.add(movingAverage(o, movingMean, mean, momentum));
+      }
+      if (movingVariance != null) {
+        fitted(o, "movingVariance", movingVariance, x, a, kept);
+        updates.add(movingAverage(o, movingVariance, variance, momentum));
+      }
+    } else {
+      mean = fitted(o, "movingMean", movingMean, x, a, kept);
+      variance = fitted(o, "movingVariance", movingVariance, x, a, kept);
     }
     Tensor y = affine(o, normalize(o, o.sub(x, mean), variance, epsilon), scale, offset);
     return new BatchNorm.Output(y, List.copyOf(updates));
