@@ -146,9 +146,11 @@ class AttentionTest {
   @Test
   void attentionGradientMatchesFiniteDifferencesForQueriesKeysAndValues() {
     Random r = new Random(9);
-    INDArray mask = Nd4j.createFromArray(new boolean[][] {{T, T, F}, {T, T, T}}).reshape(2, 1, 3);
+    // [batch, heads, T, d] queries against keys and values shared by the heads (broadcast)
+    INDArray mask =
+        Nd4j.createFromArray(new boolean[][] {{T, T, F}, {T, T, T}}).reshape(2, 1, 1, 3);
     GradCheck.check(
-        List.of(random(r, 2, 3, 2), random(r, 2, 3, 2), random(r, 2, 3, 3)),
+        List.of(random(r, 2, 2, 3, 2), random(r, 2, 1, 3, 2), random(r, 2, 1, 3, 3)),
         xs -> {
           Graph g = xs.get(0).graph();
           return g.nn().attention(xs.get(0), xs.get(1), xs.get(2), g.constant(mask), true);
