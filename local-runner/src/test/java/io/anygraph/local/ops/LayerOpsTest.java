@@ -99,6 +99,12 @@ class LayerOpsTest {
   void topKGradientGoesToThePickedPositions() {
     INDArray x = doubles(new long[] {2, 4}, 0.5, -1, 2, 0.25, 3, -2, 1, 1.5);
     GradCheck.check(x, t -> t.graph().nn().topK(t, 2, true).get(0).square());
+    // second derivatives: the gradients are ops with gradients of their own
+    GradCheck.check(
+        x, t -> AttentionTest.gradientOf(u -> u.graph().nn().topK(u, 2, true).get(0).square(), t));
+    GradCheck.check(
+        x,
+        t -> AttentionTest.gradientOf(u -> u.graph().ops().cumsum(u, 1, true, true).square(), t));
     // by hand: the upstream gradient of each pick lands at its index, zeros elsewhere
     Graph g = new Graph();
     Tensor c = g.constant(x);
