@@ -36,7 +36,8 @@ class LayersDataParallelTest {
   /** A graph, its sharded inputs, the step, and the values compared after the steps. */
   record Model(Graph g, Tensor x, Tensor y, Tensor step, List<Tensor> compared) {}
 
-  static Model model() {
+  /** With batch normalization first (all after it on the driver), or without (all on shards). */
+  static Model model(boolean batchNorm) {
     Graph g = new Graph();
     g.setSeed(11);
     Tensor x;
@@ -45,29 +46,33 @@ class LayersDataParallelTest {
       x = g.placeholder(DType.FLOAT64, Shape.of(-1, 4), "x");
       y = g.placeholder(DType.FLOAT64, Shape.of(-1, 2), "y");
     }
-    BatchNorm bn = new BatchNorm(g, "bn", DType.FLOAT64, Shape.of(4), new int[] {0}, 0.9, 1e-3);
+    BatchNorm bn =
+        batchNorm
+            ? new BatchNorm(g, "bn", DType.FLOAT64, Shape.of(4), new int[] {0}, 0.9, 1e-3)
+            : null;
     Variable w = g.variable(g.random().normal(DType.FLOAT64, Shape.of(4, 6), 0, 1), "w");
     Variable gamma = g.variable(g.ops().fill(DType.FLOAT64, Shape.of(6), 1), "gamma");
     Variable beta = g.variable(g.ops().fill(DType.FLOAT64, Shape.of(6), 0), "beta");
-    Tensor h = bn.apply(x, true).matmul(w); // [batch, 6]
+    Tensor h = (batchNorm ? bn.apply(x, true) : x).matmul(w); // [batch, 6]
     Tensor seq = h.reshape(-1, 3, 2); // three positions of depth 2 per example
-    Tensor attended = g.nn().attention(seq, seq, seq, null, true).reshape(-1, 6);
+    Tensor keys = g.ops().greater(seq.sum(2), g.constant(-1.5, DType.FLOAT64)); // [batch, 3]
+    Tensor mask = g.ops().expandDims(keys, 1); // [batch, 1, key]: padding-style key mask
+    Tensor attended = g.nn().attention(seq, seq, seq, mask, true).reshape(-1, 6);
     Tensor normed = g.nn().layerNorm(attended, new int[] {-1}, gamma, beta, 1e-3);
     Tensor running = g.ops().cumsum(normed, 1, false, false);
     Tensor top = g.nn().topK(running, 2, true).get(0);
     Tensor loss = top.sub(y).square().mean();
-    List<Tensor> step = new ArrayList<>(bn.updateOps());
+    List<Tensor> step = new ArrayList<>(batchNorm ? bn.updateOps() : List.of());
     step.add(new GradientDescent(0.1).minimize(loss));
-    return new Model(
-        g,
-        x,
-        y,
-        g.ops().group(step),
-        List.of(loss, w, gamma, beta, bn.gamma(), bn.beta(), bn.movingMean(), bn.movingVariance()));
+    List<Tensor> compared = new ArrayList<>(List.of(loss, w, gamma, beta));
+    if (batchNorm) {
+      compared.addAll(List.of(bn.gamma(), bn.beta(), bn.movingMean(), bn.movingVariance()));
+    }
+    return new Model(g, x, y, g.ops().group(step), compared);
   }
 
-  private static List<INDArray> steps(int devices) {
-    Model m = model();
+  private static List<INDArray> steps(int devices, boolean batchNorm) {
+    Model m = model(batchNorm);
     try (Session sess = new Session(m.g(), new LocalRunner(m.g(), LocalOptions.cpus(devices)))) {
       sess.initializeAllVariables();
       for (int s = 0; s < 3; s++) {
@@ -95,24 +100,40 @@ class LayersDataParallelTest {
     return Nd4j.createFromArray(v);
   }
 
-  @ParameterizedTest
-  @ValueSource(ints = {2, 3})
-  void batchStatisticsAreGlobalAndEveryBlockTrainsAsOnOneDevice(int devices) {
-    List<INDArray> one = steps(1);
-    List<INDArray> many = steps(devices);
+  private static void assertSame(int devices, boolean batchNorm) {
+    List<INDArray> one = steps(1, batchNorm);
+    List<INDArray> many = steps(devices, batchNorm);
     for (int i = 0; i < one.size(); i++) {
       assertEquals(one.get(i).shapeInfoToString(), many.get(i).shapeInfoToString());
       double diff = one.get(i).sub(many.get(i)).amaxNumber().doubleValue();
       assertTrue(
           diff <= 1e-10, "value " + i + " differs by " + diff + " on " + devices + " devices");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void batchStatisticsAreGlobalAndEveryBlockTrainsAsOnOneDevice(int devices) {
+    assertSame(devices, true);
     // the step is split: the shards compute up to the batch statistics, gathered for the rest
-    Model m = model();
+    Model m = model(true);
     Plan plan =
         new LocalRunner(m.g(), LocalOptions.cpus(devices))
             .plan(List.of(m.step()), Set.of(m.x(), m.y()));
     assertTrue(plan.worker() != null && plan.explain().contains("all-gather"), plan.explain());
     // the moving mean moved: 0.1 of three batch means, each near 1
-    assertTrue(one.get(6).amaxNumber().doubleValue() > 0.1, "moving mean " + one.get(6));
+    INDArray movingMean = steps(1, true).get(6);
+    assertTrue(movingMean.amaxNumber().doubleValue() > 0.1, "moving mean " + movingMean);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void withoutBatchNormTheBlocksRunOnTheShardsAndTrainAsOnOneDevice(int devices) {
+    assertSame(devices, false);
+    Model m = model(false);
+    Plan plan =
+        new LocalRunner(m.g(), LocalOptions.cpus(devices))
+            .plan(List.of(m.step()), Set.of(m.x(), m.y()));
+    assertTrue(!plan.explain().contains("all-gather"), "nothing gathered: " + plan.explain());
   }
 }
