@@ -94,6 +94,16 @@ class AttentionTest {
         assertEquals(want.getDouble(i), got.getDouble(i), 1e-12, "causal " + causal + " @" + i);
       }
     }
+    // lengths and depth known only when run: the scale and the causal mask come from the values
+    Graph open = new Graph();
+    Tensor pq = open.placeholder(DType.FLOAT64, Shape.of(-1, 2, -1, -1), "q");
+    Tensor pk = open.placeholder(DType.FLOAT64, Shape.of(-1, 1, -1, -1), "k");
+    Tensor pv = open.placeholder(DType.FLOAT64, Shape.of(-1, 1, -1, -1), "v");
+    Tensor pm = open.placeholder(DType.BOOL, Shape.of(-1, 1, 1, -1), "mask");
+    INDArray late =
+        Eval.run(open.nn().attention(pq, pk, pv, pm, true), Map.of(pq, q, pk, k, pv, v, pm, mask));
+    INDArray causalWant = reference(q, k, v, keys, true);
+    assertTrue(causalWant.equalsWithEps(late, 1e-12), "run-time shapes: " + late);
     Graph g = new Graph();
     INDArray noMask =
         Eval.run(g.nn().attention(g.constant(q), g.constant(k), g.constant(v), null, false));
