@@ -15,7 +15,9 @@ import java.util.List;
  * <pre>{@code
  * BatchNorm bn = new BatchNorm(g, "bn1", DType.FLOAT32, Shape.of(16), new int[] {0, 1, 2});
  * Tensor h = bn.apply(conv, true);                       // training: batch statistics
- * Tensor train = g.ops().group(concat(List.of(opt.minimize(loss)), bn.updateOps()));
+ * List<Tensor> step = new ArrayList<>(bn.updateOps());   // after every training-mode apply
+ * step.add(new Adam(1e-3).minimize(loss));
+ * Tensor train = g.ops().group(step);
  * Tensor eval = bn.apply(testConv, false);               // inference: moving statistics
  * }</pre>
  */

@@ -60,11 +60,11 @@ final class Normalization {
       mean = o.reduceMean(x, a, true);
       variance = o.reduceMean(o.square(o.sub(x, mean)), a, true);
       if (movingMean != null) {
-        fitted(o, "movingMean", movingMean, x, a, kept);
+        checkParameter("movingMean", movingMean, x, a, kept);
         updates.add(movingAverage(o, movingMean, mean, momentum));
       }
       if (movingVariance != null) {
-        fitted(o, "movingVariance", movingVariance, x, a, kept);
+        checkParameter("movingVariance", movingVariance, x, a, kept);
         updates.add(movingAverage(o, movingVariance, variance, momentum));
       }
     } else {
@@ -148,6 +148,11 @@ final class Normalization {
 
   /** A parameter of x's shape without the axes (e.g. [C]), reshaped to broadcast against x. */
   private static Tensor fitted(Ops o, String what, Tensor p, Tensor x, int[] axes, long[] kept) {
+    checkParameter(what, p, x, axes, kept);
+    return o.reshape(p, kept);
+  }
+
+  private static void checkParameter(String what, Tensor p, Tensor x, int[] axes, long[] kept) {
     long reduced = 1;
     for (long d : kept) {
       reduced *= d;
@@ -172,6 +177,5 @@ final class Normalization {
               + " elements (x's shape without those axes), not "
               + p.type());
     }
-    return o.reshape(p, kept);
   }
 }
