@@ -35,6 +35,7 @@ class RegistryCoverageTest {
           ShapeOpsTest.class,
           BatchedMatmulTest.class,
           CheckNumericsOpsTest.class,
+          LayerOpsTest.class,
           ControlFlowOpsTest.class);
 
   @Test

@@ -22,6 +22,9 @@ public final class Flops {
           // both gradients: two products of the size of the forward one
           "conv2dGrad",
           n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()),
+          // a sort of each line of the last axis: n log2 n comparisons per line
+          "topK",
+          n -> CostModel.elements(n.input(0).shape()) * log2(lastAxis(n)),
           ControlFlowOpDefs.COND_OP,
           Flops::nested,
           ControlFlowOpDefs.WHILE_OP,
@@ -77,6 +80,16 @@ public final class Flops {
     long t =
         steps.hasRank() && steps.dim(0) != Shape.UNKNOWN ? steps.dim(0) : CostModel.UNKNOWN_DIM;
     return most * t;
+  }
+
+  private static double log2(long n) {
+    return Math.max(1, Math.log(n) / Math.log(2));
+  }
+
+  private static long lastAxis(Node n) {
+    Shape s = n.input(0).shape();
+    long d = s.hasRank() && s.rank() > 0 ? s.dim(s.rank() - 1) : Shape.UNKNOWN;
+    return d == Shape.UNKNOWN ? CostModel.UNKNOWN_DIM : d;
   }
 
   /** Multiply-adds per output of a convolution: filter height × width × input channels. */
