@@ -1,8 +1,14 @@
 package io.anygraph.local.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anygraph.core.AnygraphException;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
@@ -74,6 +80,29 @@ class ControlFlowGraphFileTest {
         assertEquals(before.get(i), after.get(i), "value " + i + " at x = " + xv[0]);
       }
     }
+  }
+
+  @Test
+  void aNestedGraphWhoseInputIsNotAPlaceholderIsRefusedNamingIt() throws IOException {
+    Graph g = new Graph();
+    Tensor x = g.placeholder(DType.FLOAT64, Shape.of(2), "x");
+    Tensor limit = g.constant(2.0, DType.FLOAT64);
+    g.control()
+        .whileLoop(
+            v -> g.ops().less(v.get(0).sum(), limit), v -> List.of(v.get(0).add(1.0)), List.of(x));
+    Path dir = tmp.resolve("bad");
+    g.save(dir);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(dir.resolve("graph.json").toFile());
+    for (JsonNode n : root.get("nodes")) {
+      if (n.get("op").asText().equals(ControlFlowOpDefs.WHILE_OP)) {
+        ArrayNode ins = (ArrayNode) n.get("attrs").get("body").get("graph").get("inputs");
+        ins.set(0, json.getNodeFactory().textNode("add:0")); // the body's add, not a placeholder
+      }
+    }
+    json.writeValue(dir.resolve("graph.json").toFile(), root);
+    String why = assertThrows(AnygraphException.class, () -> Graph.load(dir)).getMessage();
+    assertTrue(why.contains("attrs.body.graph.inputs") && why.contains("placeholder"), why);
   }
 
   private static List<INDArray> run(Graph g, List<Tensor> fetches, Map<String, Object> feeds) {
