@@ -6,6 +6,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.mnist.MnistExample;
+import io.anygraph.examples.resnet.ResnetExample;
 import io.anygraph.examples.score.ScoreMnistCommand;
 import io.anygraph.examples.score.ScoreOptions;
 import io.anygraph.examples.train.ExampleModel;
@@ -34,7 +35,8 @@ public final class Main {
   private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
 
   /** The example models, each a training command with the shared options ({@link TrainCommand}). */
-  private static final List<ExampleModel<?>> MODELS = List.of(new MnistExample());
+  private static final List<ExampleModel<?>> MODELS =
+      List.of(new MnistExample(), new ResnetExample());
 
   static {
     add(Tutorial.OPTIONS, Tutorial::run);
