@@ -28,6 +28,15 @@ public record CharSequences(CharVocabulary vocabulary, Dataset train, Dataset he
    * break) and cuts both parts into windows of {@code steps} characters.
    */
   public static CharSequences of(String text, int steps, double heldOutFraction) {
+    return of(text, CharVocabulary.of(text), steps, heldOutFraction);
+  }
+
+  /**
+   * As {@link #of(String, int, double)}, with ids from {@code vocabulary} (e.g. {@link
+   * CharVocabulary#ASCII}); a character outside it is refused by name.
+   */
+  public static CharSequences of(
+      String text, CharVocabulary vocabulary, int steps, double heldOutFraction) {
     if (steps < 1) {
       throw new IllegalArgumentException("steps " + steps + ": a window needs at least 1");
     }
@@ -36,11 +45,10 @@ public record CharSequences(CharVocabulary vocabulary, Dataset train, Dataset he
           "held-out fraction " + heldOutFraction + " is not between 0 and 1");
     }
     int cut = splitPoint(text, heldOutFraction);
-    CharVocabulary v = CharVocabulary.of(text);
     return new CharSequences(
-        v,
-        windows(v.encode(text.substring(0, cut)), steps),
-        windows(v.encode(text.substring(cut)), steps));
+        vocabulary,
+        windows(vocabulary.encode(text.substring(0, cut)), steps),
+        windows(vocabulary.encode(text.substring(cut)), steps));
   }
 
   /**

@@ -16,6 +16,12 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class CharVocabulary implements Serializable {
+  /**
+   * Newline and the 95 printable ASCII characters (96 ids, newline first): a vocabulary fixed in
+   * advance, so a model's layer sizes do not depend on which text it reads.
+   */
+  public static final CharVocabulary ASCII = of(asciiChars());
+
   private final String chars;
 
   /** Id of each character (-1: not in the vocabulary), indexed by the char's value. */
@@ -86,6 +92,14 @@ public final class CharVocabulary implements Serializable {
     StringBuilder s = new StringBuilder(ids.length);
     for (int id : ids) {
       s.append(character(id));
+    }
+    return s.toString();
+  }
+
+  private static String asciiChars() {
+    StringBuilder s = new StringBuilder("\n");
+    for (char c = ' '; c < 127; c++) {
+      s.append(c);
     }
     return s.toString();
   }

@@ -28,6 +28,19 @@ class CharVocabularyTest {
   }
 
   @Test
+  void theAsciiVocabularyIsNewlineThenThePrintableCharacters() {
+    CharVocabulary a = CharVocabulary.ASCII;
+    assertEquals(96, a.size());
+    assertEquals(0, a.id('\n'));
+    assertEquals(1, a.id(' ')); // 32, the first printable character
+    assertEquals(1 + ('A' - ' '), a.id('A'));
+    assertEquals(95, a.id('~')); // 126, the last
+    assertEquals(
+        "character 'é' (U+00E9) is not in the vocabulary of 96 characters",
+        assertThrows(IllegalArgumentException.class, () -> a.id('é')).getMessage());
+  }
+
+  @Test
   void unknownCharactersAndIdsAreRefusedByName() {
     CharVocabulary v = CharVocabulary.of("abc");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.id('z'));

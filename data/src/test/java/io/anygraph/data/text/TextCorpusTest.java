@@ -46,6 +46,12 @@ class TextCorpusTest {
     assertEquals((cut - 1) / 100, c.train().size());
     assertEquals((shipped.text().length() - cut - 1) / 100, c.heldOut().size());
     assertTrue(c.heldOut().size() > 4000, "about 10% of 41,378 windows: " + c.heldOut().size());
+    // the whole text fits the fixed ASCII vocabulary, with the same windows
+    CharSequences a = CharSequences.of(shipped.text(), CharVocabulary.ASCII, 100, 0.1);
+    assertEquals(c.train().size(), a.train().size());
+    assertEquals(
+        c.vocabulary().decode(c.heldOut().labels().getRow(7).toIntVector()),
+        a.vocabulary().decode(a.heldOut().labels().getRow(7).toIntVector()));
   }
 
   @Test
