@@ -1,7 +1,11 @@
 package io.anygraph.examples.train;
 
+import io.anygraph.core.Session;
+import io.anygraph.data.Dataset;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -54,5 +58,16 @@ public interface ExampleModel<M extends ModelGraph> {
       JavaSparkContext sc, TrainOptions options, TrainingData data, int partitions)
       throws IOException {
     return ShardedData.of(sc, data.train(), partitions);
+  }
+
+  /**
+   * After the last epoch, with the trained parameters in {@code session} (on whichever runner
+   * trained them): whatever the model shows beyond the loss and its metric (a language model's
+   * sampled lines, a recommender's bytes per step), printed to {@code out}, and the fields it adds
+   * to the JSON summary. Nothing by default.
+   */
+  default Map<String, Object> afterTraining(
+      Session session, M model, Dataset heldOut, PrintStream out) {
+    return Map.of();
   }
 }

@@ -157,6 +157,7 @@ public final class TrainCommand {
     json.put("final_loss", Double.isNaN(r.finalLoss()) ? null : r.finalLoss());
     json.put("train_samples_per_second", r.trainSamplesPerSecond());
     json.put("parameter_sha256", r.parameterChecksum());
+    json.putAll(r.extras());
     JsonSummary.write(file, json);
   }
 }

@@ -36,6 +36,7 @@ public final class Training<M extends ModelGraph> {
    * What a training run reports (also written as JSON).
    *
    * @param metric the model's held-out figure ({@link ExampleModel#metric}) after the last epoch
+   * @param extras what the model adds to the JSON summary ({@link ExampleModel#afterTraining})
    */
   public record Result(
       int epochs,
@@ -43,7 +44,8 @@ public final class Training<M extends ModelGraph> {
       double finalLoss,
       double trainSamplesPerSecond,
       String parameterChecksum,
-      long stepsTrained) {}
+      long stepsTrained,
+      Map<String, Object> extras) {}
 
   /** Held-out examples per evaluation step. */
   public static final int EVAL_BATCH = 500;
@@ -171,8 +173,10 @@ public final class Training<M extends ModelGraph> {
         metric = evaluate(sess, test); // resumed after the last epoch: nothing left to train
       }
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
+      String checksum = checksum(sess);
+      Map<String, Object> extras = spec.afterTraining(sess, model, test, out);
       return new Result(
-          options.epochs(), metric, loss, samplesPerSecond, checksum(sess), stepsTrained);
+          options.epochs(), metric, loss, samplesPerSecond, checksum, stepsTrained, extras);
     }
   }
 

@@ -64,6 +64,7 @@ class SparkMnistTrainingTest {
         mnist.train().take(640),
         mnist.test().take(100),
         new int[] {300, 200, 140},
+        0,
         tmp,
         "--epochs",
         "1",

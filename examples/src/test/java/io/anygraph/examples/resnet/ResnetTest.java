@@ -66,6 +66,7 @@ class ResnetTest {
         mnist.train().take(448),
         mnist.test().take(100),
         new int[] {250, 130, 68},
+        0,
         tmp,
         "--epochs",
         "1",

@@ -128,6 +128,11 @@ class SharedOptionsTest {
     // 3 balanced classes: chance is 1/3; the argmax rule is linear, so training gets far above it
     assertTrue(r.get("toy_accuracy").asDouble() > 0.7, r.toString());
     assertFalse(r.has("test_accuracy"), r.toString());
+    // the model's own report, after training: printed, and its fields in the JSON
+    double heldOutLoss = r.get("held_out_loss").asDouble();
+    assertTrue(heldOutLoss > 0 && heldOutLoss < Math.log(3), r.toString()); // ln 3: chance
+    assertTrue(
+        out.contains(String.format("toy: held-out loss %.4f on 50 rows%n", heldOutLoss)), out);
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * path is exercised too.
  *
  * <pre>{@code
- * SparkEquivalence.check(new MnistExample(), sc, train, test, new int[] {300, 200, 140}, tmp,
+ * SparkEquivalence.check(new MnistExample(), sc, train, test, new int[] {300, 200, 140}, 0, tmp,
  *     "--epochs", "1", "--steps", "3", "--seed", "4");
  * }</pre>
  */
@@ -35,7 +35,8 @@ public final class SparkEquivalence {
   /**
    * Trains {@code model} with {@code args} (the command's options, without --runner and
    * --checkpoint) on the local runner and on Spark ({@code sc}) with {@code train} cut into blocks
-   * of {@code blocks} examples; asserts one Spark job per training step and per held-out batch,
+   * of {@code blocks} examples; asserts one Spark job per training step and per held-out batch
+   * (plus {@code reportJobs}, the session runs of the model's {@link ExampleModel#afterTraining}),
    * parameters equal within {@link #TOLERANCE}, a finite loss and parameters that moved. Returns
    * the Spark run's result.
    */
@@ -45,6 +46,7 @@ public final class SparkEquivalence {
       Dataset train,
       Dataset test,
       int[] blocks,
+      int reportJobs,
       Path scratch,
       String... args)
       throws IOException {
@@ -63,9 +65,9 @@ public final class SparkEquivalence {
     long evalBatches = (test.size() + Training.EVAL_BATCH - 1) / Training.EVAL_BATCH;
     long epochs = sparkOptions.epochs();
     assertEquals(
-        r.stepsTrained() + epochs * evalBatches,
+        r.stepsTrained() + epochs * evalBatches + reportJobs,
         backend.sparkRunner().times().steps(),
-        "a job per training step, one per held-out batch");
+        "a job per training step, one per held-out batch, and the report's");
     assertEquals(l.stepsTrained(), r.stepsTrained(), "steps on both runners");
     double diff =
         Parameters.maxDifference(Parameters.of(model, local), Parameters.of(model, onSpark));

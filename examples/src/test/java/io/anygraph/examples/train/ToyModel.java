@@ -3,11 +3,14 @@ package io.anygraph.examples.train;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Scope;
+import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.core.train.Adam;
 import io.anygraph.data.Dataset;
+import java.io.PrintStream;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -119,6 +122,18 @@ final class ToyModel implements ExampleModel<ToyModel.Net> {
   @Override
   public TrainingData load(TrainOptions options) {
     return new TrainingData(rows(200, 1), rows(50, 2), "toy rows");
+  }
+
+  /** Shows the hook: the loss on the held-out rows, printed and added to the JSON summary. */
+  @Override
+  public Map<String, Object> afterTraining(
+      Session session, Net model, Dataset heldOut, PrintStream out) {
+    double loss =
+        session
+            .run(model.loss, Map.of(model.x, heldOut.features(), model.y, heldOut.labels()))
+            .getDouble(0);
+    out.printf("toy: held-out loss %.4f on %d rows%n", loss, heldOut.size());
+    return Map.of("held_out_loss", loss);
   }
 
   /** {@code n} rows of 4 uniform features in [0, 1); the label is the argmax of the first 3. */

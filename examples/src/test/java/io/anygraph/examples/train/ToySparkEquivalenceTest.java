@@ -40,6 +40,7 @@ class ToySparkEquivalenceTest {
         ToyModel.rows(200, 1),
         ToyModel.rows(50, 2),
         new int[] {90, 70, 40},
+        1, // the held-out loss of ToyModel.afterTraining
         tmp,
         "--epochs",
         "2",
