@@ -46,6 +46,9 @@ public final class Checkpoint {
   /** Temporary folders of {@link AtomicWrite} for a checkpoint; complete ones are renamed away. */
   private static final Pattern UNFINISHED = Pattern.compile("\\.ckpt-[0-9]+\\.tmp-.*");
 
+  /** The previous version of a checkpoint being replaced ({@link AtomicWrite}). */
+  private static final Pattern REPLACED = Pattern.compile("\\.(ckpt-[0-9]+)\\.old-.*");
+
   private static final ObjectMapper JSON =
       ManifestFields.strict(new ObjectMapper()).enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -219,18 +222,25 @@ public final class Checkpoint {
   }
 
   /**
-   * Deletes what killed writes left behind ({@code .ckpt-N.tmp-*} folders; never a complete
-   * checkpoint) and returns their names.
+   * Tidies what killed writes left behind and says what it did, one line per entry: {@code
+   * .ckpt-N.tmp-*} folders (never a checkpoint in place) are deleted; a {@code .ckpt-N.old-*}
+   * folder, the complete previous version of a checkpoint being replaced, is deleted when {@code
+   * ckpt-N} is in place, else renamed back to {@code ckpt-N} (the write was killed between its two
+   * renames).
    */
   public static List<String> removeUnfinished(Directory dir) throws IOException {
-    List<String> removed = new ArrayList<>();
+    List<String> done = new ArrayList<>();
     for (String name : dir.list()) {
-      if (UNFINISHED.matcher(name).matches()) {
+      Matcher replaced = REPLACED.matcher(name);
+      if (replaced.matches() && !dir.exists(replaced.group(1))) {
+        dir.rename(name, replaced.group(1));
+        done.add("restored " + replaced.group(1) + " from " + name);
+      } else if (replaced.matches() || UNFINISHED.matcher(name).matches()) {
         dir.delete(name);
-        removed.add(name);
+        done.add("removed " + name);
       }
     }
-    return removed;
+    return done;
   }
 
   /**

@@ -321,6 +321,87 @@ public final class Nn {
     return x.mul(keep).mul(1 / (1 - rate));
   }
 
+  /**
+   * {@code tf.nn.top_k}: the {@code k} largest values along the last axis, largest first, and their
+   * int32 indices (equal values: the lower index first). The gradient flows to the picked positions
+   * (the last axis must then be known). {@code sorted = false} is accepted and also sorts.
+   *
+   * <pre>{@code
+   * List<Tensor> top = g.nn().topK(logits, 5, true);  // values top.get(0), indices top.get(1)
+   * }</pre>
+   */
+  public List<Tensor> topK(Tensor x, int k, boolean sorted) {
+    return g.add("topK", List.of(x), Attrs.of("k", k, "sorted", sorted), null);
+  }
+
+  /**
+   * Softmax along the last axis over the positions where the bool {@code mask} (broadcast to the
+   * logits' shape) is true; masked positions get probability 0, and a line with every position
+   * masked gives all zeros (not NaN).
+   */
+  public Tensor softmax(Tensor logits, Tensor mask) {
+    return Attention.maskedSoftmax(g, logits, mask, -1);
+  }
+
+  /** Masked softmax along {@code axis}, as {@link #softmax(Tensor, Tensor)}. */
+  public Tensor softmax(Tensor logits, Tensor mask, int axis) {
+    return Attention.maskedSoftmax(g, logits, mask, axis);
+  }
+
+  /**
+   * Scaled dot-product attention, {@code softmax(q kᵀ / sqrt(depth), mask) v}, for q [..., Tq, d],
+   * k [..., Tk, d], v [..., Tk, dv] (leading axes such as batch and heads broadcast); mask (bool,
+   * true = may attend, broadcast to [..., Tq, Tk]) may be null; {@code causal} also hides later
+   * keys ({@link #causalMask}).
+   *
+   * <pre>{@code
+   * Tensor out = g.nn().attention(q, k, v, null, true);  // [batch, heads, T, dv]
+   * }</pre>
+   */
+  public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal) {
+    return Attention.attention(g, q, k, v, mask, causal);
+  }
+
+  /** A bool mask shaped like {@code scores} [..., query, key]: true where key <= query. */
+  public Tensor causalMask(Tensor scores) {
+    return Attention.causalMask(g, scores);
+  }
+
+  /**
+   * Layer normalization: {@code (x - mean) / sqrt(variance + epsilon) * gamma + beta} with the mean
+   * and (biased) variance over {@code axes} of each example; gamma and beta broadcast against x and
+   * may be null.
+   *
+   * <pre>{@code
+   * Tensor y = g.nn().layerNorm(x, new int[] {-1}, gamma, beta, 1e-5);  // gamma, beta: [features]
+   * }</pre>
+   */
+  public Tensor layerNorm(Tensor x, int[] axes, Tensor gamma, Tensor beta, double epsilon) {
+    return Normalization.layerNorm(g, x, axes, gamma, beta, epsilon);
+  }
+
+  /**
+   * Batch normalization with the statistics over {@code axes} (as {@code
+   * tf.layers.batch_normalization}; {@link BatchNorm} makes the variables). Training: the batch's
+   * mean and biased variance, plus update ops {@code moving = moving * momentum + batch * (1 -
+   * momentum)} to run with the step (the moving statistics must then be variables, or null for
+   * none). Inference: the moving statistics, no update ops. gamma and beta may be null; all
+   * parameters have x's shape without {@code axes}.
+   */
+  public BatchNorm.Output batchNorm(
+      Tensor x,
+      int[] axes,
+      Tensor gamma,
+      Tensor beta,
+      Tensor movingMean,
+      Tensor movingVariance,
+      double momentum,
+      double epsilon,
+      boolean training) {
+    return Normalization.batchNorm(
+        g, x, axes, gamma, beta, movingMean, movingVariance, momentum, epsilon, training);
+  }
+
   private Tensor op(String op, Attrs attrs, Tensor... inputs) {
     return g.add(op, List.of(inputs), attrs, null).get(0);
   }

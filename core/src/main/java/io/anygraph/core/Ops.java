@@ -370,4 +370,38 @@ public final class Ops {
   public Tensor gather(Tensor params, Tensor indices) {
     return op("gather", params, indices);
   }
+
+  /**
+   * {@code tf.math.cumsum}: running sums along {@code axis} (negative counts from the end); {@code
+   * exclusive} leaves each element out of its own sum, {@code reverse} sums from the end.
+   *
+   * <pre>{@code
+   * g.ops().cumsum(x, 0, false, false);   // [a, b, c] -> [a, a + b, a + b + c]
+   * g.ops().cumsum(x, 0, true, true);     // [a, b, c] -> [b + c, c, 0]
+   * }</pre>
+   */
+  public Tensor cumsum(Tensor x, int axis, boolean exclusive, boolean reverse) {
+    return op("cumsum", Attrs.of("axis", axis, "exclusive", exclusive, "reverse", reverse), x);
+  }
+
+  /**
+   * NumPy's and TensorFlow 2's {@code where(cond, x, y)}: {@link #select}, whose three operands
+   * broadcast together.
+   */
+  public Tensor where(Tensor cond, Tensor x, Tensor y) {
+    return select(cond, x, y);
+  }
+
+  /**
+   * {@code tf.clip_by_global_norm}: every tensor scaled by {@code clipNorm / max(globalNorm,
+   * clipNorm)}, where globalNorm is the L2 norm of all of them together; null entries stay null. A
+   * non-finite global norm makes every result NaN, as in TensorFlow.
+   *
+   * <pre>{@code
+   * ClippedByGlobalNorm c = g.ops().clipByGlobalNorm(g.grad(loss, params), 5.0);
+   * }</pre>
+   */
+  public ClippedByGlobalNorm clipByGlobalNorm(List<Tensor> tensors, double clipNorm) {
+    return ClippedByGlobalNorm.of(this, tensors, clipNorm);
+  }
 }

@@ -29,6 +29,7 @@ public final class OpRegistry {
     SelectionOpDefs.define();
     TransferOpDefs.define();
     CollectiveOpDefs.define();
+    LayerOpDefs.define();
   }
 
   private OpRegistry() {}

@@ -59,8 +59,8 @@ final class TrainingCheckpoints {
     recorded.put("train_examples", Long.toString(trainExamples));
     recorded.put("epochs", Integer.toString(o.epochs()));
     Directory dir = Directories.open(o.checkpointDir());
-    for (String name : Checkpoint.removeUnfinished(dir)) {
-      out.printf("removed %s/%s, left by an interrupted checkpoint write%n", dir.location(), name);
+    for (String done : Checkpoint.removeUnfinished(dir)) {
+      out.printf("%s in %s, left by an interrupted checkpoint write%n", done, dir.location());
     }
     return new TrainingCheckpoints(dir, o.checkpointDir(), recorded, out);
   }

@@ -53,6 +53,31 @@ class CheckNumericsTrainingTest {
   }
 
   @Test
+  void onSparkTheFailedJobStillNamesTheNode() {
+    // the check runs inside a Spark task on each partition's rows; the driver digs the
+    // NumericsException out of the job's failure
+    CommandFailure f =
+        assertThrows(
+            CommandFailure.class,
+            () ->
+                train(
+                    "--epochs",
+                    "1",
+                    "--check-numerics",
+                    "--runner",
+                    "spark",
+                    "--master",
+                    "local[2]"));
+    assertEquals(CommandFailure.FAILED, f.exitCode());
+    assertTrue(
+        f.getMessage()
+            .matches(
+                "--check-numerics: node '[^']*images[^']*' \\(op [a-zA-Z]+\\) produced NaN in its"
+                    + " output, float32\\[\\d+, 784\\] at step 1"),
+        f.getMessage());
+  }
+
+  @Test
   void withoutTheChecksTheNanFlowsIntoTheLoss() throws IOException {
     Training.Result r = train("--epochs", "1");
     assertTrue(Double.isNaN(r.finalLoss()), "loss " + r.finalLoss());

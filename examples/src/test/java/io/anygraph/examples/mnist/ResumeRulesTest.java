@@ -201,10 +201,9 @@ class ResumeRulesTest {
     assertTrue(
         r.out()
             .contains(
-                "removed "
+                "removed .ckpt-4.tmp-0badc0de in "
                     + ckpt()
-                    + "/.ckpt-4.tmp-0badc0de, left by an interrupted"
-                    + " checkpoint write"),
+                    + ", left by an interrupted checkpoint write"),
         r.out());
     assertTrue(Files.isDirectory(tmp.resolve("ckpt/ckpt-4")));
   }

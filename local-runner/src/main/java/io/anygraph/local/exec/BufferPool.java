@@ -18,9 +18,33 @@ import org.nd4j.linalg.factory.Nd4j;
  * runs (a batch size seen once, say) is closed, so the pool holds what recent runs needed.
  */
 final class BufferPool {
-  private record Key(DataType type, List<Long> shape) {
+  /**
+   * A dtype and shape, compared by value (taken for every kernel output: no boxing, no streams).
+   */
+  private static final class Key {
+    private final DataType type;
+    private final long[] shape;
+    private final int hash;
+
+    private Key(DataType type, long[] shape) {
+      this.type = type;
+      this.shape = shape;
+      this.hash = 31 * type.hashCode() + Arrays.hashCode(shape);
+    }
+
+    /** The array is held, not copied: ND4J and the kernels never change a shape array in place. */
     static Key of(DataType type, long[] shape) {
-      return new Key(type, Arrays.stream(shape).boxed().toList());
+      return new Key(type, shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.type == type && Arrays.equals(k.shape, shape);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 

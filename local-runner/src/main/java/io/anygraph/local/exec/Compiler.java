@@ -141,7 +141,32 @@ public final class Compiler {
         free.get(rootEnd[slot]).add(slot);
       }
     }
-    return new Program.Lifetimes(toArrays(forget), toArrays(free));
+    return new Program.Lifetimes(
+        toArrays(forget), toArrays(free), movable(steps, roots, escapes, rootEnd));
+  }
+
+  /**
+   * Per step and input: the input is a buffer the executor owns and frees right after this step,
+   * with no view of it read later or fetched, so a kernel may keep it (an assign's new value)
+   * instead of copying it.
+   */
+  private static boolean[][] movable(
+      List<Program.Step> steps, List<Integer> roots, boolean[] escapes, int[] rootEnd) {
+    boolean[][] movable = new boolean[steps.size()][];
+    for (int s = 0; s < steps.size(); s++) {
+      int[] in = steps.get(s).inputs();
+      movable[s] = new boolean[in.length];
+      for (int i = 0; i < in.length; i++) {
+        int v = in[i];
+        movable[s][i] =
+            v >= 0
+                && roots.get(v) == v
+                && !escapes[v]
+                && rootEnd[v] == s
+                && Arrays.stream(in).filter(x -> x == v).count() == 1;
+      }
+    }
+    return movable;
   }
 
   private static int[][] toArrays(List<List<Integer>> lists) {

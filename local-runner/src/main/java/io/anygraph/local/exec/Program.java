@@ -30,8 +30,11 @@ public final class Program {
   /** One instruction: a node's kernel, its input slots ({@code -1} for references) and outputs. */
   record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, boolean checkShapes) {}
 
-  /** Per step: slots to forget, and owned buffers (by root slot) to close. */
-  record Lifetimes(int[][] forget, int[][] free) {}
+  /**
+   * Per step: slots to forget, owned buffers (by root slot) to close, and inputs a kernel may keep
+   * as its own (see {@link KernelContext#keepOrCopy}).
+   */
+  record Lifetimes(int[][] forget, int[][] free, boolean[][] movable) {}
 
   private final List<Step> steps;
   private final int slots;
@@ -70,6 +73,16 @@ public final class Program {
     return steps.size();
   }
 
+  /** The op of step s (tests). */
+  String op(int s) {
+    return steps.get(s).node().op();
+  }
+
+  /** Whether step s's kernel may keep input i's buffer (tests). */
+  boolean movable(int s, int i) {
+    return lifetimes.movable()[s][i];
+  }
+
   /** Runs the program. Fetched values never share memory with variables, constants or feeds. */
   public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state) {
     BufferPool pool = spare.pollFirst();
@@ -99,11 +112,21 @@ public final class Program {
       List<TensorType> outTypes =
           step.checkShapes() ? inferConcrete(step.node(), in) : step.node().outputs();
       StepBuffers lent = new StepBuffers(pool, step.outputs().length);
+      KernelContext ctx =
+          new KernelContext(
+              step.node(), in, outTypes, state, lent, unused[s], lifetimes.movable()[s]);
       INDArray[] out;
       try {
-        out = execute(step, in, outTypes, state, lent, unused[s]);
+        out = execute(step, ctx, outTypes);
       } finally {
         lent.returnScratch();
+      }
+      for (int i = 0; i < in.length; i++) {
+        if (ctx.kept(i)) { // the kernel owns it now: neither pooled nor closed by this run
+          int root = step.inputs()[i];
+          pooled[root] = null;
+          values[root] = null;
+        }
       }
       for (int i = 0; i < out.length; i++) {
         values[step.outputs()[i]] = out[i];
@@ -187,17 +210,11 @@ public final class Program {
     }
   }
 
-  private static INDArray[] execute(
-      Step step,
-      INDArray[] in,
-      List<TensorType> outTypes,
-      RunState state,
-      Buffers buffers,
-      boolean[] unused) {
+  private static INDArray[] execute(Step step, KernelContext ctx, List<TensorType> outTypes) {
     Node n = step.node();
     INDArray[] out;
     try {
-      out = step.kernel().compute(new KernelContext(n, in, outTypes, state, buffers, unused));
+      out = step.kernel().compute(ctx);
     } catch (AnygraphException | ArithmeticException e) {
       throw e;
     } catch (RuntimeException e) {

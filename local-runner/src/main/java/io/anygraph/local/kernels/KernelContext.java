@@ -24,14 +24,25 @@ public final class KernelContext {
   private final RunState state;
   private final Buffers buffers;
   private final boolean[] unused;
+  private final boolean[] movable;
+  private final boolean[] kept;
 
   public KernelContext(Node node, INDArray[] inputs, List<TensorType> outputTypes, RunState state) {
-    this(node, inputs, outputTypes, state, Buffers.FRESH, new boolean[outputTypes.size()]);
+    this(
+        node,
+        inputs,
+        outputTypes,
+        state,
+        Buffers.FRESH,
+        new boolean[outputTypes.size()],
+        new boolean[inputs.length]);
   }
 
   /**
    * A context whose kernel takes buffers from {@code buffers}; {@code unused[i]} says that no step
-   * reads output i and it is not fetched, so a kernel may skip computing it.
+   * reads output i and it is not fetched, so a kernel may skip computing it; {@code movable[i]}
+   * that input i is a buffer the executor would free right after this step, which nothing else can
+   * see, so a kernel may keep it ({@link #keepOrCopy}).
    */
   public KernelContext(
       Node node,
@@ -39,13 +50,16 @@ public final class KernelContext {
       List<TensorType> outputTypes,
       RunState state,
       Buffers buffers,
-      boolean[] unused) {
+      boolean[] unused,
+      boolean[] movable) {
     this.node = node;
     this.inputs = inputs;
     this.outputTypes = outputTypes;
     this.state = state;
     this.buffers = buffers;
     this.unused = unused;
+    this.movable = movable;
+    this.kept = new boolean[inputs.length];
   }
 
   public Node node() {
@@ -94,6 +108,26 @@ public final class KernelContext {
    */
   public INDArray dense(INDArray a) {
     return Layouts.isDenseRowMajor(a) ? a : scratch(a.dataType(), a.shape()).assign(a);
+  }
+
+  /**
+   * Input i as a dense row-major array this kernel may keep beyond the step (a variable's new
+   * value): the input's own buffer when the executor would free it right after this step (the
+   * executor then leaves it alone), else a copy, since the value may be a feed the caller still
+   * owns or a buffer the executor reuses.
+   */
+  public INDArray keepOrCopy(int i) {
+    INDArray a = inputs[i];
+    if (movable[i] && Layouts.isDenseRowMajor(a)) {
+      kept[i] = true;
+      return a;
+    }
+    return a.dup('c');
+  }
+
+  /** Whether the kernel kept input i's buffer ({@link #keepOrCopy}). */
+  public boolean kept(int i) {
+    return kept[i];
   }
 
   /** Whether output i is read by some later step or fetched; if not, it may hold anything. */

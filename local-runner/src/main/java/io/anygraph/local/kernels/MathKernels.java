@@ -44,10 +44,13 @@ final class MathKernels {
     add("sign", c -> unary(c, Sign::new));
   }
 
-  /** A broadcasting libnd4j op on inputs 0 and 1, into a lent buffer of the inferred shape. */
+  /**
+   * A broadcasting libnd4j op on inputs 0 and 1, into a lent buffer of the inferred shape (tiny
+   * float cases in Java: {@link SmallElementwise}).
+   */
   static INDArray[] binary(KernelContext c, String op) {
     INDArray out = c.output(0);
-    if (!out.isEmpty()) {
+    if (!out.isEmpty() && !SmallElementwise.tryBinary(op, c.in(0), c.in(1), out)) {
       NativeCall.exec(op, new INDArray[] {c.in(0), c.in(1)}, out);
     }
     return one(out);

@@ -21,8 +21,7 @@ final class StateKernels {
         "assign",
         Output.BORROWED,
         c -> {
-          // a copy: the value may be a feed the caller still owns, or a buffer the executor frees
-          INDArray value = c.in(1).dup();
+          INDArray value = c.keepOrCopy(1);
           c.state().variables().write(c.node().input(0).node(), value);
           return one(value);
         });

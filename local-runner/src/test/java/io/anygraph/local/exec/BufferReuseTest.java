@@ -1,6 +1,7 @@
 package io.anygraph.local.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anygraph.core.DType;
@@ -8,6 +9,7 @@ import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
+import io.anygraph.core.Variable;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.local.state.RunState;
 import java.util.ArrayList;
@@ -134,6 +136,52 @@ class BufferReuseTest {
       assertEquals(3L, calls.get("add"));
       assertEquals(3L, calls.get("reduceSum"));
       assertTrue(p.byNode().stream().anyMatch(r -> r.name().equals("reduceSum (reduceSum)")));
+    }
+  }
+
+  /** v <- 2v + v, as an assign of a fresh intermediate: v is read again after the mul. */
+  private static final class Tripling {
+    final Graph g = new Graph();
+    final Variable v = g.shared(Nd4j.createFromArray(1f, -2f, 0.5f), "v");
+    final Tensor next = v.mul(g.constant(2.0, DType.FLOAT32)).add(v);
+    final Tensor update = g.ops().assign(v, next);
+
+    static int stepOf(Program p, String op) {
+      for (int s = 0; s < p.size(); s++) {
+        if (p.op(s).equals(op)) {
+          return s;
+        }
+      }
+      throw new AssertionError("no " + op + " step");
+    }
+  }
+
+  @Test
+  void anAssignKeepsAnIntermediateOnlyWhenNothingElseSeesIt() {
+    Tripling d = new Tripling();
+    try (LocalRunner runner = new LocalRunner(d.g)) {
+      Program alone = runner.program(List.of(d.update), Set.of());
+      assertTrue(alone.movable(Tripling.stepOf(alone, "assign"), 1));
+      // fetched beside the assign, the new value escapes to the caller: it must be copied
+      Program fetched = runner.program(List.of(d.update, d.next), Set.of());
+      assertFalse(fetched.movable(Tripling.stepOf(fetched, "assign"), 1));
+    }
+  }
+
+  @Test
+  void aKeptValueIsNeverHandedOutAgainByTheBufferPool() {
+    // if the kept buffer went back to the pool, the next run's mul would write 2v into the
+    // variable before add reads it (giving 4v); the values by hand: v <- 3v four times
+    Tripling d = new Tripling();
+    try (Session s = new Session(d.g)) {
+      INDArray before = s.run(d.v, Map.of());
+      INDArray first = s.run(d.update, Map.of());
+      for (int i = 0; i < 3; i++) {
+        s.run(d.update, Map.of());
+      }
+      assertEquals(Nd4j.createFromArray(1f, -2f, 0.5f), before);
+      assertEquals(Nd4j.createFromArray(3f, -6f, 1.5f), first);
+      assertEquals(Nd4j.createFromArray(81f, -162f, 40.5f), s.run(d.v, Map.of()));
     }
   }
 }

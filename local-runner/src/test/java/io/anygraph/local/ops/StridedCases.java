@@ -220,6 +220,15 @@ final class StridedCases {
                 List.of(
                     g.ops().assignAdd(g.shared(Nd4j.ones(F64.nd4j(), 2, 3, 4), "v"), xs.get(0))),
             signed(F64, 2, 3, 4)));
+    // layers' building blocks: cumsum on both kernel paths (libnd4j floats, Java integers)
+    Attrs runningBack = Attrs.of("axis", 1L, "exclusive", true, "reverse", true);
+    for (DType t : List.of(F64, F32, I32)) {
+      c.add(of("cumsum", runningBack, signed(t, 2, 3, 4)));
+    }
+    c.add(of("cumsum", Attrs.of("axis", -1L), signed(F64, 2, 3, 4)));
+    for (DType t : List.of(F64, F32, I64)) {
+      c.add(of("topK", Attrs.of("k", 2L, "sorted", true), signed(t, 2, 3, 4)));
+    }
     return c;
   }
 }

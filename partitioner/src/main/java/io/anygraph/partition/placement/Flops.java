@@ -17,7 +17,9 @@ public final class Flops {
           "conv2d", n -> 2.0 * outputs(n) * window(n.input(1).shape()),
           // both gradients: two products of the size of the forward one
           "conv2dGrad",
-              n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()));
+              n -> 4.0 * CostModel.elements(n.input(2).shape()) * window(n.input(1).shape()),
+          // a sort of each line of the last axis: n log2 n comparisons per line
+          "topK", n -> CostModel.elements(n.input(0).shape()) * log2(lastAxis(n)));
 
   private Flops() {}
 
@@ -47,6 +49,16 @@ public final class Flops {
       k = d == Shape.UNKNOWN ? CostModel.UNKNOWN_DIM : d;
     }
     return 2.0 * outputs(n) * k;
+  }
+
+  private static double log2(long n) {
+    return Math.max(1, Math.log(n) / Math.log(2));
+  }
+
+  private static long lastAxis(Node n) {
+    Shape s = n.input(0).shape();
+    long d = s.hasRank() && s.rank() > 0 ? s.dim(s.rank() - 1) : Shape.UNKNOWN;
+    return d == Shape.UNKNOWN ? CostModel.UNKNOWN_DIM : d;
   }
 
   /** Multiply-adds per output of a convolution: filter height × width × input channels. */

@@ -199,7 +199,7 @@ public final class ShardingPropagation {
         inputs.set(i, boundary(inputs.get(i)));
       }
     }
-    Side side = side(name, op, def, inputs, controls);
+    Side side = side(inputs, controls, def, op);
     if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
       out = rc.replicated();
       for (int i = 0; i < inputs.size(); i++) {
@@ -221,56 +221,30 @@ public final class ShardingPropagation {
 
   /**
    * WORKER when an input depends on sharded data, DRIVER when one depends on an aggregate or the
-   * node writes state; a node that needs both is planned only if its worker inputs are replicated
-   * (then they are taken from the first shard).
+   * node writes state. A node that needs both (x - mean(x) over the batch, as batch normalization)
+   * runs on the driver: {@link #emit} gathers its sharded inputs whole, so the result is the
+   * single-device one however unequal the shards, and the step's sharded part ends there (a step
+   * has one sharded stage; the plan shows the all-gather).
    */
-  private Side side(String name, String op, OpDef def, List<Tensor> inputs, List<Node> controls) {
+  private Side side(List<Tensor> inputs, List<Node> controls, OpDef def, String op) {
     boolean worker = false;
     boolean driver = false;
-    Tensor split = null;
-    String driverInput = null;
     for (Tensor t : inputs) {
       Side s = side(t);
       worker |= s == Side.WORKER;
-      if (s == Side.WORKER && !sharding(t).isReplicated()) {
-        split = t;
-      } else if (s == Side.DRIVER) {
-        driver = true;
-        driverInput = t.name();
-      }
+      driver |= s == Side.DRIVER;
     }
     for (Node c : controls) {
       worker |= sides.get(c) == Side.WORKER; // a driver node runs after the workers anyway
-      if (sides.get(c) == Side.DRIVER) {
-        driver = true;
-        driverInput = "^" + c.name();
-      }
+      driver |= sides.get(c) == Side.DRIVER;
     }
-    if (worker && driver) {
-      if (op.equals(OpNames.GROUP) || split == null) {
-        return Side.DRIVER;
-      }
-      throw new PlanException(
-          "Node '"
-              + name
-              + "' (op "
-              + op
-              + ") combines '"
-              + split.name()
-              + "' "
-              + sharding(split)
-              + ", computed on the shards, with '"
-              + driverInput
-              + "', which needs every shard's work first: a data-parallel step has one sharded"
-              + " stage. Compute '"
-              + driverInput
-              + "' in an earlier run, or do not shard this"
-              + " graph's inputs");
+    if (driver) {
+      return Side.DRIVER;
     }
     if (worker) {
       return Side.WORKER;
     }
-    return driver || def.stateful() && !op.equals(OpNames.VARIABLE) ? Side.DRIVER : Side.ANY;
+    return def.stateful() && !op.equals(OpNames.VARIABLE) ? Side.DRIVER : Side.ANY;
   }
 
   /**

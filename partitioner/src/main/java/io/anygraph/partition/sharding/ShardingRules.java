@@ -6,6 +6,7 @@ import static io.anygraph.partition.sharding.Sharding.REPLICATED;
 import io.anygraph.core.Shape;
 import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.common.PlanException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +142,9 @@ public final class ShardingRules {
       rule(op, c -> List.of(c.whole(1)));
     }
     rule(OpNames.GROUP, c -> c.replicated()); // runs its inputs; needs none of their values
+    // layers' building blocks: along their axis (topK: the last), pieces along any other axis
+    rule("cumsum", c -> alongAxis(c, false));
+    rule("topK", c -> Collections.nCopies(c.outputCount(), alongAxis(c, false).get(0)));
   }
 
   private ShardingRules() {}
