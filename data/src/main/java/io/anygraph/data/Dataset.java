@@ -10,9 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Examples in memory: features [n, ...] and labels [n], with batching, seeded shuffling and
- * contiguous shards. Immutable: every operation returns a new dataset (sharing the arrays where it
- * can).
+ * Examples in memory: features [n, ...] and labels [n, ...] (one label per example, or a row of
+ * them: a sequence's next-character targets), with batching, seeded shuffling and contiguous
+ * shards. Immutable: every operation returns a new dataset (sharing the arrays where it can).
  */
 public final class Dataset {
   /** The names of the two arrays, for {@link #column}: what a runner binds placeholders to. */
@@ -22,13 +22,13 @@ public final class Dataset {
   private final INDArray labels;
 
   public Dataset(INDArray features, INDArray labels) {
-    if (features.rank() < 1 || labels.rank() != 1 || features.size(0) != labels.size(0)) {
+    if (features.rank() < 1 || labels.rank() < 1 || features.size(0) != labels.size(0)) {
       throw new IllegalArgumentException(
           "features "
               + Arrays.toString(features.shape())
               + " and labels "
               + Arrays.toString(labels.shape())
-              + " must have the same number of examples along axis 0 (labels of rank 1)");
+              + " must have the same number of examples along axis 0");
     }
     this.features = features;
     this.labels = labels;
@@ -129,13 +129,27 @@ public final class Dataset {
    * their buffers (closeable: ND4J will not close a reshaped array, even of the same shape).
    */
   private Dataset gather(int[] indices) {
+    return new Dataset(pullRows(features, indices), pullRows(labels, indices));
+  }
+
+  /** Rows {@code indices} of {@code a} ([n, ...]), as a new array [indices.length, ...]. */
+  private static INDArray pullRows(INDArray a, int[] indices) {
     int n = indices.length;
-    INDArray f = Nd4j.pullRows(features2d(), 1, indices);
-    INDArray y = Nd4j.create(labels.dataType(), n);
-    for (int i = 0; i < n; i++) {
-      y.putScalar(i, labels.getDouble(indices[i])); // labels: small integers, exact as doubles
+    if (a.rank() == 1) { // one label per example: copied one by one into an array of its own
+      INDArray y = Nd4j.create(a.dataType(), n);
+      for (int i = 0; i < n; i++) {
+        y.putScalar(i, a.getDouble(indices[i])); // int32 and float32 values are exact as doubles
+      }
+      return y;
     }
-    return new Dataset(features.rank() == 2 ? f : f.reshape(shapeOf(n)), y);
+    long rows = a.size(0);
+    INDArray pulled = Nd4j.pullRows(a.reshape(rows, a.length() / Math.max(1, rows)), 1, indices);
+    if (a.rank() == 2) {
+      return pulled;
+    }
+    long[] shape = a.shape().clone();
+    shape[0] = n;
+    return pulled.reshape(shape);
   }
 
   /**
@@ -183,16 +197,6 @@ public final class Dataset {
             return b;
           }
         };
-  }
-
-  private INDArray features2d() {
-    return features.reshape(features.size(0), features.length() / Math.max(1, features.size(0)));
-  }
-
-  private long[] shapeOf(int n) {
-    long[] s = features.shape().clone();
-    s[0] = n;
-    return s;
   }
 
   /** Rows [from, to) as a contiguous copy, so batches can be fed without strides. */

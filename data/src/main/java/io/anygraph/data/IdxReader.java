@@ -10,7 +10,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -88,20 +87,12 @@ public final class IdxReader {
       throw ReadChecks.noSuchFile(uri, e);
     }
     try (InputStream in = new BufferedInputStream(raw)) {
-      InputStream body = maybeGunzip(in);
+      InputStream body = Gunzip.ifGzipped(in);
       return parser.parse(body, body == in ? length : -1);
     } catch (EOFException | ZipException e) {
       // GZIPInputStream reports a cut-off or corrupt stream without naming the file.
       throw new FileFormatException(uri, "gzip stream", "(cut off or corrupt)", e.getMessage(), e);
     }
-  }
-
-  private static InputStream maybeGunzip(InputStream in) throws IOException {
-    in.mark(2);
-    int b0 = in.read();
-    int b1 = in.read();
-    in.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in)) : in;
   }
 
   /**

@@ -215,6 +215,40 @@ class DatasetTest {
     assertTrue(e.getMessage().contains("[3, 2]") && e.getMessage().contains("[2]"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new Dataset(Nd4j.create(DataType.FLOAT, 2, 2), Nd4j.create(DataType.INT32, 2, 1)));
+        () -> new Dataset(Nd4j.create(DataType.FLOAT, 2, 2), Nd4j.create(DataType.INT32, 3, 2)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Dataset(Nd4j.create(DataType.FLOAT, 1, 2), Nd4j.scalar(DataType.INT32, 1)));
+  }
+
+  @Test
+  void rowsOfLabelsTravelWithTheirExamples() {
+    // example i: features [i, i+1, i+2], labels [i+1, i+2, i+3] (a sequence and its next values)
+    int n = 23;
+    int[] x = new int[n * 3];
+    int[] y = new int[n * 3];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < 3; t++) {
+        x[3 * i + t] = i + t;
+        y[3 * i + t] = i + t + 1;
+      }
+    }
+    Dataset d =
+        new Dataset(
+            Nd4j.create(x, new long[] {n, 3}, DataType.INT32),
+            Nd4j.create(y, new long[] {n, 3}, DataType.INT32));
+    int[] order = Dataset.order(n, 8);
+    int seen = 0;
+    for (Batch b : d.shuffledBatches(8, 5)) {
+      assertArrayEquals(new long[] {b.size(), 3}, b.labels().shape());
+      for (int r = 0; r < b.size(); r++, seen++) {
+        int i = order[seen];
+        assertArrayEquals(new int[] {i, i + 1, i + 2}, b.features().getRow(r).toIntVector());
+        assertArrayEquals(new int[] {i + 1, i + 2, i + 3}, b.labels().getRow(r).toIntVector());
+      }
+    }
+    assertEquals(n, seen);
+    assertArrayEquals(
+        new int[] {6, 7, 8}, d.range(4, 9).labels().getRow(1).toIntVector()); // example 5
   }
 }

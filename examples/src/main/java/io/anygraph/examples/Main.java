@@ -5,10 +5,13 @@ import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.Refusals;
-import io.anygraph.examples.mnist.MnistCommand;
-import io.anygraph.examples.mnist.TrainOptions;
+import io.anygraph.examples.mnist.MnistExample;
+import io.anygraph.examples.resnet.ResnetExample;
 import io.anygraph.examples.score.ScoreMnistCommand;
 import io.anygraph.examples.score.ScoreOptions;
+import io.anygraph.examples.train.ExampleModel;
+import io.anygraph.examples.train.TrainCommand;
+import io.anygraph.examples.train.TrainOptions;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,9 +34,15 @@ public final class Main {
 
   private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
 
+  /** The example models, each a training command with the shared options ({@link TrainCommand}). */
+  private static final List<ExampleModel<?>> MODELS =
+      List.of(new MnistExample(), new ResnetExample());
+
   static {
     add(Tutorial.OPTIONS, Tutorial::run);
-    add(TrainOptions.OPTIONS, MnistCommand::run);
+    for (ExampleModel<?> model : MODELS) {
+      add(TrainOptions.declare(model), (values, out) -> TrainCommand.run(model, values, out));
+    }
     add(ExplainCommand.OPTIONS, ExplainCommand::run);
     add(ScoreOptions.OPTIONS, ScoreMnistCommand::run);
     add(BenchCommand.OPTIONS, BenchCommand::run);

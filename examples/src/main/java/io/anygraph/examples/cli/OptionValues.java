@@ -22,6 +22,11 @@ public final class OptionValues {
     return positional;
   }
 
+  /** Whether the command declares the option at all. */
+  public boolean declares(String name) {
+    return declared.containsKey(name);
+  }
+
   /** Whether the user gave the option (defaults do not count). */
   public boolean given(String name) {
     return given.containsKey(declared(name).name());

@@ -9,13 +9,14 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.core.train.Adam;
 import io.anygraph.core.train.Optimizer;
+import io.anygraph.examples.train.ModelGraph;
 
 /**
  * The tutorial's first convolutional layer grown into a classifier: conv 5x5 → relu → max pool →
  * conv 5x5 → relu → max pool → dense → softmax, in TensorFlow's NHWC layout. About 5 MFLOP per
  * digit for the forward and backward pass.
  */
-public final class MnistCnn {
+public final class MnistCnn implements ModelGraph {
   public static final int CONV1_FILTERS = 8;
   public static final int CONV2_FILTERS = 16;
 
@@ -71,6 +72,37 @@ public final class MnistCnn {
       correct = graph.ops().equal(predicted, labels).cast(DType.FLOAT32).sum();
     }
     train = optimizer.minimize(loss);
+  }
+
+  @Override
+  public Graph graph() {
+    return graph;
+  }
+
+  @Override
+  public Tensor features() {
+    return images;
+  }
+
+  @Override
+  public Tensor labels() {
+    return labels;
+  }
+
+  @Override
+  public Tensor train() {
+    return train;
+  }
+
+  @Override
+  public Tensor loss() {
+    return loss;
+  }
+
+  /** The correct predictions of the batch: test accuracy is their total over the test digits. */
+  @Override
+  public Tensor evaluation() {
+    return correct;
   }
 
   /** conv 5x5 SAME + bias → relu → 2x2 max pool, stride 2: halves height and width. */

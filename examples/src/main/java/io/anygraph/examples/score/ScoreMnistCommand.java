@@ -12,8 +12,9 @@ import io.anygraph.examples.cli.JsonSummary;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.examples.mnist.MnistCnn;
-import io.anygraph.examples.mnist.MnistTraining;
-import io.anygraph.examples.mnist.TrainOptions;
+import io.anygraph.examples.mnist.MnistExample;
+import io.anygraph.examples.train.TrainOptions;
+import io.anygraph.examples.train.Training;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.frame.GraphScorer;
 import io.anygraph.spark.ship.GraphModel;
@@ -89,7 +90,7 @@ public final class ScoreMnistCommand {
     try {
       String checkpoints = o.checkpoint();
       TrainOptions train =
-          TrainOptions.parse(
+          MnistExample.options(
               new String[] {
                 "--epochs",
                 String.valueOf(o.epochs()),
@@ -100,7 +101,7 @@ public final class ScoreMnistCommand {
                 "--checkpoint",
                 checkpoints == null ? scratch.resolve("ckpt").toString() : checkpoints
               });
-      MnistTraining training = new MnistTraining(train, out);
+      Training<MnistCnn> training = new Training<>(new MnistExample(), train, out);
       if (checkpoints == null) {
         out.printf(
             "training the CNN locally for %d epoch(s) (or give --checkpoint DIR) ...%n",
@@ -121,7 +122,7 @@ public final class ScoreMnistCommand {
                             "holds no checkpoint (ckpt-N folders of anygraph mnist --checkpoint)"));
         out.printf("model: checkpoint of step %d in %s%n", step, checkpoints);
         long correctLocal =
-            Math.round(training.accuracy(session, data.test()) * data.test().size());
+            Math.round(training.evaluate(session, data.test()) * data.test().size());
         GraphScorer scorer =
             GraphScorer.of(GraphModel.of(session))
                 .feed("pixels", cnn.images.node().name())

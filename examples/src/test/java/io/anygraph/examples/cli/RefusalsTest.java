@@ -43,8 +43,8 @@ class RefusalsTest {
         // usage errors: exit 2
         bad(
             2,
-            "anygraph: nope: unknown command (commands: tutorial, mnist, explain, score-mnist,"
-                + " bench, board, submit; anygraph help)",
+            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, explain,"
+                + " score-mnist, bench, board, submit; anygraph help)",
             "nope"),
         bad(
             2,
@@ -359,7 +359,9 @@ class RefusalsTest {
     CommandRun list = CommandRun.of("-h");
     assertEquals(0, list.exit());
     for (String command :
-        new String[] {"tutorial", "mnist", "explain", "score-mnist", "bench", "board", "submit"}) {
+        new String[] {
+          "tutorial", "mnist", "resnet", "explain", "score-mnist", "bench", "board", "submit"
+        }) {
       assertTrue(list.out().contains("\n  " + command + " "), command + " in\n" + list.out());
       for (String[] ask :
           new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.anygraph.data.Dataset;
 import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.CommandFailure;
+import io.anygraph.examples.train.Training;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,8 +32,11 @@ class CheckNumericsTrainingTest {
     test = mnist.test().take(50);
   }
 
-  private static MnistTraining.Result train(String... args) throws IOException {
-    return new MnistTraining(TrainOptions.parse(args), new PrintStream(new ByteArrayOutputStream()))
+  private static Training.Result train(String... args) throws IOException {
+    return new Training<>(
+            new MnistExample(),
+            MnistExample.options(args),
+            new PrintStream(new ByteArrayOutputStream()))
         .run(poisoned, test);
   }
 
@@ -75,7 +79,7 @@ class CheckNumericsTrainingTest {
 
   @Test
   void withoutTheChecksTheNanFlowsIntoTheLoss() throws IOException {
-    MnistTraining.Result r = train("--epochs", "1");
+    Training.Result r = train("--epochs", "1");
     assertTrue(Double.isNaN(r.finalLoss()), "loss " + r.finalLoss());
   }
 }

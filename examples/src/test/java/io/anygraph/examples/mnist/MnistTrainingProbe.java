@@ -1,6 +1,8 @@
 package io.anygraph.examples.mnist;
 
 import io.anygraph.data.Mnist;
+import io.anygraph.examples.train.Parameters;
+import io.anygraph.examples.train.Training;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,8 +24,12 @@ public final class MnistTrainingProbe {
     args[options.length] = "--checkpoint";
     args[options.length + 1] = local;
     Mnist mnist = Mnist.load(Mnist.defaultDir());
-    new MnistTraining(TrainOptions.parse(args), new PrintStream(new ByteArrayOutputStream()))
+    new Training<>(
+            new MnistExample(),
+            MnistExample.options(args),
+            new PrintStream(new ByteArrayOutputStream()))
         .run(mnist.train(), mnist.test());
-    return Parameters.maxDifference(Parameters.of(local), Parameters.of(checkpoints));
+    return Parameters.maxDifference(
+        Parameters.of(new MnistExample(), local), Parameters.of(new MnistExample(), checkpoints));
   }
 }

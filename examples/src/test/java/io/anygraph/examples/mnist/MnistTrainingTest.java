@@ -12,6 +12,9 @@ import io.anygraph.board.events.Logdir;
 import io.anygraph.board.events.Run;
 import io.anygraph.data.Dataset;
 import io.anygraph.data.Mnist;
+import io.anygraph.examples.train.TrainCommand;
+import io.anygraph.examples.train.TrainOptions;
+import io.anygraph.examples.train.Training;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,27 +40,28 @@ class MnistTrainingTest {
   }
 
   private static TrainOptions options(String... args) {
-    return TrainOptions.parse(args);
+    return MnistExample.options(args);
   }
 
-  private static MnistTraining.Result train(TrainOptions o) throws IOException {
-    return new MnistTraining(o, new PrintStream(new ByteArrayOutputStream())).run(train, test);
+  private static Training.Result train(TrainOptions o) throws IOException {
+    return new Training<>(new MnistExample(), o, new PrintStream(new ByteArrayOutputStream()))
+        .run(train, test);
   }
 
   @Test
   void twoEpochsOnTwoThousandDigitsLearnTheTask() throws IOException {
-    MnistTraining.Result r = train(options("--epochs", "2", "--seed", "3"));
+    Training.Result r = train(options("--epochs", "2", "--seed", "3"));
     // chance is 10%; a working CNN gets well above 80% even from this little data
-    assertTrue(r.testAccuracy() > 0.8, "accuracy " + r.testAccuracy());
+    assertTrue(r.metric() > 0.8, "accuracy " + r.metric());
     assertTrue(r.finalLoss() < 1.5, "loss " + r.finalLoss()); // chance is ln 10 = 2.3
     assertTrue(r.trainSamplesPerSecond() > 0);
   }
 
   @Test
   void theSameSeedGivesTheSameParametersAndAnotherSeedDoesNot() throws IOException {
-    MnistTraining.Result a = train(options("--epochs", "1", "--seed", "5"));
-    MnistTraining.Result b = train(options("--epochs", "1", "--seed", "5"));
-    MnistTraining.Result c = train(options("--epochs", "1", "--seed", "6"));
+    Training.Result a = train(options("--epochs", "1", "--seed", "5"));
+    Training.Result b = train(options("--epochs", "1", "--seed", "5"));
+    Training.Result c = train(options("--epochs", "1", "--seed", "6"));
     assertEquals(a.parameterChecksum(), b.parameterChecksum());
     assertEquals(a.finalLoss(), b.finalLoss());
     assertNotEquals(a.parameterChecksum(), c.parameterChecksum());
@@ -66,12 +70,12 @@ class MnistTrainingTest {
   @Test
   void resumingFromAnEpochCheckpointContinuesExactly() throws IOException {
     String ckpt = tmp.resolve("ckpt").toUri().toString();
-    MnistTraining.Result straight = train(options("--epochs", "2", "--seed", "7"));
+    Training.Result straight = train(options("--epochs", "2", "--seed", "7"));
     train(options("--epochs", "1", "--seed", "7", "--checkpoint", ckpt));
-    MnistTraining.Result resumed =
+    Training.Result resumed =
         train(options("--epochs", "2", "--seed", "7", "--checkpoint", ckpt, "--resume"));
     assertEquals(straight.parameterChecksum(), resumed.parameterChecksum());
-    assertEquals(straight.testAccuracy(), resumed.testAccuracy());
+    assertEquals(straight.metric(), resumed.metric());
   }
 
   @Test
@@ -79,7 +83,8 @@ class MnistTrainingTest {
     Path json = tmp.resolve("out/result.json");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int rc =
-        MnistCommand.run(
+        TrainCommand.run(
+            new MnistExample(),
             new String[] {"--epochs", "1", "--json", json.toString()},
             new PrintStream(bytes, true, StandardCharsets.UTF_8));
     assertEquals(0, rc);
@@ -93,7 +98,7 @@ class MnistTrainingTest {
   @Test
   void theLogdirGetsTheTrainingGraphAndItsCurves() throws IOException {
     String logdir = tmp.resolve("logs").toString();
-    MnistTraining.Result r = train(options("--epochs", "1", "--batch", "256", "--logdir", logdir));
+    Training.Result r = train(options("--epochs", "1", "--batch", "256", "--logdir", logdir));
     Run run = Logdir.open(logdir).read(".");
     List<String> names = run.graph().nodes().stream().map(GraphView.ViewNode::name).toList();
     assertTrue(
@@ -108,7 +113,7 @@ class MnistTrainingTest {
     assertEquals(r.finalLoss(), mean, 1e-6);
     Run.Scalar accuracy = run.scalars().get("epoch/test_accuracy").get(0);
     assertEquals(8, accuracy.step());
-    assertEquals(r.testAccuracy(), accuracy.value(), 1e-6);
+    assertEquals(r.metric(), accuracy.value(), 1e-6);
   }
 
   @Test
@@ -121,7 +126,9 @@ class MnistTrainingTest {
     assertThrows(IllegalArgumentException.class, () -> options("--logdir"));
     assertEquals(
         2,
-        MnistCommand.run(
-            new String[] {"--lr", "fast"}, new PrintStream(new ByteArrayOutputStream())));
+        TrainCommand.run(
+            new MnistExample(),
+            new String[] {"--lr", "fast"},
+            new PrintStream(new ByteArrayOutputStream())));
   }
 }

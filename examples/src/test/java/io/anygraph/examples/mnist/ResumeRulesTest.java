@@ -14,6 +14,7 @@ import io.anygraph.data.io.Directories;
 import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.examples.cli.CommandRun;
 import io.anygraph.examples.cli.TinyMnist;
+import io.anygraph.examples.train.Training;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,13 +46,15 @@ class ResumeRulesTest {
   }
 
   /** A run's result and what it printed. */
-  private record Ran(MnistTraining.Result result, String out) {}
+  private record Ran(Training.Result result, String out) {}
 
   private static Ran train(String... args) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    MnistTraining.Result r =
-        new MnistTraining(
-                TrainOptions.parse(args), new PrintStream(bytes, true, StandardCharsets.UTF_8))
+    Training.Result r =
+        new Training<>(
+                new MnistExample(),
+                MnistExample.options(args),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8))
             .run(train, test);
     return new Ran(r, bytes.toString(StandardCharsets.UTF_8));
   }
@@ -142,7 +145,7 @@ class ResumeRulesTest {
     assertTrue(again.out().contains("already complete at step 4 of 4"), again.out());
     assertEquals(0, again.result().stepsTrained());
     assertEquals(first.result().parameterChecksum(), again.result().parameterChecksum());
-    assertEquals(first.result().testAccuracy(), again.result().testAccuracy());
+    assertEquals(first.result().metric(), again.result().metric());
   }
 
   @Test
@@ -217,9 +220,10 @@ class ResumeRulesTest {
 
   @Test
   void aCheckpointWithoutRecordedOptionsIsRefusedUnlessForced() throws IOException {
-    MnistTraining t =
-        new MnistTraining(
-            TrainOptions.parse(new String[] {"--seed", "2"}),
+    Training<MnistCnn> t =
+        new Training<>(
+            new MnistExample(),
+            MnistExample.options(new String[] {"--seed", "2"}),
             new PrintStream(new ByteArrayOutputStream()));
     try (Session sess = new Session(t.model().graph)) {
       sess.initializeAllVariables();

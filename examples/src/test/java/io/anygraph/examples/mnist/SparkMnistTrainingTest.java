@@ -3,8 +3,11 @@ package io.anygraph.examples.mnist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anygraph.data.Dataset;
 import io.anygraph.data.Mnist;
+import io.anygraph.examples.train.SparkEquivalence;
+import io.anygraph.examples.train.SparkTraining;
+import io.anygraph.examples.train.TrainOptions;
+import io.anygraph.examples.train.Training;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.ByteArrayOutputStream;
@@ -55,25 +58,20 @@ class SparkMnistTrainingTest {
 
   @Test
   void threeStepsOnUnequalBlocksEqualTheLocalRunner() throws IOException {
-    Dataset train = mnist.train().take(640);
-    String[] args = {"--epochs", "1", "--steps", "3", "--seed", "4"};
-    String local = tmp.resolve("local").toUri().toString();
-    String onSpark = tmp.resolve("spark").toUri().toString();
-    MnistTraining localRun =
-        new MnistTraining(TrainOptions.parse(with(args, "--checkpoint", local)), quiet());
-    localRun.run(train, mnist.test().take(100));
-    MnistTraining sparkRun =
-        new MnistTraining(
-            TrainOptions.parse(with(args, "--runner", "spark", "--checkpoint", onSpark)), quiet());
-    SparkTraining backend =
-        new SparkTraining(sparkRun.model(), sc, ShardedData.of(sc, train, 300, 200, 140));
-    MnistTraining.Result r = sparkRun.run(backend, mnist.test().take(100));
-    assertEquals(4, backend.sparkRunner().times().steps(), "a job per training step, one to test");
-    double diff = Parameters.maxDifference(Parameters.of(local), Parameters.of(onSpark));
-    assertTrue(diff <= 1e-5, "parameters differ by " + diff);
-    assertTrue(Double.isFinite(r.finalLoss()), "loss " + r.finalLoss());
-    double moved = Parameters.maxDifference(Parameters.initial(4), Parameters.of(onSpark));
-    assertTrue(moved > 1e-3, "the steps changed the parameters (by " + moved + ")");
+    SparkEquivalence.check(
+        new MnistExample(),
+        sc,
+        mnist.train().take(640),
+        mnist.test().take(100),
+        new int[] {300, 200, 140},
+        0,
+        tmp,
+        "--epochs",
+        "1",
+        "--steps",
+        "3",
+        "--seed",
+        "4");
   }
 
   @Test
@@ -108,8 +106,8 @@ class SparkMnistTrainingTest {
   /** Three steps an epoch on two blocks read from {@code data}; the parameters' checksum. */
   private String run(String data, String checkpoints, String... more) throws IOException {
     TrainOptions o =
-        TrainOptions.parse(
-            with(
+        MnistExample.options(
+            SparkEquivalence.with(
                 new String[] {
                   "--runner",
                   "spark",
@@ -123,16 +121,9 @@ class SparkMnistTrainingTest {
                   checkpoints
                 },
                 more));
-    MnistTraining t = new MnistTraining(o, quiet());
+    Training<MnistCnn> t = new Training<>(new MnistExample(), o, quiet());
     ShardedData train = ShardedData.idx(sc, Mnist.pair(data, "train"), 2);
     return t.run(new SparkTraining(t.model(), sc, train), mnist.test().take(100))
         .parameterChecksum();
-  }
-
-  private static String[] with(String[] a, String... b) {
-    String[] out = new String[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

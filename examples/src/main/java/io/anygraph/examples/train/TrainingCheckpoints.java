@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import io.anygraph.core.Checkpoint;
 import io.anygraph.core.Session;
@@ -45,12 +45,13 @@ final class TrainingCheckpoints {
    * there is no {@code --checkpoint}.
    */
   static TrainingCheckpoints open(
-      TrainOptions o, long trainExamples, long stepsPerEpoch, PrintStream out) throws IOException {
+      TrainOptions o, String model, long trainExamples, long stepsPerEpoch, PrintStream out)
+      throws IOException {
     if (o.checkpointDir() == null) {
       return null;
     }
     Map<String, String> recorded = new LinkedHashMap<>();
-    recorded.put("model", MnistCnn.class.getSimpleName());
+    recorded.put("model", model);
     recorded.put("seed", Long.toString(o.seed()));
     recorded.put("batch", Integer.toString(o.batchSize()));
     recorded.put("lr", Double.toString(o.learningRate()));

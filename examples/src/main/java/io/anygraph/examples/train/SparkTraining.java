@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Runner;
@@ -13,21 +13,19 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Training on Spark: the digits live in the executors as cached blocks; each step selects its batch
- * there and feeds nothing from the driver. Batches are the ones {@link LocalTraining} makes from
- * the same seed, so both runners train to the same parameters (up to float rounding).
+ * Training on Spark: the examples live in the executors as cached blocks; each step selects its
+ * batch there and feeds nothing from the driver. Batches are the ones {@link LocalTraining} makes
+ * from the same seed, so both runners train to the same parameters (up to float rounding).
  */
 public final class SparkTraining implements TrainingBackend {
   private final ShardedData train;
   private final SparkRunner runner;
   private final JavaSparkContext sc;
 
-  public SparkTraining(MnistCnn model, JavaSparkContext sc, ShardedData train) {
+  public SparkTraining(ModelGraph model, JavaSparkContext sc, ShardedData train) {
     this.sc = sc;
     this.train = train;
-    this.runner =
-        new SparkRunner(model.graph, sc)
-            .bind(train, Map.of("features", model.images, "labels", model.labels));
+    this.runner = new SparkRunner(model.graph(), sc).bind(train, model.columns());
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import java.io.PrintStream;
 import java.util.function.LongSupplier;
@@ -18,23 +18,32 @@ final class Progress {
   private final int epochs;
   private final long steps;
   private final long samples;
+  private final String metric;
   private long last;
 
   /**
    * @param steps training steps per epoch
    * @param samples training samples per epoch
+   * @param metric the name of the held-out figure in the epoch's line ({@code test accuracy})
    */
-  Progress(PrintStream out, boolean terminal, int epochs, long steps, long samples) {
-    this(out, terminal, epochs, steps, samples, System::nanoTime);
+  Progress(PrintStream out, boolean terminal, int epochs, long steps, long samples, String metric) {
+    this(out, terminal, epochs, steps, samples, metric, System::nanoTime);
   }
 
   Progress(
-      PrintStream out, boolean terminal, int epochs, long steps, long samples, LongSupplier clock) {
+      PrintStream out,
+      boolean terminal,
+      int epochs,
+      long steps,
+      long samples,
+      String metric,
+      LongSupplier clock) {
     this.out = out;
     this.terminal = terminal;
     this.epochs = epochs;
     this.steps = steps;
     this.samples = samples;
+    this.metric = metric;
     this.clock = clock;
     this.last = clock.getAsLong();
   }
@@ -74,13 +83,13 @@ final class Progress {
   }
 
   /** At the end of each epoch: one line that stays. */
-  void epoch(int epoch, double loss, double testAccuracy, double samplesPerSecond) {
+  void epoch(int epoch, double loss, double heldOut, double samplesPerSecond) {
     if (terminal) {
       out.print("\r\033[K");
     }
     out.printf(
-        "epoch %d/%d  loss %.4f  test accuracy %.4f  %.0f samples/s%n",
-        epoch, epochs, loss, testAccuracy, samplesPerSecond);
+        "epoch %d/%d  loss %.4f  %s %.4f  %.0f samples/s%n",
+        epoch, epochs, loss, metric, heldOut, samplesPerSecond);
     out.flush();
     last = clock.getAsLong();
   }

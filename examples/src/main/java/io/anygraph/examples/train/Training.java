@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import io.anygraph.board.GraphView;
 import io.anygraph.board.PlanViews;
@@ -24,42 +24,59 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Trains {@link MnistCnn} on a training set and measures it on a test set: each epoch visits the
- * training digits in an order fixed by the seed and the epoch, so a run resumed from an epoch's
- * checkpoint continues exactly as the uninterrupted run would.
+ * Trains an {@link ExampleModel} on a training set and measures it on a held-out set after each
+ * epoch: each epoch visits the training examples in an order fixed by the seed and the epoch, so a
+ * run resumed from an epoch's checkpoint continues exactly as the uninterrupted run would. The same
+ * program runs on every {@link TrainingBackend}.
+ *
+ * @param <M> the model's graph
  */
-public final class MnistTraining {
-  /** What a training run reports (also written as JSON). */
+public final class Training<M extends ModelGraph> {
+  /**
+   * What a training run reports (also written as JSON).
+   *
+   * @param metric the model's held-out figure ({@link ExampleModel#metric}) after the last epoch
+   * @param extras what the model adds to the JSON summary ({@link ExampleModel#afterTraining})
+   */
   public record Result(
       int epochs,
-      double testAccuracy,
+      double metric,
       double finalLoss,
       double trainSamplesPerSecond,
       String parameterChecksum,
-      long stepsTrained) {}
+      long stepsTrained,
+      Map<String, Object> extras) {}
 
-  private static final int EVAL_BATCH = 500;
+  /** Held-out examples per evaluation step. */
+  public static final int EVAL_BATCH = 500;
 
-  private final MnistCnn model;
+  private final ExampleModel<M> spec;
+  private final M model;
   private final TrainOptions options;
   private final PrintStream out;
 
   /** What a training step fetches: the update and the loss, and the numerics checks if asked. */
   private final List<Tensor> stepFetches;
 
-  public MnistTraining(TrainOptions options, PrintStream out) {
+  /** A run of {@code spec}'s model, built from the options' seed and learning rate. */
+  public Training(ExampleModel<M> spec, TrainOptions options, PrintStream out) {
+    this.spec = spec;
     this.options = options;
     this.out = out;
-    this.model = new MnistCnn(options.seed(), options.learningRate());
-    List<Tensor> fetches = List.of(model.train, model.loss);
+    this.model = spec.build(options.seed(), options.learningRate());
+    List<Tensor> fetches = List.of(model.train(), model.loss());
     this.stepFetches =
         options.checkNumerics()
-            ? List.of(model.train, model.loss, CheckNumerics.addTo(model.graph, fetches))
+            ? List.of(model.train(), model.loss(), CheckNumerics.addTo(model.graph(), fetches))
             : fetches;
   }
 
-  public MnistCnn model() {
+  public M model() {
     return model;
+  }
+
+  public ExampleModel<M> spec() {
+    return spec;
   }
 
   /** Trains on the local runner, with the devices of the options. */
@@ -78,8 +95,9 @@ public final class MnistTraining {
             Progress.onTerminal(),
             options.epochs(),
             stepsPerEpoch,
-            Math.min(backend.size(), stepsPerEpoch * options.batchSize()));
-    try (Session sess = new Session(model.graph, backend.runner());
+            Math.min(backend.size(), stepsPerEpoch * options.batchSize()),
+            spec.metric().name());
+    try (Session sess = new Session(model.graph(), backend.runner());
         SummaryWriter summaries =
             options.logdir() == null ? null : SummaryWriter.open(options.logdir())) {
       if (summaries != null) {
@@ -88,15 +106,16 @@ public final class MnistTraining {
         boolean plain = options.runner().equals("local") && options.devices() == 1;
         summaries.addGraph(
             plain
-                ? GraphView.of(model.graph)
+                ? GraphView.of(model.graph())
                 : PlanViews.of(
-                    model.graph,
+                    model.graph(),
                     backend.plan(
-                        List.of(model.train, model.loss), Set.of(model.images, model.labels))));
+                        List.of(model.train(), model.loss()),
+                        Set.of(model.features(), model.labels()))));
       }
       sess.initializeAllVariables();
       TrainingCheckpoints checkpoints =
-          TrainingCheckpoints.open(options, backend.size(), stepsPerEpoch, out);
+          TrainingCheckpoints.open(options, model.modelName(), backend.size(), stepsPerEpoch, out);
       int firstEpoch = 1;
       if (options.resume()) {
         long step =
@@ -104,7 +123,7 @@ public final class MnistTraining {
         firstEpoch = (int) (step / stepsPerEpoch) + 1;
       }
       double loss = Double.NaN;
-      double accuracy = Double.NaN;
+      double metric = Double.NaN;
       long trainedSamples = 0;
       long stepsTrained = 0;
       long trainingNanos = 0;
@@ -137,11 +156,11 @@ public final class MnistTraining {
         trainingNanos += nanos;
         trainedSamples += seen;
         loss = lossSum / seen;
-        accuracy = accuracy(sess, test);
-        progress.epoch(epoch, loss, accuracy, seen / (nanos / 1e9));
+        metric = evaluate(sess, test);
+        progress.epoch(epoch, loss, metric, seen / (nanos / 1e9));
         if (summaries != null) { // per epoch, at the epoch's last step
           summaries.addScalar("epoch/loss", loss, epoch * stepsPerEpoch);
-          summaries.addScalar("epoch/test_accuracy", accuracy, epoch * stepsPerEpoch);
+          summaries.addScalar("epoch/" + spec.metric().key(), metric, epoch * stepsPerEpoch);
           summaries.addScalar(
               "epoch/samples_per_second", seen / (nanos / 1e9), epoch * stepsPerEpoch);
           summaries.flush();
@@ -150,12 +169,14 @@ public final class MnistTraining {
           checkpoints.save(sess, epoch * stepsPerEpoch);
         }
       }
-      if (Double.isNaN(accuracy)) {
-        accuracy = accuracy(sess, test); // resumed after the last epoch: nothing left to train
+      if (Double.isNaN(metric)) {
+        metric = evaluate(sess, test); // resumed after the last epoch: nothing left to train
       }
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
+      String checksum = checksum(sess);
+      Map<String, Object> extras = spec.afterTraining(sess, model, test, out);
       return new Result(
-          options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess), stepsTrained);
+          options.epochs(), metric, loss, samplesPerSecond, checksum, stepsTrained, extras);
     }
   }
 
@@ -174,10 +195,13 @@ public final class MnistTraining {
     }
   }
 
-  /** Refuses, before any step, data that cannot give a meaningful loss or accuracy. */
+  /** Refuses, before any step, data that cannot give a meaningful loss or metric. */
   void checkSizes(long trainExamples, long testExamples) {
     String data =
-        "--data " + (options.dataDir() == null ? "(the shipped digits)" : options.dataDir());
+        "--data "
+            + (options.dataDir() == null
+                ? "(the shipped " + spec.examples() + ")"
+                : options.dataDir());
     if (trainExamples == 0) {
       throw CommandFailure.failed(data, "holds no training examples");
     }
@@ -191,23 +215,23 @@ public final class MnistTraining {
     }
   }
 
-  /** Fraction of the test digits classified correctly. */
-  public double accuracy(Session sess, Dataset test) {
-    double correct = 0;
+  /** The model's metric on {@code test} ({@link Metric#value} of its summed evaluations). */
+  public double evaluate(Session sess, Dataset test) {
+    double sum = 0;
     for (Batch b : test.batches(EVAL_BATCH)) {
-      correct += sess.run(model.correct, feeds(b)).getDouble(0);
+      sum +=
+          sess.run(
+                  model.evaluation(),
+                  Map.of(model.features(), b.features(), model.labels(), b.labels()))
+              .getDouble(0);
     }
-    return correct / test.size();
-  }
-
-  private Map<Object, INDArray> feeds(Batch b) {
-    return Map.of(model.images, b.features(), model.labels, b.labels());
+    return spec.metric().value(sum, test.size());
   }
 
   /** SHA-256 of every trainable parameter's float32 values (little-endian), in name order. */
   public String checksum(Session sess) {
     List<Variable> params =
-        model.graph.variables().stream()
+        model.graph().variables().stream()
             .filter(Variable::isTrainable)
             .sorted(Comparator.comparing(Variable::name))
             .toList();

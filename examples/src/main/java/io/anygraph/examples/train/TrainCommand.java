@@ -1,13 +1,11 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
-import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.Destinations;
 import io.anygraph.examples.cli.JsonSummary;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.kernels.NativeBuild;
-import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,18 +15,26 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code anygraph mnist}: trains the MNIST CNN and reports accuracy, loss and throughput. */
-public final class MnistCommand {
-  private MnistCommand() {}
+/**
+ * The command of every {@link ExampleModel} ({@code anygraph mnist}, ...): checks the options,
+ * loads the model's data, trains on the local runner or on Spark, and reports the loss, the model's
+ * metric and the throughput (and, with {@code --json}, a summary).
+ */
+public final class TrainCommand {
+  private TrainCommand() {}
 
-  /** Runs the command from its arguments; failures are reported as one line on stderr. */
-  public static int run(String[] args, PrintStream out) {
+  /** Runs {@code model}'s command from its arguments; failures are one line on stderr. */
+  public static int run(ExampleModel<?> model, String[] args, PrintStream out) {
     return Refusals.run(
-        "mnist", false, System.err, () -> run(TrainOptions.OPTIONS.parse(args), out));
+        model.name(),
+        false,
+        System.err,
+        () -> run(model, TrainOptions.declare(model).parse(args), out));
   }
 
   /** Runs the command with parsed options; every check on them happens before training. */
-  public static int run(OptionValues values, PrintStream out) throws IOException {
+  public static int run(ExampleModel<?> model, OptionValues values, PrintStream out)
+      throws IOException {
     TrainOptions options = TrainOptions.of(values);
     Destinations.checkExistingFolder("--data", options.dataDir());
     Destinations.checkFile("--json", options.json());
@@ -39,16 +45,15 @@ public final class MnistCommand {
       master = SparkMaster.effective(options.master());
       SparkMaster.checkReachable("--master", master);
     }
-    String dir = options.dataDir() != null ? options.dataDir() : Mnist.defaultDir();
-    Mnist data = Mnist.load(dir);
-    MnistTraining training = new MnistTraining(options, out);
-    training.checkSizes(
-        data.train().size(), data.test().size()); // Spark's blocks hold the same digits
-    MnistTraining.Result r;
+    TrainingData data = model.load(options);
+    Training<?> training = new Training<>(model, options, out);
+    // Spark's blocks hold the same examples
+    training.checkSizes(data.train().size(), data.test().size());
+    Training.Result r;
     if (master != null) {
       Ran ran;
       try {
-        ran = onSpark(options, training, dir, data, out);
+        ran = onSpark(options, training, data, out);
       } catch (RuntimeException e) {
         throw SparkMaster.unregistered(e, "--master", master);
       }
@@ -56,27 +61,28 @@ public final class MnistCommand {
       master = ran.master();
     } else {
       out.printf(
-          "MNIST from %s: %d training and %d test digits; runner %s, %d epochs of batch %d%n",
-          dir,
+          "%s: %d training and %d test %s; runner %s, %d epochs of batch %d%n",
+          data.source(),
           data.train().size(),
           data.test().size(),
-          "local" + (options.devices() > 1 ? ", " + options.devices() + " devices" : ""),
+          model.examples(),
+          options.localRunner(),
           options.epochs(),
           options.batchSize());
       out.println(NativeBuild.describe());
       r = training.run(data.train(), data.test());
     }
+    String metric = model.metric().name();
     if (r.stepsTrained() == 0) {
       out.printf(
-          "test accuracy %.4f, parameters %s (no steps trained)%n",
-          r.testAccuracy(), r.parameterChecksum());
+          "%s %.4f, parameters %s (no steps trained)%n", metric, r.metric(), r.parameterChecksum());
     } else {
       out.printf(
-          "test accuracy %.4f, final loss %.4f, %.0f training samples/s, parameters %s%n",
-          r.testAccuracy(), r.finalLoss(), r.trainSamplesPerSecond(), r.parameterChecksum());
+          "%s %.4f, final loss %.4f, %.0f training samples/s, parameters %s%n",
+          metric, r.metric(), r.finalLoss(), r.trainSamplesPerSecond(), r.parameterChecksum());
     }
     if (options.json() != null) {
-      writeJson(Path.of(options.json()), options, master, r);
+      writeJson(Path.of(options.json()), model, options, master, r);
     }
     if (options.logdir() != null) {
       out.printf(
@@ -87,17 +93,19 @@ public final class MnistCommand {
   }
 
   /** A Spark run's result and the master it really ran on. */
-  private record Ran(MnistTraining.Result result, String master) {}
+  private record Ran(Training.Result result, String master) {}
 
   /**
    * Trains on Spark: the master from {@code --master} unless spark-submit set one; the training
-   * digits read by the executors into {@code --partitions} cached blocks; then the step times.
+   * examples in {@code --partitions} cached blocks ({@link ExampleModel#onSpark}); then the step
+   * times.
    */
   private static Ran onSpark(
-      TrainOptions options, MnistTraining training, String dir, Mnist data, PrintStream out)
+      TrainOptions options, Training<?> training, TrainingData data, PrintStream out)
       throws IOException {
+    ExampleModel<?> model = training.spec();
     SparkConf conf = new SparkConf();
-    conf.setIfMissing("spark.app.name", "anygraph mnist");
+    conf.setIfMissing("spark.app.name", "anygraph " + model.name());
     conf.setIfMissing("spark.master", options.master());
     boolean shared = SparkSession.getActiveSession().isDefined(); // e.g. inside a notebook
     SparkSession spark = SparkMaster.startSession("--master", conf.get("spark.master"), conf);
@@ -105,19 +113,19 @@ public final class MnistCommand {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
       SparkTraining backend =
-          new SparkTraining(
-              training.model(), sc, ShardedData.idx(sc, Mnist.pair(dir, "train"), partitions));
+          new SparkTraining(training.model(), sc, model.onSpark(sc, options, data, partitions));
       out.printf(
-          "MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
-              + " %d epochs of batch %d%n",
-          dir,
+          "%s: %d training %s in the executors, %d test %s; runner %s, %d epochs of batch %d%n",
+          data.source(),
           backend.size(),
+          model.examples(),
           data.test().size(),
+          model.examples(),
           backend.describe(),
           options.epochs(),
           options.batchSize());
       out.println(NativeBuild.describe() + " (this driver; executors load the same build)");
-      MnistTraining.Result r = training.run(backend, data.test());
+      Training.Result r = training.run(backend, data.test());
       double[] t = backend.sparkRunner().times().perStepMillis();
       out.printf(
           "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f)%n",
@@ -131,10 +139,11 @@ public final class MnistCommand {
   }
 
   /** The result as JSON; {@code master} is the Spark master the run used (null: local runner). */
-  static void writeJson(Path file, TrainOptions options, String master, MnistTraining.Result r)
+  static void writeJson(
+      Path file, ExampleModel<?> model, TrainOptions options, String master, Training.Result r)
       throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("command", "mnist");
+    json.put("command", model.name());
     json.put("runner", options.runner());
     if (master != null) {
       json.put("master", master);
@@ -144,10 +153,11 @@ public final class MnistCommand {
     json.put("epochs", r.epochs());
     json.put("batch_size", options.batchSize());
     json.put("seed", options.seed());
-    json.put("test_accuracy", r.testAccuracy());
+    json.put(model.metric().key(), r.metric());
     json.put("final_loss", Double.isNaN(r.finalLoss()) ? null : r.finalLoss());
     json.put("train_samples_per_second", r.trainSamplesPerSecond());
     json.put("parameter_sha256", r.parameterChecksum());
+    json.putAll(r.extras());
     JsonSummary.write(file, json);
   }
 }

@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Runner;
@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Where the steps of a training run execute and how each step's batch reaches them: the local
  * runner with the batch fed from this JVM, or Spark with the batch read where the executors keep
- * the digits. The training program ({@link MnistTraining}) is the same for both.
+ * the examples. The training program ({@link Training}) is the same for both.
  */
 public interface TrainingBackend {
   /**

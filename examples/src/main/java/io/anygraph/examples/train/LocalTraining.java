@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Runner;
@@ -14,16 +14,16 @@ import java.util.Set;
 
 /** Training on the local runner: batches of a dataset in this JVM, fed to each step. */
 public final class LocalTraining implements TrainingBackend {
-  private final MnistCnn model;
+  private final ModelGraph model;
   private final Dataset train;
   private final LocalRunner runner;
   private final int devices;
 
-  public LocalTraining(MnistCnn model, Dataset train, int devices) {
+  public LocalTraining(ModelGraph model, Dataset train, int devices) {
     this.model = model;
     this.train = train;
     this.devices = devices;
-    this.runner = new LocalRunner(model.graph, LocalOptions.cpus(devices));
+    this.runner = new LocalRunner(model.graph(), LocalOptions.cpus(devices));
   }
 
   @Override
@@ -50,7 +50,8 @@ public final class LocalTraining implements TrainingBackend {
         @Override
         public Step next() {
           Batch b = it.next();
-          return new Step(Map.of(model.images, b.features(), model.labels, b.labels()), b.size());
+          return new Step(
+              Map.of(model.features(), b.features(), model.labels(), b.labels()), b.size());
         }
       };
     };

@@ -1,4 +1,4 @@
-package io.anygraph.examples.mnist;
+package io.anygraph.examples.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +22,7 @@ class ProgressTest {
   @Test
   void aTerminalGetsABarWithStepsLossSpeedAndTheRunsEta() {
     // 2 epochs of 4 steps of 100 samples
-    Progress p = new Progress(out, true, 2, 4, 400, () -> now);
+    Progress p = new Progress(out, true, 2, 4, 400, "test accuracy", () -> now);
     now += 200_000_000L;
     p.step(1, 1, 100, 0.5, 50); // left: 300 in this epoch + 400 in the next = 700 at 50/s
     String s = printed();
@@ -42,7 +42,7 @@ class ProgressTest {
 
   @Test
   void elsewhereAPlainLineEveryTenSeconds() {
-    Progress p = new Progress(out, false, 3, 100, 6400, () -> now);
+    Progress p = new Progress(out, false, 3, 100, 6400, "test accuracy", () -> now);
     now += 1_000_000_000L;
     p.step(1, 5, 320, 1.25, 64);
     assertEquals("", printed()); // not yet ten seconds
