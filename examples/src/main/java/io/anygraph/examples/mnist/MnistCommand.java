@@ -34,6 +34,8 @@ public final class MnistCommand {
     Destinations.checkFile("--json", options.json());
     Destinations.checkFolder("--checkpoint", options.checkpointDir());
     Destinations.checkFolder("--logdir", options.logdir());
+    String onnx = values.path("--export-onnx");
+    Destinations.checkFile("--export-onnx", onnx);
     String master = null;
     if (options.runner().equals("spark")) {
       master = SparkMaster.effective(options.master());
@@ -44,6 +46,9 @@ public final class MnistCommand {
     MnistTraining training = new MnistTraining(options, out);
     training.checkSizes(
         data.train().size(), data.test().size()); // Spark's blocks hold the same digits
+    if (onnx != null) {
+      training.whenTrained(sess -> MnistOnnx.write(sess, training.model(), Path.of(onnx), out));
+    }
     MnistTraining.Result r;
     if (master != null) {
       Ran ran;

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -47,6 +48,8 @@ public final class MnistTraining {
   /** What a training step fetches: the update and the loss, and the numerics checks if asked. */
   private final List<Tensor> stepFetches;
 
+  private Consumer<Session> whenTrained = s -> {};
+
   public MnistTraining(TrainOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
@@ -56,6 +59,11 @@ public final class MnistTraining {
         options.checkNumerics()
             ? List.of(model.train, model.loss, CheckNumerics.addTo(model.graph, fetches))
             : fetches;
+  }
+
+  /** Called with the session once training is done, before it closes (e.g. to export). */
+  public void whenTrained(Consumer<Session> action) {
+    whenTrained = action;
   }
 
   public MnistCnn model() {
@@ -153,6 +161,7 @@ public final class MnistTraining {
       if (Double.isNaN(accuracy)) {
         accuracy = accuracy(sess, test); // resumed after the last epoch: nothing left to train
       }
+      whenTrained.accept(sess);
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
       return new Result(
           options.epochs(), accuracy, loss, samplesPerSecond, checksum(sess), stepsTrained);

@@ -197,12 +197,16 @@ public final class OnnxExport {
     return Optional.empty();
   }
 
-  /** Writes {@code bytes} to a temporary sibling of {@code path}, then renames it into place. */
+  /**
+   * Writes {@code bytes} to a temporary sibling of {@code path} (creating its folder), then renames
+   * it into place.
+   */
   static void writeAtomically(byte[] bytes, Path path) throws IOException {
     Path target = path.toAbsolutePath();
     Path tmp =
         target.resolveSibling(
             "." + target.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
+    Files.createDirectories(target.getParent());
     try {
       Files.write(tmp, bytes);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
