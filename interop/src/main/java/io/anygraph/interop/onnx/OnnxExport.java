@@ -65,6 +65,15 @@ public final class OnnxExport {
 
   private OnnxExport() {}
 
+  /**
+   * Exports with the variables' values in the graph's own session: Theano-style shared variables,
+   * or a graph trained through {@code Tensor.eval} and {@code Variable.setValue}.
+   */
+  public static void write(Graph graph, List<? extends Tensor> fetches, Path path)
+      throws IOException {
+    write(graph.ownSession(), fetches, null, path);
+  }
+
   /** Exports the fetches with every placeholder they need as an input. */
   public static void write(Session session, List<? extends Tensor> fetches, Path path)
       throws IOException {

@@ -85,6 +85,22 @@ class OnnxExportTest {
   }
 
   @Test
+  void sharedVariablesExportFromTheGraphsOwnSession() throws Exception {
+    Graph g = new Graph();
+    Tensor x = g.placeholder(DType.FLOAT32, Shape.of(3), "x");
+    Variable scale = g.shared(Nd4j.createFromArray(2f, 3f, 4f), "scale");
+    Tensor y = x.mul(scale);
+    scale.setValue(Nd4j.createFromArray(-1f, 0f, 1f));
+    Path file = dir.resolve("shared.onnx");
+    OnnxExport.write(g, List.of(y), file);
+    INDArray out =
+        OnnxRuntimeOracle.run(
+                Files.readAllBytes(file), Map.of("x", Nd4j.createFromArray(5f, 6f, 7f)))
+            .get(0);
+    assertArrayEquals(new float[] {-5f, 0f, 7f}, out.data().asFloat());
+  }
+
+  @Test
   void feedsCutTheGraph() throws Exception {
     Dense d = new Dense();
     Tensor h = d.g.withName("h").matmul(d.x, d.w);
