@@ -181,6 +181,21 @@ class OnnxOpTableTest {
                 i.nn.conv2d(
                     i.floats(NHWC), i.floats(2, 3, 3, 2), new long[] {1, 1, 1, 1}, "VALID")),
         c(
+            "conv2d NCHW SAME strided",
+            i ->
+                i.nn.conv2d(
+                    i.floats(2, 3, 8, 7),
+                    i.floats(3, 2, 3, 4),
+                    new long[] {1, 1, 2, 2},
+                    "SAME",
+                    "NCHW",
+                    new long[] {1, 1, 1, 1})),
+        c(
+            "conv2dTheano full (NCHW, flipped filters, padded)",
+            i ->
+                i.nn.conv2dTheano(
+                    i.floats(new long[] {-1, 1, 9, 9}, 2, 1, 9, 9), i.floats(3, 1, 4, 4), "full")),
+        c(
             "maxPool and avgPool SAME and VALID",
             i -> {
               Tensor x = i.floats(new long[] {-1, 7, 6, 3}, NHWC);
