@@ -101,6 +101,11 @@ public final class MnistCnn implements ModelGraph {
 
   /** The correct predictions of the batch: test accuracy is their total over the test digits. */
   @Override
+  public Tensor prediction() {
+    return logits;
+  }
+
+  @Override
   public Tensor evaluation() {
     return correct;
   }

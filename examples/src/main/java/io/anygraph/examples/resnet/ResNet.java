@@ -28,6 +28,7 @@ public final class ResNet implements ModelGraph {
   private final Tensor labels;
   private final Tensor loss;
   private final Tensor correct;
+  private final Tensor logits;
   private final Tensor train;
 
   /** The network, its weights drawn from {@code seed}, trained by Adam at {@code learningRate}. */
@@ -44,7 +45,6 @@ public final class ResNet implements ModelGraph {
     x = block("block1", x, WIDTH, WIDTH, 1);
     x = block("block2", x, WIDTH, 2 * WIDTH, 2);
     x = block("block3", x, 2 * WIDTH, 2 * WIDTH, 1);
-    Tensor logits;
     try (Scope s = graph.nameScope("dense")) {
       Tensor pooled = x.mean(1, 2); // global average pooling: [batch, 2 * WIDTH]
       Variable w =
@@ -139,6 +139,12 @@ public final class ResNet implements ModelGraph {
   @Override
   public Tensor loss() {
     return loss;
+  }
+
+  /** The logits, [batch, 10]. */
+  @Override
+  public Tensor prediction() {
+    return logits;
   }
 
   /** The correct predictions of the batch. */

@@ -16,6 +16,7 @@ import java.util.Map;
  *   public Tensor labels() { return targets; }   // [batch, ...], in graph.sharded()
  *   public Tensor train() { return optimizer.minimize(loss); }
  *   public Tensor loss() { return loss; }        // mean over the batch
+ *   public Tensor prediction() { return logits; } // from the features alone
  *   public Tensor evaluation() { return correct; } // summed over the batch
  * }
  * }</pre>
@@ -34,6 +35,12 @@ public interface ModelGraph {
 
   /** The mean loss over the batch, reported per step and per epoch. */
   Tensor loss();
+
+  /**
+   * The inference output computed from {@link #features()} alone (e.g. logits): what {@code
+   * --export-onnx} writes.
+   */
+  Tensor prediction();
 
   /**
    * A scalar summed over the batch (correct predictions, summed cross-entropy), so batches of a

@@ -40,6 +40,8 @@ public final class TrainCommand {
     Destinations.checkFile("--json", options.json());
     Destinations.checkFolder("--checkpoint", options.checkpointDir());
     Destinations.checkFolder("--logdir", options.logdir());
+    String onnx = values.path("--export-onnx");
+    Destinations.checkFile("--export-onnx", onnx);
     String master = null;
     if (options.runner().equals("spark")) {
       master = SparkMaster.effective(options.master());
@@ -49,6 +51,9 @@ public final class TrainCommand {
     Training<?> training = new Training<>(model, options, out);
     // Spark's blocks hold the same examples
     training.checkSizes(data.train().size(), data.test().size());
+    if (onnx != null) {
+      training.whenTrained(sess -> OnnxFile.write(sess, training.model(), Path.of(onnx), out));
+    }
     Training.Result r;
     if (master != null) {
       Ran ran;

@@ -77,6 +77,11 @@ public record TrainOptions(
         .flag("--resume", "continue from the newest checkpoint in --checkpoint DIR")
         .flag("--force-resume", "resume even if the checkpoint records other or no options")
         .value("--logdir", "DIR", null, "write TensorBoard event files (graph, curves) there")
+        .value(
+            "--export-onnx",
+            "FILE",
+            null,
+            "after training, write the inference graph (features -> prediction) as ONNX")
         .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity");
   }
 

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -58,6 +59,8 @@ public final class Training<M extends ModelGraph> {
   /** What a training step fetches: the update and the loss, and the numerics checks if asked. */
   private final List<Tensor> stepFetches;
 
+  private Consumer<Session> whenTrained = s -> {};
+
   /** A run of {@code spec}'s model, built from the options' seed and learning rate. */
   public Training(ExampleModel<M> spec, TrainOptions options, PrintStream out) {
     this.spec = spec;
@@ -69,6 +72,11 @@ public final class Training<M extends ModelGraph> {
         options.checkNumerics()
             ? List.of(model.train(), model.loss(), CheckNumerics.addTo(model.graph(), fetches))
             : fetches;
+  }
+
+  /** Called with the session once training is done, before it closes (e.g. to export). */
+  public void whenTrained(Consumer<Session> action) {
+    whenTrained = action;
   }
 
   public M model() {
@@ -172,6 +180,7 @@ public final class Training<M extends ModelGraph> {
       if (Double.isNaN(metric)) {
         metric = evaluate(sess, test); // resumed after the last epoch: nothing left to train
       }
+      whenTrained.accept(sess);
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
       String checksum = checksum(sess);
       Map<String, Object> extras = spec.afterTraining(sess, model, test, out);

@@ -28,7 +28,7 @@ class SharedOptionsTest {
   @TempDir Path tmp;
 
   @Test
-  void mnistsHelpIsUnchanged() {
+  void mnistsHelpIsUnchangedButForTheOnnxExport() {
     CommandRun r = CommandRun.of("mnist", "--help");
     assertEquals(0, r.exit());
     assertEquals(
@@ -59,6 +59,8 @@ class SharedOptionsTest {
             "  --force-resume             resume even if the checkpoint records other or no"
                 + " options",
             "  --logdir DIR               write TensorBoard event files (graph, curves) there",
+            "  --export-onnx FILE         after training, write the inference graph (features"
+                + " -> prediction) as ONNX",
             "  --check-numerics           stop at the first node whose output holds NaN or"
                 + " infinity",
             "  --verbose                  on failure, print the stack trace too",

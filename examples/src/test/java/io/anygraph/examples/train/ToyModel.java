@@ -30,6 +30,7 @@ final class ToyModel implements ExampleModel<ToyModel.Net> {
     final Tensor y;
     final Tensor loss;
     final Tensor correct;
+    final Tensor logits;
     final Tensor train;
 
     Net(long seed, double learningRate) {
@@ -41,7 +42,7 @@ final class ToyModel implements ExampleModel<ToyModel.Net> {
       Variable w =
           graph.variable(graph.random().normal(DType.FLOAT32, Shape.of(4, 3), 0, 0.5), "w");
       Variable b = graph.variable(graph.ops().zeros(DType.FLOAT32, 3), "b");
-      Tensor logits = graph.nn().biasAdd(x.matmul(w), b);
+      logits = graph.nn().biasAdd(x.matmul(w), b);
       loss = graph.nn().sparseSoftmaxCrossEntropyWithLogits(logits, y).mean();
       Tensor predicted = graph.ops().argMax(logits, 1).cast(DType.INT32);
       correct = graph.ops().equal(predicted, y).cast(DType.FLOAT32).sum();
@@ -71,6 +72,11 @@ final class ToyModel implements ExampleModel<ToyModel.Net> {
     @Override
     public Tensor loss() {
       return loss;
+    }
+
+    @Override
+    public Tensor prediction() {
+      return logits;
     }
 
     @Override
