@@ -370,4 +370,9 @@ public final class Ops {
   public Tensor gather(Tensor params, Tensor indices) {
     return op("gather", params, indices);
   }
+
+  /** Elementwise cosine (radians), as {@code tf.cos}. */
+  public Tensor cos(Tensor x) {
+    return op("cos", x);
+  }
 }

@@ -29,6 +29,7 @@ public final class OpRegistry {
     SelectionOpDefs.define();
     TransferOpDefs.define();
     CollectiveOpDefs.define();
+    TrainingOpDefs.define();
   }
 
   private OpRegistry() {}

@@ -28,6 +28,7 @@ public final class KernelRegistry {
     SelectionKernels.register();
     ShapeKernels.register();
     TransferKernels.register();
+    TrainingKernels.register();
   }
 
   private KernelRegistry() {}

@@ -34,7 +34,8 @@ class RegistryCoverageTest {
           DivisionOpsTest.class,
           ShapeOpsTest.class,
           BatchedMatmulTest.class,
-          CheckNumericsOpsTest.class);
+          CheckNumericsOpsTest.class,
+          TrainingOpsTest.class);
 
   @Test
   void everyOpHasAKernel() {

@@ -220,6 +220,7 @@ final class StridedCases {
                 List.of(
                     g.ops().assignAdd(g.shared(Nd4j.ones(F64.nd4j(), 2, 3, 4), "v"), xs.get(0))),
             signed(F64, 2, 3, 4)));
+    c.addAll(TrainingStridedCases.all());
     return c;
   }
 }

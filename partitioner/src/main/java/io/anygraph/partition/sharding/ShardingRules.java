@@ -141,11 +141,12 @@ public final class ShardingRules {
       rule(op, c -> List.of(c.whole(1)));
     }
     rule(OpNames.GROUP, c -> c.replicated()); // runs its inputs; needs none of their values
+    TrainingRules.define();
   }
 
   private ShardingRules() {}
 
-  private static void rule(String op, Rule rule, Integer... shapeOnly) {
+  static void rule(String op, Rule rule, Integer... shapeOnly) {
     if (RULES.put(op, new Entry(rule, Set.of(shapeOnly))) != null) {
       throw new IllegalStateException("two sharding rules for op '" + op + "'");
     }
@@ -184,7 +185,7 @@ public final class ShardingRules {
   }
 
   /** Sharded stays sharded; partial only through a linear op. */
-  private static List<Sharding> unary(RuleContext c, boolean linear) {
+  static List<Sharding> unary(RuleContext c, boolean linear) {
     Sharding s = c.in(0);
     return List.of(s.isPartial() && !linear ? c.whole(0) : s);
   }
