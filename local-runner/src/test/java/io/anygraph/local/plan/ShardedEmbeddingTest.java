@@ -150,5 +150,7 @@ class ShardedEmbeddingTest {
       }
     }
     assertTrue(gathered >= 2, "the rows and ids are all-gathered: " + plan.boundaries());
+    // table, w, their two AdamW slots each, and the two powers of beta: scatters count as updates
+    assertTrue(plan.explain().contains("updates: 8 variables"), plan.explain());
   }
 }
