@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Cos;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,7 +31,11 @@ final class TrainingKernels {
     add("cos", c -> MathKernels.unary(c, Cos::new));
   }
 
-  /** Rows with each index once, ascending; repeated indices' rows summed in their given order. */
+  /**
+   * Rows with each index once, ascending; repeated indices' rows summed in their given order, in
+   * the rows' own precision for float32 and float64 (others through float64). Plain Java loops: an
+   * ND4J view per row costs more than the row's arithmetic.
+   */
   private static INDArray[] sumDuplicateRows(KernelContext c) {
     INDArray rows = c.in(0);
     int idxRank = c.in(1).rank();
@@ -43,7 +49,7 @@ final class TrainingKernels {
               + " do not start with the indices' shape "
               + Arrays.toString(c.in(1).shape()));
     }
-    long width = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
+    int width = (int) Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
     Map<Long, List<Integer>> byIndex = new TreeMap<>();
     for (int i = 0; i < idx.length; i++) {
       if (idx[i] < 0) {
@@ -54,24 +60,42 @@ final class TrainingKernels {
     long[] outShape = new long[rowShape.length + 1];
     outShape[0] = byIndex.size();
     System.arraycopy(rowShape, 0, outShape, 1, rowShape.length);
-    INDArray out = Nd4j.create(rows.dataType(), byIndex.size(), width);
-    long[] unique = new long[byIndex.size()];
-    if (idx.length > 0 && width > 0) {
-      INDArray flat = Layouts.denseRowMajor(rows).reshape(idx.length, width);
-      int k = 0;
-      for (Map.Entry<Long, List<Integer>> e : byIndex.entrySet()) {
-        INDArray row = out.getRow(k);
-        List<Integer> at = e.getValue();
-        row.assign(flat.getRow(at.get(0)));
-        for (int j = 1; j < at.size(); j++) {
-          row.addi(flat.getRow(at.get(j)));
-        }
-        unique[k++] = e.getKey();
-      }
-    } else {
-      unique = byIndex.keySet().stream().mapToLong(Long::longValue).toArray();
+    long[] unique = byIndex.keySet().stream().mapToLong(Long::longValue).toArray();
+    if (byIndex.isEmpty() || width == 0) {
+      return new INDArray[] {Nd4j.create(rows.dataType(), outShape), Nd4j.createFromArray(unique)};
     }
-    return new INDArray[] {out.reshape(outShape), Nd4j.createFromArray(unique)};
+    INDArray summed;
+    INDArray dense = Layouts.denseRowMajor(rows);
+    if (rows.dataType() == DataType.FLOAT) {
+      float[] in = dense.data().asFloat();
+      float[] out = new float[unique.length * width];
+      int k = 0;
+      for (List<Integer> at : byIndex.values()) {
+        System.arraycopy(in, at.get(0) * width, out, k * width, width);
+        for (int j = 1; j < at.size(); j++) {
+          for (int e = 0, from = at.get(j) * width; e < width; e++) {
+            out[k * width + e] += in[from + e];
+          }
+        }
+        k++;
+      }
+      summed = Nd4j.createFromArray(out);
+    } else {
+      double[] in = dense.data().asDouble();
+      double[] out = new double[unique.length * width];
+      int k = 0;
+      for (List<Integer> at : byIndex.values()) {
+        System.arraycopy(in, at.get(0) * width, out, k * width, width);
+        for (int j = 1; j < at.size(); j++) {
+          for (int e = 0, from = at.get(j) * width; e < width; e++) {
+            out[k * width + e] += in[from + e];
+          }
+        }
+        k++;
+      }
+      summed = Nd4j.createFromArray(out).castTo(rows.dataType());
+    }
+    return new INDArray[] {summed.reshape(outShape), Nd4j.createFromArray(unique)};
   }
 
   /**
@@ -117,14 +141,24 @@ final class TrainingKernels {
     INDArray value = current.dup('c');
     long width = value.length() / Math.max(1, vocab);
     if (idx.length > 0 && width > 0) {
-      INDArray table = value.reshape(vocab, width);
-      INDArray flat = Layouts.denseRowMajor(rows).reshape(idx.length, width);
-      for (int i = 0; i < idx.length; i++) {
-        INDArray row = table.getRow(idx[i]);
-        if (subtract) {
-          row.subi(flat.getRow(i));
-        } else {
-          row.assign(flat.getRow(i));
+      // element access on the fresh row-major copy: no ND4J view per row
+      DataBuffer table = value.data();
+      INDArray flat = Layouts.denseRowMajor(rows);
+      if (value.dataType() == DataType.FLOAT) {
+        float[] r = flat.data().asFloat();
+        for (int i = 0; i < idx.length; i++) {
+          for (long e = 0, at = idx[i] * width; e < width; e++, at++) {
+            float x = r[(int) (i * width + e)];
+            table.put(at, subtract ? table.getFloat(at) - x : x);
+          }
+        }
+      } else {
+        double[] r = flat.data().asDouble();
+        for (int i = 0; i < idx.length; i++) {
+          for (long e = 0, at = idx[i] * width; e < width; e++, at++) {
+            double x = r[(int) (i * width + e)];
+            table.put(at, subtract ? table.getDouble(at) - x : x);
+          }
         }
       }
     }
