@@ -405,4 +405,19 @@ public final class Nn {
   private Tensor op(String op, Attrs attrs, Tensor... inputs) {
     return g.add(op, List.of(inputs), attrs, null).get(0);
   }
+
+  /**
+   * {@code tf.nn.embedding_lookup}: the rows of {@code params} [vocab, d...] at integer {@code ids}
+   * of any shape, giving [ids..., d...]. Its gradient with respect to params is sparse (the looked
+   * up rows and their ids, see {@code IndexedSlices}), which every optimizer applies to the touched
+   * rows only. An id outside [0, vocab) fails the run, naming the node, the id and vocab.
+   *
+   * <pre>{@code
+   * Variable table = g.variable(g.random().normal(DType.FLOAT32, Shape.of(1000, 16), 0, 0.1), "emb");
+   * Tensor vectors = g.nn().embeddingLookup(table, ids);  // ids [batch, 3] -> [batch, 3, 16]
+   * }</pre>
+   */
+  public Tensor embeddingLookup(Tensor params, Tensor ids) {
+    return g.ops().gather(params, ids);
+  }
 }

@@ -404,4 +404,9 @@ public final class Ops {
   public ClippedByGlobalNorm clipByGlobalNorm(List<Tensor> tensors, double clipNorm) {
     return ClippedByGlobalNorm.of(this, tensors, clipNorm);
   }
+
+  /** Elementwise cosine (radians), as {@code tf.cos}. */
+  public Tensor cos(Tensor x) {
+    return op("cos", x);
+  }
 }

@@ -3,6 +3,7 @@ package io.anygraph.partition;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
 import io.anygraph.core.ops.OpNames;
+import io.anygraph.core.ops.OpRegistry;
 import io.anygraph.partition.device.DeviceGraph;
 import io.anygraph.partition.device.Transfer;
 import io.anygraph.partition.placement.CostModel;
@@ -60,7 +61,7 @@ final class PlanPrinter {
     b.append("     ").append(summary(d.graph())).append('\n');
     List<String> updates =
         d.graph().nodes().stream()
-            .filter(x -> x.op().startsWith("assign"))
+            .filter(x -> OpRegistry.get(x.op()).refInputs() > 0) // assign, scatterSub, ...
             .map(x -> x.input(0).node().name())
             .distinct()
             .toList();

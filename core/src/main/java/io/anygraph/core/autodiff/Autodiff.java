@@ -179,9 +179,23 @@ public final class Autodiff {
     return fromX;
   }
 
+  /**
+   * The sum of a value's gradient parts. Sparse parts alone stay sparse (their rows joined); a
+   * sparse part added to a dense one is densified by that add.
+   */
   private static Tensor sum(Ops ops, List<Tensor> parts) {
     if (parts == null || parts.isEmpty()) {
       return null;
+    }
+    if (parts.size() > 1) {
+      List<IndexedSlices> sparse = new ArrayList<>();
+      for (Tensor p : parts) {
+        IndexedSlices.of(p).ifPresent(sparse::add);
+      }
+      IndexedSlices joined = sparse.size() == parts.size() ? IndexedSlices.concat(sparse) : null;
+      if (joined != null) {
+        return joined.dense();
+      }
     }
     Tensor s = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {

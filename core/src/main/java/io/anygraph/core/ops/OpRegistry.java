@@ -31,6 +31,7 @@ public final class OpRegistry {
     CollectiveOpDefs.define();
     LayerOpDefs.define();
     ControlFlowOpDefs.define();
+    TrainingOpDefs.define();
   }
 
   private OpRegistry() {}

@@ -30,6 +30,7 @@ public final class KernelRegistry {
     TransferKernels.register();
     LayerKernels.register();
     ControlFlowKernels.register();
+    TrainingKernels.register();
   }
 
   private KernelRegistry() {}

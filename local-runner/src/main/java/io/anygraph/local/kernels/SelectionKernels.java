@@ -143,7 +143,16 @@ final class SelectionKernels {
     int[] out = new int[idx.length];
     for (int i = 0; i < idx.length; i++) {
       if (idx[i] < 0 || idx[i] >= rows) {
-        throw c.fail("index " + idx[i] + " at position " + i + " is outside [0, " + rows + ")");
+        throw c.fail(
+            "index "
+                + idx[i]
+                + " at position "
+                + i
+                + " is outside [0, "
+                + rows
+                + "): params has "
+                + rows
+                + " rows (for an embedding lookup: the vocabulary size)");
       }
       out[i] = (int) idx[i];
     }

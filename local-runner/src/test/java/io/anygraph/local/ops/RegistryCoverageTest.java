@@ -36,7 +36,8 @@ class RegistryCoverageTest {
           BatchedMatmulTest.class,
           CheckNumericsOpsTest.class,
           LayerOpsTest.class,
-          ControlFlowOpsTest.class);
+          ControlFlowOpsTest.class,
+          TrainingOpsTest.class);
 
   @Test
   void everyOpHasAKernel() {

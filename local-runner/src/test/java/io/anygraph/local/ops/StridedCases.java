@@ -230,6 +230,7 @@ final class StridedCases {
       c.add(of("topK", Attrs.of("k", 2L, "sorted", true), signed(t, 2, 3, 4)));
     }
     c.addAll(controlFlow());
+    c.addAll(TrainingStridedCases.all());
     return c;
   }
 

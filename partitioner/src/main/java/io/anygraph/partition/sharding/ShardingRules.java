@@ -148,11 +148,12 @@ public final class ShardingRules {
     rule("topK", c -> Collections.nCopies(c.outputCount(), alongAxis(c, false).get(0)));
     rule(ControlFlowOpDefs.COND_OP, ControlFlowSharding::cond);
     rule(ControlFlowOpDefs.WHILE_OP, ControlFlowSharding::whileLoop);
+    TrainingRules.define();
   }
 
   private ShardingRules() {}
 
-  private static void rule(String op, Rule rule, Integer... shapeOnly) {
+  static void rule(String op, Rule rule, Integer... shapeOnly) {
     if (RULES.put(op, new Entry(rule, Set.of(shapeOnly))) != null) {
       throw new IllegalStateException("two sharding rules for op '" + op + "'");
     }
@@ -191,7 +192,7 @@ public final class ShardingRules {
   }
 
   /** Sharded stays sharded; partial only through a linear op. */
-  private static List<Sharding> unary(RuleContext c, boolean linear) {
+  static List<Sharding> unary(RuleContext c, boolean linear) {
     Sharding s = c.in(0);
     return List.of(s.isPartial() && !linear ? c.whole(0) : s);
   }
