@@ -36,6 +36,11 @@ record Folded(double[] values, long[] shape, DType dtype) {
     return new Folded(v, a.shape(), DType.fromNd4j(a.dataType()));
   }
 
+  /** Whether some element is known only when run (NaN). */
+  boolean isPartial() {
+    return Arrays.stream(values).anyMatch(Double::isNaN);
+  }
+
   int rank() {
     return shape.length;
   }

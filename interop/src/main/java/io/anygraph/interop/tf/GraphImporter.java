@@ -241,6 +241,8 @@ final class GraphImporter {
       Folded f = op.fold() == null ? null : op.fold().fold(c);
       if (f != null) {
         folded.put(n.name(), f);
+      }
+      if (f != null && !f.isPartial()) {
         outputs.put(n.name(), List.of(c.op("constant", Attrs.of("value", f.array()))));
       } else if (op.build() == null) {
         throw c.fail("can only be imported when its inputs are constants or static shapes");

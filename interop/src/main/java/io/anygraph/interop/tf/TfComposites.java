@@ -129,7 +129,7 @@ final class TfComposites {
 
   /** {@code Reshape}: to a constant shape, or to one computed when run. */
   static Tensor reshape(TfOpContext c) {
-    Folded shape = c.folded(1);
+    Folded shape = c.known(1);
     if (shape != null) {
       return c.op("reshape", Attrs.of("shape", shape.longs()), c.in(0));
     }
@@ -143,7 +143,7 @@ final class TfComposites {
 
   /** {@code Slice}: constant begin and size, or ones computed when run. */
   static Tensor slice(TfOpContext c) {
-    if (c.folded(1) != null && c.folded(2) != null) {
+    if (c.known(1) != null && c.known(2) != null) {
       return c.op(
           "slice", Attrs.of("begin", c.folded(1).longs(), "size", c.folded(2).longs()), c.in(0));
     }
@@ -172,7 +172,7 @@ final class TfComposites {
   static Tensor fill(TfOpContext c) {
     Shape shape = Shape.of(c.constInts(0, "dims"));
     Tensor value = c.in(1);
-    Folded v = c.folded(1);
+    Folded v = c.known(1);
     if (v != null) {
       return c.op(
           "fill",

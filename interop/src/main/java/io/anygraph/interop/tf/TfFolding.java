@@ -18,13 +18,20 @@ final class TfFolding {
     return c.folded(0);
   }
 
-  /** {@code Shape}/{@code Size}/{@code Rank} of a static shape; {@code out_type} int32 default. */
+  /**
+   * {@code Shape}: the static shape, NaN where a dimension is known only when run, so that slices
+   * of its known part still fold; {@code out_type} int32 by default.
+   */
   static Folded shape(TfOpContext c) {
     Shape s = c.in(0).shape();
-    if (!s.isFullyDefined()) {
+    if (!s.hasRank()) {
       return null;
     }
-    return Folded.vector(outType(c), s.dims());
+    double[] v = new double[s.rank()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = s.dim(i) == Shape.UNKNOWN ? Double.NaN : s.dim(i);
+    }
+    return new Folded(v, new long[] {v.length}, outType(c));
   }
 
   static Folded size(TfOpContext c) {
@@ -83,7 +90,10 @@ final class TfFolding {
     DType to = c.node.dtype("DstT");
     double[] v = a.values().clone();
     for (int i = 0; i < v.length; i++) {
-      v[i] = to == DType.BOOL ? (v[i] != 0 ? 1 : 0) : to.isInteger() ? (long) v[i] : v[i];
+      v[i] =
+          Double.isNaN(v[i])
+              ? v[i]
+              : to == DType.BOOL ? (v[i] != 0 ? 1 : 0) : to.isInteger() ? (long) v[i] : v[i];
     }
     return new Folded(v, a.shape(), to);
   }
@@ -124,7 +134,7 @@ final class TfFolding {
   /** {@code Prod} of a vector over axis 0. */
   static Folded prod(TfOpContext c) {
     Folded a = c.folded(0);
-    if (a == null || a.rank() != 1 || c.folded(1) == null) {
+    if (a == null || a.rank() != 1 || c.known(1) == null) {
       return null;
     }
     double p = 1;
@@ -140,7 +150,7 @@ final class TfFolding {
   /** {@code Reshape} of a known value: the same values under the new shape. */
   static Folded reshape(TfOpContext c) {
     Folded a = c.folded(0);
-    Folded s = c.folded(1);
+    Folded s = c.known(1);
     if (a == null || s == null) {
       return null;
     }
@@ -162,7 +172,7 @@ final class TfFolding {
 
   static Folded expandDims(TfOpContext c) {
     Folded a = c.folded(0);
-    Folded axis = c.folded(1);
+    Folded axis = c.known(1);
     if (a == null || axis == null) {
       return null;
     }
@@ -188,11 +198,11 @@ final class TfFolding {
 
   static Folded slice(TfOpContext c) {
     Folded a = c.folded(0);
-    if (a == null || a.rank() != 1 || c.folded(1) == null || c.folded(2) == null) {
+    if (a == null || a.rank() != 1 || c.known(1) == null || c.known(2) == null) {
       return null;
     }
-    long begin = c.folded(1).longs()[0];
-    long size = c.folded(2).longs()[0];
+    long begin = c.known(1).longs()[0];
+    long size = c.known(2).longs()[0];
     long end = size < 0 ? a.values().length : begin + size;
     return slice1d(a, begin, end, 1);
   }

@@ -48,14 +48,23 @@ final class TfOpContext {
     return inputs;
   }
 
-  /** The value of input {@code i} when known while importing, else null. */
+  /**
+   * What is known of input {@code i} while importing, else null: for folders, so may be partial
+   * (NaN where a value is known only when run, e.g. the batch size in a {@code Shape}).
+   */
   Folded folded(int i) {
     return i < folded.size() ? folded.get(i) : null;
   }
 
+  /** The value of input {@code i} when fully known while importing, else null. */
+  Folded known(int i) {
+    Folded f = folded(i);
+    return f == null || f.isPartial() ? null : f;
+  }
+
   /** Input {@code i} as integers known while importing (axes, shapes, paddings). */
   long[] constInts(int i, String what) {
-    Folded f = folded(i);
+    Folded f = known(i);
     if (f == null) {
       throw fail(
           "its "

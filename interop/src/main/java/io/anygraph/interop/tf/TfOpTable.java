@@ -126,8 +126,7 @@ public final class TfOpTable {
     OPS.put("StridedSlice", single(TfStridedSlice::build, TfStridedSlice::fold));
     OPS.put("GatherV2", single(TfComposites::gather));
     OPS.put("Pad", single(c -> pad(c, 0)));
-    OPS.put(
-        "PadV2", single(c -> pad(c, c.folded(2) == null ? Double.NaN : c.folded(2).values()[0])));
+    OPS.put("PadV2", single(c -> pad(c, c.known(2) == null ? Double.NaN : c.known(2).values()[0])));
     OPS.put("Fill", single(TfComposites::fill));
     // ---- reductions
     OPS.put("Sum", single(c -> TfComposites.reduce(c, "reduceSum")));

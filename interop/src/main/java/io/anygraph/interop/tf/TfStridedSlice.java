@@ -74,9 +74,9 @@ final class TfStridedSlice {
     Folded a = c.folded(0);
     if (a == null
         || a.rank() != 1
-        || c.folded(1) == null
-        || c.folded(2) == null
-        || c.folded(3) == null
+        || c.known(1) == null
+        || c.known(2) == null
+        || c.known(3) == null
         || c.node.integer("new_axis_mask", 0) != 0
         || c.node.integer("ellipsis_mask", 0) != 0) {
       return null;

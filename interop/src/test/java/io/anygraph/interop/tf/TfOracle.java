@@ -1,0 +1,256 @@
+package io.anygraph.interop.tf;
+
+import io.anygraph.core.Session;
+import io.anygraph.core.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorflow.Graph;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * TensorFlow itself, in graph mode, as the oracle: builds a graph op by op (by TensorFlow's op
+ * names and attributes, as a Python program's GraphDef has them), runs it, exports its GraphDef,
+ * and runs the same fetches on the Anygraph import of that GraphDef.
+ */
+final class TfOracle implements AutoCloseable {
+  /** A fed or fetched value: row-major numbers and a shape. */
+  record Value(double[] values, long[] shape) {}
+
+  final Graph g = new Graph();
+  private final Map<String, Value> feeds = new LinkedHashMap<>();
+  private final Map<String, Boolean> intFeeds = new HashMap<>();
+  private int consts;
+
+  /** A float placeholder fed with {@code values}. */
+  Output<?> input(String name, double[] values, long... shape) {
+    return feed(name, org.tensorflow.proto.DataType.DT_FLOAT, values, shape);
+  }
+
+  /** A float placeholder of unknown first dimension (a batch), fed with {@code shape}. */
+  Output<?> batchInput(String name, double[] values, long... shape) {
+    feeds.put(name, new Value(values, shape));
+    intFeeds.put(name, false);
+    long[] declared = shape.clone();
+    declared[0] = -1;
+    return op(
+        "Placeholder",
+        name,
+        Map.of("dtype", org.tensorflow.proto.DataType.DT_FLOAT, "shape", Shape.of(declared)));
+  }
+
+  /** An int32 placeholder fed with {@code values}. */
+  Output<?> intInput(String name, double[] values, long... shape) {
+    return feed(name, org.tensorflow.proto.DataType.DT_INT32, values, shape);
+  }
+
+  private Output<?> feed(String name, org.tensorflow.proto.DataType dt, double[] v, long[] shape) {
+    feeds.put(name, new Value(v, shape));
+    intFeeds.put(name, dt == org.tensorflow.proto.DataType.DT_INT32);
+    return op("Placeholder", name, Map.of("dtype", dt, "shape", Shape.of(shape)));
+  }
+
+  Output<?> ints(int... v) {
+    try (TInt32 t = TInt32.vectorOf(v)) {
+      return op(
+          "Const",
+          "c" + consts++,
+          Map.of("dtype", org.tensorflow.proto.DataType.DT_INT32, "value", t));
+    }
+  }
+
+  Output<?> scalarInt(int v) {
+    try (TInt32 t = TInt32.scalarOf(v)) {
+      return op(
+          "Const",
+          "c" + consts++,
+          Map.of("dtype", org.tensorflow.proto.DataType.DT_INT32, "value", t));
+    }
+  }
+
+  Output<?> floats(double[] v, long... shape) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    try (TFloat32 t = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(f))) {
+      return op(
+          "Const",
+          "c" + consts++,
+          Map.of("dtype", org.tensorflow.proto.DataType.DT_FLOAT, "value", t));
+    }
+  }
+
+  /** Any TensorFlow op by its registered name; attributes by type. */
+  Output<?> op(String type, String name, Map<String, ?> attrs, Output<?>... inputs) {
+    return build(type, name, attrs, List.of(), inputs).output(0);
+  }
+
+  /** An op whose first input is a list ({@code Pack}, {@code ConcatV2}), then {@code rest}. */
+  Output<?> listOp(
+      String type, String name, Map<String, ?> attrs, List<Output<?>> list, Output<?>... rest) {
+    return build(type, name, attrs, List.of(), list.toArray(Output<?>[]::new), rest).output(0);
+  }
+
+  Operation build(
+      String type,
+      String name,
+      Map<String, ?> attrs,
+      List<Operation> controls,
+      Output<?>... inputs) {
+    return build(type, name, attrs, controls, null, inputs);
+  }
+
+  private Operation build(
+      String type,
+      String name,
+      Map<String, ?> attrs,
+      List<Operation> controls,
+      Output<?>[] list,
+      Output<?>... inputs) {
+    OperationBuilder b = g.opBuilder(type, name, g.baseScope());
+    if (list != null) {
+      b.addInputList(list);
+    }
+    for (Output<?> in : inputs) {
+      b.addInput(in);
+    }
+    for (Operation c : controls) {
+      b.addControlInput(c);
+    }
+    attrs.forEach(
+        (k, v) -> {
+          if (v instanceof String s) {
+            b.setAttr(k, s);
+          } else if (v instanceof Long l) {
+            b.setAttr(k, l);
+          } else if (v instanceof Integer i) {
+            b.setAttr(k, (long) i);
+          } else if (v instanceof long[] a) {
+            b.setAttr(k, a);
+          } else if (v instanceof Boolean x) {
+            b.setAttr(k, x);
+          } else if (v instanceof Float f) {
+            b.setAttr(k, f);
+          } else if (v instanceof org.tensorflow.proto.DataType d) {
+            b.setAttr(k, d);
+          } else if (v instanceof Shape s) {
+            b.setAttr(k, s);
+          } else if (v instanceof org.tensorflow.Tensor t) {
+            b.setAttr(k, t);
+          } else {
+            throw new IllegalArgumentException(k + ": " + v);
+          }
+        });
+    return b.build();
+  }
+
+  byte[] graphDef() {
+    return g.toGraphDef().toByteArray();
+  }
+
+  /** Runs {@code targets} first (initializers), then fetches. */
+  List<Value> runTf(List<String> targets, List<Output<?>> fetches) {
+    try (org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      for (String t : targets) {
+        s.runner().addTarget(t).run().close();
+      }
+      org.tensorflow.Session.Runner r = s.runner();
+      List<org.tensorflow.Tensor> fed = new ArrayList<>();
+      feeds.forEach(
+          (name, v) -> {
+            org.tensorflow.Tensor t = tfTensor(v, intFeeds.get(name));
+            fed.add(t);
+            r.feed(name, t);
+          });
+      fetches.forEach(r::fetch);
+      List<Value> out = new ArrayList<>();
+      try (Result res = r.run()) {
+        for (int i = 0; i < fetches.size(); i++) {
+          out.add(value(res.get(i)));
+        }
+      }
+      fed.forEach(org.tensorflow.Tensor::close);
+      return out;
+    }
+  }
+
+  private static org.tensorflow.Tensor tfTensor(Value v, boolean isInt) {
+    int n = v.values().length;
+    if (isInt) {
+      int[] a = new int[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = (int) v.values()[i];
+      }
+      return TInt32.tensorOf(Shape.of(v.shape()), DataBuffers.of(a));
+    }
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) v.values()[i];
+    }
+    return TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(a));
+  }
+
+  private static Value value(org.tensorflow.Tensor t) {
+    int n = (int) t.shape().size();
+    ByteDataBuffer b = t.asRawTensor().data();
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] =
+          switch (t.dataType()) {
+            case DT_FLOAT -> b.asFloats().getFloat(i);
+            case DT_DOUBLE -> b.asDoubles().getDouble(i);
+            case DT_INT32 -> b.asInts().getInt(i);
+            case DT_INT64 -> b.asLongs().getLong(i);
+            case DT_BOOL -> b.asBooleans().getBoolean(i) ? 1 : 0;
+            default -> throw new IllegalArgumentException("dtype " + t.dataType());
+          };
+    }
+    return new Value(v, t.shape().asArray());
+  }
+
+  /** The imported graph's fetches (TensorFlow names), fed the same values. */
+  List<Value> runAnygraph(ImportedGraph imported, List<Tensor> fetches) {
+    try (Session s = new Session(imported.graph())) {
+      s.initializeAllVariables();
+      return runAnygraph(s, imported, fetches);
+    }
+  }
+
+  List<Value> runAnygraph(Session s, ImportedGraph imported, List<Tensor> fetches) {
+    Map<Tensor, INDArray> fed = new HashMap<>();
+    feeds.forEach((name, v) -> fed.put(imported.tensor(name), array(v, intFeeds.get(name))));
+    List<Value> out = new ArrayList<>();
+    for (INDArray a : s.run(fetches, fed)) {
+      out.add(new Value(a.dup('c').castTo(DataType.DOUBLE).data().asDouble(), a.shape()));
+    }
+    return out;
+  }
+
+  static INDArray array(Value v, boolean isInt) {
+    INDArray a = Nd4j.createFromArray(v.values()).reshape(v.shape());
+    return a.castTo(isInt ? DataType.INT : DataType.FLOAT);
+  }
+
+  Map<String, Value> feeds() {
+    return feeds;
+  }
+
+  @Override
+  public void close() {
+    g.close();
+  }
+}
