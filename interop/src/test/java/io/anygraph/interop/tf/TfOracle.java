@@ -162,6 +162,22 @@ final class TfOracle implements AutoCloseable {
     return g.toGraphDef().toByteArray();
   }
 
+  /** Feeds every placeholder's value; the caller closes the returned tensors after the run. */
+  List<org.tensorflow.Tensor> feedAll(org.tensorflow.Session.Runner r) {
+    List<org.tensorflow.Tensor> fed = new ArrayList<>();
+    feeds.forEach(
+        (name, v) -> {
+          org.tensorflow.Tensor t = tfTensor(v, intFeeds.get(name));
+          fed.add(t);
+          r.feed(name, t);
+        });
+    return fed;
+  }
+
+  static Value value(Result res, int i) {
+    return value(res.get(i));
+  }
+
   /** Runs {@code targets} first (initializers), then fetches. */
   List<Value> runTf(List<String> targets, List<Output<?>> fetches) {
     try (org.tensorflow.Session s = new org.tensorflow.Session(g)) {
