@@ -9,6 +9,7 @@ import io.anygraph.examples.mnist.MnistCommand;
 import io.anygraph.examples.mnist.TrainOptions;
 import io.anygraph.examples.score.ScoreMnistCommand;
 import io.anygraph.examples.score.ScoreOptions;
+import io.anygraph.examples.tf.ImportTfCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ public final class Main {
     add(ScoreOptions.OPTIONS, ScoreMnistCommand::run);
     add(BenchCommand.OPTIONS, BenchCommand::run);
     add(BoardEntry.OPTIONS, BoardEntry::run);
+    add(ImportTfCommand.OPTIONS, ImportTfCommand::run);
     add(
         new Options(
             "submit",

@@ -2,6 +2,7 @@ package io.anygraph.interop.tf;
 
 import io.anygraph.core.DType;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,9 +31,7 @@ record Folded(double[] values, long[] shape, DType dtype) {
     double[] v =
         a.length() == 0
             ? new double[0]
-            : a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                .reshape(a.length())
-                .toDoubleVector();
+            : a.castTo(DataType.DOUBLE).reshape(a.length()).toDoubleVector();
     return new Folded(v, a.shape(), DType.fromNd4j(a.dataType()));
   }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,7 +54,20 @@ public final class GraphDefs {
    */
   public static ImportedGraph importGraph(
       GraphDef graphDef, Map<String, INDArray> values, Collection<String> roots) {
-    return new GraphImporter(graphDef, values, roots).run();
+    return importGraph(graphDef, values, roots, Set.of());
+  }
+
+  /**
+   * As {@link #importGraph(GraphDef, Map, Collection)}, with the placeholders named in {@code
+   * sharded} split along axis 0 (the batch) in data-parallel runs ({@code Graph.sharded()}): on
+   * Spark, their fed values are split across the tasks.
+   */
+  public static ImportedGraph importGraph(
+      GraphDef graphDef,
+      Map<String, INDArray> values,
+      Collection<String> roots,
+      Set<String> sharded) {
+    return new GraphImporter(graphDef, values, roots, sharded).run();
   }
 
   /** Reads a binary or text GraphDef file; text when it ends in {@code .pbtxt} or {@code .txt}. */

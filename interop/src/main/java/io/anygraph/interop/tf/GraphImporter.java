@@ -29,6 +29,7 @@ final class GraphImporter {
   private final Map<String, List<String>> consumers = new HashMap<>();
   private final Map<String, INDArray> values;
   private final Collection<String> roots;
+  private final Set<String> sharded;
 
   /** Variable name to the node of its initializing assignment. */
   private final Map<String, TfNode> initAssign = new HashMap<>();
@@ -38,7 +39,9 @@ final class GraphImporter {
   private final Map<String, List<Tensor>> outputs = new HashMap<>();
   private final Map<String, Folded> folded = new HashMap<>();
 
-  GraphImporter(GraphDef def, Map<String, INDArray> values, Collection<String> roots) {
+  GraphImporter(
+      GraphDef def, Map<String, INDArray> values, Collection<String> roots, Set<String> sharded) {
+    this.sharded = sharded;
     for (NodeDef n : def.getNodeList()) {
       if (nodes.put(n.getName(), new TfNode(n)) != null) {
         throw new GraphImportException("GraphDef has two nodes named '" + n.getName() + "'");
@@ -53,6 +56,11 @@ final class GraphImporter {
               n.where() + " reads '" + in + "', which is not in the graph");
         }
         consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n.name());
+      }
+    }
+    for (String p : sharded) {
+      if (!nodes.containsKey(p) || !nodes.get(p).op().equals("Placeholder")) {
+        throw new GraphImportException("No placeholder named '" + p + "' to shard");
       }
     }
     for (String r : roots) {
@@ -232,7 +240,8 @@ final class GraphImporter {
     int slash = n.name().lastIndexOf('/');
     try (Scope name = slash > 0 ? g.nameScope(n.name().substring(0, slash + 1)) : null;
         Scope device = n.device().isEmpty() ? null : g.device(n.device());
-        Scope deps = controls.isEmpty() ? null : g.controlDependencies(controls)) {
+        Scope deps = controls.isEmpty() ? null : g.controlDependencies(controls);
+        Scope split = sharded.contains(n.name()) ? g.sharded() : null) {
       if (initializer) {
         outputs.put(n.name(), List.of(c.variable(0).initializer()));
         return;

@@ -4,6 +4,7 @@ import static io.anygraph.interop.tf.TfOp.single;
 
 import io.anygraph.core.Attrs;
 import io.anygraph.core.DType;
+import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.ops.OpNames;
 import java.util.Collections;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.DoubleBinaryOperator;
 
 /**
  * Every TensorFlow op the import knows, by TensorFlow's name: the one table of mappings. An op not
@@ -146,7 +149,7 @@ public final class TfOpTable {
 
   /** The ops that are only folded (their inputs must be known while importing). */
   public static Set<String> foldOnly() {
-    Set<String> s = new java.util.TreeSet<>();
+    Set<String> s = new TreeSet<>();
     OPS.forEach(
         (k, v) -> {
           if (v.build() == null) {
@@ -160,7 +163,7 @@ public final class TfOpTable {
     return OPS.get(op);
   }
 
-  private static void binary(String tf, String ag, java.util.function.DoubleBinaryOperator fold) {
+  private static void binary(String tf, String ag, DoubleBinaryOperator fold) {
     OPS.put(
         tf, single(c -> c.op(ag, Attrs.empty(), c.in(0), c.in(1)), TfFolding.elementwise(fold)));
   }
@@ -170,7 +173,7 @@ public final class TfOpTable {
     long seed = c.node.integer("seed", 0);
     long seed2 = c.node.integer("seed2", 0);
     Long s = seed == 0 && seed2 == 0 ? null : seed * 31 + seed2;
-    io.anygraph.core.Shape shape = io.anygraph.core.Shape.of(c.constInts(0, "shape"));
+    Shape shape = Shape.of(c.constInts(0, "shape"));
     return c.op(
         op, Attrs.of("dtype", c.node.dtype("dtype"), "shape", shape, k1, v1, k2, v2, "seed", s));
   }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.anygraph.board.events.proto.AttrValue;
 import io.anygraph.board.events.proto.GraphDef;
 import io.anygraph.board.events.proto.NodeDef;
+import io.anygraph.board.events.proto.TensorShapeProto;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Node;
@@ -155,17 +157,13 @@ class TfImportTest {
             "shape",
             AttrValue.newBuilder()
                 .setShape(
-                    io.anygraph.board.events.proto.TensorShapeProto.newBuilder()
-                        .addDim(
-                            io.anygraph.board.events.proto.TensorShapeProto.Dim.newBuilder()
-                                .setSize(-1))
-                        .addDim(
-                            io.anygraph.board.events.proto.TensorShapeProto.Dim.newBuilder()
-                                .setSize(3)))
+                    TensorShapeProto.newBuilder()
+                        .addDim(TensorShapeProto.Dim.newBuilder().setSize(-1))
+                        .addDim(TensorShapeProto.Dim.newBuilder().setSize(3)))
                 .build());
   }
 
-  private static com.google.protobuf.ByteString bytes(String s) {
-    return com.google.protobuf.ByteString.copyFromUtf8(s);
+  private static ByteString bytes(String s) {
+    return ByteString.copyFromUtf8(s);
   }
 }

@@ -1,23 +1,21 @@
 package io.anygraph.interop.tf;
 
-import io.anygraph.core.Session;
-import io.anygraph.core.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tensorflow.Graph;
 import org.tensorflow.Operation;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -37,7 +35,7 @@ final class TfOracle implements AutoCloseable {
 
   /** A float placeholder fed with {@code values}. */
   Output<?> input(String name, double[] values, long... shape) {
-    return feed(name, org.tensorflow.proto.DataType.DT_FLOAT, values, shape);
+    return feed(name, DataType.DT_FLOAT, values, shape);
   }
 
   /** A float placeholder of unknown first dimension (a batch), fed with {@code shape}. */
@@ -46,38 +44,29 @@ final class TfOracle implements AutoCloseable {
     intFeeds.put(name, false);
     long[] declared = shape.clone();
     declared[0] = -1;
-    return op(
-        "Placeholder",
-        name,
-        Map.of("dtype", org.tensorflow.proto.DataType.DT_FLOAT, "shape", Shape.of(declared)));
+    return op("Placeholder", name, Map.of("dtype", DataType.DT_FLOAT, "shape", Shape.of(declared)));
   }
 
   /** An int32 placeholder fed with {@code values}. */
   Output<?> intInput(String name, double[] values, long... shape) {
-    return feed(name, org.tensorflow.proto.DataType.DT_INT32, values, shape);
+    return feed(name, DataType.DT_INT32, values, shape);
   }
 
-  private Output<?> feed(String name, org.tensorflow.proto.DataType dt, double[] v, long[] shape) {
+  private Output<?> feed(String name, DataType dt, double[] v, long[] shape) {
     feeds.put(name, new Value(v, shape));
-    intFeeds.put(name, dt == org.tensorflow.proto.DataType.DT_INT32);
+    intFeeds.put(name, dt == DataType.DT_INT32);
     return op("Placeholder", name, Map.of("dtype", dt, "shape", Shape.of(shape)));
   }
 
   Output<?> ints(int... v) {
     try (TInt32 t = TInt32.vectorOf(v)) {
-      return op(
-          "Const",
-          "c" + consts++,
-          Map.of("dtype", org.tensorflow.proto.DataType.DT_INT32, "value", t));
+      return op("Const", "c" + consts++, Map.of("dtype", DataType.DT_INT32, "value", t));
     }
   }
 
   Output<?> scalarInt(int v) {
     try (TInt32 t = TInt32.scalarOf(v)) {
-      return op(
-          "Const",
-          "c" + consts++,
-          Map.of("dtype", org.tensorflow.proto.DataType.DT_INT32, "value", t));
+      return op("Const", "c" + consts++, Map.of("dtype", DataType.DT_INT32, "value", t));
     }
   }
 
@@ -87,10 +76,7 @@ final class TfOracle implements AutoCloseable {
       f[i] = (float) v[i];
     }
     try (TFloat32 t = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(f))) {
-      return op(
-          "Const",
-          "c" + consts++,
-          Map.of("dtype", org.tensorflow.proto.DataType.DT_FLOAT, "value", t));
+      return op("Const", "c" + consts++, Map.of("dtype", DataType.DT_FLOAT, "value", t));
     }
   }
 
@@ -145,11 +131,11 @@ final class TfOracle implements AutoCloseable {
             b.setAttr(k, x);
           } else if (v instanceof Float f) {
             b.setAttr(k, f);
-          } else if (v instanceof org.tensorflow.proto.DataType d) {
+          } else if (v instanceof DataType d) {
             b.setAttr(k, d);
           } else if (v instanceof Shape s) {
             b.setAttr(k, s);
-          } else if (v instanceof org.tensorflow.Tensor t) {
+          } else if (v instanceof Tensor t) {
             b.setAttr(k, t);
           } else {
             throw new IllegalArgumentException(k + ": " + v);
@@ -163,11 +149,11 @@ final class TfOracle implements AutoCloseable {
   }
 
   /** Feeds every placeholder's value; the caller closes the returned tensors after the run. */
-  List<org.tensorflow.Tensor> feedAll(org.tensorflow.Session.Runner r) {
-    List<org.tensorflow.Tensor> fed = new ArrayList<>();
+  List<Tensor> feedAll(Session.Runner r) {
+    List<Tensor> fed = new ArrayList<>();
     feeds.forEach(
         (name, v) -> {
-          org.tensorflow.Tensor t = tfTensor(v, intFeeds.get(name));
+          Tensor t = tfTensor(v, intFeeds.get(name));
           fed.add(t);
           r.feed(name, t);
         });
@@ -180,15 +166,15 @@ final class TfOracle implements AutoCloseable {
 
   /** Runs {@code targets} first (initializers), then fetches. */
   List<Value> runTf(List<String> targets, List<Output<?>> fetches) {
-    try (org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+    try (Session s = new Session(g)) {
       for (String t : targets) {
         s.runner().addTarget(t).run().close();
       }
-      org.tensorflow.Session.Runner r = s.runner();
-      List<org.tensorflow.Tensor> fed = new ArrayList<>();
+      Session.Runner r = s.runner();
+      List<Tensor> fed = new ArrayList<>();
       feeds.forEach(
           (name, v) -> {
-            org.tensorflow.Tensor t = tfTensor(v, intFeeds.get(name));
+            Tensor t = tfTensor(v, intFeeds.get(name));
             fed.add(t);
             r.feed(name, t);
           });
@@ -199,12 +185,12 @@ final class TfOracle implements AutoCloseable {
           out.add(value(res.get(i)));
         }
       }
-      fed.forEach(org.tensorflow.Tensor::close);
+      fed.forEach(Tensor::close);
       return out;
     }
   }
 
-  private static org.tensorflow.Tensor tfTensor(Value v, boolean isInt) {
+  private static Tensor tfTensor(Value v, boolean isInt) {
     int n = v.values().length;
     if (isInt) {
       int[] a = new int[n];
@@ -220,7 +206,7 @@ final class TfOracle implements AutoCloseable {
     return TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(a));
   }
 
-  private static Value value(org.tensorflow.Tensor t) {
+  private static Value value(Tensor t) {
     int n = (int) t.shape().size();
     ByteDataBuffer b = t.asRawTensor().data();
     double[] v = new double[n];
@@ -238,31 +224,28 @@ final class TfOracle implements AutoCloseable {
     return new Value(v, t.shape().asArray());
   }
 
-  /** The imported graph's fetches (TensorFlow names), fed the same values. */
-  List<Value> runAnygraph(ImportedGraph imported, List<Tensor> fetches) {
-    try (Session s = new Session(imported.graph())) {
-      s.initializeAllVariables();
-      return runAnygraph(s, imported, fetches);
+  /** One output, run with every feed. */
+  Value fetch(Session s, Output<?> y) {
+    Session.Runner r = s.runner();
+    List<Tensor> fed = feedAll(r);
+    try (Result res = r.fetch(y).run()) {
+      return value(res, 0);
+    } finally {
+      fed.forEach(Tensor::close);
     }
   }
 
-  List<Value> runAnygraph(Session s, ImportedGraph imported, List<Tensor> fetches) {
-    Map<Tensor, INDArray> fed = new HashMap<>();
-    feeds.forEach((name, v) -> fed.put(imported.tensor(name), array(v, intFeeds.get(name))));
-    List<Value> out = new ArrayList<>();
-    for (INDArray a : s.run(fetches, fed)) {
-      out.add(new Value(a.dup('c').castTo(DataType.DOUBLE).data().asDouble(), a.shape()));
-    }
-    return out;
-  }
-
-  static INDArray array(Value v, boolean isInt) {
-    INDArray a = Nd4j.createFromArray(v.values()).reshape(v.shape());
-    return a.castTo(isInt ? DataType.INT : DataType.FLOAT);
+  /** A TensorFlow session on this graph. */
+  Session newSession() {
+    return new Session(g);
   }
 
   Map<String, Value> feeds() {
     return feeds;
+  }
+
+  boolean isIntFeed(String name) {
+    return intFeeds.get(name);
   }
 
   @Override

@@ -89,7 +89,7 @@ class TfOracleTest {
         expected = new ArrayList<>(expected);
         expected.add(expected.get(1));
       }
-      List<Value> actual = tf.runAnygraph(imported, ours);
+      List<Value> actual = AnygraphRuns.run(tf, imported, ours);
       for (int i = 0; i < fetches.size(); i++) {
         int g = i - built.fetches().size();
         String what =

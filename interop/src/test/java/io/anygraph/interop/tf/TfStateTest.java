@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
@@ -49,11 +48,11 @@ class TfStateTest {
 
       Value before;
       Value after;
-      try (org.tensorflow.Session s = new org.tensorflow.Session(tf.g)) {
+      try (var s = tf.newSession()) {
         s.runner().addTarget("init").run().close();
-        before = fetch(tf, s, y);
+        before = tf.fetch(s, y);
         s.runner().addTarget("double_w").run().close();
-        after = fetch(tf, s, y);
+        after = tf.fetch(s, y);
       }
 
       ImportedGraph imported = GraphDefs.importGraph(graphDef);
@@ -62,21 +61,11 @@ class TfStateTest {
       try (Session s = new Session(imported.graph())) {
         s.run(imported.tensor("init"));
         TfOracleTest.assertClose(
-            before, tf.runAnygraph(s, imported, List.of(ours)).get(0), "y after init");
+            before, AnygraphRuns.run(tf, s, imported, List.of(ours)).get(0), "y after init");
         s.run(imported.tensor("double_w"));
         TfOracleTest.assertClose(
-            after, tf.runAnygraph(s, imported, List.of(ours)).get(0), "y after the update");
+            after, AnygraphRuns.run(tf, s, imported, List.of(ours)).get(0), "y after the update");
       }
-    }
-  }
-
-  private static Value fetch(TfOracle tf, org.tensorflow.Session s, Output<?> y) {
-    org.tensorflow.Session.Runner r = s.runner();
-    List<org.tensorflow.Tensor> fed = tf.feedAll(r);
-    try (Result res = r.fetch(y).run()) {
-      return TfOracle.value(res, 0);
-    } finally {
-      fed.forEach(org.tensorflow.Tensor::close);
     }
   }
 

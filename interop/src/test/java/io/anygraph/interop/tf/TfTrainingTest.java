@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -32,27 +33,27 @@ class TfTrainingTest {
           List.of(tf.g.addGradients(cnn.loss, cnn.reads.toArray(Output<?>[]::new)));
       List<String> applies = tfSgd(tf, cnn, grads);
       List<List<Value>> expected = new ArrayList<>();
-      try (org.tensorflow.Session s = new org.tensorflow.Session(tf.g)) {
+      try (var s = tf.newSession()) {
         s.runner().addTarget("init").run().close();
         for (int step = 0; step < STEPS; step++) {
           // Gradients first, applied in a second run: in one run, an in-place apply could race
           // with a gradient that still reads the same weights.
-          org.tensorflow.Session.Runner r = s.runner();
-          List<org.tensorflow.Tensor> fed = tf.feedAll(r);
+          var r = s.runner();
+          var fed = tf.feedAll(r);
           r.fetch(cnn.loss);
           grads.forEach(r::fetch);
           try (Result res = r.run()) {
             expected.add(List.of(TfOracle.value(res, 0)));
-            org.tensorflow.Session.Runner apply = s.runner();
+            var apply = s.runner();
             for (int i = 0; i < grads.size(); i++) {
               apply.feed(grads.get(i), res.get(i + 1));
             }
             applies.forEach(apply::addTarget);
             apply.run().close();
           }
-          fed.forEach(org.tensorflow.Tensor::close);
+          fed.forEach(t -> t.close());
         }
-        org.tensorflow.Session.Runner r = s.runner();
+        var r = s.runner();
         cnn.reads.forEach(r::fetch);
         try (Result res = r.run()) {
           List<Value> weights = new ArrayList<>();
@@ -69,11 +70,11 @@ class TfTrainingTest {
       try (Session s = new Session(imported.graph())) {
         s.run(imported.tensor("init"));
         for (int step = 0; step < STEPS; step++) {
-          List<Value> got = tf.runAnygraph(s, imported, List.of(loss, train));
+          List<Value> got = AnygraphRuns.run(tf, s, imported, List.of(loss, train));
           TfOracleTest.assertClose(expected.get(step).get(0), got.get(0), "loss at step " + step);
         }
         List<Tensor> weights = cnn.variables.stream().map(imported::tensor).toList();
-        List<Value> got = tf.runAnygraph(s, imported, weights);
+        List<Value> got = AnygraphRuns.run(tf, s, imported, weights);
         for (int i = 0; i < weights.size(); i++) {
           TfOracleTest.assertClose(
               expected.get(STEPS).get(i),
@@ -92,11 +93,7 @@ class TfTrainingTest {
   private static List<String> tfSgd(TfOracle tf, TfCnn cnn, List<Output<?>> grads) {
     Output<?> rate;
     try (TFloat32 t = TFloat32.scalarOf(RATE)) {
-      rate =
-          tf.op(
-              "Const",
-              "sgd/rate",
-              Map.of("dtype", org.tensorflow.proto.DataType.DT_FLOAT, "value", t));
+      rate = tf.op("Const", "sgd/rate", Map.of("dtype", DataType.DT_FLOAT, "value", t));
     }
     List<String> applies = new ArrayList<>();
     for (int i = 0; i < grads.size(); i++) {
