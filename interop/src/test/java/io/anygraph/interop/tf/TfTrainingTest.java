@@ -1,15 +1,19 @@
 package io.anygraph.interop.tf;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.train.GradientDescent;
 import io.anygraph.interop.tf.TfOracle.Value;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.proto.DataType;
@@ -25,7 +29,7 @@ class TfTrainingTest {
   static final float RATE = 0.5f;
 
   @Test
-  void sgdStepsOfAnImportedCnnMatchTensorFlow() {
+  void sgdStepsOfAnImportedCnnMatchTensorFlow(@TempDir Path dir) throws Exception {
     try (TfOracle tf = new TfOracle()) {
       TfCnn cnn = new TfCnn(tf);
       byte[] graphDef = tf.graphDef(); // the forward graph, as a user would export it
@@ -82,6 +86,14 @@ class TfTrainingTest {
               cnn.variables.get(i) + " after " + STEPS + " steps");
         }
       }
+      // the imported graph, with its optimizer, saves and loads as any Anygraph graph
+      Path folder = dir.resolve("cnn");
+      imported.graph().save(folder);
+      Graph loaded = Graph.load(folder);
+      assertEquals(imported.graph().size(), loaded.size());
+      assertEquals(
+          imported.graph().node("conv1/Conv2D").attrs().toString(),
+          loaded.node("conv1/Conv2D").attrs().toString());
       double first = expected.get(0).get(0).values()[0];
       double last = expected.get(STEPS - 1).get(0).values()[0];
       assertTrue(
