@@ -133,4 +133,17 @@ class ShardingPropagationTest {
             && e.getMessage().contains("one sharded stage"),
         e.getMessage());
   }
+
+  @Test
+  void controlInputsKeepTheirCopies() {
+    Tensor first = g.ops().group(List.of());
+    Tensor y;
+    try (Scope c = g.controlDependencies(List.of(first))) {
+      y = x.matmul(w);
+    }
+    ShardedGraph sg = run(y);
+    assertEquals(
+        List.of(sg.graph().node(first.node().name())),
+        sg.graph().node(y.node().name()).controlInputs());
+  }
 }
