@@ -12,6 +12,7 @@ import io.anygraph.examples.score.ScoreOptions;
 import io.anygraph.examples.train.ExampleModel;
 import io.anygraph.examples.train.TrainCommand;
 import io.anygraph.examples.train.TrainOptions;
+import io.anygraph.examples.tf.ImportTfCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ public final class Main {
     add(ScoreOptions.OPTIONS, ScoreMnistCommand::run);
     add(BenchCommand.OPTIONS, BenchCommand::run);
     add(BoardEntry.OPTIONS, BoardEntry::run);
+    add(ImportTfCommand.OPTIONS, ImportTfCommand::run);
     add(
         new Options(
             "submit",

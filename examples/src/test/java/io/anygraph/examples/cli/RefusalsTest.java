@@ -44,7 +44,7 @@ class RefusalsTest {
         bad(
             2,
             "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, explain,"
-                + " score-mnist, bench, board, submit; anygraph help)",
+                + " score-mnist, bench, board, import-tf, submit; anygraph help)",
             "nope"),
         bad(
             2,

@@ -149,7 +149,14 @@ public final class ShardingPropagation {
     List<Tensor> inputs = new ArrayList<>(copy.get(n.inputs()));
     List<Node> controls = new ArrayList<>();
     for (Node c : n.controlInputs()) {
-      controls.add(copy.node(c));
+      // emitted nodes are bound by their outputs (bind), not as nodes
+      Node copied = copy.node(c);
+      if (copied == null && !c.outputs().isEmpty() && copy.has(source.output(c, 0))) {
+        copied = copy.get(source.output(c, 0)).node();
+      }
+      if (copied != null) {
+        controls.add(copied);
+      }
     }
     if (!shard || inputs.isEmpty() || !rewrites.apply(n, inputs, controls)) {
       bind(n, emit(n.name(), n.op(), inputs, n.attrs(), n.device(), controls));

@@ -130,4 +130,17 @@ class ShardingPropagationTest {
     assertEquals(Side.DRIVER, sg.side(t.node()));
     assertEquals(Sharding.REPLICATED, sg.sharding(t));
   }
+
+  @Test
+  void controlInputsKeepTheirCopies() {
+    Tensor first = g.ops().group(List.of());
+    Tensor y;
+    try (Scope c = g.controlDependencies(List.of(first))) {
+      y = x.matmul(w);
+    }
+    ShardedGraph sg = run(y);
+    assertEquals(
+        List.of(sg.graph().node(first.node().name())),
+        sg.graph().node(y.node().name()).controlInputs());
+  }
 }
