@@ -7,6 +7,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.kernels.NativeBuild;
+import io.anygraph.spark.exchange.Exchange;
 import io.anygraph.spark.exec.ShardedData;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -107,6 +108,9 @@ public final class MnistCommand {
       SparkTraining backend =
           new SparkTraining(
               training.model(), sc, ShardedData.idx(sc, Mnist.pair(dir, "train"), partitions));
+      if (options.exchange() != null) {
+        backend.sparkRunner().exchange(Exchange.parse(options.exchange()));
+      }
       out.printf(
           "MNIST from %s: %d training digits in the executors, %d test digits; runner %s,"
               + " %d epochs of batch %d%n",

@@ -27,6 +27,8 @@ import java.util.List;
  * @param logdir where to write TensorBoard event files (graph, loss and accuracy); null for none
  * @param forceResume resume even from a checkpoint that records no options or other ones
  * @param checkNumerics stop at the first node whose output holds NaN or infinity
+ * @param exchange the Spark runner's gradient exchange ({@code tree} or {@code sharded}); null for
+ *     the Spark configuration's ({@code spark.anygraph.exchange}, tree by default)
  */
 public record TrainOptions(
     String runner,
@@ -44,7 +46,8 @@ public record TrainOptions(
     boolean resume,
     String logdir,
     boolean forceResume,
-    boolean checkNumerics) {
+    boolean checkNumerics,
+    String exchange) {
 
   /** The command's options. */
   public static final Options OPTIONS =
@@ -71,7 +74,9 @@ public record TrainOptions(
           .flag("--resume", "continue from the newest checkpoint in --checkpoint DIR")
           .flag("--force-resume", "resume even if the checkpoint records other or no options")
           .value("--logdir", "DIR", null, "write TensorBoard event files (graph, curves) there")
-          .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity");
+          .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity")
+          .choice(
+              "--exchange", null, List.of("tree", "sharded"), "--runner spark: gradient exchange");
 
   public static TrainOptions defaults() {
     return parse(new String[0]);
@@ -89,6 +94,7 @@ public record TrainOptions(
     v.onlyWith("--devices", !spark, "--runner local");
     v.onlyWith("--master", spark, "--runner spark");
     v.onlyWith("--partitions", spark, "--runner spark");
+    v.onlyWith("--exchange", spark, "--runner spark");
     boolean resume = v.flag("--resume") || v.flag("--force-resume");
     if (resume && !v.given("--checkpoint")) {
       throw CommandFailure.usage(
@@ -110,6 +116,7 @@ public record TrainOptions(
         resume,
         v.path("--logdir"),
         v.flag("--force-resume"),
-        v.flag("--check-numerics"));
+        v.flag("--check-numerics"),
+        v.given("--exchange") ? v.string("--exchange") : null);
   }
 }
