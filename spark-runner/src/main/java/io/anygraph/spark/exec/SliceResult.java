@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param slice the slice's index
  * @param rows rows of the batch the tasks computed (every slice sees all tasks)
- * @param nanos time the slice's update took
+ * @param nanos the slowest worker task's compute time plus the slice's update time
  * @param outputs the driver stage's outputs by name (slices, or scalars)
  * @param toDriver the variables the driver gets back, by name
  * @param state every variable of the slice's stage graph, or null once dropped for the driver
