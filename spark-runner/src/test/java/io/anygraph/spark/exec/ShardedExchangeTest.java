@@ -19,6 +19,7 @@ import io.anygraph.data.Batch;
 import io.anygraph.data.Dataset;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.spark.LocalSpark;
+import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exchange.Exchange;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,13 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The sharded exchange (reduce-scatter by a shuffle, the optimizer applied per parameter slice on
- * the executors) on {@code local[2]} with 2 and 3 unequal blocks: the local runner's parameters and
- * optimizer state within 1e-5, bit-identical from run to run, and no gradient bytes at the driver.
+ * the executors) on {@code local[2]} with 2 and 3 unequal blocks, and on {@code local[3]}: the
+ * local runner's parameters and optimizer state within 1e-5, bit-identical from run to run, and no
+ * gradient bytes at the driver.
  */
 class ShardedExchangeTest {
   private static final long SEED = 7;
@@ -120,6 +123,40 @@ class ShardedExchangeTest {
       Map<String, INDArray> local = trainLocally(opt, d, 4);
       assertClose(local, trainOnSpark(opt, d, 4, 170, 130));
       assertClose(local, trainOnSpark(opt, d, 4, 120, 100, 80));
+    }
+  }
+
+  @Test
+  void onLocal3TheSparkConfigurationKeyChoosesShardedAndMatchesTheLocalRunner() {
+    Dataset d = SparkRunnerTest.data(300, 5);
+    Map<String, INDArray> local = trainLocally(() -> new Adam(0.01), d, 4);
+    LocalSpark.stop(); // a JVM has one Spark context: this test starts its own
+    SparkSession spark =
+        SparkSetup.session(
+            SparkSetup.conf("exchange-local3")
+                .setMaster("local[3]")
+                .set("spark.ui.enabled", "false")
+                .set(Exchange.CONF_KEY, "sharded"));
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Net n = net(() -> new Adam(0.01));
+      SparkRunner runner =
+          new SparkRunner(n.g(), sc)
+              .bind(
+                  ShardedData.of(sc, d, 120, 100, 80), Map.of("features", n.x(), "labels", n.y()));
+      assertEquals(Exchange.SHARDED, runner.exchange());
+      try (Session sess = new Session(n.g(), runner)) {
+        sess.initializeAllVariables();
+        for (int s = 0; s < 4; s++) {
+          runner.select(SEED, BATCH, s);
+          sess.run(List.of(n.train(), n.loss()), Map.of());
+        }
+        assertEquals(0, runner.driverBytes().boundaries());
+        assertClose(local, variables(sess, n.g()));
+      }
+    } finally {
+      LocalSpark.stop();
+      spark.stop();
     }
   }
 
