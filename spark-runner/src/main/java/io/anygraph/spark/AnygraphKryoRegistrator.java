@@ -5,6 +5,7 @@ import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.data.Dataset;
 import io.anygraph.spark.exec.ShardFeed;
+import io.anygraph.spark.exec.SliceResult;
 import io.anygraph.spark.exec.StepResult;
 import io.anygraph.spark.exec.StepResultSerializer;
 import io.anygraph.spark.exec.VariableSnapshot;
@@ -15,6 +16,7 @@ import io.anygraph.spark.kryo.GraphSerializer;
 import io.anygraph.spark.kryo.NdArraySerializer;
 import io.anygraph.spark.kryo.ShardFeedSerializer;
 import io.anygraph.spark.kryo.ShippedSerializer;
+import io.anygraph.spark.kryo.SliceResultSerializer;
 import io.anygraph.spark.kryo.SparkSqlClasses;
 import io.anygraph.spark.kryo.VariableSnapshotSerializer;
 import io.anygraph.spark.kryo.WorkerStageSerializer;
@@ -59,5 +61,7 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(VariableSnapshot.class, new VariableSnapshotSerializer(arrays));
     kryo.register(ShardFeed.class, new ShardFeedSerializer(arrays));
     kryo.register(StepResult.class, new StepResultSerializer(arrays));
+    // the sharded exchange: a slice owner's result and state (cached, fetched when remote)
+    kryo.register(SliceResult.class, new SliceResultSerializer(arrays));
   }
 }

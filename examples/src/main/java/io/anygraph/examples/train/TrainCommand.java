@@ -6,6 +6,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.kernels.NativeBuild;
+import io.anygraph.spark.exchange.Exchange;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -119,6 +120,9 @@ public final class TrainCommand {
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
       SparkTraining backend =
           new SparkTraining(training.model(), sc, model.onSpark(sc, options, data, partitions));
+      if (options.exchange() != null) {
+        backend.sparkRunner().exchange(Exchange.parse(options.exchange()));
+      }
       out.printf(
           "%s: %d training %s in the executors, %d test %s; runner %s, %d epochs of batch %d%n",
           data.source(),

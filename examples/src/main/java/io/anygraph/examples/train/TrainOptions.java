@@ -28,6 +28,8 @@ import java.util.List;
  * @param logdir where to write TensorBoard event files (graph, loss and the metric); null for none
  * @param forceResume resume even from a checkpoint that records no options or other ones
  * @param checkNumerics stop at the first node whose output holds NaN or infinity
+ * @param exchange the Spark runner's gradient exchange ({@code tree} or {@code sharded}); null for
+ *     the Spark configuration's ({@code spark.anygraph.exchange}, tree by default)
  */
 public record TrainOptions(
     String runner,
@@ -45,7 +47,8 @@ public record TrainOptions(
     boolean resume,
     String logdir,
     boolean forceResume,
-    boolean checkNumerics) {
+    boolean checkNumerics,
+    String exchange) {
 
   /** The options of {@code model}'s command, worded with what its examples are called. */
   public static Options declare(ExampleModel<?> model) {
@@ -82,7 +85,9 @@ public record TrainOptions(
             "FILE",
             null,
             "after training, write the inference graph (features -> prediction) as ONNX")
-        .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity");
+        .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity")
+        .choice(
+            "--exchange", null, List.of("tree", "sharded"), "--runner spark: gradient exchange");
   }
 
   /**
@@ -99,6 +104,7 @@ public record TrainOptions(
     v.onlyWith("--devices", !spark, "--runner local");
     v.onlyWith("--master", spark, "--runner spark");
     v.onlyWith("--partitions", spark, "--runner spark");
+    v.onlyWith("--exchange", spark, "--runner spark");
     boolean resume = v.flag("--resume") || v.flag("--force-resume");
     if (resume && !v.given("--checkpoint")) {
       throw CommandFailure.usage(
@@ -120,7 +126,8 @@ public record TrainOptions(
         resume,
         v.path("--logdir"),
         v.flag("--force-resume"),
-        v.flag("--check-numerics"));
+        v.flag("--check-numerics"),
+        v.given("--exchange") ? v.string("--exchange") : null);
   }
 
   /** The runner as the command prints it: {@code local} or {@code local, 2 devices}. */

@@ -145,6 +145,20 @@ class RefusalsTest {
             "mnist",
             "--partitions",
             "2"),
+        bad(
+            2,
+            "anygraph mnist: --exchange: 'ring' is not one of: tree, sharded",
+            "mnist",
+            "--runner",
+            "spark",
+            "--exchange",
+            "ring"),
+        bad(
+            2,
+            "anygraph mnist: --exchange: applies to --runner spark",
+            "mnist",
+            "--exchange",
+            "sharded"),
         bad(2, "anygraph mnist: --resume: needs --checkpoint DIR", "mnist", "--resume"),
         bad(2, "anygraph mnist: --json {tmp}: is a folder, not a file", "mnist", "--json", "{tmp}"),
         bad(

@@ -55,7 +55,10 @@ public final class PlanExecutor {
       runWorkerStage(byName, state, devices, tasks);
     }
     long start = System.nanoTime();
-    List<INDArray> out = driver.run(byName, state, devices);
+    List<INDArray> out =
+        tasks != null && tasks.runsDriverStage()
+            ? tasks.driverStage(byName)
+            : driver.run(byName, state, devices);
     if (tasks != null) {
       tasks.driverStageRan(System.nanoTime() - start);
     }

@@ -38,6 +38,24 @@ public interface WorkerStageTasks {
     return OptionalLong.empty();
   }
 
+  /**
+   * Whether these tasks also apply the driver stage themselves, where the values are (Spark's
+   * sharded exchange, each task updating its slice of the parameters): then {@link #driverStage}
+   * gives the fetches' values instead of the driver stage run here.
+   */
+  default boolean runsDriverStage() {
+    return false;
+  }
+
+  /**
+   * The driver stage's outputs, applied by the tasks, given the driver stage's feeds by placeholder
+   * name (the run's feeds and the global batch; the boundaries' entries are those {@link #run}
+   * returned). Only called when {@link #runsDriverStage} is true.
+   */
+  default List<INDArray> driverStage(Map<String, INDArray> feeds) {
+    throw new UnsupportedOperationException("these worker tasks do not run the driver stage");
+  }
+
   /** Told how long the driver stage took, for runners that report a step's time breakdown. */
   default void driverStageRan(long nanos) {}
 }

@@ -14,6 +14,9 @@ import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Partitioner;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.common.Cluster;
+import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.SliceSpec;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +50,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SparkRunner implements Runner {
   private record StepKey(List<Tensor> fetches, Set<Tensor> fed) {}
 
+  private static final System.Logger LOG = System.getLogger(SparkRunner.class.getName());
+
   private final Graph graph;
   private final JavaSparkContext sc;
   private final RunState state;
@@ -55,6 +60,10 @@ public final class SparkRunner implements Runner {
   private final Map<StepKey, CompiledStep> steps = new ConcurrentHashMap<>();
   private final Map<SparkStep, Broadcast<VariableSnapshot>> broadcasts = new HashMap<>();
   private final StepTimes times = new StepTimes();
+  private final DriverBytes bytes = new DriverBytes();
+  private final SliceHolder slices = new SliceHolder();
+  private final List<String> exchangeNotices = new ArrayList<>();
+  private Exchange exchange;
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
   private ShardedData data;
   private StepRows rows;
@@ -67,6 +76,34 @@ public final class SparkRunner implements Runner {
     this.sc = sc;
     this.state = new RunState(graph);
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
+    this.exchange = Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree"));
+  }
+
+  /**
+   * How training steps exchange gradients: {@link Exchange#TREE} (the default, or the value of
+   * {@value Exchange#CONF_KEY} in the Spark configuration) or {@link Exchange#SHARDED}. A step
+   * whose driver stage cannot be applied per parameter slice runs as {@code tree}, with a notice
+   * ({@link #exchangeNotices()}). Takes effect for steps compiled from now on.
+   */
+  public synchronized SparkRunner exchange(Exchange e) {
+    slices.sync(state);
+    this.exchange = e;
+    steps.clear();
+    return this;
+  }
+
+  public Exchange exchange() {
+    return exchange;
+  }
+
+  /** Why steps asked to run sharded run as tree: one line per such step. */
+  public synchronized List<String> exchangeNotices() {
+    return List.copyOf(exchangeNotices);
+  }
+
+  /** What the driver received from the last Spark step's job. */
+  public DriverBytes driverBytes() {
+    return bytes;
   }
 
   /**
@@ -140,8 +177,11 @@ public final class SparkRunner implements Runner {
               Map<String, String> columns = new LinkedHashMap<>();
               bound.forEach(
                   (t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
-              return new SparkStep(sc, plan, columns);
+              return new SparkStep(sc, plan, columns, sliceSpec(plan));
             });
+    if (!(step instanceof SparkStep s && s.slices() != null)) {
+      slices.sync(state); // another step may read or write the optimizer state the slices hold
+    }
     List<INDArray> out =
         step.run(
             feeds,
@@ -149,12 +189,38 @@ public final class SparkRunner implements Runner {
             devices,
             s ->
                 new StepRun(
-                    sc, feeds, stepData, rows, variables(s), workerRuns++, state, devices, times));
+                    sc,
+                    feeds,
+                    stepData,
+                    rows,
+                    variables(s),
+                    workerRuns++,
+                    state,
+                    devices,
+                    times,
+                    bytes,
+                    slices));
     Plan plan = step.plan();
     if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
       version++; // the next worker job needs the new values
     }
     return out;
+  }
+
+  /** The slicing of a plan's driver stage under the sharded exchange, or null for tree. */
+  private SliceSpec sliceSpec(Plan plan) {
+    if (exchange != Exchange.SHARDED) {
+      return null;
+    }
+    String why = SliceSpec.whyNot(plan);
+    if (why != null) {
+      String notice = "Exchange sharded: step " + plan.fetches() + " runs as tree: " + why;
+      LOG.log(System.Logger.Level.WARNING, notice);
+      exchangeNotices.add(notice);
+      return null;
+    }
+    int parts = data != null ? data.partitions() : sc.defaultParallelism();
+    return SliceSpec.of(plan, parts);
   }
 
   /** The broadcast of the variables a step's workers read, renewed once per version. */
@@ -181,12 +247,16 @@ public final class SparkRunner implements Runner {
   }
 
   @Override
-  public INDArray readVariable(Variable v) {
+  public synchronized INDArray readVariable(Variable v) {
+    if (slices.holds(v.node().name())) {
+      slices.sync(state); // optimizer state lives with its slices: gathered when asked
+    }
     return state.variables().read(v.node()).dup();
   }
 
   @Override
   public synchronized void writeVariable(Variable v, INDArray value) {
+    slices.sync(state);
     state.variables().write(v.node(), value.dup());
     version++;
   }
@@ -202,6 +272,7 @@ public final class SparkRunner implements Runner {
 
   @Override
   public synchronized void close() {
+    slices.sync(state);
     broadcasts.values().forEach(b -> b.destroy());
     broadcasts.clear();
     devices.close();

@@ -6,8 +6,11 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.PlanExecutor;
+import io.anygraph.local.plan.WorkerStageTasks;
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
+import io.anygraph.spark.exchange.SliceSpec;
+import io.anygraph.spark.ship.ShippedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A plan with a worker stage, on Spark: the plan's one step sequence ({@link PlanExecutor}) with
  * the worker stage's tasks run as one Spark job per run ({@link WorkerJob}), its boundaries
  * combined with {@code treeAggregate}, then the driver stage here on the combined values, applying
- * the updates once. The worker stage is broadcast once per plan.
+ * the updates once; or, under the sharded exchange, a {@link ShardedJob} that also applies the
+ * driver stage on the executors, per parameter slice. The worker stage is broadcast once per plan.
  */
 final class SparkStep implements CompiledStep {
   private final Plan plan;
@@ -30,10 +34,19 @@ final class SparkStep implements CompiledStep {
   private final Broadcast<WorkerStage> shipped;
   private final PlanExecutor executor;
   private final String description;
+  private final SliceSpec slices;
+  private final Broadcast<ShippedGraph> shippedDriver;
   private long resultKryoNanos = -1;
 
-  SparkStep(JavaSparkContext sc, Plan plan, Map<String, String> columns) {
+  /**
+   * @param slices how the driver stage is applied per parameter slice under the sharded exchange,
+   *     or null for the tree exchange
+   */
+  SparkStep(JavaSparkContext sc, Plan plan, Map<String, String> columns, SliceSpec slices) {
     this.plan = plan;
+    this.slices = slices;
+    this.shippedDriver =
+        slices == null ? null : sc.broadcast(ShippedGraph.of(plan.driver().graph()));
     this.stage = WorkerStage.of(plan, columns);
     this.shipped = sc.broadcast(stage);
     this.executor = new PlanExecutor(plan);
@@ -67,7 +80,17 @@ final class SparkStep implements CompiledStep {
    * arrays among the feeds, then the driver stage; the run's times go to {@code run.times()}.
    */
   List<INDArray> run(StepRun run) {
-    return executor.run(run.feeds(), run.state(), run.devices(), new WorkerJob(this, run));
+    WorkerStageTasks tasks = slices == null ? new WorkerJob(this, run) : new ShardedJob(this, run);
+    return executor.run(run.feeds(), run.state(), run.devices(), tasks);
+  }
+
+  /** The driver stage's slicing under the sharded exchange; null under tree. */
+  SliceSpec slices() {
+    return slices;
+  }
+
+  Broadcast<ShippedGraph> shippedDriver() {
+    return shippedDriver;
   }
 
   WorkerStage stage() {

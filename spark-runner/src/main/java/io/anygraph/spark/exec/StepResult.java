@@ -2,6 +2,7 @@ package io.anygraph.spark.exec;
 
 import io.anygraph.core.AnygraphException;
 import io.anygraph.local.plan.Combine;
+import io.anygraph.spark.exchange.Slices;
 import io.anygraph.spark.exec.WorkerStage.Aggregation;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -108,6 +109,42 @@ public final class StepResult implements Serializable {
               + "): the batch had no rows on any partition");
     }
     return v;
+  }
+
+  /**
+   * Slice {@code k} of {@code n} of this result (the sharded exchange's reduce-scatter): the sums
+   * of the boundaries marked in {@code cut} cut into their slice, everything else as it is.
+   */
+  StepResult slice(int k, int n, boolean[] cut) {
+    StepResult r = new StepResult(sums.length);
+    r.rows = rows;
+    r.computeNanos = computeNanos;
+    r.maxComputeNanos = maxComputeNanos;
+    r.maxDeserializeNanos = maxDeserializeNanos;
+    for (int i = 0; i < sums.length; i++) {
+      r.sums[i] = sums[i] == null || !cut[i] ? sums[i] : Slices.of(sums[i], k, n);
+      r.positions.get(i).addAll(positions.get(i));
+      r.slices.get(i).addAll(slices.get(i));
+      r.pickedFrom[i] = pickedFrom[i];
+      r.picked[i] = picked[i];
+    }
+    return r;
+  }
+
+  /** Bytes of the arrays this result holds: what its trip to the driver carries, less framing. */
+  long arrayBytes() {
+    long b = 0;
+    for (int i = 0; i < sums.length; i++) {
+      b += bytes(sums[i]) + bytes(picked[i]);
+      for (INDArray s : slices.get(i)) {
+        b += bytes(s);
+      }
+    }
+    return b;
+  }
+
+  static long bytes(INDArray a) {
+    return a == null ? 0 : a.length() * a.dataType().width();
   }
 
   /** Rows the tasks computed, summed: must equal the global batch. */

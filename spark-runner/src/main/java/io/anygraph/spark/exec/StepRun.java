@@ -20,6 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param state the driver's variables and random state
  * @param devices the driver's device threads
  * @param times where the step's time breakdown is added
+ * @param bytes where the bytes the driver received are noted
+ * @param slices the sharded exchange's slices between steps
  */
 record StepRun(
     JavaSparkContext sc,
@@ -30,4 +32,6 @@ record StepRun(
     long step,
     RunState state,
     LogicalDevices devices,
-    StepTimes times) {}
+    StepTimes times,
+    DriverBytes bytes,
+    SliceHolder slices) {}

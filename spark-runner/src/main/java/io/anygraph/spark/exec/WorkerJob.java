@@ -35,8 +35,10 @@ final class WorkerJob implements WorkerStageTasks {
     return run.data() == null ? OptionalLong.empty() : OptionalLong.of(run.rows().rows());
   }
 
-  @Override
-  public List<INDArray> run(Feeds in, RunState state, LogicalDevices devices) {
+  /**
+   * The worker stage's tasks over the bound blocks or over shards of the feeds, one per partition.
+   */
+  JavaRDD<StepResult> tasks(Feeds in) {
     JavaSparkContext sc = run.sc();
     WorkerStage stage = step.stage();
     long n = run.step();
@@ -66,6 +68,15 @@ final class WorkerJob implements WorkerStageTasks {
                   false);
     }
     tasks.setName("anygraph worker stage, step " + n);
+    return tasks;
+  }
+
+  @Override
+  public List<INDArray> run(Feeds in, RunState state, LogicalDevices devices) {
+    JavaSparkContext sc = run.sc();
+    WorkerStage stage = step.stage();
+    long n = run.step();
+    JavaRDD<StepResult> tasks = tasks(in);
     long start = System.nanoTime();
     StepResult r;
     try {
@@ -87,20 +98,21 @@ final class WorkerJob implements WorkerStageTasks {
             r.maxComputeNanos,
             r.maxDeserializeNanos,
             step.resultKryoNanos(r));
-    if (r.rows() != in.globalBatch()) {
-      throw new AnygraphException(
-          "Step "
-              + n
-              + ": the tasks computed "
-              + r.rows()
-              + " rows of a batch of "
-              + in.globalBatch());
-    }
+    checkRows(n, r.rows(), in.globalBatch());
+    run.bytes().received(r.arrayBytes(), 0);
     List<INDArray> values = new ArrayList<>();
     for (int i = 0; i < stage.boundaries().size(); i++) {
       values.add(r.value(i, stage.boundaries().get(i)));
     }
     return values;
+  }
+
+  /** The rows the tasks computed must add up to the batch. */
+  static void checkRows(long step, long rows, long globalBatch) {
+    if (rows != globalBatch) {
+      throw new AnygraphException(
+          "Step " + step + ": the tasks computed " + rows + " rows of a batch of " + globalBatch);
+    }
   }
 
   @Override

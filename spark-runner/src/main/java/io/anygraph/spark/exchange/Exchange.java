@@ -1,0 +1,56 @@
+package io.anygraph.spark.exchange;
+
+import java.util.Locale;
+
+/**
+ * How a Spark training step brings the tasks' partial gradients together and applies the update.
+ *
+ * <ul>
+ *   <li>{@link #TREE} (the default): {@code treeAggregate} of every boundary value to the driver,
+ *       the driver stage (the optimizer) on the driver, the variables broadcast again;
+ *   <li>{@link #SHARDED}: the all-reduce boundaries cut into one slice per slice owner and summed
+ *       by a shuffle (reduce-scatter), each owner applying the driver stage to its slice of the
+ *       parameters, optimizer state staying with the slice on the executors; only the updated
+ *       parameters and the fetches come back to the driver.
+ * </ul>
+ *
+ * <pre>{@code
+ * SparkRunner runner = new SparkRunner(g, sc).exchange(Exchange.SHARDED);
+ * // or: conf.set(Exchange.CONF_KEY, "sharded") before the context starts
+ * }</pre>
+ */
+public enum Exchange {
+  TREE,
+  SHARDED;
+
+  /**
+   * The Spark configuration key the runner reads its default strategy from. It starts with {@code
+   * spark.} so that {@code spark-submit --conf} passes it on.
+   */
+  public static final String CONF_KEY = "spark.anygraph.exchange";
+
+  /**
+   * The strategy named {@code name} ({@code tree} or {@code sharded}), or an error saying why not.
+   */
+  public static Exchange parse(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case "tree" -> TREE;
+      case "sharded" -> SHARDED;
+      case "ring", "auto" ->
+          throw new IllegalArgumentException(
+              "Exchange '"
+                  + n
+                  + "' is not available in this runner yet (no ring all-reduce and no cost"
+                  + " model): use tree or sharded");
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown exchange '" + name + "': expected tree or sharded");
+    };
+  }
+
+  /** The name {@link #parse} takes. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
