@@ -123,6 +123,15 @@ final class ConvOpDefs {
       throw c.fail("conv2d takes a rank-4 input and a rank-4 filter [height, width, in, out]");
     }
     Window w = window(c, filter.dim(0), filter.dim(1));
+    if ((w.sH() > 1 || w.sW() > 1) && (w.dH() > 1 || w.dW() > 1)) {
+      // as tf.nn.convolution: a strided dilated convolution is a dilated one subsampled
+      throw c.fail(
+          "strides "
+              + Arrays.toString(c.attrs().getLongs("strides"))
+              + " and dilations "
+              + Arrays.toString(c.attrs().getLongs("dilations"))
+              + " above 1 together are not supported: use strides of 1 and subsample the result");
+    }
     long channels = in.dim(w.channelAxis());
     if (channels != Shape.UNKNOWN && filter.dim(2) != Shape.UNKNOWN && channels != filter.dim(2)) {
       throw c.fail(

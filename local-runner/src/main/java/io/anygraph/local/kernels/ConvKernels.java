@@ -68,14 +68,20 @@ final class ConvKernels {
    * Whether {@link ConvGemm} runs this convolution rather than libnd4j: always where it applies and
    * oneDNN is off or lacks the dtype (oneDNN has no float64; libnd4j's own loops are far slower),
    * and for a gradient whose input half nobody reads, which ConvGemm skips while libnd4j's {@code
-   * conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms).
+   * conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms), and for a dilated
+   * convolution, for which oneDNN builds no primitive (libnd4j: "could not create a descriptor for
+   * a dilated convolution").
    */
   private static boolean onGemm(
       Window w, INDArray input, INDArray filter, boolean inputGradientUnused) {
     if (!ConvGemm.applies(w, input, filter)) {
       return false;
     }
-    return !NativeBuild.oneDnn() || input.dataType() == DataType.DOUBLE || inputGradientUnused;
+    return !NativeBuild.oneDnn()
+        || input.dataType() == DataType.DOUBLE
+        || inputGradientUnused
+        || w.dH() > 1
+        || w.dW() > 1;
   }
 
   private static INDArray[] pool(KernelContext c, String op) {
