@@ -1,5 +1,6 @@
 package io.anygraph.examples.resnet;
 
+import io.anygraph.core.DType;
 import io.anygraph.examples.mnist.MnistExample;
 import io.anygraph.examples.train.ExampleModel;
 import io.anygraph.examples.train.Metric;
@@ -14,6 +15,18 @@ import org.apache.spark.api.java.JavaSparkContext;
  * trains on (the shipped ones or {@code --data}), reporting test accuracy.
  */
 public final class ResnetExample implements ExampleModel<ResNet> {
+  private final DType dtype;
+
+  /** The command's model: float32. */
+  public ResnetExample() {
+    this(DType.FLOAT32);
+  }
+
+  /** The model computing in {@code dtype} (tests: float64 shows exactness). */
+  public ResnetExample(DType dtype) {
+    this.dtype = dtype;
+  }
+
   @Override
   public String name() {
     return "resnet";
@@ -46,7 +59,7 @@ public final class ResnetExample implements ExampleModel<ResNet> {
 
   @Override
   public ResNet build(long seed, double learningRate) {
-    return new ResNet(seed, learningRate);
+    return new ResNet(seed, learningRate, dtype);
   }
 
   @Override
