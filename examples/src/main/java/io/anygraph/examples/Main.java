@@ -67,7 +67,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int status = run(args);
+    // Spark on YARN in cluster mode runs this in its application master, which reports success
+    // only when main returns: an exit, even 0, there is a failed application
+    if (status == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      return;
+    }
+    System.exit(status);
   }
 
   /** Runs a command with the process's stdout and stderr; returns the exit status. */

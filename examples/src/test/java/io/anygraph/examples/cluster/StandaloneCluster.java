@@ -114,6 +114,60 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
+   * The cluster's own {@code SPARK_HOME/bin/spark-submit args...} (Spark's launcher, no Anygraph
+   * script), run from the project root with the driver on 127.0.0.1, waiting at most {@code
+   * timeout}.
+   */
+  public Run sparkSubmit(Duration timeout, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(sparkHome().resolve("bin/spark-submit").toString()));
+    cmd.addAll(args);
+    return run(root, state, workers, timeout, cmd);
+  }
+
+  /** The SPARK_HOME the cluster runs from: Spark's jars only, a RELEASE file, conf/ and bin/. */
+  public Path sparkHome() {
+    return state.resolve("spark-home");
+  }
+
+  /**
+   * A SPARK_HOME as the cluster's, without the cluster ({@code bin/anygraph-cluster spark-home}):
+   * Spark's jars, a RELEASE file, conf/ and bin/spark-submit, in {@code state}.
+   */
+  public static Path assembleSparkHome(Path state) throws IOException, InterruptedException {
+    Path abs = state.toAbsolutePath();
+    Files.createDirectories(abs);
+    Run r =
+        run(
+            projectRoot(),
+            abs,
+            0,
+            Duration.ofMinutes(1),
+            List.of("bin/anygraph-cluster", "spark-home"));
+    if (r.exitCode() != 0) {
+      throw new IOException("bin/anygraph-cluster spark-home failed:\n" + r.output());
+    }
+    return abs.resolve("spark-home");
+  }
+
+  /**
+   * Runs {@code command} (from the project root, drivers on 127.0.0.1) with {@code env} added to
+   * the environment, its output kept in {@code scratch} until it ends, waiting at most {@code
+   * timeout}.
+   */
+  public static Run command(
+      Path scratch, Duration timeout, Map<String, String> env, List<String> command)
+      throws IOException, InterruptedException {
+    Files.createDirectories(scratch);
+    return launch(projectRoot(), scratch.toAbsolutePath(), 0, command, env).await(timeout);
+  }
+
+  /** The examples' application jar for spark-submit (built by {@code mvn package}). */
+  public static Path applicationJar() {
+    return projectRoot().resolve("examples/target/anygraph-examples-0.1.0-SNAPSHOT-app.jar");
+  }
+
+  /**
    * {@code bin/anygraph submit --master <this cluster> args...} without waiting: its process is the
    * driver's JVM (the script execs java), for tests that kill it.
    */
@@ -204,6 +258,12 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private static Running launch(Path root, Path state, int workers, List<String> cmd)
       throws IOException {
+    return launch(root, state, workers, cmd, Map.of());
+  }
+
+  private static Running launch(
+      Path root, Path state, int workers, List<String> cmd, Map<String, String> extraEnv)
+      throws IOException {
     Path out = Files.createTempFile(state, "run-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
@@ -214,6 +274,8 @@ public final class StandaloneCluster implements AutoCloseable {
     env.put("ANYGRAPH_CLUSTER_DIR", state.toString());
     env.put("ANYGRAPH_CLUSTER_WORKERS", Integer.toString(workers));
     env.put("ANYGRAPH_NO_BUILD", "1");
+    env.put("SPARK_LOCAL_IP", "127.0.0.1"); // drivers bind to loopback, as the cluster does
+    env.putAll(extraEnv);
     return new Running(pb.start(), out);
   }
 

@@ -68,8 +68,14 @@ class LibraryConsumerIT {
           "anygraph-" + module + " from the temporary repository");
     }
     Map<String, String> theirs = versions(classpath);
+    // the examples' class path: its own jars, then Spark's (provided)
     Map<String, String> ours =
-        versions(List.of(Files.readString(Path.of("target/classpath.txt")).trim().split(":")));
+        versions(
+            List.of(
+                (Files.readString(Path.of("target/classpath.txt")).trim()
+                        + ":"
+                        + Files.readString(Path.of("target/spark-classpath.txt")).trim())
+                    .split(":")));
     for (String artifact : PINNED) {
       assertTrue(
           theirs.containsKey(artifact), artifact + " on the consumer's classpath: " + theirs);
