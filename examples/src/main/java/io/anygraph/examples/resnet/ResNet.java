@@ -121,7 +121,11 @@ public final class ResNet implements ModelGraph {
                   .normal(
                       dtype, Shape.of(size, size, in, out), 0, Math.sqrt(2.0 / (size * size * in))),
               "weights");
-      this.norm = new BatchNorm(graph, "bn", dtype, Shape.of(out), new int[] {0, 1, 2});
+      // momentum 0.9, not TensorFlow's 0.99: the moving averages the held-out accuracy uses
+      // settle within the few hundred steps of a short run (with 0.99, 80 steps: 23% accuracy)
+      this.norm =
+          new BatchNorm(
+              graph, "bn", dtype, Shape.of(out), new int[] {0, 1, 2}, 0.9, BatchNorm.EPSILON);
     }
 
     Tensor apply(Tensor x, boolean training) {
