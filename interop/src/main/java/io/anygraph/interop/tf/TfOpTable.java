@@ -138,6 +138,11 @@ public final class TfOpTable {
     OPS.put("Min", single(c -> TfComposites.reduce(c, "reduceMin")));
     OPS.put("Prod", new TfOp(null, TfFolding::prod));
     OPS.put("ArgMax", single(TfOpTable::argMax));
+    // ---- functional control flow (TensorFlow 2): branches and bodies from the library
+    OPS.put("If", new TfOp(TfControlFlow::ifOp, null));
+    OPS.put("StatelessIf", new TfOp(TfControlFlow::ifOp, null));
+    OPS.put("While", new TfOp(TfControlFlow::whileOp, null));
+    OPS.put("StatelessWhile", new TfOp(TfControlFlow::whileOp, null));
   }
 
   private TfOpTable() {}
