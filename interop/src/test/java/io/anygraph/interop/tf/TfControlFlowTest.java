@@ -123,6 +123,118 @@ class TfControlFlowTest {
     }
   }
 
+  /**
+   * {@code tf.while_loop(..., maximum_iterations=m)} as TensorFlow 2 encodes it: a counter and the
+   * limit as loop variables, and {@code LogicalAnd(counter < m, cond)} in the cond function. With v
+   * ← v² while sum(v) < 20: m = 2 stops on the counter (x⁴), m = 10 on the value (x⁸).
+   */
+  @Test
+  void whileWithMaximumIterationsStopsOnTheCounterOrTheConditionAsInTensorFlow() {
+    for (int m : new int[] {2, 10}) {
+      try (TfOracle o = new TfOracle()) {
+        Ops tf = Ops.create(o.g);
+        Output<?> x = o.input("x", X, 3);
+        Output<?> limit = o.intInput("m", new double[] {m}, new long[0]);
+        ConcreteFunction cond =
+            ConcreteFunction.create(
+                f -> {
+                  var c = f.placeholder(TInt32.class);
+                  var n = f.placeholder(TInt32.class);
+                  var v = f.placeholder(TFloat32.class);
+                  Operand<TBool> small = f.math.less(f.sum(v, f.constant(0)), f.constant(20f));
+                  return Signature.builder()
+                      .input("c", c)
+                      .input("n", n)
+                      .input("v", v)
+                      .output("go_on", f.math.logicalAnd(f.math.less(c, n), small))
+                      .build();
+                });
+        ConcreteFunction body =
+            ConcreteFunction.create(
+                f -> {
+                  var c = f.placeholder(TInt32.class);
+                  var n = f.placeholder(TInt32.class);
+                  var v = f.placeholder(TFloat32.class);
+                  return Signature.builder()
+                      .input("c", c)
+                      .input("n", n)
+                      .input("v", v)
+                      .output("c_next", f.math.add(c, f.constant(1)))
+                      .output("n_next", f.identity(n))
+                      .output("v_next", f.math.mul(v, v))
+                      .build();
+                });
+        List<Output<?>> outs =
+            tf.statelessWhile(List.of(tf.constant(0), limit, x), cond, body).output();
+        List<Value> expected = o.runTf(List.of(), List.of(outs.get(0), outs.get(2)));
+        assertClose(m == 2 ? pow4(X) : pow8(X), expected.get(1).values(), "TensorFlow, m=" + m);
+
+        ImportedGraph imported = GraphDefs.importGraph(o.graphDef());
+        String name = outs.get(0).op().name();
+        List<Value> actual =
+            AnygraphRuns.run(
+                o, imported, List.of(imported.tensor(name + ":0"), imported.tensor(name + ":2")));
+        TfOracleTest.assertClose(expected.get(0), actual.get(0), "counter, m=" + m);
+        TfOracleTest.assertClose(expected.get(1), actual.get(1), "v, m=" + m);
+      }
+    }
+  }
+
+  /** An If inside a While body: i < 3: (i + 1, sum(v) < 5 ? v * v : v + 1). */
+  @Test
+  void anIfNestedInAWhileBodyMatchesTensorFlow() {
+    try (TfOracle o = new TfOracle()) {
+      Ops tf = Ops.create(o.g);
+      Output<?> x = o.input("x", X, 3);
+      ConcreteFunction square = fn1((f, a) -> f.math.mul(a, a));
+      ConcreteFunction plusOne = fn1((f, a) -> f.math.add(a, f.constant(1f)));
+      ConcreteFunction cond =
+          ConcreteFunction.create(
+              f -> {
+                var i = f.placeholder(TInt32.class);
+                var v = f.placeholder(TFloat32.class);
+                return Signature.builder()
+                    .input("i", i)
+                    .input("v", v)
+                    .output("go_on", f.math.less(i, f.constant(3)))
+                    .build();
+              });
+      ConcreteFunction body =
+          ConcreteFunction.create(
+              f -> {
+                var i = f.placeholder(TInt32.class);
+                var v = f.placeholder(TFloat32.class);
+                Operand<TBool> small = f.math.less(f.sum(v, f.constant(0)), f.constant(5f));
+                Output<?> next =
+                    f.statelessIf(small, List.of(v), List.of(TFloat32.class), square, plusOne)
+                        .output()
+                        .get(0);
+                return Signature.builder()
+                    .input("i", i)
+                    .input("v", v)
+                    .output("i_next", f.math.add(i, f.constant(1)))
+                    .output("v_next", next)
+                    .build();
+              });
+      Output<?> y = tf.statelessWhile(List.of(tf.constant(0), x), cond, body).output().get(1);
+      Value expected = o.runTf(List.of(), List.of(y)).get(0);
+      double[] hand = X.clone();
+      for (int i = 0; i < 3; i++) {
+        double sum = hand[0] + hand[1] + hand[2];
+        for (int k = 0; k < 3; k++) {
+          hand[k] = sum < 5 ? hand[k] * hand[k] : hand[k] + 1;
+        }
+      }
+      assertClose(hand, expected.values(), "TensorFlow's nested If against the hand-worked loop");
+
+      ImportedGraph imported = GraphDefs.importGraph(o.graphDef());
+      Tensor ours = imported.tensor(y.op().name() + ":1");
+      TfOracleTest.assertClose(
+          expected, AnygraphRuns.run(o, imported, List.of(ours)).get(0), "nested If in While");
+      checkGradientByFiniteDifferences(o, imported, ours, "x");
+    }
+  }
+
   @Test
   void tensorFlowHasNoGradientForFunctionalControlFlow() {
     try (TfOracle o = new TfOracle()) {
@@ -215,6 +327,14 @@ class TfControlFlowTest {
   @SuppressWarnings("unchecked")
   private static Operand<TFloat32> floats(Output<?> t) {
     return (Operand<TFloat32>) t;
+  }
+
+  private static double[] pow4(double[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i] * x[i] * x[i] * x[i];
+    }
+    return out;
   }
 
   private static double[] pow8(double[] x) {
