@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
 import io.anygraph.core.Tensor;
 import io.anygraph.interop.tf.TfOracle.Value;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,6 +38,8 @@ import org.tensorflow.types.family.TType;
  * finite differences of the imported graph's own outputs.
  */
 class TfControlFlowTest {
+  @TempDir Path tmp;
+
   private static final double[] X = {0.5, -1.25, 1.5};
 
   /** {@code If(p > 0, x, w)}: then x² · w, else -x + w; both branches taken. */
@@ -182,7 +188,7 @@ class TfControlFlowTest {
 
   /** An If inside a While body: i < 3: (i + 1, sum(v) < 5 ? v * v : v + 1). */
   @Test
-  void anIfNestedInAWhileBodyMatchesTensorFlow() {
+  void anIfNestedInAWhileBodyMatchesTensorFlowAndSurvivesGraphFile() throws IOException {
     try (TfOracle o = new TfOracle()) {
       Ops tf = Ops.create(o.g);
       Output<?> x = o.input("x", X, 3);
@@ -232,6 +238,15 @@ class TfControlFlowTest {
       TfOracleTest.assertClose(
           expected, AnygraphRuns.run(o, imported, List.of(ours)).get(0), "nested If in While");
       checkGradientByFiniteDifferences(o, imported, ours, "x");
+
+      imported.graph().save(tmp.resolve("nested"));
+      Graph back = Graph.load(tmp.resolve("nested"));
+      try (Session s = new Session(back)) {
+        INDArray y2 =
+            s.run(List.of(back.tensor(ours.name())), Map.of(back.tensor("x"), floatArray(X)))
+                .get(0);
+        assertClose(hand, y2.castTo(DataType.DOUBLE).data().asDouble(), "after GraphFile");
+      }
     }
   }
 
