@@ -262,7 +262,9 @@ final class GraphImporter {
   private void checkMapped(List<TfNode> order) {
     List<String> missing = new ArrayList<>();
     for (TfNode n : order) {
-      if (TfOpTable.get(n.op()) == null) {
+      if (TfOpTable.get(n.op()) != null) {
+        functions.checkCalls(n); // the functions an If or While calls, before building any
+      } else {
         List<String> users = consumers.getOrDefault(n.name(), List.of());
         missing.add(
             n.where()

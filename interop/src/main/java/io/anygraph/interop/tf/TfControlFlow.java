@@ -37,9 +37,16 @@ final class TfControlFlow {
     return c.g
         .control()
         .whileLoop(
-            vars -> truth(c, library.call(c, "cond", vars).get(0), "its cond function's result"),
+            vars -> truth(c, condResult(c, library.call(c, "cond", vars)), "its cond's result"),
             vars -> library.call(c, "body", vars),
             List.copyOf(c.ins()));
+  }
+
+  private static Tensor condResult(TfOpContext c, List<Tensor> results) {
+    if (results.size() != 1) {
+      throw c.fail("its cond function returns " + results.size() + " values, not one");
+    }
+    return results.get(0);
   }
 
   /** TensorFlow's truth of a scalar: a bool as is, a number when nonzero. */

@@ -27,6 +27,10 @@ final class TfFunctions {
           "SoftmaxCrossEntropyWithLogits", List.of("loss", "backprop"),
           "SparseSoftmaxCrossEntropyWithLogits", List.of("loss", "backprop"));
 
+  /** The attributes of control-flow ops that name a function of the library. */
+  private static final List<String> FUNCTION_ATTRS =
+      List.of("then_branch", "else_branch", "cond", "body");
+
   private final Map<String, FunctionDef> byName = new HashMap<>();
 
   TfFunctions(FunctionDefLibrary library) {
@@ -45,7 +49,7 @@ final class TfFunctions {
     if (f == null) {
       throw caller.fail(attr + " names function '" + name + "', which the library lacks");
     }
-    String what = "function '" + name + "' (" + attr + " of " + caller.node.where() + ")";
+    String what = describe(name, attr, caller.node);
     List<ArgDef> params = f.getSignature().getInputArgList();
     if (params.size() != args.size()) {
       throw caller.fail(
@@ -84,6 +88,65 @@ final class TfFunctions {
       results.add(body.outputsOf(r.node()).get(r.index()));
     }
     return results;
+  }
+
+  /**
+   * Fails, before anything is built, unless every function {@code caller} calls (and every function
+   * those call) is in the library, does not call itself, and has only mapped ops; the message names
+   * the function, the node and the op.
+   */
+  void checkCalls(TfNode caller) {
+    checkCalls(caller, new ArrayList<>());
+  }
+
+  private void checkCalls(TfNode caller, List<String> stack) {
+    for (String attr : FUNCTION_ATTRS) {
+      if (!caller.has(attr) || !caller.def.getAttrMap().get(attr).hasFunc()) {
+        continue;
+      }
+      String name = caller.function(attr);
+      String what = describe(name, attr, caller);
+      FunctionDef f = byName.get(name);
+      if (f == null) {
+        throw new GraphImportException(
+            caller.where()
+                + ": "
+                + attr
+                + " names function '"
+                + name
+                + "', which the library lacks");
+      }
+      if (stack.contains(name)) {
+        throw new GraphImportException(
+            what + " calls itself (through " + stack + "): recursive functions are not imported");
+      }
+      stack.add(name);
+      List<String> missing = new ArrayList<>();
+      for (NodeDef d : f.getNodeDefList()) {
+        TfNode n = new TfNode(d);
+        if (TfOpTable.get(n.op()) == null) {
+          missing.add(n.where());
+        } else {
+          checkCalls(n, stack);
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new GraphImportException(
+            "Cannot import "
+                + what
+                + ": "
+                + missing.size()
+                + " node(s) have an op with no mapping: "
+                + String.join("; ", missing)
+                + ". Mapped ops: "
+                + TfOpTable.ops());
+      }
+      stack.remove(stack.size() - 1);
+    }
+  }
+
+  private static String describe(String function, String attr, TfNode caller) {
+    return "function '" + function + "' (" + attr + " of " + caller.where() + ")";
   }
 
   /** A function-body input ({@code node:output_arg:i}) in GraphDef spelling ({@code node:k}). */

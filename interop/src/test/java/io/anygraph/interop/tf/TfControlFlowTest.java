@@ -280,6 +280,75 @@ class TfControlFlowTest {
     }
   }
 
+  /** A GraphDef whose {@code If} calls function {@code f}, defined by {@code body}. */
+  private static String ifCalling(String functions) {
+    return """
+        node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+        node { name: "p" op: "Const" attr { key: "dtype" value { type: DT_BOOL } }
+          attr { key: "value" value { tensor { dtype: DT_BOOL tensor_shape {} bool_val: true } } } }
+        node { name: "if" op: "StatelessIf" input: "p" input: "x"
+          attr { key: "then_branch" value { func { name: "f" } } }
+          attr { key: "else_branch" value { func { name: "f" } } } }
+        library { %s }
+        """
+        .formatted(functions);
+  }
+
+  /** A function {@code name}(a) whose one node, {@code n}, is {@code op}(a) with these attrs. */
+  private static String function(String name, String op, String attrs) {
+    return """
+        function { signature { name: "%s" input_arg { name: "a" type: DT_FLOAT }
+            output_arg { name: "y" type: DT_FLOAT } }
+          node_def { name: "n" op: "%s" input: "a" %s }
+          ret { key: "y" value: "n:output:0" } }
+        """
+        .formatted(name, op, attrs);
+  }
+
+  @Test
+  void unmappedOpsInNestedFunctionsAndRecursionFailBeforeAnythingIsBuilt() {
+    String nestedErf =
+        ifCalling(
+            function(
+                        "f",
+                        "StatelessIf",
+                        "attr { key: 'then_branch' value { func { name: 'g' } } }"
+                            + " attr { key: 'else_branch' value { func { name: 'g' } } }")
+                    .replace("input: \"a\"", "input: \"a\" input: \"a\"")
+                    .replace('\'', '"')
+                + function("g", "Erf", ""));
+    String m =
+        assertThrows(
+                GraphImportException.class,
+                () ->
+                    GraphDefs.importGraph(
+                        GraphDefs.parseText(nestedErf, "nested"), Map.of(), List.of()))
+            .getMessage();
+    assertTrue(
+        m.startsWith(
+            "Cannot import function 'g' (then_branch of node 'n' (StatelessIf)): 1 node(s) have"
+                + " an op with no mapping: node 'n' (Erf)"),
+        m);
+
+    String recursive =
+        ifCalling(
+            function(
+                    "f",
+                    "StatelessIf",
+                    "attr { key: 'then_branch' value { func { name: 'f' } } }"
+                        + " attr { key: 'else_branch' value { func { name: 'f' } } }")
+                .replace("input: \"a\"", "input: \"a\" input: \"a\"")
+                .replace('\'', '"'));
+    m =
+        assertThrows(
+                GraphImportException.class,
+                () ->
+                    GraphDefs.importGraph(
+                        GraphDefs.parseText(recursive, "rec"), Map.of(), List.of()))
+            .getMessage();
+    assertTrue(m.contains("function 'f' (then_branch of node 'n' (StatelessIf)) calls itself"), m);
+  }
+
   /** d sum(y) / d placeholder, symbolic, against central differences of the imported graph. */
   private static void checkGradientByFiniteDifferences(
       TfOracle o, ImportedGraph imported, Tensor y, String wrt) {
