@@ -2,7 +2,6 @@ package io.anygraph.interop.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anygraph.core.Graph;
 import io.anygraph.core.Session;
@@ -263,92 +262,6 @@ class TfControlFlowTest {
     }
   }
 
-  @Test
-  void anUnmappedOpInsideABranchFailsNamingTheFunctionTheNodeAndTheOp() {
-    try (TfOracle o = new TfOracle()) {
-      Ops tf = Ops.create(o.g);
-      Output<?> x = o.input("x", X, 3);
-      ConcreteFunction cosh = fn1((f, a) -> f.math.cosh(a));
-      ConcreteFunction sq = fn1((f, a) -> f.math.square(a));
-      tf.statelessIf(tf.constant(true), List.of(x), List.of(TFloat32.class), sq, cosh);
-      GraphImportException e =
-          assertThrows(GraphImportException.class, () -> GraphDefs.importGraph(o.graphDef()));
-      String m = e.getMessage();
-      assertTrue(m.contains("else_branch of node 'StatelessIf' (StatelessIf)"), m);
-      assertTrue(m.contains("function '" + cosh.getDefinedName() + "'"), m);
-      assertTrue(m.contains("node 'Cosh' (Cosh)"), m);
-    }
-  }
-
-  /** A GraphDef whose {@code If} calls function {@code f}, defined by {@code body}. */
-  private static String ifCalling(String functions) {
-    return """
-        node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
-        node { name: "p" op: "Const" attr { key: "dtype" value { type: DT_BOOL } }
-          attr { key: "value" value { tensor { dtype: DT_BOOL tensor_shape {} bool_val: true } } } }
-        node { name: "if" op: "StatelessIf" input: "p" input: "x"
-          attr { key: "then_branch" value { func { name: "f" } } }
-          attr { key: "else_branch" value { func { name: "f" } } } }
-        library { %s }
-        """
-        .formatted(functions);
-  }
-
-  /** A function {@code name}(a) whose one node, {@code n}, is {@code op}(a) with these attrs. */
-  private static String function(String name, String op, String attrs) {
-    return """
-        function { signature { name: "%s" input_arg { name: "a" type: DT_FLOAT }
-            output_arg { name: "y" type: DT_FLOAT } }
-          node_def { name: "n" op: "%s" input: "a" %s }
-          ret { key: "y" value: "n:output:0" } }
-        """
-        .formatted(name, op, attrs);
-  }
-
-  @Test
-  void unmappedOpsInNestedFunctionsAndRecursionFailBeforeAnythingIsBuilt() {
-    String nestedErf =
-        ifCalling(
-            function(
-                        "f",
-                        "StatelessIf",
-                        "attr { key: 'then_branch' value { func { name: 'g' } } }"
-                            + " attr { key: 'else_branch' value { func { name: 'g' } } }")
-                    .replace("input: \"a\"", "input: \"a\" input: \"a\"")
-                    .replace('\'', '"')
-                + function("g", "Erf", ""));
-    String m =
-        assertThrows(
-                GraphImportException.class,
-                () ->
-                    GraphDefs.importGraph(
-                        GraphDefs.parseText(nestedErf, "nested"), Map.of(), List.of()))
-            .getMessage();
-    assertTrue(
-        m.startsWith(
-            "Cannot import function 'g' (then_branch of node 'n' (StatelessIf)): 1 node(s) have"
-                + " an op with no mapping: node 'n' (Erf)"),
-        m);
-
-    String recursive =
-        ifCalling(
-            function(
-                    "f",
-                    "StatelessIf",
-                    "attr { key: 'then_branch' value { func { name: 'f' } } }"
-                        + " attr { key: 'else_branch' value { func { name: 'f' } } }")
-                .replace("input: \"a\"", "input: \"a\" input: \"a\"")
-                .replace('\'', '"'));
-    m =
-        assertThrows(
-                GraphImportException.class,
-                () ->
-                    GraphDefs.importGraph(
-                        GraphDefs.parseText(recursive, "rec"), Map.of(), List.of()))
-            .getMessage();
-    assertTrue(m.contains("function 'f' (then_branch of node 'n' (StatelessIf)) calls itself"), m);
-  }
-
   /** d sum(y) / d placeholder, symbolic, against central differences of the imported graph. */
   private static void checkGradientByFiniteDifferences(
       TfOracle o, ImportedGraph imported, Tensor y, String wrt) {
@@ -387,7 +300,7 @@ class TfControlFlowTest {
     Operand<TFloat32> apply(Ops f, Operand<TFloat32> a, Operand<TFloat32> b);
   }
 
-  private static ConcreteFunction fn1(BiFunction<Ops, Operand<TFloat32>, Operand<?>> body) {
+  static ConcreteFunction fn1(BiFunction<Ops, Operand<TFloat32>, Operand<?>> body) {
     return ConcreteFunction.create(
         f -> {
           var a = f.placeholder(TFloat32.class);
