@@ -192,6 +192,7 @@ final class AttrValues {
       case SHAPE -> show(v.getShape());
       case TENSOR -> show(v.getTensor());
       case LIST -> showList(v.getList());
+      case FUNC -> v.getFunc().getName();
       case VALUE_NOT_SET -> "";
     };
   }

@@ -35,14 +35,61 @@ final class GraphImporter {
   private final Map<String, TfNode> initAssign = new HashMap<>();
 
   private final Set<String> initAssigns = new HashSet<>();
-  private final Graph g = new Graph();
+  private final Graph g;
   private final Map<String, List<Tensor>> outputs = new HashMap<>();
   private final Map<String, Folded> folded = new HashMap<>();
 
+  /** What is imported, for messages: "the graph", or a function of the library. */
+  private final String what;
+
+  /** Names bound before the import starts (a function's arguments). */
+  private final Set<String> bound;
+
+  private final TfFunctions functions;
+
   GraphImporter(
       GraphDef def, Map<String, INDArray> values, Collection<String> roots, Set<String> sharded) {
+    this(
+        new Graph(),
+        "the graph",
+        def.getNodeList(),
+        Map.of(),
+        new TfFunctions(def.getLibrary()),
+        values,
+        roots,
+        sharded);
+  }
+
+  /**
+   * A function body: {@code nodes} built on {@code g} (which may be tracing a control-flow body),
+   * reading the {@code args} by name.
+   */
+  GraphImporter(
+      Graph g,
+      String what,
+      List<NodeDef> nodes,
+      Map<String, Tensor> args,
+      TfFunctions functions,
+      Collection<String> roots) {
+    this(g, what, nodes, args, functions, Map.of(), roots, Set.of());
+  }
+
+  private GraphImporter(
+      Graph g,
+      String what,
+      List<NodeDef> defs,
+      Map<String, Tensor> args,
+      TfFunctions functions,
+      Map<String, INDArray> values,
+      Collection<String> roots,
+      Set<String> sharded) {
+    this.g = g;
+    this.what = what;
+    this.functions = functions;
+    this.bound = args.keySet();
+    args.forEach((name, t) -> outputs.put(name, List.of(t)));
     this.sharded = sharded;
-    for (NodeDef n : def.getNodeList()) {
+    for (NodeDef n : defs) {
       if (nodes.put(n.getName(), new TfNode(n)) != null) {
         throw new GraphImportException("GraphDef has two nodes named '" + n.getName() + "'");
       }
@@ -50,10 +97,12 @@ final class GraphImporter {
     this.values = values;
     this.roots = roots;
     for (TfNode n : nodes.values()) {
-      for (String in : inputNames(n, false)) {
-        if (!nodes.containsKey(in)) {
+      List<String> read = new ArrayList<>(n.controls);
+      n.inputs.forEach(in -> read.add(in.node()));
+      for (String in : read) {
+        if (!nodes.containsKey(in) && !bound.contains(in)) {
           throw new GraphImportException(
-              n.where() + " reads '" + in + "', which is not in the graph");
+              n.where() + " reads '" + in + "', which is not in " + what);
         }
         consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n.name());
       }
@@ -65,23 +114,43 @@ final class GraphImporter {
     }
     for (String r : roots) {
       if (!nodes.containsKey(r)) {
-        throw new GraphImportException("No node named '" + r + "' to import");
+        throw new GraphImportException("No node named '" + r + "' to import from " + what);
       }
     }
   }
 
   ImportedGraph run() {
-    findInitializers();
-    List<TfNode> order = order(liveNodes());
-    checkMapped(order);
     Map<String, Tensor> placeholders = new LinkedHashMap<>();
-    for (TfNode n : order) {
-      build(n);
+    for (TfNode n : buildAll()) {
       if (n.op().equals("Placeholder")) {
         placeholders.put(n.name(), outputs.get(n.name()).get(0));
       }
     }
     return new ImportedGraph(g, outputs, placeholders);
+  }
+
+  /** Builds every live node, in order; the nodes built. */
+  List<TfNode> buildAll() {
+    findInitializers();
+    List<TfNode> order = order(liveNodes());
+    checkMapped(order);
+    for (TfNode n : order) {
+      build(n);
+    }
+    return order;
+  }
+
+  /** The outputs of node {@code name} (or the bound argument {@code name}) once built. */
+  List<Tensor> outputsOf(String name) {
+    List<Tensor> outs = outputs.get(name);
+    if (outs == null) {
+      throw new GraphImportException(what + " has no node or argument named '" + name + "'");
+    }
+    return outs;
+  }
+
+  TfFunctions functions() {
+    return functions;
   }
 
   /** A variable's first assignment whose value does not read the variable. */
@@ -110,6 +179,7 @@ final class GraphImporter {
       }
     }
     deps.addAll(n.controls);
+    deps.removeAll(bound); // already built
     TfNode init = forBuild && !values.containsKey(n.name()) ? initAssign.get(n.name()) : null;
     if (init != null) {
       deps.add(init.inputs.get(1).node());
@@ -192,7 +262,9 @@ final class GraphImporter {
   private void checkMapped(List<TfNode> order) {
     List<String> missing = new ArrayList<>();
     for (TfNode n : order) {
-      if (TfOpTable.get(n.op()) == null) {
+      if (TfOpTable.get(n.op()) != null) {
+        functions.checkCalls(n); // the functions an If or While calls, before building any
+      } else {
         List<String> users = consumers.getOrDefault(n.name(), List.of());
         missing.add(
             n.where()
@@ -202,7 +274,9 @@ final class GraphImporter {
     }
     if (!missing.isEmpty()) {
       throw new GraphImportException(
-          "Cannot import the graph: "
+          "Cannot import "
+              + what
+              + ": "
               + missing.size()
               + " node(s) have an op with no mapping: "
               + String.join("; ", missing.subList(0, Math.min(20, missing.size())))

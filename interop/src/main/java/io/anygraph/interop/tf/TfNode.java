@@ -98,6 +98,15 @@ final class TfNode {
         : dflt;
   }
 
+  /** The name of the function that attribute {@code name} refers to (If's then_branch). */
+  String function(String name) {
+    String f = attr(name).getFunc().getName();
+    if (f.isEmpty()) {
+      throw new GraphImportException(where() + " attribute '" + name + "' names no function");
+    }
+    return f;
+  }
+
   INDArray tensor(String name) {
     return TfValues.array(attr(name).getTensor(), where());
   }

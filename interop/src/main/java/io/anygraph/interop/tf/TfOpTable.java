@@ -4,6 +4,7 @@ import static io.anygraph.interop.tf.TfOp.single;
 
 import io.anygraph.core.Attrs;
 import io.anygraph.core.DType;
+import io.anygraph.core.Ops;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.ops.OpNames;
@@ -94,6 +95,7 @@ public final class TfOpTable {
       String ag = Character.toLowerCase(op.charAt(0)) + op.substring(1);
       OPS.put(op, single(c -> c.op(ag, Attrs.empty(), c.in(0), c.in(1))));
     }
+    OPS.put("LogicalAnd", single(TfOpTable::logicalAnd)); // TF2's maximum_iterations in While
     OPS.put("Select", single(TfComposites::select));
     OPS.put("SelectV2", single(c -> c.op("select", Attrs.empty(), c.in(0), c.in(1), c.in(2))));
     // ---- linear algebra and neural networks
@@ -138,6 +140,11 @@ public final class TfOpTable {
     OPS.put("Min", single(c -> TfComposites.reduce(c, "reduceMin")));
     OPS.put("Prod", new TfOp(null, TfFolding::prod));
     OPS.put("ArgMax", single(TfOpTable::argMax));
+    // ---- functional control flow (TensorFlow 2): branches and bodies from the library
+    OPS.put("If", new TfOp(TfControlFlow::ifOp, null));
+    OPS.put("StatelessIf", new TfOp(TfControlFlow::ifOp, null));
+    OPS.put("While", new TfOp(TfControlFlow::whileOp, null));
+    OPS.put("StatelessWhile", new TfOp(TfControlFlow::whileOp, null));
   }
 
   private TfOpTable() {}
@@ -161,6 +168,16 @@ public final class TfOpTable {
 
   static TfOp get(String op) {
     return OPS.get(op);
+  }
+
+  /** Both true: the product of the bools as 0/1 numbers is nonzero (broadcasting as mul). */
+  private static Tensor logicalAnd(TfOpContext c) {
+    Ops o = c.ops();
+    return c.composite(
+        () -> {
+          Tensor both = o.mul(o.cast(c.in(0), DType.FLOAT32), o.cast(c.in(1), DType.FLOAT32));
+          return o.notEqual(both, o.scalarLike(0, both));
+        });
   }
 
   private static void binary(String tf, String ag, DoubleBinaryOperator fold) {

@@ -24,7 +24,10 @@ import org.tensorflow.Output;
  * TensorFlow's {@code addGradients} has a gradient) gradients must agree within float32 rounding.
  */
 class TfOracleTest {
-  /** The ops that other tests exercise against TensorFlow (variables, random initializers). */
+  /**
+   * The ops that other tests exercise against TensorFlow (variables, random initializers; control
+   * flow and LogicalAnd in {@link TfControlFlowTest}).
+   */
   static final Set<String> ELSEWHERE =
       Set.of(
           "VariableV2",
@@ -34,7 +37,12 @@ class TfOracleTest {
           "ReadVariableOp",
           "NoOp",
           "RandomUniform",
-          "RandomStandardNormal");
+          "RandomStandardNormal",
+          "If",
+          "StatelessIf",
+          "While",
+          "StatelessWhile",
+          "LogicalAnd");
 
   /**
    * Ops whose C++ gradient TensorFlow Java lacks; their cases compare the gradient with the op's
