@@ -1,0 +1,99 @@
+package io.anygraph.examples.transformer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.anygraph.core.DType;
+import io.anygraph.core.Shape;
+import io.anygraph.core.Variable;
+import io.anygraph.data.text.CharSequences;
+import io.anygraph.data.text.CharVocabulary;
+import io.anygraph.data.text.TextCorpus;
+import io.anygraph.examples.train.SparkEquivalence;
+import io.anygraph.spark.SparkSetup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The character transformer: its parameters are the ones its design names, with their shapes, and a
+ * few steps on Spark over unequal blocks equal the local runner's, greedy generation included.
+ */
+class TransformerTest {
+  private static CharSequences text;
+  private static SparkSession spark;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() throws IOException {
+    // the first 40,000 characters of the shipped text: enough windows, quick to cut
+    String all = TextCorpus.load(TextCorpus.defaultLocation()).text();
+    text = CharSequences.of(all.substring(0, 40_000), CharVocabulary.ASCII, 32, 0.1);
+    spark =
+        SparkSetup.session(
+            SparkSetup.conf("transformer-spark-test")
+                .setMaster("local[2]")
+                .set("spark.ui.enabled", "false"));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void theParametersAreTheEmbeddingsTwoBlocksAndTheOutputLayer() {
+    Map<String, Shape> params = new TreeMap<>();
+    for (Variable v : new Transformer(1, 0.001, 96, 32, DType.FLOAT32).graph().variables()) {
+      if (v.isTrainable()) {
+        params.put(v.name(), v.shape());
+      }
+    }
+    // embeddings 2; per block: 2 norms of 2, query/key/value/output, mlp 2 weights and 2 biases;
+    // output: a norm of 2, weights and bias
+    assertEquals(2 + 2 * (4 + 4 + 4) + 4, params.size(), params.toString());
+    assertEquals(Shape.of(96, 32), params.get("embedding/tokens:0"));
+    assertEquals(Shape.of(32, 32), params.get("embedding/positions:0"));
+    for (String b : new String[] {"block1", "block2"}) {
+      for (String w : new String[] {"query", "key", "value", "output"}) {
+        assertEquals(Shape.of(32, 32), params.get(b + "/attention/" + w + ":0"), b + " " + w);
+      }
+      assertEquals(Shape.of(32), params.get(b + "/attention/norm/gamma:0"));
+      assertEquals(Shape.of(32), params.get(b + "/mlp/norm/beta:0"));
+      assertEquals(Shape.of(32, 128), params.get(b + "/mlp/weights1:0"));
+      assertEquals(Shape.of(128), params.get(b + "/mlp/bias1:0"));
+      assertEquals(Shape.of(128, 32), params.get(b + "/mlp/weights2:0"));
+      assertEquals(Shape.of(32), params.get(b + "/mlp/bias2:0"));
+    }
+    assertEquals(Shape.of(32), params.get("output/norm/gamma:0"));
+    assertEquals(Shape.of(32, 96), params.get("output/weights:0"));
+    assertEquals(Shape.of(96), params.get("output/bias:0"));
+  }
+
+  @Test
+  void threeStepsOnUnequalBlocksEqualTheLocalRunner() throws IOException {
+    int generated = 3;
+    SparkEquivalence.check(
+        new TransformerExample(DType.FLOAT32, generated),
+        JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        text.train().take(448),
+        text.heldOut().take(100),
+        new int[] {250, 130, 68},
+        generated, // one job per generated character
+        tmp,
+        "--epochs",
+        "1",
+        "--steps",
+        "3",
+        "--batch",
+        "64",
+        "--seed",
+        "4");
+  }
+}
