@@ -2,6 +2,8 @@ package io.anygraph.examples.transformer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import io.anygraph.core.DType;
 import io.anygraph.core.Session;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The character transformer: its parameters are the ones its design names, with their shapes, and a
@@ -130,5 +135,43 @@ class TransformerTest {
                 Map.of(model.features(), windows.features(), model.labels(), windows.labels()))
             .getDouble(0);
     return Math.exp(sum / windows.size());
+  }
+
+  @Test
+  void paddingAfterAPositionDoesNotChangeItsLogitsAndGenerationRepeats() {
+    // what greedy generation relies on: attention is causal through both blocks
+    Transformer model = new Transformer(2, 0.001, 96, 32, DType.FLOAT32);
+    int[] a = new int[32];
+    int[] b = new int[32];
+    for (int t = 0; t < 32; t++) {
+      a[t] = t < 10 ? 40 + t : 0;
+      b[t] = t < 10 ? 40 + t : 95 - t;
+    }
+    try (Session s = new Session(model.graph())) {
+      s.initializeAllVariables();
+      INDArray la = s.run(model.prediction(), Map.of(model.features(), window(a)));
+      INDArray lb = s.run(model.prediction(), Map.of(model.features(), window(b)));
+      for (int t = 0; t < 32; t++) {
+        double diff =
+            la.get(point(0), point(t), all())
+                .sub(lb.get(point(0), point(t), all()))
+                .amaxNumber()
+                .doubleValue();
+        if (t < 10) {
+          assertEquals(0, diff, 1e-6, "position " + t + " sees only the prompt");
+        } else {
+          assertTrue(diff > 1e-4, "position " + t + " sees the different padding");
+        }
+      }
+      // the same parameters write the same text, past the context so the window slides
+      String once = GreedyText.continuation(s, model, CharVocabulary.ASCII, "In the beginning", 20);
+      assertEquals(20, once.length());
+      assertEquals(
+          once, GreedyText.continuation(s, model, CharVocabulary.ASCII, "In the beginning", 20));
+    }
+  }
+
+  private static INDArray window(int[] ids) {
+    return Nd4j.create(ids, new long[] {1, ids.length}, DataType.INT32);
   }
 }
