@@ -13,6 +13,7 @@ import io.anygraph.examples.tf.ImportTfCommand;
 import io.anygraph.examples.train.ExampleModel;
 import io.anygraph.examples.train.TrainCommand;
 import io.anygraph.examples.train.TrainOptions;
+import io.anygraph.examples.transformer.TransformerExample;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ public final class Main {
 
   /** The example models, each a training command with the shared options ({@link TrainCommand}). */
   private static final List<ExampleModel<?>> MODELS =
-      List.of(new MnistExample(), new ResnetExample());
+      List.of(new MnistExample(), new ResnetExample(), new TransformerExample());
 
   static {
     add(Tutorial.OPTIONS, Tutorial::run);

@@ -94,8 +94,31 @@ public abstract class Optimizer {
       throw new AnygraphException(
           "Nothing to train: the graph of " + loss.name() + " has no variables");
     }
-    Graph g = loss.graph();
-    List<Tensor> grads = g.grad(loss, vars);
+    return applyGradients(loss.graph().grad(loss, vars), vars);
+  }
+
+  /**
+   * The step for gradients computed (and perhaps clipped) by the caller, as TensorFlow's {@code
+   * apply_gradients}: {@code grads.get(i)} updates {@code vars.get(i)}. A gradient that is still an
+   * {@code IndexedSlices} node is applied to its rows; one read by other ops (clipping multiplies
+   * it) is applied densely.
+   *
+   * <pre>{@code
+   * ClippedByGlobalNorm c = g.ops().clipByGlobalNorm(g.grad(loss, vars), 1.0);
+   * Tensor train = new AdamW(1e-3, 0.01).applyGradients(c.tensors(), vars);
+   * }</pre>
+   */
+  public Tensor applyGradients(List<Tensor> grads, List<Variable> vars) {
+    if (grads.size() != vars.size() || vars.isEmpty()) {
+      throw new AnygraphException(
+          name
+              + ".applyGradients: "
+              + grads.size()
+              + " gradients for "
+              + vars.size()
+              + " variables (one each, at least one)");
+    }
+    Graph g = vars.get(0).graph();
     List<Tensor> updates = new ArrayList<>();
     try (Scope s = g.nameScope(name)) {
       StepRule rule = begin(g, vars);
