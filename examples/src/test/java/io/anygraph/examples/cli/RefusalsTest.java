@@ -43,8 +43,8 @@ class RefusalsTest {
         // usage errors: exit 2
         bad(
             2,
-            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, explain,"
-                + " score-mnist, bench, board, import-tf, submit; anygraph help)",
+            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, recommender,"
+                + " explain, score-mnist, bench, board, import-tf, submit; anygraph help)",
             "nope"),
         bad(
             2,
@@ -374,7 +374,15 @@ class RefusalsTest {
     assertEquals(0, list.exit());
     for (String command :
         new String[] {
-          "tutorial", "mnist", "resnet", "explain", "score-mnist", "bench", "board", "submit"
+          "tutorial",
+          "mnist",
+          "resnet",
+          "recommender",
+          "explain",
+          "score-mnist",
+          "bench",
+          "board",
+          "submit"
         }) {
       assertTrue(list.out().contains("\n  " + command + " "), command + " in\n" + list.out());
       for (String[] ask :
