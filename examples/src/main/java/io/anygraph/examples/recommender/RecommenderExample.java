@@ -26,15 +26,23 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
   /** Seed of the held-out split (the ratings' own seed is the generator's). */
   public static final long SPLIT_SEED = 7;
 
+  /**
+   * The command's ratings: 10,000 users and 2,000 items, 10 ratings per user (100,000), 8 factors,
+   * noise 0.25. Many ids and few ratings each, as in real rating data: a step touches a few hundred
+   * rows of tables of thousands.
+   */
+  public static final SyntheticRatings.Config RATINGS =
+      new SyntheticRatings.Config(10_000, 2_000, 8, 10, 0.25, 1);
+
   private final SyntheticRatings.Config config;
   private final DType dtype;
 
   /** The examples' batch of the last {@link #load}: the step the bytes are reported for. */
   private volatile long batch;
 
-  /** The command's model: the generator's default ratings, float32. */
+  /** The command's model: {@link #RATINGS}, float32. */
   public RecommenderExample() {
-    this(SyntheticRatings.Config.DEFAULT, DType.FLOAT32);
+    this(RATINGS, DType.FLOAT32);
   }
 
   /** The model on the ratings of {@code config}, computing in {@code dtype}. */
@@ -66,7 +74,7 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
 
   @Override
   public Defaults defaults() {
-    return new Defaults("3", "256", "0.005");
+    return new Defaults("5", "512", "0.02");
   }
 
   /** The ratings are generated: no {@code --data}. */

@@ -90,10 +90,14 @@ class RecommenderTest {
 
   @Test
   void aShortRunBeatsPredictingTheMeanRating() throws IOException {
-    SyntheticRatings.Split split = small();
-    RecommenderExample model = new RecommenderExample(SMALL, DType.FLOAT32);
+    // 100 users rating 40 of 80 items each: dense enough for a few epochs to find the factors
+    SyntheticRatings.Config dense = new SyntheticRatings.Config(100, 80, 4, 40, 0.25, 3);
+    SyntheticRatings.Split split =
+        SyntheticRatings.generate(dense)
+            .split(RecommenderExample.HELD_OUT, RecommenderExample.SPLIT_SEED);
+    RecommenderExample model = new RecommenderExample(dense, DType.FLOAT32);
     TrainOptions options =
-        TrainOptions.parse(model, "--epochs", "4", "--batch", "64", "--lr", "0.01", "--seed", "2");
+        TrainOptions.parse(model, "--epochs", "3", "--batch", "64", "--lr", "0.02", "--seed", "2");
     Training.Result r =
         new Training<>(model, options, new PrintStream(new ByteArrayOutputStream()))
             .run(split.train(), split.heldOut());
@@ -101,7 +105,7 @@ class RecommenderTest {
     // the ratings' spread is about 1.2 (biases 0.3 + 0.3, factors 1, noise 0.25); learned biases
     // and factors explain much of it
     assertTrue(meanRmse > 0.9, "predicting the mean misses by " + meanRmse);
-    assertTrue(r.metric() < 0.9 * meanRmse, "test RMSE " + r.metric() + " vs mean's " + meanRmse);
+    assertTrue(r.metric() < 0.85 * meanRmse, "test RMSE " + r.metric() + " vs mean's " + meanRmse);
   }
 
   /** RMSE on {@code test} of always predicting the mean training rating. */
@@ -148,9 +152,9 @@ class RecommenderTest {
             "--json",
             json.toString());
     assertEquals(0, run.exit(), run.err());
-    // 2,000 users and 1,000 items: tables [2000, 16], [1000, 16], [2000, 1], [1000, 1] float32
+    // 10,000 users and 2,000 items: tables [10000, 16], [2000, 16], [10000, 1], [2000, 1] float32
     long sparse = 100 * (34 * 4 + 4 * 4);
-    long dense = (3000 * 16 + 3000) * 4;
+    long dense = (12_000 * 16 + 12_000) * 4;
     assertTrue(run.out().contains(String.format("%,d B as rows + ids", sparse)), run.out());
     assertTrue(run.out().contains(String.format("%,d B as dense tables", dense)), run.out());
     JsonNode r = new ObjectMapper().readTree(Files.readString(json));
@@ -174,7 +178,7 @@ class RecommenderTest {
         gathered++;
       }
     }
-    // rows and ids of four tables
-    assertTrue(gathered >= 8, "the rows and ids are all-gathered: " + plan.boundaries());
+    // the four tables' rows, and the two id columns (each shared by an embedding and a bias)
+    assertTrue(gathered >= 6, "the rows and ids are all-gathered: " + plan.boundaries());
   }
 }
