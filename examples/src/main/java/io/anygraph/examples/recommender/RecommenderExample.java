@@ -27,12 +27,12 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
   public static final long SPLIT_SEED = 7;
 
   /**
-   * The command's ratings: 10,000 users and 2,000 items, 10 ratings per user (100,000), 8 factors,
-   * noise 0.25. Many ids and few ratings each, as in real rating data: a step touches a few hundred
-   * rows of tables of thousands.
+   * The command's ratings: 4,000 users and 1,000 items, 25 ratings per user (100,000), 8 factors,
+   * noise 0.25. A step of 512 ratings touches at most 512 rows of each table of thousands. (With
+   * fewer ratings per user the embeddings overfit within two epochs: there is no regularization.)
    */
   public static final SyntheticRatings.Config RATINGS =
-      new SyntheticRatings.Config(10_000, 2_000, 8, 10, 0.25, 1);
+      new SyntheticRatings.Config(4_000, 1_000, 8, 25, 0.25, 1);
 
   private final SyntheticRatings.Config config;
   private final DType dtype;
@@ -74,7 +74,7 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
 
   @Override
   public Defaults defaults() {
-    return new Defaults("5", "512", "0.02");
+    return new Defaults("2", "512", "0.005");
   }
 
   /** The ratings are generated: no {@code --data}. */

@@ -152,9 +152,9 @@ class RecommenderTest {
             "--json",
             json.toString());
     assertEquals(0, run.exit(), run.err());
-    // 10,000 users and 2,000 items: tables [10000, 16], [2000, 16], [10000, 1], [2000, 1] float32
+    // 4,000 users and 1,000 items: tables [4000, 16], [1000, 16], [4000, 1], [1000, 1] float32
     long sparse = 100 * (34 * 4 + 4 * 4);
-    long dense = (12_000 * 16 + 12_000) * 4;
+    long dense = (5_000 * 16 + 5_000) * 4;
     assertTrue(run.out().contains(String.format("%,d B as rows + ids", sparse)), run.out());
     assertTrue(run.out().contains(String.format("%,d B as dense tables", dense)), run.out());
     JsonNode r = new ObjectMapper().readTree(Files.readString(json));
