@@ -6,6 +6,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.mnist.MnistExample;
+import io.anygraph.examples.recommender.RecommenderExample;
 import io.anygraph.examples.resnet.ResnetExample;
 import io.anygraph.examples.score.ScoreMnistCommand;
 import io.anygraph.examples.score.ScoreOptions;
@@ -38,7 +39,11 @@ public final class Main {
 
   /** The example models, each a training command with the shared options ({@link TrainCommand}). */
   private static final List<ExampleModel<?>> MODELS =
-      List.of(new MnistExample(), new ResnetExample(), new TransformerExample());
+      List.of(
+          new MnistExample(),
+          new ResnetExample(),
+          new TransformerExample(),
+          new RecommenderExample());
 
   static {
     add(Tutorial.OPTIONS, Tutorial::run);

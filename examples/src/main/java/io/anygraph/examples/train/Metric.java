@@ -26,6 +26,14 @@ public record Metric(String name, String key, DoubleBinaryOperator fromSum) {
     return new Metric(name, key, (sum, count) -> Math.exp(sum / count));
   }
 
+  /**
+   * Root mean squared error, {@code sqrt(mean squared error)}, from the squared errors summed over
+   * examples.
+   */
+  public static Metric rmse(String name, String key) {
+    return new Metric(name, key, (sum, count) -> Math.sqrt(sum / count));
+  }
+
   /** The figure of {@code count} examples whose evaluations add up to {@code sum}. */
   public double value(double sum, long count) {
     return fromSum.applyAsDouble(sum, count);

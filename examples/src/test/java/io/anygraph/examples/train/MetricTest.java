@@ -19,4 +19,10 @@ class MetricTest {
     // a uniform guess over 65 characters has perplexity 65
     assertEquals(65.0, p.value(10 * Math.log(65), 10), 1e-9);
   }
+
+  @Test
+  void rmseIsTheRootOfTheMeanSquaredError() {
+    // errors 1, -2, 2 over three ratings: sqrt((1 + 4 + 4) / 3) = sqrt(3)
+    assertEquals(Math.sqrt(3), Metric.rmse("test RMSE", "test_rmse").value(9, 3), 1e-12);
+  }
 }
