@@ -1,6 +1,7 @@
 package io.anygraph.examples;
 
 import io.anygraph.examples.bench.BenchCommand;
+import io.anygraph.examples.charlm.CharlmExample;
 import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
@@ -38,7 +39,8 @@ public final class Main {
 
   /** The example models, each a training command with the shared options ({@link TrainCommand}). */
   private static final List<ExampleModel<?>> MODELS =
-      List.of(new MnistExample(), new ResnetExample(), new TransformerExample());
+      List.of(
+          new MnistExample(), new ResnetExample(), new TransformerExample(), new CharlmExample());
 
   static {
     add(Tutorial.OPTIONS, Tutorial::run);

@@ -43,8 +43,8 @@ class RefusalsTest {
         // usage errors: exit 2
         bad(
             2,
-            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, transformer, explain,"
-                + " score-mnist, bench, board, import-tf, submit; anygraph help)",
+            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, transformer,"
+                + " charlm, explain, score-mnist, bench, board, import-tf, submit; anygraph help)",
             "nope"),
         bad(
             2,
@@ -378,6 +378,7 @@ class RefusalsTest {
           "mnist",
           "resnet",
           "transformer",
+          "charlm",
           "explain",
           "score-mnist",
           "bench",
