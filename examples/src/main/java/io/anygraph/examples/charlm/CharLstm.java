@@ -21,8 +21,8 @@ import java.util.Optional;
  * norm of {@value #CLIP_NORM} (the embedding's gradient stays sparse: its rows are clipped).
  *
  * <p>Beside the training graph, a sampling graph on the same weights: a {@code scan} over a prompt
- * gives the state, and a second {@code scan} feeds each greedily chosen character back in for
- * {@value #SAMPLE_LENGTH} steps, so a whole line is one run.
+ * gives the state, and a second {@code scan} feeds each sampled character back in for {@value
+ * #SAMPLE_LENGTH} steps, so a whole line is one run.
  */
 public final class CharLstm implements ModelGraph {
   /** Characters: {@code CharVocabulary.ASCII}. */
@@ -150,14 +150,14 @@ public final class CharLstm implements ModelGraph {
   }
 
   /**
-   * The prompt [1, length] followed by {@link #SAMPLE_LENGTH} greedily generated ids, as int32
-   * [SAMPLE_LENGTH] (the generated ids only).
+   * The prompt [1, length] followed by {@link #SAMPLE_LENGTH} sampled ids, as int32 [SAMPLE_LENGTH]
+   * (the generated ids only).
    */
   private Tensor generate(Tensor promptIds) {
     List<Tensor> states = run(promptIds); // [length, 1, hidden] each
     Tensor h = last(states.get(0));
     Tensor c = last(states.get(1));
-    Tensor first = graph.ops().argMax(outputLogits(h), 1).cast(DType.INT32); // [1]
+    Tensor first = graph.ops().argMax(withGumbelNoise(outputLogits(h)), 1).cast(DType.INT32);
     Tensor steps = graph.ops().zeros(dtype, SAMPLE_LENGTH, 1); // scan's clock: one row per step
     List<Tensor> out =
         graph
@@ -167,7 +167,7 @@ public final class CharLstm implements ModelGraph {
                   Tensor x = graph.nn().embeddingLookup(w.get(0), state.get(2));
                   List<Tensor> hc = cell.step(x, state.get(0), state.get(1), w.get(1), w.get(2));
                   Tensor logitsNext = graph.nn().biasAdd(hc.get(0).matmul(w.get(3)), w.get(4));
-                  Tensor id = graph.ops().argMax(logitsNext, 1).cast(DType.INT32);
+                  Tensor id = graph.ops().argMax(withGumbelNoise(logitsNext), 1).cast(DType.INT32);
                   return List.of(hc.get(0), hc.get(1), id);
                 },
                 List.of(steps),
@@ -176,6 +176,15 @@ public final class CharLstm implements ModelGraph {
     Tensor rest = out.get(2).reshape(-1); // [SAMPLE_LENGTH]: the id after each fed one
     Tensor all = graph.ops().concat(List.of(first, rest), 0);
     return graph.ops().slice(all, new long[] {0}, new long[] {SAMPLE_LENGTH});
+  }
+
+  /**
+   * {@code logits - log(-log(u))}, u uniform in (0, 1): its argmax is a draw from the softmax of
+   * {@code logits} (the Gumbel-max trick), seeded by the graph's seed and the loop's step.
+   */
+  private Tensor withGumbelNoise(Tensor logits) {
+    Tensor u = graph.random().uniform(dtype, Shape.of(1, VOCAB), 1e-6, 1 - 1e-6);
+    return logits.sub(u.log().neg().log());
   }
 
   /** The last step [1, hidden] of {@code states} [time, 1, hidden]. */
@@ -231,7 +240,10 @@ public final class CharLstm implements ModelGraph {
     return prompt;
   }
 
-  /** Int32 [{@value #SAMPLE_LENGTH}]: the ids greedily generated after {@link #prompt()}. */
+  /**
+   * Int32 [{@value #SAMPLE_LENGTH}]: the ids sampled (seeded by the graph seed) after {@link
+   * #prompt()}.
+   */
   public Tensor sample() {
     return sample;
   }

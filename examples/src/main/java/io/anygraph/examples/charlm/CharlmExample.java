@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code anygraph charlm}: the character-level LSTM {@link CharLstm} on the shipped King James
  * Bible (or the text file {@code --data} names), windows of {@value CharLstm#WINDOW} characters,
  * the last tenth of the text held out; reports held-out perplexity, and after training prints a
- * line greedily generated after each of {@link #PROMPTS}.
+ * line sampled (from the softmax, seeded by {@code --seed}) after each of {@link #PROMPTS}.
  */
 public final class CharlmExample implements ExampleModel<CharLstm> {
   /** Fraction of the text held out (its end, from a line break). */
@@ -109,12 +109,12 @@ public final class CharlmExample implements ExampleModel<CharLstm> {
     for (String p : PROMPTS) {
       lines.add(p + sample(session, model, p));
     }
-    out.println("samples (greedy, " + CharLstm.SAMPLE_LENGTH + " characters after each prompt):");
+    out.println("samples (seeded, " + CharLstm.SAMPLE_LENGTH + " characters after each prompt):");
     lines.forEach(l -> out.println("  " + l.replace("\n", "\\n")));
     return Map.of("samples", lines);
   }
 
-  /** The characters the trained model generates after {@code prompt}, greedily. */
+  /** The characters the trained model samples after {@code prompt}. */
   static String sample(Session session, CharLstm model, String prompt) {
     int[] ids = CharVocabulary.ASCII.encode(prompt);
     INDArray feed = Nd4j.create(ids, new long[] {1, ids.length}, DataType.INT32);
