@@ -1,6 +1,7 @@
 package io.anygraph.examples;
 
 import io.anygraph.examples.bench.BenchCommand;
+import io.anygraph.examples.charlm.CharlmExample;
 import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
@@ -42,6 +43,7 @@ public final class Main {
       List.of(
           new MnistExample(),
           new ResnetExample(),
+          new CharlmExample(),
           new TransformerExample(),
           new RecommenderExample());
 

@@ -43,9 +43,9 @@ class RefusalsTest {
         // usage errors: exit 2
         bad(
             2,
-            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, transformer,"
-                + " recommender, explain, score-mnist, bench, board, import-tf, submit; anygraph"
-                + " help)",
+            "anygraph: nope: unknown command (commands: tutorial, mnist, resnet, charlm,"
+                + " transformer, recommender, explain, score-mnist, bench, board, import-tf,"
+                + " submit; anygraph help)",
             "nope"),
         bad(
             2,
@@ -378,6 +378,7 @@ class RefusalsTest {
           "tutorial",
           "mnist",
           "resnet",
+          "charlm",
           "transformer",
           "recommender",
           "explain",

@@ -11,6 +11,7 @@ import io.anygraph.core.Session;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
+import io.anygraph.core.autodiff.IndexedSlices;
 import io.anygraph.core.train.GradientDescent;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,29 @@ class ApplyGradientsTest {
       assertArrayEquals(new double[] {0.75, 0.75}, after[0], 1e-12);
       assertArrayEquals(new double[] {2, 2}, after[1], 1e-12);
       assertArrayEquals(new double[] {2.5, 2.5}, after[2], 1e-12); // looked up twice
+    }
+  }
+
+  @Test
+  void rebuiltSparseRowsStaySparse() {
+    // what clipping a sparse gradient by its rows makes (charlm): new slices of scaled rows
+    Graph g = new Graph();
+    Variable table = g.shared(Nd4j.createFromArray(new double[][] {{1, 1}, {2, 2}, {3, 3}}), "t");
+    Tensor ids = g.placeholder(DType.INT64, Shape.of(-1), "ids");
+    Tensor loss = g.nn().embeddingLookup(table, ids).sum(); // row r: (times r is looked up) * 1
+    IndexedSlices slices = IndexedSlices.of(g.grad(loss, table)).orElseThrow().summedDuplicates();
+    Tensor halved =
+        new IndexedSlices(slices.like(), slices.indices(), slices.rows().mul(0.5)).dense();
+    Tensor step = new GradientDescent(1.0).applyGradients(List.of(halved), List.of(table));
+    List<String> ops = g.nodes().stream().map(n -> n.op()).toList();
+    assertTrue(ops.contains("scatterSub"), "applied to the rows with a scatter: " + ops);
+    try (Session s = new Session(g)) {
+      s.initializeAllVariables();
+      s.run(step, Map.of(ids, Nd4j.createFromArray(2L, 2L, 0L)));
+      double[][] after = s.variableValue(table).toDoubleMatrix();
+      assertArrayEquals(new double[] {0.5, 0.5}, after[0], 1e-12); // 1 - 0.5 * 1
+      assertArrayEquals(new double[] {2, 2}, after[1], 1e-12); // not looked up
+      assertArrayEquals(new double[] {2, 2}, after[2], 1e-12); // 3 - 0.5 * 2
     }
   }
 
