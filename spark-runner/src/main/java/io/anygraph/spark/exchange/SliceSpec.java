@@ -25,15 +25,19 @@ import java.util.Set;
  * k} of every output depends only on slice {@code k} of the inputs (SGD, Momentum, Adam).
  *
  * @param sliced the driver stage's nodes whose output is cut into slices
- * @param toDriver the variables the driver gets back after each step: those the worker stage reads
- *     (the parameters, for the next broadcast) and the scalar ones; the others (optimizer state)
- *     stay with their slices
+ * @param params the sliced variables the worker stage reads (the parameters): after a step their
+ *     slices stay with the owners and are all-gathered to the next step's worker tasks, never
+ *     through the driver
+ * @param toDriver the variables that are not sliced (scalars: Adam's powers), which slice 0 sends
+ *     to the driver after each step; the sliced ones (parameters, optimizer state) stay with their
+ *     slices
  * @param outputs the driver stage's outputs (the run's fetches), in order
  * @param feeds the driver stage's placeholders
  * @param slices how many slices (and slice owners) there are
  */
 public record SliceSpec(
     List<String> sliced,
+    List<String> params,
     List<String> toDriver,
     List<String> outputs,
     List<String> feeds,
@@ -63,6 +67,7 @@ public record SliceSpec(
 
   public SliceSpec {
     sliced = List.copyOf(sliced);
+    params = List.copyOf(params);
     toDriver = List.copyOf(toDriver);
     outputs = List.copyOf(outputs);
     feeds = List.copyOf(feeds);
@@ -91,19 +96,23 @@ public record SliceSpec(
     plan.worker().graph().nodes().stream()
         .filter(n -> n.op().equals(OpNames.VARIABLE))
         .forEach(n -> workerVars.add(n.name()));
+    List<String> params = new ArrayList<>();
     List<String> toDriver = new ArrayList<>();
     int n = slices;
     for (Node node : g.nodes()) {
-      if (sliced.contains(node.name())) {
+      boolean cut = sliced.contains(node.name());
+      if (cut) {
         n = (int) Math.min(n, node.output(0).shape().size());
       }
-      if (node.op().equals(OpNames.VARIABLE)
-          && (workerVars.contains(node.name()) || !sliced.contains(node.name()))) {
+      if (node.op().equals(OpNames.VARIABLE) && !cut) {
         toDriver.add(node.name());
+      } else if (node.op().equals(OpNames.VARIABLE) && workerVars.contains(node.name())) {
+        params.add(node.name());
       }
     }
     return new SliceSpec(
         new ArrayList<>(sliced),
+        params,
         toDriver,
         plan.driver().outputs(),
         plan.driver().feeds(),

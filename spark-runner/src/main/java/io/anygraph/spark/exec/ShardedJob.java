@@ -22,12 +22,13 @@ import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One run of a step under the sharded exchange, as one Spark job: the worker tasks (as under {@code
- * tree}), their all-reduce boundaries reduce-scattered by a shuffle into one slice per owner, each
- * owner applying the driver stage to its slice of the parameters ({@link SliceTasks}), and the
- * owners' results collected: the updated parameters (the next broadcast), scalar variables and the
- * fetches. The gradients never reach the driver; the optimizer state stays with its slice ({@link
- * SliceHolder}).
+ * One run of a step under the sharded exchange, as one Spark job: the previous step's parameter
+ * slices all-gathered to the worker partitions by a shuffle ({@link ParamGather}; on the first step
+ * the broadcast carries them), the worker tasks (as under {@code tree}), their all-reduce
+ * boundaries reduce-scattered by a shuffle into one slice per owner, each owner applying the driver
+ * stage to its slice of the parameters ({@link SliceTasks}), and the owners' scalars (the loss,
+ * Adam's powers) and fetches collected. The gradients and the parameters never reach the driver;
+ * the parameters and the optimizer state stay with their slice ({@link SliceHolder}).
  */
 final class ShardedJob implements WorkerStageTasks {
   private final SparkStep step;
@@ -76,12 +77,15 @@ final class ShardedJob implements WorkerStageTasks {
       }
     }
     SliceHolder holder = run.slices();
-    JavaRDD<VariableSnapshot> state = holder.state(sc, step, spec, run.state());
+    int workers = run.data() != null ? run.data().partitions() : sc.defaultParallelism();
+    JavaPairRDD<Integer, VariableSnapshot> params = holder.params(step, spec, workers);
+    JavaRDD<VariableSnapshot> state = holder.state(sc, step, spec, run.state(), run.bytes());
     Broadcast<VariableSnapshot> fed = sc.broadcast(new VariableSnapshot(n, driverFeeds));
+    run.bytes().sent(WorkerJob.arrayBytes(driverFeeds));
     long start = System.nanoTime();
     List<SliceResult> results;
     try {
-      JavaRDD<StepResult> tasks = worker.tasks(in);
+      JavaRDD<StepResult> tasks = worker.tasks(in, params);
       int parts = tasks.getNumPartitions();
       JavaPairRDD<Integer, StepResult> pieces =
           tasks
@@ -108,27 +112,23 @@ final class ShardedJob implements WorkerStageTasks {
     WorkerJob.checkRows(n, results.get(0).rows(), in.globalBatch());
     run.bytes().received(0, results.stream().mapToLong(SliceResult::arrayBytes).sum());
     Graph g = plan.driver().graph();
-    for (String v : spec.toDriver()) {
-      long[] shape = g.node(v).output(0).shape().dims();
-      run.state().variables().write(g.node(v), joined(spec, results, v, true, shape));
+    for (String v : spec.toDriver()) { // scalars: the parameters stay with their owners
+      run.state().variables().write(g.node(v), results.get(0).toDriver().get(v));
     }
     List<INDArray> out = new ArrayList<>();
     for (String o : spec.outputs()) {
-      out.add(joined(spec, results, o, false, g.tensor(o).type().shape().dims()));
+      out.add(joined(spec, results, o, g.tensor(o).type().shape().dims()));
     }
     return out;
   }
 
-  /** A variable or output whole again: its slices joined, or slice 0's copy of a scalar. */
+  /** An output whole again: its slices joined, or slice 0's copy of a scalar. */
   private static INDArray joined(
-      SliceSpec spec, List<SliceResult> results, String name, boolean variable, long[] shape) {
-    Map<String, INDArray> first = variable ? results.get(0).toDriver() : results.get(0).outputs();
-    String tensor = variable ? name + ":0" : name;
-    if (!spec.isSliced(tensor)) {
-      return first.get(name);
+      SliceSpec spec, List<SliceResult> results, String name, long[] shape) {
+    if (!spec.isSliced(name)) {
+      return results.get(0).outputs().get(name);
     }
-    List<INDArray> slices =
-        results.stream().map(r -> (variable ? r.toDriver() : r.outputs()).get(name)).toList();
+    List<INDArray> slices = results.stream().map(r -> r.outputs().get(name)).toList();
     return Slices.join(slices, shape);
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -19,8 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The sharded exchange's state between steps: the last step's slice results, cached on the
- * executors (one partition per slice), which hold the only current values of the optimizer state
- * (Adam's m and v, momentum). The driver's copy of those variables is stale until {@link #sync}
+ * executors (one partition per slice), which hold the only current values of the parameters and the
+ * optimizer state (Adam's m and v, momentum): the next step's worker tasks gather the parameters
+ * from them ({@link #params}). The driver's copy of those variables is stale until {@link #sync}
  * gathers the slices back, which the runner does before anything else reads or writes variables: a
  * checkpoint, another step, {@code readVariable}, {@code writeVariable}.
  */
@@ -39,11 +41,28 @@ final class SliceHolder {
   }
 
   /**
+   * Whether the slices hold the state of steps of {@code s}, so its next step goes on from them.
+   */
+  synchronized boolean ownedBy(SparkStep s) {
+    return last != null && owner == s;
+  }
+
+  /**
+   * The parameter slices of the last step of {@code s} all-gathered to {@code workers} worker
+   * partitions ({@link ParamGather}), or null when the driver's variables are current (first step,
+   * or after a sync) and the broadcast carries the parameters.
+   */
+  synchronized JavaPairRDD<Integer, VariableSnapshot> params(
+      SparkStep s, SliceSpec sliceSpec, int workers) {
+    return ownedBy(s) ? ParamGather.gathered(last, sliceSpec.params(), workers) : null;
+  }
+
+  /**
    * The slices' state for a step of {@code s}: the last step's, or (first step, or after a sync)
-   * cut from the driver's variables.
+   * cut from the driver's variables, whose bytes go to {@code bytes} as sent.
    */
   synchronized JavaRDD<VariableSnapshot> state(
-      JavaSparkContext sc, SparkStep s, SliceSpec sliceSpec, RunState driver) {
+      JavaSparkContext sc, SparkStep s, SliceSpec sliceSpec, RunState driver, DriverBytes bytes) {
     if (owner != s) {
       sync(driver);
     }
@@ -62,6 +81,7 @@ final class SliceHolder {
         }
       }
       slices.add(new VariableSnapshot(k, values));
+      bytes.sent(WorkerJob.arrayBytes(values));
     }
     return sc.parallelize(slices, slices.size());
   }
@@ -92,8 +112,8 @@ final class SliceHolder {
     last = results;
     held.clear();
     for (String v : sliceSpec.sliced()) {
-      if (driverGraph.node(v).op().equals(OpNames.VARIABLE) && !sliceSpec.toDriver().contains(v)) {
-        held.add(v);
+      if (driverGraph.node(v).op().equals(OpNames.VARIABLE)) {
+        held.add(v); // parameters and optimizer state: only the owners have their new values
       }
     }
   }
@@ -101,11 +121,14 @@ final class SliceHolder {
   /**
    * Gathers the held variables' slices into the driver's state (a job) and forgets the slices: the
    * driver holds every variable whole again.
+   *
+   * @return whether the driver's variables changed
    */
-  synchronized void sync(RunState driver) {
+  synchronized boolean sync(RunState driver) {
     if (last == null) {
-      return;
+      return false;
     }
+    boolean changed = !held.isEmpty();
     if (!held.isEmpty()) {
       Set<String> names = Set.copyOf(held);
       List<VariableSnapshot> states =
@@ -122,6 +145,7 @@ final class SliceHolder {
     last = null;
     owner = null;
     held.clear();
+    return changed;
   }
 
   private static Map<String, INDArray> only(Map<String, INDArray> all, Set<String> names) {

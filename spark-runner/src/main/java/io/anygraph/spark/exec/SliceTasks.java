@@ -146,10 +146,8 @@ final class SliceTasks {
         }
       }
       Map<String, INDArray> toDriver = new LinkedHashMap<>();
-      for (String name : spec.toDriver()) {
-        if (k == 0 || spec.isSliced(name + ":0")) {
-          toDriver.put(name, next.get(name));
-        }
+      for (String name : k == 0 ? spec.toDriver() : List.<String>of()) {
+        toDriver.put(name, next.get(name)); // scalars, alike in every slice
       }
       return List.of(new SliceResult(k, sum.rows(), nanos, outputs, toDriver, next)).iterator();
     }

@@ -86,7 +86,7 @@ public final class SparkRunner implements Runner {
    * ({@link #exchangeNotices()}). Takes effect for steps compiled from now on.
    */
   public synchronized SparkRunner exchange(Exchange e) {
-    slices.sync(state);
+    sync();
     this.exchange = e;
     steps.clear();
     return this;
@@ -179,8 +179,11 @@ public final class SparkRunner implements Runner {
                   (t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
               return new SparkStep(sc, plan, columns, sliceSpec(plan));
             });
-    if (!(step instanceof SparkStep s && s.slices() != null)) {
-      slices.sync(state); // another step may read or write the optimizer state the slices hold
+    if (!(step instanceof SparkStep s && s.slices() != null && slices.ownedBy(s))) {
+      sync(); // another step may read or write the parameters and optimizer state slices hold
+    }
+    if (step instanceof SparkStep) {
+      bytes.start();
     }
     List<INDArray> out =
         step.run(
@@ -223,7 +226,17 @@ public final class SparkRunner implements Runner {
     return SliceSpec.of(plan, parts);
   }
 
-  /** The broadcast of the variables a step's workers read, renewed once per version. */
+  /** Gathers the sliced state into the driver's variables; the next broadcast carries them. */
+  private void sync() {
+    if (slices.sync(state)) {
+      version++;
+    }
+  }
+
+  /**
+   * The broadcast of the variables a step's workers read, renewed once per version; without the
+   * parameters the slices hold (the workers gather those from the slice owners).
+   */
   private Broadcast<VariableSnapshot> variables(SparkStep s) {
     Broadcast<VariableSnapshot> b = broadcasts.get(s);
     if (b != null && b.value().version() == version) {
@@ -232,10 +245,11 @@ public final class SparkRunner implements Runner {
     long start = System.nanoTime();
     Map<String, INDArray> values = new LinkedHashMap<>();
     for (Node n : s.plan().worker().graph().nodes()) {
-      if (n.op().equals(OpNames.VARIABLE)) {
+      if (n.op().equals(OpNames.VARIABLE) && !slices.holds(n.name())) {
         values.put(n.name(), state.variables().read(graph.node(n.name())));
       }
     }
+    bytes.sent(WorkerJob.arrayBytes(values));
     if (b != null) {
       b.destroy();
     }
@@ -249,14 +263,14 @@ public final class SparkRunner implements Runner {
   @Override
   public synchronized INDArray readVariable(Variable v) {
     if (slices.holds(v.node().name())) {
-      slices.sync(state); // optimizer state lives with its slices: gathered when asked
+      sync(); // parameters and optimizer state live with their slices: gathered when asked
     }
     return state.variables().read(v.node()).dup();
   }
 
   @Override
   public synchronized void writeVariable(Variable v, INDArray value) {
-    slices.sync(state);
+    sync();
     state.variables().write(v.node(), value.dup());
     version++;
   }
@@ -272,7 +286,7 @@ public final class SparkRunner implements Runner {
 
   @Override
   public synchronized void close() {
-    slices.sync(state);
+    sync();
     broadcasts.values().forEach(b -> b.destroy());
     broadcasts.clear();
     devices.close();

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -37,8 +38,11 @@ final class WorkerJob implements WorkerStageTasks {
 
   /**
    * The worker stage's tasks over the bound blocks or over shards of the feeds, one per partition.
+   *
+   * @param params the parameter slices gathered for each worker partition ({@link ParamGather}),
+   *     zipped with the tasks' partitions; or null when the broadcast holds every variable
    */
-  JavaRDD<StepResult> tasks(Feeds in) {
+  JavaRDD<StepResult> tasks(Feeds in, JavaPairRDD<Integer, VariableSnapshot> params) {
     JavaSparkContext sc = run.sc();
     WorkerStage stage = step.stage();
     long n = run.step();
@@ -53,19 +57,25 @@ final class WorkerJob implements WorkerStageTasks {
       }
       Broadcast<VariableSnapshot> whole =
           in.whole().isEmpty() ? null : sc.broadcast(new VariableSnapshot(n, in.whole()));
+      run.bytes().sent(arrayBytes(in.whole()));
+      WorkerTasks.BlockTask task =
+          new WorkerTasks.BlockTask(step.shipped(), run.vars(), whole, run.rows(), offsets, n);
       tasks =
-          data.blocks()
-              .mapPartitionsWithIndex(
-                  new WorkerTasks.BlockTask(
-                      step.shipped(), run.vars(), whole, run.rows(), offsets, n),
-                  false);
+          params == null
+              ? data.blocks().mapPartitionsWithIndex(task, false)
+              : data.blocks()
+                  .zipPartitions(params, new WorkerTasks.WithParams<>(task, step.shipped()));
     } else {
       int parts = sc.defaultParallelism();
+      List<ShardFeed> shards = shards(in, stage.shardAxes(), parts);
+      shards.forEach(s -> run.bytes().sent(arrayBytes(s.feeds())));
+      WorkerTasks.ShardTask task =
+          new WorkerTasks.ShardTask(step.shipped(), run.vars(), n, in.globalBatch());
+      JavaRDD<ShardFeed> feeds = sc.parallelize(shards, parts);
       tasks =
-          sc.parallelize(shards(in, stage.shardAxes(), parts), parts)
-              .mapPartitionsWithIndex(
-                  new WorkerTasks.ShardTask(step.shipped(), run.vars(), n, in.globalBatch()),
-                  false);
+          params == null
+              ? feeds.mapPartitionsWithIndex(task, false)
+              : feeds.zipPartitions(params, new WorkerTasks.WithParams<>(task, step.shipped()));
     }
     tasks.setName("anygraph worker stage, step " + n);
     return tasks;
@@ -76,7 +86,7 @@ final class WorkerJob implements WorkerStageTasks {
     JavaSparkContext sc = run.sc();
     WorkerStage stage = step.stage();
     long n = run.step();
-    JavaRDD<StepResult> tasks = tasks(in);
+    JavaRDD<StepResult> tasks = tasks(in, null);
     long start = System.nanoTime();
     StepResult r;
     try {
@@ -118,6 +128,11 @@ final class WorkerJob implements WorkerStageTasks {
   @Override
   public void driverStageRan(long nanos) {
     run.times().driver(nanos);
+  }
+
+  /** Bytes of array data in {@code arrays}. */
+  static long arrayBytes(Map<String, INDArray> arrays) {
+    return arrays.values().stream().mapToLong(StepResult::bytes).sum();
   }
 
   /** Contiguous shards of driver-side arrays, one per partition, with their batch positions. */

@@ -7,15 +7,18 @@ import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.StageRunner;
 import io.anygraph.local.state.RunState;
 import io.anygraph.spark.ship.ExecutorCache;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
 
 /**
  * The executor side of a step: one task per partition runs the worker stage on its rows, through
@@ -29,9 +32,15 @@ final class WorkerTasks {
 
   private WorkerTasks() {}
 
+  /**
+   * @param vars the broadcast variables
+   * @param params the parameters gathered from the slice owners (sharded exchange), or null when
+   *     every variable comes with {@code vars}
+   */
   static StepResult run(
       WorkerStage ws,
       Broadcast<VariableSnapshot> vars,
+      Map<String, INDArray> params,
       long step,
       int partition,
       Map<String, INDArray> shardFeeds,
@@ -46,10 +55,12 @@ final class WorkerTasks {
     Graph g = ws.graph().graph();
     // keyed by the broadcast, unique in the application: another session's values never mix in
     RunState state =
-        ExecutorCache.get(
-            "worker-variables",
-            ws.key() + "@broadcast" + vars.id(),
-            () -> variables(g, vars.value()));
+        params != null
+            ? variables(g, vars.value(), params) // this task's own copy: gathered for it alone
+            : ExecutorCache.get(
+                "worker-variables",
+                ws.key() + "@broadcast" + vars.id(),
+                () -> variables(g, vars.value(), Map.of()));
     Feeds.convert(g, shardFeeds);
     Map<String, INDArray> feeds = new HashMap<>(shardFeeds);
     if (ws.globalBatch() != null) {
@@ -65,11 +76,33 @@ final class WorkerTasks {
     return r;
   }
 
-  /** A state holding the broadcast variable values, shared read-only by this version's tasks. */
-  private static RunState variables(Graph g, VariableSnapshot vars) {
+  /** A state holding the broadcast and the gathered variable values, read-only for the tasks. */
+  private static RunState variables(
+      Graph g, VariableSnapshot vars, Map<String, INDArray> gathered) {
     RunState s = new RunState(g);
     vars.values().forEach((name, value) -> s.variables().write(g.node(name), value));
+    gathered.forEach((name, value) -> s.variables().write(g.node(name), value));
     return s;
+  }
+
+  /** A worker task over partition {@code p}'s input, given the gathered parameters or null. */
+  interface PartitionTask<T> extends Serializable {
+    Iterator<StepResult> call(int p, Iterator<T> in, Map<String, INDArray> params);
+  }
+
+  /**
+   * A worker task zipped with its partition of the gathered parameter slices ({@link ParamGather}):
+   * the slices joined, then the task run on them.
+   */
+  record WithParams<T>(PartitionTask<T> task, Broadcast<WorkerStage> stage)
+      implements FlatMapFunction2<
+          Iterator<T>, Iterator<Tuple2<Integer, VariableSnapshot>>, StepResult> {
+    @Override
+    public Iterator<StepResult> call(
+        Iterator<T> in, Iterator<Tuple2<Integer, VariableSnapshot>> slices) {
+      Map<String, INDArray> params = ParamGather.join(slices, stage.value().graph().graph());
+      return task.call(TaskContext.getPartitionId(), in, params);
+    }
   }
 
   /** Rows {@code rows} of a block's array, as a contiguous copy shaped [rows, ...]. */
@@ -89,9 +122,16 @@ final class WorkerTasks {
       StepRows rows,
       long[] offsets,
       long step)
-      implements Function2<Integer, Iterator<Dataset>, Iterator<StepResult>> {
+      implements Function2<Integer, Iterator<Dataset>, Iterator<StepResult>>,
+          PartitionTask<Dataset> {
     @Override
     public Iterator<StepResult> call(Integer p, Iterator<Dataset> blocks) {
+      return call(p.intValue(), blocks, null);
+    }
+
+    @Override
+    public Iterator<StepResult> call(
+        int p, Iterator<Dataset> blocks, Map<String, INDArray> params) {
       WorkerStage ws = stage.value();
       Dataset block = blocks.next();
       int[][] sel = rows.select(offsets[p], offsets[p + 1]);
@@ -105,20 +145,36 @@ final class WorkerTasks {
           feeds.putAll(replicated.value().values());
         }
       }
-      return List.of(run(ws, vars, step, p, feeds, sel[1], rows.rows())).iterator();
+      return List.of(run(ws, vars, params, step, p, feeds, sel[1], rows.rows())).iterator();
     }
   }
 
   /** A step over shards of arrays given on the driver. */
   record ShardTask(
       Broadcast<WorkerStage> stage, Broadcast<VariableSnapshot> vars, long step, long globalBatch)
-      implements Function2<Integer, Iterator<ShardFeed>, Iterator<StepResult>> {
+      implements Function2<Integer, Iterator<ShardFeed>, Iterator<StepResult>>,
+          PartitionTask<ShardFeed> {
     @Override
     public Iterator<StepResult> call(Integer p, Iterator<ShardFeed> shards) {
+      return call(p.intValue(), shards, null);
+    }
+
+    @Override
+    public Iterator<StepResult> call(
+        int p, Iterator<ShardFeed> shards, Map<String, INDArray> params) {
       StepResult r = new StepResult(stage.value().boundaries().size());
       while (shards.hasNext()) {
         ShardFeed s = shards.next();
-        r.merge(run(stage.value(), vars, step, s.index(), s.feeds(), s.positions(), globalBatch));
+        r.merge(
+            run(
+                stage.value(),
+                vars,
+                params,
+                step,
+                s.index(),
+                s.feeds(),
+                s.positions(),
+                globalBatch));
       }
       return List.of(r).iterator();
     }

@@ -72,7 +72,8 @@ class SliceSpecTest {
     SliceSpec spec = SliceSpec.of(p, 32);
     assertEquals(16, spec.slices(), "b has 16 elements: no empty slice");
     assertTrue(spec.sliced().containsAll(List.of("w", "b")), spec.sliced().toString());
-    assertEquals(List.of("w", "b"), spec.toDriver(), "SGD keeps no optimizer state");
+    assertEquals(List.of("w", "b"), spec.params(), "the worker stage reads both");
+    assertEquals(List.of(), spec.toDriver(), "SGD keeps no scalar state");
     Graph slice = spec.sliceGraph(p.driver().graph(), 0);
     assertEquals(Shape.of(5), slice.node("w").output(0).shape(), "80 elements in 16 slices");
     assertEquals(Shape.of(1), slice.node("b").output(0).shape());

@@ -45,6 +45,11 @@ class ShardedExchangeTest {
   record Net(Graph g, Tensor x, Tensor y, Tensor train, Tensor loss, Tensor probabilities) {}
 
   static Net net(Supplier<Optimizer> optimizer) {
+    return net(optimizer, 16);
+  }
+
+  /** The net with {@code hidden} units: 5·h + h + 3·h parameters. */
+  static Net net(Supplier<Optimizer> optimizer, int hidden) {
     Graph g = new Graph();
     g.setSeed(21);
     Tensor x;
@@ -53,9 +58,9 @@ class ShardedExchangeTest {
       x = g.placeholder(DType.FLOAT32, Shape.of(-1, 5), "x");
       y = g.placeholder(DType.INT32, Shape.of(-1), "y");
     }
-    Variable w1 = g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 16), 0, 0.5), "w1");
-    Variable b1 = g.variable(g.ops().zeros(DType.FLOAT32, 16), "b1");
-    Variable w2 = g.variable(g.random().normal(DType.FLOAT32, Shape.of(16, 3), 0, 0.5), "w2");
+    Variable w1 = g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, hidden), 0, 0.5), "w1");
+    Variable b1 = g.variable(g.ops().zeros(DType.FLOAT32, hidden), "b1");
+    Variable w2 = g.variable(g.random().normal(DType.FLOAT32, Shape.of(hidden, 3), 0, 0.5), "w2");
     Tensor logits = g.nn().relu(g.nn().biasAdd(x.matmul(w1), b1)).matmul(w2);
     Tensor loss = g.nn().sparseSoftmaxCrossEntropyWithLogits(logits, y).mean();
     Tensor train = optimizer.get().minimize(loss);
@@ -193,7 +198,7 @@ class ShardedExchangeTest {
   }
 
   @Test
-  void theDriverReceivesParametersButNoGradients() {
+  void theDriverReceivesNeitherParametersNorGradients() {
     Dataset d = SparkRunnerTest.data(300, 5);
     JavaSparkContext sc = LocalSpark.context();
     long paramBytes = 4L * (5 * 16 + 16 + 16 * 3); // float32 w1, b1, w2
@@ -208,11 +213,62 @@ class ShardedExchangeTest {
         if (e == Exchange.TREE) { // the three gradients and the loss's partial sum
           assertTrue(b.boundaries() >= paramBytes, "tree: " + b.boundaries());
           assertEquals(0, b.results());
-        } else { // the updated parameters, beta1/beta2 powers, the loss and train's bool
+        } else { // beta1/beta2 powers, the loss and train's bool: no parameter
           assertEquals(0, b.boundaries(), "sharded: no gradient reaches the driver");
-          assertEquals(paramBytes + 4 + 4 + 4 + 1, b.results());
+          assertEquals(4 + 4 + 4 + 1, b.results());
+          assertTrue(b.sent() >= paramBytes, "the first step cuts slices on the driver");
         }
       }
+    }
+  }
+
+  /** Driver bytes in and out of step 2 (of 0, 1, 2) for the net with {@code hidden} units. */
+  private static long[] driverBytesOfStep2(Exchange e, int hidden) {
+    Dataset d = SparkRunnerTest.data(300, 5);
+    JavaSparkContext sc = LocalSpark.context();
+    Net n = net(() -> new Adam(0.01), hidden);
+    SparkRunner runner = sharded(n, sc, d, 120, 100, 80).exchange(e);
+    try (Session sess = new Session(n.g(), runner)) {
+      sess.initializeAllVariables();
+      for (int s = 0; s < 3; s++) {
+        runner.select(SEED, BATCH, s);
+        sess.run(List.of(n.train(), n.loss()), Map.of());
+      }
+      return new long[] {runner.driverBytes().received(), runner.driverBytes().sent()};
+    }
+  }
+
+  @Test
+  void shardedDriverBytesPerStepDoNotGrowWithTheModel() {
+    long[] small = driverBytesOfStep2(Exchange.SHARDED, 16); // 144 parameters
+    long[] large = driverBytesOfStep2(Exchange.SHARDED, 160); // 1,440 parameters
+    // in: the loss, beta1/beta2 powers (float32) and train's bool; out: the global batch size
+    // (an int64 the driver stage's mean divides by): no parameter, no broadcast of them
+    assertArrayEquals(new long[] {4 + 4 + 4 + 1, 8}, small);
+    assertArrayEquals(small, large, "sharded driver bytes grew with the model");
+    long[] treeSmall = driverBytesOfStep2(Exchange.TREE, 16);
+    long[] treeLarge = driverBytesOfStep2(Exchange.TREE, 160);
+    long params = 4L * (5 + 1 + 3); // float32 bytes per hidden unit
+    assertTrue(treeSmall[0] >= 16 * params && treeSmall[1] >= 16 * params, "tree: gradients in");
+    assertTrue(treeLarge[0] >= 160 * params && treeLarge[1] >= 160 * params, "and params out");
+  }
+
+  @Test
+  void arraysFedFromTheDriverTrainShardedAsTheLocalRunner() {
+    Dataset d = SparkRunnerTest.data(300, 5);
+    Map<String, INDArray> local = trainLocally(() -> new Adam(0.01), d, 3);
+    Net n = net(() -> new Adam(0.01));
+    SparkRunner runner = new SparkRunner(n.g(), LocalSpark.context()).exchange(Exchange.SHARDED);
+    try (Session sess = new Session(n.g(), runner)) {
+      sess.initializeAllVariables();
+      Iterator<Batch> batches = d.shuffled(SEED).batches(BATCH).iterator();
+      for (int s = 0; s < 3; s++) {
+        Batch b = batches.next();
+        sess.run(List.of(n.train(), n.loss()), Map.of(n.x(), b.features(), n.y(), b.labels()));
+        assertEquals(0, runner.driverBytes().boundaries());
+      }
+      assertEquals(List.of(), runner.exchangeNotices(), "the step ran sharded");
+      assertClose(local, variables(sess, n.g()));
     }
   }
 
