@@ -7,6 +7,7 @@ import io.anygraph.examples.cli.Destinations;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.SparkMaster;
+import io.anygraph.spark.exchange.Exchange;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,10 +25,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code anygraph bench}: training throughput of the MLP and the MNIST CNN for Anygraph's local
  * runner, the peers on the classpath ({@link BenchPeer}: TensorFlow when run from the {@code bench}
  * module), a hand-written raw ND4J loop and SameDiff, in the same run on the same digits; the
- * dispatch overhead of a 1,000-op chain; how the MLP's cost grows with batch and width; and ND4J's
- * GEMM rate for context. Figures are medians of timed windows after a warm-up, the engines of a
- * section timed in alternating windows; then the CNN's step on Spark against the local runner.
- * Options: {@link #OPTIONS}.
+ * dispatch overhead of a 1,000-op chain; how the MLP's cost grows with batch and width ({@code
+ * curve}); and ND4J's GEMM rate for context. Figures are medians of timed windows after a warm-up,
+ * the engines of a section timed in alternating windows; then the CNN's step on Spark against the
+ * local runner, and a wide MLP's step on 1, 2 and 4 executors per gradient exchange ({@code scale},
+ * {@link ScaleOutBench}). Options: {@link #OPTIONS}.
  */
 public final class BenchCommand {
   private static final long[] MLP = {784, 256, 256, 10};
@@ -40,14 +42,14 @@ public final class BenchCommand {
 
   /** The sections {@code --only} can choose. */
   static final List<String> SECTIONS =
-      List.of("mlp", "cnn", "dispatch", "scale", "gemm", "spark", "soak");
+      List.of("mlp", "cnn", "dispatch", "curve", "gemm", "spark", "scale", "soak");
 
   /** The command's options. */
   public static final Options OPTIONS =
       new Options(
               "bench",
-              "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, scale, GEMM,"
-                  + " Spark step")
+              "training throughput vs TensorFlow, raw ND4J and SameDiff, dispatch overhead, batch and"
+                  + " width curve, GEMM, Spark step, scale-out over executors")
           .value(
               "--only",
               "SECTIONS",
@@ -55,7 +57,13 @@ public final class BenchCommand {
               "comma-separated sections to run, of: " + String.join(", ", SECTIONS))
           .value("--window", "SECONDS", "2", "length of a timed window")
           .value("--windows", "N", "5", "timed windows per figure (the median is reported)")
-          .value("--master", "URL", "local[2]", "Spark master of the spark section")
+          .value("--master", "URL", "local[2]", "Spark master of the spark and scale sections")
+          .choice(
+              "--exchange",
+              null,
+              List.of("tree", "sharded"),
+              "gradient exchange of the spark section (tree by default) and the scale section"
+                  + " (both by default)")
           .value("--spark-batch", "N", "256", "global batch of the spark section")
           .value("--json", "FILE", null, "write the figures and ratios there as JSON")
           .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
@@ -72,10 +80,14 @@ public final class BenchCommand {
     String json = options.path("--json");
     options.onlyWith(
         "--profile", chosen.contains("mlp") || chosen.contains("cnn"), "the mlp and cnn sections");
+    boolean onSpark = chosen.contains("spark") || chosen.contains("scale");
     options.onlyWith(
         "--master",
-        (chosen.contains("spark") || chosen.contains("soak")) && !profile,
-        "the spark and soak sections");
+        (onSpark || chosen.contains("soak")) && !profile,
+        "the spark, scale and soak sections");
+    options.onlyWith("--exchange", onSpark && !profile, "the spark and scale sections");
+    Exchange exchange =
+        options.given("--exchange") ? Exchange.parse(options.string("--exchange")) : null;
     options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
     options.onlyWith("--json", !profile, "the comparison, not --profile");
     Destinations.checkFile("--json", json);
@@ -89,7 +101,7 @@ public final class BenchCommand {
       return SoakBench.run(options.positiveNumber("--minutes"), master, json, out);
     }
     options.onlyWith("--minutes", false, "the soak section");
-    if (chosen.contains("spark") && !profile) {
+    if (onSpark && !profile) {
       SparkMaster.checkReachable("--master", master);
     }
     Harness h = new Harness(window, windows);
@@ -146,14 +158,18 @@ public final class BenchCommand {
     if (chosen.contains("dispatch")) {
       dispatch(out, h, peers, report);
     }
-    if (chosen.contains("scale")) {
-      scale(out, training, train, peers);
+    if (chosen.contains("curve")) {
+      curve(out, training, train, peers);
     }
     if (chosen.contains("gemm")) {
       gemm(out, h);
     }
     if (chosen.contains("spark")) {
-      SparkBench.run(out, h, train, master, sparkBatch);
+      SparkBench.run(out, h, train, master, sparkBatch, exchange);
+    }
+    if (chosen.contains("scale")) {
+      List<Exchange> exchanges = exchange == null ? List.of(Exchange.values()) : List.of(exchange);
+      ScaleOutBench.run(out, h, train, master, exchanges, report);
     }
     if (json != null) {
       report.write(Path.of(json));
@@ -191,7 +207,7 @@ public final class BenchCommand {
    * The MLP at growing batch and then width, Anygraph and its peers only, so how each engine's cost
    * grows with the work shows (a fixed cost per step dominates at batch 1, GEMM at width 4096).
    */
-  private static void scale(
+  private static void curve(
       PrintStream out, TrainingSection training, Dataset data, List<BenchPeer> peers) {
     List<String> rows = new ArrayList<>();
     for (int i = 0; i <= SCALE_BATCHES.length; i++) {
@@ -206,8 +222,8 @@ public final class BenchCommand {
       peers.forEach(p -> others.add(init -> p.mlp(init, LEARNING_RATE)));
       List<Harness.Figure> f =
           training.run(
-              "scale",
-              "scale: " + name + ", SGD",
+              "curve",
+              "curve: " + name + ", SGD",
               TrainingSection.fullBatches(data.batches(batch), batch),
               () -> AnygraphNets.mlp(sizes, SEED, LEARNING_RATE),
               others);
@@ -221,7 +237,7 @@ public final class BenchCommand {
       rows.add(row.toString());
     }
     out.println();
-    StringBuilder header = new StringBuilder(String.format("== scale summary%n  %-32s", ""));
+    StringBuilder header = new StringBuilder(String.format("== curve summary%n  %-32s", ""));
     header.append(String.format(" %17s", "Anygraph"));
     peers.forEach(p -> header.append(String.format(" %17s", p.name())));
     out.println(header);

@@ -22,6 +22,14 @@ final class Harness {
     this.windows = windows;
   }
 
+  double windowSeconds() {
+    return windowSeconds;
+  }
+
+  int windows() {
+    return windows;
+  }
+
   /** Runs {@code step} (which does {@code units} of work) and returns units per second. */
   Figure measure(Runnable step, double units) {
     return measureAll(List.of(step), units).get(0);

@@ -6,6 +6,7 @@ import io.anygraph.data.Dataset;
 import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.spark.SparkSetup;
+import io.anygraph.spark.exchange.Exchange;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
 import java.io.PrintStream;
@@ -24,7 +25,9 @@ import org.apache.spark.sql.SparkSession;
 final class SparkBench {
   private SparkBench() {}
 
-  static void run(PrintStream out, Harness h, Dataset train, String master, int batch) {
+  /** The comparison; {@code exchange} null for the runner's default (the configuration's). */
+  static void run(
+      PrintStream out, Harness h, Dataset train, String master, int batch, Exchange exchange) {
     out.println();
     out.printf(
         "== MNIST CNN training step, global batch %d: local runner vs Spark %s%n", batch, master);
@@ -64,6 +67,9 @@ final class SparkBench {
               .bind(
                   ShardedData.of(sc, train, sc.defaultParallelism()),
                   Map.of("features", onSpark.images, "labels", onSpark.labels));
+      if (exchange != null) {
+        runner.exchange(exchange);
+      }
       try (Session sess = new Session(onSpark.graph, runner)) {
         sess.initializeAllVariables();
         int steps = (int) (train.size() / batch);
@@ -78,8 +84,12 @@ final class SparkBench {
         double sparkMs = 1000 / h.measure(step, 1).median();
         double[] t = runner.times().perStepMillis();
         out.printf(
-            "  Spark %-8s %7.1f ms/step  (%.0f samples/s), %d partitions%n",
-            master, sparkMs, batch * 1000 / sparkMs, sc.defaultParallelism());
+            "  Spark %-8s %7.1f ms/step  (%.0f samples/s), %d partitions, exchange %s%n",
+            master,
+            sparkMs,
+            batch * 1000 / sparkMs,
+            sc.defaultParallelism(),
+            runner.exchange().label());
         out.printf(
             "    per step: compute %.1f ms, serialization %.1f ms, scheduling %.1f ms"
                 + " (means over %d steps)%n",

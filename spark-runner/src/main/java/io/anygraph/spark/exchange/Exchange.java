@@ -10,8 +10,9 @@ import java.util.Locale;
  *       the driver stage (the optimizer) on the driver, the variables broadcast again;
  *   <li>{@link #SHARDED}: the all-reduce boundaries cut into one slice per slice owner and summed
  *       by a shuffle (reduce-scatter), each owner applying the driver stage to its slice of the
- *       parameters, optimizer state staying with the slice on the executors; only the updated
- *       parameters and the fetches come back to the driver.
+ *       parameters, the parameters and optimizer state staying with the slice on the executors (the
+ *       next step's tasks gather the parameters by a shuffle); only scalars and the fetches come
+ *       back to the driver.
  * </ul>
  *
  * <pre>{@code

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -83,7 +84,16 @@ final class SliceHolder {
       slices.add(new VariableSnapshot(k, values));
       bytes.sent(WorkerJob.arrayBytes(values));
     }
-    return sc.parallelize(slices, slices.size());
+    // one broadcast per slice, the partitions carrying only their index: every later step's
+    // tasks name these partitions in their lineage (zipPartitions serializes its parents'
+    // partitions), and data given to parallelize would travel with each of them
+    List<Broadcast<VariableSnapshot>> cut = new ArrayList<>();
+    List<Integer> indices = new ArrayList<>();
+    for (VariableSnapshot slice : slices) {
+      indices.add(cut.size());
+      cut.add(sc.broadcast(slice));
+    }
+    return sc.parallelize(indices, indices.size()).map(k -> cut.get(k).value());
   }
 
   /**

@@ -32,7 +32,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Runs a graph as Spark jobs. Each step is the partitioner's plan: the sharded worker stage as a
  * job with one task per partition, the gradients aggregated with {@code treeAggregate}, the updates
  * applied once in the driver stage here. Variables live on the driver and reach the executors by
- * broadcast, again only after they changed. Steps without sharded work run on the driver alone.
+ * broadcast, again only after they changed; under the sharded exchange the parameters and optimizer
+ * state stay on the executors between steps ({@link SliceHolder}). Steps without sharded work run
+ * on the driver alone.
  *
  * <pre>{@code
  * SparkRunner runner = new SparkRunner(g, sc)
