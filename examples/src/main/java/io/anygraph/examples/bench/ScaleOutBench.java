@@ -211,7 +211,12 @@ final class ScaleOutBench {
   }
 
   private static String megabytes(double bytes) {
-    return bytes < 1e4 ? String.format("%.0f B", bytes) : String.format("%.1f MB", bytes / 1e6);
+    if (bytes < 1e4) {
+      return String.format("%.0f B", bytes);
+    }
+    return bytes < 1e6
+        ? String.format("%.1f kB", bytes / 1e3)
+        : String.format("%.1f MB", bytes / 1e6);
   }
 
   private static Map<String, Object> json(Row r) {

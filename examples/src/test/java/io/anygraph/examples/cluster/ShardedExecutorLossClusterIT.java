@@ -88,6 +88,11 @@ class ShardedExecutorLossClusterIT {
         done.output().contains("Lost executor"),
         "Spark never saw the executor die:\n" + done.output());
     assertEquals(uninterrupted, checksum("executor"), done.output());
+    // what Spark redid after the loss, for the test's report (which work was lost varies)
+    done.output()
+        .lines()
+        .filter(l -> l.matches(".*(Lost executor|Resubmit|FetchFailed|lost|Recomput).*"))
+        .forEach(System.out::println);
   }
 
   private String[] training(String name) {
