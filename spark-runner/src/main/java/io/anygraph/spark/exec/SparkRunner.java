@@ -252,8 +252,10 @@ public final class SparkRunner implements Runner {
       }
     }
     bytes.sent(WorkerJob.arrayBytes(values));
-    if (b != null) {
+    if (b != null && s.slices() == null) {
       b.destroy();
+    } else if (b != null) { // sharded: a lost slice's lineage reruns older steps' worker tasks
+      b.unpersist(false); // the executors' copies go; the driver's stay, to serve a recompute
     }
     b = sc.broadcast(new VariableSnapshot(version, values));
     broadcasts.put(s, b);
