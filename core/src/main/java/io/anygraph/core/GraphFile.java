@@ -303,7 +303,7 @@ public final class GraphFile {
                     at + ".attrs." + a.getKey()));
       }
       String device = jn.has("device") ? f.text(jn.get("device"), at + ".device") : "";
-      if (!Graph.isDevice(device)) {
+      if (!GraphScopes.isDevice(device)) {
         throw f.bad(at + ".device", jn.get("device"), "is not a device (cpu:N or gpu:N)");
       }
       Node n;
