@@ -92,11 +92,13 @@ public final class Program {
     OpProfile profile = OpProfile.current();
     int depth = profile == null ? 0 : profile.depth(); // above 0 inside a control-flow step
     boolean completed = false;
+    state.variables().beginRun();
     try {
       List<INDArray> result = run(feeds, state, pool);
       completed = true;
       return result;
     } finally {
+      state.variables().endRun();
       pool.endRun();
       spare.offerFirst(pool);
       if (profile != null) {
