@@ -183,7 +183,7 @@ public final class Training<M extends ModelGraph> {
       whenTrained.accept(sess);
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
       String checksum = checksum(sess);
-      Map<String, Object> extras = spec.afterTraining(sess, model, test, out);
+      Map<String, Object> extras = spec.afterTraining(sess, model, options, test, out);
       return new Result(
           options.epochs(), metric, loss, samplesPerSecond, checksum, stepsTrained, extras);
     }

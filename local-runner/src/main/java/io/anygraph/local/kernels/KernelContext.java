@@ -8,6 +8,7 @@ import io.anygraph.core.Shape;
 import io.anygraph.core.ShapeException;
 import io.anygraph.core.TensorType;
 import io.anygraph.local.state.RunState;
+import io.anygraph.local.state.VariableStore;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -123,6 +124,17 @@ public final class KernelContext {
       return a;
     }
     return a.dup('c');
+  }
+
+  /**
+   * Ref input i's variable array, for this kernel to change in place (a scatter into an embedding
+   * table), or null when it must store a new array instead: in place needs the compiler's word that
+   * no value of the variable read earlier in the run is read from this step on or fetched, and the
+   * store's that it alone holds the array and no other run is under way ({@link
+   * VariableStore#ownedValue}).
+   */
+  public INDArray variableToUpdate(int i) {
+    return movable[i] ? state.variables().ownedValue(node.input(i).node()) : null;
   }
 
   /** Whether the kernel kept input i's buffer ({@link #keepOrCopy}). */

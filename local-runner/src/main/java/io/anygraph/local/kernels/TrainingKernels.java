@@ -99,12 +99,15 @@ final class TrainingKernels {
   }
 
   /**
-   * The variable's rows {@code indices} minus (or replaced by) {@code rows}, stored as a new array
-   * so that values read earlier in the run stay as they were.
+   * The variable's rows {@code indices} minus (or replaced by) {@code rows}: written into the
+   * variable's own array when nothing can see its old values ({@link
+   * KernelContext#variableToUpdate}), so a step costs the touched rows, not a copy of the whole
+   * [vocab, dim] table; else into a new array, so that values read earlier in the run stay as they
+   * were.
    */
   private static INDArray[] scatter(KernelContext c, boolean subtract) {
     Node var = c.node().input(0).node();
-    INDArray current = c.state().variables().read(var);
+    INDArray current = c.state().variables().readForRun(var);
     long vocab = current.size(0);
     long[] idx = IndexingKernels.longs(c.in(1));
     INDArray rows = c.in(2);
@@ -138,10 +141,10 @@ final class TrainingKernels {
                 + "'");
       }
     }
-    INDArray value = current.dup('c');
+    INDArray value = c.variableToUpdate(0) == current ? current : current.dup('c');
     long width = value.length() / Math.max(1, vocab);
     if (idx.length > 0 && width > 0) {
-      // element access on the fresh row-major copy: no ND4J view per row
+      // element access on the dense row-major table: no ND4J view per row
       DataBuffer table = value.data();
       INDArray flat = Layouts.denseRowMajor(rows);
       if (value.dataType() == DataType.FLOAT) {
@@ -162,7 +165,7 @@ final class TrainingKernels {
         }
       }
     }
-    c.state().variables().write(var, value);
+    c.state().variables().writeOwned(var, value);
     return one(value);
   }
 }
