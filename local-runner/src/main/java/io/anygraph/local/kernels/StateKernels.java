@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Variable reads and writes against the session's variable store. Writes store a new array rather
  * than changing the old one, so values read earlier in the same run stay as they were (only a
  * scatter may change a table in place, when nothing can see the old values: {@link
- * KernelContext#variableToUpdate}). The new arrays are the store's own.
+ * KernelContext#updateVariableInPlace}). The new arrays are the store's own.
  */
 final class StateKernels {
   private StateKernels() {}

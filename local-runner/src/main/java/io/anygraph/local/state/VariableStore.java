@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,7 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * #writeOwned}) and nobody has read out since. Only such a value may be changed in place (a scatter
  * update of an embedding table), and only while a single program runs on the store: a value read
  * out ({@link #read}, {@link #snapshot}) or written from outside ({@link #write}) may still be held
- * by its caller, and another run may be reading it.
+ * by its caller, and another run may be reading it. An in-place change runs under the store's lock
+ * ({@link #updateInPlace}), as do reads out and the start of a run, so a reader gets the whole old
+ * or the whole new table, never one half-written.
  */
 public final class VariableStore {
   /** A value, and whether nothing outside the store can hold it; compared by identity. */
@@ -38,7 +41,7 @@ public final class VariableStore {
    * its own, so it is never changed in place. A Theano-style shared variable starts from its
    * initial value; any other variable must have been initialized.
    */
-  public INDArray read(Node variable) {
+  public synchronized INDArray read(Node variable) {
     entry(variable); // a shared variable's first value
     return values.computeIfPresent(
             variable.name(), (k, e) -> e.owned ? new Entry(e.value, false) : e)
@@ -47,7 +50,7 @@ public final class VariableStore {
 
   /**
    * The value for a step of a running program: the program's own lifetimes decide whether a later
-   * step still reads it (see {@link #ownedValue}), so it stays the store's own.
+   * step still reads it (see {@link #updateInPlace}), so it stays the store's own.
    */
   public INDArray readForRun(Node variable) {
     return entry(variable).value;
@@ -83,22 +86,26 @@ public final class VariableStore {
   }
 
   /**
-   * The variable's value, for a kernel to change in place, when the store holds it alone as a dense
-   * row-major array and the calling run is the only one on the store; else null. The caller must
-   * also know that its own program reads no earlier value of the variable later.
+   * Applies {@code update} to the variable's own array and returns that array, when the store holds
+   * it alone as a dense row-major array and the calling run is the only one on the store; else
+   * returns null and changes nothing. The caller must also know that its own program reads no
+   * earlier value of the variable later. Runs under the store's lock: no read out and no other run
+   * starts while the array changes.
    */
-  public INDArray ownedValue(Node variable) {
+  public synchronized INDArray updateInPlace(Node variable, Consumer<INDArray> update) {
     Entry e = values.get(variable.name());
-    return e != null && e.owned && runsInFlight.get() == 1 && Layouts.isDenseRowMajor(e.value)
-        ? e.value
-        : null;
+    if (e == null || !e.owned || runsInFlight.get() != 1 || !Layouts.isDenseRowMajor(e.value)) {
+      return null;
+    }
+    update.accept(e.value);
+    return e.value;
   }
 
   /**
    * A program run on this store starts; a nested run (a loop body's) counts too, so values are
    * changed in place only by an outermost run that is alone. Pair with {@link #endRun}.
    */
-  public void beginRun() {
+  public synchronized void beginRun() {
     runsInFlight.incrementAndGet();
   }
 
@@ -111,7 +118,7 @@ public final class VariableStore {
   }
 
   /** The current values, which the caller may keep (none is changed in place afterwards). */
-  public Map<String, INDArray> snapshot() {
+  public synchronized Map<String, INDArray> snapshot() {
     Map<String, INDArray> copy = new HashMap<>();
     for (String name : values.keySet()) {
       Entry e = values.computeIfPresent(name, (k, v) -> new Entry(v.value, false));
