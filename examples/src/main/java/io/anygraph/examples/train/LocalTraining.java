@@ -17,13 +17,23 @@ public final class LocalTraining implements TrainingBackend {
   private final ModelGraph model;
   private final Dataset train;
   private final LocalRunner runner;
-  private final int devices;
+  private final String description;
 
+  /** Training on {@code devices} logical CPUs (and any GPU ND4J sees). */
   public LocalTraining(ModelGraph model, Dataset train, int devices) {
+    this(model, train, LocalOptions.cpus(devices));
+  }
+
+  /** Training on the devices of {@code options} ({@link TrainOptions#localOptions()}). */
+  public LocalTraining(ModelGraph model, Dataset train, LocalOptions options) {
     this.model = model;
     this.train = train;
-    this.devices = devices;
-    this.runner = new LocalRunner(model.graph(), LocalOptions.cpus(devices));
+    this.runner = new LocalRunner(model.graph(), options);
+    int n = options.devices().isEmpty() ? options.cpus() : options.devices().size();
+    this.description =
+        options.devices().isEmpty()
+            ? "local" + (n > 1 ? ", " + n + " devices" : "")
+            : "local, " + String.join(", ", options.devices());
   }
 
   @Override
@@ -64,6 +74,6 @@ public final class LocalTraining implements TrainingBackend {
 
   @Override
   public String describe() {
-    return "local" + (devices > 1 ? ", " + devices + " devices" : "");
+    return description;
   }
 }
