@@ -29,11 +29,15 @@ public final class LocalTraining implements TrainingBackend {
     this.model = model;
     this.train = train;
     this.runner = new LocalRunner(model.graph(), options);
-    int n = options.devices().isEmpty() ? options.cpus() : options.devices().size();
-    this.description =
-        options.devices().isEmpty()
-            ? "local" + (n > 1 ? ", " + n + " devices" : "")
-            : "local, " + String.join(", ", options.devices());
+    this.description = describe(options);
+  }
+
+  /** The runner as commands print it: {@code local}, {@code local, 2 devices}, ... */
+  static String describe(LocalOptions options) {
+    if (!options.devices().isEmpty()) {
+      return "local, " + String.join(", ", options.devices());
+    }
+    return "local" + (options.cpus() > 1 ? ", " + options.cpus() + " devices" : "");
   }
 
   @Override

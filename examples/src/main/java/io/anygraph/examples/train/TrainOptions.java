@@ -144,10 +144,7 @@ public record TrainOptions(
 
   /** The runner as the command prints it: {@code local}, {@code local, 2 devices}, ... */
   String localRunner() {
-    if (!deviceNames.isEmpty()) {
-      return "local, " + String.join(", ", deviceNames);
-    }
-    return "local" + (devices > 1 ? ", " + devices + " devices" : "");
+    return LocalTraining.describe(unchecked());
   }
 
   /**
@@ -157,14 +154,17 @@ public record TrainOptions(
    *     there are
    */
   public LocalOptions localOptions() {
-    LocalOptions o =
-        deviceNames.isEmpty() ? LocalOptions.cpus(devices) : LocalOptions.devices(deviceNames);
+    LocalOptions o = unchecked();
     try {
       o.cluster((op, device) -> true);
     } catch (AnygraphException e) {
       throw CommandFailure.failed("--devices", e.getMessage());
     }
     return o;
+  }
+
+  private LocalOptions unchecked() {
+    return deviceNames.isEmpty() ? LocalOptions.cpus(devices) : LocalOptions.devices(deviceNames);
   }
 
   /** {@code --devices gpu:0,gpu:1}: the names; {@code --devices 2} (a count): none. */
