@@ -30,6 +30,11 @@ import java.util.Set;
  * allReduce} for a partial, {@code allGather} for a sharded one. Before a node is copied, the
  * op-specific rewrites of {@link ShardingRewrites} may replace it (keeping results exact for shards
  * of any size).
+ *
+ * <p>A node that combines sharded values with an all-reduced aggregate of sharded values (batch
+ * normalization's {@code x - mean(x, 0)}) stays sharded, in a later worker stage: each worker stage
+ * ends where such an aggregate is needed, as Spark's stages end at a shuffle ({@link
+ * #syncedLevel}). Every other aggregate a sharded value meets is gathered to the driver.
  */
 public final class ShardingPropagation {
   /** The placeholder that runners feed with the global batch size (an int64 scalar). */
@@ -38,8 +43,10 @@ public final class ShardingPropagation {
   private final Graph source;
   private final GraphCopy copy;
   private final boolean shard;
+  private final int maxWorkerStages;
   private final Map<Tensor, Sharding> sharding = new HashMap<>();
   private final Map<Node, Side> sides = new HashMap<>();
+  private final Map<Node, Integer> levels = new HashMap<>();
   private final Map<Tensor, Tensor> boundaryOf = new HashMap<>();
   private final Map<Tensor, Tensor> boundaryInput = new HashMap<>();
   private final Map<Tensor, Tensor> shapeOf = new HashMap<>();
@@ -56,19 +63,31 @@ public final class ShardingPropagation {
     return copy;
   }
 
-  private ShardingPropagation(Graph source, boolean shard) {
+  private ShardingPropagation(Graph source, boolean shard, int maxWorkerStages) {
     this.source = source;
     this.copy = new GraphCopy(source);
     this.shard = shard;
+    this.maxWorkerStages = maxWorkerStages;
+  }
+
+  /** {@link #propagate(List, Set, boolean, int)} with as many worker stages as the graph needs. */
+  public static ShardedGraph propagate(List<Tensor> fetches, Set<Tensor> fed, boolean shard) {
+    return propagate(fetches, fed, shard, Integer.MAX_VALUE);
   }
 
   /**
    * @param shard split placeholders marked {@code sharded} (false: every value is whole, as on one
    *     device, and the result has no worker stage)
+   * @param maxWorkerStages at most this many sharded stages (at least 1): where one more would be
+   *     needed, the sharded values are gathered to the driver instead
    */
-  public static ShardedGraph propagate(List<Tensor> fetches, Set<Tensor> fed, boolean shard) {
+  public static ShardedGraph propagate(
+      List<Tensor> fetches, Set<Tensor> fed, boolean shard, int maxWorkerStages) {
+    if (maxWorkerStages < 1) {
+      throw new IllegalArgumentException("maxWorkerStages must be at least 1: " + maxWorkerStages);
+    }
     Graph g = fetches.get(0).graph();
-    ShardingPropagation p = new ShardingPropagation(g, shard);
+    ShardingPropagation p = new ShardingPropagation(g, shard, maxWorkerStages);
     Set<Node> needed = Schedule.needed(fetches, fed);
     Schedule.checkPlaceholders(needed, fetches);
     Map<String, String> feedNames = new LinkedHashMap<>();
@@ -110,6 +129,7 @@ public final class ShardingPropagation {
         p.copy.graph(),
         Map.copyOf(p.sharding),
         Map.copyOf(p.sides),
+        Map.copyOf(p.levels),
         fetchNames,
         feedNames,
         p.globalBatch == null ? null : p.globalBatch.name());
@@ -143,6 +163,9 @@ public final class ShardingPropagation {
         p,
         split ? Sharding.sharded((int) n.attrs().getLong(Graph.SHARD_AXIS)) : Sharding.REPLICATED);
     sides.put(p.node(), split ? Side.WORKER : Side.ANY);
+    if (split) {
+      levels.put(p.node(), 0);
+    }
   }
 
   private void visit(Node n) {
@@ -201,12 +224,23 @@ public final class ShardingPropagation {
     List<Sharding> in = inputs.stream().map(this::sharding).toList();
     RuleContext rc = new RuleContext(op, attrs, inputs, outTypes, in);
     List<Sharding> out = shard ? ShardingRules.get(op).apply(rc) : rc.replicated();
+    boolean[] reduced = new boolean[inputs.size()];
+    RuleContext split = shard ? withPartialsReduced(rc, in, reduced) : null;
+    if (split != null) {
+      out = ShardingRules.get(op).apply(split);
+      rc = split;
+    }
     for (int i = 0; i < inputs.size(); i++) {
-      if (rc.needsWhole(i)) {
+      if (rc.needsWhole(i) || reduced[i]) {
         inputs.set(i, boundary(inputs.get(i)));
       }
     }
     Side side = side(inputs, controls, def, op);
+    int level = side == Side.WORKER ? latestLevel(inputs, controls) : -1;
+    if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
+      level = syncedLevel(inputs, controls, def, op, true);
+      side = level >= 0 ? Side.WORKER : Side.DRIVER;
+    }
     if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
       out = rc.replicated();
       for (int i = 0; i < inputs.size(); i++) {
@@ -223,15 +257,101 @@ public final class ShardingPropagation {
       sharding.put(copy.output(node, i), out.get(i));
     }
     sides.put(node, side);
+    if (side == Side.WORKER) {
+      levels.put(node, level);
+    } else if (side == Side.DRIVER) {
+      int from = syncedLevel(inputs, controls, def, op, false);
+      if (from >= 0) {
+        levels.put(node, from); // a pure function of all-reduced values: later workers may use it
+      }
+    }
     return node;
   }
 
   /**
+   * When a rule needs partial inputs whole and so gathers its sharded inputs with them (the
+   * gradient of a batch mean, broadcast(Σ dy) like x), the rule again with the partials taken as
+   * all-reduced, if the sharded inputs then stay split ({@code reduced} marks the partials); null
+   * otherwise. {@link #syncedLevel} then puts the node in a later worker stage.
+   */
+  private static RuleContext withPartialsReduced(
+      RuleContext rc, List<Sharding> in, boolean[] reduced) {
+    boolean partialWhole = false;
+    boolean shardedWhole = false;
+    List<Sharding> pre = new ArrayList<>(in);
+    for (int i = 0; i < in.size(); i++) {
+      partialWhole |= rc.needsWhole(i) && in.get(i).isPartial();
+      shardedWhole |= rc.needsWhole(i) && in.get(i).isSharded();
+      if (rc.needsWhole(i) && in.get(i).isPartial()) {
+        pre.set(i, Sharding.REPLICATED);
+      }
+    }
+    if (!partialWhole || !shardedWhole) {
+      return null;
+    }
+    RuleContext retry = rc.withInputs(pre);
+    ShardingRules.get(rc.op()).apply(retry);
+    for (int i = 0; i < in.size(); i++) {
+      if (retry.needsWhole(i) && in.get(i).isSharded()) {
+        return null;
+      }
+    }
+    for (int i = 0; i < in.size(); i++) {
+      reduced[i] = in.get(i).isPartial() && pre.get(i).isReplicated();
+    }
+    return rc.withInputs(pre);
+  }
+
+  /** The latest stage among a worker node's inputs and control inputs. */
+  private int latestLevel(List<Tensor> inputs, List<Node> controls) {
+    int level = 0;
+    for (Tensor t : inputs) {
+      level = Math.max(level, levels.getOrDefault(t.node(), 0));
+    }
+    for (Node c : controls) {
+      level = Math.max(level, levels.getOrDefault(c, 0));
+    }
+    return level;
+  }
+
+  /**
+   * The worker stage that can compute a node from its inputs, or -1 when none can: the latest stage
+   * of its worker inputs and of the all-reduced aggregates it reads (an aggregate of stage k's
+   * partials is ready in stage k + 1), within {@code maxWorkerStages}. A stateful node, or one that
+   * reads a value only the driver has (a gathered one, a variable's new value), has none; nor, when
+   * {@code sharded} is asked for, one that reads no worker value.
+   */
+  private int syncedLevel(
+      List<Tensor> inputs, List<Node> controls, OpDef def, String op, boolean sharded) {
+    if (def.stateful() || def.refInputs() > 0 || op.equals(OpNames.GROUP)) {
+      return -1;
+    }
+    int level = 0;
+    boolean worker = false;
+    List<Node> deps = new ArrayList<>(controls);
+    inputs.forEach(t -> deps.add(t.node()));
+    for (Node d : deps) {
+      Side s = sides.getOrDefault(d, Side.ANY);
+      if (s == Side.ANY) {
+        continue;
+      }
+      worker |= s == Side.WORKER;
+      Integer l = levels.get(d);
+      if (l == null) {
+        return -1;
+      }
+      level = Math.max(level, l);
+    }
+    return level < maxWorkerStages && (worker || !sharded) ? level : -1;
+  }
+
+  /**
    * WORKER when an input depends on sharded data, DRIVER when one depends on an aggregate or the
-   * node writes state. A node that needs both (x - mean(x) over the batch, as batch normalization)
-   * runs on the driver: {@link #emit} gathers its sharded inputs whole, so the result is the
-   * single-device one however unequal the shards, and the step's sharded part ends there (a step
-   * has one sharded stage; the plan shows the all-gather).
+   * node writes state. A node that needs both is DRIVER here; {@link #emit} then keeps it sharded
+   * in a later worker stage when the aggregates are all-reduced ones ({@link #syncedLevel}: x -
+   * mean(x) over the batch, as batch normalization), and otherwise gathers its sharded inputs whole
+   * (x - max(x) over the batch): either way the result is the single-device one however unequal the
+   * shards.
    */
   private Side side(List<Tensor> inputs, List<Node> controls, OpDef def, String op) {
     boolean worker = false;
@@ -300,6 +420,10 @@ public final class ShardingPropagation {
           Tensor out = copy.output(b, 0);
           sharding.put(out, Sharding.REPLICATED);
           sides.put(b, Side.DRIVER);
+          int ready = levels.getOrDefault(t.node(), 0) + 1;
+          if (s.isPartial() && ready < maxWorkerStages) {
+            levels.put(b, ready); // the sum of stage k's partials, read from stage k + 1 on
+          }
           boundaryInput.put(out, t);
           return out;
         });
