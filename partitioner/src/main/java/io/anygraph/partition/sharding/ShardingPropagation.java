@@ -33,8 +33,8 @@ import java.util.Set;
  *
  * <p>A node that combines sharded values with an all-reduced aggregate of sharded values (batch
  * normalization's {@code x - mean(x, 0)}) stays sharded, in a later worker stage: each worker stage
- * ends where such an aggregate is needed, as Spark's stages end at a shuffle ({@link
- * #syncedLevel}). Every other aggregate a sharded value meets is gathered to the driver.
+ * ends where such an aggregate is needed, as Spark's stages end at a shuffle ({@link StageLevels}).
+ * Every other aggregate a sharded value meets is gathered to the driver.
  */
 public final class ShardingPropagation {
   /** The placeholder that runners feed with the global batch size (an int64 scalar). */
@@ -43,10 +43,9 @@ public final class ShardingPropagation {
   private final Graph source;
   private final GraphCopy copy;
   private final boolean shard;
-  private final int maxWorkerStages;
   private final Map<Tensor, Sharding> sharding = new HashMap<>();
   private final Map<Node, Side> sides = new HashMap<>();
-  private final Map<Node, Integer> levels = new HashMap<>();
+  private final StageLevels levels;
   private final Map<Tensor, Tensor> boundaryOf = new HashMap<>();
   private final Map<Tensor, Tensor> boundaryInput = new HashMap<>();
   private final Map<Tensor, Tensor> shapeOf = new HashMap<>();
@@ -67,7 +66,7 @@ public final class ShardingPropagation {
     this.source = source;
     this.copy = new GraphCopy(source);
     this.shard = shard;
-    this.maxWorkerStages = maxWorkerStages;
+    this.levels = new StageLevels(sides, maxWorkerStages);
   }
 
   /** {@link #propagate(List, Set, boolean, int)} with as many worker stages as the graph needs. */
@@ -129,7 +128,7 @@ public final class ShardingPropagation {
         p.copy.graph(),
         Map.copyOf(p.sharding),
         Map.copyOf(p.sides),
-        Map.copyOf(p.levels),
+        p.levels.all(),
         fetchNames,
         feedNames,
         p.globalBatch == null ? null : p.globalBatch.name());
@@ -164,7 +163,7 @@ public final class ShardingPropagation {
         split ? Sharding.sharded((int) n.attrs().getLong(Graph.SHARD_AXIS)) : Sharding.REPLICATED);
     sides.put(p.node(), split ? Side.WORKER : Side.ANY);
     if (split) {
-      levels.put(p.node(), 0);
+      levels.feed(p.node());
     }
   }
 
@@ -225,7 +224,7 @@ public final class ShardingPropagation {
     RuleContext rc = new RuleContext(op, attrs, inputs, outTypes, in);
     List<Sharding> out = shard ? ShardingRules.get(op).apply(rc) : rc.replicated();
     boolean[] reduced = new boolean[inputs.size()];
-    RuleContext split = shard ? withPartialsReduced(rc, in, reduced) : null;
+    RuleContext split = shard ? StageLevels.withPartialsReduced(rc, in, reduced) : null;
     if (split != null) {
       out = ShardingRules.get(op).apply(split);
       rc = split;
@@ -236,9 +235,9 @@ public final class ShardingPropagation {
       }
     }
     Side side = side(inputs, controls, def, op);
-    int level = side == Side.WORKER ? latestLevel(inputs, controls) : -1;
+    int level = side == Side.WORKER ? levels.latest(inputs, controls) : -1;
     if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
-      level = syncedLevel(inputs, controls, def, op, true);
+      level = levels.synced(inputs, controls, def, op, true);
       side = level >= 0 ? Side.WORKER : Side.DRIVER;
     }
     if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
@@ -257,98 +256,14 @@ public final class ShardingPropagation {
       sharding.put(copy.output(node, i), out.get(i));
     }
     sides.put(node, side);
-    if (side == Side.WORKER) {
-      levels.put(node, level);
-    } else if (side == Side.DRIVER) {
-      int from = syncedLevel(inputs, controls, def, op, false);
-      if (from >= 0) {
-        levels.put(node, from); // a pure function of all-reduced values: later workers may use it
-      }
-    }
+    levels.record(node, side, level, inputs, controls, def, op);
     return node;
-  }
-
-  /**
-   * When a rule needs partial inputs whole and so gathers its sharded inputs with them (the
-   * gradient of a batch mean, broadcast(Σ dy) like x), the rule again with the partials taken as
-   * all-reduced, if the sharded inputs then stay split ({@code reduced} marks the partials); null
-   * otherwise. {@link #syncedLevel} then puts the node in a later worker stage.
-   */
-  private static RuleContext withPartialsReduced(
-      RuleContext rc, List<Sharding> in, boolean[] reduced) {
-    boolean partialWhole = false;
-    boolean shardedWhole = false;
-    List<Sharding> pre = new ArrayList<>(in);
-    for (int i = 0; i < in.size(); i++) {
-      partialWhole |= rc.needsWhole(i) && in.get(i).isPartial();
-      shardedWhole |= rc.needsWhole(i) && in.get(i).isSharded();
-      if (rc.needsWhole(i) && in.get(i).isPartial()) {
-        pre.set(i, Sharding.REPLICATED);
-      }
-    }
-    if (!partialWhole || !shardedWhole) {
-      return null;
-    }
-    RuleContext retry = rc.withInputs(pre);
-    ShardingRules.get(rc.op()).apply(retry);
-    for (int i = 0; i < in.size(); i++) {
-      if (retry.needsWhole(i) && in.get(i).isSharded()) {
-        return null;
-      }
-    }
-    for (int i = 0; i < in.size(); i++) {
-      reduced[i] = in.get(i).isPartial() && pre.get(i).isReplicated();
-    }
-    return rc.withInputs(pre);
-  }
-
-  /** The latest stage among a worker node's inputs and control inputs. */
-  private int latestLevel(List<Tensor> inputs, List<Node> controls) {
-    int level = 0;
-    for (Tensor t : inputs) {
-      level = Math.max(level, levels.getOrDefault(t.node(), 0));
-    }
-    for (Node c : controls) {
-      level = Math.max(level, levels.getOrDefault(c, 0));
-    }
-    return level;
-  }
-
-  /**
-   * The worker stage that can compute a node from its inputs, or -1 when none can: the latest stage
-   * of its worker inputs and of the all-reduced aggregates it reads (an aggregate of stage k's
-   * partials is ready in stage k + 1), within {@code maxWorkerStages}. A stateful node, or one that
-   * reads a value only the driver has (a gathered one, a variable's new value), has none; nor, when
-   * {@code sharded} is asked for, one that reads no worker value.
-   */
-  private int syncedLevel(
-      List<Tensor> inputs, List<Node> controls, OpDef def, String op, boolean sharded) {
-    if (def.stateful() || def.refInputs() > 0 || op.equals(OpNames.GROUP)) {
-      return -1;
-    }
-    int level = 0;
-    boolean worker = false;
-    List<Node> deps = new ArrayList<>(controls);
-    inputs.forEach(t -> deps.add(t.node()));
-    for (Node d : deps) {
-      Side s = sides.getOrDefault(d, Side.ANY);
-      if (s == Side.ANY) {
-        continue;
-      }
-      worker |= s == Side.WORKER;
-      Integer l = levels.get(d);
-      if (l == null) {
-        return -1;
-      }
-      level = Math.max(level, l);
-    }
-    return level < maxWorkerStages && (worker || !sharded) ? level : -1;
   }
 
   /**
    * WORKER when an input depends on sharded data, DRIVER when one depends on an aggregate or the
    * node writes state. A node that needs both is DRIVER here; {@link #emit} then keeps it sharded
-   * in a later worker stage when the aggregates are all-reduced ones ({@link #syncedLevel}: x -
+   * in a later worker stage when the aggregates are all-reduced ones ({@link StageLevels}: x -
    * mean(x) over the batch, as batch normalization), and otherwise gathers its sharded inputs whole
    * (x - max(x) over the batch): either way the result is the single-device one however unequal the
    * shards.
@@ -420,9 +335,8 @@ public final class ShardingPropagation {
           Tensor out = copy.output(b, 0);
           sharding.put(out, Sharding.REPLICATED);
           sides.put(b, Side.DRIVER);
-          int ready = levels.getOrDefault(t.node(), 0) + 1;
-          if (s.isPartial() && ready < maxWorkerStages) {
-            levels.put(b, ready); // the sum of stage k's partials, read from stage k + 1 on
+          if (s.isPartial()) {
+            levels.allReduced(b, t.node());
           }
           boundaryInput.put(out, t);
           return out;
