@@ -5,6 +5,7 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.ops.OpNames;
 import io.anygraph.partition.Plan;
+import io.anygraph.partition.Stage;
 import io.anygraph.partition.device.DeviceGraph;
 import io.anygraph.partition.device.Transfer;
 import io.anygraph.partition.stage.Boundary;
@@ -30,10 +31,10 @@ public final class PlanViews {
 
   public static GraphView of(Graph source, Plan plan) {
     Map<String, NodeAnnotation> notes = new LinkedHashMap<>();
-    Graph worker = plan.worker() == null ? null : plan.worker().graph();
+    List<Graph> workers = plan.workers().stream().map(Stage::graph).toList();
     Graph driver = plan.driver().graph();
     for (Node n : source.nodes()) {
-      boolean onWorker = worker != null && worker.hasNode(n.name());
+      boolean onWorker = workers.stream().anyMatch(w -> w.hasNode(n.name()));
       boolean onDriver = driver.hasNode(n.name());
       if (onWorker || onDriver) {
         String stage = onWorker && onDriver ? "worker+driver" : onWorker ? "worker" : "driver";
@@ -44,9 +45,13 @@ public final class PlanViews {
     }
     List<BoundaryMark> marks = new ArrayList<>();
     for (Boundary b : plan.boundaries()) {
-      Node consumerSide = node(driver, b.driverTensor());
-      for (String to : consumers(driver, consumerSide, source)) {
-        String from = sourceNode(source, node(worker, b.workerTensor()).name());
+      String from0 = sourceNode(source, node(workers.get(b.stage()), b.workerTensor()).name());
+      Set<String> readers = new LinkedHashSet<>(); // the driver and later worker stages
+      for (Graph reader : readingStages(plan, b)) {
+        readers.addAll(consumers(reader, node(reader, b.driverTensor()), source));
+      }
+      for (String to : readers) {
+        String from = from0;
         if (from.equals(to)) {
           from = firstInput(source, to); // a rewritten node (a mean): mark the edge into it
         }
@@ -75,6 +80,20 @@ public final class PlanViews {
       }
     }
     return GraphView.of(source, notes, marks);
+  }
+
+  /** The stage graphs that read a boundary's aggregated value. */
+  private static List<Graph> readingStages(Plan plan, Boundary b) {
+    List<Graph> out = new ArrayList<>();
+    for (Stage w : plan.workers()) {
+      if (w.feeds().contains(b.driverTensor())) {
+        out.add(w.graph());
+      }
+    }
+    if (plan.driver().graph().hasNode(b.driverTensor().replaceFirst(":\\d+$", ""))) {
+      out.add(plan.driver().graph());
+    }
+    return out;
   }
 
   private static Node node(Graph g, String tensor) {

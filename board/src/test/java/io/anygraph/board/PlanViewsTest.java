@@ -3,6 +3,7 @@ package io.anygraph.board;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anygraph.core.BatchNorm;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.core.Scope;
@@ -51,6 +52,32 @@ class PlanViewsTest {
     assertTrue(
         marks.stream().anyMatch(b -> b.to().equals("reduceMean") && b.from().equals("square")),
         "the mean's partial sums are reduced on the edge into it: " + marks);
+  }
+
+  @Test
+  void batchNormInLaterWorkerStagesIsWorkerWorkAndItsStatisticsAreAllReducedIntoIt() {
+    Graph g = new Graph();
+    Tensor x;
+    try (Scope s = g.sharded()) {
+      x = g.placeholder(DType.FLOAT32, Shape.of(-1, 3), "x");
+    }
+    BatchNorm bn = new BatchNorm(g, "bn", DType.FLOAT32, Shape.of(3), new int[] {0});
+    Tensor y = bn.apply(x, true);
+    Tensor loss = y.square().sum();
+    Plan plan = new LocalRunner(g, LocalOptions.cpus(2)).plan(List.of(loss), Set.of(x));
+    GraphView view = PlanViews.of(g, plan);
+    assertEquals("worker", byName(view).get(y.node().name()).stage());
+    List<BoundaryMark> marks = view.boundaries();
+    assertTrue(
+        marks.stream()
+            .anyMatch(
+                m ->
+                    m.kind() == BoundaryMark.Kind.ALL_REDUCE
+                        && m.from().equals("x")
+                        && m.to().equals("reduceMean")),
+        "the batch mean's partial sums are all-reduced on the edge into it: " + marks);
+    assertEquals(2, marks.size(), "the mean and the variance: " + marks);
+    assertTrue(marks.stream().noneMatch(m -> m.kind() == BoundaryMark.Kind.ALL_GATHER));
   }
 
   @Test

@@ -3,18 +3,14 @@ package io.anygraph.core;
 import io.anygraph.core.autodiff.Autodiff;
 import io.anygraph.core.io.LocalDirectory;
 import io.anygraph.core.ops.OpContext;
-import io.anygraph.core.ops.OpDef;
-import io.anygraph.core.ops.OpNames;
 import io.anygraph.core.ops.OpRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -46,14 +42,11 @@ public final class Graph {
   /** Attribute of a placeholder split along this axis across devices ({@link #sharded}). */
   public static final String SHARD_AXIS = "shardAxis";
 
-  private static final Pattern DEVICE = Pattern.compile("(cpu|gpu):[0-9]{1,9}"); // N fits an int
-
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Node> byName = new HashMap<>();
   private final NameTable names = new NameTable();
-  private final List<Variable> variables = new ArrayList<>();
-  private final Map<Node, Variable> variableOf = new HashMap<>();
-  private final ThreadLocal<ThreadScopes> scopes = ThreadLocal.withInitial(ThreadScopes::new);
+  private final VariableTable variables = new VariableTable();
+  private final GraphScopes scopes = new GraphScopes();
   private final Ops ops = new Ops(this, null);
   final Nesting nesting = new Nesting(this);
   private Long seed;
@@ -112,8 +105,8 @@ public final class Graph {
    * g.variable(g.random().normal(DType.FLOAT32, Shape.of(5, 5, 1, 3), 0, 0.1), "weights")}. It must
    * be initialized ({@link Session#initializeAllVariables()}) before it is read.
    */
-  public Variable variable(Tensor initialValue, String name) {
-    return newVariable(initialValue, name, Attrs.empty());
+  public synchronized Variable variable(Tensor initialValue, String name) {
+    return variables.create(this, initialValue, name, Attrs.empty());
   }
 
   public Variable variable(Tensor initialValue) {
@@ -124,45 +117,17 @@ public final class Graph {
    * A variable that optimizers leave alone unless asked ({@code trainable=False} in TensorFlow):
    * counters, optimizer slots, running statistics.
    */
-  public Variable nonTrainableVariable(Tensor initialValue, String name) {
-    return newVariable(initialValue, name, Attrs.of("trainable", false));
+  public synchronized Variable nonTrainableVariable(Tensor initialValue, String name) {
+    return variables.create(this, initialValue, name, Attrs.of("trainable", false));
   }
 
   /**
    * A Theano-style shared variable holding {@code value}: no explicit initialization is needed, and
    * every session starts from this value.
    */
-  public Variable shared(INDArray value, String name) {
+  public synchronized Variable shared(INDArray value, String name) {
     Tensor init = constant(value, name == null ? null : name + "_init");
-    return newVariable(init, name, Attrs.of("initialValue", value));
-  }
-
-  private synchronized Variable newVariable(Tensor init, String name, Attrs extra) {
-    TensorType t = init.type();
-    if (!t.shape().isFullyDefined()) {
-      throw new ShapeException(
-          "Variable '"
-              + (name == null ? "variable" : name)
-              + "': the initial value "
-              + init.name()
-              + " has shape "
-              + t.shape()
-              + ", which must be fully defined");
-    }
-    Attrs attrs = Attrs.of("dtype", t.dtype(), "shape", t.shape());
-    for (var e : extra.asMap().entrySet()) {
-      attrs = attrs.with(e.getKey(), e.getValue());
-    }
-    Node varNode = add(OpNames.VARIABLE, List.of(), attrs, name).get(0).node();
-    Tensor ref = new Tensor(this, varNode, 0);
-    Tensor initOp;
-    try (var s = nameScope(varNode.name() + "/")) {
-      initOp = withName("Assign").assign(ref, init);
-    }
-    Variable v = new Variable(this, varNode, initOp);
-    variables.add(v);
-    variableOf.put(varNode, v);
-    return v;
+    return variables.create(this, init, name, Attrs.of("initialValue", value));
   }
 
   /** Control flow as ops holding nested graphs: {@code cond}, {@code whileLoop}, {@code scan}. */
@@ -239,36 +204,17 @@ public final class Graph {
    * Like every scope, it applies to the calling thread only.
    */
   public synchronized Scope nameScope(String name) {
-    ScopeStack<String> nameScopes = scopes.get().names;
-    String full;
-    if (name.endsWith("/")) {
-      full = name.substring(0, name.length() - 1);
-    } else {
-      NameTable.check(name, "name scope");
-      full =
-          names.unique(
-              nameScopes.top().isEmpty() ? name : nameScopes.top() + "/" + name,
-              byName::containsKey);
-    }
-    return nameScopes.push(full);
+    return scopes.nameScope(name, names, byName::containsKey);
   }
 
   /** The calling thread's current name scope prefix, {@code ""} at top level. */
   public String currentNameScope() {
-    return scopes.get().names.top();
-  }
-
-  /** Whether {@code device} is "" (any) or names one: cpu:N or gpu:N. */
-  static boolean isDevice(String device) {
-    return device.isEmpty() || DEVICE.matcher(device).matches();
+    return scopes.here().names.top();
   }
 
   /** Requests a device ({@code "cpu:0"}, {@code "gpu:1"}) for nodes created inside. */
   public Scope device(String device) {
-    if (!isDevice(device)) {
-      throw new AnygraphException("Invalid device '" + device + "': expected cpu:N or gpu:N");
-    }
-    return scopes.get().devices.push(device);
+    return scopes.device(device);
   }
 
   /**
@@ -277,7 +223,7 @@ public final class Graph {
    */
   public Scope colocateWith(Tensor t) {
     checkOwned(t);
-    return scopes.get().colocation.push(t.node().name());
+    return scopes.colocateWith(t.node());
   }
 
   /**
@@ -293,18 +239,17 @@ public final class Graph {
    * On a single device the annotation changes nothing.
    */
   public Scope sharded() {
-    return scopes.get().sharded.push(true);
+    return scopes.sharded();
   }
 
   /** Nodes created inside run after {@code deps} have run. */
   public Scope controlDependencies(List<? extends Tensor> deps) {
-    ScopeStack<List<Node>> controlDeps = scopes.get().controlDeps;
-    List<Node> all = new ArrayList<>(controlDeps.top());
+    List<Node> nodes = new ArrayList<>(deps.size());
     for (Tensor t : deps) {
       checkOwned(t);
-      all.add(t.node());
+      nodes.add(t.node());
     }
-    return controlDeps.push(List.copyOf(all));
+    return scopes.controlDependencies(nodes);
   }
 
   // ---- nodes ---------------------------------------------------------------------------------
@@ -320,36 +265,18 @@ public final class Graph {
     if (body != null) { // a control-flow body is being traced: the op belongs to it
       return body.add(op, inputs, attrs, name);
     }
-    OpDef def = OpRegistry.get(op);
+    OpRegistry.get(op); // an unknown op fails first
     nesting.checkOp(op, name);
     inputs = nesting.own(inputs); // outer tensors read by a body become captures
     String base = name == null ? op : name;
     NameTable.check(base, "node name");
-    ThreadScopes scope = scopes.get();
+    ThreadScopes scope = scopes.here();
     String prefix = scope.names.top();
     String full = names.unique(prefix.isEmpty() ? base : prefix + "/" + base, byName::containsKey);
-    if (!scope.colocation.top().isEmpty() && !attrs.has(COLOCATE_WITH)) {
-      attrs = attrs.with(COLOCATE_WITH, scope.colocation.top());
-    }
-    if (scope.sharded.top() && op.equals(OpNames.PLACEHOLDER)) {
-      attrs = attrs.with(SHARD_AXIS, 0L);
-    }
-    List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
-    List<TensorType> outTypes = def.infer(new OpContext(full, op, inTypes, attrs, inputs));
-    Node node =
-        new Node(
-            nodes.size(),
-            full,
-            op,
-            inputs,
-            attrs,
-            outTypes,
-            scope.devices.top(),
-            scope.controlDeps.top());
-    nodes.add(node);
-    byName.put(full, node);
-    List<Tensor> outs = new ArrayList<>(outTypes.size());
-    for (int i = 0; i < outTypes.size(); i++) {
+    attrs = GraphScopes.scoped(scope, op, attrs);
+    Node node = append(full, op, inputs, attrs, scope.devices.top(), scope.controlDeps.top());
+    List<Tensor> outs = new ArrayList<>(node.outputs().size());
+    for (int i = 0; i < node.outputs().size(); i++) {
       outs.add(new Tensor(this, node, i));
     }
     return outs;
@@ -380,23 +307,31 @@ public final class Graph {
             "Control input " + c + " of '" + name + "' belongs to another graph");
       }
     }
+    Node node = append(name, op, inputs, attrs, device, controls);
+    names.claim(name);
+    return node;
+  }
+
+  /** Infers the output types (or fails), then appends the node under its final name. */
+  private Node append(
+      String name,
+      String op,
+      List<Tensor> inputs,
+      Attrs attrs,
+      String device,
+      List<Node> controls) {
+    List<TensorType> inTypes = inputs.stream().map(Tensor::type).toList();
     List<TensorType> types =
-        OpRegistry.get(op)
-            .infer(
-                new OpContext(name, op, inputs.stream().map(Tensor::type).toList(), attrs, inputs));
+        OpRegistry.get(op).infer(new OpContext(name, op, inTypes, attrs, inputs));
     Node node = new Node(nodes.size(), name, op, inputs, attrs, types, device, controls);
     nodes.add(node);
     byName.put(name, node);
-    names.claim(name);
     return node;
   }
 
   /** Marks a restored or copied variable node with its initializer. */
   public synchronized Variable markVariable(Node varNode, Tensor initializer) {
-    Variable v = new Variable(this, varNode, initializer);
-    variables.add(v);
-    variableOf.put(varNode, v);
-    return v;
+    return variables.mark(this, varNode, initializer);
   }
 
   /**
@@ -452,17 +387,17 @@ public final class Graph {
       throw new AnygraphException(
           "Node " + n + " has " + n.outputs().size() + " outputs, not " + (index + 1));
     }
-    Variable v = variableOf.get(n);
-    return v != null && index == 0 ? v : new Tensor(this, n, index);
+    Optional<Variable> v = variables.of(n);
+    return v.isPresent() && index == 0 ? v.get() : new Tensor(this, n, index);
   }
 
   public synchronized List<Variable> variables() {
-    return Collections.unmodifiableList(new ArrayList<>(variables));
+    return variables.all();
   }
 
   /** The variable whose node this is, if any. */
   public synchronized Optional<Variable> variableOf(Node node) {
-    return Optional.ofNullable(variableOf.get(node));
+    return variables.of(node);
   }
 
   private void checkOwned(Tensor t) {

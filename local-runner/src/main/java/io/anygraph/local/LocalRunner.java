@@ -52,11 +52,7 @@ public final class LocalRunner implements Runner {
   public LocalRunner(Graph graph, LocalOptions options) {
     this.graph = graph;
     this.state = new RunState(graph);
-    this.cluster =
-        Cluster.of(
-            LogicalDevices.gpuCount(),
-            options.cpus(),
-            (op, device) -> KernelRegistry.ops().contains(op));
+    this.cluster = options.cluster((op, device) -> KernelRegistry.ops().contains(op));
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.anygraph.partition.placement.Placement;
 import io.anygraph.partition.placement.Placer;
 import io.anygraph.partition.sharding.ShardedGraph;
 import io.anygraph.partition.sharding.ShardingPropagation;
+import io.anygraph.partition.sharding.Side;
 import io.anygraph.partition.stage.StageGraphs;
 import io.anygraph.partition.stage.StageSplitter;
 import java.util.ArrayList;
@@ -35,32 +36,58 @@ public final class Partitioner {
   private Partitioner() {}
 
   /**
+   * A plan with as many sharded worker stages as the graph needs.
+   *
    * @param dataParallel split placeholders marked {@code sharded} across the cluster's replicas (or
    *     a runner's tasks); false plans the step as on one device, devices aside
    */
   public static Plan plan(
       List<Tensor> fetches, Collection<Tensor> fed, Cluster cluster, boolean dataParallel) {
+    return plan(fetches, fed, cluster, dataParallel, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A plan with at most {@code maxWorkerStages} sharded worker stages: with 1, a node that needs an
+   * aggregate of sharded values together with sharded values (batch normalization's {@code x -
+   * mean(x, 0)}) gathers them whole and runs on the driver, with everything after it, for runners
+   * that run one worker stage per step.
+   */
+  public static Plan plan(
+      List<Tensor> fetches,
+      Collection<Tensor> fed,
+      Cluster cluster,
+      boolean dataParallel,
+      int maxWorkerStages) {
     if (fetches.isEmpty()) {
       throw new IllegalArgumentException("a plan needs at least one fetch");
     }
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
-    ShardedGraph sg = ShardingPropagation.propagate(fetches, fedSet, dataParallel);
+    ShardedGraph sg = ShardingPropagation.propagate(fetches, fedSet, dataParallel, maxWorkerStages);
     PassDump.after(
         "sharding",
         sg.graph(),
-        n -> n.outputs().isEmpty() ? "" : sg.sharding(sg.graph().output(n, 0)) + " " + sg.side(n));
+        n ->
+            n.outputs().isEmpty()
+                ? ""
+                : sg.sharding(sg.graph().output(n, 0))
+                    + " "
+                    + sg.side(n)
+                    + (sg.side(n) == Side.WORKER && sg.level(n) > 0 ? " " + sg.level(n) : ""));
     StageGraphs sgs = StageSplitter.split(sg);
-    if (sgs.worker() != null) {
-      PassDump.after("stages (worker)", sgs.worker(), n -> "");
+    List<Stage> workers = new ArrayList<>();
+    for (int k = 0; k < sgs.workers().size(); k++) {
+      Graph w = sgs.workers().get(k);
+      String which = sgs.workers().size() == 1 ? "" : " " + (k + 1);
+      PassDump.after("stages (worker" + which + ")", w, n -> "");
+      workers.add(
+          Stage.onOneDevice(
+              Stage.Kind.WORKER,
+              w,
+              sgs.workerOutputs().get(k),
+              placeholders(w),
+              Plan.REPLICA_DEVICE));
     }
     PassDump.after("stages (driver)", sgs.driver(), n -> "");
-    Stage worker = null;
-    if (sgs.worker() != null) {
-      Graph w = sgs.worker();
-      worker =
-          Stage.onOneDevice(
-              Stage.Kind.WORKER, w, sgs.workerOutputs(), placeholders(w), Plan.REPLICA_DEVICE);
-    }
     Graph d = sgs.driver();
     List<String> driverFeeds = placeholders(d);
     Placement placement = Placer.place(d, cluster);
@@ -76,7 +103,14 @@ public final class Partitioner {
             Stage.Kind.DRIVER, d, sgs.driverFetches(), driverFeeds, Map.of(), placement, devices);
     List<String> fetchNames = fetches.stream().map(Tensor::name).toList();
     return new Plan(
-        fetchNames, worker, sgs.boundaries(), driver, sg.feedNames(), sg.globalBatch(), cluster);
+        fetchNames,
+        workers,
+        sgs.boundaries(),
+        sgs.carries(),
+        driver,
+        sg.feedNames(),
+        sg.globalBatch(),
+        cluster);
   }
 
   /** The placeholders of a stage graph: every one must be fed (Schedule checked they are). */

@@ -9,6 +9,8 @@ import io.anygraph.partition.device.Transfer;
 import io.anygraph.partition.placement.CostModel;
 import io.anygraph.partition.placement.Flops;
 import io.anygraph.partition.stage.Boundary;
+import io.anygraph.partition.stage.Carry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,8 +24,8 @@ final class PlanPrinter {
     b.append("Plan: fetch ").append(String.join(", ", p.fetches())).append('\n');
     b.append("  devices: ").append(String.join(", ", p.cluster().devices())).append('\n');
     int n = 1;
-    if (p.worker() != null) {
-      Stage w = p.worker();
+    for (int k = 0; k < p.workers().size(); k++) {
+      Stage w = p.workers().get(k);
       b.append("├─ Stage ")
           .append(n++)
           .append(": worker — sharded along the batch, one task per shard (")
@@ -31,6 +33,7 @@ final class PlanPrinter {
           .append(")\n");
       b.append("│    ").append(summary(w.graph())).append('\n');
       b.append("│    inputs: ").append(inputs(p, w)).append('\n');
+      carried(p, k, b);
       List<Node> vars =
           w.graph().nodes().stream().filter(x -> x.op().equals(OpNames.VARIABLE)).toList();
       if (!vars.isEmpty()) {
@@ -40,8 +43,10 @@ final class PlanPrinter {
             .append(bytes(vars.stream().mapToLong(v -> CostModel.bytes(v.output(0))).sum()))
             .append('\n');
       }
-      b.append("├─ Aggregation: ").append(aggregations(p.boundaries())).append('\n');
-      for (Boundary bd : p.boundaries()) {
+      int stage = k;
+      List<Boundary> after = p.boundaries().stream().filter(x -> x.stage() == stage).toList();
+      b.append("├─ Aggregation: ").append(aggregations(after)).append('\n');
+      for (Boundary bd : after) {
         b.append("│    ")
             .append(bd.kind().label())
             .append(' ')
@@ -49,6 +54,7 @@ final class PlanPrinter {
             .append(' ')
             .append(bd.type())
             .append(bd.kind() == Boundary.Kind.ALL_GATHER ? " along axis " + bd.axis() : "")
+            .append(p.workers().size() > 1 ? readers(p, bd) : "")
             .append('\n');
       }
     }
@@ -56,7 +62,8 @@ final class PlanPrinter {
     b.append("└─ Stage ")
         .append(n)
         .append(": driver — ")
-        .append(p.worker() == null ? "the whole step" : "once per step, on the aggregated values")
+        .append(
+            p.workers().isEmpty() ? "the whole step" : "once per step, on the aggregated values")
         .append('\n');
     b.append("     ").append(summary(d.graph())).append('\n');
     List<String> updates =
@@ -109,6 +116,36 @@ final class PlanPrinter {
       }
     }
     return b.toString();
+  }
+
+  /** The values each task keeps from earlier worker stages for stage {@code k}. */
+  private static void carried(Plan p, int k, StringBuilder b) {
+    List<Carry> kept = p.carries().stream().filter(c -> c.toStage() == k).toList();
+    if (kept.isEmpty()) {
+      return;
+    }
+    List<String> names =
+        kept.stream().map(c -> c.tensor() + " (stage " + (c.fromStage() + 1) + ")").toList();
+    b.append("│    kept on each task from earlier stages: ")
+        .append(kept.size())
+        .append(kept.size() == 1 ? " value (" : " values (")
+        .append(String.join(", ", names.subList(0, Math.min(4, names.size()))))
+        .append(names.size() > 4 ? ", ..." : "")
+        .append(")\n");
+  }
+
+  /** Which stages read a boundary's value, in a plan of several worker stages. */
+  private static String readers(Plan p, Boundary bd) {
+    List<String> to = new ArrayList<>();
+    for (int k = 0; k < p.workers().size(); k++) {
+      if (p.workers().get(k).feeds().contains(bd.driverTensor())) {
+        to.add("stage " + (k + 1));
+      }
+    }
+    if (p.driver().feeds().contains(bd.driverTensor())) {
+      to.add("driver");
+    }
+    return " → " + String.join(", ", to);
   }
 
   private static String aggregations(List<Boundary> bs) {

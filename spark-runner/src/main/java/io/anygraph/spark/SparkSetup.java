@@ -114,7 +114,7 @@ public final class SparkSetup {
     String options = conf.get("spark.executor.extraJavaOptions", "");
     StringBuilder merged = new StringBuilder(options);
     Set<String> flags = new LinkedHashSet<>(javaOptions());
-    flags.addAll(moduleFlags());
+    flags.addAll(inheritedFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     for (String flag : flags) {
       if (!options.contains(flag)) {
         merged.append(merged.length() == 0 ? "" : " ").append(flag);
@@ -187,8 +187,29 @@ public final class SparkSetup {
 
   /** This JVM's {@code --add-opens}/{@code --add-exports} flags, each as one word. */
   static List<String> moduleFlags() {
+    return moduleFlags(ManagementFactory.getRuntimeMXBean().getInputArguments());
+  }
+
+  /**
+   * The flags of a JVM's arguments that its executors should start with too: the module flags, and
+   * {@code -XX:TrimNativeHeapInterval} (which bin/anygraph sets where the JVM has it: glibc keeps
+   * the native memory ND4J frees, and without a periodic trim an executor's resident memory grows
+   * with the peaks of its garbage; see docs/reliability.md). Executors of a cluster run the
+   * driver's JDK in the project's tests; a cluster with an older one (before 17.0.9) would refuse
+   * the flag, so the driver is started without it there.
+   */
+  static List<String> inheritedFlags(List<String> args) {
+    List<String> flags = new ArrayList<>(moduleFlags(args));
+    for (String a : args) {
+      if (a.startsWith("-XX:TrimNativeHeapInterval=")) {
+        flags.add(a);
+      }
+    }
+    return flags;
+  }
+
+  private static List<String> moduleFlags(List<String> args) {
     List<String> flags = new ArrayList<>();
-    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.startsWith("--add-opens=") || a.startsWith("--add-exports=")) {

@@ -85,6 +85,24 @@ class SparkSetupTest {
   }
 
   @Test
+  void executorsInheritTheNativeHeapTrimAndModuleFlagsOnly() {
+    List<String> args =
+        List.of(
+            "-Xmx2g",
+            "--add-opens",
+            "java.base/java.nio=ALL-UNNAMED",
+            "-XX:TrimNativeHeapInterval=5000",
+            "-XX:+UseG1GC",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+    assertEquals(
+        List.of(
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "-XX:TrimNativeHeapInterval=5000"),
+        SparkSetup.inheritedFlags(args));
+  }
+
+  @Test
   void javaOptionsAreTheListPomXmlAndBinAnygraphUse() throws Exception {
     List<String> options = SparkSetup.javaOptions();
     assertEquals(9, options.size(), options.toString());

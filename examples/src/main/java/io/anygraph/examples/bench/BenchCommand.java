@@ -67,6 +67,7 @@ public final class BenchCommand {
           .value("--spark-batch", "N", "256", "global batch of the spark section")
           .value("--json", "FILE", null, "write the figures and ratios there as JSON")
           .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
+          .value("--runner", "local|spark|both", "both", "the runners the soak section trains on")
           .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
 
   /** Runs the benchmarks the options choose. */
@@ -97,10 +98,19 @@ public final class BenchCommand {
             "--only",
             "soak runs alone, not with " + chosen.stream().filter(x -> !x.equals("soak")).toList());
       }
-      SparkMaster.checkReachable("--master", master);
-      return SoakBench.run(options.positiveNumber("--minutes"), master, json, out);
+      String runner = options.string("--runner");
+      if (!List.of("local", "spark", "both").contains(runner)) {
+        throw CommandFailure.usage("--runner", "'" + runner + "' is not local, spark or both");
+      }
+      boolean local = !runner.equals("spark");
+      boolean spark = !runner.equals("local");
+      if (spark) {
+        SparkMaster.checkReachable("--master", master);
+      }
+      return SoakBench.run(options.positiveNumber("--minutes"), local, spark, master, json, out);
     }
     options.onlyWith("--minutes", false, "the soak section");
+    options.onlyWith("--runner", false, "the soak section");
     if (onSpark && !profile) {
       SparkMaster.checkReachable("--master", master);
     }

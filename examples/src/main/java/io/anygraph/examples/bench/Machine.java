@@ -2,6 +2,7 @@ package io.anygraph.examples.bench;
 
 import io.anygraph.local.kernels.NativeBuild;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -29,14 +30,26 @@ final class Machine {
       // not Linux: keep "unknown CPU"
     }
     return String.format(
-        "machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s%n%s",
+        "machine: %s, %d cores; %s, OPENBLAS_CORETYPE=%s, OMP_WAIT_POLICY=%s, GOMP_SPINCOUNT=%s,"
+            + " %s%n%s",
         cpu,
         Runtime.getRuntime().availableProcessors(),
         nd4j(),
         System.getenv("OPENBLAS_CORETYPE"),
         System.getenv("OMP_WAIT_POLICY"),
         System.getenv("GOMP_SPINCOUNT"),
+        nativeHeapTrim(),
         NativeBuild.describe());
+  }
+
+  /** Whether this JVM trims glibc's native heap periodically (bin/anygraph asks where it can). */
+  static String nativeHeapTrim() {
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-XX:TrimNativeHeapInterval=")) {
+        return "native heap trimmed every " + a.substring(a.indexOf('=') + 1) + " ms";
+      }
+    }
+    return "native heap not trimmed";
   }
 
   /** ND4J's backend and the native classifier jar it loaded (e.g. linux-x86_64 or -avx2). */

@@ -1,6 +1,7 @@
 package io.anygraph.examples.bench;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -10,11 +11,16 @@ import java.util.Map;
 
 /**
  * The memory of this JVM at one moment, in MB (2^20 bytes): resident set size (what the OS gives
- * the process: heap, ND4J's native buffers, code) and Java heap used and committed.
+ * the process: heap, ND4J's native buffers, code) and the parts of it that can be told apart: Java
+ * heap used and committed, the native memory ND4J's arrays hold (JavaCPP counts it), the JDK's
+ * direct buffers (Spark's and Netty's), and the live threads (each has a stack and, in glibc, may
+ * have an allocator arena). What is left of RSS is code, thread stacks and allocator free lists.
  *
  * @param rssMb VmRSS of /proc/self/status; NaN where there is none (not Linux)
+ * @param directMb the JDK's direct byte buffers
  */
-public record MemoryUse(double rssMb, double heapUsedMb, double heapCommittedMb) {
+public record MemoryUse(
+    double rssMb, double heapUsedMb, double heapCommittedMb, double directMb, int threads) {
   private static final double MB = 1 << 20;
 
   /**
@@ -41,7 +47,18 @@ public record MemoryUse(double rssMb, double heapUsedMb, double heapCommittedMb)
       }
     }
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return new MemoryUse(rss, heap.getUsed() / MB, heap.getCommitted() / MB);
+    double direct = 0;
+    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) {
+        direct = pool.getMemoryUsed() / MB;
+      }
+    }
+    return new MemoryUse(
+        rss,
+        heap.getUsed() / MB,
+        heap.getCommitted() / MB,
+        direct,
+        ManagementFactory.getThreadMXBean().getThreadCount());
   }
 
   /** This process's VmRSS in kB, or NaN where /proc/self/status is missing. */
@@ -69,12 +86,15 @@ public record MemoryUse(double rssMb, double heapUsedMb, double heapCommittedMb)
     m.put("rss_mb", rssMb);
     m.put("heap_used_mb", heapUsedMb);
     m.put("heap_committed_mb", heapCommittedMb);
+    m.put("direct_buffers_mb", directMb);
+    m.put("threads", threads);
     return m;
   }
 
   @Override
   public String toString() {
     return String.format(
-        "RSS %7.1f MB, heap %6.1f / %6.1f MB used / committed", rssMb, heapUsedMb, heapCommittedMb);
+        "RSS %7.1f MB, heap %6.1f / %6.1f MB used / committed, direct %5.1f MB, %3d threads",
+        rssMb, heapUsedMb, heapCommittedMb, directMb, threads);
   }
 }

@@ -82,7 +82,8 @@ public final class SoakBench {
   private SoakBench() {}
 
   /** Runs the soak: {@code minutes} of training per runner, the Spark one on {@code master}. */
-  public static int run(double minutes, String master, String json, PrintStream out)
+  public static int run(
+      double minutes, boolean local, boolean spark, String master, String json, PrintStream out)
       throws IOException {
     out.println(Machine.describe());
     out.printf(
@@ -91,19 +92,12 @@ public final class SoakBench {
         BATCH, minutes);
     Dataset train = Mnist.load(Mnist.defaultDir()).train();
     List<Phase> phases = new ArrayList<>();
-    MnistCnn local = new MnistCnn(SEED, 0.001);
-    phases.add(soak("local", local, new LocalTraining(local, train, 1), minutes, out));
-    SparkSession spark =
-        SparkSetup.session(
-            SparkSetup.conf("anygraph soak").setMaster(master).set("spark.ui.enabled", "false"));
-    try {
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      MnistCnn onSpark = new MnistCnn(SEED, 0.001);
-      TrainingBackend backend =
-          new SparkTraining(onSpark, sc, ShardedData.of(sc, train, sc.defaultParallelism()));
-      phases.add(soak("spark " + master, onSpark, backend, minutes, out));
-    } finally {
-      spark.stop();
+    if (local) {
+      MnistCnn model = new MnistCnn(SEED, 0.001);
+      phases.add(soak("local", model, new LocalTraining(model, train, 1), minutes, out));
+    }
+    if (spark) {
+      phases.add(soakOnSpark(train, master, minutes, out));
     }
     if (json != null) {
       // (not io.anygraph.examples.JsonSummary: that package imports this one, and packages form no
@@ -115,6 +109,21 @@ public final class SoakBench {
           .writeValue(file.toFile(), json(minutes, phases));
     }
     return 0;
+  }
+
+  private static Phase soakOnSpark(Dataset train, String master, double minutes, PrintStream out) {
+    SparkSession session =
+        SparkSetup.session(
+            SparkSetup.conf("anygraph soak").setMaster(master).set("spark.ui.enabled", "false"));
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+      MnistCnn model = new MnistCnn(SEED, 0.001);
+      TrainingBackend backend =
+          new SparkTraining(model, sc, ShardedData.of(sc, train, sc.defaultParallelism()));
+      return soak("spark " + master, model, backend, minutes, out);
+    } finally {
+      session.stop();
+    }
   }
 
   /**

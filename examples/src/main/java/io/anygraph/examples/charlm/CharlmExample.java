@@ -104,7 +104,7 @@ public final class CharlmExample implements ExampleModel<CharLstm> {
   /** Prints and returns {@code samples}: each prompt followed by its generated characters. */
   @Override
   public Map<String, Object> afterTraining(
-      Session session, CharLstm model, Dataset heldOut, PrintStream out) {
+      Session session, CharLstm model, TrainOptions options, Dataset heldOut, PrintStream out) {
     List<String> lines = new ArrayList<>();
     for (String p : PROMPTS) {
       lines.add(p + sample(session, model, p));

@@ -5,6 +5,7 @@ import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.factory.Nd4jBackend;
 
 /**
  * The one place where a command's failure becomes what the user sees: a single line {@code anygraph
@@ -12,6 +13,12 @@ import java.util.concurrent.Callable;
  * --verbose} the stack trace follows.
  */
 public final class Refusals {
+  /** What to do when no ND4J backend loads: with -Pcuda, a driver or CUDA library is missing. */
+  static final String NO_BACKEND =
+      "no backend could be loaded (ND4J's warning above names what is missing; the CUDA build"
+          + " needs an NVIDIA driver and the CUDA 11.6 and cuDNN 8.3 libraries, docs/gpu.md);"
+          + " use --backend cpu";
+
   private Refusals() {}
 
   /**
@@ -40,6 +47,9 @@ public final class Refusals {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof AnygraphException) {
         return CommandFailure.failed(c.getClass().getSimpleName(), firstLine(c.getMessage()));
+      }
+      if (c instanceof Nd4jBackend.NoAvailableBackendException) {
+        return CommandFailure.failed("ND4J", NO_BACKEND);
       }
       if (c instanceof NoSuchFileException e) {
         return CommandFailure.failed(e.getFile(), "no such file or folder");

@@ -37,9 +37,6 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
   private final SyntheticRatings.Config config;
   private final DType dtype;
 
-  /** The examples' batch of the last {@link #load}: the step the bytes are reported for. */
-  private volatile long batch;
-
   /** The command's model: {@link #RATINGS}, float32. */
   public RecommenderExample() {
     this(RATINGS, DType.FLOAT32);
@@ -49,7 +46,6 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
   public RecommenderExample(SyntheticRatings.Config config, DType dtype) {
     this.config = config;
     this.dtype = dtype;
-    this.batch = Long.parseLong(defaults().batch());
   }
 
   @Override
@@ -96,7 +92,6 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
 
   @Override
   public TrainingData load(TrainOptions options) {
-    batch = options.batchSize();
     SyntheticRatings.Split split = SyntheticRatings.generate(config).split(HELD_OUT, SPLIT_SEED);
     return new TrainingData(
         split.train(),
@@ -114,10 +109,14 @@ public final class RecommenderExample implements ExampleModel<Recommender> {
             + ")");
   }
 
-  /** Prints and returns the bytes of one step's table gradients, sparse and dense. */
+  /**
+   * Prints and returns the bytes of one step's table gradients (a step of --batch), sparse and
+   * dense.
+   */
   @Override
   public Map<String, Object> afterTraining(
-      Session session, Recommender model, Dataset heldOut, PrintStream out) {
+      Session session, Recommender model, TrainOptions options, Dataset heldOut, PrintStream out) {
+    long batch = options.batchSize();
     IndexedSlices.Bytes bytes = stepBytes(model, batch);
     out.printf(
         "embedding gradients per step of %d ratings: %,d B as rows + ids, %,d B as dense tables"

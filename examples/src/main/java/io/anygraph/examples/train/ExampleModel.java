@@ -62,12 +62,12 @@ public interface ExampleModel<M extends ModelGraph> {
 
   /**
    * After the last epoch, with the trained parameters in {@code session} (on whichever runner
-   * trained them): whatever the model shows beyond the loss and its metric (a language model's
-   * sampled lines, a recommender's bytes per step), printed to {@code out}, and the fields it adds
-   * to the JSON summary. Nothing by default.
+   * trained them) and the command's {@code options}: whatever the model shows beyond the loss and
+   * its metric (a language model's sampled lines, a recommender's bytes per step), printed to
+   * {@code out}, and the fields it adds to the JSON summary. Nothing by default.
    */
   default Map<String, Object> afterTraining(
-      Session session, M model, Dataset heldOut, PrintStream out) {
+      Session session, M model, TrainOptions options, Dataset heldOut, PrintStream out) {
     return Map.of();
   }
 }

@@ -17,13 +17,27 @@ public final class LocalTraining implements TrainingBackend {
   private final ModelGraph model;
   private final Dataset train;
   private final LocalRunner runner;
-  private final int devices;
+  private final String description;
 
+  /** Training on {@code devices} logical CPUs (and any GPU ND4J sees). */
   public LocalTraining(ModelGraph model, Dataset train, int devices) {
+    this(model, train, LocalOptions.cpus(devices));
+  }
+
+  /** Training on the devices of {@code options} ({@link TrainOptions#localOptions()}). */
+  public LocalTraining(ModelGraph model, Dataset train, LocalOptions options) {
     this.model = model;
     this.train = train;
-    this.devices = devices;
-    this.runner = new LocalRunner(model.graph(), LocalOptions.cpus(devices));
+    this.runner = new LocalRunner(model.graph(), options);
+    this.description = describe(options);
+  }
+
+  /** The runner as commands print it: {@code local}, {@code local, 2 devices}, ... */
+  static String describe(LocalOptions options) {
+    if (!options.devices().isEmpty()) {
+      return "local, " + String.join(", ", options.devices());
+    }
+    return "local" + (options.cpus() > 1 ? ", " + options.cpus() + " devices" : "");
   }
 
   @Override
@@ -64,6 +78,6 @@ public final class LocalTraining implements TrainingBackend {
 
   @Override
   public String describe() {
-    return "local" + (devices > 1 ? ", " + devices + " devices" : "");
+    return description;
   }
 }

@@ -47,6 +47,8 @@ public final class TrainCommand {
     if (options.runner().equals("spark")) {
       master = SparkMaster.effective(options.master());
       SparkMaster.checkReachable("--master", master);
+    } else {
+      options.localOptions(); // a device asked for by name exists here
     }
     TrainingData data = model.load(options);
     Training<?> training = new Training<>(model, options, out);

@@ -1,8 +1,11 @@
 package io.anygraph.examples.train;
 
+import io.anygraph.core.AnygraphException;
 import io.anygraph.examples.cli.CommandFailure;
 import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
+import io.anygraph.local.LocalOptions;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -11,6 +14,8 @@ import java.util.List;
  * @param runner where the graph runs: {@code local} (ND4J in this JVM) or {@code spark}
  * @param devices logical devices of the local runner; with more than one, each step's batch is
  *     split across them (data parallelism) and the gradients are all-reduced
+ * @param deviceNames the local runner's devices by name ({@code --devices gpu:0,gpu:1}), or empty
+ *     for {@code devices} logical CPUs
  * @param master the Spark master of the spark runner ({@code local[*]}, {@code spark://host:7077});
  *     {@code spark-submit --master} takes precedence
  * @param partitions blocks the training examples are split into on Spark (one task each per step);
@@ -34,6 +39,7 @@ import java.util.List;
 public record TrainOptions(
     String runner,
     int devices,
+    List<String> deviceNames,
     String master,
     int partitions,
     int epochs,
@@ -57,7 +63,11 @@ public record TrainOptions(
     Options o =
         new Options(model.name(), model.summary())
             .choice("--runner", "local", List.of("local", "spark"), "where the graph runs")
-            .value("--devices", "N", "1", "--runner local: logical devices (data parallel)")
+            .value(
+                "--devices",
+                "N|LIST",
+                "1",
+                "--runner local: N logical devices or a list (gpu:0,gpu:1), data parallel")
             .value(
                 "--master", "URL", "local[*]", "--runner spark: Spark master (spark-submit's wins)")
             .value(
@@ -110,9 +120,11 @@ public record TrainOptions(
       throw CommandFailure.usage(
           v.flag("--resume") ? "--resume" : "--force-resume", "needs --checkpoint DIR");
     }
+    List<String> deviceNames = deviceNames(v);
     return new TrainOptions(
         runner,
-        v.positiveInt("--devices"),
+        deviceNames.isEmpty() ? v.positiveInt("--devices") : deviceNames.size(),
+        deviceNames,
         v.string("--master"),
         v.given("--partitions") ? v.positiveInt("--partitions") : 0,
         v.positiveInt("--epochs"),
@@ -130,8 +142,48 @@ public record TrainOptions(
         v.given("--exchange") ? v.string("--exchange") : null);
   }
 
-  /** The runner as the command prints it: {@code local} or {@code local, 2 devices}. */
+  /** The runner as the command prints it: {@code local}, {@code local, 2 devices}, ... */
   String localRunner() {
-    return "local" + (devices > 1 ? ", " + devices + " devices" : "");
+    return LocalTraining.describe(unchecked());
+  }
+
+  /**
+   * The local runner's devices: {@code devices} CPUs, or the devices named.
+   *
+   * @throws CommandFailure (exit 1) naming a device asked for that this machine lacks, and those
+   *     there are
+   */
+  public LocalOptions localOptions() {
+    LocalOptions o = unchecked();
+    try {
+      o.cluster((op, device) -> true);
+    } catch (AnygraphException e) {
+      throw CommandFailure.failed("--devices", e.getMessage());
+    }
+    return o;
+  }
+
+  private LocalOptions unchecked() {
+    return deviceNames.isEmpty() ? LocalOptions.cpus(devices) : LocalOptions.devices(deviceNames);
+  }
+
+  /** {@code --devices gpu:0,gpu:1}: the names; {@code --devices 2} (a count): none. */
+  private static List<String> deviceNames(OptionValues v) {
+    String given = v.string("--devices");
+    if (given.chars().allMatch(Character::isDigit)) {
+      return List.of();
+    }
+    List<String> names = Arrays.stream(given.split(",", -1)).map(String::trim).toList();
+    try {
+      return LocalOptions.devices(names).devices();
+    } catch (IllegalArgumentException e) {
+      throw CommandFailure.usage(
+          "--devices",
+          "needs a whole number of at least 1 or a list of devices like gpu:0,gpu:1, not '"
+              + given
+              + "' ("
+              + e.getMessage()
+              + ")");
+    }
   }
 }

@@ -89,7 +89,7 @@ public final class Training<M extends ModelGraph> {
 
   /** Trains on the local runner, with the devices of the options. */
   public Result run(Dataset train, Dataset test) throws IOException {
-    return run(new LocalTraining(model, train, options.devices()), test);
+    return run(new LocalTraining(model, train, options.localOptions()), test);
   }
 
   /** Trains where the backend runs the steps; tests on {@code test} after each epoch. */
@@ -111,7 +111,10 @@ public final class Training<M extends ModelGraph> {
       if (summaries != null) {
         // on several devices or on Spark, draw the training step's plan: stages, devices,
         // all-reduces
-        boolean plain = options.runner().equals("local") && options.devices() == 1;
+        boolean plain =
+            options.runner().equals("local")
+                && options.devices() == 1
+                && options.deviceNames().isEmpty();
         summaries.addGraph(
             plain
                 ? GraphView.of(model.graph())
@@ -183,7 +186,7 @@ public final class Training<M extends ModelGraph> {
       whenTrained.accept(sess);
       double samplesPerSecond = trainingNanos == 0 ? 0 : trainedSamples / (trainingNanos / 1e9);
       String checksum = checksum(sess);
-      Map<String, Object> extras = spec.afterTraining(sess, model, test, out);
+      Map<String, Object> extras = spec.afterTraining(sess, model, options, test, out);
       return new Result(
           options.epochs(), metric, loss, samplesPerSecond, checksum, stepsTrained, extras);
     }

@@ -98,7 +98,7 @@ public final class TransformerExample implements ExampleModel<Transformer> {
 
   @Override
   public Map<String, Object> afterTraining(
-      Session session, Transformer model, Dataset heldOut, PrintStream out) {
+      Session session, Transformer model, TrainOptions options, Dataset heldOut, PrintStream out) {
     String text = GreedyText.continuation(session, model, CharVocabulary.ASCII, PROMPT, generated);
     out.println("greedy: " + PROMPT + text.replace("\n", "\\n"));
     return Map.of("prompt", PROMPT, "generated", text);

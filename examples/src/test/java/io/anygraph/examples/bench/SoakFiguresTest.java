@@ -17,7 +17,7 @@ class SoakFiguresTest {
 
   @Test
   void growthCountsFromTheWarmUpSampleAndItsRateIsTheLeastSquaresSlope() {
-    MemoryUse start = new MemoryUse(200, 20, 100);
+    MemoryUse start = new MemoryUse(200, 20, 100, 1, 30);
     // RSS 380, 386, 392 MB at 0, 0.1, 0.2 h after warm-up: on a line of slope 60 MB/h
     SoakBench.Phase line =
         new SoakBench.Phase(
@@ -38,6 +38,6 @@ class SoakFiguresTest {
   }
 
   private static SoakBench.Sample sample(double hours, double rssMb) {
-    return new SoakBench.Sample(hours, new MemoryUse(rssMb, 30, 120));
+    return new SoakBench.Sample(hours, new MemoryUse(rssMb, 30, 120, 1, 30));
   }
 }

@@ -238,6 +238,22 @@ class RefusalsTest {
             "3"),
         bad(
             2,
+            "anygraph bench: --runner: applies to the soak section",
+            "bench",
+            "--only",
+            "mlp",
+            "--runner",
+            "local"),
+        bad(
+            2,
+            "anygraph bench: --runner: 'gpu' is not local, spark or both",
+            "bench",
+            "--only",
+            "soak",
+            "--runner",
+            "gpu"),
+        bad(
+            2,
             "anygraph bench: --only: soak runs alone, not with [mlp]",
             "bench",
             "--only",

@@ -106,6 +106,8 @@ class RecommenderTest {
     // and factors explain much of it
     assertTrue(meanRmse > 0.9, "predicting the mean misses by " + meanRmse);
     assertTrue(r.metric() < 0.85 * meanRmse, "test RMSE " + r.metric() + " vs mean's " + meanRmse);
+    // trained without the command's load(): the bytes are still for a step of --batch 64
+    assertEquals(64L, r.extras().get("embedding_gradient_batch"), r.extras().toString());
   }
 
   /** RMSE on {@code test} of always predicting the mean training rating. */
@@ -160,6 +162,7 @@ class RecommenderTest {
     JsonNode r = new ObjectMapper().readTree(Files.readString(json));
     assertEquals(sparse, r.get("embedding_gradient_bytes_sparse").asLong());
     assertEquals(dense, r.get("embedding_gradient_bytes_dense").asLong());
+    assertEquals(100, r.get("embedding_gradient_batch").asLong());
     assertTrue(r.get("test_rmse").asDouble() > 0, r.toString());
   }
 

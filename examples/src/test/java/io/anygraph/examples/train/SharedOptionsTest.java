@@ -39,8 +39,8 @@ class SharedOptionsTest {
             "",
             "options:",
             "  --runner local|spark       where the graph runs (default local)",
-            "  --devices N                --runner local: logical devices (data parallel)"
-                + " (default 1)",
+            "  --devices N|LIST           --runner local: N logical devices or a list"
+                + " (gpu:0,gpu:1), data parallel (default 1)",
             "  --master URL               --runner spark: Spark master (spark-submit's wins)"
                 + " (default local[*])",
             "  --partitions N             --runner spark: blocks of training digits (default:"

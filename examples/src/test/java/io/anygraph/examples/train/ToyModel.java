@@ -133,7 +133,7 @@ final class ToyModel implements ExampleModel<ToyModel.Net> {
   /** Shows the hook: the loss on the held-out rows, printed and added to the JSON summary. */
   @Override
   public Map<String, Object> afterTraining(
-      Session session, Net model, Dataset heldOut, PrintStream out) {
+      Session session, Net model, TrainOptions options, Dataset heldOut, PrintStream out) {
     double loss =
         session
             .run(model.loss, Map.of(model.x, heldOut.features(), model.y, heldOut.labels()))

@@ -56,6 +56,7 @@ public final class Compiler {
       roots.add(-1); // caller-owned
     }
     List<Program.Step> steps = new ArrayList<>();
+    VariableAliases aliases = new VariableAliases();
     for (Node n : order) {
       OpDef def = OpRegistry.get(n.op());
       KernelRegistry.Entry k = KernelRegistry.get(n.op());
@@ -74,6 +75,7 @@ public final class Compiler {
               case BORROWED -> -1;
             });
       }
+      aliases.add(steps.size(), n, k.output(), def.refInputs(), in, out);
       steps.add(new Program.Step(n, k.kernel(), in, out, needsShapeCheck(n)));
     }
     int[] fetchSlots = fetches.stream().mapToInt(t -> slotOf.get(Out.of(t))).toArray();
@@ -83,7 +85,7 @@ public final class Compiler {
         feedSlots,
         fetchSlots,
         roots.stream().mapToInt(Integer::intValue).toArray(),
-        lifetimes(steps, slotOf.size(), fetchSlots, roots));
+        lifetimes(steps, slotOf.size(), fetchSlots, roots, aliases));
   }
 
   /** Shapes are checked at run time when some static input or output shape is not fully known. */
@@ -101,7 +103,11 @@ public final class Compiler {
    * after the last step that uses any view of it, unless some view of it is fetched.
    */
   private static Program.Lifetimes lifetimes(
-      List<Program.Step> steps, int slots, int[] fetchSlots, List<Integer> roots) {
+      List<Program.Step> steps,
+      int slots,
+      int[] fetchSlots,
+      List<Integer> roots,
+      VariableAliases aliases) {
     int[] lastUse = new int[slots];
     Arrays.fill(lastUse, -1);
     for (int s = 0; s < steps.size(); s++) {
@@ -147,22 +153,36 @@ public final class Compiler {
       }
     }
     return new Program.Lifetimes(
-        toArrays(forget), toArrays(free), movable(steps, roots, escapes, rootEnd));
+        toArrays(forget),
+        toArrays(free),
+        movable(steps, roots, escapes, rootEnd, lastUse, aliases));
   }
 
   /**
    * Per step and input: the input is a buffer the executor owns and frees right after this step,
    * with no view of it read later or fetched, so a kernel may keep it (an assign's new value)
-   * instead of copying it.
+   * instead of copying it. For a ref input (a variable a scatter updates): no value of the variable
+   * read earlier in the run is read from this step on or fetched, so the kernel may change the
+   * variable's array in place.
    */
   private static boolean[][] movable(
-      List<Program.Step> steps, List<Integer> roots, boolean[] escapes, int[] rootEnd) {
+      List<Program.Step> steps,
+      List<Integer> roots,
+      boolean[] escapes,
+      int[] rootEnd,
+      int[] lastUse,
+      VariableAliases aliases) {
     boolean[][] movable = new boolean[steps.size()][];
     for (int s = 0; s < steps.size(); s++) {
       int[] in = steps.get(s).inputs();
       movable[s] = new boolean[in.length];
       for (int i = 0; i < in.length; i++) {
         int v = in[i];
+        if (v < 0) {
+          String variable = steps.get(s).node().input(i).node().name();
+          movable[s][i] = aliases.unreadFrom(variable, s, lastUse);
+          continue;
+        }
         movable[s][i] =
             v >= 0
                 && roots.get(v) == v

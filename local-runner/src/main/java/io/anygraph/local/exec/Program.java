@@ -89,11 +89,21 @@ public final class Program {
     if (pool == null) {
       pool = new BufferPool();
     }
+    OpProfile profile = OpProfile.current();
+    int depth = profile == null ? 0 : profile.depth(); // above 0 inside a control-flow step
+    boolean completed = false;
+    state.variables().beginRun();
     try {
-      return run(feeds, state, pool);
+      List<INDArray> result = run(feeds, state, pool);
+      completed = true;
+      return result;
     } finally {
+      state.variables().endRun();
       pool.endRun();
       spare.offerFirst(pool);
+      if (profile != null) {
+        profile.endRun(depth, completed);
+      }
     }
   }
 
@@ -103,8 +113,12 @@ public final class Program {
     feedSlots.forEach((t, slot) -> values[slot] = feeds.get(t));
     OpProfile profile = OpProfile.current();
     for (int s = 0; s < steps.size(); s++) {
-      long start = profile == null ? 0 : System.nanoTime();
       Step step = steps.get(s);
+      long start = 0;
+      if (profile != null) {
+        profile.beginStep(step.node().op(), step.node().name());
+        start = System.nanoTime();
+      }
       INDArray[] in = new INDArray[step.inputs().length];
       for (int i = 0; i < in.length; i++) {
         in[i] = step.inputs()[i] >= 0 ? values[step.inputs()[i]] : null;
@@ -157,11 +171,8 @@ public final class Program {
         values[slot] = null;
       }
       if (profile != null) {
-        profile.record(step.node().op(), step.node().name(), System.nanoTime() - start);
+        profile.endStep(step.node().op(), System.nanoTime() - start);
       }
-    }
-    if (profile != null) {
-      profile.countRun();
     }
     List<INDArray> result = new ArrayList<>(fetchSlots.length);
     for (int f : fetchSlots) {

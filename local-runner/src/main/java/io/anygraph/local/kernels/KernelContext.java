@@ -8,8 +8,10 @@ import io.anygraph.core.Shape;
 import io.anygraph.core.ShapeException;
 import io.anygraph.core.TensorType;
 import io.anygraph.local.state.RunState;
+import io.anygraph.local.state.VariableStore;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -123,6 +125,17 @@ public final class KernelContext {
       return a;
     }
     return a.dup('c');
+  }
+
+  /**
+   * Changes ref input i's variable array in place by {@code update} (a scatter into an embedding
+   * table) and returns it, or returns null when the kernel must store a new array instead: in place
+   * needs the compiler's word that no value of the variable read earlier in the run is read from
+   * this step on or fetched, and the store's that it alone holds the array and no other run is
+   * under way ({@link VariableStore#updateInPlace}).
+   */
+  public INDArray updateVariableInPlace(int i, Consumer<INDArray> update) {
+    return movable[i] ? state.variables().updateInPlace(node.input(i).node(), update) : null;
   }
 
   /** Whether the kernel kept input i's buffer ({@link #keepOrCopy}). */

@@ -2,7 +2,6 @@ package io.anygraph.local.kernels;
 
 import static io.anygraph.local.kernels.KernelRegistry.add;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -95,22 +94,17 @@ final class LayerKernels {
     DataBuffer in = x.data();
     DataBuffer vals = values.data();
     DataBuffer idx = indices.data();
-    Integer[] order = new Integer[(int) n];
+    long[] key = new long[(int) n];
+    int[] order = new int[(int) n];
+    int[] spare = new int[(int) n];
     long lines = x.length() / n;
     for (long line = 0; line < lines; line++) {
       long base = line * n;
       for (int j = 0; j < n; j++) {
+        key[j] = floating ? sortableBits(in.getDouble(base + j)) : in.getLong(base + j);
         order[j] = j;
       }
-      Arrays.sort(
-          order,
-          (a, b) -> {
-            int byValue =
-                floating
-                    ? Double.compare(in.getDouble(base + b), in.getDouble(base + a))
-                    : Long.compare(in.getLong(base + b), in.getLong(base + a));
-            return byValue != 0 ? byValue : Integer.compare(a, b);
-          });
+      sortDescending(order, spare, key, 0, (int) n);
       for (int j = 0; j < k; j++) {
         long src = base + order[j];
         long dst = line * k + j;
@@ -123,5 +117,37 @@ final class LayerKernels {
       }
     }
     return new INDArray[] {values, indices};
+  }
+
+  /**
+   * A long ordered as {@link Double#compare} orders doubles: -0.0 below 0.0, NaN above infinity.
+   * The bits of a negative double grow as it shrinks, so all but the sign bit are flipped.
+   */
+  static long sortableBits(double d) {
+    long bits = Double.doubleToLongBits(d); // one NaN for all
+    return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+  }
+
+  /**
+   * Sorts {@code order[from, to)} by {@code key} of each entry, largest first: a merge sort, so
+   * stable, and entries that start in ascending order keep ties by lower index first. No boxing.
+   */
+  static void sortDescending(int[] order, int[] spare, long[] key, int from, int to) {
+    if (to - from < 2) {
+      return;
+    }
+    int mid = (from + to) >>> 1;
+    sortDescending(order, spare, key, from, mid);
+    sortDescending(order, spare, key, mid, to);
+    if (key[order[mid - 1]] >= key[order[mid]]) {
+      return; // already in order
+    }
+    System.arraycopy(order, from, spare, from, to - from);
+    int a = from;
+    int b = mid;
+    for (int out = from; out < to; out++) {
+      // the left run wins ties: that is what keeps the sort stable
+      order[out] = b >= to || (a < mid && key[spare[a]] >= key[spare[b]]) ? spare[a++] : spare[b++];
+    }
   }
 }

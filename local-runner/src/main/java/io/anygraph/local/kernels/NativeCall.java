@@ -6,11 +6,9 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.cpu.nativecpu.buffer.BaseCpuDataBuffer;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nd4j.nativeblas.OpaqueContext;
-import org.nd4j.nativeblas.OpaqueDataBuffer;
 
 /**
  * Runs a libnd4j custom op into given output arrays through a native op context that lives for
@@ -64,12 +62,20 @@ final class NativeCall {
       for (int i = 0; i < inputs.length; i++) {
         INDArray a = inputs[i];
         NATIVE.setGraphContextInputBuffer(
-            ctx, i, a.isEmpty() ? null : buffer(a), a.shapeInfoDataBuffer().addressPointer(), null);
+            ctx,
+            i,
+            a.isEmpty() ? null : NativeBuffers.opaque(a),
+            a.shapeInfoDataBuffer().addressPointer(),
+            NativeBuffers.deviceShapeInfo(a));
       }
       for (int i = 0; i < outputs.length; i++) {
         INDArray a = outputs[i];
         NATIVE.setGraphContextOutputBuffer(
-            ctx, i, a.isEmpty() ? null : buffer(a), a.shapeInfoDataBuffer().addressPointer(), null);
+            ctx,
+            i,
+            a.isEmpty() ? null : NativeBuffers.opaque(a),
+            a.shapeInfoDataBuffer().addressPointer(),
+            NativeBuffers.deviceShapeInfo(a));
       }
       int status = NATIVE.execCustomOp2(null, hash, ctx);
       if (status != 0 || NATIVE.lastErrorCode() != 0) {
@@ -79,11 +85,6 @@ final class NativeCall {
     } finally {
       NATIVE.deleteGraphContext(ctx);
     }
-  }
-
-  /** The native buffer of the CPU backend (the CUDA profile needs its own accessor here). */
-  private static OpaqueDataBuffer buffer(INDArray a) {
-    return ((BaseCpuDataBuffer) a.data()).getOpaqueDataBuffer();
   }
 
   /** Native memory for one call's arguments, grown when a call needs more. */

@@ -10,28 +10,30 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Variable reads and writes against the session's variable store. Writes store a new array rather
- * than changing the old one, so values read earlier in the same run stay as they were.
+ * than changing the old one, so values read earlier in the same run stay as they were (only a
+ * scatter may change a table in place, when nothing can see the old values: {@link
+ * KernelContext#updateVariableInPlace}). The new arrays are the store's own.
  */
 final class StateKernels {
   private StateKernels() {}
 
   static void register() {
-    add(OpNames.VARIABLE, Output.BORROWED, c -> one(c.state().variables().read(c.node())));
+    add(OpNames.VARIABLE, Output.BORROWED, c -> one(c.state().variables().readForRun(c.node())));
     add(
         "assign",
         Output.BORROWED,
         c -> {
           INDArray value = c.keepOrCopy(1);
-          c.state().variables().write(c.node().input(0).node(), value);
+          c.state().variables().writeOwned(c.node().input(0).node(), value);
           return one(value);
         });
     add(
         "assignAdd",
         Output.BORROWED,
         c -> {
-          INDArray current = c.state().variables().read(c.node().input(0).node());
+          INDArray current = c.state().variables().readForRun(c.node().input(0).node());
           INDArray value = current.add(c.in(1));
-          c.state().variables().write(c.node().input(0).node(), value);
+          c.state().variables().writeOwned(c.node().input(0).node(), value);
           return one(value);
         });
     add(OpNames.GROUP, c -> one(Nd4j.scalar(true)));

@@ -99,12 +99,15 @@ final class TrainingKernels {
   }
 
   /**
-   * The variable's rows {@code indices} minus (or replaced by) {@code rows}, stored as a new array
-   * so that values read earlier in the run stay as they were.
+   * The variable's rows {@code indices} minus (or replaced by) {@code rows}: written into the
+   * variable's own array when nothing can see its old values ({@link
+   * KernelContext#updateVariableInPlace}), so a step costs the touched rows, not a copy of the
+   * whole [vocab, dim] table; else into a new array, so that values read earlier in the run stay as
+   * they were.
    */
   private static INDArray[] scatter(KernelContext c, boolean subtract) {
     Node var = c.node().input(0).node();
-    INDArray current = c.state().variables().read(var);
+    INDArray current = c.state().variables().readForRun(var);
     long vocab = current.size(0);
     long[] idx = IndexingKernels.longs(c.in(1));
     INDArray rows = c.in(2);
@@ -138,31 +141,42 @@ final class TrainingKernels {
                 + "'");
       }
     }
+    INDArray flat = Layouts.denseRowMajor(rows);
+    INDArray updated = c.updateVariableInPlace(0, table -> writeRows(table, idx, flat, subtract));
+    if (updated != null) {
+      return one(updated);
+    }
     INDArray value = current.dup('c');
+    writeRows(value, idx, flat, subtract);
+    c.state().variables().writeOwned(var, value);
+    return one(value);
+  }
+
+  /** Table rows {@code idx} minus (or replaced by) the rows of {@code flat}, in place. */
+  private static void writeRows(INDArray value, long[] idx, INDArray flat, boolean subtract) {
+    long vocab = value.size(0);
     long width = value.length() / Math.max(1, vocab);
-    if (idx.length > 0 && width > 0) {
-      // element access on the fresh row-major copy: no ND4J view per row
-      DataBuffer table = value.data();
-      INDArray flat = Layouts.denseRowMajor(rows);
-      if (value.dataType() == DataType.FLOAT) {
-        float[] r = flat.data().asFloat();
-        for (int i = 0; i < idx.length; i++) {
-          for (long e = 0, at = idx[i] * width; e < width; e++, at++) {
-            float x = r[(int) (i * width + e)];
-            table.put(at, subtract ? table.getFloat(at) - x : x);
-          }
+    if (idx.length == 0 || width == 0) {
+      return;
+    }
+    // element access on the dense row-major table: no ND4J view per row
+    DataBuffer table = value.data();
+    if (value.dataType() == DataType.FLOAT) {
+      float[] r = flat.data().asFloat();
+      for (int i = 0; i < idx.length; i++) {
+        for (long e = 0, at = idx[i] * width; e < width; e++, at++) {
+          float x = r[(int) (i * width + e)];
+          table.put(at, subtract ? table.getFloat(at) - x : x);
         }
-      } else {
-        double[] r = flat.data().asDouble();
-        for (int i = 0; i < idx.length; i++) {
-          for (long e = 0, at = idx[i] * width; e < width; e++, at++) {
-            double x = r[(int) (i * width + e)];
-            table.put(at, subtract ? table.getDouble(at) - x : x);
-          }
+      }
+    } else {
+      double[] r = flat.data().asDouble();
+      for (int i = 0; i < idx.length; i++) {
+        for (long e = 0, at = idx[i] * width; e < width; e++, at++) {
+          double x = r[(int) (i * width + e)];
+          table.put(at, subtract ? table.getDouble(at) - x : x);
         }
       }
     }
-    c.state().variables().write(var, value);
-    return one(value);
   }
 }

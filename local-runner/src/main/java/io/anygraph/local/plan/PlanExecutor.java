@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs a {@link Plan}, the one sequence every runner follows: the step's feeds named as the stage
- * graphs name them, the sharded ones and the global batch size picked out, the worker stage's tasks
+ * graphs name them, the sharded ones and the global batch size picked out, the worker stages' tasks
  * run and their values combined at the boundaries, then the driver stage on the combined values.
  * Only the tasks differ between runners ({@link WorkerStageTasks}): by default this JVM's device
  * threads, one shard per replica, so the result equals the single-device run up to float rounding.
@@ -39,7 +39,7 @@ public final class PlanExecutor {
 
   /** The fetches' values, in the plan's fetch order, with the worker tasks on device threads. */
   public List<INDArray> run(Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices) {
-    return run(feeds, state, devices, plan.worker() == null ? null : threads());
+    return run(feeds, state, devices, plan.workers().isEmpty() ? null : threads());
   }
 
   /**
@@ -51,7 +51,7 @@ public final class PlanExecutor {
       Map<Tensor, INDArray> feeds, RunState state, LogicalDevices devices, WorkerStageTasks tasks) {
     Map<String, INDArray> byName = new HashMap<>();
     feeds.forEach((t, v) -> byName.put(plan.feedNames().get(t.name()), v));
-    if (plan.worker() != null) {
+    if (!plan.workers().isEmpty()) {
       runWorkerStage(byName, state, devices, tasks);
     }
     long start = System.nanoTime();
@@ -78,16 +78,18 @@ public final class PlanExecutor {
               + " has a worker stage,"
               + " but no worker tasks were given to run it");
     }
-    Stage w = plan.worker();
+    Map<String, Integer> axes = shardAxes(plan);
     Map<String, INDArray> whole = new HashMap<>();
     Map<String, INDArray> sharded = new LinkedHashMap<>();
-    for (String f : w.feeds()) {
-      INDArray v = byName.get(f);
-      if (v != null) {
-        (w.shardAxes().containsKey(f) ? sharded : whole).put(f, v);
+    for (Stage w : plan.workers()) {
+      for (String f : w.feeds()) {
+        INDArray v = byName.get(f);
+        if (v != null) {
+          (axes.containsKey(f) ? sharded : whole).put(f, v);
+        }
       }
     }
-    long rows = tasks.boundBatch().orElseGet(() -> Shards.globalBatch(sharded, w.shardAxes()));
+    long rows = tasks.boundBatch().orElseGet(() -> Shards.globalBatch(sharded, axes));
     List<INDArray> combined =
         tasks.run(new WorkerStageTasks.Feeds(whole, sharded, rows), state, devices);
     if (plan.globalBatch() != null) {
@@ -96,6 +98,13 @@ public final class PlanExecutor {
     for (int i = 0; i < plan.boundaries().size(); i++) {
       byName.put(plan.boundaries().get(i).driverTensor(), combined.get(i));
     }
+  }
+
+  /** The feeds split across shards, with their axes, over all the plan's worker stages. */
+  static Map<String, Integer> shardAxes(Plan plan) {
+    Map<String, Integer> axes = new LinkedHashMap<>();
+    plan.workers().forEach(w -> axes.putAll(w.shardAxes()));
+    return axes;
   }
 
   private synchronized ShardThreads threads() {

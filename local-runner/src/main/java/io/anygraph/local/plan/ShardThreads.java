@@ -2,7 +2,9 @@ package io.anygraph.local.plan;
 
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
+import io.anygraph.partition.Stage;
 import io.anygraph.partition.stage.Boundary;
+import io.anygraph.partition.stage.Carry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,24 +16,29 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The local runner's worker tasks: one shard per replica of the plan, each on its replica's device
  * thread, their values combined in shard order. With one shard per logical device this is
- * data-parallel training on one machine.
+ * data-parallel training on one machine. A plan of several worker stages runs them in turn: each
+ * shard keeps its own values that later stages read, and the boundaries of a stage are combined in
+ * shard order before the next stage starts, so every shard reads the same aggregates.
  */
 final class ShardThreads implements WorkerStageTasks {
   private final Plan plan;
-  private final StageRunner worker;
+  private final List<StageRunner> stages = new ArrayList<>();
 
   ShardThreads(Plan plan) {
     this.plan = plan;
-    this.worker = new StageRunner(plan.worker());
+    for (Stage w : plan.workers()) {
+      stages.add(new StageRunner(w));
+    }
   }
 
   @Override
   public List<INDArray> run(Feeds in, RunState state, LogicalDevices devices) {
     List<String> replicas = plan.replicas();
-    Map<String, Integer> axes = plan.worker().shardAxes();
+    Map<String, Integer> axes = PlanExecutor.shardAxes(plan);
     long[] sizes = Shards.sizes(in.globalBatch(), replicas.size());
     INDArray batch = plan.globalBatch() == null ? null : Nd4j.scalar(in.globalBatch());
-    List<Future<List<INDArray>>> running = new ArrayList<>();
+    List<Integer> shards = new ArrayList<>();
+    List<Map<String, INDArray>> feeds = new ArrayList<>();
     long from = 0;
     for (int r = 0; r < replicas.size(); r++) {
       if (sizes[r] == 0 && r > 0) {
@@ -45,16 +52,40 @@ final class ShardThreads implements WorkerStageTasks {
         mine.put(e.getKey(), Shards.slice(e.getValue(), axes.get(e.getKey()), from, sizes[r]));
       }
       from += sizes[r];
-      RunState shardState = state.forShard(r);
-      running.add(devices.submit(replicas.get(r), () -> worker.run(mine, shardState, devices)));
+      shards.add(r);
+      feeds.add(mine);
     }
-    List<List<INDArray>> shards = LogicalDevices.await(running);
-    List<String> outputs = plan.worker().outputs();
-    List<INDArray> values = new ArrayList<>();
-    for (Boundary b : plan.boundaries()) {
-      int i = outputs.indexOf(b.workerTensor());
-      values.add(Combine.inShardOrder(b, shards.stream().map(s -> s.get(i)).toList()));
+    Map<String, INDArray> combined = new HashMap<>(); // boundary placeholder → aggregated value
+    List<List<List<INDArray>>> kept = new ArrayList<>(); // stage → shard → outputs
+    for (int k = 0; k < stages.size(); k++) {
+      List<Future<List<INDArray>>> running = new ArrayList<>();
+      for (int i = 0; i < shards.size(); i++) {
+        Map<String, INDArray> mine = new HashMap<>(feeds.get(i));
+        mine.putAll(combined);
+        for (Carry c : plan.carries()) {
+          if (c.toStage() == k) {
+            List<String> outs = plan.workers().get(c.fromStage()).outputs();
+            mine.put(c.placeholder(), kept.get(c.fromStage()).get(i).get(outs.indexOf(c.tensor())));
+          }
+        }
+        RunState shardState = state.forShard(shards.get(i));
+        StageRunner stage = stages.get(k);
+        running.add(
+            devices.submit(
+                replicas.get(shards.get(i)), () -> stage.run(mine, shardState, devices)));
+      }
+      List<List<INDArray>> values = LogicalDevices.await(running);
+      kept.add(values);
+      List<String> outputs = plan.workers().get(k).outputs();
+      for (Boundary b : plan.boundaries()) {
+        if (b.stage() == k) {
+          int at = outputs.indexOf(b.workerTensor());
+          combined.put(
+              b.driverTensor(),
+              Combine.inShardOrder(b, values.stream().map(s -> s.get(at)).toList()));
+        }
+      }
     }
-    return values;
+    return plan.boundaries().stream().map(b -> combined.get(b.driverTensor())).toList();
   }
 }

@@ -25,8 +25,9 @@ public interface WorkerStageTasks {
   record Feeds(Map<String, INDArray> whole, Map<String, INDArray> sharded, long globalBatch) {}
 
   /**
-   * Runs the worker stage's tasks for one step and combines their values at the boundaries: each
-   * boundary's value, in the plan's boundary order.
+   * Runs the worker stages' tasks for one step, in order, and combines their values at the
+   * boundaries: each boundary's value, in the plan's boundary order. Tasks that run one worker
+   * stage only must refuse plans of several.
    */
   List<INDArray> run(Feeds feeds, RunState state, LogicalDevices devices);
 

@@ -95,6 +95,54 @@ class LayerOpsTest {
   }
 
   @Test
+  void topKOrdersSignedZerosInfinitiesNanAndLongsExactly() {
+    Graph g = new Graph();
+    double inf = Double.POSITIVE_INFINITY;
+    Tensor x = g.constant(Nd4j.createFromArray(0.0, -0.0, Double.NaN, -inf, inf, -0.0, 0.0));
+    // by hand, as TensorFlow orders them: NaN, inf, 0.0 (index 0, then 6), -0.0 (1, then 5), -inf
+    assertLongs(
+        DType.INT32,
+        new long[] {7},
+        new long[] {2, 4, 0, 6, 1, 5, 3},
+        Eval.run(g.nn().topK(x, 7, true).get(1)));
+    // longs that a double cannot tell apart keep their order
+    long max = Long.MAX_VALUE;
+    Tensor longs = g.constant(Nd4j.createFromArray(max - 1, max, Long.MIN_VALUE, max));
+    List<Tensor> top = g.nn().topK(longs, 3, true);
+    assertLongs(DType.INT64, new long[] {3}, new long[] {max, max, max - 1}, Eval.run(top.get(0)));
+    assertLongs(DType.INT32, new long[] {3}, new long[] {1, 3, 0}, Eval.run(top.get(1)));
+  }
+
+  @Test
+  void topKOfLongLinesWithManyTiesMatchesSelectionByLowestIndex() {
+    int n = 37;
+    int k = 11;
+    double[] data = new double[3 * n];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (i * 7) % 5 - (i % 3 == 0 ? 0.5 : 0); // few distinct values: many ties
+    }
+    Graph g = new Graph();
+    INDArray picked =
+        Eval.run(g.nn().topK(g.constant(doubles(new long[] {3, n}, data)), k, true).get(1));
+    for (int line = 0; line < 3; line++) {
+      // reference: pick the largest value left, the lowest index among equals, k times
+      boolean[] taken = new boolean[n];
+      for (int j = 0; j < k; j++) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+          if (!taken[i] && (best < 0 || data[line * n + i] > data[line * n + best])) {
+            best = i;
+          }
+        }
+        taken[best] = true;
+        assertTrue(
+            picked.getLong(line, j) == best,
+            "line " + line + ", pick " + j + ": " + picked.getRow(line) + ", expected " + best);
+      }
+    }
+  }
+
+  @Test
   @CoversGradient("topK")
   void topKGradientGoesToThePickedPositions() {
     INDArray x = doubles(new long[] {2, 4}, 0.5, -1, 2, 0.25, 3, -2, 1, 1.5);

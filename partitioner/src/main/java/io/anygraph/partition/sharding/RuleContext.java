@@ -32,6 +32,11 @@ public final class RuleContext {
     this.whole = new boolean[in.size()];
   }
 
+  /** A fresh context for the same node with other input shardings (nothing marked whole). */
+  RuleContext withInputs(List<Sharding> shardings) {
+    return new RuleContext(op, attrs, inputs, outputs, shardings);
+  }
+
   public String op() {
     return op;
   }

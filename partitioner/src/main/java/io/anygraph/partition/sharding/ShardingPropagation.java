@@ -30,6 +30,11 @@ import java.util.Set;
  * allReduce} for a partial, {@code allGather} for a sharded one. Before a node is copied, the
  * op-specific rewrites of {@link ShardingRewrites} may replace it (keeping results exact for shards
  * of any size).
+ *
+ * <p>A node that combines sharded values with an all-reduced aggregate of sharded values (batch
+ * normalization's {@code x - mean(x, 0)}) stays sharded, in a later worker stage: each worker stage
+ * ends where such an aggregate is needed, as Spark's stages end at a shuffle ({@link StageLevels}).
+ * Every other aggregate a sharded value meets is gathered to the driver.
  */
 public final class ShardingPropagation {
   /** The placeholder that runners feed with the global batch size (an int64 scalar). */
@@ -40,6 +45,7 @@ public final class ShardingPropagation {
   private final boolean shard;
   private final Map<Tensor, Sharding> sharding = new HashMap<>();
   private final Map<Node, Side> sides = new HashMap<>();
+  private final StageLevels levels;
   private final Map<Tensor, Tensor> boundaryOf = new HashMap<>();
   private final Map<Tensor, Tensor> boundaryInput = new HashMap<>();
   private final Map<Tensor, Tensor> shapeOf = new HashMap<>();
@@ -56,19 +62,31 @@ public final class ShardingPropagation {
     return copy;
   }
 
-  private ShardingPropagation(Graph source, boolean shard) {
+  private ShardingPropagation(Graph source, boolean shard, int maxWorkerStages) {
     this.source = source;
     this.copy = new GraphCopy(source);
     this.shard = shard;
+    this.levels = new StageLevels(sides, maxWorkerStages);
+  }
+
+  /** {@link #propagate(List, Set, boolean, int)} with as many worker stages as the graph needs. */
+  public static ShardedGraph propagate(List<Tensor> fetches, Set<Tensor> fed, boolean shard) {
+    return propagate(fetches, fed, shard, Integer.MAX_VALUE);
   }
 
   /**
    * @param shard split placeholders marked {@code sharded} (false: every value is whole, as on one
    *     device, and the result has no worker stage)
+   * @param maxWorkerStages at most this many sharded stages (at least 1): where one more would be
+   *     needed, the sharded values are gathered to the driver instead
    */
-  public static ShardedGraph propagate(List<Tensor> fetches, Set<Tensor> fed, boolean shard) {
+  public static ShardedGraph propagate(
+      List<Tensor> fetches, Set<Tensor> fed, boolean shard, int maxWorkerStages) {
+    if (maxWorkerStages < 1) {
+      throw new IllegalArgumentException("maxWorkerStages must be at least 1: " + maxWorkerStages);
+    }
     Graph g = fetches.get(0).graph();
-    ShardingPropagation p = new ShardingPropagation(g, shard);
+    ShardingPropagation p = new ShardingPropagation(g, shard, maxWorkerStages);
     Set<Node> needed = Schedule.needed(fetches, fed);
     Schedule.checkPlaceholders(needed, fetches);
     Map<String, String> feedNames = new LinkedHashMap<>();
@@ -110,6 +128,7 @@ public final class ShardingPropagation {
         p.copy.graph(),
         Map.copyOf(p.sharding),
         Map.copyOf(p.sides),
+        p.levels.all(),
         fetchNames,
         feedNames,
         p.globalBatch == null ? null : p.globalBatch.name());
@@ -143,6 +162,9 @@ public final class ShardingPropagation {
         p,
         split ? Sharding.sharded((int) n.attrs().getLong(Graph.SHARD_AXIS)) : Sharding.REPLICATED);
     sides.put(p.node(), split ? Side.WORKER : Side.ANY);
+    if (split) {
+      levels.feed(p.node());
+    }
   }
 
   private void visit(Node n) {
@@ -201,12 +223,23 @@ public final class ShardingPropagation {
     List<Sharding> in = inputs.stream().map(this::sharding).toList();
     RuleContext rc = new RuleContext(op, attrs, inputs, outTypes, in);
     List<Sharding> out = shard ? ShardingRules.get(op).apply(rc) : rc.replicated();
+    boolean[] reduced = new boolean[inputs.size()];
+    RuleContext split = shard ? StageLevels.withPartialsReduced(rc, in, reduced) : null;
+    if (split != null) {
+      out = ShardingRules.get(op).apply(split);
+      rc = split;
+    }
     for (int i = 0; i < inputs.size(); i++) {
-      if (rc.needsWhole(i)) {
+      if (rc.needsWhole(i) || reduced[i]) {
         inputs.set(i, boundary(inputs.get(i)));
       }
     }
     Side side = side(inputs, controls, def, op);
+    int level = side == Side.WORKER ? levels.latest(inputs, controls) : -1;
+    if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
+      level = levels.synced(inputs, controls, def, op, true);
+      side = level >= 0 ? Side.WORKER : Side.DRIVER;
+    }
     if (side == Side.DRIVER && !op.equals(OpNames.GROUP)) {
       out = rc.replicated();
       for (int i = 0; i < inputs.size(); i++) {
@@ -223,15 +256,17 @@ public final class ShardingPropagation {
       sharding.put(copy.output(node, i), out.get(i));
     }
     sides.put(node, side);
+    levels.record(node, side, level, inputs, controls, def, op);
     return node;
   }
 
   /**
    * WORKER when an input depends on sharded data, DRIVER when one depends on an aggregate or the
-   * node writes state. A node that needs both (x - mean(x) over the batch, as batch normalization)
-   * runs on the driver: {@link #emit} gathers its sharded inputs whole, so the result is the
-   * single-device one however unequal the shards, and the step's sharded part ends there (a step
-   * has one sharded stage; the plan shows the all-gather).
+   * node writes state. A node that needs both is DRIVER here; {@link #emit} then keeps it sharded
+   * in a later worker stage when the aggregates are all-reduced ones ({@link StageLevels}: x -
+   * mean(x) over the batch, as batch normalization), and otherwise gathers its sharded inputs whole
+   * (x - max(x) over the batch): either way the result is the single-device one however unequal the
+   * shards.
    */
   private Side side(List<Tensor> inputs, List<Node> controls, OpDef def, String op) {
     boolean worker = false;
@@ -300,6 +335,9 @@ public final class ShardingPropagation {
           Tensor out = copy.output(b, 0);
           sharding.put(out, Sharding.REPLICATED);
           sides.put(b, Side.DRIVER);
+          if (s.isPartial()) {
+            levels.allReduced(b, t.node());
+          }
           boundaryInput.put(out, t);
           return out;
         });

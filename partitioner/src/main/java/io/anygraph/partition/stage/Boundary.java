@@ -4,16 +4,24 @@ import io.anygraph.core.TensorType;
 import io.anygraph.core.ops.OpNames;
 
 /**
- * Where the worker stage hands a value to the driver stage: the workers compute {@code
- * workerTensor} on each shard, the runner aggregates the shards' values, and the driver reads the
- * result from the placeholder {@code driverTensor}.
+ * Where a worker stage hands a value on: the workers compute {@code workerTensor} on each shard,
+ * the runner aggregates the shards' values, and the driver stage, or a later worker stage, reads
+ * the result from the placeholder {@code driverTensor} (the same name in every stage graph that
+ * reads it).
  *
  * @param kind how the shards' values become one
  * @param axis for {@link Kind#ALL_GATHER}, the axis the slices are joined along
  * @param type the aggregated value's type
+ * @param stage the index, among the plan's worker stages, of the stage that computes {@code
+ *     workerTensor} (0 in a single-stage plan)
  */
 public record Boundary(
-    Kind kind, String workerTensor, String driverTensor, int axis, TensorType type) {
+    Kind kind, String workerTensor, String driverTensor, int axis, TensorType type, int stage) {
+
+  /** A boundary after the first (or only) worker stage. */
+  public Boundary(Kind kind, String workerTensor, String driverTensor, int axis, TensorType type) {
+    this(kind, workerTensor, driverTensor, axis, type, 0);
+  }
 
   public enum Kind {
     /** Sum of the shards' partial values. */

@@ -4,16 +4,20 @@ import io.anygraph.core.Graph;
 import java.util.List;
 
 /**
- * The graphs of a step: the sharded worker stage (null when nothing is sharded), the boundaries
- * between it and the driver, and the driver stage.
+ * The graphs of a step: the sharded worker stages in order (none when nothing is sharded), the
+ * boundaries after them, the values tasks keep between them, and the driver stage.
  *
- * @param workerOutputs tensors of the worker graph each task computes: the boundaries' inputs, then
- *     nodes that run only for their effects
+ * @param workers the worker stage graphs, in the order they run
+ * @param workerOutputs for each worker stage, the tensors each task computes: its boundaries'
+ *     inputs, then nodes that run only for their effects, then values later stages read
+ * @param boundaries every boundary, by the stage that computes it, then in graph order
+ * @param carries the values tasks keep for later stages
  * @param driverFetches the driver graph's tensor for each fetch of the run, in order
  */
 public record StageGraphs(
-    Graph worker,
-    List<String> workerOutputs,
+    List<Graph> workers,
+    List<List<String>> workerOutputs,
     List<Boundary> boundaries,
+    List<Carry> carries,
     Graph driver,
     List<String> driverFetches) {}

@@ -84,10 +84,16 @@ class ControlFlowShardingTest {
     assertEquals(Sharding.sharded(0), of(sg, y));
     Tensor q = g.ops().greater(x.sum(), g.constant(0.0, DType.FLOAT64));
     Tensor z = g.control().cond(q, () -> x.mul(2.0), () -> x.neg());
-    // a predicate from the whole batch is known after every shard's work: the cond then runs on
-    // the driver, on gathered rows (exact)
+    // a predicate from the whole batch is an all-reduced sum: the cond stays split, in a second
+    // worker stage that reads it; limited to one worker stage, it runs on the driver, on gathered
+    // rows (exact either way)
     ShardedGraph sz = run(z);
-    assertEquals(Sharding.REPLICATED, of(sz, z));
-    assertEquals(Side.DRIVER, sz.side(sz.graph().node(z.node().name())));
+    assertEquals(Sharding.sharded(0), of(sz, z));
+    Node cz = sz.graph().node(z.node().name());
+    assertEquals(Side.WORKER, sz.side(cz));
+    assertEquals(1, sz.level(cz));
+    ShardedGraph one = ShardingPropagation.propagate(List.of(z), Set.of(x, w), true, 1);
+    assertEquals(Sharding.REPLICATED, of(one, z));
+    assertEquals(Side.DRIVER, one.side(one.graph().node(z.node().name())));
   }
 }

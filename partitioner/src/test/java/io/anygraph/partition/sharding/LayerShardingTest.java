@@ -8,6 +8,7 @@ import io.anygraph.core.Attrs;
 import io.anygraph.core.BatchNorm;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
 import io.anygraph.core.Scope;
 import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sharding of the layers' building blocks: cumsum and topK keep a split along any axis but
- * their own; attention over a split batch stays split; batch normalization's statistics over the
- * batch are taken from the gathered whole batch, on the driver.
+ * their own; attention over a split batch stays split; batch normalization stays split, its
+ * statistics over the batch all-reduced between worker stages (gathered to the driver when the plan
+ * may have one worker stage only).
  */
 class LayerShardingTest {
   private final Graph g = new Graph();
@@ -79,10 +81,29 @@ class LayerShardingTest {
   }
 
   @Test
-  void batchNormStatisticsComeFromTheWholeBatchOnTheDriver() {
+  void batchNormStaysSplitAndNormalizesWithAllReducedStatisticsInLaterWorkerStages() {
     BatchNorm bn = new BatchNorm(g, "bn", DType.FLOAT32, Shape.of(4), new int[] {0});
     Tensor y = bn.apply(rows, true);
     ShardedGraph sg = propagate(y);
+    Node copied = sg.graph().node(y.node().name());
+    assertEquals(Side.WORKER, sg.side(copied));
+    assertEquals(sharded(0), sg.sharding(sg.graph().output(copied, 0)));
+    // stage 1: sums of x; stage 2: x - mean and the sums of its squares; stage 3: normalize
+    assertEquals(2, sg.level(copied));
+    assertEquals(3, sg.workerStages());
+    List<String> gathered =
+        sg.graph().nodes().stream()
+            .filter(n -> n.op().equals("allGather"))
+            .map(n -> n.input(0).name())
+            .toList();
+    assertEquals(List.of(y.name()), gathered, "only the fetched output is gathered, no rows");
+  }
+
+  @Test
+  void limitedToOneWorkerStageBatchNormGathersTheWholeBatchToTheDriver() {
+    BatchNorm bn = new BatchNorm(g, "bn", DType.FLOAT32, Shape.of(4), new int[] {0});
+    Tensor y = bn.apply(rows, true);
+    ShardedGraph sg = ShardingPropagation.propagate(List.of(y), Set.of(rows, seq), true, 1);
     Tensor copied = sg.graph().tensor(y.name());
     assertEquals(Side.DRIVER, sg.side(copied.node()));
     boolean gathered =

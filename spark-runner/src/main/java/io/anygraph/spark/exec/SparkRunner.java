@@ -146,9 +146,13 @@ public final class SparkRunner implements Runner {
     return times;
   }
 
-  /** The plan these fetches run by, given the fed tensors (bound placeholders count as fed). */
+  /**
+   * The plan these fetches run by, given the fed tensors (bound placeholders count as fed). It has
+   * one worker stage: a Spark step runs one job, so batch normalization's statistics gather the
+   * rows to the driver here (exact) instead of being all-reduced between worker stages.
+   */
   public Plan plan(List<Tensor> fetches, Set<Tensor> fed) {
-    return Partitioner.plan(fetches, fed, cluster, true);
+    return Partitioner.plan(fetches, fed, cluster, true, 1);
   }
 
   @Override

@@ -30,6 +30,14 @@ public record WorkerStage(
 
   /** The worker stage of {@code plan}, with the placeholders bound to training blocks. */
   public static WorkerStage of(Plan plan, Map<String, String> columns) {
+    if (plan.workers().size() != 1) {
+      throw new IllegalArgumentException(
+          "A Spark step runs one worker stage; the plan for "
+              + plan.fetches()
+              + " has "
+              + plan.workers().size()
+              + " (plan it with maxWorkerStages 1)");
+    }
     Stage w = plan.worker();
     List<Aggregation> aggs = new ArrayList<>();
     for (Boundary b : plan.boundaries()) {

@@ -6,6 +6,7 @@ import io.anygraph.data.Dataset;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.StageRunner;
 import io.anygraph.local.state.RunState;
+import io.anygraph.spark.gpu.TaskGpu;
 import io.anygraph.spark.ship.ExecutorCache;
 import java.io.Serializable;
 import java.util.HashMap;
@@ -50,6 +51,7 @@ final class WorkerTasks {
       return new StepResult(ws.boundaries().size());
     }
     NativeThreads.fitToTask();
+    TaskGpu.bindCurrentTask(); // the GPU Spark assigned this task, if any
     StageRunner runner =
         ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
     Graph g = ws.graph().graph();
