@@ -15,7 +15,7 @@ import io.anygraph.partition.Partitioner;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.common.Cluster;
 import io.anygraph.spark.exchange.Exchange;
-import io.anygraph.spark.exchange.SliceSpec;
+import io.anygraph.spark.ring.BarrierSupport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,9 +30,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs a graph as Spark jobs. Each step is the partitioner's plan: the sharded worker stage as a
- * job with one task per partition, the gradients aggregated with {@code treeAggregate}, the updates
- * applied once in the driver stage here. Variables live on the driver and reach the executors by
- * broadcast, again only after they changed. Steps without sharded work run on the driver alone.
+ * job with one task per partition, the gradients aggregated with {@code treeAggregate} (or as the
+ * {@link #exchange(Exchange) exchange} says), the updates applied once in the driver stage here.
+ * Variables live on the driver and reach the executors by broadcast, again only after they changed.
+ * Steps without sharded work run on the driver alone.
  *
  * <pre>{@code
  * SparkRunner runner = new SparkRunner(g, sc)
@@ -76,16 +77,19 @@ public final class SparkRunner implements Runner {
     this.sc = sc;
     this.state = new RunState(graph);
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
-    this.exchange = Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree"));
+    this.exchange = checked(Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree")));
   }
 
   /**
    * How training steps exchange gradients: {@link Exchange#TREE} (the default, or the value of
-   * {@value Exchange#CONF_KEY} in the Spark configuration) or {@link Exchange#SHARDED}. A step
-   * whose driver stage cannot be applied per parameter slice runs as {@code tree}, with a notice
-   * ({@link #exchangeNotices()}). Takes effect for steps compiled from now on.
+   * {@value Exchange#CONF_KEY} in the Spark configuration), {@link Exchange#SHARDED}, {@link
+   * Exchange#RING} or {@link Exchange#AUTO}. A step whose plan cannot use the strategy runs as
+   * {@code tree}, with a notice ({@link #exchangeNotices()}). Takes effect for steps compiled from
+   * now on. {@code ring} is refused at once when the configuration rules out barrier stages
+   * (dynamic allocation), and when a step is compiled if its tasks cannot all run at once.
    */
   public synchronized SparkRunner exchange(Exchange e) {
+    checked(e);
     slices.sync(state);
     this.exchange = e;
     steps.clear();
@@ -177,7 +181,12 @@ public final class SparkRunner implements Runner {
               Map<String, String> columns = new LinkedHashMap<>();
               bound.forEach(
                   (t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
-              return new SparkStep(sc, plan, columns, sliceSpec(plan));
+              StepExchange x = StepExchange.of(exchange, plan, tasks(), sc, this::auto);
+              if (x.notice() != null) {
+                LOG.log(System.Logger.Level.WARNING, x.notice());
+                exchangeNotices.add(x.notice());
+              }
+              return new SparkStep(sc, plan, columns, x.slices(), x.ring());
             });
     if (!(step instanceof SparkStep s && s.slices() != null)) {
       slices.sync(state); // another step may read or write the optimizer state the slices hold
@@ -207,20 +216,23 @@ public final class SparkRunner implements Runner {
     return out;
   }
 
-  /** The slicing of a plan's driver stage under the sharded exchange, or null for tree. */
-  private SliceSpec sliceSpec(Plan plan) {
-    if (exchange != Exchange.SHARDED) {
-      return null;
-    }
-    String why = SliceSpec.whyNot(plan);
+  /** The worker stage's tasks: one per data partition, or per default-parallelism slot. */
+  private int tasks() {
+    return data != null ? data.partitions() : sc.defaultParallelism();
+  }
+
+  /** {@code e}, unless the configuration rules it out before any job. */
+  private Exchange checked(Exchange e) {
+    String why = e == Exchange.RING ? BarrierSupport.whyNot(sc.getConf()) : null;
     if (why != null) {
-      String notice = "Exchange sharded: step " + plan.fetches() + " runs as tree: " + why;
-      LOG.log(System.Logger.Level.WARNING, notice);
-      exchangeNotices.add(notice);
-      return null;
+      throw new IllegalArgumentException("Exchange ring cannot run: " + why);
     }
-    int parts = data != null ? data.partitions() : sc.defaultParallelism();
-    return SliceSpec.of(plan, parts);
+    return e;
+  }
+
+  /** The strategy {@code auto} picks for a plan. */
+  private Exchange auto(Plan plan) {
+    return Exchange.TREE;
   }
 
   /** The broadcast of the variables a step's workers read, renewed once per version. */
