@@ -14,8 +14,11 @@ import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Partitioner;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.common.Cluster;
+import io.anygraph.spark.cost.Calibration;
+import io.anygraph.spark.cost.LinkConstants;
 import io.anygraph.spark.exchange.Exchange;
 import io.anygraph.spark.ring.BarrierSupport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +54,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SparkRunner implements Runner {
   private record StepKey(List<Tensor> fetches, Set<Tensor> fed) {}
 
+  /** The Spark configuration key of the calibration's time limit ({@code 60s} by default). */
+  public static final String CALIBRATION_TIMEOUT = "spark.anygraph.calibration.timeout";
+
   private static final System.Logger LOG = System.getLogger(SparkRunner.class.getName());
 
   private final Graph graph;
@@ -65,6 +71,8 @@ public final class SparkRunner implements Runner {
   private final SliceHolder slices = new SliceHolder();
   private final List<String> exchangeNotices = new ArrayList<>();
   private Exchange exchange;
+  private LinkConstants constants;
+  private Exchange lastExchange;
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
   private ShardedData data;
   private StepRows rows;
@@ -100,7 +108,12 @@ public final class SparkRunner implements Runner {
     return exchange;
   }
 
-  /** Why steps asked to run sharded run as tree: one line per such step. */
+  /** The strategy the last Spark step ran with (auto resolved), or null before any. */
+  public synchronized Exchange lastStepExchange() {
+    return lastExchange;
+  }
+
+  /** Why steps asked to run sharded or ring run as tree: one line per such step. */
   public synchronized List<String> exchangeNotices() {
     return List.copyOf(exchangeNotices);
   }
@@ -209,6 +222,9 @@ public final class SparkRunner implements Runner {
                     times,
                     bytes,
                     slices));
+    if (step instanceof SparkStep s) {
+      lastExchange = s.exchange();
+    }
     Plan plan = step.plan();
     if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
       version++; // the next worker job needs the new values
@@ -230,9 +246,42 @@ public final class SparkRunner implements Runner {
     return e;
   }
 
-  /** The strategy {@code auto} picks for a plan. */
+  /** The strategy {@code auto} picks for a plan: the cost model's fastest, logged with why. */
   private Exchange auto(Plan plan) {
-    return Exchange.TREE;
+    ExchangeForecast f = forecast(plan, tasks());
+    LOG.log(System.Logger.Level.INFO, f.explain());
+    return f.choice();
+  }
+
+  /**
+   * The cost model's prediction for {@code plan} run as {@code tasks} tasks, with the constants set
+   * by {@link #linkConstants(LinkConstants)} or measured by {@link #calibrate} (run here on first
+   * use).
+   */
+  public synchronized ExchangeForecast forecast(Plan plan, int tasks) {
+    if (constants == null) {
+      calibrate(tasks);
+    }
+    return ExchangeForecast.of(plan, tasks, sc.sc(), constants);
+  }
+
+  /**
+   * Measures the cluster's constants for the cost model with small jobs of {@code tasks} tasks,
+   * within {@value #CALIBRATION_TIMEOUT} of the Spark configuration (60 s by default); an executor
+   * that does not answer in time is named in the error.
+   */
+  public synchronized LinkConstants calibrate(int tasks) {
+    long millis = sc.getConf().getTimeAsMs(CALIBRATION_TIMEOUT, "60s");
+    constants = Calibration.measure(sc, tasks, Duration.ofMillis(millis));
+    LOG.log(System.Logger.Level.INFO, "Exchange calibration: " + constants);
+    return constants;
+  }
+
+  /** Uses {@code c} instead of a calibration (a cluster described on paper); null to measure. */
+  public synchronized SparkRunner linkConstants(LinkConstants c) {
+    this.constants = c;
+    steps.clear();
+    return this;
   }
 
   /** The broadcast of the variables a step's workers read, renewed once per version. */

@@ -9,6 +9,7 @@ import io.anygraph.local.plan.PlanExecutor;
 import io.anygraph.local.plan.WorkerStageTasks;
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
+import io.anygraph.spark.exchange.Exchange;
 import io.anygraph.spark.exchange.RingLayout;
 import io.anygraph.spark.exchange.SliceSpec;
 import io.anygraph.spark.ring.RingAllReduce;
@@ -101,6 +102,11 @@ final class SparkStep implements CompiledStep {
                 ? new WorkerJob(this, run, RingTask.combiner(ring, ringTimeoutMillis))
                 : new WorkerJob(this, run);
     return executor.run(run.feeds(), run.state(), run.devices(), tasks);
+  }
+
+  /** The strategy this step runs with. */
+  Exchange exchange() {
+    return slices != null ? Exchange.SHARDED : ring != null ? Exchange.RING : Exchange.TREE;
   }
 
   /** The ring's buffer layout under the ring exchange; null otherwise. */
