@@ -3,9 +3,10 @@ package io.anygraph.spark.cost;
 import io.anygraph.core.AnygraphException;
 import io.anygraph.spark.ring.BarrierSupport;
 import io.anygraph.spark.ring.RingAllReduce;
+import io.anygraph.spark.ring.RingRendezvous;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,6 +23,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
@@ -31,9 +33,10 @@ import scala.runtime.AbstractFunction1;
  * time limit: an empty job (job latency, best of 3), a job with a shuffle (what a second stage
  * adds), tasks sending {@value #MEGABYTES} MB to the driver and a {@value #MEGABYTES} MB broadcast
  * (the driver's bandwidths), and a ring all-reduce of a few floats and of {@value #MEGABYTES} MB in
- * a barrier stage (hop latency and executor-to-executor bandwidth; without barrier support, or with
- * one task, the driver's bandwidth stands in and the hop is 0). A job that does not finish in time
- * is cancelled and the error names the executors that answered and those that did not.
+ * a barrier stage (hop latency, executor-to-executor bandwidth, and what the barrier job spends
+ * beyond a plain job and the two all-reduces; without barrier support, or with one task, the
+ * driver's bandwidth stands in and the hop is 0). A job that does not finish in time is cancelled
+ * and the error names the executors that answered and those that did not.
  */
 public final class Calibration {
   static final int MEGABYTES = 8;
@@ -76,54 +79,79 @@ public final class Calibration {
         best(1, seconds(() -> sc.parallelize(ids(n), n).map(i -> data.value().length).collect()));
     data.destroy();
     double driver = rate(BYTES, collected - toDriver);
+    double barrier = 0;
     double hop = 0;
     double peer = driver;
     if (n > 1 && BarrierSupport.whyNot(sc.sc(), n) == null) {
-      double[] ring = within(this::ringSeconds);
+      double[] ring = new double[3];
+      for (int i = 0; i < 2; i++) { // the second run: the first also pays for loading classes
+        ring = within(this::ringSeconds);
+      }
       hop = ring[0] / (2.0 * (n - 1));
       peer = rate(2.0 * (n - 1) / n * BYTES, ring[1] - ring[0]);
+      barrier = Math.max(0, ring[2] - ring[1] - ring[0] - job);
     }
     return new LinkConstants(
-        job, Math.max(0, twoStages - job), hop, driver, rate(BYTES, broadcast - job), peer);
+        job,
+        Math.max(0, twoStages - job),
+        barrier,
+        hop,
+        driver,
+        rate(BYTES, broadcast - job),
+        peer);
   }
 
-  /** The slowest task's ring all-reduce of n floats and of the calibration's bytes, in seconds. */
+  /**
+   * The slowest task's ring all-reduce of n floats and of the calibration's bytes, and the job's
+   * wall time, in seconds.
+   */
   private double[] ringSeconds() {
     int n = tasks;
     int timeout = (int) Math.max(1000, (deadline - System.nanoTime()) / 1_000_000);
-    List<String> times = // text: Kryo ships String[] results without a registration
-        sc.parallelize(ids(n), n)
-            .rdd()
-            .barrier()
-            .mapPartitions(new RingProbe(timeout), false, ClassTag$.MODULE$.apply(String.class))
-            .toJavaRDD()
-            .collect();
+    long start = System.nanoTime();
+    List<String> times; // text: Kryo ships String[] results without a registration
+    try (RingRendezvous meet =
+        RingRendezvous.open(RingRendezvous.driverHost(sc.getConf()), n, timeout)) {
+      times =
+          sc.parallelize(ids(n), n)
+              .rdd()
+              .barrier()
+              .mapPartitions(
+                  new RingProbe(meet.address(), timeout),
+                  false,
+                  ClassTag$.MODULE$.apply(String.class))
+              .toJavaRDD()
+              .collect();
+    }
     double small =
         times.stream().mapToDouble(t -> Double.parseDouble(t.split(" ")[0])).max().orElse(0);
     double large =
         times.stream().mapToDouble(t -> Double.parseDouble(t.split(" ")[1])).max().orElse(0);
-    return new double[] {small, large};
+    return new double[] {small, large, (System.nanoTime() - start) / 1e9};
   }
 
   /** A barrier task timing one small and one large all-reduce after joining the ring. */
   private static final class RingProbe
-      extends AbstractFunction1<
-          scala.collection.Iterator<Integer>, scala.collection.Iterator<String>>
-      implements java.io.Serializable {
+      extends AbstractFunction1<Iterator<Integer>, Iterator<String>> implements Serializable {
+    private final String rendezvous;
     private final int timeoutMillis;
 
-    RingProbe(int timeoutMillis) {
+    RingProbe(String rendezvous, int timeoutMillis) {
+      this.rendezvous = rendezvous;
       this.timeoutMillis = timeoutMillis;
     }
 
     @Override
-    public scala.collection.Iterator<String> apply(scala.collection.Iterator<Integer> in) {
+    public Iterator<String> apply(Iterator<Integer> in) {
       BarrierTaskContext ctx = BarrierTaskContext.get();
       int rank = ctx.partitionId();
       String executor = ctx.getTaskInfos()[rank].address();
       try (RingAllReduce ring =
           RingAllReduce.open(executor.substring(0, executor.lastIndexOf(':')), timeoutMillis)) {
-        ring.connect(Arrays.asList(ctx.allGather(ring.address())), rank);
+        ring.connect(
+            RingRendezvous.join(
+                rendezvous, rank, ctx.numPartitions(), ring.address(), timeoutMillis),
+            rank);
         ring.allReduce(new float[ctx.numPartitions()]); // warm-up: connections, JIT
         long t0 = System.nanoTime();
         ring.allReduce(new float[ctx.numPartitions()]);

@@ -19,9 +19,9 @@ import java.util.Set;
  *   <li><b>sharded</b>: {@code c.job + c.stage + (N−1)/N·B/c.peer + P/c.driver + P/c.broadcast}:
  *       the reduce-scatter is a shuffle (each owner receives N−1 pieces of B/N), the owners send
  *       the updated parameters to the driver, which broadcasts them;
- *   <li><b>ring</b>: {@code c.job + 2(N−1)·c.hop + 2(N−1)/N·B/c.peer + B/c.driver + P/c.broadcast}:
- *       reduce-scatter and all-gather of N−1 steps each, every link carrying B/N per step in
- *       parallel, then task 0 sends the sums to the driver.
+ *   <li><b>ring</b>: {@code c.job + c.barrier + 2(N−1)·c.hop + 2(N−1)/N·B/c.peer + B/c.driver +
+ *       P/c.broadcast}: one barrier stage, reduce-scatter and all-gather of N−1 steps each, every
+ *       link carrying B/N per step in parallel, then task 0 sends the sums to the driver.
  * </ul>
  *
  * <p>Not modelled: stragglers (every strategy waits for the slowest task), serialization and the
@@ -56,6 +56,7 @@ public final class ExchangeCostModel {
   /** Seconds of {@code ring} for one step. */
   public static double ring(LinkConstants c, double b, double p, int n) {
     return c.jobSeconds()
+        + c.barrierSeconds()
         + 2.0 * (n - 1) * c.hopSeconds()
         + 2.0 * (n - 1) / n * b / c.peerBytesPerSecond()
         + b / c.driverBytesPerSecond()

@@ -2,6 +2,7 @@ package io.anygraph.spark.exec;
 
 import io.anygraph.spark.exchange.RingLayout;
 import io.anygraph.spark.ring.RingAllReduce;
+import io.anygraph.spark.ring.RingRendezvous;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
@@ -14,17 +15,20 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The barrier side of the ring exchange, run after a worker task in the same Spark task: it listens
- * on its executor's host, publishes {@code host:port} with {@link BarrierTaskContext#allGather},
- * joins the ring and all-reduces its all-reduce boundaries. Task 0 returns the sums; every task
- * returns its gathered rows and picked replicas, which the driver merges as under {@code tree}.
+ * on its executor's host, learns every task's {@code host:port} from the driver's {@link
+ * RingRendezvous} (not {@link BarrierTaskContext#allGather}, which costs a second), joins the ring
+ * and all-reduces its all-reduce boundaries. Task 0 returns the sums; every task returns its
+ * gathered rows and picked replicas, which the driver merges as under {@code tree}.
  */
 final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<StepResult>>
     implements Serializable {
   private final RingLayout layout;
+  private final String rendezvous;
   private final int timeoutMillis;
 
-  RingTask(RingLayout layout, int timeoutMillis) {
+  RingTask(RingLayout layout, String rendezvous, int timeoutMillis) {
     this.layout = layout;
+    this.rendezvous = rendezvous;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -37,8 +41,9 @@ final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<St
     String host = executor.substring(0, executor.lastIndexOf(':'));
     float[] buffer = layout.flatten(mine.sums);
     try (RingAllReduce ring = RingAllReduce.open(host, timeoutMillis)) {
-      String[] peers = ctx.allGather(ring.address());
-      ring.connect(List.of(peers), rank);
+      ring.connect(
+          RingRendezvous.join(rendezvous, rank, ctx.numPartitions(), ring.address(), timeoutMillis),
+          rank);
       ring.allReduce(buffer);
     }
     INDArray[] sums = rank == 0 ? layout.unflatten(buffer) : null;
@@ -57,20 +62,24 @@ final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<St
    */
   static WorkerJob.Combiner combiner(RingLayout layout, int timeoutMillis) {
     return (tasks, boundaries) -> {
-      RDD<StepResult> ring =
-          tasks
-              .rdd()
-              .barrier()
-              .mapPartitions(
-                  new RingTask(layout, timeoutMillis),
-                  false,
-                  ClassTag$.MODULE$.apply(StepResult.class));
-      ring.setName("anygraph ring all-reduce (barrier)");
-      StepResult all = new StepResult(boundaries);
-      for (StepResult r : ring.toJavaRDD().collect()) {
-        all.merge(r);
+      String host = RingRendezvous.driverHost(tasks.context().getConf());
+      try (RingRendezvous meet =
+          RingRendezvous.open(host, tasks.getNumPartitions(), timeoutMillis)) {
+        RDD<StepResult> ring =
+            tasks
+                .rdd()
+                .barrier()
+                .mapPartitions(
+                    new RingTask(layout, meet.address(), timeoutMillis),
+                    false,
+                    ClassTag$.MODULE$.apply(StepResult.class));
+        ring.setName("anygraph ring all-reduce (barrier)");
+        StepResult all = new StepResult(boundaries);
+        for (StepResult r : ring.toJavaRDD().collect()) {
+          all.merge(r);
+        }
+        return all;
       }
-      return all;
     };
   }
 }

@@ -33,12 +33,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Failures</b>: every accept, connect, read and send waits at most {@code timeoutMillis}; a
  * dead or stuck neighbour fails the call with the neighbour's address instead of hanging, so the
- * barrier stage fails and Spark retries it as a whole.
+ * barrier stage fails as a whole.
  *
  * <pre>{@code
  * try (RingAllReduce ring = RingAllReduce.open(host, 60_000)) {
- *   String[] peers = BarrierTaskContext.get().allGather(ring.address());
- *   ring.connect(List.of(peers), rank);
+ *   ring.connect(RingRendezvous.join(rendezvous, rank, tasks, ring.address(), 60_000), rank);
  *   ring.allReduce(buffer); // buffer now holds the sum over all tasks
  * }
  * }</pre>
@@ -211,7 +210,7 @@ public final class RingAllReduce implements Closeable {
         "Ring all-reduce, task " + rank + " of " + size + ": " + what + " failed: " + cause, cause);
   }
 
-  /** A ring step that failed or timed out: the barrier stage fails and Spark retries it. */
+  /** A ring step that failed or timed out: the barrier stage fails. */
   public static final class Failure extends RuntimeException {
     Failure(String message, Throwable cause) {
       super(message, cause);

@@ -9,8 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** The model's formulas against predictions worked out by hand. */
 class ExchangeCostModelTest {
-  /** job 100 ms, stage 50 ms, hop 1 ms, driver 100 MB/s, broadcast 200 MB/s, links 50 MB/s. */
-  private static final LinkConstants C = new LinkConstants(0.1, 0.05, 0.001, 1e8, 2e8, 5e7);
+  /**
+   * job 100 ms, stage 50 ms, barrier mode 20 ms, hop 1 ms, driver 100 MB/s, broadcast 200 MB/s,
+   * links 50 MB/s.
+   */
+  private static final LinkConstants C = new LinkConstants(0.1, 0.05, 0.02, 0.001, 1e8, 2e8, 5e7);
 
   private static final double MB100 = 1e8;
 
@@ -20,8 +23,8 @@ class ExchangeCostModelTest {
     assertEquals(4.6, ExchangeCostModel.tree(C, MB100, MB100, 4), 1e-9);
     // sharded: 0.1 + 0.05 + 3/4 * 1e8/5e7 = 1.5 + P/1e8 = 1 + P/2e8 = 0.5 -> 3.15
     assertEquals(3.15, ExchangeCostModel.sharded(C, MB100, MB100, 4), 1e-9);
-    // ring: 0.1 + 6 * 0.001 + 2 * 3/4 * 1e8/5e7 = 3 + B/1e8 = 1 + 0.5 -> 4.606
-    assertEquals(4.606, ExchangeCostModel.ring(C, MB100, MB100, 4), 1e-9);
+    // ring: 0.1 + 0.02 + 6 * 0.001 + 2 * 3/4 * 1e8/5e7 = 3 + B/1e8 = 1 + 0.5 -> 4.626
+    assertEquals(4.626, ExchangeCostModel.ring(C, MB100, MB100, 4), 1e-9);
     Map<Exchange, Double> p =
         ExchangeCostModel.predict(C, MB100, MB100, 4, EnumSet.of(Exchange.TREE, Exchange.RING));
     assertEquals(Exchange.TREE, ExchangeCostModel.fastest(p));
@@ -45,9 +48,9 @@ class ExchangeCostModelTest {
   @Test
   void aSmallModelFavoursTheOneStageTree() {
     double b = 1e3;
-    // tree 0.1 + 5e-6 + 4e-5; ring 0.1 + 0.006 + 3e-5 + 1e-5 + 5e-6; sharded 0.15 + ...
+    // tree 0.1 + 5e-6 + 4e-5; ring 0.1 + 0.02 + 0.006 + 3e-5 + 1e-5 + 5e-6; sharded 0.15 + ...
     assertEquals(0.100045, ExchangeCostModel.tree(C, b, b, 4), 1e-12);
-    assertEquals(0.106045, ExchangeCostModel.ring(C, b, b, 4), 1e-12);
+    assertEquals(0.126045, ExchangeCostModel.ring(C, b, b, 4), 1e-12);
     assertEquals(
         Exchange.TREE,
         ExchangeCostModel.fastest(
@@ -57,13 +60,14 @@ class ExchangeCostModelTest {
 
   @Test
   void oneTaskHasNoRingSteps() {
-    // 0.1 + 0 hops + 0 link bytes + B/1e8 = 1 + P/2e8 = 0.5
-    assertEquals(1.6, ExchangeCostModel.ring(C, MB100, MB100, 1), 1e-9);
+    // 0.1 + 0.02 + 0 hops + 0 link bytes + B/1e8 = 1 + P/2e8 = 0.5
+    assertEquals(1.62, ExchangeCostModel.ring(C, MB100, MB100, 1), 1e-9);
   }
 
   @Test
   void aPaperNetworkUsesOneBandwidthEverywhere() {
-    LinkConstants ten = LinkConstants.network(0.05, 1e-4, 10);
+    LinkConstants ten = LinkConstants.network(0.05, 0.5, 1e-4, 10);
+    assertEquals(0.5, ten.barrierSeconds(), 0);
     assertEquals(1.25e9, ten.driverBytesPerSecond(), 1e-3);
     assertEquals(1.25e9, ten.peerBytesPerSecond(), 1e-3);
     assertEquals(0.05, ten.stageSeconds(), 0);

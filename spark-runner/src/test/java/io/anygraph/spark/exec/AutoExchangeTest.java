@@ -29,10 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class AutoExchangeTest {
   /** A slow driver link and free executor links: ring's one copy to the driver wins. */
-  private static final LinkConstants SLOW_DRIVER = new LinkConstants(0.01, 1.0, 0, 1e3, 1e12, 1e12);
+  private static final LinkConstants SLOW_DRIVER =
+      new LinkConstants(0.01, 1.0, 0, 0, 1e3, 1e12, 1e12);
 
   /** 10 Gbit/s everywhere but a 1 s hop: ring's 2(N−1) hops lose, one stage beats two. */
-  private static final LinkConstants SLOW_HOPS = LinkConstants.network(0.01, 1.0, 10);
+  private static final LinkConstants SLOW_HOPS = LinkConstants.network(0.01, 0, 1.0, 10);
 
   private static SparkRunner auto(Net n, JavaSparkContext sc, Dataset d, int... blocks) {
     return new SparkRunner(n.g(), sc)
