@@ -65,6 +65,7 @@ final class ExplainCommand {
     SparkConf conf = new SparkConf(); // spark-submit's master and settings, if any
     conf.setIfMissing("spark.app.name", "anygraph explain");
     conf.setIfMissing("spark.master", options.string("--master"));
+    boolean shared = SparkSession.getActiveSession().isDefined(); // e.g. inside a notebook
     SparkSession spark = SparkMaster.startSession("--master", conf.get("spark.master"), conf);
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -89,7 +90,9 @@ final class ExplainCommand {
               : runs == Exchange.RING ? "refused: " + why : "runs tree: " + why);
       return 0;
     } finally {
-      spark.stop();
+      if (!shared) {
+        spark.stop();
+      }
     }
   }
 }
