@@ -63,5 +63,7 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(StepResult.class, new StepResultSerializer(arrays));
     // the sharded exchange: a slice owner's result and state (cached, fetched when remote)
     kryo.register(SliceResult.class, new SliceResultSerializer(arrays));
+    // the ring exchange: the barrier tasks' results, collected as an array
+    kryo.register(StepResult[].class);
   }
 }

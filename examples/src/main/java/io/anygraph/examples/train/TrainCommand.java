@@ -139,8 +139,15 @@ public final class TrainCommand {
       Training.Result r = training.run(backend, data.test());
       double[] t = backend.sparkRunner().times().perStepMillis();
       out.printf(
-          "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f)%n",
-          t[0], t[1], t[2], t[3]);
+          "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f),"
+              + " exchange %s%n",
+          t[0],
+          t[1],
+          t[2],
+          t[3],
+          backend.sparkRunner().lastStepExchange() == null
+              ? "none"
+              : backend.sparkRunner().lastStepExchange().label());
       return new Ran(r, sc.master());
     } finally {
       if (!shared) {

@@ -33,8 +33,9 @@ import java.util.List;
  * @param logdir where to write TensorBoard event files (graph, loss and the metric); null for none
  * @param forceResume resume even from a checkpoint that records no options or other ones
  * @param checkNumerics stop at the first node whose output holds NaN or infinity
- * @param exchange the Spark runner's gradient exchange ({@code tree} or {@code sharded}); null for
- *     the Spark configuration's ({@code spark.anygraph.exchange}, tree by default)
+ * @param exchange the Spark runner's gradient exchange ({@code tree}, {@code sharded}, {@code ring}
+ *     or {@code auto}); null for the Spark configuration's ({@code spark.anygraph.exchange}, tree
+ *     by default)
  */
 public record TrainOptions(
     String runner,
@@ -97,7 +98,10 @@ public record TrainOptions(
             "after training, write the inference graph (features -> prediction) as ONNX")
         .flag("--check-numerics", "stop at the first node whose output holds NaN or infinity")
         .choice(
-            "--exchange", null, List.of("tree", "sharded"), "--runner spark: gradient exchange");
+            "--exchange",
+            null,
+            List.of("tree", "sharded", "ring", "auto"),
+            "--runner spark: gradient exchange");
   }
 
   /**

@@ -148,12 +148,12 @@ class RefusalsTest {
             "2"),
         bad(
             2,
-            "anygraph mnist: --exchange: 'ring' is not one of: tree, sharded",
+            "anygraph mnist: --exchange: 'rings' is not one of: tree, sharded, ring, auto",
             "mnist",
             "--runner",
             "spark",
             "--exchange",
-            "ring"),
+            "rings"),
         bad(
             2,
             "anygraph mnist: --exchange: applies to --runner spark",

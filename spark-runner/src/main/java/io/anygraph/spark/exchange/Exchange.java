@@ -12,7 +12,12 @@ import java.util.Locale;
  *       by a shuffle (reduce-scatter), each owner applying the driver stage to its slice of the
  *       parameters, the parameters and optimizer state staying with the slice on the executors (the
  *       next step's tasks gather the parameters by a shuffle); only scalars and the fetches come
- *       back to the driver.
+ *       back to the driver;
+ *   <li>{@link #RING}: the worker tasks run as one barrier stage and sum the all-reduce boundaries
+ *       among themselves by a ring all-reduce over sockets; task 0 sends the sums to the driver,
+ *       which runs the driver stage as under {@code tree};
+ *   <li>{@link #AUTO}: for each step, the strategy the exchange cost model predicts fastest for its
+ *       boundary bytes and tasks, with the bandwidth and latency a calibration job measured.
  * </ul>
  *
  * <pre>{@code
@@ -22,7 +27,9 @@ import java.util.Locale;
  */
 public enum Exchange {
   TREE,
-  SHARDED;
+  SHARDED,
+  RING,
+  AUTO;
 
   /**
    * The Spark configuration key the runner reads its default strategy from. It starts with {@code
@@ -31,22 +38,19 @@ public enum Exchange {
   public static final String CONF_KEY = "spark.anygraph.exchange";
 
   /**
-   * The strategy named {@code name} ({@code tree} or {@code sharded}), or an error saying why not.
+   * The strategy named {@code name} ({@code tree}, {@code sharded}, {@code ring} or {@code auto}),
+   * or an error saying why not.
    */
   public static Exchange parse(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     return switch (n) {
       case "tree" -> TREE;
       case "sharded" -> SHARDED;
-      case "ring", "auto" ->
-          throw new IllegalArgumentException(
-              "Exchange '"
-                  + n
-                  + "' is not available in this runner yet (no ring all-reduce and no cost"
-                  + " model): use tree or sharded");
+      case "ring" -> RING;
+      case "auto" -> AUTO;
       default ->
           throw new IllegalArgumentException(
-              "Unknown exchange '" + name + "': expected tree or sharded");
+              "Unknown exchange '" + name + "': expected tree, sharded, ring or auto");
     };
   }
 

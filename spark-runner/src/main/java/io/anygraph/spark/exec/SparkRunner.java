@@ -14,8 +14,11 @@ import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Partitioner;
 import io.anygraph.partition.Plan;
 import io.anygraph.partition.common.Cluster;
+import io.anygraph.spark.cost.Calibration;
+import io.anygraph.spark.cost.LinkConstants;
 import io.anygraph.spark.exchange.Exchange;
-import io.anygraph.spark.exchange.SliceSpec;
+import io.anygraph.spark.ring.BarrierSupport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,11 +33,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs a graph as Spark jobs. Each step is the partitioner's plan: the sharded worker stage as a
- * job with one task per partition, the gradients aggregated with {@code treeAggregate}, the updates
- * applied once in the driver stage here. Variables live on the driver and reach the executors by
- * broadcast, again only after they changed; under the sharded exchange the parameters and optimizer
- * state stay on the executors between steps ({@link SliceHolder}). Steps without sharded work run
- * on the driver alone.
+ * job with one task per partition, the gradients aggregated with {@code treeAggregate} (or as the
+ * {@link #exchange(Exchange) exchange} says), the updates applied once in the driver stage here.
+ * Variables live on the driver and reach the executors by broadcast, again only after they changed;
+ * under the sharded exchange the parameters and optimizer state stay on the executors between steps
+ * ({@link SliceHolder}). Steps without sharded work run on the driver alone.
  *
  * <pre>{@code
  * SparkRunner runner = new SparkRunner(g, sc)
@@ -52,6 +55,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SparkRunner implements Runner {
   private record StepKey(List<Tensor> fetches, Set<Tensor> fed) {}
 
+  /** The Spark configuration key of the calibration's time limit ({@code 60s} by default). */
+  public static final String CALIBRATION_TIMEOUT = "spark.anygraph.calibration.timeout";
+
   private static final System.Logger LOG = System.getLogger(SparkRunner.class.getName());
 
   private final Graph graph;
@@ -66,6 +72,8 @@ public final class SparkRunner implements Runner {
   private final SliceHolder slices = new SliceHolder();
   private final List<String> exchangeNotices = new ArrayList<>();
   private Exchange exchange;
+  private LinkConstants constants;
+  private Exchange lastExchange;
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
   private ShardedData data;
   private StepRows rows;
@@ -78,16 +86,19 @@ public final class SparkRunner implements Runner {
     this.sc = sc;
     this.state = new RunState(graph);
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
-    this.exchange = Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree"));
+    this.exchange = checked(Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree")));
   }
 
   /**
    * How training steps exchange gradients: {@link Exchange#TREE} (the default, or the value of
-   * {@value Exchange#CONF_KEY} in the Spark configuration) or {@link Exchange#SHARDED}. A step
-   * whose driver stage cannot be applied per parameter slice runs as {@code tree}, with a notice
-   * ({@link #exchangeNotices()}). Takes effect for steps compiled from now on.
+   * {@value Exchange#CONF_KEY} in the Spark configuration), {@link Exchange#SHARDED}, {@link
+   * Exchange#RING} or {@link Exchange#AUTO}. A step whose plan cannot use the strategy runs as
+   * {@code tree}, with a notice ({@link #exchangeNotices()}). Takes effect for steps compiled from
+   * now on. {@code ring} is refused at once when the configuration rules out barrier stages
+   * (dynamic allocation), and when a step is compiled if its tasks cannot all run at once.
    */
   public synchronized SparkRunner exchange(Exchange e) {
+    checked(e);
     sync();
     this.exchange = e;
     steps.clear();
@@ -98,7 +109,12 @@ public final class SparkRunner implements Runner {
     return exchange;
   }
 
-  /** Why steps asked to run sharded run as tree: one line per such step. */
+  /** The strategy the last Spark step ran with (auto resolved), or null before any. */
+  public synchronized Exchange lastStepExchange() {
+    return lastExchange;
+  }
+
+  /** Why steps asked to run sharded or ring run as tree: one line per such step. */
   public synchronized List<String> exchangeNotices() {
     return List.copyOf(exchangeNotices);
   }
@@ -183,7 +199,12 @@ public final class SparkRunner implements Runner {
               Map<String, String> columns = new LinkedHashMap<>();
               bound.forEach(
                   (t, col) -> columns.put(plan.feedNames().getOrDefault(t.name(), t.name()), col));
-              return new SparkStep(sc, plan, columns, sliceSpec(plan));
+              StepExchange x = StepExchange.of(exchange, plan, tasks(), sc, this::auto);
+              if (x.notice() != null) {
+                LOG.log(System.Logger.Level.WARNING, x.notice());
+                exchangeNotices.add(x.notice());
+              }
+              return new SparkStep(sc, plan, columns, x.slices(), x.ring());
             });
     if (!(step instanceof SparkStep s && s.slices() != null && slices.ownedBy(s))) {
       sync(); // another step may read or write the parameters and optimizer state slices hold
@@ -209,6 +230,9 @@ public final class SparkRunner implements Runner {
                     times,
                     bytes,
                     slices));
+    if (step instanceof SparkStep s) {
+      lastExchange = s.exchange();
+    }
     Plan plan = step.plan();
     if (plan.driver().graph().nodes().stream().anyMatch(Schedule::isWrite)) {
       version++; // the next worker job needs the new values
@@ -216,20 +240,56 @@ public final class SparkRunner implements Runner {
     return out;
   }
 
-  /** The slicing of a plan's driver stage under the sharded exchange, or null for tree. */
-  private SliceSpec sliceSpec(Plan plan) {
-    if (exchange != Exchange.SHARDED) {
-      return null;
-    }
-    String why = SliceSpec.whyNot(plan);
+  /** The worker stage's tasks: one per data partition, or per default-parallelism slot. */
+  private int tasks() {
+    return data != null ? data.partitions() : sc.defaultParallelism();
+  }
+
+  /** {@code e}, unless the configuration rules it out before any job. */
+  private Exchange checked(Exchange e) {
+    String why = e == Exchange.RING ? BarrierSupport.whyNot(sc.getConf()) : null;
     if (why != null) {
-      String notice = "Exchange sharded: step " + plan.fetches() + " runs as tree: " + why;
-      LOG.log(System.Logger.Level.WARNING, notice);
-      exchangeNotices.add(notice);
-      return null;
+      throw new IllegalArgumentException("Exchange ring cannot run: " + why);
     }
-    int parts = data != null ? data.partitions() : sc.defaultParallelism();
-    return SliceSpec.of(plan, parts);
+    return e;
+  }
+
+  /** The strategy {@code auto} picks for a plan: the cost model's fastest, logged with why. */
+  private Exchange auto(Plan plan) {
+    ExchangeForecast f = forecast(plan, tasks());
+    LOG.log(System.Logger.Level.INFO, f.explain());
+    return f.choice();
+  }
+
+  /**
+   * The cost model's prediction for {@code plan} run as {@code tasks} tasks, with the constants set
+   * by {@link #linkConstants(LinkConstants)} or measured by {@link #calibrate} (run here on first
+   * use).
+   */
+  public synchronized ExchangeForecast forecast(Plan plan, int tasks) {
+    if (constants == null) {
+      calibrate(tasks);
+    }
+    return ExchangeForecast.of(plan, tasks, sc.sc(), constants);
+  }
+
+  /**
+   * Measures the cluster's constants for the cost model with small jobs of {@code tasks} tasks,
+   * within {@value #CALIBRATION_TIMEOUT} of the Spark configuration (60 s by default); an executor
+   * that does not answer in time is named in the error.
+   */
+  public synchronized LinkConstants calibrate(int tasks) {
+    long millis = sc.getConf().getTimeAsMs(CALIBRATION_TIMEOUT, "60s");
+    constants = Calibration.measure(sc, tasks, Duration.ofMillis(millis));
+    LOG.log(System.Logger.Level.INFO, "Exchange calibration: " + constants);
+    return constants;
+  }
+
+  /** Uses {@code c} instead of a calibration (a cluster described on paper); null to measure. */
+  public synchronized SparkRunner linkConstants(LinkConstants c) {
+    this.constants = c;
+    steps.clear();
+    return this;
   }
 
   /** Gathers the sliced state into the driver's variables; the next broadcast carries them. */

@@ -9,7 +9,10 @@ import io.anygraph.local.plan.PlanExecutor;
 import io.anygraph.local.plan.WorkerStageTasks;
 import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Plan;
+import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.RingLayout;
 import io.anygraph.spark.exchange.SliceSpec;
+import io.anygraph.spark.ring.RingAllReduce;
 import io.anygraph.spark.ship.ShippedGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,9 +27,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A plan with a worker stage, on Spark: the plan's one step sequence ({@link PlanExecutor}) with
  * the worker stage's tasks run as one Spark job per run ({@link WorkerJob}), its boundaries
- * combined with {@code treeAggregate}, then the driver stage here on the combined values, applying
- * the updates once; or, under the sharded exchange, a {@link ShardedJob} that also applies the
- * driver stage on the executors, per parameter slice. The worker stage is broadcast once per plan.
+ * combined with {@code treeAggregate} (or, under the ring exchange, all-reduced among the tasks of
+ * a barrier stage), then the driver stage here on the combined values, applying the updates once;
+ * or, under the sharded exchange, a {@link ShardedJob} that also applies the driver stage on the
+ * executors, per parameter slice. The worker stage is broadcast once per plan.
  */
 final class SparkStep implements CompiledStep {
   private final Plan plan;
@@ -35,16 +39,27 @@ final class SparkStep implements CompiledStep {
   private final PlanExecutor executor;
   private final String description;
   private final SliceSpec slices;
+  private final RingLayout ring;
+  private final int ringTimeoutMillis;
   private final Broadcast<ShippedGraph> shippedDriver;
   private long resultKryoNanos = -1;
 
   /**
    * @param slices how the driver stage is applied per parameter slice under the sharded exchange,
-   *     or null for the tree exchange
+   *     or null for the tree and ring exchanges
+   * @param ring the all-reduce boundaries' buffer under the ring exchange, or null
    */
-  SparkStep(JavaSparkContext sc, Plan plan, Map<String, String> columns, SliceSpec slices) {
+  SparkStep(
+      JavaSparkContext sc,
+      Plan plan,
+      Map<String, String> columns,
+      SliceSpec slices,
+      RingLayout ring) {
     this.plan = plan;
     this.slices = slices;
+    this.ring = ring;
+    this.ringTimeoutMillis =
+        (int) sc.getConf().getTimeAsMs(RingAllReduce.TIMEOUT_KEY, RingAllReduce.DEFAULT_TIMEOUT);
     this.shippedDriver =
         slices == null ? null : sc.broadcast(ShippedGraph.of(plan.driver().graph()));
     this.stage = WorkerStage.of(plan, columns);
@@ -80,8 +95,23 @@ final class SparkStep implements CompiledStep {
    * arrays among the feeds, then the driver stage; the run's times go to {@code run.times()}.
    */
   List<INDArray> run(StepRun run) {
-    WorkerStageTasks tasks = slices == null ? new WorkerJob(this, run) : new ShardedJob(this, run);
+    WorkerStageTasks tasks =
+        slices != null
+            ? new ShardedJob(this, run)
+            : ring != null
+                ? new WorkerJob(this, run, RingTask.combiner(ring, ringTimeoutMillis))
+                : new WorkerJob(this, run);
     return executor.run(run.feeds(), run.state(), run.devices(), tasks);
+  }
+
+  /** The strategy this step runs with. */
+  Exchange exchange() {
+    return slices != null ? Exchange.SHARDED : ring != null ? Exchange.RING : Exchange.TREE;
+  }
+
+  /** The ring's buffer layout under the ring exchange; null otherwise. */
+  RingLayout ring() {
+    return ring;
   }
 
   /** The driver stage's slicing under the sharded exchange; null under tree. */

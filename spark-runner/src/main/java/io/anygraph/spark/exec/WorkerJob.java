@@ -20,15 +20,32 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The Spark runner's worker tasks for one run of a step: one job, a task per partition inside
  * {@code mapPartitionsWithIndex} over the bound blocks (or over shards of driver-side arrays), the
  * tasks' values combined by {@code treeAggregate} (with {@link StepResult#merge}, which follows
- * {@link io.anygraph.local.plan.Combine}).
+ * {@link io.anygraph.local.plan.Combine}) or, under the ring exchange, by a ring all-reduce in a
+ * barrier stage ({@link RingTask}).
  */
 final class WorkerJob implements WorkerStageTasks {
+  /** How a job brings its tasks' results together into one on the driver. */
+  interface Combiner {
+    StepResult combine(JavaRDD<StepResult> tasks, int boundaries);
+  }
+
+  /** The tree exchange: {@code treeAggregate} of the tasks' results. */
+  static final Combiner TREE =
+      (tasks, n) ->
+          tasks.treeAggregate(new StepResult(n), StepResult::combine, StepResult::combine, 2);
+
   private final SparkStep step;
   private final StepRun run;
+  private final Combiner combiner;
 
   WorkerJob(SparkStep step, StepRun run) {
+    this(step, run, TREE);
+  }
+
+  WorkerJob(SparkStep step, StepRun run, Combiner combiner) {
     this.step = step;
     this.run = run;
+    this.combiner = combiner;
   }
 
   @Override
@@ -90,12 +107,7 @@ final class WorkerJob implements WorkerStageTasks {
     long start = System.nanoTime();
     StepResult r;
     try {
-      r =
-          tasks.treeAggregate(
-              new StepResult(stage.boundaries().size()),
-              StepResult::combine,
-              StepResult::combine,
-              2);
+      r = combiner.combine(tasks, stage.boundaries().size());
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
       throw SparkStep.failure(n, e);
     } finally {
