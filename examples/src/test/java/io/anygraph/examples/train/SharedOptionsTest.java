@@ -63,7 +63,7 @@ class SharedOptionsTest {
                 + " -> prediction) as ONNX",
             "  --check-numerics           stop at the first node whose output holds NaN or"
                 + " infinity",
-            "  --exchange tree|sharded    --runner spark: gradient exchange",
+            "  --exchange tree|sharded|ring|auto --runner spark: gradient exchange",
             "  --verbose                  on failure, print the stack trace too",
             "  --help                     this help (also -h)",
             ""),
