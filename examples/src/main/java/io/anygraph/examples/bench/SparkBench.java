@@ -95,6 +95,7 @@ final class SparkBench {
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       ShardedData blocks = ShardedData.of(sc, train, sc.defaultParallelism());
+      SparkJobTimes jobTimes = SparkJobTimes.attach(sc);
       List<Runnable> calls = new ArrayList<>();
       MnistCnn local = new MnistCnn(1, 0.001);
       Session localSession = new Session(local.graph, new LocalRunner(local.graph));
@@ -125,13 +126,16 @@ final class SparkBench {
         int[] next = {0};
         calls.add(
             () -> {
+              sc.setLocalProperty(SparkJobTimes.CONTENDER, s.label()); // names the jobs it submits
               for (int i = 0; i < STEPS_PER_CALL; i++) {
                 runner.select(1, batch, next[0]++ % steps, steps);
                 sess.run(List.of(model.train, model.loss), Map.of());
               }
             });
       }
+      calls.forEach(Runnable::run); // compiles every contender's steps before the counts start
       runners.forEach(r -> r.times().reset());
+      jobTimes.reset();
       List<Harness.Figure> rates = h.measureAll(calls, STEPS_PER_CALL);
       double localMs = 1000 / rates.get(0).median();
       Map<String, Object> section = report.section("spark", title);
@@ -149,12 +153,13 @@ final class SparkBench {
         double[] t = times.perStepMillis();
         String name = "spark " + s.label();
         out.printf(
-            "  %-16s %7.1f ms/step  (%.0f samples/s)  %.2fx local; per step: compute %.1f,"
-                + " serialization %.1f, scheduling %.1f ms%s%n",
+            "  %-16s %7.1f ms/step  (%.0f samples/s)  %.2fx local; per step (mean %.1f ms):"
+                + " compute %.1f, serialization %.1f, scheduling %.1f ms%s%n",
             name,
             ms,
             batch * 1000 / ms,
             ms / localMs,
+            t[0],
             t[1],
             t[2],
             t[3],
@@ -172,10 +177,27 @@ final class SparkBench {
         breakdown.put("ring_ms", times.ringMillis());
         breakdown.put("steps", times.steps());
         e.put("per_step", breakdown);
+        double[] j = jobTimes.perJob(s.label());
+        double jobsPerStep = (double) jobTimes.jobs(s.label()) / Math.max(1, times.steps());
+        out.printf(
+            "  %-16s jobs per step %.2f; per job: submission to first task %.1f ms, tasks %.1f ms,"
+                + " last task to job end %.1f ms; per task: deserialization %.1f ms, result"
+                + " serialization %.1f ms%n",
+            "", jobsPerStep, j[0], j[1], j[2], j[3], j[4]);
+        Map<String, Object> scheduler = new LinkedHashMap<>();
+        scheduler.put("jobs_per_step", jobsPerStep);
+        scheduler.put("submission_to_first_task_ms", j[0]);
+        scheduler.put("task_span_ms", j[1]);
+        scheduler.put("last_task_to_job_end_ms", j[2]);
+        scheduler.put("task_deserialization_ms", j[3]);
+        scheduler.put("task_result_serialization_ms", j[4]);
+        e.put("per_job", scheduler);
       }
       out.printf(
-          "  (%d partitions; medians of %d windows; the breakdown: means over every timed step)%n",
-          sc.defaultParallelism(), h.windows());
+          "  (%d partitions; ms/step: medians of %d windows, taken in turn; the breakdown: means"
+              + " over every step after the first %d, warm-up windows included; ND4J runs one"
+              + " thread per op once Spark's tasks have fitted it to the task)%n",
+          sc.defaultParallelism(), h.windows(), STEPS_PER_CALL);
     } finally {
       sessions.forEach(Session::close);
       spark.stop();

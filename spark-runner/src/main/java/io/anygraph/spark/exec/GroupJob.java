@@ -92,14 +92,13 @@ final class GroupJob {
     long ring = 0;
     long deserialize = 0;
     for (int s = 0; s < count; s++) {
-      long c = 0;
-      long r = 0;
+      GroupResult slowest = results.get(0);
       for (GroupResult g : results) {
-        c = Math.max(c, g.computeNanos()[s]);
-        r = Math.max(r, g.ringNanos()[s]);
+        slowest = g.computeNanos()[s] > slowest.computeNanos()[s] ? g : slowest;
       }
-      compute += c;
-      ring += r;
+      compute += slowest.computeNanos()[s];
+      // the slowest task's ring time: the others' also holds their wait for it, already in compute
+      ring += slowest.ringNanos()[s];
     }
     for (GroupResult g : results) {
       deserialize = Math.max(deserialize, g.deserializeNanos());

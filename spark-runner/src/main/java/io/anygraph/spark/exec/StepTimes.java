@@ -35,8 +35,9 @@ public final class StepTimes {
 
   /**
    * A group of {@code n} steps run as one job ({@link GroupJob}): compute and the ring's time are
-   * sums over the steps of the slowest task's; the ring's time stays inside scheduling (the rest of
-   * the wall time), as for separate ring steps, and is also kept apart ({@link #ringMillis}).
+   * sums over the steps of the slowest task's (per step, the task whose compute took longest); the
+   * ring's time stays inside scheduling (the rest of the wall time), as for separate ring steps,
+   * and is also kept apart ({@link #ringMillis}).
    */
   synchronized void group(long n, long wall, long compute, long serialization, long ring) {
     steps += n;
