@@ -28,9 +28,8 @@ final class GroupJob {
    *
    * @param fetches per step, the driver stage's outputs (the step's fetches) in order
    * @param variables the driver stage's variables after the last step, by name
-   * @param resultBytes array bytes task 0 sent back
    */
-  record Outcome(List<List<INDArray>> fetches, Map<String, INDArray> variables, long resultBytes) {}
+  record Outcome(List<List<INDArray>> fetches, Map<String, INDArray> variables) {}
 
   private GroupJob() {}
 
@@ -112,6 +111,6 @@ final class GroupJob {
       bytes += WorkerJob.arrayBytes(f);
     }
     run.bytes().received(0, bytes);
-    return new Outcome(fetches, zero.variables(), bytes);
+    return new Outcome(fetches, zero.variables());
   }
 }

@@ -172,9 +172,4 @@ final class StepGroups {
     stages.clear();
     pending = null;
   }
-
-  /** Whether a group ran ahead of the caller. */
-  boolean pending() {
-    return pending != null;
-  }
 }
