@@ -74,7 +74,8 @@ final class Gemm {
         (int)
             Math.max(
                 1,
-                Math.min(IntraOp.THREADS, Math.min(span / MIN_BLOCK_SPAN, work / MIN_BLOCK_WORK)));
+                Math.min(
+                    IntraOp.threads(), Math.min(span / MIN_BLOCK_SPAN, work / MIN_BLOCK_WORK)));
     int transA = ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     int transB = tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     IntraOp.run(

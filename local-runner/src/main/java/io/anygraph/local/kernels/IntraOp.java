@@ -20,19 +20,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>{@code -Danygraph.intraOpThreads=N} sets the threads (the caller included; the processors by
  * default; 1 runs every block on the caller).
  */
-final class IntraOp {
-  /** Threads that work on one kernel's blocks, the caller included. */
-  static final int THREADS =
+public final class IntraOp {
+  /** Threads that may work on one kernel's blocks, the caller included, at most. */
+  private static final int MAX_THREADS =
       Math.max(
           1,
           Integer.getInteger(
               "anygraph.intraOpThreads", Runtime.getRuntime().availableProcessors()));
 
+  /** Threads that work on one kernel's blocks now ({@link #limit}). */
+  private static volatile int threads = MAX_THREADS;
+
   private static final ExecutorService HELPERS =
-      THREADS == 1
+      MAX_THREADS == 1
           ? null
           : Executors.newFixedThreadPool(
-              THREADS - 1,
+              MAX_THREADS - 1,
               r -> {
                 Thread t = new Thread(r, "anygraph-intra-op");
                 t.setDaemon(true);
@@ -55,7 +58,7 @@ final class IntraOp {
    * are split here ({@link Gemm}), libnd4j's loops to {@code anygraph.nd4jThreads} when set.
    */
   static void configure() {
-    if (THREADS > 1) {
+    if (MAX_THREADS > 1) {
       Nd4j.factory().blas().setMaxThreads(1);
     }
     if (ND4J_THREADS != null) {
@@ -67,23 +70,37 @@ final class IntraOp {
   /** The thread settings in words, for the benchmark's and the launcher's reports. */
   static String describe() {
     return "intra-op threads "
-        + THREADS
+        + threads
         + " (GEMM blocks claimed by free threads, OpenBLAS on "
         + Nd4j.factory().blas().getMaxThreads()
         + "), libnd4j loops on "
         + Nd4j.getEnvironment().maxThreads();
   }
 
+  /**
+   * At most {@code n} threads per kernel from now on (the caller included): a Spark executor keeps
+   * each task to its {@code spark.task.cpus}. Never more than at start.
+   */
+  public static void limit(int n) {
+    threads = Math.max(1, Math.min(n, MAX_THREADS));
+  }
+
+  /** Threads that work on one kernel's blocks now. */
+  static int threads() {
+    return threads;
+  }
+
   /** Runs {@code block.accept(i)} for i in [0, blocks), on the caller and the helpers. */
   static void run(int blocks, IntConsumer block) {
-    if (blocks <= 1 || HELPERS == null) {
+    int helpers = Math.min(threads - 1, blocks - 1);
+    if (blocks <= 1 || helpers <= 0 || HELPERS == null) {
       for (int i = 0; i < blocks; i++) {
         block.accept(i);
       }
       return;
     }
     Work w = new Work(blocks, block, Thread.currentThread());
-    for (int h = 0; h < Math.min(THREADS - 1, blocks - 1); h++) {
+    for (int h = 0; h < helpers; h++) {
       HELPERS.execute(w::work);
     }
     w.work();
