@@ -8,6 +8,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -64,6 +65,12 @@ public final class BenchCommand {
               List.of("tree", "sharded"),
               "gradient exchange of the spark section (tree by default) and the scale section"
                   + " (both by default)")
+          .choice(
+              "--gradient-wire",
+              null,
+              List.of("fp32", "bf16", "fp16"),
+              "gradients sent in 16 bits with error feedback in the spark and scale sections"
+                  + " (changes results)")
           .value("--spark-batch", "N", "256", "global batch of the spark section")
           .value("--json", "FILE", null, "write the figures and ratios there as JSON")
           .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
@@ -89,6 +96,9 @@ public final class BenchCommand {
     options.onlyWith("--exchange", onSpark && !profile, "the spark and scale sections");
     Exchange exchange =
         options.given("--exchange") ? Exchange.parse(options.string("--exchange")) : null;
+    options.onlyWith("--gradient-wire", onSpark && !profile, "the spark and scale sections");
+    Wire wire =
+        options.given("--gradient-wire") ? Wire.parse(options.string("--gradient-wire")) : null;
     options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
     options.onlyWith("--json", !profile, "the comparison, not --profile");
     Destinations.checkFile("--json", json);
@@ -175,11 +185,11 @@ public final class BenchCommand {
       gemm(out, h);
     }
     if (chosen.contains("spark")) {
-      SparkBench.run(out, h, train, master, sparkBatch, exchange);
+      SparkBench.run(out, h, train, master, sparkBatch, exchange, wire);
     }
     if (chosen.contains("scale")) {
       List<Exchange> exchanges = exchange == null ? List.of(Exchange.values()) : List.of(exchange);
-      ScaleOutBench.run(out, h, train, master, exchanges, report);
+      ScaleOutBench.run(out, h, train, master, exchanges, wire, report);
     }
     if (json != null) {
       report.write(Path.of(json));

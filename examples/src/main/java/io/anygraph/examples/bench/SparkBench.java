@@ -7,6 +7,7 @@ import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
 import java.io.PrintStream;
@@ -25,9 +26,18 @@ import org.apache.spark.sql.SparkSession;
 final class SparkBench {
   private SparkBench() {}
 
-  /** The comparison; {@code exchange} null for the runner's default (the configuration's). */
+  /**
+   * The comparison; {@code exchange} and {@code wire} null for the runner's defaults (the
+   * configuration's).
+   */
   static void run(
-      PrintStream out, Harness h, Dataset train, String master, int batch, Exchange exchange) {
+      PrintStream out,
+      Harness h,
+      Dataset train,
+      String master,
+      int batch,
+      Exchange exchange,
+      Wire wire) {
     out.println();
     out.printf(
         "== MNIST CNN training step, global batch %d: local runner vs Spark %s%n", batch, master);
@@ -70,6 +80,9 @@ final class SparkBench {
       if (exchange != null) {
         runner.exchange(exchange);
       }
+      if (wire != null) {
+        runner.gradientWire(wire);
+      }
       try (Session sess = new Session(onSpark.graph, runner)) {
         sess.initializeAllVariables();
         int steps = (int) (train.size() / batch);
@@ -84,12 +97,14 @@ final class SparkBench {
         double sparkMs = 1000 / h.measure(step, 1).median();
         double[] t = runner.times().perStepMillis();
         out.printf(
-            "  Spark %-8s %7.1f ms/step  (%.0f samples/s), %d partitions, exchange %s%n",
+            "  Spark %-8s %7.1f ms/step  (%.0f samples/s), %d partitions, exchange %s,"
+                + " gradient wire %s%n",
             master,
             sparkMs,
             batch * 1000 / sparkMs,
             sc.defaultParallelism(),
-            runner.exchange().label());
+            runner.exchange().label(),
+            runner.gradientWire().label());
         out.printf(
             "    per step: compute %.1f ms, serialization %.1f ms, scheduling %.1f ms"
                 + " (means over %d steps)%n",

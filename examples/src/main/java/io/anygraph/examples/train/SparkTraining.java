@@ -21,6 +21,9 @@ public final class SparkTraining implements TrainingBackend {
   private final ShardedData train;
   private final SparkRunner runner;
   private final JavaSparkContext sc;
+  private long trainingSteps;
+  private long driverIn;
+  private long driverOut;
 
   public SparkTraining(ModelGraph model, JavaSparkContext sc, ShardedData train) {
     this.sc = sc;
@@ -59,10 +62,28 @@ public final class SparkTraining implements TrainingBackend {
             if (!hasNext()) {
               throw new NoSuchElementException();
             }
+            if (next > 0) { // the previous step of this epoch ran: its driver bytes
+              noteTrainingStep();
+            }
             runner.select(seed, batchSize, next++);
             return new Step(Map.of(), runner.selectedRows());
           }
         };
+  }
+
+  private void noteTrainingStep() {
+    trainingSteps++;
+    driverIn += runner.driverBytes().received();
+    driverOut += runner.driverBytes().sent();
+  }
+
+  /**
+   * The driver's array bytes per training step, {@code {in, out}}, averaged over the steps so far
+   * but each epoch's last (an evaluation may run after it): {@code DriverBytes}' counts.
+   */
+  public double[] driverBytesPerStep() {
+    long n = Math.max(1, trainingSteps);
+    return new double[] {driverIn / (double) n, driverOut / (double) n};
   }
 
   @Override

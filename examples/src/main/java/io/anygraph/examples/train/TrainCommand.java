@@ -7,6 +7,8 @@ import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.kernels.NativeBuild;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
+import io.anygraph.spark.exec.SparkRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -125,6 +127,9 @@ public final class TrainCommand {
       if (options.exchange() != null) {
         backend.sparkRunner().exchange(Exchange.parse(options.exchange()));
       }
+      if (options.gradientWire() != null) {
+        backend.sparkRunner().gradientWire(Wire.parse(options.gradientWire()));
+      }
       out.printf(
           "%s: %d training %s in the executors, %d test %s; runner %s, %d epochs of batch %d%n",
           data.source(),
@@ -137,17 +142,19 @@ public final class TrainCommand {
           options.batchSize());
       out.println(NativeBuild.describe() + " (this driver; executors load the same build)");
       Training.Result r = training.run(backend, data.test());
-      double[] t = backend.sparkRunner().times().perStepMillis();
+      SparkRunner runner = backend.sparkRunner();
+      double[] t = runner.times().perStepMillis();
       out.printf(
           "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f),"
-              + " exchange %s%n",
+              + " exchange %s, gradient wire %s; driver in %,.0f B, out %,.0f B per step%n",
           t[0],
           t[1],
           t[2],
           t[3],
-          backend.sparkRunner().lastStepExchange() == null
-              ? "none"
-              : backend.sparkRunner().lastStepExchange().label());
+          runner.lastStepExchange() == null ? "none" : runner.lastStepExchange().label(),
+          runner.gradientWire().label(),
+          backend.driverBytesPerStep()[0],
+          backend.driverBytesPerStep()[1]);
       return new Ran(r, sc.master());
     } finally {
       if (!shared) {

@@ -36,6 +36,9 @@ import java.util.List;
  * @param exchange the Spark runner's gradient exchange ({@code tree}, {@code sharded}, {@code ring}
  *     or {@code auto}); null for the Spark configuration's ({@code spark.anygraph.exchange}, tree
  *     by default)
+ * @param gradientWire how wide the Spark runner's gradients travel ({@code fp32}, {@code bf16} or
+ *     {@code fp16}, the last two with error feedback: they change the results); null for the Spark
+ *     configuration's ({@code spark.anygraph.gradientWire}, fp32 by default)
  */
 public record TrainOptions(
     String runner,
@@ -55,7 +58,8 @@ public record TrainOptions(
     String logdir,
     boolean forceResume,
     boolean checkNumerics,
-    String exchange) {
+    String exchange,
+    String gradientWire) {
 
   /** The options of {@code model}'s command, worded with what its examples are called. */
   public static Options declare(ExampleModel<?> model) {
@@ -101,7 +105,12 @@ public record TrainOptions(
             "--exchange",
             null,
             List.of("tree", "sharded", "ring", "auto"),
-            "--runner spark: gradient exchange");
+            "--runner spark: gradient exchange")
+        .choice(
+            "--gradient-wire",
+            null,
+            List.of("fp32", "bf16", "fp16"),
+            "--runner spark: gradients sent in 16 bits with error feedback (changes results)");
   }
 
   /**
@@ -119,6 +128,7 @@ public record TrainOptions(
     v.onlyWith("--master", spark, "--runner spark");
     v.onlyWith("--partitions", spark, "--runner spark");
     v.onlyWith("--exchange", spark, "--runner spark");
+    v.onlyWith("--gradient-wire", spark, "--runner spark");
     boolean resume = v.flag("--resume") || v.flag("--force-resume");
     if (resume && !v.given("--checkpoint")) {
       throw CommandFailure.usage(
@@ -143,7 +153,8 @@ public record TrainOptions(
         v.path("--logdir"),
         v.flag("--force-resume"),
         v.flag("--check-numerics"),
-        v.given("--exchange") ? v.string("--exchange") : null);
+        v.given("--exchange") ? v.string("--exchange") : null,
+        v.given("--gradient-wire") ? v.string("--gradient-wire") : null);
   }
 
   /** The runner as the command prints it: {@code local}, {@code local, 2 devices}, ... */

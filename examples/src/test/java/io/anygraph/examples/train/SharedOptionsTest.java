@@ -64,6 +64,8 @@ class SharedOptionsTest {
             "  --check-numerics           stop at the first node whose output holds NaN or"
                 + " infinity",
             "  --exchange tree|sharded|ring|auto --runner spark: gradient exchange",
+            "  --gradient-wire fp32|bf16|fp16 --runner spark: gradients sent in 16 bits with error"
+                + " feedback (changes results)",
             "  --verbose                  on failure, print the stack trace too",
             "  --help                     this help (also -h)",
             ""),
