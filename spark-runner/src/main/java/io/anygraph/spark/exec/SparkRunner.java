@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,10 +121,13 @@ public final class SparkRunner implements Runner {
    * ({@link Wire#BFLOAT16}, {@link Wire#FLOAT16}) with error feedback, which halves the gradient
    * bytes under the {@code tree} and {@code sharded} exchanges and <b>changes the results</b> (each
    * step's update uses the rounded gradients; what rounding drops is sent in later steps). The ring
-   * exchange sends float32 whatever the wire (a notice says so). Takes effect from the next step.
+   * exchange sends float32 whatever the wire (a notice says so). Takes effect from the next step;
+   * like {@link #exchange(Exchange)} it first gathers the slices a sharded step holds.
    */
   public synchronized SparkRunner gradientWire(Wire w) {
-    this.wire = w;
+    this.wire = Objects.requireNonNull(w, "gradient wire");
+    sync();
+    steps.clear();
     return this;
   }
 

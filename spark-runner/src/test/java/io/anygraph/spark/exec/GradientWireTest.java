@@ -170,6 +170,35 @@ class GradientWireTest {
     }
   }
 
+  @Test
+  void theRingSendsFloat32WithANotice() {
+    JavaSparkContext sc = LocalSpark.context();
+    Dataset d = uniform(300);
+    float[] exact = trainLinear(sc, Exchange.TREE, Wire.FLOAT32, d, 170, 130);
+    Linear m = Linear.of();
+    SparkRunner runner =
+        new SparkRunner(m.g(), sc)
+            .bind(ShardedData.of(sc, d, 170, 130), Map.of("features", m.x()))
+            .exchange(Exchange.RING)
+            .gradientWire(Wire.BFLOAT16);
+    try (Session sess = new Session(m.g(), runner)) {
+      sess.initializeAllVariables();
+      for (int s = 0; s < STEPS; s++) {
+        runner.select(SEED + s / 4, BATCH, s % 4);
+        sess.run(List.of(m.train()), Map.of());
+      }
+      assertEquals(Exchange.RING, runner.lastStepExchange());
+      assertEquals(
+          List.of("Gradient wire bf16 does not apply to the ring: it sends float32"),
+          runner.exchangeNotices());
+      assertEquals(4L * 5 * 3, runner.driverBytes().boundaries(), "w's gradient in float32");
+      float[] got = sess.run(m.w()).dup('c').data().asFloat();
+      for (int i = 0; i < got.length; i++) { // float32 sums, in the ring's order: within rounding
+        assertEquals(exact[i], got[i], 1e-5, "w[" + i + "]");
+      }
+    }
+  }
+
   /** The gradient bytes and the sharded reduce-scatter's shuffle bytes, on {@code local[3]}. */
   @Test
   void onLocal3TheGradientBytesHalveAtTheDriverAndInTheShuffle() {
