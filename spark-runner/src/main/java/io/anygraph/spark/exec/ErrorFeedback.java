@@ -133,11 +133,4 @@ final class ErrorFeedback {
       }
     }
   }
-
-  /** For tests: forgets every residual of this JVM. */
-  static void clear() {
-    synchronized (RESIDUALS) {
-      RESIDUALS.clear();
-    }
-  }
 }
