@@ -8,6 +8,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Options;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -64,6 +65,12 @@ public final class BenchCommand {
               List.of("tree", "sharded", "ring"),
               "gradient exchange of the spark section (tree, sharded and ring by default) and the"
                   + " scale section (every one by default)")
+          .choice(
+              "--gradient-wire",
+              null,
+              List.of("fp32", "bf16", "fp16"),
+              "gradients sent in 16 bits with error feedback in the spark and scale sections"
+                  + " (changes results)")
           .value("--spark-batch", "N", "256", "global batch of the spark section")
           .value(
               "--steps-per-job",
@@ -95,6 +102,9 @@ public final class BenchCommand {
     options.onlyWith("--exchange", onSpark && !profile, "the spark and scale sections");
     Exchange exchange =
         options.given("--exchange") ? Exchange.parse(options.string("--exchange")) : null;
+    options.onlyWith("--gradient-wire", onSpark && !profile, "the spark and scale sections");
+    Wire wire =
+        options.given("--gradient-wire") ? Wire.parse(options.string("--gradient-wire")) : null;
     options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
     options.onlyWith("--steps-per-job", chosen.contains("spark") && !profile, "the spark section");
     int stepsPerJob = options.given("--steps-per-job") ? options.positiveInt("--steps-per-job") : 0;
@@ -188,11 +198,18 @@ public final class BenchCommand {
     }
     if (chosen.contains("spark")) {
       SparkBench.run(
-          out, h, train, master, sparkBatch, SparkBench.strategies(exchange, stepsPerJob), report);
+          out,
+          h,
+          train,
+          master,
+          sparkBatch,
+          SparkBench.strategies(exchange, stepsPerJob),
+          wire,
+          report);
     }
     if (chosen.contains("scale")) {
       List<Exchange> exchanges = exchange == null ? List.of(Exchange.values()) : List.of(exchange);
-      ScaleOutBench.run(out, h, train, master, exchanges, report);
+      ScaleOutBench.run(out, h, train, master, exchanges, wire, report);
     }
     if (json != null) {
       report.write(Path.of(json));

@@ -11,6 +11,7 @@ import io.anygraph.data.Dataset;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.exec.DriverBytes;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
@@ -47,6 +48,7 @@ final class ScaleOutBench {
   /** One exchange on N executors: per-step figures. */
   record Row(
       Exchange exchange,
+      Wire wire,
       int executors,
       double msPerStep,
       double driverIn,
@@ -63,15 +65,17 @@ final class ScaleOutBench {
       Dataset train,
       String master,
       List<Exchange> exchanges,
+      Wire wire,
       BenchReport report) {
     Dataset data = train.range(0, Math.min(EXAMPLES, train.size()));
     boolean local = master.startsWith("local");
     out.println();
     out.printf(
-        "== scale: MLP %s (%,d parameters, Adam), global batch %d, %s%n",
+        "== scale: MLP %s (%,d parameters, Adam), global batch %d, gradient wire %s, %s%n",
         Arrays.stream(WIDTHS).mapToObj(Long::toString).collect(Collectors.joining("-")),
         parameters(),
         BATCH,
+        wire == null ? "as configured" : wire.label(),
         local
             ? "local[N]: N task threads in this one JVM (no cluster given: not separate executors)"
             : master + " with N one-core executors");
@@ -101,7 +105,7 @@ final class ScaleOutBench {
         TaskBytes shuffle = TaskBytes.listenTo(sc.sc());
         ShardedData blocks = ShardedData.of(sc, data, n);
         for (Exchange e : exchanges) {
-          Row r = measure(h, sc, shuffle, blocks, e, n);
+          Row r = measure(h, sc, shuffle, blocks, e, wire, n);
           rows.add(r);
           Row base = rows.stream().filter(x -> x.exchange() == e).findFirst().orElse(r);
           out.printf(
@@ -134,7 +138,13 @@ final class ScaleOutBench {
 
   /** One configuration: warm-up steps, then timed windows; byte counts over the timed steps. */
   private static Row measure(
-      Harness h, JavaSparkContext sc, TaskBytes shuffle, ShardedData blocks, Exchange e, int n) {
+      Harness h,
+      JavaSparkContext sc,
+      TaskBytes shuffle,
+      ShardedData blocks,
+      Exchange e,
+      Wire wire,
+      int n) {
     Graph g = new Graph();
     g.setSeed(1);
     Tensor x;
@@ -147,6 +157,9 @@ final class ScaleOutBench {
     Tensor trainOp = new Adam(LEARNING_RATE).minimize(loss);
     SparkRunner runner =
         new SparkRunner(g, sc).bind(blocks, Map.of("features", x, "labels", y)).exchange(e);
+    if (wire != null) {
+      runner.gradientWire(wire);
+    }
     try (Session sess = new Session(g, runner)) {
       sess.initializeAllVariables();
       int batches = (int) (blocks.size() / BATCH);
@@ -175,6 +188,7 @@ final class ScaleOutBench {
       long[] sh = shuffle.totals();
       return new Row(
           e,
+          runner.gradientWire(),
           n,
           ms[ms.length / 2],
           driver[0] / steps,
@@ -222,6 +236,7 @@ final class ScaleOutBench {
   private static Map<String, Object> json(Row r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("exchange", r.exchange().label());
+    m.put("gradient_wire", r.wire().label());
     m.put("executors", r.executors());
     m.put("ms_per_step", r.msPerStep());
     m.put("driver_bytes_in_per_step", r.driverIn());

@@ -7,6 +7,7 @@ import io.anygraph.examples.mnist.MnistCnn;
 import io.anygraph.local.LocalRunner;
 import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
 import io.anygraph.spark.exec.StepTimes;
@@ -73,12 +74,15 @@ final class SparkBench {
       String master,
       int batch,
       List<Strategy> strategies,
+      Wire wire,
       BenchReport report) {
     out.println();
+    Wire w = wire == null ? Wire.FLOAT32 : wire;
     String title =
         String.format(
-            "MNIST CNN training step (Adam), global batch %d: local runner vs Spark %s",
-            batch, master);
+            "MNIST CNN training step (Adam), global batch %d: local runner vs Spark %s, gradient"
+                + " wire %s",
+            batch, master, w.label());
     out.println("== " + title);
     List<Batch> batches = new ArrayList<>();
     for (Batch b : train.batches(batch)) {
@@ -118,7 +122,8 @@ final class SparkBench {
             new SparkRunner(model.graph, sc)
                 .bind(blocks, Map.of("features", model.images, "labels", model.labels))
                 .exchange(s.exchange())
-                .stepsPerJob(s.stepsPerJob());
+                .stepsPerJob(s.stepsPerJob())
+                .gradientWire(w);
         Session sess = new Session(model.graph, runner);
         sessions.add(sess);
         sess.initializeAllVariables();
@@ -168,6 +173,7 @@ final class SparkBench {
             BenchReport.engine(section, name, "ms/step", millis(rates.get(i + 1)));
         e.put("exchange", s.exchange().label());
         e.put("steps_per_job", s.stepsPerJob());
+        e.put("gradient_wire", w.label());
         e.put("over_local", ms / localMs);
         Map<String, Object> breakdown = new LinkedHashMap<>();
         breakdown.put("wall_ms", t[0]);

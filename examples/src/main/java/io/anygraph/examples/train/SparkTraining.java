@@ -4,6 +4,7 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Runner;
 import io.anygraph.partition.Plan;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
 import java.util.Iterator;
@@ -22,6 +23,9 @@ public final class SparkTraining implements TrainingBackend {
   private final ShardedData train;
   private final SparkRunner runner;
   private final JavaSparkContext sc;
+  private long trainingSteps;
+  private long driverIn;
+  private long driverOut;
 
   public SparkTraining(ModelGraph model, JavaSparkContext sc, ShardedData train) {
     this.sc = sc;
@@ -39,6 +43,9 @@ public final class SparkTraining implements TrainingBackend {
     }
     if (options.stepsPerJob() > 0) {
       runner.stepsPerJob(options.stepsPerJob());
+    }
+    if (options.gradientWire() != null) {
+      runner.gradientWire(Wire.parse(options.gradientWire()));
     }
     return this;
   }
@@ -79,10 +86,28 @@ public final class SparkTraining implements TrainingBackend {
             if (!hasNext()) {
               throw new NoSuchElementException();
             }
+            if (next > 0) { // the previous step of this epoch ran: its driver bytes
+              noteTrainingStep();
+            }
             runner.select(seed, batchSize, next++, steps); // a group of steps ends with these
             return new Step(Map.of(), runner.selectedRows());
           }
         };
+  }
+
+  private void noteTrainingStep() {
+    trainingSteps++;
+    driverIn += runner.driverBytes().received();
+    driverOut += runner.driverBytes().sent();
+  }
+
+  /**
+   * The driver's array bytes per training step, {@code {in, out}}, averaged over the steps so far
+   * but each epoch's last (an evaluation may run after it): {@code DriverBytes}' counts.
+   */
+  public double[] driverBytesPerStep() {
+    long n = Math.max(1, trainingSteps);
+    return new double[] {driverIn / (double) n, driverOut / (double) n};
   }
 
   @Override

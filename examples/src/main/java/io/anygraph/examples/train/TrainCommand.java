@@ -6,6 +6,7 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.kernels.NativeBuild;
+import io.anygraph.spark.exec.SparkRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -134,20 +135,20 @@ public final class TrainCommand {
           options.batchSize());
       out.println(NativeBuild.describe() + " (this driver; executors load the same build)");
       Training.Result r = training.run(backend, data.test());
-      double[] t = backend.sparkRunner().times().perStepMillis();
+      SparkRunner runner = backend.sparkRunner();
+      double[] t = runner.times().perStepMillis();
       out.printf(
           "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f),"
-              + " exchange %s%s%n",
+              + " exchange %s%s, gradient wire %s; driver in %,.0f B, out %,.0f B per step%n",
           t[0],
           t[1],
           t[2],
           t[3],
-          backend.sparkRunner().lastStepExchange() == null
-              ? "none"
-              : backend.sparkRunner().lastStepExchange().label(),
-          backend.sparkRunner().stepsPerJob() > 1
-              ? ", " + backend.sparkRunner().stepsPerJob() + " steps per job"
-              : "");
+          runner.lastStepExchange() == null ? "none" : runner.lastStepExchange().label(),
+          runner.stepsPerJob() > 1 ? ", " + runner.stepsPerJob() + " steps per job" : "",
+          runner.gradientWire().label(),
+          backend.driverBytesPerStep()[0],
+          backend.driverBytesPerStep()[1]);
       return new Ran(r, sc.master());
     } finally {
       if (!shared) {

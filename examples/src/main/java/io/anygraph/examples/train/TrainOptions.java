@@ -38,6 +38,9 @@ import java.util.List;
  *     by default)
  * @param stepsPerJob the Spark runner's training steps per Spark job ({@code --steps-per-job}; ring
  *     exchange); 0 for the Spark configuration's ({@code spark.anygraph.stepsPerJob}, 1 by default)
+ * @param gradientWire how wide the Spark runner's gradients travel ({@code fp32}, {@code bf16} or
+ *     {@code fp16}, the last two with error feedback: they change the results); null for the Spark
+ *     configuration's ({@code spark.anygraph.gradientWire}, fp32 by default)
  */
 public record TrainOptions(
     String runner,
@@ -58,7 +61,8 @@ public record TrainOptions(
     boolean forceResume,
     boolean checkNumerics,
     String exchange,
-    int stepsPerJob) {
+    int stepsPerJob,
+    String gradientWire) {
 
   /** The options of {@code model}'s command, worded with what its examples are called. */
   public static Options declare(ExampleModel<?> model) {
@@ -109,7 +113,12 @@ public record TrainOptions(
             "--steps-per-job",
             "K",
             null,
-            "--runner spark --exchange ring: run K training steps per Spark job");
+            "--runner spark --exchange ring: run K training steps per Spark job")
+        .choice(
+            "--gradient-wire",
+            null,
+            List.of("fp32", "bf16", "fp16"),
+            "--runner spark: gradients sent in 16 bits with error feedback (changes results)");
   }
 
   /**
@@ -128,6 +137,7 @@ public record TrainOptions(
     v.onlyWith("--partitions", spark, "--runner spark");
     v.onlyWith("--exchange", spark, "--runner spark");
     v.onlyWith("--steps-per-job", spark, "--runner spark");
+    v.onlyWith("--gradient-wire", spark, "--runner spark");
     boolean resume = v.flag("--resume") || v.flag("--force-resume");
     if (resume && !v.given("--checkpoint")) {
       throw CommandFailure.usage(
@@ -153,7 +163,8 @@ public record TrainOptions(
         v.flag("--force-resume"),
         v.flag("--check-numerics"),
         v.given("--exchange") ? v.string("--exchange") : null,
-        v.given("--steps-per-job") ? v.positiveInt("--steps-per-job") : 0);
+        v.given("--steps-per-job") ? v.positiveInt("--steps-per-job") : 0,
+        v.given("--gradient-wire") ? v.string("--gradient-wire") : null);
   }
 
   /** The runner as the command prints it: {@code local}, {@code local, 2 devices}, ... */

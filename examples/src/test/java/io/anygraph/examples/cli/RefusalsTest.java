@@ -160,6 +160,20 @@ class RefusalsTest {
             "mnist",
             "--exchange",
             "sharded"),
+        bad(
+            2,
+            "anygraph mnist: --gradient-wire: 'bf8' is not one of: fp32, bf16, fp16",
+            "mnist",
+            "--runner",
+            "spark",
+            "--gradient-wire",
+            "bf8"),
+        bad(
+            2,
+            "anygraph mnist: --gradient-wire: applies to --runner spark",
+            "mnist",
+            "--gradient-wire",
+            "bf16"),
         bad(2, "anygraph mnist: --resume: needs --checkpoint DIR", "mnist", "--resume"),
         bad(2, "anygraph mnist: --json {tmp}: is a folder, not a file", "mnist", "--json", "{tmp}"),
         bad(
@@ -252,6 +266,14 @@ class RefusalsTest {
             "mnist",
             "--steps-per-job",
             "4"),
+        bad(
+            2,
+            "anygraph bench: --gradient-wire: applies to the spark and scale sections",
+            "bench",
+            "--only",
+            "mlp",
+            "--gradient-wire",
+            "fp16"),
         bad(
             2,
             "anygraph bench: --minutes: applies to the soak section",

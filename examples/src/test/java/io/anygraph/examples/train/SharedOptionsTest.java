@@ -66,6 +66,8 @@ class SharedOptionsTest {
             "  --exchange tree|sharded|ring|auto --runner spark: gradient exchange",
             "  --steps-per-job K          --runner spark --exchange ring: run K training steps per"
                 + " Spark job",
+            "  --gradient-wire fp32|bf16|fp16 --runner spark: gradients sent in 16 bits with error"
+                + " feedback (changes results)",
             "  --verbose                  on failure, print the stack trace too",
             "  --help                     this help (also -h)",
             ""),

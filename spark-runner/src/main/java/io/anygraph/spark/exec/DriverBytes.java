@@ -34,7 +34,10 @@ public final class DriverBytes {
     sent += bytes;
   }
 
-  /** Bytes of aggregated boundary values (gradients) the last step's job sent to the driver. */
+  /**
+   * Bytes of aggregated boundary values (gradients) the last step's job sent to the driver: 2 per
+   * element of a gradient on a 16-bit {@link io.anygraph.spark.exchange.Wire}.
+   */
   public synchronized long boundaries() {
     return boundaries;
   }

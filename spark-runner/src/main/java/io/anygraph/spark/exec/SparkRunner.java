@@ -17,6 +17,7 @@ import io.anygraph.partition.common.Cluster;
 import io.anygraph.spark.cost.Calibration;
 import io.anygraph.spark.cost.LinkConstants;
 import io.anygraph.spark.exchange.Exchange;
+import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.ring.BarrierSupport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -78,6 +81,8 @@ public final class SparkRunner implements Runner {
   private final SliceHolder slices = new SliceHolder();
   private final List<String> exchangeNotices = new ArrayList<>();
   private Exchange exchange;
+  private Wire wire;
+  private final String id = UUID.randomUUID().toString();
   private LinkConstants constants;
   private Exchange lastExchange;
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
@@ -96,6 +101,7 @@ public final class SparkRunner implements Runner {
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
     this.exchange = checked(Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree")));
     this.groups = new StepGroups(sc.getConf().getInt(STEPS_PER_JOB, 1));
+    this.wire = Wire.parse(sc.getConf().get(Wire.CONF_KEY, "fp32"));
   }
 
   /**
@@ -145,6 +151,26 @@ public final class SparkRunner implements Runner {
 
   public Exchange exchange() {
     return exchange;
+  }
+
+  /**
+   * How wide the worker tasks send their gradient sums: {@link Wire#FLOAT32} (the default, or the
+   * value of {@value Wire#CONF_KEY} in the Spark configuration: exact, nothing changes) or 16 bits
+   * ({@link Wire#BFLOAT16}, {@link Wire#FLOAT16}) with error feedback, which halves the gradient
+   * bytes under the {@code tree} and {@code sharded} exchanges and <b>changes the results</b> (each
+   * step's update uses the rounded gradients; what rounding drops is sent in later steps). The ring
+   * exchange sends float32 whatever the wire (a notice says so). Takes effect from the next step;
+   * like {@link #exchange(Exchange)} it first gathers the slices a sharded step holds.
+   */
+  public synchronized SparkRunner gradientWire(Wire w) {
+    this.wire = Objects.requireNonNull(w, "gradient wire");
+    sync();
+    steps.clear();
+    return this;
+  }
+
+  public Wire gradientWire() {
+    return wire;
   }
 
   /** The strategy the last Spark step ran with (auto resolved), or null before any. */
@@ -256,6 +282,14 @@ public final class SparkRunner implements Runner {
                 LOG.log(System.Logger.Level.WARNING, x.notice());
                 exchangeNotices.add(x.notice());
               }
+              if (x.ring() != null && wire != Wire.FLOAT32) {
+                String notice =
+                    "Gradient wire "
+                        + wire.label()
+                        + " does not apply to the ring: it sends float32";
+                LOG.log(System.Logger.Level.WARNING, notice);
+                exchangeNotices.add(notice);
+              }
               return new SparkStep(sc, plan, columns, x.slices(), x.ring());
             });
     if (step instanceof SparkStep s && groups.applies(s)) {
@@ -285,7 +319,9 @@ public final class SparkRunner implements Runner {
                     devices,
                     times,
                     bytes,
-                    slices));
+                    slices,
+                    wire,
+                    id));
     if (step instanceof SparkStep s) {
       lastExchange = s.exchange();
     }
@@ -305,7 +341,20 @@ public final class SparkRunner implements Runner {
     int count = groups.count(rows, end);
     bytes.start();
     StepRun run =
-        new StepRun(sc, feeds, data, rows, null, workerRuns, state, devices, times, bytes, slices);
+        new StepRun(
+            sc,
+            feeds,
+            data,
+            rows,
+            null,
+            workerRuns,
+            state,
+            devices,
+            times,
+            bytes,
+            slices,
+            Wire.FLOAT32, // the ring sends float32
+            id);
     GroupJob.Outcome o = GroupJob.run(s, groups.stage(sc, s), run, graph, count, workerRuns);
     workerRuns += count;
     o.variables().forEach((name, v) -> state.variables().write(graph.node(name), v));

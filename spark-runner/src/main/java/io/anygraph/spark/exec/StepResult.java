@@ -3,6 +3,7 @@ package io.anygraph.spark.exec;
 import io.anygraph.core.AnygraphException;
 import io.anygraph.local.plan.Combine;
 import io.anygraph.spark.exchange.Slices;
+import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.exec.WorkerStage.Aggregation;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -15,10 +16,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rows they computed, and per boundary the sum of the partial values, the gathered slices with
  * their rows' batch positions, or the value of the lowest partition, each as {@link Combine} says.
  * Also the tasks' compute time, for the step's time breakdown.
+ *
+ * <p>A sum a task rounded for a 16-bit {@link Wire} ({@link ErrorFeedback}) carries that wire: it
+ * travels as 2 bytes per element and is counted so; adding another task's sum of the same wire
+ * keeps it (the receiver adds in float32; a further hop, such as {@code treeAggregate}'s
+ * intermediate level with 6 or more partitions, sends the partial sum rounded to the wire again).
  */
 public final class StepResult implements Serializable {
   long rows;
   final INDArray[] sums;
+  final Wire[] wires;
   final List<List<int[]>> positions;
   final List<List<INDArray>> slices;
   final int[] pickedFrom;
@@ -29,6 +36,8 @@ public final class StepResult implements Serializable {
 
   StepResult(int boundaries) {
     sums = new INDArray[boundaries];
+    wires = new Wire[boundaries];
+    Arrays.fill(wires, Wire.FLOAT32);
     positions = new ArrayList<>();
     slices = new ArrayList<>();
     for (int i = 0; i < boundaries; i++) {
@@ -76,6 +85,7 @@ public final class StepResult implements Serializable {
     maxDeserializeNanos = Math.max(maxDeserializeNanos, o.maxDeserializeNanos);
     for (int i = 0; i < sums.length; i++) {
       if (o.sums[i] != null) {
+        wires[i] = sums[i] == null || wires[i] == o.wires[i] ? o.wires[i] : Wire.FLOAT32;
         sums[i] = Combine.sum(sums[i], o.sums[i]);
       }
       positions.get(i).addAll(o.positions.get(i));
@@ -123,6 +133,7 @@ public final class StepResult implements Serializable {
     r.maxDeserializeNanos = maxDeserializeNanos;
     for (int i = 0; i < sums.length; i++) {
       r.sums[i] = sums[i] == null || !cut[i] ? sums[i] : Slices.of(sums[i], k, n);
+      r.wires[i] = wires[i];
       r.positions.get(i).addAll(positions.get(i));
       r.slices.get(i).addAll(slices.get(i));
       r.pickedFrom[i] = pickedFrom[i];
@@ -135,12 +146,17 @@ public final class StepResult implements Serializable {
   long arrayBytes() {
     long b = 0;
     for (int i = 0; i < sums.length; i++) {
-      b += bytes(sums[i]) + bytes(picked[i]);
+      b += sumBytes(i) + bytes(picked[i]);
       for (INDArray s : slices.get(i)) {
         b += bytes(s);
       }
     }
     return b;
+  }
+
+  /** Sum {@code i}'s bytes as it travels: 2 per element on a 16-bit wire. */
+  long sumBytes(int i) {
+    return wires[i] == Wire.FLOAT32 ? bytes(sums[i]) : sums[i].length() * 2L;
   }
 
   static long bytes(INDArray a) {

@@ -3,6 +3,7 @@ package io.anygraph.spark.exec;
 import io.anygraph.core.Tensor;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.state.RunState;
+import io.anygraph.spark.exchange.Wire;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,6 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param times where the step's time breakdown is added
  * @param bytes where the bytes the driver received are noted
  * @param slices the sharded exchange's slices between steps
+ * @param wire how wide the worker tasks send their gradient sums ({@link ErrorFeedback})
+ * @param runnerId the runner's id, unique in the application: keys the tasks' residuals
  */
 record StepRun(
     JavaSparkContext sc,
@@ -34,4 +37,6 @@ record StepRun(
     LogicalDevices devices,
     StepTimes times,
     DriverBytes bytes,
-    SliceHolder slices) {}
+    SliceHolder slices,
+    Wire wire,
+    String runnerId) {}

@@ -5,6 +5,7 @@ import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.Shards;
 import io.anygraph.local.plan.WorkerStageTasks;
 import io.anygraph.local.state.RunState;
+import io.anygraph.spark.exchange.Wire;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,15 +38,26 @@ final class WorkerJob implements WorkerStageTasks {
   private final SparkStep step;
   private final StepRun run;
   private final Combiner combiner;
+  private final Wire wire;
 
+  /** Tasks whose results travel to the driver or a shuffle, as wide as {@code run.wire()} says. */
   WorkerJob(SparkStep step, StepRun run) {
-    this(step, run, TREE);
+    this(step, run, TREE, run.wire());
   }
 
+  /**
+   * Tasks whose results {@code combiner} brings together, sums in float32 (the ring's hops carry
+   * float32 and its sums are not rounded).
+   */
   WorkerJob(SparkStep step, StepRun run, Combiner combiner) {
+    this(step, run, combiner, Wire.FLOAT32);
+  }
+
+  private WorkerJob(SparkStep step, StepRun run, Combiner combiner, Wire wire) {
     this.step = step;
     this.run = run;
     this.combiner = combiner;
+    this.wire = wire;
   }
 
   @Override
@@ -95,6 +107,11 @@ final class WorkerJob implements WorkerStageTasks {
               : feeds.zipPartitions(params, new WorkerTasks.WithParams<>(task, step.shipped()));
     }
     tasks.setName("anygraph worker stage, step " + n);
+    if (wire != Wire.FLOAT32) { // pipelined into the same tasks: the sums leave them rounded
+      tasks =
+          tasks.mapPartitionsWithIndex(
+              new ErrorFeedback.Rounding(step.shipped(), wire, run.runnerId(), n), true);
+    }
     return tasks;
   }
 
