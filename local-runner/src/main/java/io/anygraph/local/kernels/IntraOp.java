@@ -51,6 +51,10 @@ public final class IntraOp {
    */
   private static final Integer ND4J_THREADS = Integer.getInteger("anygraph.nd4jThreads");
 
+  static {
+    configure();
+  }
+
   private IntraOp() {}
 
   /**

@@ -18,10 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the variable and no new buffer per step, where the unfused ops take two temporaries.
  *
  * <p>The arithmetic is the unfused ops', rounding for rounding: {@code v - delta} is one
- * subtraction; {@code v - g·lr} is libnd4j's {@code axpy} with {@code a = -lr}, i.e. {@code (-lr·g)
- * + v}, and {@code -lr·g} is exactly {@code -(g·lr)} (negation is exact), with no fused
- * multiply-add (libnd4j's build has none; Java never contracts), so the bits equal {@code mul} then
- * {@code sub}.
+ * subtraction, {@code v - g·lr} a multiplication into a scratch buffer then a subtraction (Java
+ * never contracts them into a fused multiply-add), so the bits equal {@code mul} then {@code sub}.
  */
 public final class UpdateKernels {
   private UpdateKernels() {}
@@ -37,8 +35,8 @@ public final class UpdateKernels {
         if (lr.length() != 1 || lr.dataType() != c.in(1).dataType()) {
           throw c.fail("the learning rate must be one value of the gradient's dtype");
         }
-        double rate = lr.getDouble(0);
-        return update(c, w -> axpy(w, c.in(1), -rate), c.in(1).dataType(), c.in(1).shape());
+        return update(
+            c, w -> subtractScaled(c, w, c.in(1), lr), c.in(1).dataType(), c.in(1).shape());
       };
 
   /**
@@ -77,32 +75,30 @@ public final class UpdateKernels {
     }
   }
 
-  /** {@code w += a·g} in place (w dense row-major): libnd4j's axpy, tiny float tensors in Java. */
-  private static void axpy(INDArray w, INDArray g, double a) {
+  /**
+   * {@code w -= g·lr} in place (w dense row-major): {@code g·lr} into a scratch buffer of the run's
+   * pool (no new memory per step), then one subtraction; tiny float tensors in Java.
+   */
+  private static void subtractScaled(KernelContext c, INDArray w, INDArray g, INDArray lr) {
     long n = w.length();
-    if (n <= SmallElementwise.MAX_ELEMENTS
-        && Layouts.isDenseRowMajor(g)
-        && (w.dataType() == DataType.FLOAT || w.dataType() == DataType.DOUBLE)) {
+    if (n <= SmallElementwise.MAX_ELEMENTS && Layouts.isDenseRowMajor(g)) {
       DataBuffer z = w.data();
       DataBuffer x = g.data();
       if (w.dataType() == DataType.FLOAT) {
-        float fa = (float) a;
+        float rate = lr.getFloat(0);
         for (long i = 0; i < n; i++) {
-          z.put(i, fa * x.getFloat(i) + z.getFloat(i));
+          z.put(i, z.getFloat(i) - x.getFloat(i) * rate);
         }
       } else {
+        double rate = lr.getDouble(0);
         for (long i = 0; i < n; i++) {
-          z.put(i, a * x.getDouble(i) + z.getDouble(i));
+          z.put(i, z.getDouble(i) - x.getDouble(i) * rate);
         }
       }
       return;
     }
-    NativeCall.exec(
-        "axpy",
-        new INDArray[] {g, w},
-        new INDArray[] {w},
-        new long[0],
-        new double[] {a},
-        new boolean[0]);
+    INDArray scaled = c.scratch(w.dataType(), w.shape());
+    NativeCall.exec("multiply", new INDArray[] {g, lr}, scaled);
+    subtract(w, scaled);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -129,6 +130,49 @@ class UpdateFusionTest {
         }
         assertEquals(W0[k][j] - LR * dw, w.getDouble(k, j), 1e-6, "w[" + k + "][" + j + "]");
       }
+    }
+  }
+
+  @Test
+  void largeVariablesTakeTheNativePathWithTheSameBits() {
+    // above SmallElementwise's 256 elements: libnd4j's axpy and subtract, not the Java loops
+    INDArray w0 = Nd4j.rand(DataType.FLOAT, 40, 30).subi(0.5);
+    INDArray x0 = Nd4j.rand(DataType.FLOAT, 16, 40).subi(0.5);
+    for (boolean adam : new boolean[] {false, true}) {
+      float[] out = new float[2];
+      float[][] values = new float[2][];
+      for (int fuse = 0; fuse < 2; fuse++) {
+        Graph g = new Graph();
+        Variable w = g.shared(w0.dup(), "w");
+        Tensor x = g.constant(x0.dup(), "x");
+        Tensor loss = x.matmul(w).square().mean();
+        Tensor step = (adam ? new Adam(LR) : new GradientDescent(LR)).minimize(loss);
+        RunState state = new RunState(g);
+        for (Variable v : g.variables()) {
+          if (!state.variables().has(v.node())) {
+            state
+                .variables()
+                .writeOwned(
+                    v.node(),
+                    Compiler.compile(List.of(v.initializer()), Set.of())
+                        .run(Map.of(), state)
+                        .get(0));
+          }
+        }
+        Program p = Compiler.compile(List.of(step), Set.of(), false, fuse == 1);
+        assertEquals(
+            fuse == 1,
+            ops(p).contains(adam ? "assignSub" : "applyGradientDescent"),
+            ops(p).toString());
+        INDArray before = state.variables().readForRun(w.node()).dup();
+        for (int i = 0; i < 3; i++) {
+          p.run(Map.of(), state);
+        }
+        values[fuse] = state.variables().readForRun(w.node()).data().asFloat();
+        out[fuse] = (float) before.distance2(state.variables().readForRun(w.node()));
+      }
+      assertArrayEquals(values[0], values[1], 0f, adam ? "Adam" : "SGD");
+      assertTrue(out[1] > 0, "the variable moved");
     }
   }
 
