@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.api.java.function.Function2;
@@ -55,13 +56,14 @@ final class WorkerTasks {
     StageRunner runner =
         ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
     Graph g = ws.graph().graph();
-    // keyed by the broadcast, unique in the application: another session's values never mix in
+    // keyed by the application and the broadcast: broadcast ids restart at 0 in each Spark
+    // context, and a JVM (local mode, tests) can run several contexts one after another
     RunState state =
         params != null
             ? variables(g, vars.value(), params) // this task's own copy: gathered for it alone
             : ExecutorCache.get(
                 "worker-variables",
-                ws.key() + "@broadcast" + vars.id(),
+                ws.key() + "@" + SparkEnv.get().conf().getAppId() + "/broadcast" + vars.id(),
                 () -> variables(g, vars.value(), Map.of()));
     Feeds.convert(g, shardFeeds);
     Map<String, INDArray> feeds = new HashMap<>(shardFeeds);
