@@ -4,23 +4,31 @@ import io.anygraph.spark.exchange.RingLayout;
 import io.anygraph.spark.ring.RingAllReduce;
 import io.anygraph.spark.ring.RingRendezvous;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.rdd.RDD;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
 
 /**
  * The barrier side of the ring exchange, run after a worker task in the same Spark task: it listens
- * on its executor's host, learns every task's {@code host:port} from the driver's {@link
- * RingRendezvous} (not {@link BarrierTaskContext#allGather}, which costs a second), joins the ring
- * and all-reduces its all-reduce boundaries. Task 0 returns the sums; every task returns its
- * gathered rows and picked replicas, which the driver merges as under {@code tree}.
+ * on its executor's host, learns the {@code host:port} of every task of its stage attempt from the
+ * driver's {@link RingRendezvous} (not {@link BarrierTaskContext#allGather}, which costs a second),
+ * joins the ring and all-reduces its all-reduce boundaries. Task 0 returns the sums; every task
+ * returns its gathered rows and picked replicas, keyed by its rank, which the driver merges as
+ * under {@code tree}.
  */
-final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<StepResult>>
+final class RingTask
+    extends AbstractFunction1<Iterator<StepResult>, Iterator<Tuple2<Integer, StepResult>>>
     implements Serializable {
   private final RingLayout layout;
   private final String rendezvous;
@@ -33,7 +41,7 @@ final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<St
   }
 
   @Override
-  public Iterator<StepResult> apply(Iterator<StepResult> results) {
+  public Iterator<Tuple2<Integer, StepResult>> apply(Iterator<StepResult> results) {
     StepResult mine = results.next(); // a worker task yields exactly one result
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
@@ -41,9 +49,10 @@ final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<St
     String host = executor.substring(0, executor.lastIndexOf(':'));
     float[] buffer = layout.flatten(mine.sums);
     try (RingAllReduce ring = RingAllReduce.open(host, timeoutMillis)) {
-      ring.connect(
-          RingRendezvous.join(rendezvous, rank, ctx.numPartitions(), ring.address(), timeoutMillis),
-          rank);
+      RingRendezvous.Seat seat =
+          new RingRendezvous.Seat(
+              ctx.stageAttemptNumber(), rank, ctx.numPartitions(), ring.address());
+      ring.connect(RingRendezvous.join(rendezvous, seat, timeoutMillis, ctx::isInterrupted), rank);
       ring.allReduce(buffer);
     }
     INDArray[] sums = rank == 0 ? layout.unflatten(buffer) : null;
@@ -52,31 +61,48 @@ final class RingTask extends AbstractFunction1<Iterator<StepResult>, Iterator<St
         mine.sums[i] = sums == null ? null : sums[i];
       }
     }
-    return CollectionConverters.asScala(List.of(mine).iterator());
+    return CollectionConverters.asScala(List.of(new Tuple2<>(rank, mine)).iterator());
   }
 
   /**
    * The ring exchange's combiner: the worker tasks' job run as a barrier stage whose tasks
-   * all-reduce their sums, the results collected in task order and merged (only task 0 carries
-   * sums, so nothing is summed again on the driver).
+   * all-reduce their sums, their results keyed by rank, shuffled to one partition, collected and
+   * merged in rank order (only task 0 carries sums, so nothing is summed again on the driver).
+   *
+   * <p>Why the shuffle: it makes the barrier stage a shuffle-map stage, which Spark's DAGScheduler
+   * reruns as a whole (a new stage attempt, up to {@code spark.stage.maxConsecutiveAttempts}, 4 by
+   * default) when any of its tasks fails or its executor is lost; a barrier <i>result</i> stage is
+   * never retried ("Could not recover from a failed barrier ResultStage"). A rerun computes the
+   * same bits: the worker stage is a function of the step's variables and rows, and the ring's
+   * summation order depends only on the number of tasks.
    */
   static WorkerJob.Combiner combiner(RingLayout layout, int timeoutMillis) {
     return (tasks, boundaries) -> {
       String host = RingRendezvous.driverHost(tasks.context().getConf());
       try (RingRendezvous meet =
           RingRendezvous.open(host, tasks.getNumPartitions(), timeoutMillis)) {
-        RDD<StepResult> ring =
+        @SuppressWarnings("unchecked") // Scala's ClassTag of a generic class is of its raw class
+        ClassTag<Tuple2<Integer, StepResult>> keyed =
+            (ClassTag<Tuple2<Integer, StepResult>>)
+                (ClassTag<?>) ClassTag$.MODULE$.apply(Tuple2.class);
+        RDD<Tuple2<Integer, StepResult>> ring =
             tasks
                 .rdd()
                 .barrier()
-                .mapPartitions(
-                    new RingTask(layout, meet.address(), timeoutMillis),
-                    false,
-                    ClassTag$.MODULE$.apply(StepResult.class));
+                .mapPartitions(new RingTask(layout, meet.address(), timeoutMillis), false, keyed);
         ring.setName("anygraph ring all-reduce (barrier)");
+        List<Tuple2<Integer, StepResult>> byRank =
+            new ArrayList<>(
+                JavaPairRDD.fromRDD(
+                        ring,
+                        ClassTag$.MODULE$.apply(Integer.class),
+                        ClassTag$.MODULE$.apply(StepResult.class))
+                    .partitionBy(new HashPartitioner(1))
+                    .collect());
+        byRank.sort(Comparator.comparing(Tuple2::_1));
         StepResult all = new StepResult(boundaries);
-        for (StepResult r : ring.toJavaRDD().collect()) {
-          all.merge(r);
+        for (Tuple2<Integer, StepResult> r : byRank) {
+          all.merge(r._2());
         }
         return all;
       }
