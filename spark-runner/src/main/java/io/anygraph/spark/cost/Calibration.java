@@ -148,10 +148,11 @@ public final class Calibration {
       String executor = ctx.getTaskInfos()[rank].address();
       try (RingAllReduce ring =
           RingAllReduce.open(executor.substring(0, executor.lastIndexOf(':')), timeoutMillis)) {
+        RingRendezvous.Seat seat =
+            new RingRendezvous.Seat(
+                ctx.stageAttemptNumber(), rank, ctx.numPartitions(), ring.address());
         ring.connect(
-            RingRendezvous.join(
-                rendezvous, rank, ctx.numPartitions(), ring.address(), timeoutMillis),
-            rank);
+            RingRendezvous.join(rendezvous, seat, timeoutMillis, ctx::isInterrupted), rank);
         ring.allReduce(new float[ctx.numPartitions()]); // warm-up: connections, JIT
         long t0 = System.nanoTime();
         ring.allReduce(new float[ctx.numPartitions()]);

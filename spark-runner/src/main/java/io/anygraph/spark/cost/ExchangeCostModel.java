@@ -20,9 +20,11 @@ import java.util.Set;
  *       the gradients is a shuffle (each owner receives N−1 pieces of B/N), and so is the
  *       all-gather of the owners' updated parameters (each task receives the other owners' slices);
  *       nothing the size of the model passes through the driver;
- *   <li><b>ring</b>: {@code c.job + c.barrier + 2(N−1)·c.hop + 2(N−1)/N·B/c.peer + B/c.driver +
- *       P/c.broadcast}: one barrier stage, reduce-scatter and all-gather of N−1 steps each, every
- *       link carrying B/N per step in parallel, then task 0 sends the sums to the driver.
+ *   <li><b>ring</b>: {@code c.job + c.barrier + c.stage + 2(N−1)·c.hop + 2(N−1)/N·B/c.peer +
+ *       B/c.peer + B/c.driver + P/c.broadcast}: one barrier stage, reduce-scatter and all-gather of
+ *       N−1 steps each, every link carrying B/N per step in parallel; task 0's sums leave it by a
+ *       shuffle (what makes the barrier stage one Spark can rerun) to a second stage, whose task
+ *       sends them to the driver.
  * </ul>
  *
  * <p>Not modelled: stragglers (every strategy waits for the slowest task), serialization and the
@@ -54,8 +56,10 @@ public final class ExchangeCostModel {
   public static double ring(LinkConstants c, double b, double p, int n) {
     return c.jobSeconds()
         + c.barrierSeconds()
+        + c.stageSeconds()
         + 2.0 * (n - 1) * c.hopSeconds()
         + 2.0 * (n - 1) / n * b / c.peerBytesPerSecond()
+        + b / c.peerBytesPerSecond()
         + b / c.driverBytesPerSecond()
         + p / c.broadcastBytesPerSecond();
   }

@@ -13,7 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import scala.reflect.ClassTag$;
+import scala.Tuple2;
 
 /**
  * The driver's side of a group of steps: one Spark job, a barrier stage of one {@link GroupTask}
@@ -70,14 +70,13 @@ final class GroupJob {
     try (RingRendezvous meet = RingRendezvous.open(host, data.partitions(), timeout)) {
       GroupTask task =
           new GroupTask(stage, vars, first, count, offsets, firstRun, meet.address(), timeout);
-      RDD<GroupResult> job =
+      RDD<Tuple2<Integer, GroupResult>> job =
           data.blocks()
               .rdd()
               .barrier()
-              .mapPartitions(
-                  new GroupTask.Run(task), false, ClassTag$.MODULE$.apply(GroupResult.class));
+              .mapPartitions(new GroupTask.Run(task), false, RingTask.keyed());
       job.setName("anygraph steps " + first.step() + "–" + last + " (barrier, ring all-reduce)");
-      results = new ArrayList<>(job.toJavaRDD().collect());
+      results = RingTask.byRank(job, GroupResult.class); // rerun as a whole if a task fails
     } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
       throw SparkStep.failure(first.step(), e);
     } finally {

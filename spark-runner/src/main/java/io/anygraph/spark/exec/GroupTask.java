@@ -10,7 +10,6 @@ import io.anygraph.local.state.RunState;
 import io.anygraph.partition.Stage;
 import io.anygraph.spark.gpu.TaskGpu;
 import io.anygraph.spark.ring.RingAllReduce;
-import io.anygraph.spark.ring.RingRendezvous;
 import io.anygraph.spark.ship.ExecutorCache;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
@@ -54,7 +54,8 @@ record GroupTask(
   private static final LogicalDevices DEVICES = new LogicalDevices();
 
   /** The barrier stage's function: the task's block in, its one {@link GroupResult} out. */
-  static final class Run extends AbstractFunction1<Iterator<Dataset>, Iterator<GroupResult>>
+  static final class Run
+      extends AbstractFunction1<Iterator<Dataset>, Iterator<Tuple2<Integer, GroupResult>>>
       implements Serializable {
     private final GroupTask task;
 
@@ -63,8 +64,9 @@ record GroupTask(
     }
 
     @Override
-    public Iterator<GroupResult> apply(Iterator<Dataset> blocks) {
-      return CollectionConverters.asScala(List.of(task.run(blocks.next())).iterator());
+    public Iterator<Tuple2<Integer, GroupResult>> apply(Iterator<Dataset> blocks) {
+      GroupResult r = task.run(blocks.next());
+      return CollectionConverters.asScala(List.of(new Tuple2<>(r.task(), r)).iterator());
     }
   }
 
@@ -98,11 +100,7 @@ record GroupTask(
     long[] compute = new long[count];
     long[] ring = new long[count];
     List<Map<String, INDArray>> fetches = new ArrayList<>();
-    String executor = ctx.getTaskInfos()[p].address();
-    String host = executor.substring(0, executor.lastIndexOf(':'));
-    try (RingAllReduce r = RingAllReduce.open(host, timeoutMillis)) {
-      r.connect(
-          RingRendezvous.join(rendezvous, p, ctx.numPartitions(), r.address(), timeoutMillis), p);
+    try (RingAllReduce r = RingTask.join(ctx, rendezvous, timeoutMillis)) {
       for (int s = 0; s < count; s++) {
         StepRows rows = new StepRows(first.seed(), first.batch(), first.step() + s, first.size());
         long start = System.nanoTime();

@@ -10,6 +10,10 @@ import org.apache.spark.SparkContext;
  * before failing, which would look like a hang.
  */
 public final class BarrierSupport {
+  /** Spark's own key for how long a new application waits for its executors to register. */
+  public static final String REGISTRATION_WAIT =
+      "spark.scheduler.maxRegisteredResourcesWaitingTime";
+
   /** Spark's own key for dynamic allocation. */
   public static final String DYNAMIC_ALLOCATION = "spark.dynamicAllocation.enabled";
 
@@ -25,13 +29,28 @@ public final class BarrierSupport {
     return null;
   }
 
-  /** Why {@code tasks} barrier tasks cannot run at once on {@code sc}, or null when they can. */
+  /**
+   * Why {@code tasks} barrier tasks cannot run at once on {@code sc}, or null when they can. On a
+   * cluster, executors register some seconds after the application starts: too few slots are
+   * counted again until Spark's own {@value #REGISTRATION_WAIT} (30 s by default) has passed.
+   */
   public static String whyNot(SparkContext sc, int tasks) {
     String conf = whyNot(sc.getConf());
     if (conf != null) {
       return conf;
     }
     int slots = slots(sc);
+    long deadline =
+        System.nanoTime() + sc.getConf().getTimeAsMs(REGISTRATION_WAIT, "30s") * 1_000_000L;
+    while (slots < tasks && !sc.isLocal() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      slots = slots(sc);
+    }
     if (slots < tasks) {
       return "the ring's barrier stage needs its "
           + tasks

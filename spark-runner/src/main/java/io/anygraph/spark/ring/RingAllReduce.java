@@ -37,7 +37,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * try (RingAllReduce ring = RingAllReduce.open(host, 60_000)) {
- *   ring.connect(RingRendezvous.join(rendezvous, rank, tasks, ring.address(), 60_000), rank);
+ *   Seat seat = new Seat(attempt, rank, tasks, ring.address());
+ *   ring.connect(RingRendezvous.join(rendezvous, seat, 60_000, () -> false), rank);
  *   ring.allReduce(buffer); // buffer now holds the sum over all tasks
  * }
  * }</pre>
@@ -45,7 +46,8 @@ import java.util.concurrent.TimeoutException;
 public final class RingAllReduce implements Closeable {
   /**
    * The Spark configuration key of how long a ring task waits for its neighbour (accept, connect,
-   * each chunk) before failing the barrier stage, which Spark then retries as a whole.
+   * each chunk) and for the driver's rendezvous before failing the barrier stage, which Spark then
+   * reruns as a whole (a new stage attempt).
    */
   public static final String TIMEOUT_KEY = "spark.anygraph.ring.timeout";
 

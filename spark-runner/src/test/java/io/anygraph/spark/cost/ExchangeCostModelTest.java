@@ -23,8 +23,9 @@ class ExchangeCostModelTest {
     assertEquals(4.6, ExchangeCostModel.tree(C, MB100, MB100, 4), 1e-9);
     // sharded: 0.1 + 2 * 0.05 + 3/4 * (B + P)/5e7 = 3/4 * 4 = 3 -> 3.2
     assertEquals(3.2, ExchangeCostModel.sharded(C, MB100, MB100, 4), 1e-9);
-    // ring: 0.1 + 0.02 + 6 * 0.001 + 2 * 3/4 * 1e8/5e7 = 3 + B/1e8 = 1 + 0.5 -> 4.626
-    assertEquals(4.626, ExchangeCostModel.ring(C, MB100, MB100, 4), 1e-9);
+    // ring: 0.1 + 0.02 + 6 * 0.001 + 2 * 3/4 * 1e8/5e7 = 3 + B/1e8 = 1 + 0.5 -> 4.626, and the
+    // shuffle of task 0's sums to the stage that collects them: 0.05 + B/5e7 = 2 -> 6.676
+    assertEquals(6.676, ExchangeCostModel.ring(C, MB100, MB100, 4), 1e-9);
     Map<Exchange, Double> p =
         ExchangeCostModel.predict(C, MB100, MB100, 4, EnumSet.of(Exchange.TREE, Exchange.RING));
     assertEquals(Exchange.TREE, ExchangeCostModel.fastest(p));
@@ -48,10 +49,10 @@ class ExchangeCostModelTest {
   @Test
   void aSmallModelFavoursTheOneStageTree() {
     double b = 1e3;
-    // tree 0.1 + 5e-6 + 4e-5; ring 0.1 + 0.02 + 0.006 + 3e-5 + 1e-5 + 5e-6;
+    // tree 0.1 + 5e-6 + 4e-5; ring 0.1 + 0.02 + 0.05 + 0.006 + 3e-5 + 2e-5 + 1e-5 + 5e-6;
     // sharded 0.1 + 0.1 + 3/4 * 2e3/5e7 = 3e-5
     assertEquals(0.100045, ExchangeCostModel.tree(C, b, b, 4), 1e-12);
-    assertEquals(0.126045, ExchangeCostModel.ring(C, b, b, 4), 1e-12);
+    assertEquals(0.176065, ExchangeCostModel.ring(C, b, b, 4), 1e-12);
     assertEquals(0.20003, ExchangeCostModel.sharded(C, b, b, 4), 1e-12);
     assertEquals(
         Exchange.TREE,
@@ -62,8 +63,8 @@ class ExchangeCostModelTest {
 
   @Test
   void oneTaskHasNoRingSteps() {
-    // 0.1 + 0.02 + 0 hops + 0 link bytes + B/1e8 = 1 + P/2e8 = 0.5
-    assertEquals(1.62, ExchangeCostModel.ring(C, MB100, MB100, 1), 1e-9);
+    // 0.1 + 0.02 + 0.05 + 0 hops + 0 ring bytes + the shuffle B/5e7 = 2 + B/1e8 = 1 + P/2e8 = 0.5
+    assertEquals(3.67, ExchangeCostModel.ring(C, MB100, MB100, 1), 1e-9);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.anygraph.core.train.Adam;
 import io.anygraph.data.Dataset;
 import io.anygraph.partition.Plan;
 import io.anygraph.spark.LocalSpark;
+import io.anygraph.spark.SparkSetup;
 import io.anygraph.spark.cost.LinkConstants;
 import io.anygraph.spark.exchange.Exchange;
 import io.anygraph.spark.exec.ShardedExchangeTest.Net;
@@ -20,15 +21,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code auto} on {@code local[2]} with cluster constants given on paper: the step runs with the
- * strategy the model predicts fastest among those the plan and the cluster allow, and the forecast
- * says why.
+ * {@code auto} on {@code local[2]} (and {@code local[3]}) with cluster constants given on paper:
+ * the step runs with the strategy the model predicts fastest among those the plan and the cluster
+ * allow, and the forecast says why.
  */
 class AutoExchangeTest {
-  /** A slow driver link and free executor links: ring's one copy to the driver wins. */
+  /**
+   * A slow driver link, free executor links and a 1 s stage: with three tasks, ring's one copy to
+   * the driver (and its second stage) beats tree's three copies and sharded's two stages; with two
+   * tasks tree's two copies win (ring = tree − one copy + a stage, sharded = two stages: at N = 2
+   * the ring is never fastest).
+   */
   private static final LinkConstants SLOW_DRIVER =
       new LinkConstants(0.01, 1.0, 0, 0, 1e3, 1e12, 1e12);
 
@@ -41,22 +48,41 @@ class AutoExchangeTest {
         .exchange(Exchange.AUTO);
   }
 
+  /** Four Adam steps under {@code auto} with constants {@code c}: what the last step ran. */
+  private static Exchange trainAuto(JavaSparkContext sc, LinkConstants c, int... blocks) {
+    Dataset d = SparkRunnerTest.data(300, 5);
+    Net n = net(() -> new Adam(0.01));
+    SparkRunner runner = auto(n, sc, d, blocks).linkConstants(c);
+    try (Session sess = new Session(n.g(), runner)) {
+      sess.initializeAllVariables();
+      for (int s = 0; s < 4; s++) {
+        runner.select(7, 64, s);
+        sess.run(List.of(n.train(), n.loss()), Map.of());
+      }
+      assertClose(trainLocally(() -> new Adam(0.01), d, 4), variables(sess, n.g()));
+      return runner.lastStepExchange();
+    }
+  }
+
   @Test
   void autoRunsTheStrategyTheModelPredictsFastest() {
-    Dataset d = SparkRunnerTest.data(300, 5);
     JavaSparkContext sc = LocalSpark.context();
-    for (LinkConstants c : List.of(SLOW_DRIVER, SLOW_HOPS)) {
-      Net n = net(() -> new Adam(0.01));
-      SparkRunner runner = auto(n, sc, d, 170, 130).linkConstants(c);
-      try (Session sess = new Session(n.g(), runner)) {
-        sess.initializeAllVariables();
-        for (int s = 0; s < 4; s++) {
-          runner.select(7, 64, s);
-          sess.run(List.of(n.train(), n.loss()), Map.of());
-        }
-        assertEquals(c == SLOW_DRIVER ? Exchange.RING : Exchange.TREE, runner.lastStepExchange());
-        assertClose(trainLocally(() -> new Adam(0.01), d, 4), variables(sess, n.g()));
-      }
+    assertEquals(Exchange.TREE, trainAuto(sc, SLOW_HOPS, 170, 130));
+    assertEquals(Exchange.TREE, trainAuto(sc, SLOW_DRIVER, 170, 130));
+  }
+
+  @Test
+  void autoRunsTheRingOnThreeTasksWhenTheDriverLinkIsSlow() {
+    LocalSpark.stop(); // a JVM has one Spark context: three task slots for the ring's 3 tasks
+    SparkSession spark =
+        SparkSetup.session(
+            SparkSetup.conf("auto-local3").setMaster("local[3]").set("spark.ui.enabled", "false"));
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      assertEquals(Exchange.RING, trainAuto(sc, SLOW_DRIVER, 120, 100, 80));
+    } finally {
+      spark.stop();
+      LocalSpark.stop();
     }
   }
 
@@ -74,10 +100,12 @@ class AutoExchangeTest {
     ExchangeForecast two = runner.forecast(plan, 2);
     assertEquals(b, two.gradientBytes());
     assertEquals(p, two.parameterBytes());
-    // ring: 0.01 + 0 hops + 2·(1/2)·B/1e12 + B/1e3 + P/1e12
-    assertEquals(0.01 + b / 1e12 + b / 1e3 + p / 1e12, two.seconds().get(Exchange.RING), 1e-12);
+    // ring: 0.01 + the second stage 1.0 + 0 hops + 2·(1/2)·B/1e12 + B/1e12 (the shuffle to the
+    // second stage) + B/1e3 + P/1e12 = 1.59 s; tree 0.01 + 2·B/1e3 = 1.17 s
+    assertEquals(
+        0.01 + 1.0 + 2 * b / 1e12 + b / 1e3 + p / 1e12, two.seconds().get(Exchange.RING), 1e-12);
     String text = two.explain();
-    assertTrue(text.contains("ring") && text.contains("auto chooses ring"), text);
+    assertTrue(text.contains("ring") && text.contains("auto chooses tree"), text);
     // three tasks on two slots: ring cannot run, so auto picks among tree and sharded
     ExchangeForecast three = runner.forecast(plan, 3);
     assertEquals(Set.of(Exchange.TREE, Exchange.SHARDED), three.seconds().keySet());
