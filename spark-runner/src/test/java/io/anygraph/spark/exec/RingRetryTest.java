@@ -63,11 +63,30 @@ class RingRetryTest {
     String x = idx("x", new int[] {EXAMPLES, FEATURES}, features());
     String y = idx("y", new int[] {EXAMPLES}, labels());
     JavaSparkContext sc = LocalSpark.context(); // local[2]
-    Map<String, INDArray> uninterrupted = train(sc, new IdxPair(x, y, IdxDecoder.scaledBytes()));
+    Map<String, INDArray> uninterrupted = train(sc, new IdxPair(x, y, IdxDecoder.scaledBytes()), 1);
     FAILURES.set(0);
     Map<String, INDArray> retried =
-        train(sc, new IdxPair(x, y, RingRetryTest::failsFirstAttemptOfPartition1));
+        train(sc, new IdxPair(x, y, RingRetryTest::failsFirstAttemptOfPartition1), 1);
     assertEquals(1, FAILURES.get(), "the decoder failed once: the first attempt did fail");
+    assertBitIdentical(uninterrupted, retried);
+  }
+
+  /** The same under several steps per job: the group's barrier stage is rerun as a whole. */
+  @Test
+  void aGroupOfStepsFailingInTheFirstAttemptIsRetriedAndEndsBitIdentical() throws IOException {
+    String x = idx("x", new int[] {EXAMPLES, FEATURES}, features());
+    String y = idx("y", new int[] {EXAMPLES}, labels());
+    JavaSparkContext sc = LocalSpark.context(); // local[2]
+    Map<String, INDArray> uninterrupted = train(sc, new IdxPair(x, y, IdxDecoder.scaledBytes()), 1);
+    FAILURES.set(0);
+    Map<String, INDArray> retried =
+        train(sc, new IdxPair(x, y, RingRetryTest::failsFirstAttemptOfPartition1), 4);
+    assertEquals(1, FAILURES.get(), "the decoder failed once: the first attempt did fail");
+    assertBitIdentical(uninterrupted, retried);
+  }
+
+  private static void assertBitIdentical(
+      Map<String, INDArray> uninterrupted, Map<String, INDArray> retried) {
     assertEquals(uninterrupted.keySet(), retried.keySet());
     for (String name : uninterrupted.keySet()) {
       assertArrayEquals(
@@ -77,12 +96,14 @@ class RingRetryTest {
     }
   }
 
-  private static Map<String, INDArray> train(JavaSparkContext sc, IdxPair pair) throws IOException {
+  private static Map<String, INDArray> train(JavaSparkContext sc, IdxPair pair, int stepsPerJob)
+      throws IOException {
     Net n = net(() -> new Adam(0.01));
     SparkRunner runner =
         new SparkRunner(n.g(), sc)
             .bind(ShardedData.idx(sc, pair, 2), Map.of("features", n.x(), "labels", n.y()))
-            .exchange(Exchange.RING);
+            .exchange(Exchange.RING)
+            .stepsPerJob(stepsPerJob);
     try (Session sess = new Session(n.g(), runner)) {
       sess.initializeAllVariables();
       for (int s = 0; s < 4; s++) {
