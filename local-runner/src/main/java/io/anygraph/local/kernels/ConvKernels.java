@@ -10,8 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them, see
  * {@link NativeBuild}); without oneDNN, stride-1 convolutions run as large GEMMs ({@link
- * ConvGemm}), much faster than libnd4j's own loops. Shapes were checked by inference on the
- * concrete inputs before these run; outputs are buffers the executor lends, in the inferred shapes.
+ * ConvGemm}), much faster than libnd4j's own loops. A float32 filter gradient whose input gradient
+ * nobody reads runs as im2col + GEMM ({@link ConvFilterGradient}). Shapes were checked by inference
+ * on the concrete inputs before these run; outputs are buffers the executor lends, in the inferred
+ * shapes.
  */
 final class ConvKernels {
   private ConvKernels() {}
@@ -38,7 +40,10 @@ final class ConvKernels {
           Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
           INDArray dInput = c.output(0);
           INDArray dFilter = c.output(1);
-          if (onGemm(w, input, filter, !c.needed(0))) {
+          if (!c.needed(0) && ConvFilterGradient.applies(w, input, filter)) {
+            ConvFilterGradient.compute(c, input, c.in(2), w, dFilter);
+            Buffers.zero(dInput);
+          } else if (onGemm(w, input, filter, !c.needed(0))) {
             // the input's gradient is skipped when nothing reads it (the first layer's, in
             // training)
             ConvGemm.backward(c, input, filter, c.in(2), w, c.needed(0) ? dInput : null, dFilter);
