@@ -5,14 +5,19 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.anygraph.core.ops.Window;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The filter gradient of a float32 convolution alone (its input gradient unread, as for a network's
- * first layer), as one GEMM per chunk of images over an im2col matrix built in Java:
+ * first layer), as one GEMM per chunk of images over an im2col matrix built in Java, the chunks
+ * split between two threads:
  *
  * <pre>
  *   Col[(i, j, c), p] = x[n, y·sH + i·dH - top, x·sW + j·dW - left, c]   (0 in the padding)
@@ -24,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * then, at stride 1, a row is a few contiguous copies per image line. Why: the first MNIST layer's
  * filter gradient (C = 1, 5x5, 8 filters, batch 64) took 3.0 ms on {@link ConvGemm}'s five M = 5
  * GEMMs over a padded copy of dY, and oneDNN's {@code conv2d_bp} computes the input gradient too;
- * here the copy into Col takes ~0.5 ms and the one GEMM (M = 25, N = 8, K = 50,176) ~0.6 ms. {@code
+ * here the copy into Col takes ~0.5 ms and the one GEMM (M = 25, N = 8, K = 50,176) ~0.6 ms on one
+ * thread, and OpenBLAS uses one thread for it, so the second core takes half the images. {@code
  * -Danygraph.im2colFilterGradient=false} turns this path off, to compare.
  */
 final class ConvFilterGradient {
@@ -37,6 +43,15 @@ final class ConvFilterGradient {
    * 512k elements measured no faster.
    */
   static final long CHUNK_ELEMENTS = 1 << 22;
+
+  /**
+   * From this many Col elements on, the images are split between the caller's thread and one of the
+   * common pool's, each filling its own Col and running its own GEMM (which OpenBLAS runs on one
+   * thread at these shapes), and the two sums are added.
+   */
+  static final long PARALLEL_ELEMENTS = 1 << 18;
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private ConvFilterGradient() {}
 
@@ -68,20 +83,48 @@ final class ConvFilterGradient {
     planar.data().asNioFloat().get(0, xs);
     INDArray dyRows = dyNhwc.reshape('c', g.n * g.pixels, g.o);
     INDArray dfMatrix = df.reshape('c', g.rows, g.o);
-    int imagesPerChunk = (int) Math.max(1, Math.min(g.n, CHUNK_ELEMENTS / (g.rows * g.pixels)));
-    for (int n0 = 0; n0 < g.n; n0 += imagesPerChunk) {
+    long perImage = g.rows * g.pixels;
+    int lanes = g.n > 1 && g.n * perImage >= PARALLEL_ELEMENTS && CORES > 1 ? 2 : 1;
+    int imagesPerChunk =
+        (int) Math.max(1, Math.min((g.n + lanes - 1) / lanes, CHUNK_ELEMENTS / perImage));
+    // chunks alternate between the lanes; each lane sums into its own matrix, taken here (the
+    // executor's buffers are not for other threads to take)
+    List<List<Chunk>> work = new ArrayList<>();
+    INDArray[] sums = new INDArray[lanes];
+    for (int lane = 0; lane < lanes; lane++) {
+      work.add(new ArrayList<>());
+      sums[lane] = lane == 0 ? dfMatrix : c.scratch(DataType.FLOAT, g.rows, g.o);
+    }
+    for (int n0 = 0, k = 0; n0 < g.n; n0 += imagesPerChunk, k++) {
       int images = Math.min(imagesPerChunk, g.n - n0);
       long columns = (long) images * g.pixels;
       INDArray col = c.scratch(DataType.FLOAT, g.rows, columns);
-      fill(xs, g, n0, images, col.data().asNioFloat());
-      Nd4j.gemm(
-          col,
-          dyRows.get(interval(n0 * g.pixels, n0 * g.pixels + columns), all()),
-          dfMatrix,
-          false,
-          false,
-          1.0,
-          n0 == 0 ? 0.0 : 1.0);
+      INDArray dyPart = dyRows.get(interval(n0 * g.pixels, n0 * g.pixels + columns), all());
+      work.get(k % lanes).add(new Chunk(n0, images, col, dyPart));
+    }
+    if (lanes == 1) {
+      run(xs, g, work.get(0), dfMatrix);
+      return;
+    }
+    ForkJoinTask<?> other =
+        ForkJoinPool.commonPool().submit(() -> run(xs, g, work.get(1), sums[1]));
+    try {
+      run(xs, g, work.get(0), dfMatrix);
+    } finally {
+      other.join(); // before its buffers go back to the pool, even if this lane failed
+    }
+    dfMatrix.addi(sums[1]);
+  }
+
+  /** A chunk of images: its Col buffer and its rows of dY. */
+  private record Chunk(int n0, int images, INDArray col, INDArray dy) {}
+
+  /** One lane's chunks, summed into {@code sum}. */
+  private static void run(float[] xs, Geometry g, List<Chunk> chunks, INDArray sum) {
+    for (int k = 0; k < chunks.size(); k++) {
+      Chunk ch = chunks.get(k);
+      fill(xs, g, ch.n0(), ch.images(), ch.col().data().asNioFloat());
+      Nd4j.gemm(ch.col(), ch.dy(), sum, false, false, 1.0, k == 0 ? 0.0 : 1.0);
     }
   }
 
