@@ -72,10 +72,10 @@ final class ConvKernels {
   /**
    * Whether {@link ConvGemm} runs this convolution rather than libnd4j: always where it applies and
    * oneDNN is off or lacks the dtype (oneDNN has no float64; libnd4j's own loops are far slower),
-   * and for a gradient whose input half nobody reads, which ConvGemm skips while libnd4j's {@code
-   * conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms), and for a dilated
-   * convolution, for which oneDNN builds no primitive (libnd4j: "could not create a descriptor for
-   * a dilated convolution").
+   * and for a gradient whose input half nobody reads (where {@link ConvFilterGradient} does not
+   * take it), which ConvGemm skips while libnd4j's {@code conv2d_bp} always computes both (MNIST's
+   * first layer: 8 against 12 ms), and for a dilated convolution, for which oneDNN builds no
+   * primitive (libnd4j: "could not create a descriptor for a dilated convolution").
    */
   private static boolean onGemm(
       Window w, INDArray input, INDArray filter, boolean inputGradientUnused) {
