@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import io.anygraph.core.DType;
 import io.anygraph.core.Graph;
 import io.anygraph.data.Dataset;
+import io.anygraph.spark.exec.GroupResult;
 import io.anygraph.spark.exec.ShardFeed;
 import io.anygraph.spark.exec.SliceResult;
 import io.anygraph.spark.exec.StepResult;
@@ -13,6 +14,7 @@ import io.anygraph.spark.exec.WorkerStage;
 import io.anygraph.spark.kryo.DatasetSerializer;
 import io.anygraph.spark.kryo.GraphModelSerializer;
 import io.anygraph.spark.kryo.GraphSerializer;
+import io.anygraph.spark.kryo.GroupResultSerializer;
 import io.anygraph.spark.kryo.NdArraySerializer;
 import io.anygraph.spark.kryo.ShardFeedSerializer;
 import io.anygraph.spark.kryo.ShippedSerializer;
@@ -65,5 +67,8 @@ public class AnygraphKryoRegistrator implements KryoRegistrator {
     kryo.register(SliceResult.class, new SliceResultSerializer(arrays));
     // the ring exchange: the barrier tasks' results, collected as an array
     kryo.register(StepResult[].class);
+    // several steps per job: a barrier task's result, collected as an array
+    kryo.register(GroupResult.class, new GroupResultSerializer(arrays));
+    kryo.register(GroupResult[].class);
   }
 }

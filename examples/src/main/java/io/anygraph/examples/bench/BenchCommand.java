@@ -61,10 +61,16 @@ public final class BenchCommand {
           .choice(
               "--exchange",
               null,
-              List.of("tree", "sharded"),
-              "gradient exchange of the spark section (tree by default) and the scale section"
-                  + " (both by default)")
+              List.of("tree", "sharded", "ring"),
+              "gradient exchange of the spark section (tree, sharded and ring by default) and the"
+                  + " scale section (every one by default)")
           .value("--spark-batch", "N", "256", "global batch of the spark section")
+          .value(
+              "--steps-per-job",
+              "K",
+              null,
+              "spark section: ring with K training steps per Spark job against ring (4 and 16 by"
+                  + " default)")
           .value("--json", "FILE", null, "write the figures and ratios there as JSON")
           .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
           .value("--runner", "local|spark|both", "both", "the runners the soak section trains on")
@@ -90,6 +96,12 @@ public final class BenchCommand {
     Exchange exchange =
         options.given("--exchange") ? Exchange.parse(options.string("--exchange")) : null;
     options.onlyWith("--spark-batch", chosen.contains("spark") && !profile, "the spark section");
+    options.onlyWith("--steps-per-job", chosen.contains("spark") && !profile, "the spark section");
+    int stepsPerJob = options.given("--steps-per-job") ? options.positiveInt("--steps-per-job") : 0;
+    if (stepsPerJob > 1 && exchange != null && exchange != Exchange.RING) {
+      throw CommandFailure.usage(
+          "--steps-per-job", "several steps per job need --exchange ring, not " + exchange.label());
+    }
     options.onlyWith("--json", !profile, "the comparison, not --profile");
     Destinations.checkFile("--json", json);
     if (chosen.contains("soak")) { // memory over minutes of training, a run of its own
@@ -175,7 +187,8 @@ public final class BenchCommand {
       gemm(out, h);
     }
     if (chosen.contains("spark")) {
-      SparkBench.run(out, h, train, master, sparkBatch, exchange);
+      SparkBench.run(
+          out, h, train, master, sparkBatch, SparkBench.strategies(exchange, stepsPerJob), report);
     }
     if (chosen.contains("scale")) {
       List<Exchange> exchanges = exchange == null ? List.of(Exchange.values()) : List.of(exchange);

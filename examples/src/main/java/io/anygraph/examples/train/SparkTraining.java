@@ -3,6 +3,7 @@ package io.anygraph.examples.train;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Runner;
 import io.anygraph.partition.Plan;
+import io.anygraph.spark.exchange.Exchange;
 import io.anygraph.spark.exec.ShardedData;
 import io.anygraph.spark.exec.SparkRunner;
 import java.util.Iterator;
@@ -28,6 +29,20 @@ public final class SparkTraining implements TrainingBackend {
     this.runner = new SparkRunner(model.graph(), sc).bind(train, model.columns());
   }
 
+  /**
+   * Applies the command's Spark options: {@code --exchange} and {@code --steps-per-job} (those not
+   * given leave the Spark configuration's).
+   */
+  public SparkTraining configure(TrainOptions options) {
+    if (options.exchange() != null) {
+      runner.exchange(Exchange.parse(options.exchange()));
+    }
+    if (options.stepsPerJob() > 0) {
+      runner.stepsPerJob(options.stepsPerJob());
+    }
+    return this;
+  }
+
   @Override
   public Runner runner() {
     return runner;
@@ -44,7 +59,12 @@ public final class SparkTraining implements TrainingBackend {
 
   @Override
   public Iterable<Step> epoch(long seed, int batchSize) {
-    int steps = (int) ((train.size() + batchSize - 1) / batchSize);
+    return epoch(seed, batchSize, Long.MAX_VALUE);
+  }
+
+  @Override
+  public Iterable<Step> epoch(long seed, int batchSize, long limit) {
+    int steps = (int) Math.min(limit, (train.size() + batchSize - 1) / batchSize);
     return () ->
         new Iterator<>() {
           private int next = 0;
@@ -59,7 +79,7 @@ public final class SparkTraining implements TrainingBackend {
             if (!hasNext()) {
               throw new NoSuchElementException();
             }
-            runner.select(seed, batchSize, next++);
+            runner.select(seed, batchSize, next++, steps); // a group of steps ends with these
             return new Step(Map.of(), runner.selectedRows());
           }
         };

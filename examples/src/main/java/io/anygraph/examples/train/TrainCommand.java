@@ -6,7 +6,6 @@ import io.anygraph.examples.cli.OptionValues;
 import io.anygraph.examples.cli.Refusals;
 import io.anygraph.examples.cli.SparkMaster;
 import io.anygraph.local.kernels.NativeBuild;
-import io.anygraph.spark.exchange.Exchange;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -122,9 +121,7 @@ public final class TrainCommand {
       int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
       SparkTraining backend =
           new SparkTraining(training.model(), sc, model.onSpark(sc, options, data, partitions));
-      if (options.exchange() != null) {
-        backend.sparkRunner().exchange(Exchange.parse(options.exchange()));
-      }
+      backend.configure(options);
       out.printf(
           "%s: %d training %s in the executors, %d test %s; runner %s, %d epochs of batch %d%n",
           data.source(),
@@ -140,14 +137,17 @@ public final class TrainCommand {
       double[] t = backend.sparkRunner().times().perStepMillis();
       out.printf(
           "spark steps: %.1f ms each (compute %.1f, serialization %.1f, scheduling %.1f),"
-              + " exchange %s%n",
+              + " exchange %s%s%n",
           t[0],
           t[1],
           t[2],
           t[3],
           backend.sparkRunner().lastStepExchange() == null
               ? "none"
-              : backend.sparkRunner().lastStepExchange().label());
+              : backend.sparkRunner().lastStepExchange().label(),
+          backend.sparkRunner().stepsPerJob() > 1
+              ? ", " + backend.sparkRunner().stepsPerJob() + " steps per job"
+              : "");
       return new Ran(r, sc.master());
     } finally {
       if (!shared) {

@@ -36,6 +36,8 @@ import java.util.List;
  * @param exchange the Spark runner's gradient exchange ({@code tree}, {@code sharded}, {@code ring}
  *     or {@code auto}); null for the Spark configuration's ({@code spark.anygraph.exchange}, tree
  *     by default)
+ * @param stepsPerJob the Spark runner's training steps per Spark job ({@code --steps-per-job}; ring
+ *     exchange); 0 for the Spark configuration's ({@code spark.anygraph.stepsPerJob}, 1 by default)
  */
 public record TrainOptions(
     String runner,
@@ -55,7 +57,8 @@ public record TrainOptions(
     String logdir,
     boolean forceResume,
     boolean checkNumerics,
-    String exchange) {
+    String exchange,
+    int stepsPerJob) {
 
   /** The options of {@code model}'s command, worded with what its examples are called. */
   public static Options declare(ExampleModel<?> model) {
@@ -101,7 +104,12 @@ public record TrainOptions(
             "--exchange",
             null,
             List.of("tree", "sharded", "ring", "auto"),
-            "--runner spark: gradient exchange");
+            "--runner spark: gradient exchange")
+        .value(
+            "--steps-per-job",
+            "K",
+            null,
+            "--runner spark --exchange ring: run K training steps per Spark job");
   }
 
   /**
@@ -119,6 +127,7 @@ public record TrainOptions(
     v.onlyWith("--master", spark, "--runner spark");
     v.onlyWith("--partitions", spark, "--runner spark");
     v.onlyWith("--exchange", spark, "--runner spark");
+    v.onlyWith("--steps-per-job", spark, "--runner spark");
     boolean resume = v.flag("--resume") || v.flag("--force-resume");
     if (resume && !v.given("--checkpoint")) {
       throw CommandFailure.usage(
@@ -143,7 +152,8 @@ public record TrainOptions(
         v.path("--logdir"),
         v.flag("--force-resume"),
         v.flag("--check-numerics"),
-        v.given("--exchange") ? v.string("--exchange") : null);
+        v.given("--exchange") ? v.string("--exchange") : null,
+        v.given("--steps-per-job") ? v.positiveInt("--steps-per-job") : 0);
   }
 
   /** The runner as the command prints it: {@code local}, {@code local, 2 devices}, ... */

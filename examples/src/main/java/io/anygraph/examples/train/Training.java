@@ -144,7 +144,8 @@ public final class Training<M extends ModelGraph> {
         long step = 0;
         long start = System.nanoTime();
         for (TrainingBackend.Step b :
-            backend.epoch(options.seed() * 1_000_003L + epoch, options.batchSize())) {
+            backend.epoch(
+                options.seed() * 1_000_003L + epoch, options.batchSize(), stepsPerEpoch)) {
           double batchLoss;
           try (b) { // the step's batch is freed at once, not when the GC finds it
             if (step == stepsPerEpoch) {

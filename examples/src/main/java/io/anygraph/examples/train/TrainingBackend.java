@@ -39,6 +39,14 @@ public interface TrainingBackend {
   /** The steps of one epoch: batches of {@code batchSize} in the order fixed by {@code seed}. */
   Iterable<Step> epoch(long seed, int batchSize);
 
+  /**
+   * The first {@code steps} steps of one epoch: the caller trains no more of this order (a Spark
+   * runner that runs several steps per job ends its last group there).
+   */
+  default Iterable<Step> epoch(long seed, int batchSize, long steps) {
+    return epoch(seed, batchSize);
+  }
+
   /** The plan of a step with these fetches, for drawing it. */
   Plan plan(List<Tensor> fetches, Set<Tensor> fed);
 

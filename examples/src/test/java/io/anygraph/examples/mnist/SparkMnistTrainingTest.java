@@ -75,6 +75,27 @@ class SparkMnistTrainingTest {
   }
 
   @Test
+  void twoStepsPerJobOnTheRingEqualTheLocalRunnerAndStopAtTheStepLimit() throws IOException {
+    // --steps 3 with two steps per job: steps 0-1 in one job, then step 2 alone (a group that ran
+    // on to step 3 would leave other parameters than the local runner's three steps)
+    SparkEquivalence.check(
+        new MnistExample(),
+        sc,
+        mnist.train().take(640),
+        mnist.test().take(100),
+        new int[] {340, 300},
+        0,
+        tmp,
+        new String[] {"--exchange", "ring", "--steps-per-job", "2"},
+        "--epochs",
+        "2",
+        "--steps",
+        "3",
+        "--seed",
+        "4");
+  }
+
+  @Test
   void digitsAndCheckpointsOnHdfsAndAResumedRunContinuesExactly() throws IOException {
     Configuration conf = new Configuration();
     File base = tmp.resolve("hdfs").toFile();

@@ -64,6 +64,8 @@ class SharedOptionsTest {
             "  --check-numerics           stop at the first node whose output holds NaN or"
                 + " infinity",
             "  --exchange tree|sharded|ring|auto --runner spark: gradient exchange",
+            "  --steps-per-job K          --runner spark --exchange ring: run K training steps per"
+                + " Spark job",
             "  --verbose                  on failure, print the stack trace too",
             "  --help                     this help (also -h)",
             ""),

@@ -50,6 +50,21 @@ public final class SparkEquivalence {
       Path scratch,
       String... args)
       throws IOException {
+    return check(model, sc, train, test, blocks, reportJobs, scratch, new String[0], args);
+  }
+
+  /** As above, with {@code sparkOnly} options ({@code --exchange ring}) for the Spark run alone. */
+  public static Training.Result check(
+      ExampleModel<?> model,
+      JavaSparkContext sc,
+      Dataset train,
+      Dataset test,
+      int[] blocks,
+      int reportJobs,
+      Path scratch,
+      String[] sparkOnly,
+      String... args)
+      throws IOException {
     assertTrue(
         Arrays.stream(blocks).distinct().count() > 1, "blocks of unequal sizes: " + blocks.length);
     String local = scratch.resolve("local").toUri().toString();
@@ -57,10 +72,12 @@ public final class SparkEquivalence {
     TrainOptions localOptions = TrainOptions.parse(model, with(args, "--checkpoint", local));
     Training.Result l = new Training<>(model, localOptions, quiet()).run(train, test);
     TrainOptions sparkOptions =
-        TrainOptions.parse(model, with(args, "--runner", "spark", "--checkpoint", onSpark));
+        TrainOptions.parse(
+            model, with(with(args, sparkOnly), "--runner", "spark", "--checkpoint", onSpark));
     Training<?> sparkRun = new Training<>(model, sparkOptions, quiet());
     SparkTraining backend =
-        new SparkTraining(sparkRun.model(), sc, ShardedData.of(sc, train, blocks));
+        new SparkTraining(sparkRun.model(), sc, ShardedData.of(sc, train, blocks))
+            .configure(sparkOptions);
     Training.Result r = sparkRun.run(backend, test);
     long evalBatches = (test.size() + Training.EVAL_BATCH - 1) / Training.EVAL_BATCH;
     long epochs = sparkOptions.epochs();

@@ -39,6 +39,12 @@ public final class Compiler {
    *     the whole stage (so devices that wait on each other's transfers never deadlock)
    */
   public static Program compile(List<Tensor> fetches, Collection<Tensor> fed, boolean graphOrder) {
+    return compile(fetches, fed, graphOrder, UpdateFusion.ENABLED);
+  }
+
+  /** As {@link #compile(List, Collection, boolean)}; {@code fuseUpdates} off compares (tests). */
+  static Program compile(
+      List<Tensor> fetches, Collection<Tensor> fed, boolean graphOrder, boolean fuseUpdates) {
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
     Set<Node> needed = Schedule.needed(fetches, fedSet);
     Schedule.checkPlaceholders(needed, fetches);
@@ -57,12 +63,18 @@ public final class Compiler {
     }
     List<Program.Step> steps = new ArrayList<>();
     VariableAliases aliases = new VariableAliases();
+    UpdateFusion fusion = UpdateFusion.find(order, fetches, fedSet, fuseUpdates);
     for (Node n : order) {
+      if (fusion.absorbed(n)) {
+        continue;
+      }
       OpDef def = OpRegistry.get(n.op());
       KernelRegistry.Entry k = KernelRegistry.get(n.op());
-      int[] in = new int[n.inputs().size()];
+      UpdateFusion.Fused fused = fusion.of(n);
+      List<Tensor> inputs = fused == null ? n.inputs() : fused.inputs();
+      int[] in = new int[inputs.size()];
       for (int i = 0; i < in.length; i++) {
-        in[i] = i < def.refInputs() ? -1 : slotOf.get(Out.of(n.input(i)));
+        in[i] = i < def.refInputs() ? -1 : slotOf.get(Out.of(inputs.get(i)));
       }
       int[] out = new int[n.outputs().size()];
       for (int i = 0; i < out.length; i++) {
@@ -76,7 +88,10 @@ public final class Compiler {
             });
       }
       aliases.add(steps.size(), n, k.output(), def.refInputs(), in, out);
-      steps.add(new Program.Step(n, k.kernel(), in, out, needsShapeCheck(n)));
+      steps.add(
+          fused == null
+              ? new Program.Step(n, n.op(), k.kernel(), in, out, needsShapeCheck(n))
+              : new Program.Step(n, fused.label(), fused.kernel(), in, out, false));
     }
     int[] fetchSlots = fetches.stream().mapToInt(t -> slotOf.get(Out.of(t))).toArray();
     return new Program(

@@ -27,8 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * than at garbage collection, and a repeated run allocates almost nothing.
  */
 public final class Program {
-  /** One instruction: a node's kernel, its input slots ({@code -1} for references) and outputs. */
-  record Step(Node node, Kernel kernel, int[] inputs, int[] outputs, boolean checkShapes) {}
+  /**
+   * One instruction: a node's kernel, its input slots ({@code -1} for references) and outputs;
+   * {@code op} names it in profiles: the node's op, or a fused step's name ({@link UpdateFusion}).
+   */
+  record Step(
+      Node node, String op, Kernel kernel, int[] inputs, int[] outputs, boolean checkShapes) {}
 
   /**
    * Per step: slots to forget, owned buffers (by root slot) to close, and inputs a kernel may keep
@@ -73,9 +77,9 @@ public final class Program {
     return steps.size();
   }
 
-  /** The op of step s (tests). */
+  /** The op of step s, or its fused name (tests). */
   String op(int s) {
-    return steps.get(s).node().op();
+    return steps.get(s).op();
   }
 
   /** Whether step s's kernel may keep input i's buffer (tests). */
@@ -116,7 +120,7 @@ public final class Program {
       Step step = steps.get(s);
       long start = 0;
       if (profile != null) {
-        profile.beginStep(step.node().op(), step.node().name());
+        profile.beginStep(step.op(), step.node().name());
         start = System.nanoTime();
       }
       INDArray[] in = new INDArray[step.inputs().length];
@@ -171,7 +175,7 @@ public final class Program {
         values[slot] = null;
       }
       if (profile != null) {
-        profile.endStep(step.node().op(), System.nanoTime() - start);
+        profile.endStep(step.op(), System.nanoTime() - start);
       }
     }
     List<INDArray> result = new ArrayList<>(fetchSlots.length);

@@ -7,7 +7,6 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import io.anygraph.core.ops.Window;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Stride-1 convolution and both its gradients as a few large GEMMs over the whole minibatch, in
@@ -117,7 +116,7 @@ final class ConvGemm {
     INDArray yRows = rows(y, 0, g.outputRows());
     INDArray taps = filterRows(c, f, g);
     for (long i = 0; i < g.kh(); i++) {
-      Nd4j.gemm(
+      Gemm.multiply(
           rows(e, g.shift(i), g.outputRows()),
           taps.get(point(i), all(), all()),
           yRows,
@@ -151,7 +150,7 @@ final class ConvGemm {
     INDArray e = expanded(c, padded(c, xs, g), g);
     INDArray dTaps = df.reshape('c', g.kh(), g.kw() * g.c(), g.o());
     for (long i = 0; i < g.kh(); i++) {
-      Nd4j.gemm(
+      Gemm.multiply(
           rows(e, g.shift(i), g.outputRows()),
           dyRows,
           dTaps.get(point(i), all(), all()),
@@ -168,7 +167,7 @@ final class ConvGemm {
     INDArray de =
         g.kw() == 1 ? dxGrid : Buffers.zero(c.scratch(t, g.expandedRows(), g.kw() * g.c()));
     for (long i = 0; i < g.kh(); i++) {
-      Nd4j.gemm(
+      Gemm.multiply(
           dyRows,
           taps.get(point(i), all(), all()),
           rows(de, g.shift(i), g.outputRows()),

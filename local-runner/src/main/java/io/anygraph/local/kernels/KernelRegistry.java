@@ -13,6 +13,7 @@ public final class KernelRegistry {
   private static final Map<String, Entry> KERNELS = new HashMap<>();
 
   static {
+    IntraOp.configure();
     SourceKernels.register();
     MathKernels.register();
     DivisionKernels.register();

@@ -8,11 +8,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Matrix products through ND4J's GEMM (BLAS), written into a lent buffer for float types; batches
+ * Matrix products through BLAS ({@link Gemm}), written into a lent buffer for float types; batches
  * of matrices (rank > 2) go to {@link BatchedMatmul}.
  */
 final class LinalgKernels {
   private LinalgKernels() {}
+
+  /**
+   * {@code -Danygraph.matmul=libnd4j} runs 2-D float products through libnd4j's {@code matmul} op
+   * (oneDNN's matmul in the oneDNN build, on the OpenMP threads of the other ops) instead of BLAS,
+   * to compare.
+   */
+  private static final boolean VIA_LIBND4J =
+      "libnd4j".equals(System.getProperty("anygraph.matmul"));
 
   static void register() {
     add(
@@ -40,7 +48,7 @@ final class LinalgKernels {
           if (k1 == 0) {
             Buffers.zero(out);
           } else if (!out.isEmpty()) {
-            Nd4j.gemm(a, b, out, ta, tb, 1.0, 0.0);
+            Gemm.multiply(a, b, out, ta, tb, 1.0, 0.0);
           }
           return one(out);
         });

@@ -50,6 +50,8 @@ public final class NativeBuild {
                 ? " (oneDNN turned off by -D" + ONEDNN_PROPERTY + "=false)"
                 : " (convolution as GEMMs)")
         + ", matrix products on OpenBLAS"
-        + (blas == null ? "" : " (core " + blas + ")");
+        + (blas == null ? "" : " (core " + blas + ")")
+        + "; "
+        + IntraOp.describe();
   }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reductions over axes on libnd4j's reduce ops, written into lent buffers; results keep the input's
@@ -67,7 +66,7 @@ final class ReduceKernels {
     }
     long inner = x.length() / outer;
     INDArray ones = c.scratch(t, 1, outer).assign(1);
-    Nd4j.gemm(
+    Gemm.multiply(
         ones, x.reshape('c', outer, inner), out.reshape('c', 1, inner), false, false, 1.0, 0.0);
     return true;
   }

@@ -58,6 +58,12 @@ public final class SparkRunner implements Runner {
   /** The Spark configuration key of the calibration's time limit ({@code 60s} by default). */
   public static final String CALIBRATION_TIMEOUT = "spark.anygraph.calibration.timeout";
 
+  /**
+   * The Spark configuration key of how many training steps one Spark job runs ({@link
+   * #stepsPerJob(int)}; 1 by default).
+   */
+  public static final String STEPS_PER_JOB = "spark.anygraph.stepsPerJob";
+
   private static final System.Logger LOG = System.getLogger(SparkRunner.class.getName());
 
   private final Graph graph;
@@ -77,6 +83,8 @@ public final class SparkRunner implements Runner {
   private final Map<Tensor, String> bound = new LinkedHashMap<>();
   private ShardedData data;
   private StepRows rows;
+  private int end;
+  private StepGroups groups;
   private long version;
   private long workerRuns;
   private long variableBroadcasts;
@@ -87,6 +95,35 @@ public final class SparkRunner implements Runner {
     this.state = new RunState(graph);
     this.cluster = Cluster.cpus(1).withReplicas(List.of("Spark tasks, one per partition"));
     this.exchange = checked(Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree")));
+    this.groups = new StepGroups(sc.getConf().getInt(STEPS_PER_JOB, 1));
+  }
+
+  /**
+   * Runs {@code k} consecutive training steps per Spark job (TensorFlow's {@code
+   * iterations_per_loop}; 1 by default, or {@value #STEPS_PER_JOB} of the Spark configuration): one
+   * barrier stage whose tasks each run the worker stage, all-reduce the gradients over the ring and
+   * apply the driver stage (the optimizer) to their own copy of the variables, step after step,
+   * reading each step's rows of the bound data themselves. Needs the ring exchange, bound data and
+   * no feeds, a driver stage that is elementwise per variable (SGD, Momentum, Adam) and only
+   * all-reduced boundaries; other training steps are refused before any job.
+   *
+   * <p>The first training run of a group ({@link #select} of step s) runs steps s to s + k − 1 (not
+   * past the {@code end} given to {@link #select(long, int, int, int)}, by default the epoch's last
+   * step) and returns step s's fetches; the next k − 1 runs, which must select the following steps
+   * with the same fetches, return their steps' recorded fetches without a job. The driver's
+   * variables ({@link #readVariable}, a checkpoint, an evaluation run) are those after the group's
+   * last step as soon as its first run returns; {@link #writeVariable} ends the group (its later
+   * steps are not handed out; the next run starts a new group from the written values).
+   */
+  public synchronized SparkRunner stepsPerJob(int k) {
+    this.groups.close();
+    this.groups = new StepGroups(k);
+    return this;
+  }
+
+  /** Training steps per Spark job ({@link #stepsPerJob(int)}). */
+  public synchronized int stepsPerJob() {
+    return groups.stepsPerJob();
   }
 
   /**
@@ -100,6 +137,7 @@ public final class SparkRunner implements Runner {
   public synchronized SparkRunner exchange(Exchange e) {
     checked(e);
     sync();
+    groups.discard();
     this.exchange = e;
     steps.clear();
     return this;
@@ -135,16 +173,30 @@ public final class SparkRunner implements Runner {
     this.data = data;
     bound.clear();
     bound.putAll(checked);
+    groups.discard();
     steps.clear();
     return this;
   }
 
   /** The next runs read batch {@code step} of the bound data in the order of {@code seed}. */
   public void select(long seed, int batch, int step) {
+    select(seed, batch, step, (int) ((data == null ? 0 : data.size() + batch - 1) / batch));
+  }
+
+  /**
+   * The next runs read batch {@code step} of the bound data in the order of {@code seed}, and the
+   * caller trains no step from {@code end} on in this order: a group of steps ({@link
+   * #stepsPerJob(int)}) started here ends before it.
+   */
+  public synchronized void select(long seed, int batch, int step, int end) {
     if (data == null) {
       throw new IllegalStateException("bind(data, columns) before select");
     }
+    if (end <= step) {
+      throw new IllegalArgumentException("end " + end + " must come after step " + step);
+    }
     rows = new StepRows(seed, batch, step, data.size());
+    this.end = end;
   }
 
   /** Rows of the selected batch. */
@@ -206,6 +258,10 @@ public final class SparkRunner implements Runner {
               }
               return new SparkStep(sc, plan, columns, x.slices(), x.ring());
             });
+    if (step instanceof SparkStep s && groups.applies(s)) {
+      groups.check(s, feeds, fromData); // before any job
+      return grouped(s, feeds);
+    }
     if (!(step instanceof SparkStep s && s.slices() != null && slices.ownedBy(s))) {
       sync(); // another step may read or write the parameters and optimizer state slices hold
     }
@@ -238,6 +294,24 @@ public final class SparkRunner implements Runner {
       version++; // the next worker job needs the new values
     }
     return out;
+  }
+
+  /** A training step of a group: its recorded fetches, or a new group's job from this step. */
+  private List<INDArray> grouped(SparkStep s, Map<Tensor, INDArray> feeds) {
+    List<INDArray> recorded = groups.recorded(s, rows);
+    if (recorded != null) {
+      return recorded;
+    }
+    int count = groups.count(rows, end);
+    bytes.start();
+    StepRun run =
+        new StepRun(sc, feeds, data, rows, null, workerRuns, state, devices, times, bytes, slices);
+    GroupJob.Outcome o = GroupJob.run(s, groups.stage(sc, s), run, graph, count, workerRuns);
+    workerRuns += count;
+    o.variables().forEach((name, v) -> state.variables().write(graph.node(name), v));
+    version++; // the next separate step's broadcast carries the group's variables
+    lastExchange = Exchange.RING;
+    return groups.ran(s, rows, o.fetches());
   }
 
   /** The worker stage's tasks: one per data partition, or per default-parallelism slot. */
@@ -339,6 +413,7 @@ public final class SparkRunner implements Runner {
   @Override
   public synchronized void writeVariable(Variable v, INDArray value) {
     sync();
+    groups.discard(); // a group's later steps ran from the old values
     state.variables().write(v.node(), value.dup());
     version++;
   }
@@ -355,6 +430,7 @@ public final class SparkRunner implements Runner {
   @Override
   public synchronized void close() {
     sync();
+    groups.close();
     broadcasts.values().forEach(b -> b.destroy());
     broadcasts.clear();
     devices.close();

@@ -43,6 +43,7 @@ final class SparkStep implements CompiledStep {
   private final int ringTimeoutMillis;
   private final Broadcast<ShippedGraph> shippedDriver;
   private long resultKryoNanos = -1;
+  private long groupKryoNanos = -1;
 
   /**
    * @param slices how the driver stage is applied per parameter slice under the sharded exchange,
@@ -139,9 +140,22 @@ final class SparkStep implements CompiledStep {
   /** Kryo time for a step's result, measured once: every step's result has one size. */
   long resultKryoNanos(StepResult r) {
     if (resultKryoNanos < 0) {
-      resultKryoNanos = StepTimes.kryoNanos(r);
+      resultKryoNanos = StepTimes.kryoNanos(r, StepResult.class);
     }
     return resultKryoNanos;
+  }
+
+  /** Kryo time for task 0's result of a group of steps, measured once (the variables dominate). */
+  long resultKryoNanos(GroupResult r) {
+    if (groupKryoNanos < 0) {
+      groupKryoNanos = StepTimes.kryoNanos(r, GroupResult.class);
+    }
+    return groupKryoNanos;
+  }
+
+  /** How long a ring task waits for its neighbour ({@link RingAllReduce#TIMEOUT_KEY}). */
+  int ringTimeoutMillis() {
+    return ringTimeoutMillis;
   }
 
   /** The top-level name scopes of a stage graph, in graph order: how the UI names its work. */

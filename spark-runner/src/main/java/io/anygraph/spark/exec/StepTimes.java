@@ -14,6 +14,7 @@ public final class StepTimes {
   private long wallNanos;
   private long computeNanos;
   private long serializationNanos;
+  private long ringNanos;
 
   synchronized void broadcast(long nanos) {
     serializationNanos += nanos;
@@ -32,15 +33,37 @@ public final class StepTimes {
     computeNanos += nanos;
   }
 
-  /** Time to write one step's result with the job's serializer. */
-  static long kryoNanos(StepResult r) {
+  /**
+   * A group of {@code n} steps run as one job ({@link GroupJob}): compute and the ring's time are
+   * sums over the steps of the slowest task's (per step, the task whose compute took longest); the
+   * ring's time stays inside scheduling (the rest of the wall time), as for separate ring steps,
+   * and is also kept apart ({@link #ringMillis}).
+   */
+  synchronized void group(long n, long wall, long compute, long serialization, long ring) {
+    steps += n;
+    wallNanos += wall;
+    computeNanos += compute;
+    serializationNanos += serialization;
+    ringNanos += ring;
+  }
+
+  /** Time to write one result with the job's serializer. */
+  static <T> long kryoNanos(T r, Class<T> type) {
     SparkEnv env = SparkEnv.get();
     if (env == null) {
       return 0;
     }
     long start = System.nanoTime();
-    env.serializer().newInstance().serialize(r, ClassTag$.MODULE$.apply(StepResult.class));
+    env.serializer().newInstance().serialize(r, ClassTag$.MODULE$.apply(type));
     return System.nanoTime() - start;
+  }
+
+  /**
+   * Mean milliseconds per step the slowest task spent in the ring all-reduce of grouped steps (part
+   * of scheduling); 0 where not measured (separate steps).
+   */
+  public synchronized double ringMillis() {
+    return ringNanos / 1e6 / Math.max(1, steps);
   }
 
   public synchronized long steps() {
@@ -61,5 +84,6 @@ public final class StepTimes {
     wallNanos = 0;
     computeNanos = 0;
     serializationNanos = 0;
+    ringNanos = 0;
   }
 }

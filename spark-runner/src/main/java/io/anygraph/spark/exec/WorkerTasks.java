@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.api.java.function.Function2;
@@ -55,13 +56,14 @@ final class WorkerTasks {
     StageRunner runner =
         ExecutorCache.get("worker-stage", ws.key(), () -> new StageRunner(ws.stage()));
     Graph g = ws.graph().graph();
-    // keyed by the broadcast, unique in the application: another session's values never mix in
+    // keyed by the application and the broadcast: broadcast ids restart with every Spark context,
+    // so a JVM that runs several contexts (tests, notebooks) must not reuse another's values
     RunState state =
         params != null
             ? variables(g, vars.value(), params) // this task's own copy: gathered for it alone
             : ExecutorCache.get(
                 "worker-variables",
-                ws.key() + "@broadcast" + vars.id(),
+                ws.key() + "@" + SparkEnv.get().conf().getAppId() + "/broadcast" + vars.id(),
                 () -> variables(g, vars.value(), Map.of()));
     Feeds.convert(g, shardFeeds);
     Map<String, INDArray> feeds = new HashMap<>(shardFeeds);
@@ -116,6 +118,14 @@ final class WorkerTasks {
     return Nd4j.pullRows(flat, 1, rows).reshape('c', shape);
   }
 
+  /** The bound placeholders' feeds: rows {@code rows} of the block's columns. */
+  static Map<String, INDArray> blockFeeds(WorkerStage ws, Dataset block, int[] rows) {
+    Map<String, INDArray> feeds = new HashMap<>();
+    ws.columns()
+        .forEach((placeholder, column) -> feeds.put(placeholder, pull(block.column(column), rows)));
+    return feeds;
+  }
+
   /** A step over bound training blocks: each partition takes the batch's rows it holds. */
   record BlockTask(
       Broadcast<WorkerStage> stage,
@@ -139,10 +149,7 @@ final class WorkerTasks {
       int[][] sel = rows.select(offsets[p], offsets[p + 1]);
       Map<String, INDArray> feeds = new HashMap<>();
       if (sel[0].length > 0) {
-        ws.columns()
-            .forEach(
-                (placeholder, column) ->
-                    feeds.put(placeholder, pull(block.column(column), sel[0])));
+        feeds.putAll(blockFeeds(ws, block, sel[0]));
         if (replicated != null) {
           feeds.putAll(replicated.value().values());
         }

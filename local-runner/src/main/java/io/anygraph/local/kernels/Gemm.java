@@ -1,0 +1,128 @@
+package io.anygraph.local.kernels;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code out = alpha·op(a)·op(b) + beta·out} for float32/float64 matrices whose rows are contiguous
+ * (dense, or row ranges and slices of a dense array): OpenBLAS's GEMM on one thread per block of
+ * output rows (or columns, when there are more of those), the blocks spread by {@link IntraOp}.
+ * OpenBLAS itself runs on one thread ({@link IntraOp#configure}): its own team splits statically
+ * and waits at a barrier for any thread the OS has not scheduled. Each output element is the same
+ * dot product whichever thread computes it. Other operands go to ND4J's GEMM.
+ */
+final class Gemm {
+  /** Below this many multiply-adds per block a hand-off costs more than it saves. */
+  private static final long MIN_BLOCK_WORK = 1 << 17;
+
+  /** Rows (or columns) per block at least: fewer make OpenBLAS's kernels inefficient. */
+  private static final long MIN_BLOCK_SPAN = 16;
+
+  private Gemm() {}
+
+  /** A matrix as BLAS reads it: its buffer, the first element, the distance between rows. */
+  private record Operand(INDArray array, long offset, int ld) {
+    /** {@code x} as an operand, or null when its rows are not contiguous. */
+    static Operand of(INDArray x) {
+      if (x.rank() != 2 || x.isEmpty() || (x.size(1) > 1 && x.stride(1) != 1)) {
+        return null;
+      }
+      long ld = x.size(0) > 1 ? x.stride(0) : x.size(1);
+      if (ld < x.size(1) || ld > Integer.MAX_VALUE) {
+        return null;
+      }
+      // a view's buffer already starts at its own offset: only the rest is added
+      return new Operand(x, x.offset() - x.data().offset(), (int) Math.max(1, ld));
+    }
+
+    FloatPointer floats(long at) {
+      return new FloatPointer(array.data().addressPointer()).position(offset + at);
+    }
+
+    DoublePointer doubles(long at) {
+      return new DoublePointer(array.data().addressPointer()).position(offset + at);
+    }
+  }
+
+  /** {@code out = alpha·op(a)·op(b) + beta·out}; shapes already checked by the caller. */
+  static void multiply(
+      INDArray a, INDArray b, INDArray out, boolean ta, boolean tb, double alpha, double beta) {
+    DataType t = out.dataType();
+    Operand oa = Operand.of(a);
+    Operand ob = Operand.of(b);
+    Operand oc = Operand.of(out);
+    if ((t != DataType.FLOAT && t != DataType.DOUBLE)
+        || a.dataType() != t
+        || b.dataType() != t
+        || oa == null
+        || ob == null
+        || oc == null) {
+      Nd4j.gemm(a, b, out, ta, tb, alpha, beta);
+      return;
+    }
+    int m = (int) out.size(0);
+    int n = (int) out.size(1);
+    int k = (int) a.size(ta ? 0 : 1);
+    boolean byRows = m >= n;
+    long span = byRows ? m : n;
+    long work = (long) m * n * k;
+    int blocks =
+        (int)
+            Math.max(
+                1,
+                Math.min(
+                    IntraOp.threads(), Math.min(span / MIN_BLOCK_SPAN, work / MIN_BLOCK_WORK)));
+    int transA = ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    int transB = tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    IntraOp.run(
+        blocks,
+        i -> {
+          int from = (int) (span * i / blocks);
+          int size = (int) (span * (i + 1) / blocks) - from;
+          // rows from.. of op(a) are rows of a, or (transposed) columns starting at `from`;
+          // columns from.. of op(b) are columns of b, or (transposed) rows
+          long aAt = !byRows ? 0 : ta ? from : (long) from * oa.ld();
+          long bAt = byRows ? 0 : tb ? (long) from * ob.ld() : from;
+          long cAt = byRows ? (long) from * oc.ld() : from;
+          int rows = byRows ? size : m;
+          int cols = byRows ? n : size;
+          if (t == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemm(
+                openblas_nolapack.CblasRowMajor,
+                transA,
+                transB,
+                rows,
+                cols,
+                k,
+                (float) alpha,
+                oa.floats(aAt),
+                oa.ld(),
+                ob.floats(bAt),
+                ob.ld(),
+                (float) beta,
+                oc.floats(cAt),
+                oc.ld());
+          } else {
+            openblas_nolapack.cblas_dgemm(
+                openblas_nolapack.CblasRowMajor,
+                transA,
+                transB,
+                rows,
+                cols,
+                k,
+                alpha,
+                oa.doubles(aAt),
+                oa.ld(),
+                ob.doubles(bAt),
+                ob.ld(),
+                beta,
+                oc.doubles(cAt),
+                oc.ld());
+          }
+        });
+  }
+}
