@@ -8,16 +8,13 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The filter gradient of a float32 convolution alone (its input gradient unread, as for a network's
  * first layer), as one GEMM per chunk of images over an im2col matrix built in Java, the chunks
- * split between two threads:
+ * split between the intra-op threads:
  *
  * <pre>
  *   Col[(i, j, c), p] = x[n, y·sH + i·dH - top, x·sW + j·dW - left, c]   (0 in the padding)
@@ -30,8 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * filter gradient (C = 1, 5x5, 8 filters, batch 64) took 3.0 ms on {@link ConvGemm}'s five M = 5
  * GEMMs over a padded copy of dY, and oneDNN's {@code conv2d_bp} computes the input gradient too;
  * here the copy into Col takes ~0.5 ms and the one GEMM (M = 25, N = 8, K = 50,176) ~0.6 ms on one
- * thread, and OpenBLAS uses one thread for it, so the second core takes half the images. {@code
- * -Danygraph.im2colFilterGradient=false} turns this path off, to compare.
+ * thread, and the second core takes half the images. {@code -Danygraph.im2colFilterGradient=false}
+ * turns this path off, to compare.
  */
 final class ConvFilterGradient {
   private static final boolean ENABLED =
@@ -45,13 +42,14 @@ final class ConvFilterGradient {
   static final long CHUNK_ELEMENTS = 1 << 22;
 
   /**
-   * From this many Col elements on, the images are split between the caller's thread and one of the
-   * common pool's, each filling its own Col and running its own GEMM (which OpenBLAS runs on one
-   * thread at these shapes), and the two sums are added.
+   * Col elements per lane at least: the images are split into up to {@link #MAX_LANES} lanes, which
+   * the intra-op threads take ({@link IntraOp}), each filling its own Col and running its own GEMM
+   * ({@link Gemm} does not split one as narrow as [kh·kw·C, O]); the lanes' sums are then added.
    */
-  static final long PARALLEL_ELEMENTS = 1 << 18;
+  static final long LANE_ELEMENTS = 1 << 18;
 
-  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Lanes at most: 4 spread evenly over 1, 2 or 4 threads. */
+  static final int MAX_LANES = 4;
 
   private ConvFilterGradient() {}
 
@@ -84,9 +82,12 @@ final class ConvFilterGradient {
     INDArray dyRows = dyNhwc.reshape('c', g.n * g.pixels, g.o);
     INDArray dfMatrix = df.reshape('c', g.rows, g.o);
     long perImage = g.rows * g.pixels;
-    int lanes = g.n > 1 && g.n * perImage >= PARALLEL_ELEMENTS && CORES > 1 ? 2 : 1;
+    // from the shape alone, so that the sums are added in the same order however many threads run
+    int lanes =
+        (int) Math.max(1, Math.min(Math.min(g.n, MAX_LANES), g.n * perImage / LANE_ELEMENTS));
     int imagesPerChunk =
         (int) Math.max(1, Math.min((g.n + lanes - 1) / lanes, CHUNK_ELEMENTS / perImage));
+    lanes = Math.min(lanes, (g.n + imagesPerChunk - 1) / imagesPerChunk); // none without a chunk
     // chunks alternate between the lanes; each lane sums into its own matrix, taken here (the
     // executor's buffers are not for other threads to take)
     List<List<Chunk>> work = new ArrayList<>();
@@ -102,18 +103,10 @@ final class ConvFilterGradient {
       INDArray dyPart = dyRows.get(interval(n0 * g.pixels, n0 * g.pixels + columns), all());
       work.get(k % lanes).add(new Chunk(n0, images, col, dyPart));
     }
-    if (lanes == 1) {
-      run(xs, g, work.get(0), dfMatrix);
-      return;
+    IntraOp.run(lanes, lane -> run(xs, g, work.get(lane), sums[lane]));
+    for (int lane = 1; lane < lanes; lane++) {
+      dfMatrix.addi(sums[lane]);
     }
-    ForkJoinTask<?> other =
-        ForkJoinPool.commonPool().submit(() -> run(xs, g, work.get(1), sums[1]));
-    try {
-      run(xs, g, work.get(0), dfMatrix);
-    } finally {
-      other.join(); // before its buffers go back to the pool, even if this lane failed
-    }
-    dfMatrix.addi(sums[1]);
   }
 
   /** A chunk of images: its Col buffer and its rows of dY. */
@@ -124,7 +117,7 @@ final class ConvFilterGradient {
     for (int k = 0; k < chunks.size(); k++) {
       Chunk ch = chunks.get(k);
       fill(xs, g, ch.n0(), ch.images(), ch.col().data().asNioFloat());
-      Nd4j.gemm(ch.col(), ch.dy(), sum, false, false, 1.0, k == 0 ? 0.0 : 1.0);
+      Gemm.multiply(ch.col(), ch.dy(), sum, false, false, 1.0, k == 0 ? 0.0 : 1.0);
     }
   }
 

@@ -22,7 +22,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * layer), which the local runner computes as im2col + GEMM: against a float64 loop written from the
  * definition dF[p, q, c, o] = Σ x[n, i·s + p·d - top, j·s + q·d - left, c] · dY[n, i, j, o], for
  * strides, dilations, paddings, filter shapes, channels, both layouts, inputs that are views, and a
- * batch large enough to be taken in several chunks on two threads.
+ * batch large enough to be taken in several chunks and lanes.
  */
 class ConvFilterGradientTest {
   private static final double TOLERANCE = 1e-4;
@@ -54,10 +54,10 @@ class ConvFilterGradientTest {
   }
 
   @Test
-  void aBatchOfSeveralChunksOnTwoThreadsMatchesTheLoop() {
-    // MNIST's first layer: Col holds 25 x 784 values per image, so 512 images are three chunks of
-    // at most 214 images (4M values), two on the caller's thread and one on another
-    check(values(31, 512, 28, 28, 1), values(32, 5, 5, 1, 8), 1, 1, true, false, "MNIST layer 1");
+  void aBatchOfSeveralChunksAndLanesMatchesTheLoop() {
+    // MNIST's first layer: Col holds 25 x 784 values per image, so 1024 images are four lanes of
+    // 256 images, each in chunks of at most 214 (4M values): the lanes' sums and a lane's two GEMMs
+    check(values(31, 1024, 28, 28, 1), values(32, 5, 5, 1, 8), 1, 1, true, false, "MNIST layer 1");
   }
 
   @Test
