@@ -10,8 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them, see
  * {@link NativeBuild}); without oneDNN, stride-1 convolutions run as large GEMMs ({@link
- * ConvGemm}), much faster than libnd4j's own loops. Shapes were checked by inference on the
- * concrete inputs before these run; outputs are buffers the executor lends, in the inferred shapes.
+ * ConvGemm}), much faster than libnd4j's own loops. A float32 filter gradient whose input gradient
+ * nobody reads runs as im2col + GEMM ({@link ConvFilterGradient}). Shapes were checked by inference
+ * on the concrete inputs before these run; outputs are buffers the executor lends, in the inferred
+ * shapes.
  */
 final class ConvKernels {
   private ConvKernels() {}
@@ -38,7 +40,10 @@ final class ConvKernels {
           Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
           INDArray dInput = c.output(0);
           INDArray dFilter = c.output(1);
-          if (onGemm(w, input, filter, !c.needed(0))) {
+          if (!c.needed(0) && ConvFilterGradient.applies(w, input, filter)) {
+            ConvFilterGradient.compute(c, input, c.in(2), w, dFilter);
+            Buffers.zero(dInput);
+          } else if (onGemm(w, input, filter, !c.needed(0))) {
             // the input's gradient is skipped when nothing reads it (the first layer's, in
             // training)
             ConvGemm.backward(c, input, filter, c.in(2), w, c.needed(0) ? dInput : null, dFilter);
@@ -67,10 +72,10 @@ final class ConvKernels {
   /**
    * Whether {@link ConvGemm} runs this convolution rather than libnd4j: always where it applies and
    * oneDNN is off or lacks the dtype (oneDNN has no float64; libnd4j's own loops are far slower),
-   * and for a gradient whose input half nobody reads, which ConvGemm skips while libnd4j's {@code
-   * conv2d_bp} always computes both (MNIST's first layer: 8 against 12 ms), and for a dilated
-   * convolution, for which oneDNN builds no primitive (libnd4j: "could not create a descriptor for
-   * a dilated convolution").
+   * and for a gradient whose input half nobody reads (where {@link ConvFilterGradient} does not
+   * take it), which ConvGemm skips while libnd4j's {@code conv2d_bp} always computes both (MNIST's
+   * first layer: 8 against 12 ms), and for a dilated convolution, for which oneDNN builds no
+   * primitive (libnd4j: "could not create a descriptor for a dilated convolution").
    */
   private static boolean onGemm(
       Window w, INDArray input, INDArray filter, boolean inputGradientUnused) {
