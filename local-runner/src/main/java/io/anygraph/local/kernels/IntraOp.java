@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Runs the independent blocks of one kernel on the calling thread and a few helper threads, each
@@ -68,6 +69,8 @@ public final class IntraOp {
    * are split here ({@link Gemm}), libnd4j's loops as {@link #ND4J_THREADS} says.
    */
   static void configure() {
+    // the native side first: its start-up sets libnd4j's threads to OpenMP's count, over ours
+    NativeOpsHolder.getInstance();
     if (MAX_THREADS > 1) {
       Nd4j.factory().blas().setMaxThreads(1);
     }
@@ -84,7 +87,7 @@ public final class IntraOp {
         + " (GEMM blocks claimed by free threads, OpenBLAS on "
         + Nd4j.factory().blas().getMaxThreads()
         + "), libnd4j loops on "
-        + Nd4j.getEnvironment().maxThreads();
+        + Nd4j.getEnvironment().maxMasterThreads(); // the count its loops use (maxThreads stays)
   }
 
   /**

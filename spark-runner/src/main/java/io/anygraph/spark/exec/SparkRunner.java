@@ -304,24 +304,7 @@ public final class SparkRunner implements Runner {
     }
     List<INDArray> out =
         step.run(
-            feeds,
-            state,
-            devices,
-            s ->
-                new StepRun(
-                    sc,
-                    feeds,
-                    stepData,
-                    rows,
-                    variables(s),
-                    workerRuns++,
-                    state,
-                    devices,
-                    times,
-                    bytes,
-                    slices,
-                    wire,
-                    id));
+            feeds, state, devices, s -> stepRun(feeds, stepData, variables(s), wire, workerRuns++));
     if (step instanceof SparkStep s) {
       lastExchange = s.exchange();
     }
@@ -340,27 +323,24 @@ public final class SparkRunner implements Runner {
     }
     int count = groups.count(rows, end);
     bytes.start();
-    StepRun run =
-        new StepRun(
-            sc,
-            feeds,
-            data,
-            rows,
-            null,
-            workerRuns,
-            state,
-            devices,
-            times,
-            bytes,
-            slices,
-            Wire.FLOAT32, // the ring sends float32
-            id);
+    StepRun run = stepRun(feeds, data, null, Wire.FLOAT32, workerRuns); // the ring sends float32
     GroupJob.Outcome o = GroupJob.run(s, groups.stage(sc, s), run, graph, count, workerRuns);
     workerRuns += count;
     o.variables().forEach((name, v) -> state.variables().write(graph.node(name), v));
     version++; // the next separate step's broadcast carries the group's variables
     lastExchange = Exchange.RING;
     return groups.ran(s, rows, o.fetches());
+  }
+
+  /** What a Spark step's run {@code n} needs from this runner. */
+  private StepRun stepRun(
+      Map<Tensor, INDArray> feeds,
+      ShardedData stepData,
+      Broadcast<VariableSnapshot> vars,
+      Wire w,
+      long n) {
+    return new StepRun(
+        sc, feeds, stepData, rows, vars, n, state, devices, times, bytes, slices, w, id);
   }
 
   /** The worker stage's tasks: one per data partition, or per default-parallelism slot. */
