@@ -36,7 +36,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs a graph as Spark jobs. Each step is the partitioner's plan: the sharded worker stage as a
- * job with one task per partition, the gradients aggregated with {@code treeAggregate} (or as the
+ * job with one task per partition, the gradients added up in a fixed order as a tree (or as the
  * {@link #exchange(Exchange) exchange} says), the updates applied once in the driver stage here.
  * Variables live on the driver and reach the executors by broadcast, again only after they changed;
  * under the sharded exchange the parameters and optimizer state stay on the executors between steps

@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A plan with a worker stage, on Spark: the plan's one step sequence ({@link PlanExecutor}) with
  * the worker stage's tasks run as one Spark job per run ({@link WorkerJob}), its boundaries
- * combined with {@code treeAggregate} (or, under the ring exchange, all-reduced among the tasks of
+ * combined in a fixed order, as a tree (or, under the ring exchange, all-reduced among the tasks of
  * a barrier stage), then the driver stage here on the combined values, applying the updates once;
  * or, under the sharded exchange, a {@link ShardedJob} that also applies the driver stage on the
  * executors, per parameter slice. The worker stage is broadcast once per plan.

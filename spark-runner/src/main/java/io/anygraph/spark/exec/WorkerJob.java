@@ -20,9 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The Spark runner's worker tasks for one run of a step: one job, a task per partition inside
  * {@code mapPartitionsWithIndex} over the bound blocks (or over shards of driver-side arrays), the
- * tasks' values combined by {@code treeAggregate} (with {@link StepResult#merge}, which follows
- * {@link io.anygraph.local.plan.Combine}) or, under the ring exchange, by a ring all-reduce in a
- * barrier stage ({@link RingTask}).
+ * tasks' values combined in a fixed order ({@link OrderedTree}, with {@link StepResult#merge},
+ * which follows {@link io.anygraph.local.plan.Combine}) or, under the ring exchange, by a ring
+ * all-reduce in a barrier stage ({@link RingTask}).
  */
 final class WorkerJob implements WorkerStageTasks {
   /** How a job brings its tasks' results together into one on the driver. */
@@ -30,10 +30,8 @@ final class WorkerJob implements WorkerStageTasks {
     StepResult combine(JavaRDD<StepResult> tasks, int boundaries);
   }
 
-  /** The tree exchange: {@code treeAggregate} of the tasks' results. */
-  static final Combiner TREE =
-      (tasks, n) ->
-          tasks.treeAggregate(new StepResult(n), StepResult::combine, StepResult::combine, 2);
+  /** The tree exchange: the tasks' results added in a fixed order ({@link OrderedTree}). */
+  static final Combiner TREE = OrderedTree::combine;
 
   private final SparkStep step;
   private final StepRun run;
