@@ -319,6 +319,7 @@ public final class SparkRunner implements Runner {
   private List<INDArray> grouped(SparkStep s, Map<Tensor, INDArray> feeds) {
     List<INDArray> recorded = groups.recorded(s, rows);
     if (recorded != null) {
+      bytes.start(); // no job: this step moved nothing through the driver
       return recorded;
     }
     int count = groups.count(rows, end);
