@@ -50,13 +50,7 @@ class UpdateFusionTest {
 
     Net(Function<Double, Optimizer> opt) {
       step = opt.apply(LR).minimize(loss);
-      for (Variable v : g.variables()) { // the optimizer's slots start from their initializers
-        if (!state.variables().has(v.node())) {
-          INDArray init =
-              Compiler.compile(List.of(v.initializer()), Set.of()).run(Map.of(), state).get(0);
-          state.variables().writeOwned(v.node(), init);
-        }
-      }
+      initialize(g, state);
     }
 
     Program compile(boolean fuse, Tensor... fetches) {
@@ -70,6 +64,24 @@ class UpdateFusionTest {
     INDArray stored(Variable v) {
       return state.variables().readForRun(v.node());
     }
+  }
+
+  /** Variables without a value (the optimizer's slots) start from their initializers. */
+  private static void initialize(Graph g, RunState state) {
+    for (Variable v : g.variables()) {
+      if (!state.variables().has(v.node())) {
+        INDArray init =
+            Compiler.compile(List.of(v.initializer()), Set.of()).run(Map.of(), state).get(0);
+        state.variables().writeOwned(v.node(), init);
+      }
+    }
+  }
+
+  private static void assertSameVariables(Net plain, Net fused) {
+    assertArrayEquals(
+        plain.stored(plain.w).data().asFloat(), fused.stored(fused.w).data().asFloat());
+    assertArrayEquals(
+        plain.stored(plain.b).data().asFloat(), fused.stored(fused.b).data().asFloat());
   }
 
   private static List<String> ops(Program p) {
@@ -93,10 +105,7 @@ class UpdateFusionTest {
     for (int i = 0; i < 3; i++) {
       fused.run(pf);
       plain.run(pp);
-      assertArrayEquals(
-          plain.stored(plain.w).data().asFloat(), fused.stored(fused.w).data().asFloat());
-      assertArrayEquals(
-          plain.stored(plain.b).data().asFloat(), fused.stored(fused.b).data().asFloat());
+      assertSameVariables(plain, fused);
     }
   }
 
@@ -148,17 +157,7 @@ class UpdateFusionTest {
         Tensor loss = x.matmul(w).square().mean();
         Tensor step = (adam ? new Adam(LR) : new GradientDescent(LR)).minimize(loss);
         RunState state = new RunState(g);
-        for (Variable v : g.variables()) {
-          if (!state.variables().has(v.node())) {
-            state
-                .variables()
-                .writeOwned(
-                    v.node(),
-                    Compiler.compile(List.of(v.initializer()), Set.of())
-                        .run(Map.of(), state)
-                        .get(0));
-          }
-        }
+        initialize(g, state);
         Program p = Compiler.compile(List.of(step), Set.of(), false, fuse == 1);
         assertEquals(
             fuse == 1,
@@ -187,10 +186,7 @@ class UpdateFusionTest {
       fused.run(pf);
       plain.run(pp);
     }
-    assertArrayEquals(
-        plain.stored(plain.w).data().asFloat(), fused.stored(fused.w).data().asFloat());
-    assertArrayEquals(
-        plain.stored(plain.b).data().asFloat(), fused.stored(fused.b).data().asFloat());
+    assertSameVariables(plain, fused);
   }
 
   @Test

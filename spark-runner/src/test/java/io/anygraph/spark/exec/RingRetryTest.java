@@ -60,27 +60,27 @@ class RingRetryTest {
 
   @Test
   void aBarrierTaskFailingInTheFirstAttemptIsRetriedAndEndsBitIdentical() throws IOException {
-    String x = idx("x", new int[] {EXAMPLES, FEATURES}, features());
-    String y = idx("y", new int[] {EXAMPLES}, labels());
-    JavaSparkContext sc = LocalSpark.context(); // local[2]
-    Map<String, INDArray> uninterrupted = train(sc, new IdxPair(x, y, IdxDecoder.scaledBytes()), 1);
-    FAILURES.set(0);
-    Map<String, INDArray> retried =
-        train(sc, new IdxPair(x, y, RingRetryTest::failsFirstAttemptOfPartition1), 1);
-    assertEquals(1, FAILURES.get(), "the decoder failed once: the first attempt did fail");
-    assertBitIdentical(uninterrupted, retried);
+    retriedEqualsUninterrupted(1);
   }
 
   /** The same under several steps per job: the group's barrier stage is rerun as a whole. */
   @Test
   void aGroupOfStepsFailingInTheFirstAttemptIsRetriedAndEndsBitIdentical() throws IOException {
+    retriedEqualsUninterrupted(4);
+  }
+
+  /**
+   * Separate ring steps with a decoder that never fails against {@code stepsPerJob} steps per job
+   * whose first barrier attempt fails in partition 1.
+   */
+  private void retriedEqualsUninterrupted(int stepsPerJob) throws IOException {
     String x = idx("x", new int[] {EXAMPLES, FEATURES}, features());
     String y = idx("y", new int[] {EXAMPLES}, labels());
     JavaSparkContext sc = LocalSpark.context(); // local[2]
     Map<String, INDArray> uninterrupted = train(sc, new IdxPair(x, y, IdxDecoder.scaledBytes()), 1);
     FAILURES.set(0);
     Map<String, INDArray> retried =
-        train(sc, new IdxPair(x, y, RingRetryTest::failsFirstAttemptOfPartition1), 4);
+        train(sc, new IdxPair(x, y, RingRetryTest::failsFirstAttemptOfPartition1), stepsPerJob);
     assertEquals(1, FAILURES.get(), "the decoder failed once: the first attempt did fail");
     assertBitIdentical(uninterrupted, retried);
   }
