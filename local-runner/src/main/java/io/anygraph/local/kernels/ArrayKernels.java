@@ -49,8 +49,15 @@ final class ArrayKernels {
         "broadcastLike",
         c -> {
           INDArray out = c.output(0);
-          // ND4J's tile fails on an empty target: there is nothing to fill
-          return one(out.isEmpty() ? out : out.assign(broadcastTo(c.in(0), c.outputShape(0))));
+          INDArray x = c.in(0);
+          if (!out.isEmpty() && x.dataType() == out.dataType()) {
+            // libnd4j's assign broadcasts its second input into the first's shape, straight into
+            // the lent buffer (ND4J's broadcast would build a new array first)
+            NativeCall.exec("assign", new INDArray[] {out, x}, out);
+          } else if (!out.isEmpty()) { // ND4J's tile fails on an empty target: nothing to fill
+            out.assign(broadcastTo(x, c.outputShape(0)));
+          }
+          return one(out);
         });
     add("onesLike", c -> one(filled(c.output(0), 1)));
     add("zerosLike", c -> one(Buffers.zero(c.output(0))));

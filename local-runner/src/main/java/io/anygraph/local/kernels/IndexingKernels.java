@@ -3,6 +3,8 @@ package io.anygraph.local.kernels;
 import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
+import io.anygraph.core.Layouts;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,14 +33,22 @@ final class IndexingKernels {
           if (result.isEmpty()) {
             return one(result);
           }
-          INDArray out = Buffers.zero(result).reshape(idx.length, depth);
+          // the ones go straight into dense memory (a lent buffer is; anything else via a copy)
+          INDArray dense =
+              Layouts.isDenseRowMajor(result)
+                  ? result
+                  : c.scratch(result.dataType(), result.shape());
+          DataBuffer out = Buffers.zero(dense).data();
           for (int i = 0; i < idx.length; i++) {
             if (idx[i] >= 0 && idx[i] < depth) {
-              out.putScalar(i, idx[i], 1.0);
+              out.put(i * depth + idx[i], 1.0);
             } else if (c.attrs().getBool("strict", false)) {
               throw c.fail(
                   "index " + idx[i] + " at position " + i + " is outside [0, " + depth + ")");
             }
+          }
+          if (dense != result) {
+            result.assign(dense);
           }
           return one(result);
         });

@@ -28,8 +28,10 @@ final class NnKernels {
         "reluGrad",
         c -> {
           INDArray out = c.output(0);
-          if (!out.isEmpty()) { // libnd4j's relu_bp: one pass of x > 0 ? dy : 0
-            NativeCall.exec("relu_bp", new INDArray[] {c.dense(c.in(0)), c.dense(c.in(1))}, out);
+          INDArray x = c.dense(c.in(0));
+          INDArray dy = c.dense(c.in(1));
+          if (!out.isEmpty() && !ReluGradLoop.tryRun(x, dy, out)) {
+            NativeCall.exec("relu_bp", new INDArray[] {x, dy}, out); // other float dtypes
           }
           return one(out);
         });
