@@ -43,6 +43,9 @@ public final class IntraOp {
                 return t;
               });
 
+  /** How deeply this thread is nested in {@link #run}'s blocks. */
+  private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
   /** How long the caller spins for a helper's last block before it parks (nanoseconds). */
   private static final long SPIN_NANOS = 50_000;
 
@@ -98,17 +101,39 @@ public final class IntraOp {
     threads = Math.max(1, Math.min(n, MAX_THREADS));
   }
 
+  /**
+   * Whether kernels may use every processor: more than one, and no {@link #limit} below them (a
+   * Spark task held to its {@code spark.task.cpus} is not).
+   */
+  static boolean unrestricted() {
+    return MAX_THREADS > 1 && threads == MAX_THREADS;
+  }
+
   /** Threads that work on one kernel's blocks now. */
   static int threads() {
     return threads;
+  }
+
+  /**
+   * Whether this thread is running a block of {@link #run}: a kernel called from there must not
+   * start a team of threads of its own (oneDNN's), which would put more threads than cores to work.
+   */
+  static boolean inBlock() {
+    return DEPTH.get()[0] > 0;
   }
 
   /** Runs {@code block.accept(i)} for i in [0, blocks), on the caller and the helpers. */
   static void run(int blocks, IntConsumer block) {
     int helpers = Math.min(threads - 1, blocks - 1);
     if (blocks <= 1 || helpers <= 0 || HELPERS == null) {
-      for (int i = 0; i < blocks; i++) {
-        block.accept(i);
+      int[] depth = DEPTH.get();
+      depth[0]++;
+      try {
+        for (int i = 0; i < blocks; i++) {
+          block.accept(i);
+        }
+      } finally {
+        depth[0]--;
       }
       return;
     }
@@ -136,6 +161,16 @@ public final class IntraOp {
     }
 
     void work() {
+      int[] depth = DEPTH.get();
+      depth[0]++;
+      try {
+        claim();
+      } finally {
+        depth[0]--;
+      }
+    }
+
+    private void claim() {
       for (int i = next.getAndIncrement(); i < blocks; i = next.getAndIncrement()) {
         try {
           if (failure.get() == null) {

@@ -49,7 +49,8 @@ public final class NativeBuild {
             : HAS_ONEDNN
                 ? " (oneDNN turned off by -D" + ONEDNN_PROPERTY + "=false)"
                 : " (convolution as GEMMs)")
-        + ", matrix products on OpenBLAS"
+        + ", "
+        + Gemm.describe()
         + (blas == null ? "" : " (core " + blas + ")")
         + "; "
         + IntraOp.describe();

@@ -13,10 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link Gemm} split into blocks across threads: every product equals the product written out as
- * plain loops in double precision, for each transposition, for row ranges and slices of larger
- * arrays (the views the convolution passes), with alpha and beta, split by rows and by columns; and
- * the same bits run after run, however the blocks land on threads.
+ * {@link Gemm}, on oneDNN's matmul and split into blocks across threads: every product equals the
+ * product written out as plain loops in double precision, for each transposition, for row ranges
+ * and slices of larger arrays (the views the convolution passes), with alpha and beta, split by
+ * rows and by columns; and the same bits run after run, however the blocks land on threads.
  */
 class GemmTest {
   private static final Random RANDOM = new Random(7);
@@ -72,6 +72,17 @@ class GemmTest {
             double[][] want = expected(a, b, c, ta, tb, 0.5, 2.0);
             Gemm.multiply(a, b, c, ta, tb, 0.5, 2.0);
             check(want, c, tol);
+            for (boolean oneDnn : new boolean[] {true, false}) { // alpha 1, beta 0: either GEMM
+              boolean before = NativeBuild.useOneDnn(oneDnn);
+              try {
+                INDArray plain = random(t, mnk[0], mnk[1]);
+                double[][] product = expected(a, b, plain, ta, tb, 1.0, 0.0);
+                Gemm.multiply(a, b, plain, ta, tb, 1.0, 0.0);
+                check(product, plain, tol);
+              } finally {
+                NativeBuild.useOneDnn(before);
+              }
+            }
           }
         }
       }
@@ -80,8 +91,15 @@ class GemmTest {
 
   @Test
   void rowRangesAndSlicesOfLargerArraysAreReadWhereTheyLie() {
-    for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-      rowRangesAndSlices(t);
+    for (boolean oneDnn : new boolean[] {true, false}) {
+      boolean before = NativeBuild.useOneDnn(oneDnn);
+      try {
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+          rowRangesAndSlices(t);
+        }
+      } finally {
+        NativeBuild.useOneDnn(before);
+      }
     }
   }
 
@@ -90,18 +108,32 @@ class GemmTest {
     INDArray a = big.get(interval(37, 337), all()); // 300 rows from row 37: an offset view
     INDArray stack = random(t, 3, 48, 40);
     INDArray b = stack.get(point(2), all(), all()); // the last matrix of a stack
-    INDArray outer = Nd4j.zeros(t, 310, 40);
-    INDArray c = outer.get(interval(5, 305), all());
+    INDArray outer = Nd4j.zeros(t, 310, 50);
+    INDArray c = outer.get(interval(5, 305), interval(3, 43)); // rows 50 apart
     double[][] want = expected(a, b, c, false, false, 1.0, 0.0);
     Gemm.multiply(a, b, c, false, false, 1.0, 0.0);
     check(want, c, 1e-4);
     for (int r : new int[] {0, 4, 305, 309}) { // rows around the view stay untouched
       assertEquals(0.0, outer.getRow(r).sumNumber().doubleValue(), 0.0, "row " + r);
     }
+    for (int col : new int[] {0, 2, 43, 49}) { // and the columns beside it
+      assertEquals(0.0, outer.getColumn(col).sumNumber().doubleValue(), 0.0, "column " + col);
+    }
   }
 
   @Test
   void theSameBitsRunAfterRun() {
+    for (boolean oneDnn : new boolean[] {true, false}) {
+      boolean before = NativeBuild.useOneDnn(oneDnn);
+      try {
+        sameBitsRunAfterRun();
+      } finally {
+        NativeBuild.useOneDnn(before);
+      }
+    }
+  }
+
+  private static void sameBitsRunAfterRun() {
     INDArray a = random(DataType.FLOAT, 256, 300);
     INDArray b = random(DataType.FLOAT, 300, 200);
     INDArray first = Nd4j.create(DataType.FLOAT, 256, 200);

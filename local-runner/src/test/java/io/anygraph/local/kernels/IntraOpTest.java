@@ -1,6 +1,7 @@
 package io.anygraph.local.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link IntraOp}: every block runs exactly once, the caller returns only after all have, a block's
- * failure reaches the caller, and a limit of one thread keeps every block on the caller.
+ * failure reaches the caller, a limit of one thread keeps every block on the caller, and code in a
+ * block knows it is in one (where GEMMs must not start oneDNN's team), on whichever thread.
  */
 class IntraOpTest {
   @Test
@@ -58,5 +60,42 @@ class IntraOpTest {
       IntraOp.limit(before);
     }
     assertTrue(IntraOp.threads() >= 1);
+  }
+
+  @Test
+  void codeInABlockKnowsItIsInOneOnEveryThread() {
+    assertFalse(IntraOp.inBlock());
+    for (int blocks : new int[] {1, 6}) {
+      AtomicIntegerArray inside = new AtomicIntegerArray(blocks);
+      IntraOp.run(blocks, i -> inside.set(i, IntraOp.inBlock() ? 1 : 0));
+      for (int i = 0; i < blocks; i++) {
+        assertEquals(1, inside.get(i), "block " + i + " of " + blocks);
+      }
+      assertFalse(IntraOp.inBlock(), "after " + blocks + " blocks");
+    }
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            IntraOp.run(
+                3,
+                i -> {
+                  throw new IllegalStateException("block " + i);
+                }));
+    assertFalse(IntraOp.inBlock(), "after a failed block");
+    IntraOp.run(2, i -> IntraOp.run(2, j -> assertTrue(IntraOp.inBlock())));
+    assertFalse(IntraOp.inBlock(), "after nested blocks");
+  }
+
+  @Test
+  void aSparkTasksLimitTurnsTheWholeMachineKernelsOff() {
+    int before = IntraOp.threads();
+    try {
+      IntraOp.limit(1);
+      assertFalse(IntraOp.unrestricted());
+      IntraOp.limit(Integer.MAX_VALUE);
+      assertEquals(Runtime.getRuntime().availableProcessors() > 1, IntraOp.unrestricted());
+    } finally {
+      IntraOp.limit(before);
+    }
   }
 }
