@@ -11,13 +11,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code out = alpha·op(a)·op(b) + beta·out} for float32/float64 matrices whose rows are contiguous
  * (dense, or row ranges and slices of a dense array).
  *
- * <p>A float32 product {@code op(a)·op(b)} runs on oneDNN's matmul (libnd4j's {@code matmul} op,
- * where the build has oneDNN) when this kernel may use every processor: its threads share one
+ * <p>A large float32 product {@code op(a)·op(b)} runs on oneDNN's matmul (libnd4j's {@code matmul}
+ * op, where the build has oneDNN) when this kernel may use every processor: its threads share one
  * packing of the operands and reached 260–300 GFLOP/s on the MLP's shapes on 2 cores, against
  * 180–250 for the blocks below (MLP step 0.88–0.90× TensorFlow against 0.72–0.81×, back to back).
  * Its OpenMP team waits at a barrier for a thread the OS has not scheduled, which costs on a busy
  * machine, so a Spark task held to fewer cores ({@link IntraOp#limit}), a product inside another
- * kernel's block ({@link IntraOp#inBlock}) and {@code -Danygraph.gemm=blocks} take the blocks.
+ * kernel's block ({@link IntraOp#inBlock}) and {@code -Danygraph.gemm=blocks} take the blocks. A
+ * product too small to split stays on the caller's OpenBLAS either way (a bias gradient's
+ * [1,128]·[128,256]: 2.5 µs there, 8.7 on oneDNN); one just above goes to oneDNN rather than to the
+ * blocks, since waking the intra-op helper while oneDNN's team still spins from the last product
+ * slowed the MLP's products by a fifth (0.19 ms a step).
  *
  * <p>Everything else: OpenBLAS's GEMM on one thread per block of output rows (or columns, when
  * there are more of those), the blocks spread by {@link IntraOp}. OpenBLAS itself runs on one
@@ -26,7 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * computes it. Other operands go to ND4J's GEMM.
  */
 final class Gemm {
-  /** Below this many multiply-adds per block a hand-off costs more than it saves. */
+  /**
+   * Below this many multiply-adds per block a hand-off costs more than it saves; a smaller product
+   * stays on the caller.
+   */
   private static final long MIN_BLOCK_WORK = 1 << 17;
 
   /** Rows (or columns) per block at least: fewer make OpenBLAS's kernels inefficient. */
@@ -37,9 +44,10 @@ final class Gemm {
 
   private Gemm() {}
 
-  /** Whether a product goes to oneDNN's matmul (see the class comment). */
-  private static boolean onOneDnn(DataType t, double alpha, double beta) {
+  /** Whether a product of this many multiply-adds goes to oneDNN's matmul (the class comment). */
+  private static boolean onOneDnn(DataType t, double alpha, double beta, long work) {
     return !BLOCKS_ONLY
+        && work >= MIN_BLOCK_WORK
         && t == DataType.FLOAT
         && alpha == 1.0
         && beta == 0.0
@@ -50,8 +58,8 @@ final class Gemm {
 
   /** Which GEMM runs float32 products now, in words (the launcher's line). */
   static String describe() {
-    return onOneDnn(DataType.FLOAT, 1.0, 0.0)
-        ? "float32 matrix products on oneDNN, others on OpenBLAS"
+    return onOneDnn(DataType.FLOAT, 1.0, 0.0, MIN_BLOCK_WORK)
+        ? "large float32 matrix products on oneDNN, others on OpenBLAS"
         : "matrix products on OpenBLAS";
   }
 
@@ -95,7 +103,11 @@ final class Gemm {
       Nd4j.gemm(a, b, out, ta, tb, alpha, beta);
       return;
     }
-    if (onOneDnn(t, alpha, beta)) {
+    int m = (int) out.size(0);
+    int n = (int) out.size(1);
+    int k = (int) a.size(ta ? 0 : 1);
+    long work = (long) m * n * k;
+    if (onOneDnn(t, alpha, beta, work)) {
       NativeCall.exec(
           "matmul",
           new INDArray[] {a, b},
@@ -105,12 +117,8 @@ final class Gemm {
           new boolean[0]);
       return;
     }
-    int m = (int) out.size(0);
-    int n = (int) out.size(1);
-    int k = (int) a.size(ta ? 0 : 1);
     boolean byRows = m >= n;
     long span = byRows ? m : n;
-    long work = (long) m * n * k;
     int blocks =
         (int)
             Math.max(

@@ -65,7 +65,11 @@ class GemmTest {
       double tol = t == DataType.FLOAT ? 1e-4 : 1e-12;
       for (boolean ta : new boolean[] {false, true}) {
         for (boolean tb : new boolean[] {false, true}) {
-          for (int[] mnk : new int[][] {{130, 70, 90}, {20, 300, 64}, {1, 257, 33}, {300, 1, 40}}) {
+          // the last is large enough for oneDNN's matmul (at least 2^21 multiply-adds)
+          for (int[] mnk :
+              new int[][] {
+                {130, 70, 90}, {20, 300, 64}, {1, 257, 33}, {300, 1, 40}, {150, 130, 120}
+              }) {
             INDArray a = ta ? random(t, mnk[2], mnk[0]) : random(t, mnk[0], mnk[2]);
             INDArray b = tb ? random(t, mnk[1], mnk[2]) : random(t, mnk[2], mnk[1]);
             INDArray c = random(t, mnk[0], mnk[1]);
@@ -104,9 +108,9 @@ class GemmTest {
   }
 
   private static void rowRangesAndSlices(DataType t) {
-    INDArray big = random(t, 400, 48);
+    INDArray big = random(t, 400, 200); // 300 x 200 x 40: large enough for oneDNN
     INDArray a = big.get(interval(37, 337), all()); // 300 rows from row 37: an offset view
-    INDArray stack = random(t, 3, 48, 40);
+    INDArray stack = random(t, 3, 200, 40);
     INDArray b = stack.get(point(2), all(), all()); // the last matrix of a stack
     INDArray outer = Nd4j.zeros(t, 310, 50);
     INDArray c = outer.get(interval(5, 305), interval(3, 43)); // rows 50 apart
