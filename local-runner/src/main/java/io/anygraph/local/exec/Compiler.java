@@ -39,12 +39,15 @@ public final class Compiler {
    *     the whole stage (so devices that wait on each other's transfers never deadlock)
    */
   public static Program compile(List<Tensor> fetches, Collection<Tensor> fed, boolean graphOrder) {
-    return compile(fetches, fed, graphOrder, UpdateFusion.ENABLED);
+    return compile(fetches, fed, graphOrder, true);
   }
 
-  /** As {@link #compile(List, Collection, boolean)}; {@code fuseUpdates} off compares (tests). */
+  /**
+   * As {@link #compile(List, Collection, boolean)}; {@code fuse} off runs every node as itself, to
+   * compare (tests; each {@link Fusion} also has its own switch).
+   */
   static Program compile(
-      List<Tensor> fetches, Collection<Tensor> fed, boolean graphOrder, boolean fuseUpdates) {
+      List<Tensor> fetches, Collection<Tensor> fed, boolean graphOrder, boolean fuse) {
     Set<Tensor> fedSet = new LinkedHashSet<>(fed);
     Set<Node> needed = Schedule.needed(fetches, fedSet);
     Schedule.checkPlaceholders(needed, fetches);
@@ -63,18 +66,26 @@ public final class Compiler {
     }
     List<Program.Step> steps = new ArrayList<>();
     VariableAliases aliases = new VariableAliases();
-    UpdateFusion fusion = UpdateFusion.find(order, fetches, fedSet, fuseUpdates);
+    List<Fusion> fusions =
+        List.of(
+            UpdateFusion.find(order, fetches, fedSet, fuse),
+            ConvBiasFusion.find(order, fetches, fuse));
     for (Node n : order) {
-      if (fusion.absorbed(n)) {
+      if (fusions.stream().anyMatch(f -> f.absorbed(n))) {
         continue;
       }
       OpDef def = OpRegistry.get(n.op());
       KernelRegistry.Entry k = KernelRegistry.get(n.op());
-      UpdateFusion.Fused fused = fusion.of(n);
+      Fusion.Step fused =
+          fusions.stream().map(f -> f.of(n)).filter(f -> f != null).findFirst().orElse(null);
       List<Tensor> inputs = fused == null ? n.inputs() : fused.inputs();
       int[] in = new int[inputs.size()];
       for (int i = 0; i < in.length; i++) {
-        in[i] = i < def.refInputs() ? -1 : slotOf.get(Out.of(inputs.get(i)));
+        Tensor t = inputs.get(i);
+        for (Fusion f : fusions) {
+          t = f.standIn(t);
+        }
+        in[i] = i < def.refInputs() ? -1 : slotOf.get(Out.of(t));
       }
       int[] out = new int[n.outputs().size()];
       for (int i = 0; i < out.length; i++) {
@@ -90,8 +101,14 @@ public final class Compiler {
       aliases.add(steps.size(), n, k.output(), def.refInputs(), in, out);
       steps.add(
           fused == null
-              ? new Program.Step(n, n.op(), k.kernel(), in, out, needsShapeCheck(n))
-              : new Program.Step(n, fused.label(), fused.kernel(), in, out, false));
+              ? new Program.Step(
+                  n,
+                  n.op(),
+                  k.kernel(),
+                  in,
+                  out,
+                  needsShapeCheck(n) ? values -> Program.inferConcrete(n, values) : null)
+              : new Program.Step(n, fused.label(), fused.kernel(), in, out, fused.types()));
     }
     int[] fetchSlots = fetches.stream().mapToInt(t -> slotOf.get(Out.of(t))).toArray();
     return new Program(

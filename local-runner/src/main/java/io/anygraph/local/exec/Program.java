@@ -29,10 +29,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Program {
   /**
    * One instruction: a node's kernel, its input slots ({@code -1} for references) and outputs;
-   * {@code op} names it in profiles: the node's op, or a fused step's name ({@link UpdateFusion}).
+   * {@code op} names it in profiles: the node's op, or a fused step's name ({@link Fusion}); {@code
+   * types} gives the outputs' types from the concrete inputs where some static shape is not fully
+   * known (null: the static types are concrete).
    */
   record Step(
-      Node node, String op, Kernel kernel, int[] inputs, int[] outputs, boolean checkShapes) {}
+      Node node, String op, Kernel kernel, int[] inputs, int[] outputs, Fusion.Types types) {}
 
   /**
    * Per step: slots to forget, owned buffers (by root slot) to close, and inputs a kernel may keep
@@ -128,7 +130,7 @@ public final class Program {
         in[i] = step.inputs()[i] >= 0 ? values[step.inputs()[i]] : null;
       }
       List<TensorType> outTypes =
-          step.checkShapes() ? inferConcrete(step.node(), in) : step.node().outputs();
+          step.types() != null ? step.types().of(in) : step.node().outputs();
       StepBuffers lent = new StepBuffers(pool, step.outputs().length);
       KernelContext ctx =
           new KernelContext(
@@ -276,14 +278,21 @@ public final class Program {
   }
 
   /** Re-runs the op's type rule on the concrete input types: one rule checks both times. */
-  private static List<TensorType> inferConcrete(Node n, INDArray[] in) {
+  static List<TensorType> inferConcrete(Node n, INDArray[] in) {
     List<TensorType> types = new ArrayList<>(in.length);
     for (int i = 0; i < in.length; i++) {
-      types.add(
-          in[i] == null
-              ? n.input(i).type()
-              : new TensorType(DType.fromNd4j(in[i].dataType()), Shape.of(in[i].shape())));
+      types.add(in[i] == null ? n.input(i).type() : concreteType(in[i]));
     }
+    return infer(n, types);
+  }
+
+  /** The type of a value. */
+  static TensorType concreteType(INDArray a) {
+    return new TensorType(DType.fromNd4j(a.dataType()), Shape.of(a.shape()));
+  }
+
+  /** The op's type rule for node n on the given input types. */
+  static List<TensorType> infer(Node n, List<TensorType> types) {
     return OpRegistry.get(n.op())
         .infer(new OpContext(n.name(), n.op(), types, n.attrs(), List.of()));
   }

@@ -7,7 +7,6 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.exec.Schedule;
 import io.anygraph.core.ops.ControlFlowOpDefs;
 import io.anygraph.core.ops.OpNames;
-import io.anygraph.local.kernels.Kernel;
 import io.anygraph.local.kernels.UpdateKernels;
 import java.util.Arrays;
 import java.util.Collection;
@@ -31,16 +30,10 @@ import java.util.Set;
  * array when it runs; with no other write in the program that is the array the {@code sub} would
  * have read. {@code -Danygraph.fuseUpdates=false} turns it off (to compare).
  */
-final class UpdateFusion {
+final class UpdateFusion implements Fusion {
   static final boolean ENABLED = !"false".equals(System.getProperty("anygraph.fuseUpdates"));
 
-  /**
-   * What replaces an assign: a kernel, a name for profiles, and its inputs: the assign's variable
-   * reference, then the tensors it reads.
-   */
-  record Fused(Kernel kernel, String label, List<Tensor> inputs) {}
-
-  private final Map<Node, Fused> fused = new HashMap<>();
+  private final Map<Node, Step> fused = new HashMap<>();
   private final Set<Node> absorbed = new HashSet<>();
 
   private UpdateFusion() {}
@@ -49,7 +42,7 @@ final class UpdateFusion {
   static UpdateFusion find(
       List<Node> order, Collection<Tensor> fetches, Set<Tensor> fed, boolean enabled) {
     UpdateFusion f = new UpdateFusion();
-    if (!enabled || order.stream().anyMatch(UpdateFusion::isControlFlow)) {
+    if (!enabled || !ENABLED || order.stream().anyMatch(UpdateFusion::isControlFlow)) {
       return f;
     }
     Map<Tensor, Integer> readers = new HashMap<>();
@@ -97,26 +90,28 @@ final class UpdateFusion {
         Tensor lr = mul.input(scalarSide);
         f.fused.put(
             assign,
-            new Fused(
+            new Step(
                 UpdateKernels.APPLY_GRADIENT_DESCENT,
                 "applyGradientDescent",
-                List.of(assign.input(0), g, lr)));
+                List.of(assign.input(0), g, lr),
+                null));
       } else {
         f.fused.put(
             assign,
-            new Fused(UpdateKernels.ASSIGN_SUB, "assignSub", List.of(assign.input(0), delta)));
+            new Step(UpdateKernels.ASSIGN_SUB, "assignSub", List.of(assign.input(0), delta), null));
       }
     }
     return f;
   }
 
-  /** The fused form of {@code n}, or null when it runs as itself. */
-  Fused of(Node n) {
+  @Override
+  public Step of(Node n) {
     return fused.get(n);
   }
 
-  /** Whether {@code n} runs inside a fused step (the sub or mul of an update), not on its own. */
-  boolean absorbed(Node n) {
+  /** The sub and mul of an update run inside its step. */
+  @Override
+  public boolean absorbed(Node n) {
     return absorbed.contains(n);
   }
 
@@ -156,9 +151,10 @@ final class UpdateFusion {
         && Arrays.equals(v.dims(), t.shape().dims());
   }
 
-  private static boolean isControlFlow(Node n) {
+  /** Whether the program runs control flow or is a device subgraph of a plan: kept plain. */
+  static boolean isControlFlow(Node n) {
     return n.op().equals(ControlFlowOpDefs.COND_OP)
         || n.op().equals(ControlFlowOpDefs.WHILE_OP)
-        || n.op().equals(OpNames.RECV); // device subgraphs of a plan run side by side: kept plain
+        || n.op().equals(OpNames.RECV); // device subgraphs of a plan run side by side
   }
 }

@@ -2,6 +2,7 @@ package io.anygraph.local.kernels;
 
 import static io.anygraph.local.kernels.KernelRegistry.add;
 
+import io.anygraph.core.Attrs;
 import io.anygraph.core.Layouts;
 import io.anygraph.core.ops.Window;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,23 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on the concrete inputs before these run; outputs are buffers the executor lends, in the inferred
  * shapes.
  */
-final class ConvKernels {
+public final class ConvKernels {
   private ConvKernels() {}
 
   static void register() {
-    add(
-        "conv2d",
-        c -> {
-          INDArray filter = c.in(1);
-          Window w = Window.of(c.attrs(), filter.size(0), filter.size(1));
-          INDArray out = c.output(0);
-          if (onGemm(w, c.in(0), filter, false)) {
-            ConvGemm.forward(c, c.in(0), filter, w, out);
-          } else {
-            exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter}, out);
-          }
-          return new INDArray[] {out};
-        });
+    add("conv2d", c -> convolve(c, c.attrs(), null));
     add(
         "conv2dGrad",
         c -> {
@@ -67,6 +56,34 @@ final class ConvKernels {
     add("maxPoolGrad", c -> poolGrad(c, "maxpool2d_bp"));
     add("avgPoolGrad", c -> poolGrad(c, "avgpool2d_bp"));
     add("maxPoolGradGrad", MaxPoolGradGradKernel::run);
+  }
+
+  /**
+   * {@code conv2d(x, f) + b} with b one value per output channel of an NHWC convolution (inputs x,
+   * f, b; {@code io.anygraph.local.exec.ConvBiasFusion} puts it in place of the add and the
+   * convolution): on oneDNN the bias goes into the convolution, which adds it to each finished dot
+   * product as it writes it; on the GEMM convolution it is added after, in place.
+   */
+  public static Kernel withBias(Attrs convAttrs) {
+    return c -> convolve(c, convAttrs, c.in(2));
+  }
+
+  /** x (input 0) convolved with the filter (input 1), plus the bias when there is one. */
+  private static INDArray[] convolve(KernelContext c, Attrs attrs, INDArray bias) {
+    INDArray filter = c.in(1);
+    Window w = Window.of(attrs, filter.size(0), filter.size(1));
+    INDArray out = c.output(0);
+    if (onGemm(w, c.in(0), filter, false)) {
+      ConvGemm.forward(c, c.in(0), filter, w, out);
+      if (bias != null && !out.isEmpty()) {
+        NativeCall.exec("add", new INDArray[] {out, bias}, out);
+      }
+    } else if (bias != null) {
+      exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter, bias}, out);
+    } else {
+      exec("conv2d", w.convArgs(), new INDArray[] {c.in(0), filter}, out);
+    }
+    return new INDArray[] {out};
   }
 
   /**

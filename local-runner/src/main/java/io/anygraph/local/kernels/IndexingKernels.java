@@ -109,6 +109,15 @@ final class IndexingKernels {
    * order.
    */
   static long[] longs(INDArray a) {
-    return a.castTo(DataType.LONG).dup('c').data().asLong();
+    if (!a.dataType().isIntType() || !Layouts.isDenseRowMajor(a)) {
+      return a.castTo(DataType.LONG).dup('c').data().asLong();
+    }
+    // dense integers are read where they lie: no cast and copy per call (oneHot's labels)
+    DataBuffer data = a.data();
+    long[] v = new long[(int) a.length()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = data.getLong(i);
+    }
+    return v;
   }
 }
