@@ -4,6 +4,7 @@ import static io.anygraph.core.ops.OpDef.of;
 import static io.anygraph.core.ops.OpRegistry.register;
 
 import io.anygraph.core.Ops;
+import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import java.util.List;
@@ -136,7 +137,36 @@ final class MathOpDefs {
 
   /** Gradients of a broadcasting binary op: each summed back to its input's shape. */
   static List<Tensor> unbroadcastBoth(GradContext c, Tensor da, Tensor db) {
-    return List.of(unbroadcast(c.ops(), da, c.x(0)), unbroadcast(c.ops(), db, c.x(1)));
+    return List.of(
+        unbroadcast(c.ops(), da, c.x(0), c.x(1)), unbroadcast(c.ops(), db, c.x(1), c.x(0)));
+  }
+
+  /**
+   * {@code grad} (of the op's output's shape) summed back to x's shape, where x was broadcast
+   * against {@code other}: left as it is when the static shapes show that other widens no axis of
+   * x, even with unknown sizes (a [?, 28, 28, 8] activation plus a [8] bias: the activation's
+   * gradient is dy itself, where a run-time {@code reduceSumLike} would copy it every step).
+   */
+  static Tensor unbroadcast(Ops o, Tensor grad, Tensor x, Tensor other) {
+    return keepsShape(x.shape(), other.shape()) ? grad : unbroadcast(o, grad, x);
+  }
+
+  /**
+   * Whether broadcasting x against other gives x's own shape at run time: other has no more axes,
+   * and on each axis they share, other is 1 or x's known size is not 1 (then other must match it).
+   */
+  private static boolean keepsShape(Shape x, Shape other) {
+    if (!x.hasRank() || !other.hasRank() || other.rank() > x.rank()) {
+      return false;
+    }
+    for (int i = 1; i <= other.rank(); i++) {
+      long xd = x.dim(x.rank() - i);
+      long od = other.dim(other.rank() - i);
+      if (od != 1 && (xd == Shape.UNKNOWN || xd == 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sums {@code grad} over the axes along which {@code x} was broadcast. */
