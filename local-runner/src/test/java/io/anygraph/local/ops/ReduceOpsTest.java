@@ -89,14 +89,21 @@ class ReduceOpsTest {
 
   @Test
   void sumLikeOverLeadingAxesOfLargerArraysMatchesPlainSums() {
-    // a bias's gradient: summed over the leading axes (one matrix-vector product), and over
-    // others (libnd4j's reduction), in both float dtypes, against sums taken in plain Java
-    long[] shape = {5, 4, 3, 6};
-    double[] values = new double[5 * 4 * 3 * 6];
+    // a bias's gradient: summed over the leading axes (one matrix-vector product, its rows read
+    // several at a time when there are few columns), and over others (libnd4j's reduction), in
+    // both float dtypes, against sums taken in plain Java
+    sumsLikeMatchPlainSums(
+        new long[] {5, 4, 3, 6}, new long[][] {{6}, {1, 1, 1, 6}, {3, 6}, {5, 1, 3, 1}, {1}});
+    // a conv layer's: 8 channels, 16·7·7 rows read 8 at a time; an odd row count read one by one
+    sumsLikeMatchPlainSums(new long[] {16, 7, 7, 8}, new long[][] {{8}, {1, 1, 1, 8}});
+    sumsLikeMatchPlainSums(new long[] {7, 1, 1, 13}, new long[][] {{13}});
+  }
+
+  private static void sumsLikeMatchPlainSums(long[] shape, long[][] targets) {
+    double[] values = new double[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
     for (int i = 0; i < values.length; i++) {
       values[i] = Math.sin(i * 0.37) * 3 + (i % 7) * 0.25;
     }
-    long[][] targets = {{6}, {1, 1, 1, 6}, {3, 6}, {5, 1, 3, 1}, {1}};
     for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
       for (long[] target : targets) {
         Graph g = new Graph();
