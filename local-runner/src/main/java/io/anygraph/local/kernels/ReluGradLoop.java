@@ -48,7 +48,8 @@ final class ReluGradLoop {
         || dy.length() != out.length()
         || !Layouts.isDenseRowMajor(x)
         || !Layouts.isDenseRowMajor(dy)
-        || !Layouts.isDenseRowMajor(out)) {
+        || !Layouts.isDenseRowMajor(out)
+        || out.length() * t.width() > Integer.MAX_VALUE) { // a Java buffer holds under 2 GiB
       return false;
     }
     long n = out.length();
