@@ -99,6 +99,8 @@ public final class Compiler {
             });
       }
       aliases.add(steps.size(), n, k.output(), def.refInputs(), in, out);
+      // a fused step checks its own chain whenever it has one: the node's static shapes may be
+      // known while an absorbed node's inputs are not (x's channels under a known output)
       steps.add(
           fused == null
               ? new Program.Step(

@@ -28,12 +28,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * no control flow and is not a device subgraph of a plan. {@code -Danygraph.fuseConvBias=false}
  * turns it off (to compare).
  */
-final class ConvBiasFusion implements Fusion {
+final class ConvBiasFusion extends Fusion {
   static final boolean ENABLED = !"false".equals(System.getProperty("anygraph.fuseConvBias"));
-
-  private final Map<Node, Step> fused = new HashMap<>();
-  private final Set<Node> absorbed = new HashSet<>();
-  private final Map<Tensor, Tensor> standIns = new HashMap<>();
 
   /**
    * Inputs that ops read only for their shape and dtype, by op: the gradient of an add with a
@@ -110,23 +106,6 @@ final class ConvBiasFusion implements Fusion {
       }
     }
     return f;
-  }
-
-  @Override
-  public Step of(Node n) {
-    return fused.get(n);
-  }
-
-  /** The convolution runs inside its add's step. */
-  @Override
-  public boolean absorbed(Node n) {
-    return absorbed.contains(n);
-  }
-
-  /** A reader of the convolution's shape reads the add's output, which has the same. */
-  @Override
-  public Tensor standIn(Tensor t) {
-    return standIns.getOrDefault(t, t);
   }
 
   /**

@@ -4,7 +4,11 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import io.anygraph.local.kernels.Kernel;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,19 +16,32 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * nodes it takes over, which then run nowhere else. Each fusion decides from the whole program's
  * order, its fetches and feeds that no one else sees what it absorbs.
  */
-interface Fusion {
+abstract class Fusion {
+  /** The fused steps, by the node each replaces. */
+  final Map<Node, Step> fused = new HashMap<>();
+
+  /** Nodes that run inside some fused step. */
+  final Set<Node> absorbed = new HashSet<>();
+
+  /** Stand-ins for absorbed nodes' outputs, for readers of their shape alone ({@link #standIn}). */
+  final Map<Tensor, Tensor> standIns = new HashMap<>();
+
   /** The fused form of {@code n}, or null when it runs as itself. */
-  Step of(Node n);
+  final Step of(Node n) {
+    return fused.get(n);
+  }
 
   /** Whether {@code n} runs inside another node's fused step, not on its own. */
-  boolean absorbed(Node n);
+  final boolean absorbed(Node n) {
+    return absorbed.contains(n);
+  }
 
   /**
    * What a node reads in place of {@code t}: t itself, or, where t's node was absorbed and the
    * reader needs only t's shape and dtype, a tensor of the fused step with the same.
    */
-  default Tensor standIn(Tensor t) {
-    return t;
+  final Tensor standIn(Tensor t) {
+    return standIns.getOrDefault(t, t);
   }
 
   /**

@@ -30,11 +30,8 @@ import java.util.Set;
  * array when it runs; with no other write in the program that is the array the {@code sub} would
  * have read. {@code -Danygraph.fuseUpdates=false} turns it off (to compare).
  */
-final class UpdateFusion implements Fusion {
+final class UpdateFusion extends Fusion {
   static final boolean ENABLED = !"false".equals(System.getProperty("anygraph.fuseUpdates"));
-
-  private final Map<Node, Step> fused = new HashMap<>();
-  private final Set<Node> absorbed = new HashSet<>();
 
   private UpdateFusion() {}
 
@@ -102,17 +99,6 @@ final class UpdateFusion implements Fusion {
       }
     }
     return f;
-  }
-
-  @Override
-  public Step of(Node n) {
-    return fused.get(n);
-  }
-
-  /** The sub and mul of an update run inside its step. */
-  @Override
-  public boolean absorbed(Node n) {
-    return absorbed.contains(n);
   }
 
   /**
