@@ -7,11 +7,7 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import io.anygraph.local.kernels.ConvKernels;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,25 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ConvBiasFusion extends Fusion {
   static final boolean ENABLED = !"false".equals(System.getProperty("anygraph.fuseConvBias"));
 
-  /**
-   * Inputs that ops read only for their shape and dtype, by op: the gradient of an add with a
-   * broadcast operand sums dy back to its operand's shape with {@code reduceSumLike(dy, operand)},
-   * so the convolution's output has such a reader in every training graph.
-   */
-  private static final Map<String, Integer> SHAPE_ONLY_INPUT =
-      Map.of(
-          "reduceSumLike", 1,
-          "broadcastLike", 1,
-          "reshapeLike", 1,
-          "zerosLike", 0,
-          "onesLike", 0);
-
   private ConvBiasFusion() {}
-
-  private static boolean readsShapeOnly(Node n, int input) {
-    Integer i = SHAPE_ONLY_INPUT.get(n.op());
-    return i != null && i == input;
-  }
 
   /** The fusions in {@code order} (the program's nodes), none when {@code enabled} is false. */
   static ConvBiasFusion find(List<Node> order, Collection<Tensor> fetches, boolean enabled) {
@@ -57,24 +35,7 @@ final class ConvBiasFusion extends Fusion {
     if (!enabled || !ENABLED || order.stream().anyMatch(UpdateFusion::isControlFlow)) {
       return f;
     }
-    Map<Tensor, Integer> readers = new HashMap<>(); // reading values, not only the shape
-    Map<Tensor, Integer> firstShapeReader = new HashMap<>(); // position in order
-    Map<Node, Integer> position = new HashMap<>();
-    Set<Node> controlSources = new HashSet<>();
-    for (Node n : order) {
-      position.put(n, position.size());
-      for (int i = 0; i < n.inputs().size(); i++) {
-        Tensor in = n.input(i);
-        if (readsShapeOnly(n, i)) {
-          firstShapeReader.merge(in, position.get(n), Math::min);
-        } else {
-          readers.merge(in, 1, Integer::sum);
-        }
-      }
-      controlSources.addAll(n.controlInputs());
-    }
-    fetches.forEach(t -> readers.merge(t, 2, Integer::sum));
-    Set<Node> program = new HashSet<>(order);
+    Readers readers = new Readers(order, fetches);
     for (Node add : order) {
       if (!add.op().equals("add") || add.inputs().size() != 2) {
         continue;
@@ -84,12 +45,10 @@ final class ConvBiasFusion extends Fusion {
         Tensor convOut = add.input(side);
         Tensor bias = add.input(1 - side);
         Node conv = convOut.node();
-        if (program.contains(conv)
+        if (readers.inProgram(conv)
             && conv.op().equals("conv2d")
             && !f.absorbed.contains(conv)
-            && readers.getOrDefault(convOut, 0) == 1
-            && !controlSources.contains(conv)
-            && firstShapeReader.getOrDefault(convOut, Integer.MAX_VALUE) > position.get(add)
+            && readers.onlyReader(convOut, add)
             && isChannelBias(conv, bias)) {
           f.absorbed.add(conv);
           // same shape and dtype: a [C] bias broadcasts into the convolution's shape

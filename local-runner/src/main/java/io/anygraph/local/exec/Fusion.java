@@ -4,6 +4,7 @@ import io.anygraph.core.Node;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import io.anygraph.local.kernels.Kernel;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,64 @@ abstract class Fusion {
    */
   final Tensor standIn(Tensor t) {
     return standIns.getOrDefault(t, t);
+  }
+
+  /**
+   * Inputs that ops read only for their shape and dtype, by op: the gradient of an add with a
+   * broadcast operand sums dy back to its operand's shape with {@code reduceSumLike(dy, operand)},
+   * so a convolution's output has such a reader in every training graph.
+   */
+  private static final Map<String, Integer> SHAPE_ONLY_INPUT =
+      Map.of(
+          "reduceSumLike", 1,
+          "broadcastLike", 1,
+          "reshapeLike", 1,
+          "zerosLike", 0,
+          "onesLike", 0);
+
+  /**
+   * Who reads each tensor of a program: readers of its values (a fetch counts as two, so a fetched
+   * tensor never has one reader), the first reader of its shape alone, and the nodes some node
+   * waits on by a control edge.
+   */
+  static final class Readers {
+    private final Map<Tensor, Integer> values = new HashMap<>();
+    private final Map<Tensor, Integer> firstShapeReader = new HashMap<>();
+    private final Map<Node, Integer> position = new HashMap<>();
+    private final Set<Node> controlSources = new HashSet<>();
+
+    Readers(List<Node> order, Collection<Tensor> fetches) {
+      for (Node n : order) {
+        position.put(n, position.size());
+        for (int i = 0; i < n.inputs().size(); i++) {
+          Tensor in = n.input(i);
+          Integer shapeOnly = SHAPE_ONLY_INPUT.get(n.op());
+          if (shapeOnly != null && shapeOnly == i) {
+            firstShapeReader.merge(in, position.get(n), Math::min);
+          } else {
+            values.merge(in, 1, Integer::sum);
+          }
+        }
+        controlSources.addAll(n.controlInputs());
+      }
+      fetches.forEach(t -> values.merge(t, 2, Integer::sum));
+    }
+
+    /** Whether {@code n} is in the program. */
+    boolean inProgram(Node n) {
+      return position.containsKey(n);
+    }
+
+    /**
+     * Whether {@code reader} alone sees t: the one reader of its values, t not fetched, no control
+     * edge from t's node, and any reader of t's shape alone runs after {@code reader} (it can then
+     * read the fused step's output instead, given the same shape and dtype: {@link #standIns}).
+     */
+    boolean onlyReader(Tensor t, Node reader) {
+      return values.getOrDefault(t, 0) == 1
+          && !controlSources.contains(t.node())
+          && firstShapeReader.getOrDefault(t, Integer.MAX_VALUE) > position.get(reader);
+    }
   }
 
   /**
