@@ -69,7 +69,8 @@ public final class Compiler {
     List<Fusion> fusions =
         List.of(
             UpdateFusion.find(order, fetches, fedSet, fuse),
-            ConvBiasFusion.find(order, fetches, fuse));
+            ConvBiasFusion.find(order, fetches, fuse),
+            PoolReluGradFusion.find(order, fetches, fuse));
     for (Node n : order) {
       if (fusions.stream().anyMatch(f -> f.absorbed(n))) {
         continue;

@@ -53,8 +53,18 @@ public final class ConvKernels {
         });
     add("maxPool", c -> pool(c, "maxpool2d"));
     add("avgPool", c -> pool(c, "avgpool2d"));
-    add("maxPoolGrad", c -> poolGrad(c, "maxpool2d_bp"));
-    add("avgPoolGrad", c -> poolGrad(c, "avgpool2d_bp"));
+    add(
+        "maxPoolGrad",
+        c -> {
+          maxPoolGrad(c, c.attrs(), c.in(0), c.in(1), c.output(0));
+          return new INDArray[] {c.output(0)};
+        });
+    add(
+        "avgPoolGrad",
+        c -> {
+          poolGrad(c, c.attrs(), "avgpool2d_bp", c.in(0), c.in(1), c.output(0));
+          return new INDArray[] {c.output(0)};
+        });
     add("maxPoolGradGrad", MaxPoolGradGradKernel::run);
   }
 
@@ -66,6 +76,26 @@ public final class ConvKernels {
    */
   public static Kernel withBias(Attrs convAttrs) {
     return c -> convolve(c, convAttrs, c.in(2));
+  }
+
+  /**
+   * {@code reluGrad(z, maxPoolGrad(x, dy))} over the pooling window of {@code poolAttrs} (inputs x,
+   * dy, z; {@code io.anygraph.local.exec.PoolReluGradFusion} puts it in place of both): one pass
+   * that passes each window's gradient on only where z is positive ({@link MaxPoolGradLoop}), else
+   * the two kernels one after the other.
+   */
+  public static Kernel maxPoolThenReluGrad(Attrs poolAttrs) {
+    return c -> {
+      INDArray out = c.output(0);
+      Window w = Window.pooling(poolAttrs);
+      if (out.isEmpty() || MaxPoolGradLoop.tryRun(w, c.in(0), c.in(1), c.in(2), out)) {
+        return new INDArray[] {out};
+      }
+      INDArray pooled = c.scratch(out.dataType(), out.shape());
+      maxPoolGrad(c, poolAttrs, c.in(0), c.in(1), pooled);
+      NnKernels.reluGrad(c.dense(c.in(2)), pooled, out);
+      return new INDArray[] {out};
+    };
   }
 
   /** x (input 0) convolved with the filter (input 1), plus the bias when there is one. */
@@ -112,30 +142,37 @@ public final class ConvKernels {
     return new INDArray[] {out};
   }
 
+  /** The max-pooling gradient into {@code dInput}: {@link MaxPoolGradLoop} where it applies. */
+  private static void maxPoolGrad(
+      KernelContext c, Attrs attrs, INDArray x, INDArray dy, INDArray dInput) {
+    if (!dInput.isEmpty() && !MaxPoolGradLoop.tryRun(Window.pooling(attrs), x, dy, null, dInput)) {
+      poolGrad(c, attrs, "maxpool2d_bp", x, dy, dInput);
+    }
+  }
+
   /**
    * libnd4j's own pooling gradients are some 7 times slower in NHWC than in NCHW (measured 7.4 vs
    * 1.0 ms for the MNIST network's first pooling), so without oneDNN NHWC goes through NCHW copies
    * (0.2 ms each); oneDNN's take NHWC as it is.
    */
-  private static INDArray[] poolGrad(KernelContext c, String op) {
-    Window w = Window.pooling(c.attrs());
-    INDArray dInput = c.output(0);
+  private static void poolGrad(
+      KernelContext c, Attrs attrs, String op, INDArray x, INDArray dy, INDArray dInput) {
     if (dInput.isEmpty()) {
-      return new INDArray[] {dInput};
+      return;
     }
+    Window w = Window.pooling(attrs);
     long[] args = w.poolArgs();
     if (w.nchw() || NativeBuild.oneDnn()) {
       Buffers.zero(dInput); // libnd4j adds into it
-      exec(op, args, new INDArray[] {c.in(0), c.in(1)}, dInput);
-      return new INDArray[] {dInput};
+      exec(op, args, new INDArray[] {x, dy}, dInput);
+      return;
     }
     args[args.length - 1] = 0; // NCHW
-    INDArray x = toNchw(c, c.in(0));
-    INDArray dy = toNchw(c, c.in(1));
-    INDArray dx = Buffers.zero(c.scratch(x.dataType(), x.shape()));
-    exec(op, args, new INDArray[] {x, dy}, dx);
+    INDArray xNchw = toNchw(c, x);
+    INDArray dyNchw = toNchw(c, dy);
+    INDArray dx = Buffers.zero(c.scratch(xNchw.dataType(), xNchw.shape()));
+    exec(op, args, new INDArray[] {xNchw, dyNchw}, dx);
     dInput.permute(0, 3, 1, 2).assign(dx);
-    return new INDArray[] {dInput};
   }
 
   private static INDArray toNchw(KernelContext c, INDArray nhwc) {

@@ -28,15 +28,18 @@ final class NnKernels {
         "reluGrad",
         c -> {
           INDArray out = c.output(0);
-          INDArray x = c.dense(c.in(0));
-          INDArray dy = c.dense(c.in(1));
-          if (!out.isEmpty() && !ReluGradLoop.tryRun(x, dy, out)) {
-            NativeCall.exec("relu_bp", new INDArray[] {x, dy}, out); // other float dtypes
-          }
+          reluGrad(c.dense(c.in(0)), c.dense(c.in(1)), out);
           return one(out);
         });
     add("softmax", NnKernels::softmax);
     add("logSoftmax", NnKernels::logSoftmax);
+  }
+
+  /** {@code out = x > 0 ? dy : 0} for dense x and dy of out's shape. */
+  static void reluGrad(INDArray x, INDArray dy, INDArray out) {
+    if (!out.isEmpty() && !ReluGradLoop.tryRun(x, dy, out)) {
+      NativeCall.exec("relu_bp", new INDArray[] {x, dy}, out); // other float dtypes
+    }
   }
 
   private static int axis(KernelContext c) {

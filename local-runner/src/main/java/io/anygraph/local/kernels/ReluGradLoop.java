@@ -72,11 +72,14 @@ final class ReluGradLoop {
 
   private static void floats(IntBuffer x, IntBuffer dy, IntBuffer z, int from, int to) {
     for (int i = from; i < to; i++) {
-      int v = x.get(i);
-      // both negative exactly when 0 < v <= +inf: the sign bit, spread, is the mask
-      int positive = ((-v) & (v - (FLOAT_INF + 1))) >> 31;
-      z.put(i, dy.get(i) & positive);
+      z.put(i, dy.get(i) & positiveMask(x.get(i)));
     }
+  }
+
+  /** All ones when the float with bits v is above 0 (not ±0, negative or NaN), else 0. */
+  static int positiveMask(int v) {
+    // both negative exactly when 0 < v <= +inf: the sign bit, spread, is the mask
+    return ((-v) & (v - (FLOAT_INF + 1))) >> 31;
   }
 
   private static void doubles(LongBuffer x, LongBuffer dy, LongBuffer z, int from, int to) {

@@ -1,0 +1,142 @@
+package io.anygraph.local.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anygraph.core.DType;
+import io.anygraph.core.Graph;
+import io.anygraph.core.Node;
+import io.anygraph.core.Shape;
+import io.anygraph.core.Tensor;
+import io.anygraph.core.Variable;
+import io.anygraph.local.state.RunState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * relu's gradient runs inside the max-pooling gradient it reads ({@link PoolReluGradFusion}): the
+ * training step's gradients are the unfused program's bits in float32 (the Java loop) and float64,
+ * for overlapping windows and with a NaN in the input (libnd4j's kernels, one after the other);
+ * where the pooling gradient is fetched, nothing is fused. The gradient of the fused pair against
+ * the definition: {@code MaxPoolGradLoopTest}.
+ */
+class PoolReluGradFusionTest {
+  /** loss = Σ maxPool(relu(x · s)) · c, x [-1, 7, 6, 3], s [3] a variable. */
+  private static final class Net {
+    final Graph g = new Graph();
+    final Tensor x;
+    final Variable s;
+    final Tensor loss;
+    final List<Tensor> grads;
+    final RunState state;
+
+    Net(DType t, long k, long stride) {
+      x = g.placeholder(t, Shape.of(-1, 7, 6, 3), "x");
+      s = g.shared(random(t, 2, 3), "s");
+      Tensor a = g.nn().relu(x.mul(s));
+      long[] window = {1, k, k, 1};
+      long[] strides = {1, stride, stride, 1};
+      Tensor pooled = g.nn().maxPool(a, window, strides, "SAME");
+      long[] p = pooled.shape().dims();
+      Tensor c = g.constant(random(t, 3, 1, p[1], p[2], 3));
+      loss = pooled.mul(c).sum();
+      grads = g.grad(loss, List.of(x, s));
+      state = new RunState(g);
+    }
+
+    List<INDArray> run(boolean fuse, INDArray input, Tensor... fetches) {
+      return Compiler.compile(List.of(fetches), Set.of(x), false, fuse)
+          .run(Map.of(x, input), state);
+    }
+
+    List<String> ops(boolean fuse, Tensor... fetches) {
+      Program p = Compiler.compile(List.of(fetches), Set.of(x), false, fuse);
+      List<String> ops = new ArrayList<>();
+      for (int i = 0; i < p.size(); i++) {
+        ops.add(p.op(i));
+      }
+      return ops;
+    }
+
+    Tensor poolingGradient() {
+      for (Node n : g.nodes()) {
+        if (n.op().equals("maxPoolGrad")) {
+          return g.output(n, 0);
+        }
+      }
+      throw new AssertionError("no maxPoolGrad in the graph");
+    }
+  }
+
+  private static INDArray random(DType t, long seed, long... shape) {
+    Random r = new Random(seed);
+    INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+    for (long i = 0; i < a.length(); i++) {
+      a.putScalar(i, r.nextInt(4) == 0 ? r.nextInt(3) - 1 : r.nextGaussian()); // ties and zeros
+    }
+    return a.castTo(t.nd4j());
+  }
+
+  private static void assertSame(List<INDArray> plain, List<INDArray> fused, String what) {
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(plain.get(i), fused.get(i), what + " output " + i);
+    }
+  }
+
+  @Test
+  void theGradientsAreTheUnfusedBits() {
+    for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      for (long[] window : new long[][] {{2, 2}, {3, 2}}) { // apart, overlapping
+        Net net = new Net(t, window[0], window[1]);
+        List<String> ops = net.ops(true, net.grads.get(0), net.grads.get(1));
+        assertTrue(
+            ops.contains("maxPoolReluGrad")
+                && !ops.contains("maxPoolGrad")
+                && !ops.contains("reluGrad"),
+            ops.toString());
+        assertTrue(net.ops(false, net.grads.get(0)).contains("maxPoolGrad"));
+        INDArray input = random(t, 17, 4, 7, 6, 3);
+        List<INDArray> fused = net.run(true, input, net.loss, net.grads.get(0), net.grads.get(1));
+        List<INDArray> plain = net.run(false, input, net.loss, net.grads.get(0), net.grads.get(1));
+        assertSame(plain, fused, t + " window " + window[0] + " stride " + window[1]);
+        // relu zeroed the gradient somewhere and passed it somewhere
+        INDArray dx = fused.get(1);
+        assertTrue(dx.neq(0).castTo(DataType.INT32).sumNumber().intValue() > 0);
+      }
+    }
+  }
+
+  @Test
+  void aNaNInTheInputGivesTheUnfusedResult() {
+    Net net = new Net(DType.FLOAT32, 2, 2);
+    INDArray input = random(DType.FLOAT32, 5, 2, 7, 6, 3);
+    input.putScalar(new long[] {1, 3, 2, 1}, Float.NaN);
+    List<INDArray> fused = net.run(true, input, net.grads.get(0));
+    List<INDArray> plain = net.run(false, input, net.grads.get(0));
+    float[] a = plain.get(0).data().asFloat();
+    float[] b = fused.get(0).data().asFloat();
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), "@" + i);
+    }
+  }
+
+  @Test
+  void notFusedWhereThePoolingGradientIsSeen() {
+    Net net = new Net(DType.FLOAT32, 2, 2);
+    Tensor pooling = net.poolingGradient();
+    List<String> ops = net.ops(true, net.grads.get(0), pooling);
+    assertTrue(ops.contains("maxPoolGrad") && !ops.contains("maxPoolReluGrad"), ops.toString());
+    INDArray input = random(DType.FLOAT32, 7, 3, 7, 6, 3);
+    assertSame(
+        net.run(false, input, net.grads.get(0), pooling),
+        net.run(true, input, net.grads.get(0), pooling),
+        "fetching the pooling gradient");
+  }
+}
