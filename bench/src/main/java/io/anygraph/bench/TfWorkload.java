@@ -1,8 +1,13 @@
 package io.anygraph.bench;
 
 import io.anygraph.examples.bench.Workload;
+import io.anygraph.local.exec.OpProfile;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -117,6 +122,55 @@ final class TfWorkload implements Workload {
     ops.remove("");
     long onednn = ops.stream().filter(o -> o.startsWith("_Mkl")).count();
     return onednn + " of " + ops.size() + " op types are oneDNN's: " + String.join(" ", ops);
+  }
+
+  /**
+   * TensorFlow's own op times, from {@code steps} steps traced with {@code FULL_TRACE} on one
+   * batch: each node's time from the start of its kernel to its end, summed by op type (as the
+   * timeline names it: oneDNN's as {@code _Mkl...}) and by node.
+   */
+  @Override
+  public OpTimes opTimes(INDArray f, INDArray l, int steps) {
+    RunOptions trace =
+        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    Map<String, long[]> byOp = new HashMap<>(); // nanos, calls
+    Map<String, long[]> byNode = new HashMap<>();
+    for (int s = 0; s < steps; s++) {
+      try (Result r =
+          session
+              .runner()
+              .feed(x, tensor(f))
+              .feed(y, tensor(l))
+              .addTarget(train)
+              .setOptions(trace)
+              .runAndFetchMetadata()) {
+        for (var d : r.getMetadata().orElseThrow().getStepStats().getDevStatsList()) {
+          for (NodeExecStats n : d.getNodeStatsList()) {
+            String op = opType(n.getTimelineLabel());
+            if (op.isEmpty()) {
+              continue; // the executor's own entries (_SOURCE)
+            }
+            long nanos = 1000 * (n.getOpEndRelMicros() - n.getOpStartRelMicros());
+            add(byOp, op, nanos);
+            add(byNode, n.getNodeName() + " (" + op + ")", nanos);
+          }
+        }
+      }
+    }
+    return new OpTimes(steps, rows(byOp), rows(byNode));
+  }
+
+  private static void add(Map<String, long[]> sums, String key, long nanos) {
+    long[] v = sums.computeIfAbsent(key, k -> new long[2]);
+    v[0] += nanos;
+    v[1]++;
+  }
+
+  private static List<OpProfile.Row> rows(Map<String, long[]> sums) {
+    List<OpProfile.Row> rows = new ArrayList<>();
+    sums.forEach((k, v) -> rows.add(new OpProfile.Row(k, v[0], v[1])));
+    rows.sort(Comparator.comparingLong(OpProfile.Row::nanos).reversed());
+    return rows;
   }
 
   /** The op type in a timeline label such as {@code "MatMul = _MklMatMul(x, w0)"}. */

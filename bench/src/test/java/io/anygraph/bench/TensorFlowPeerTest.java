@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.anygraph.examples.bench.AnygraphNets;
 import io.anygraph.examples.bench.BenchPeer;
 import io.anygraph.examples.bench.Workload;
+import io.anygraph.local.exec.OpProfile;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,40 @@ class TensorFlowPeerTest {
   @Test
   void cnnLossFallsInBothEngines() {
     lossFalls(AnygraphNets.cnn(2, LR), TfNets::cnn, 16);
+  }
+
+  @Test
+  void theMlpsOpTimesNameItsOpsAndNodesOncePerStep() {
+    try (Workload anygraph = AnygraphNets.mlp(MLP, 3, LR);
+        Workload tf = TfNets.mlp(anygraph.parameters(), LR)) {
+      INDArray x = pixels(32, 15);
+      INDArray y = digits(32, 16);
+      Workload.OpTimes times = tf.opTimes(x, y, 3);
+      assertEquals(3, times.steps());
+      // three layers: three products forward (with their biases), five backward (the first
+      // layer's input gradient is not needed), one update per parameter, each once a step
+      long products =
+          times.byOp().stream()
+              .filter(r -> r.name().contains("MatMul"))
+              .mapToLong(OpProfile.Row::calls)
+              .sum();
+      assertEquals(8 * 3, products, times.byOp().toString());
+      OpProfile.Row update =
+          times.byOp().stream()
+              .filter(r -> r.name().equals("ApplyGradientDescent"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(6 * 3, update.calls());
+      assertTrue(times.byOp().stream().allMatch(r -> r.nanos() >= 0));
+      // most expensive first, and the nodes add up to the ops
+      for (int i = 1; i < times.byOp().size(); i++) {
+        assertTrue(times.byOp().get(i - 1).nanos() >= times.byOp().get(i).nanos());
+      }
+      assertEquals(
+          times.byOp().stream().mapToLong(OpProfile.Row::nanos).sum(),
+          times.byNode().stream().mapToLong(OpProfile.Row::nanos).sum());
+      assertTrue(times.byNode().stream().allMatch(r -> r.calls() == 3), times.byNode().toString());
+    }
   }
 
   private static void oneStepAgrees(

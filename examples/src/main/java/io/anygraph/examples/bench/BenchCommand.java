@@ -1,5 +1,6 @@
 package io.anygraph.examples.bench;
 
+import io.anygraph.data.Batch;
 import io.anygraph.data.Dataset;
 import io.anygraph.data.Mnist;
 import io.anygraph.examples.cli.CommandFailure;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,6 +40,9 @@ public final class BenchCommand {
   private static final int[] SCALE_BATCHES = {1, 32, 128, 1024};
   private static final double LEARNING_RATE = 0.01;
   private static final long SEED = 1;
+
+  /** Steps a peer traces for its op times in {@code --profile}. */
+  private static final int PEER_TRACED_STEPS = 200;
 
   private BenchCommand() {}
 
@@ -81,7 +86,7 @@ public final class BenchCommand {
           .value("--json", "FILE", null, "write the figures and ratios there as JSON")
           .value("--minutes", "N", "2", "minutes of training per runner in the soak section")
           .value("--runner", "local|spark|both", "both", "the runners the soak section trains on")
-          .flag("--profile", "instead of the comparison, Anygraph's time per op (mlp, cnn)");
+          .flag("--profile", "instead of the comparison, each engine's time per op (mlp, cnn)");
 
   /** Runs the benchmarks the options choose. */
   public static int run(OptionValues options, PrintStream out) throws IOException {
@@ -137,7 +142,7 @@ public final class BenchCommand {
       SparkMaster.checkReachable("--master", master);
     }
     Harness h = new Harness(window, windows);
-    List<BenchPeer> peers = profile ? List.of() : BenchPeer.installed();
+    List<BenchPeer> peers = BenchPeer.installed();
     String machine = Machine.describe();
     out.println(machine);
     Map<String, String> engines = new LinkedHashMap<>();
@@ -146,7 +151,7 @@ public final class BenchCommand {
       engines.put(p.name(), p.describe());
       out.println(p.name() + ": " + p.describe());
     }
-    if (peers.isEmpty() && !profile) {
+    if (peers.isEmpty()) {
       out.println("(no peer engines on the classpath: build the bench module for TensorFlow)");
     }
     BenchReport report = new BenchReport(machine, engines);
@@ -157,10 +162,24 @@ public final class BenchCommand {
     if (profile) {
       double seconds = window * windows;
       if (chosen.contains("mlp")) {
-        profile(out, mlpTitle, train, 128, AnygraphNets.mlp(MLP, SEED, LEARNING_RATE), seconds);
+        profile(
+            out,
+            mlpTitle,
+            train,
+            128,
+            AnygraphNets.mlp(MLP, SEED, LEARNING_RATE),
+            init -> peers.stream().map(p -> p.mlp(init, LEARNING_RATE)).toList(),
+            seconds);
       }
       if (chosen.contains("cnn")) {
-        profile(out, cnnTitle, train, 64, AnygraphNets.cnn(SEED, LEARNING_RATE), seconds);
+        profile(
+            out,
+            cnnTitle,
+            train,
+            64,
+            AnygraphNets.cnn(SEED, LEARNING_RATE),
+            init -> peers.stream().map(p -> p.cnn(init, LEARNING_RATE)).toList(),
+            seconds);
       }
       return 0;
     }
@@ -233,14 +252,34 @@ public final class BenchCommand {
     return chosen;
   }
 
+  /**
+   * Anygraph's time per op, then each peer's own (TensorFlow's from its step trace), each engine
+   * from the same initial parameters after the same warm-up on the same batches.
+   */
   private static void profile(
-      PrintStream out, String title, Dataset data, int batch, Workload anygraph, double seconds) {
+      PrintStream out,
+      String title,
+      Dataset data,
+      int batch,
+      Workload anygraph,
+      Function<Map<String, INDArray>, List<Workload>> peers,
+      double seconds) {
+    List<Batch> batches = TrainingSection.fullBatches(data.batches(batch), batch);
+    Map<String, INDArray> initial = anygraph.parameters();
     out.println();
     out.println("== " + title + ": Anygraph's time per op");
-    OpTable.print(
-        out,
-        TrainingSection.cycling(anygraph, TrainingSection.fullBatches(data.batches(batch), batch)),
-        seconds);
+    OpTable.print(out, TrainingSection.cycling(anygraph, batches), seconds);
+    for (Workload peer : peers.apply(initial)) {
+      try (peer) {
+        Harness.runFor(TrainingSection.cycling(peer, batches), seconds);
+        Workload.OpTimes times =
+            peer.opTimes(batches.get(0).features(), batches.get(0).labels(), PEER_TRACED_STEPS);
+        if (times != null) {
+          out.println("== " + title + ": " + peer.name() + "'s time per op");
+          OpTable.printPeer(out, times);
+        }
+      }
+    }
   }
 
   /**

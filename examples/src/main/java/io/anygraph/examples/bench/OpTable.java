@@ -9,7 +9,8 @@ import java.util.List;
  * expensive nodes, measured by the local runner's {@link OpProfile} after a warm-up.
  */
 final class OpTable {
-  private static final int TOP_NODES = 12;
+  /** Nodes listed (the most expensive); {@code -Danygraph.profileNodes=60} lists more. */
+  private static final int TOP_NODES = Integer.getInteger("anygraph.profileNodes", 12);
 
   private OpTable() {}
 
@@ -27,13 +28,32 @@ final class OpTable {
     out.printf(
         "  profile: %.2f ms a step (%d steps), %.2f ms of it in kernels%n",
         wallMs, p.runs(), kernelMs);
+    rows(out, ops, p.byNode(), p.runs(), kernelMs);
+  }
+
+  /** A peer engine's own op times ({@link Workload#opTimes}), in the same tables. */
+  static void printPeer(PrintStream out, Workload.OpTimes times) {
+    double kernelMs =
+        times.byOp().stream().mapToLong(OpProfile.Row::nanos).sum() / 1e6 / times.steps();
+    out.printf(
+        "  profile: %d traced steps (tracing slows each op a little), %.2f ms a step in kernels%n",
+        times.steps(), kernelMs);
+    rows(out, times.byOp(), times.byNode(), times.steps(), kernelMs);
+  }
+
+  private static void rows(
+      PrintStream out,
+      List<OpProfile.Row> byOp,
+      List<OpProfile.Row> byNode,
+      long runs,
+      double kernelMs) {
     out.printf("  %-22s %7s %9s %6s%n", "op", "calls", "ms/step", "share");
-    for (OpProfile.Row r : ops) {
-      row(out, r, p.runs(), kernelMs);
+    for (OpProfile.Row r : byOp) {
+      row(out, r, runs, kernelMs);
     }
     out.printf("  %-40s%n", "most expensive nodes:");
-    for (OpProfile.Row r : p.byNode().subList(0, Math.min(TOP_NODES, p.byNode().size()))) {
-      row(out, r, p.runs(), kernelMs);
+    for (OpProfile.Row r : byNode.subList(0, Math.min(TOP_NODES, byNode.size()))) {
+      row(out, r, runs, kernelMs);
     }
   }
 

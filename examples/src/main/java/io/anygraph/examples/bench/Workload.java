@@ -1,5 +1,7 @@
 package io.anygraph.examples.bench;
 
+import io.anygraph.local.exec.OpProfile;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -36,4 +38,15 @@ public interface Workload extends AutoCloseable {
   default String kernels() {
     return "";
   }
+
+  /**
+   * The engine's own time per op over {@code steps} traced steps on one batch, by op type and by
+   * node ({@code bench --profile} prints it beside Anygraph's); null where it can't say.
+   */
+  default OpTimes opTimes(INDArray features, INDArray labels, int steps) {
+    return null;
+  }
+
+  /** Summed op times of {@code steps} steps: by op type and by node, most expensive first. */
+  record OpTimes(int steps, List<OpProfile.Row> byOp, List<OpProfile.Row> byNode) {}
 }
