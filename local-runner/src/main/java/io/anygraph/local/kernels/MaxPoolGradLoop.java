@@ -230,9 +230,11 @@ final class MaxPoolGradLoop {
 
   /**
    * One thread's arrays: an example's input (keys, then gradient), its window rows as planes; kept
-   * from call to call, grown when a call needs more.
+   * from call to call while they are small (an image of up to {@link #KEPT_INTS} values: a
+   * library's threads should not hold large arrays for good), grown when a call needs more.
    */
   private static final class Scratch {
+    private static final int KEPT_INTS = 1 << 20;
     private static final ThreadLocal<Scratch> KEPT = ThreadLocal.withInitial(Scratch::new);
 
     int[] image = new int[0];
@@ -244,9 +246,9 @@ final class MaxPoolGradLoop {
     int[] grads = image;
 
     static Scratch of(Geometry g) {
-      Scratch s = KEPT.get();
       int image = g.h * g.w * g.c;
       int plane = g.oh * g.ow * g.sW * g.c;
+      Scratch s = Math.max(image, plane) <= KEPT_INTS ? KEPT.get() : new Scratch();
       if (s.image.length < image) {
         s.image = new int[image];
         s.masks = new int[image];

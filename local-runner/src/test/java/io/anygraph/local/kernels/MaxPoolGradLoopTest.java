@@ -17,8 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * each window's dy at its first maximum in row-major order (-0 equal to +0, as floats compare), +0
  * everywhere else, and with z, only where z is positive; for windows with padding on every side,
  * strides beyond the window (input rows and columns no window covers), the last window cut short,
- * many examples over several blocks; it must agree with libnd4j's kernel, and leave what it does
- * not take (overlapping windows, NCHW, float64, a NaN in x) to it.
+ * many examples over several blocks, images too large for the arrays kept between calls; it must
+ * agree with libnd4j's kernel, and leave what it does not take (overlapping windows, NCHW, float64,
+ * a NaN in x) to it.
  */
 class MaxPoolGradLoopTest {
   /** Small integers, ±0 among them, so that windows tie often. */
@@ -119,6 +120,7 @@ class MaxPoolGradLoopTest {
       {new long[] {2, 9, 9, 3}, new Window(2, 2, 3, 3, 1, 1, true, false)},
       {new long[] {1, 5, 5, 1}, window(1, 2, false)},
       {new long[] {64, 12, 12, 8}, window(2, 2, true)}, // several blocks
+      {new long[] {2, 1030, 1025, 1}, window(2, 2, true)}, // images too large to keep arrays for
     };
     for (Object[] k : cases) {
       long[] shape = (long[]) k[0];
