@@ -88,10 +88,11 @@ public final class Compiler {
         }
         in[i] = i < def.refInputs() ? -1 : slotOf.get(Out.of(t));
       }
-      int[] out = new int[n.outputs().size()];
+      int own = n.outputs().size();
+      int[] out = new int[own + (fused == null ? 0 : fused.alsoWrites().size())];
       for (int i = 0; i < out.length; i++) {
         out[i] = slotOf.size();
-        slotOf.put(new Out(n, i), out[i]);
+        slotOf.put(i < own ? new Out(n, i) : Out.of(fused.alsoWrites().get(i - own)), out[i]);
         roots.add(
             switch (k.output()) {
               case FRESH -> out[i];

@@ -105,10 +105,16 @@ abstract class Fusion {
 
   /**
    * What replaces a node: a kernel, a name for profiles, the tensors it reads (references first, as
-   * the node has them), and how its output types follow from the concrete inputs when some static
-   * shape is not fully known (null: the node's static types are concrete).
+   * the node has them), how its output types follow from the concrete inputs when some static shape
+   * is not fully known (null: the node's static types are concrete), and outputs of absorbed nodes
+   * it writes too, after the node's own (their readers read them from this step).
    */
-  record Step(Kernel kernel, String label, List<Tensor> inputs, Types types) {}
+  record Step(
+      Kernel kernel, String label, List<Tensor> inputs, Types types, List<Tensor> alsoWrites) {
+    Step(Kernel kernel, String label, List<Tensor> inputs, Types types) {
+      this(kernel, label, inputs, types, List.of());
+    }
+  }
 
   /** Output types from the concrete input values. */
   @FunctionalInterface

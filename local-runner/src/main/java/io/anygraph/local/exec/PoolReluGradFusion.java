@@ -2,11 +2,15 @@ package io.anygraph.local.exec;
 
 import io.anygraph.core.DType;
 import io.anygraph.core.Node;
+import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.TensorType;
 import io.anygraph.local.kernels.ConvKernels;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,7 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gradient on only where z is positive, instead of writing the whole pooling gradient and reading
  * it again (relu → max pool, as in most convolutional networks, gives this pair in every training
  * graph: the MNIST CNN's two layers, 0.6 ms a step for the reluGrads). The values are the same: the
- * pair's two results, bit for bit.
+ * pair's two results, bit for bit. Where the result's bias gradient is read ({@code
+ * reduceSumLike(g, b)} to a [C] bias: relu after a biased convolution), the same step sums it from
+ * the values the windows pass on, a quarter of the positions, instead of reading the whole result
+ * again (MNIST's first layer: 0.19 ms a step); in double, so it differs from the unfused float sum
+ * by rounding only.
  *
  * <p>Fused only where no one else sees the pooling gradient: the reluGrad is its one reader of
  * values and it is not fetched (a reader of its shape alone, after the reluGrad, reads the
@@ -35,6 +43,12 @@ final class PoolReluGradFusion extends Fusion {
       return f;
     }
     Readers readers = new Readers(order, fetches);
+    Map<Tensor, Node> biasGradientOf = new HashMap<>();
+    for (Node n : order) {
+      if (isBiasGradient(n)) {
+        biasGradientOf.putIfAbsent(n.input(0), n);
+      }
+    }
     for (Node relu : order) {
       if (!relu.op().equals("reluGrad") || relu.inputs().size() != 2) {
         continue;
@@ -48,17 +62,44 @@ final class PoolReluGradFusion extends Fusion {
           && isFloat(pooled)
           && pooled.dtype() == relu.input(0).dtype()) {
         f.absorbed.add(pool);
-        f.standIns.put(pooled, pooled.graph().output(relu, 0));
+        Tensor result = pooled.graph().output(relu, 0);
+        f.standIns.put(pooled, result);
+        Node bias = biasGradientOf.get(result);
+        List<Tensor> inputs = new ArrayList<>(List.of(pool.input(0), pool.input(1), relu.input(0)));
+        if (bias != null) {
+          f.absorbed.add(bias);
+          inputs.add(bias.input(1));
+        }
         f.fused.put(
             relu,
             new Step(
-                ConvKernels.maxPoolThenReluGrad(pool.attrs()),
-                "maxPoolReluGrad",
-                List.of(pool.input(0), pool.input(1), relu.input(0)),
-                in -> types(relu, pool, in)));
+                ConvKernels.maxPoolThenReluGrad(pool.attrs(), bias != null),
+                bias == null ? "maxPoolReluGrad" : "maxPoolReluBiasGrad",
+                inputs,
+                in -> types(relu, pool, bias, in),
+                bias == null ? List.of() : List.of(pooled.graph().output(bias, 0))));
       }
     }
     return f;
+  }
+
+  /**
+   * {@code reduceSumLike(g, b)} with g NHWC-like (rank 4) and b of static shape [C], C g's known
+   * last axis, nothing it waits on by a control edge (it runs where g is made): a bias's gradient.
+   */
+  private static boolean isBiasGradient(Node n) {
+    if (!n.op().equals("reduceSumLike") || n.inputs().size() != 2 || !n.controlInputs().isEmpty()) {
+      return false;
+    }
+    Shape g = n.input(0).shape();
+    Shape b = n.input(1).shape();
+    return g.hasRank()
+        && g.rank() == 4
+        && g.dim(3) != Shape.UNKNOWN
+        && b.isFullyDefined()
+        && b.rank() == 1
+        && b.dim(0) == g.dim(3)
+        && n.input(1).dtype() == n.input(0).dtype();
   }
 
   private static boolean isFloat(Tensor t) {
@@ -68,10 +109,16 @@ final class PoolReluGradFusion extends Fusion {
   /**
    * The reluGrad's output types from the concrete (x, dy, z): the pooling gradient's type rule,
    * then the reluGrad's on z and its result, so that a wrong shape fails naming the node it belongs
-   * to, as unfused.
+   * to, as unfused; then the bias gradient's on that and the bias (input 3), where there is one.
    */
-  private static List<TensorType> types(Node relu, Node pool, INDArray[] in) {
+  private static List<TensorType> types(Node relu, Node pool, Node bias, INDArray[] in) {
     TensorType pooled = Program.inferConcrete(pool, new INDArray[] {in[0], in[1]}).get(0);
-    return Program.infer(relu, List.of(Program.concreteType(in[2]), pooled));
+    List<TensorType> out = Program.infer(relu, List.of(Program.concreteType(in[2]), pooled));
+    if (bias == null) {
+      return out;
+    }
+    List<TensorType> both = new ArrayList<>(out);
+    both.addAll(Program.infer(bias, List.of(out.get(0), Program.concreteType(in[3]))));
+    return both;
   }
 }

@@ -82,19 +82,24 @@ public final class ConvKernels {
    * {@code reluGrad(z, maxPoolGrad(x, dy))} over the pooling window of {@code poolAttrs} (inputs x,
    * dy, z; {@code io.anygraph.local.exec.PoolReluGradFusion} puts it in place of both): one pass
    * that passes each window's gradient on only where z is positive ({@link MaxPoolGradLoop}), else
-   * the two kernels one after the other.
+   * the two kernels one after the other. With {@code biasGradient}, a second output: the result
+   * summed over all but its last axis ({@code reduceSumLike} to a [C] bias, input 3).
    */
-  public static Kernel maxPoolThenReluGrad(Attrs poolAttrs) {
+  public static Kernel maxPoolThenReluGrad(Attrs poolAttrs, boolean biasGradient) {
     return c -> {
       INDArray out = c.output(0);
+      INDArray sums = biasGradient ? c.output(1) : null;
       Window w = Window.pooling(poolAttrs);
-      if (out.isEmpty() || MaxPoolGradLoop.tryRun(w, c.in(0), c.in(1), c.in(2), out)) {
-        return new INDArray[] {out};
+      boolean done = out.isEmpty() && (sums == null || sums.isEmpty());
+      if (!done && !MaxPoolGradLoop.tryRun(w, c.in(0), c.in(1), c.in(2), out, sums)) {
+        INDArray pooled = c.scratch(out.dataType(), out.shape());
+        maxPoolGrad(c, poolAttrs, c.in(0), c.in(1), pooled);
+        NnKernels.reluGrad(c.dense(c.in(2)), pooled, out);
+        if (sums != null) {
+          ReduceKernels.sumLike(c, out, sums);
+        }
       }
-      INDArray pooled = c.scratch(out.dataType(), out.shape());
-      maxPoolGrad(c, poolAttrs, c.in(0), c.in(1), pooled);
-      NnKernels.reluGrad(c.dense(c.in(2)), pooled, out);
-      return new INDArray[] {out};
+      return sums == null ? new INDArray[] {out} : new INDArray[] {out, sums};
     };
   }
 

@@ -40,7 +40,22 @@ final class MaxPoolGradLoop {
    * (out untouched), or x holds a NaN (out partly written: the caller writes all of it again).
    */
   static boolean tryRun(Window w, INDArray x, INDArray dy, INDArray z, INDArray out) {
-    if (!applies(w, x, dy, z, out)) {
+    return tryRun(w, x, dy, z, out, null);
+  }
+
+  /**
+   * As {@link #tryRun(Window, INDArray, INDArray, INDArray, INDArray)}, and where {@code
+   * channelSums} is not null, out summed over all but the channel axis into it (a bias's gradient),
+   * from the values each window passes on: in double, each example's sums in its own array, added
+   * in example order, so that the result does not depend on how many threads ran.
+   */
+  static boolean tryRun(
+      Window w, INDArray x, INDArray dy, INDArray z, INDArray out, INDArray channelSums) {
+    if (!applies(w, x, dy, z, out)
+        || channelSums != null
+            && (channelSums.dataType() != DataType.FLOAT
+                || channelSums.length() != x.size(3)
+                || channelSums.rank() != 1)) {
       return false;
     }
     IntBuffer xs = ints(x);
@@ -51,17 +66,30 @@ final class MaxPoolGradLoop {
     int blocks =
         Math.max(1, Math.min(Math.min(IntraOp.threads() * 4, g.n), (int) (x.length() >> 15)));
     AtomicBoolean nan = new AtomicBoolean();
+    double[][] sums = channelSums == null ? null : new double[g.n][];
     IntraOp.run(
         blocks,
         b -> {
           Scratch s = Scratch.of(g);
           for (int n = g.n * b / blocks; n < g.n * (b + 1) / blocks && !nan.get(); n++) {
-            if (!example(g, xs, ds, zs, os, n, s)) {
+            if (!example(g, xs, ds, zs, os, n, s, sums)) {
               nan.set(true);
             }
           }
         });
-    return !nan.get();
+    if (nan.get()) {
+      return false;
+    }
+    if (sums != null) {
+      for (int ch = 0; ch < g.c; ch++) {
+        double total = 0;
+        for (double[] example : sums) {
+          total += example[ch];
+        }
+        channelSums.putScalar(ch, (float) total);
+      }
+    }
+    return true;
   }
 
   private static boolean applies(Window w, INDArray x, INDArray dy, INDArray z, INDArray out) {
@@ -100,7 +128,14 @@ final class MaxPoolGradLoop {
    * reads an aligned copy and compares without branches).
    */
   private static boolean example(
-      Geometry g, IntBuffer x, IntBuffer dy, IntBuffer z, IntBuffer out, int n, Scratch s) {
+      Geometry g,
+      IntBuffer x,
+      IntBuffer dy,
+      IntBuffer z,
+      IntBuffer out,
+      int n,
+      Scratch s,
+      double[][] sums) {
     int rowLength = g.w * g.c;
     int imageLength = g.h * rowLength;
     int start = n * imageLength;
@@ -140,14 +175,16 @@ final class MaxPoolGradLoop {
     int[] grads = s.grads;
     dy.get(n * g.oh * g.ow * g.c, grads, 0, g.oh * g.ow * g.c);
     int[] offsets = g.offsets;
+    int[] at = s.at; // where each window's gradient went, -1 for none
     for (int oh = 0, i = 0; oh < g.oh; oh++) {
       for (int ow = 0; ow < g.ow; ow++) {
         int j = oh * padded + ow * g.sW * g.c;
         int corner = (oh * g.sH - g.top) * rowLength + (ow * g.sW - g.left) * g.c;
         for (int ch = 0; ch < g.c; ch++, i++) {
           int p = from[j + ch];
+          at[i] = p == NONE ? -1 : corner + offsets[p] + ch;
           if (p != NONE) {
-            image[corner + offsets[p] + ch] = grads[i];
+            image[at[i]] = grads[i];
           }
         }
       }
@@ -160,6 +197,17 @@ final class MaxPoolGradLoop {
       }
     }
     out.put(start, image, 0, imageLength);
+    if (sums != null) { // every other position holds +0
+      double[] sum = new double[g.c];
+      for (int i = 0; i < g.oh * g.ow * g.c; ) {
+        for (int ch = 0; ch < g.c; ch++, i++) {
+          if (at[i] >= 0) {
+            sum[ch] += Float.intBitsToFloat(image[at[i]]);
+          }
+        }
+      }
+      sums[n] = sum;
+    }
     return true;
   }
 
@@ -244,6 +292,7 @@ final class MaxPoolGradLoop {
     int[] bestKey = image;
     int[] from = image;
     int[] grads = image;
+    int[] at = image;
 
     static Scratch of(Geometry g) {
       int image = g.h * g.w * g.c;
@@ -261,6 +310,7 @@ final class MaxPoolGradLoop {
       }
       if (s.grads.length < g.oh * g.ow * g.c) {
         s.grads = new int[g.oh * g.ow * g.c];
+        s.at = new int[g.oh * g.ow * g.c];
       }
       return s;
     }

@@ -27,22 +27,25 @@ final class ReduceKernels {
     add(
         "reduceSumLike",
         c -> {
-          INDArray x = c.in(0);
-          long[] target = c.outputShape(0);
-          int offset = x.rank() - target.length;
-          List<Integer> axes = new ArrayList<>();
-          for (int i = 0; i < x.rank(); i++) {
-            if (i < offset || (target[i - offset] == 1 && x.size(i) != 1)) {
-              axes.add(i);
-            }
-          }
-          INDArray out = c.output(0);
-          int[] over = axes.stream().mapToInt(Integer::intValue).toArray();
-          if (!sumOfLeadingAxes(c, x, over, out)) {
-            into("reduce_sum", x, over, out);
-          }
-          return one(out);
+          sumLike(c, c.in(0), c.output(0));
+          return one(c.output(0));
         });
+  }
+
+  /** {@code out = reduceSumLike(x, ·)}: x summed over the axes it has beyond out's shape. */
+  static void sumLike(KernelContext c, INDArray x, INDArray out) {
+    long[] target = out.shape();
+    int offset = x.rank() - target.length;
+    List<Integer> axes = new ArrayList<>();
+    for (int i = 0; i < x.rank(); i++) {
+      if (i < offset || (target[i - offset] == 1 && x.size(i) != 1)) {
+        axes.add(i);
+      }
+    }
+    int[] over = axes.stream().mapToInt(Integer::intValue).toArray();
+    if (!sumOfLeadingAxes(c, x, over, out)) {
+      into("reduce_sum", x, over, out);
+    }
   }
 
   /**

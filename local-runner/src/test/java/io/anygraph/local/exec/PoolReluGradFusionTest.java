@@ -21,18 +21,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * relu's gradient runs inside the max-pooling gradient it reads ({@link PoolReluGradFusion}): the
- * training step's gradients are the unfused program's bits in float32 (the Java loop) and float64,
- * for overlapping windows and with a NaN in the input (libnd4j's kernels, one after the other);
- * where the pooling gradient is fetched, nothing is fused. The gradient of the fused pair against
- * the definition: {@code MaxPoolGradLoopTest}.
+ * relu's gradient runs inside the max-pooling gradient it reads ({@link PoolReluGradFusion}), and
+ * the bias's gradient with them: the training step's gradients are the unfused program's bits in
+ * float32 (the Java loop) and float64, for overlapping windows and with a NaN in the input
+ * (libnd4j's kernels, one after the other), except the bias's from the Java loop, which is relu's
+ * gradient summed in double; where the pooling gradient is fetched, nothing is fused. The gradient
+ * of the fused pair against the definition: {@code MaxPoolGradLoopTest}.
  */
 class PoolReluGradFusionTest {
-  /** loss = Σ maxPool(relu(x · s)) · c, x [-1, 7, 6, 3], s [3] a variable. */
+  /**
+   * loss = Σ maxPool(relu(x · s + b)) · c, x [-1, 7, 6, 3], s and b [3] variables; grads are those
+   * of x, s and b.
+   */
   private static final class Net {
     final Graph g = new Graph();
     final Tensor x;
     final Variable s;
+    final Variable b;
     final Tensor loss;
     final List<Tensor> grads;
     final RunState state;
@@ -40,14 +45,15 @@ class PoolReluGradFusionTest {
     Net(DType t, long k, long stride) {
       x = g.placeholder(t, Shape.of(-1, 7, 6, 3), "x");
       s = g.shared(random(t, 2, 3), "s");
-      Tensor a = g.nn().relu(x.mul(s));
+      b = g.shared(random(t, 4, 3), "b");
+      Tensor a = g.nn().relu(x.mul(s).add(b));
       long[] window = {1, k, k, 1};
       long[] strides = {1, stride, stride, 1};
       Tensor pooled = g.nn().maxPool(a, window, strides, "SAME");
       long[] p = pooled.shape().dims();
       Tensor c = g.constant(random(t, 3, 1, p[1], p[2], 3));
       loss = pooled.mul(c).sum();
-      grads = g.grad(loss, List.of(x, s));
+      grads = g.grad(loss, List.of(x, s, b));
       state = new RunState(g);
     }
 
@@ -65,13 +71,22 @@ class PoolReluGradFusionTest {
       return ops;
     }
 
+    /** relu's gradient, the tensor whose sum is the bias's gradient. */
+    Tensor reluGradient() {
+      return output("reluGrad");
+    }
+
     Tensor poolingGradient() {
+      return output("maxPoolGrad");
+    }
+
+    private Tensor output(String op) {
       for (Node n : g.nodes()) {
-        if (n.op().equals("maxPoolGrad")) {
+        if (n.op().equals(op)) {
           return g.output(n, 0);
         }
       }
-      throw new AssertionError("no maxPoolGrad in the graph");
+      throw new AssertionError("no " + op + " in the graph");
     }
   }
 
@@ -90,22 +105,48 @@ class PoolReluGradFusionTest {
     }
   }
 
+  private Tensor[] all(Net net) {
+    return new Tensor[] {net.loss, net.grads.get(0), net.grads.get(1), net.grads.get(2)};
+  }
+
   @Test
-  void theGradientsAreTheUnfusedBits() {
+  void theGradientsAreTheUnfusedBitsTheBiasGradientItsDoubleSum() {
     for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
       for (long[] window : new long[][] {{2, 2}, {3, 2}}) { // apart, overlapping
         Net net = new Net(t, window[0], window[1]);
-        List<String> ops = net.ops(true, net.grads.get(0), net.grads.get(1));
+        List<String> ops = net.ops(true, all(net));
         assertTrue(
-            ops.contains("maxPoolReluGrad")
+            ops.contains("maxPoolReluBiasGrad")
                 && !ops.contains("maxPoolGrad")
                 && !ops.contains("reluGrad"),
             ops.toString());
-        assertTrue(net.ops(false, net.grads.get(0)).contains("maxPoolGrad"));
+        // the bias's sum runs in the step; s's (x · s) remains
+        List<String> unfused = net.ops(false, all(net));
+        assertEquals(
+            unfused.stream().filter("reduceSumLike"::equals).count() - 1,
+            ops.stream().filter("reduceSumLike"::equals).count(),
+            ops.toString());
+        assertTrue(unfused.contains("maxPoolGrad"));
+        // without the bias's gradient, the pair alone
+        List<String> noBias = net.ops(true, net.grads.get(0), net.grads.get(1));
+        assertTrue(noBias.contains("maxPoolReluGrad"), noBias.toString());
         INDArray input = random(t, 17, 4, 7, 6, 3);
-        List<INDArray> fused = net.run(true, input, net.loss, net.grads.get(0), net.grads.get(1));
-        List<INDArray> plain = net.run(false, input, net.loss, net.grads.get(0), net.grads.get(1));
-        assertSame(plain, fused, t + " window " + window[0] + " stride " + window[1]);
+        List<INDArray> fused = net.run(true, input, all(net));
+        List<INDArray> plain = net.run(false, input, all(net));
+        String what = t + " window " + window[0] + " stride " + window[1];
+        boolean javaLoop = t == DType.FLOAT32 && window[0] == window[1];
+        assertSame(plain.subList(0, 3), fused.subList(0, 3), what);
+        if (javaLoop) { // summed in double: the float sum's rounding apart
+          INDArray dz = net.run(false, input, net.reluGradient()).get(0).castTo(DataType.DOUBLE);
+          INDArray want = dz.sum(0, 1, 2);
+          for (int ch = 0; ch < 3; ch++) {
+            assertEquals(
+                (float) want.getDouble(ch), fused.get(3).getFloat(ch), what + " channel " + ch);
+            assertEquals(plain.get(3).getDouble(ch), fused.get(3).getDouble(ch), 1e-5);
+          }
+        } else { // libnd4j's kernels and the same sum
+          assertEquals(plain.get(3), fused.get(3), what + " bias gradient");
+        }
         // relu zeroed the gradient somewhere and passed it somewhere
         INDArray dx = fused.get(1);
         assertTrue(dx.neq(0).castTo(DataType.INT32).sumNumber().intValue() > 0);
@@ -118,12 +159,14 @@ class PoolReluGradFusionTest {
     Net net = new Net(DType.FLOAT32, 2, 2);
     INDArray input = random(DType.FLOAT32, 5, 2, 7, 6, 3);
     input.putScalar(new long[] {1, 3, 2, 1}, Float.NaN);
-    List<INDArray> fused = net.run(true, input, net.grads.get(0));
-    List<INDArray> plain = net.run(false, input, net.grads.get(0));
-    float[] a = plain.get(0).data().asFloat();
-    float[] b = fused.get(0).data().asFloat();
-    for (int i = 0; i < a.length; i++) {
-      assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), "@" + i);
+    List<INDArray> fused = net.run(true, input, all(net));
+    List<INDArray> plain = net.run(false, input, all(net));
+    for (int k = 1; k < 4; k++) {
+      float[] a = plain.get(k).data().asFloat();
+      float[] b = fused.get(k).data().asFloat();
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), k + " @" + i);
+      }
     }
   }
 

@@ -141,6 +141,40 @@ class MaxPoolGradLoopTest {
   }
 
   @Test
+  void sumsTheChannelsInDoubleWhateverTheThreads() {
+    long[] shape = {37, 8, 6, 5};
+    Window w = window(2, 2, true);
+    INDArray x = gaussian(21, shape);
+    INDArray dy = dyFor(w, 22, shape);
+    INDArray z = ties(23, shape);
+    float[] want = definition(w, x, dy, z);
+    double[] sums = new double[5];
+    for (int i = 0; i < want.length; i++) {
+      sums[i % 5] += want[i];
+    }
+    INDArray[] got = new INDArray[2];
+    int before = IntraOp.threads();
+    for (int threads : new int[] {1, 2}) {
+      IntraOp.limit(threads);
+      try {
+        INDArray out = Nd4j.create(DataType.FLOAT, shape);
+        got[threads - 1] = Nd4j.create(DataType.FLOAT, 5);
+        assertTrue(MaxPoolGradLoop.tryRun(w, x, dy, z, out, got[threads - 1]));
+        assertSameBits(want, out, "with sums, " + threads + " threads");
+      } finally {
+        IntraOp.limit(before);
+      }
+    }
+    for (int ch = 0; ch < 5; ch++) {
+      assertEquals((float) sums[ch], got[0].getFloat(ch), "channel " + ch);
+    }
+    assertEquals(got[0], got[1], "the same bits on one thread and two");
+    // a sum of another shape or dtype is left to the caller
+    assertFalse(
+        MaxPoolGradLoop.tryRun(w, x, dy, z, Nd4j.create(DataType.FLOAT, shape), Nd4j.create(4)));
+  }
+
+  @Test
   void agreesWithLibnd4jsKernel() {
     for (boolean same : new boolean[] {true, false}) {
       long[] shape = {4, 9, 8, 5};
