@@ -155,6 +155,15 @@ class PoolReluGradFusionTest {
   }
 
   @Test
+  void anEmptyBatchGivesZeroGradients() {
+    Net net = new Net(DType.FLOAT32, 2, 2);
+    INDArray none = Nd4j.create(DataType.FLOAT, 0, 7, 6, 3);
+    List<INDArray> fused = net.run(true, none, all(net));
+    assertSame(net.run(false, none, all(net)), fused, "no examples");
+    assertEquals(0.0, fused.get(3).amaxNumber().doubleValue(), "the bias's gradient");
+  }
+
+  @Test
   void aNaNInTheInputGivesTheUnfusedResult() {
     Net net = new Net(DType.FLOAT32, 2, 2);
     INDArray input = random(DType.FLOAT32, 5, 2, 7, 6, 3);
