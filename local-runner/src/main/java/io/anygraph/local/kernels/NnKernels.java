@@ -49,11 +49,12 @@ final class NnKernels {
 
   /**
    * exp(x - max) / sum(exp(x - max)). libnd4j's double softmax does not subtract the maximum: once
-   * every logit of a line is below about -745, exp underflows to 0 and 0 / 0 gives NaN.
+   * every logit of a line is below about -745, exp underflows to 0 and 0 / 0 gives NaN. Small
+   * tensors: {@link RowSoftmax}.
    */
   private static INDArray[] softmax(KernelContext c) {
     INDArray out = c.output(0);
-    if (out.isEmpty()) {
+    if (out.isEmpty() || RowSoftmax.tryRun(c.in(0), axis(c), out, false)) {
       return one(out);
     }
     int[] axis = {axis(c)};
@@ -65,10 +66,13 @@ final class NnKernels {
     return one(out);
   }
 
-  /** x - max - log(sum(exp(x - max))): libnd4j's log_softmax overflows for large logits. */
+  /**
+   * x - max - log(sum(exp(x - max))): libnd4j's log_softmax overflows for large logits. Small
+   * tensors: {@link RowSoftmax}.
+   */
   private static INDArray[] logSoftmax(KernelContext c) {
     INDArray out = c.output(0);
-    if (out.isEmpty()) {
+    if (out.isEmpty() || RowSoftmax.tryRun(c.in(0), axis(c), out, true)) {
       return one(out);
     }
     int[] axis = {axis(c)};
