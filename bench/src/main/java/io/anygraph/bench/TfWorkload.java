@@ -98,26 +98,9 @@ final class TfWorkload implements Workload {
     }
     INDArray f = features.keySet().iterator().next();
     INDArray l = labels.keySet().iterator().next();
-    RunOptions trace =
-        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
     Set<String> ops = new TreeSet<>();
-    try (Result r =
-        session
-            .runner()
-            .feed(x, tensor(f))
-            .feed(y, tensor(l))
-            .addTarget(train)
-            .setOptions(trace)
-            .runAndFetchMetadata()) {
-      RunMetadata meta = r.getMetadata().orElseThrow();
-      meta.getStepStats()
-          .getDevStatsList()
-          .forEach(
-              d -> {
-                for (NodeExecStats n : d.getNodeStatsList()) {
-                  ops.add(opType(n.getTimelineLabel()));
-                }
-              });
+    for (NodeExecStats n : tracedStep(f, l)) {
+      ops.add(opType(n.getTimelineLabel()));
     }
     ops.remove("");
     long onednn = ops.stream().filter(o -> o.startsWith("_Mkl")).count();
@@ -131,33 +114,39 @@ final class TfWorkload implements Workload {
    */
   @Override
   public OpTimes opTimes(INDArray f, INDArray l, int steps) {
-    RunOptions trace =
-        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
     Map<String, long[]> byOp = new HashMap<>(); // nanos, calls
     Map<String, long[]> byNode = new HashMap<>();
     for (int s = 0; s < steps; s++) {
-      try (Result r =
-          session
-              .runner()
-              .feed(x, tensor(f))
-              .feed(y, tensor(l))
-              .addTarget(train)
-              .setOptions(trace)
-              .runAndFetchMetadata()) {
-        for (var d : r.getMetadata().orElseThrow().getStepStats().getDevStatsList()) {
-          for (NodeExecStats n : d.getNodeStatsList()) {
-            String op = opType(n.getTimelineLabel());
-            if (op.isEmpty()) {
-              continue; // the executor's own entries (_SOURCE)
-            }
-            long nanos = 1000 * (n.getOpEndRelMicros() - n.getOpStartRelMicros());
-            add(byOp, op, nanos);
-            add(byNode, n.getNodeName() + " (" + op + ")", nanos);
-          }
+      for (NodeExecStats n : tracedStep(f, l)) {
+        String op = opType(n.getTimelineLabel());
+        if (op.isEmpty()) {
+          continue; // the executor's own entries (_SOURCE)
         }
+        long nanos = 1000 * (n.getOpEndRelMicros() - n.getOpStartRelMicros());
+        add(byOp, op, nanos);
+        add(byNode, n.getNodeName() + " (" + op + ")", nanos);
       }
     }
     return new OpTimes(steps, rows(byOp), rows(byNode));
+  }
+
+  /** One training step traced with {@code FULL_TRACE}: every node's stats, on every device. */
+  private List<NodeExecStats> tracedStep(INDArray f, INDArray l) {
+    RunOptions trace =
+        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    try (Result r =
+        session
+            .runner()
+            .feed(x, tensor(f))
+            .feed(y, tensor(l))
+            .addTarget(train)
+            .setOptions(trace)
+            .runAndFetchMetadata()) {
+      List<NodeExecStats> nodes = new ArrayList<>();
+      RunMetadata meta = r.getMetadata().orElseThrow();
+      meta.getStepStats().getDevStatsList().forEach(d -> nodes.addAll(d.getNodeStatsList()));
+      return nodes;
+    }
   }
 
   private static void add(Map<String, long[]> sums, String key, long nanos) {

@@ -13,7 +13,6 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.local.kernels.NativeBuild;
 import io.anygraph.local.state.RunState;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -57,17 +56,11 @@ class ConvBiasFusionTest {
     }
 
     List<INDArray> run(boolean fuse, INDArray input, Tensor... fetches) {
-      return Compiler.compile(List.of(fetches), Set.of(x), false, fuse)
-          .run(Map.of(x, input), state);
+      return FusedPrograms.run(fuse, x, input, state, fetches);
     }
 
     List<String> ops(boolean fuse, Tensor... fetches) {
-      Program p = Compiler.compile(List.of(fetches), Set.of(x), false, fuse);
-      List<String> ops = new ArrayList<>();
-      for (int s = 0; s < p.size(); s++) {
-        ops.add(p.op(s));
-      }
-      return ops;
+      return FusedPrograms.ops(fuse, x, fetches);
     }
   }
 

@@ -10,11 +10,8 @@ import io.anygraph.core.Shape;
 import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.local.state.RunState;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,17 +55,11 @@ class PoolReluGradFusionTest {
     }
 
     List<INDArray> run(boolean fuse, INDArray input, Tensor... fetches) {
-      return Compiler.compile(List.of(fetches), Set.of(x), false, fuse)
-          .run(Map.of(x, input), state);
+      return FusedPrograms.run(fuse, x, input, state, fetches);
     }
 
     List<String> ops(boolean fuse, Tensor... fetches) {
-      Program p = Compiler.compile(List.of(fetches), Set.of(x), false, fuse);
-      List<String> ops = new ArrayList<>();
-      for (int i = 0; i < p.size(); i++) {
-        ops.add(p.op(i));
-      }
-      return ops;
+      return FusedPrograms.ops(fuse, x, fetches);
     }
 
     /** relu's gradient, the tensor whose sum is the bias's gradient. */
