@@ -22,9 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #tryRun} answer false, and the caller's libnd4j kernel decides, as before.
  *
  * <p>With {@code z}, it computes {@code reluGrad(z, maxPoolGrad(x, dy))} in the same pass: the
- * gradient stays only where z is positive ({@link ReluGradLoop#positiveMask}), which saves relu's
+ * gradient stays only where z is positive ({@link ReluLoops#positiveMask}), which saves relu's
  * gradient a pass of its own over the whole input (CNN's first layer: 0.37 against 1.19 ms for
- * libnd4j's pooling gradient and then {@link ReluGradLoop}).
+ * libnd4j's pooling gradient and then {@link ReluLoops}).
  */
 final class MaxPoolGradLoop {
   private static final int FLOAT_INF = 0x7f800000;
@@ -193,7 +193,7 @@ final class MaxPoolGradLoop {
       int[] masks = s.masks;
       z.get(start, masks, 0, imageLength);
       for (int i = 0; i < imageLength; i++) {
-        image[i] &= ReluGradLoop.positiveMask(masks[i]);
+        image[i] &= ReluLoops.positiveMask(masks[i]);
       }
     }
     out.put(start, image, 0, imageLength);

@@ -21,7 +21,15 @@ final class NnKernels {
   private NnKernels() {}
 
   static void register() {
-    add("relu", c -> unary(c, (x, z) -> new RectifiedLinear(x, z, 0.0)));
+    add(
+        "relu",
+        c -> {
+          INDArray out = c.output(0);
+          if (out.isEmpty() || ReluLoops.tryRelu(c.in(0), out)) {
+            return one(out);
+          }
+          return unary(c, (x, z) -> new RectifiedLinear(x, z, 0.0)); // other dtypes, layouts
+        });
     add("sigmoid", c -> unary(c, Sigmoid::new));
     add("tanh", c -> unary(c, Tanh::new));
     add(
@@ -37,7 +45,7 @@ final class NnKernels {
 
   /** {@code out = x > 0 ? dy : 0} for dense x and dy of out's shape. */
   static void reluGrad(INDArray x, INDArray dy, INDArray out) {
-    if (!out.isEmpty() && !ReluGradLoop.tryRun(x, dy, out)) {
+    if (!out.isEmpty() && !ReluLoops.tryGrad(x, dy, out)) {
       NativeCall.exec("relu_bp", new INDArray[] {x, dy}, out); // other float dtypes
     }
   }

@@ -50,11 +50,11 @@ final class ReduceKernels {
 
   /**
    * A sum over the leading axes of a dense float array (a bias's gradient: over batch, height and
-   * width) as one matrix-vector product, ones · X with X the array as [outer, inner]: libnd4j's
-   * reduction walks such columns with a stride and took 0.74 ms for MNIST's [64, 28, 28, 8] → [8]
-   * where BLAS reads the array once (0.22 ms for ones · [50176, 8]; read as [6272, 64] and the 8
-   * partial sums added after, 17 against 56 µs warm). False, doing nothing, where it does not
-   * apply.
+   * width): float32 in {@link ColumnSums}, float64 as one matrix-vector product, ones · X with X
+   * the array as [outer, inner]: libnd4j's reduction walks such columns with a stride and took 0.74
+   * ms for MNIST's [64, 28, 28, 8] → [8] where BLAS reads the array once (0.22 ms for ones ·
+   * [50176, 8]; read as [6272, 64] and the 8 partial sums added after, 17 against 56 µs warm).
+   * False, doing nothing, where it does not apply.
    */
   private static boolean sumOfLeadingAxes(KernelContext c, INDArray x, int[] axes, INDArray out) {
     DataType t = x.dataType();
@@ -74,6 +74,9 @@ final class ReduceKernels {
       outer *= x.size(i);
     }
     long inner = x.length() / outer;
+    if (ColumnSums.tryRun(x, outer, inner, out)) {
+      return true; // float32
+    }
     // a few channels (a conv bias: 8) make a GEMM of 8 columns, a third as fast as one of 64: the
     // rows are read `fold` at a time as one wider row, and the fold's partial sums added after
     long fold = Math.max(1, Math.min(outer, (MIN_COLUMNS + inner - 1) / inner));
@@ -114,7 +117,9 @@ final class ReduceKernels {
       return one(integerMean(c, x, axes));
     }
     INDArray out = c.output(0);
-    into(op, x, axes, out);
+    if (!op.equals("reduce_sum") || !sumOfLeadingAxes(c, x, axes, out)) {
+      into(op, x, axes, out);
+    }
     return one(out);
   }
 

@@ -8,14 +8,16 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The branch-free loop must give {@code x > 0 ? dy : +0} bit for bit, for every sign, zero,
- * subnormal, infinity and NaN of x and dy, in blocks (an odd length over several blocks) as in one
- * piece, and must leave what it does not cover to libnd4j.
+ * The branch-free loops must give relu's {@code x < 0 ? +0 : x} and its gradient's {@code x > 0 ?
+ * dy : +0} bit for bit, for every sign, zero, subnormal, infinity and NaN of x and dy, in blocks
+ * (an odd length over several blocks) as in one piece, and must leave what it does not cover to
+ * libnd4j.
  */
-class ReluGradLoopTest {
+class ReluLoopsTest {
   private static final double[] SPECIAL = {
     0.0,
     -0.0,
@@ -48,7 +50,7 @@ class ReluGradLoopTest {
         INDArray x = values(n, 11 + n, type);
         INDArray dy = values(n, 29 + n, type);
         INDArray out = Nd4j.createUninitialized(type, n);
-        assertTrue(ReluGradLoop.tryRun(x, dy, out));
+        assertTrue(ReluLoops.tryGrad(x, dy, out));
         for (int i = 0; i < n; i++) {
           String at = type + " n=" + n + " @" + i;
           if (type == DataType.FLOAT) {
@@ -71,7 +73,7 @@ class ReluGradLoopTest {
     INDArray dy = values(70_007, 5, DataType.FLOAT).reshape(x.shape());
     INDArray ours = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
     INDArray theirs = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-    assertTrue(ReluGradLoop.tryRun(x, dy, ours));
+    assertTrue(ReluLoops.tryGrad(x, dy, ours));
     NativeCall.exec("relu_bp", new INDArray[] {x, dy}, theirs);
     float[] a = ours.ravel().toFloatVector();
     float[] b = theirs.ravel().toFloatVector();
@@ -81,14 +83,51 @@ class ReluGradLoopTest {
   }
 
   @Test
+  void reluZeroesNegativesAndKeepsMinusZeroAndNaNBitForBit() {
+    for (int n : new int[] {1, 4097, 65_536}) {
+      INDArray x = values(n, 7 + n, DataType.FLOAT);
+      INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n);
+      assertTrue(ReluLoops.tryRelu(x, out));
+      for (int i = 0; i < n; i++) {
+        float v = x.getFloat(i);
+        float want = v < 0 ? 0f : v;
+        assertEquals(
+            Float.floatToRawIntBits(want), Float.floatToRawIntBits(out.getFloat(i)), "@" + i);
+      }
+    }
+  }
+
+  @Test
+  void reluAgreesWithLibnd4jsAndLeavesLargeArraysToIt() {
+    INDArray x = values(60_000, 13, DataType.FLOAT).reshape(600, 100);
+    INDArray ours = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+    INDArray theirs = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+    assertTrue(ReluLoops.tryRelu(x, ours));
+    Nd4j.getExecutioner().exec(new RectifiedLinear(x, theirs, 0.0));
+    float[] af = ours.ravel().toFloatVector();
+    float[] bf = theirs.ravel().toFloatVector();
+    for (int i = 0; i < af.length; i++) {
+      assertEquals(
+          Float.floatToRawIntBits(bf[i]) & (Float.isNaN(bf[i]) ? 0 : -1),
+          Float.floatToRawIntBits(af[i]) & (Float.isNaN(af[i]) ? 0 : -1),
+          "@" + i);
+    }
+    INDArray large = values(70_000, 17, DataType.FLOAT);
+    assertFalse(ReluLoops.tryRelu(large, large.dup()));
+    assertFalse(ReluLoops.tryRelu(x.transpose(), ours.reshape(100, 600)));
+    INDArray doubles = x.castTo(DataType.DOUBLE);
+    assertFalse(ReluLoops.tryRelu(doubles, doubles.dup()));
+  }
+
+  @Test
   void leavesOtherDtypesAndLayoutsToLibnd4j() {
     INDArray half = values(8, 1, DataType.HALF);
-    assertFalse(ReluGradLoop.tryRun(half, half, Nd4j.createUninitialized(DataType.HALF, 8)));
+    assertFalse(ReluLoops.tryGrad(half, half, Nd4j.createUninitialized(DataType.HALF, 8)));
     INDArray x = values(12, 2, DataType.FLOAT).reshape(3, 4);
     INDArray transposed = x.transpose();
     assertFalse(
-        ReluGradLoop.tryRun(
+        ReluLoops.tryGrad(
             transposed, transposed.dup('c'), Nd4j.createUninitialized(DataType.FLOAT, 4, 3)));
-    assertFalse(ReluGradLoop.tryRun(x, x.dup(), Nd4j.createUninitialized(DataType.DOUBLE, 3, 4)));
+    assertFalse(ReluLoops.tryGrad(x, x.dup(), Nd4j.createUninitialized(DataType.DOUBLE, 3, 4)));
   }
 }
