@@ -1,6 +1,7 @@
 package io.anygraph.local.kernels;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -72,7 +73,7 @@ final class ColumnSums {
     int per = FloatChunks.CHUNK / width;
     float[] acc = s.z;
     float[] chunk = s.x;
-    java.util.Arrays.fill(acc, 0, per * width, 0f);
+    Arrays.fill(acc, 0, per * width, 0f);
     for (int r = from; r < to; r += per) {
       int len = Math.min(per, to - r) * width;
       xs.get(r * width, chunk, 0, len);
@@ -95,7 +96,7 @@ final class ColumnSums {
     float[] chunk = s.x;
     for (int j = 0; j < width; j += FloatChunks.CHUNK) {
       int len = Math.min(FloatChunks.CHUNK, width - j);
-      java.util.Arrays.fill(acc, 0, len, 0f);
+      Arrays.fill(acc, 0, len, 0f);
       for (int r = from; r < to; r++) {
         xs.get(r * width + j, chunk, 0, len);
         for (int i = 0; i < len; i++) {
