@@ -233,7 +233,16 @@ public final class Nn {
               + logits.shape()
               + " differ in shape");
     }
-    return g.ops().neg(g.ops().reduceSum(labels.mul(logSoftmax(logits)), new int[] {-1}, false));
+    return op("softmaxCrossEntropy", Attrs.empty(), logits, labels);
+  }
+
+  /**
+   * The gradient of {@link #softmaxCrossEntropyWithLogits} with respect to the logits, {@code dy ·
+   * (softmax(logits) · Σ labels - labels)} along the last axis (TensorFlow's op's second output,
+   * times dy); {@code dy} has the loss's shape.
+   */
+  public Tensor softmaxCrossEntropyGrad(Tensor logits, Tensor labels, Tensor dy) {
+    return op("softmaxCrossEntropyGrad", Attrs.empty(), logits, labels, dy);
   }
 
   /**

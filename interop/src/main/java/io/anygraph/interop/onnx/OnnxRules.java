@@ -56,6 +56,17 @@ final class OnnxRules {
     return l.attrs().has("axis") ? l.attrs().getLong("axis") : otherwise;
   }
 
+  /**
+   * {@code -Σ labels · logSoftmax(logits)} along the last axis (ONNX's SoftmaxCrossEntropyLoss
+   * takes class indices or averages; this is the per-example loss over a distribution).
+   */
+  static void softmaxCrossEntropy(Lowering l) {
+    String logP = l.helper("LogSoftmax", List.of(l.in(0)), attr("axis", -1));
+    String weighted = l.helper("Mul", List.of(l.in(1), logP));
+    String sum = l.helper("ReduceSum", List.of(weighted, l.int64s(-1)), attr("keepdims", 0));
+    l.emit("Neg", List.of(sum), l.out());
+  }
+
   static void matmul(Lowering l) {
     String a = l.in(0);
     String b = l.in(1);

@@ -162,6 +162,13 @@ class OnnxOpTableTest {
                   i.nn.logSoftmax(x, 0));
             }),
         c(
+            "softmax cross-entropy, rank 2 and 3",
+            i ->
+                List.of(
+                    i.nn.softmaxCrossEntropyWithLogits(
+                        i.floats(3, 4), i.nn.softmax(i.floats(3, 4))),
+                    i.nn.softmaxCrossEntropyWithLogits(i.floats(2, 3, 5), i.floats(2, 3, 5)))),
+        c(
             "matmul, transposed, batched",
             i ->
                 List.of(

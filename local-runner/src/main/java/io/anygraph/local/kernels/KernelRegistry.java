@@ -24,6 +24,7 @@ public final class KernelRegistry {
     StateKernels.register();
     RandomKernels.register();
     NnKernels.register();
+    CrossEntropyKernels.register();
     ConvKernels.register();
     IndexingKernels.register();
     SelectionKernels.register();

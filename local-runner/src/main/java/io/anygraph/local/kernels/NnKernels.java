@@ -62,15 +62,7 @@ final class NnKernels {
    */
   private static INDArray[] softmax(KernelContext c) {
     INDArray out = c.output(0);
-    if (out.isEmpty() || RowSoftmax.tryRun(c.in(0), axis(c), out, false)) {
-      return one(out);
-    }
-    int[] axis = {axis(c)};
-    subtractMax(c, axis, out);
-    Nd4j.getExecutioner().exec(new Exp(out, out));
-    INDArray sum = c.scratch(out.dataType(), keptShape(out, axis[0]));
-    ReduceKernels.into("reduce_sum", out, axis, sum);
-    NativeCall.exec("divide", new INDArray[] {out, sum}, out);
+    softmaxInto(c, c.in(0), axis(c), out, false);
     return one(out);
   }
 
@@ -80,30 +72,36 @@ final class NnKernels {
    */
   private static INDArray[] logSoftmax(KernelContext c) {
     INDArray out = c.output(0);
-    if (out.isEmpty() || RowSoftmax.tryRun(c.in(0), axis(c), out, true)) {
-      return one(out);
-    }
-    int[] axis = {axis(c)};
-    subtractMax(c, axis, out);
-    INDArray e = c.scratch(out.dataType(), out.shape());
-    Nd4j.getExecutioner().exec(new Exp(out, e));
-    INDArray logSum = c.scratch(out.dataType(), keptShape(out, axis[0]));
-    ReduceKernels.into("reduce_sum", e, axis, logSum);
-    Nd4j.getExecutioner().exec(new Log(logSum, logSum));
-    NativeCall.exec("subtract", new INDArray[] {out, logSum}, out);
+    softmaxInto(c, c.in(0), axis(c), out, true);
     return one(out);
   }
 
-  /** out = x - max(x) along the axis: the largest value of each line becomes 0. */
-  private static void subtractMax(KernelContext c, int[] axis, INDArray out) {
-    INDArray x = c.in(0);
-    INDArray max = c.scratch(x.dataType(), keptShape(x, axis[0]));
-    ReduceKernels.into("reduce_max", x, axis, max);
-    NativeCall.exec("subtract", new INDArray[] {x, max}, out);
+  /** {@code out = softmax(x)} (or its log) along {@code axis}, out of x's shape and dtype. */
+  static void softmaxInto(KernelContext c, INDArray x, int axis, INDArray out, boolean log) {
+    if (out.isEmpty() || RowSoftmax.tryRun(x, axis, out, log)) {
+      return;
+    }
+    int[] axes = {axis};
+    INDArray max = c.scratch(x.dataType(), keptShape(x, axis));
+    ReduceKernels.into("reduce_max", x, axes, max);
+    NativeCall.exec("subtract", new INDArray[] {x, max}, out); // the largest of a line: 0
+    if (log) {
+      INDArray e = c.scratch(out.dataType(), out.shape());
+      Nd4j.getExecutioner().exec(new Exp(out, e));
+      INDArray logSum = c.scratch(out.dataType(), keptShape(out, axis));
+      ReduceKernels.into("reduce_sum", e, axes, logSum);
+      Nd4j.getExecutioner().exec(new Log(logSum, logSum));
+      NativeCall.exec("subtract", new INDArray[] {out, logSum}, out);
+    } else {
+      Nd4j.getExecutioner().exec(new Exp(out, out));
+      INDArray sum = c.scratch(out.dataType(), keptShape(out, axis));
+      ReduceKernels.into("reduce_sum", out, axes, sum);
+      NativeCall.exec("divide", new INDArray[] {out, sum}, out);
+    }
   }
 
   /** The shape of x with the axis kept as size 1, to broadcast against x. */
-  private static long[] keptShape(INDArray x, int axis) {
+  static long[] keptShape(INDArray x, int axis) {
     long[] kept = x.shape().clone();
     kept[axis] = 1;
     return kept;

@@ -76,7 +76,7 @@ final class RowSoftmax {
    * max)}. A NaN, or an infinity that {@code x - max} turns into one, makes the row NaN, as in
    * libnd4j's way.
    */
-  private static void normalize(double[] row, boolean log) {
+  static void normalize(double[] row, boolean log) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : row) {
       max = Math.max(max, v); // a NaN carries through

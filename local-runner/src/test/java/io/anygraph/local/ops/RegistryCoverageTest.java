@@ -37,7 +37,8 @@ class RegistryCoverageTest {
           CheckNumericsOpsTest.class,
           LayerOpsTest.class,
           ControlFlowOpsTest.class,
-          TrainingOpsTest.class);
+          TrainingOpsTest.class,
+          CrossEntropyOpsTest.class);
 
   @Test
   void everyOpHasAKernel() {

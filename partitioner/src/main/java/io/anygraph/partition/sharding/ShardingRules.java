@@ -101,6 +101,8 @@ public final class ShardingRules {
     rule("argMax", c -> alongAxis(c, true));
     rule("softmax", c -> alongAxis(c, false));
     rule("logSoftmax", c -> alongAxis(c, false));
+    rule("softmaxCrossEntropy", ShardingRules::byRows);
+    rule("softmaxCrossEntropyGrad", ShardingRules::byRows);
     rule("onesLike", ShardingRules::shapeOf, 0);
     rule("zerosLike", ShardingRules::shapeOf, 0);
     rule("randomUniformLike", ShardingRules::shapeOf, 0);
@@ -284,6 +286,38 @@ public final class ShardingRules {
       return c.wholeAll();
     }
     return List.of(Sharding.sharded(removesAxis && axis < s.axis() ? s.axis() - 1 : s.axis()));
+  }
+
+  /**
+   * Cross-entropy and its gradient, row by row along the last (class) axis: every input sharded
+   * along one axis before the classes (the loss and dy lack that axis, so it has one index in all),
+   * or all replicated; else all whole.
+   */
+  private static List<Sharding> byRows(RuleContext c) {
+    Integer axis = null;
+    boolean replicated = true;
+    for (int i = 0; i < c.inputs(); i++) {
+      Sharding s = c.in(i);
+      replicated &= s.isReplicated();
+      if (!s.isSharded() && !s.isReplicated()) {
+        return c.wholeAll();
+      }
+      if (s.isSharded()) {
+        if (c.rank(0) < 0 || s.axis() >= c.rank(0) - 1 || (axis != null && axis != s.axis())) {
+          return c.wholeAll();
+        }
+        axis = s.axis();
+      }
+    }
+    if (replicated) {
+      return c.replicated();
+    }
+    for (int i = 0; i < c.inputs(); i++) {
+      if (!c.in(i).isSharded()) {
+        return c.wholeAll(); // a replicated operand beside a sharded one: not split alike
+      }
+    }
+    return List.of(Sharding.sharded(axis));
   }
 
   /**

@@ -118,6 +118,35 @@ class ShardingRulesTableTest {
         // softmax along the split axis needs the whole value; along another it does not
         row("softmax", Attrs.empty(), List.of(MATRIX), List.of(S0), S0),
         row("softmax", Attrs.of("axis", 0L), List.of(MATRIX), List.of(S0), REPLICATED, 0),
+        // cross-entropy is row by row along the classes: rows split alike stay split
+        row("softmaxCrossEntropy", Attrs.empty(), List.of(MATRIX, MATRIX), List.of(S0, S0), S0),
+        row(
+            "softmaxCrossEntropy",
+            Attrs.empty(),
+            List.of(MATRIX, MATRIX),
+            List.of(S1, S1),
+            REPLICATED,
+            0,
+            1),
+        row(
+            "softmaxCrossEntropy",
+            Attrs.empty(),
+            List.of(MATRIX, MATRIX),
+            List.of(S0, REPLICATED),
+            REPLICATED,
+            0),
+        row(
+            "softmaxCrossEntropyGrad",
+            Attrs.empty(),
+            List.of(MATRIX, MATRIX, Shape.of(-1)),
+            List.of(S0, S0, S0),
+            S0),
+        row(
+            "softmaxCrossEntropyGrad",
+            Attrs.empty(),
+            List.of(MATRIX, MATRIX, Shape.of(-1)),
+            List.of(REPLICATED, REPLICATED, REPLICATED),
+            REPLICATED),
         row("transpose", Attrs.of("perm", new long[] {1, 0}), List.of(MATRIX), List.of(S0), S1),
         row("onesLike", Attrs.empty(), List.of(MATRIX), List.of(S0), S0));
   }
