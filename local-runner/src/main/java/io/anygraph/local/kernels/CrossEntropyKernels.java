@@ -27,8 +27,8 @@ final class CrossEntropyKernels {
         "softmaxCrossEntropy",
         c -> {
           INDArray out = c.output(0);
-          INDArray logits = c.in(0);
-          INDArray labels = c.in(1);
+          INDArray logits = c.dense(c.in(0)); // a view takes the same path as its values
+          INDArray labels = c.dense(c.in(1));
           if (!out.isEmpty() && !rows(logits, labels, null, out)) {
             int last = logits.rank() - 1;
             INDArray logP = c.scratch(logits.dataType(), logits.shape());
@@ -43,9 +43,9 @@ final class CrossEntropyKernels {
         "softmaxCrossEntropyGrad",
         c -> {
           INDArray out = c.output(0);
-          INDArray logits = c.in(0);
-          INDArray labels = c.in(1);
-          INDArray dy = c.in(2);
+          INDArray logits = c.dense(c.in(0));
+          INDArray labels = c.dense(c.in(1));
+          INDArray dy = c.dense(c.in(2));
           if (!out.isEmpty() && !rows(logits, labels, dy, out)) {
             int last = logits.rank() - 1;
             long[] kept = NnKernels.keptShape(logits, last);
@@ -54,7 +54,7 @@ final class CrossEntropyKernels {
             NnKernels.softmaxInto(c, logits, last, out, false);
             NativeCall.exec("multiply", new INDArray[] {out, total}, out);
             NativeCall.exec("subtract", new INDArray[] {out, labels}, out);
-            INDArray dyKept = Layouts.denseRowMajor(dy).reshape('c', kept);
+            INDArray dyKept = dy.reshape('c', kept);
             NativeCall.exec("multiply", new INDArray[] {out, dyKept}, out);
           }
           return one(out);

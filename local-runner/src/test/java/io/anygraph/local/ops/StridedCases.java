@@ -78,6 +78,15 @@ final class StridedCases {
     }
     c.add(of("reluGrad", signed(F64, 2, 3, 4), signed2(F64, 2, 3, 4)));
     c.add(of("reluGrad", signed(F32, 2, 3, 4), signed2(F32, 2, 3, 4)));
+    for (DType t : List.of(F64, F32)) {
+      c.add(of("softmaxCrossEntropy", signed(t, 2, 3, 4), positive(t, 2, 3, 4)));
+      c.add(
+          of(
+              "softmaxCrossEntropyGrad",
+              signed(t, 2, 3, 4),
+              positive(t, 2, 3, 4),
+              signed2(t, 2, 3)));
+    }
     for (String op : List.of("softmax", "logSoftmax")) {
       c.add(of(op, signed(F64, 2, 3, 4)));
       c.add(of(op, Attrs.of("axis", 1L), signed(F32, 2, 3, 4)));
