@@ -96,6 +96,14 @@ abstract class Fusion {
      * edge from t's node, and any reader of t's shape alone runs after {@code reader} (it can then
      * read the fused step's output instead, given the same shape and dtype: {@link #standIns}).
      */
+    /**
+     * Whether t has exactly {@code count} readers of its values (the caller knows which), is not
+     * fetched, and no node waits on t's node by a control edge.
+     */
+    boolean onlyReaders(Tensor t, int count) {
+      return values.getOrDefault(t, 0) == count && !controlSources.contains(t.node());
+    }
+
     boolean onlyReader(Tensor t, Node reader) {
       return values.getOrDefault(t, 0) == 1
           && !controlSources.contains(t.node())

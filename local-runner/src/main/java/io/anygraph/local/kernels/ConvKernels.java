@@ -7,6 +7,8 @@ import io.anygraph.core.Layouts;
 import io.anygraph.core.ops.Window;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them, see
@@ -100,6 +102,21 @@ public final class ConvKernels {
         }
       }
       return sums == null ? new INDArray[] {out} : new INDArray[] {out, sums};
+    };
+  }
+
+  /**
+   * {@code relu(maxPool(z))}, which equals {@code maxPool(relu(z))} (relu is monotone) at a quarter
+   * of relu's work for 2x2 windows.
+   */
+  public static Kernel maxPoolThenRelu(Attrs poolAttrs) {
+    return c -> {
+      INDArray out = c.output(0);
+      exec("maxpool2d", Window.pooling(poolAttrs).poolArgs(), new INDArray[] {c.in(0)}, out);
+      if (!out.isEmpty() && !ReluLoops.tryRelu(out, out)) {
+        Nd4j.getExecutioner().exec(new RectifiedLinear(out, out, 0.0));
+      }
+      return new INDArray[] {out};
     };
   }
 

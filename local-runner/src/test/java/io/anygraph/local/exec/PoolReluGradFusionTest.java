@@ -1,6 +1,7 @@
 package io.anygraph.local.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anygraph.core.DType;
@@ -71,7 +72,7 @@ class PoolReluGradFusionTest {
       return output("maxPoolGrad");
     }
 
-    private Tensor output(String op) {
+    Tensor output(String op) {
       for (Node n : g.nodes()) {
         if (n.op().equals(op)) {
           return g.output(n, 0);
@@ -109,7 +110,10 @@ class PoolReluGradFusionTest {
         assertTrue(
             ops.contains("maxPoolReluBiasGrad")
                 && !ops.contains("maxPoolGrad")
-                && !ops.contains("reluGrad"),
+                && !ops.contains("reluGrad")
+                && ops.contains("reluMaxPool")
+                && !ops.contains("relu")
+                && !ops.contains("maxPool"),
             ops.toString());
         // the bias's sum runs in the step; s's (x · s) remains
         List<String> unfused = net.ops(false, all(net));
@@ -166,6 +170,29 @@ class PoolReluGradFusionTest {
       float[] b = fused.get(k).data().asFloat();
       for (int i = 0; i < a.length; i++) {
         assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), k + " @" + i);
+      }
+    }
+  }
+
+  @Test
+  void reluRunsAfterThePoolingWhereOnlyThePoolingReadsIt() {
+    for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      for (long[] window : new long[][] {{2, 2}, {3, 2}}) {
+        Net net = new Net(t, window[0], window[1]);
+        INDArray input = random(t, 23, 3, 7, 6, 3);
+        // inference: the forward pair alone
+        assertTrue(net.ops(true, net.loss).contains("reluMaxPool"));
+        assertFalse(net.ops(false, net.loss).contains("reluMaxPool"));
+        assertSame(
+            net.run(false, input, net.loss), net.run(true, input, net.loss), t + " inference");
+        // relu's output seen: relu and the pooling stay apart, forward and back
+        Tensor relu = net.output("relu");
+        List<String> ops = net.ops(true, net.grads.get(0), relu);
+        assertTrue(ops.contains("relu") && !ops.contains("reluMaxPool"), ops.toString());
+        assertSame(
+            net.run(false, input, net.loss, net.grads.get(0), relu),
+            net.run(true, input, net.loss, net.grads.get(0), relu),
+            t + " relu fetched");
       }
     }
   }
