@@ -4,9 +4,11 @@ import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
 import io.anygraph.core.DType;
+import io.anygraph.core.Layouts;
 import io.anygraph.core.NumericsException;
 import io.anygraph.local.kernels.Kernel.Output;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Reshapes, transposes, casts and broadcasts. Most return views of their input. */
@@ -90,7 +92,15 @@ final class ArrayKernels {
   }
 
   private static INDArray filled(INDArray out, Number value) {
-    return out.isEmpty() ? out : out.assign(value);
+    if (out.length() <= SmallElementwise.MAX_ELEMENTS && Layouts.isDenseRowMajor(out)) {
+      // a handful of elements: written from Java, without a native call's fixed cost
+      DataBuffer d = out.data();
+      for (long i = 0; i < out.length(); i++) {
+        d.put(i, value.doubleValue());
+      }
+      return out;
+    }
+    return out.assign(value);
   }
 
   /** {@code x} broadcast (NumPy rules) to {@code shape}; may return x itself or a view. */

@@ -77,7 +77,9 @@ final class NnKernels {
   }
 
   /** {@code out = softmax(x)} (or its log) along {@code axis}, out of x's shape and dtype. */
-  static void softmaxInto(KernelContext c, INDArray x, int axis, INDArray out, boolean log) {
+  static void softmaxInto(KernelContext c, INDArray v, int axis, INDArray out, boolean log) {
+    // a small view is copied first, so that it takes the same path as its values
+    INDArray x = v.length() <= RowSoftmax.MAX_ELEMENTS ? c.dense(v) : v;
     if (out.isEmpty() || RowSoftmax.tryRun(x, axis, out, log)) {
       return;
     }

@@ -43,9 +43,18 @@ final class ReduceKernels {
       }
     }
     int[] over = axes.stream().mapToInt(Integer::intValue).toArray();
-    if (!sumOfLeadingAxes(c, x, over, out)) {
-      into("reduce_sum", x, over, out);
+    INDArray v = sameAsValues(c, x);
+    if (!sumOfLeadingAxes(c, v, over, out)) {
+      into("reduce_sum", v, over, out);
     }
+  }
+
+  /**
+   * x, or a dense copy of a view small enough for the Java sums ({@link ColumnSums}, {@link
+   * RowReductions}): a view then sums to the same bits as its values.
+   */
+  private static INDArray sameAsValues(KernelContext c, INDArray x) {
+    return x.length() <= ColumnSums.MAX_ELEMENTS ? c.dense(x) : x;
   }
 
   /**
@@ -117,8 +126,9 @@ final class ReduceKernels {
       return one(integerMean(c, x, axes));
     }
     INDArray out = c.output(0);
-    if (!op.equals("reduce_sum") || !sumOfLeadingAxes(c, x, axes, out)) {
-      into(op, x, axes, out);
+    INDArray v = sameAsValues(c, x);
+    if (!op.equals("reduce_sum") || !sumOfLeadingAxes(c, v, axes, out)) {
+      into(op, v, axes, out);
     }
     return one(out);
   }
@@ -143,6 +153,9 @@ final class ReduceKernels {
             case "reduce_mean" -> Double.NaN;
             default -> Double.NEGATIVE_INFINITY;
           });
+      return;
+    }
+    if (RowReductions.tryRun(op, x, axes, out)) {
       return;
     }
     long[] reduced = new long[x.rank() - axes.length];
