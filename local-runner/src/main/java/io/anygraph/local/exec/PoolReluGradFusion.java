@@ -28,8 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Forward, {@code maxPool(relu(z))} whose relu output nothing else reads (or only this pooling
  * gradient, which then finds the maxima in z) runs as {@code relu(maxPool(z))}: the same values
- * (relu is monotone, so it commutes with a maximum; where z holds a NaN the two orders may place it
- * differently), relu on a quarter of the elements.
+ * (relu is monotone, so it commutes with a maximum), relu on a quarter of the elements. Where z
+ * holds a NaN both steps take the written order (libnd4j pools a window of NaNs to a finite lowest
+ * value, which relu would then zero: the NaN must spread as it would unfused).
  *
  * <p>Fused only where no one else sees the pooling gradient: the reluGrad is its one reader of
  * values and it is not fetched (a reader of its shape alone, after the reluGrad, reads the
@@ -85,7 +86,7 @@ final class PoolReluGradFusion extends Fusion {
         f.fused.put(
             relu,
             new Step(
-                ConvKernels.maxPoolThenReluGrad(pool.attrs(), bias != null),
+                ConvKernels.maxPoolThenReluGrad(pool.attrs(), bias != null, forward != null),
                 bias == null ? "maxPoolReluGrad" : "maxPoolReluBiasGrad",
                 inputs,
                 in -> types(relu, pool, bias, in),

@@ -85,9 +85,11 @@ public final class ConvKernels {
    * dy, z; {@code io.anygraph.local.exec.PoolReluGradFusion} puts it in place of both): one pass
    * that passes each window's gradient on only where z is positive ({@link MaxPoolGradLoop}), else
    * the two kernels one after the other. With {@code biasGradient}, a second output: the result
-   * summed over all but its last axis ({@code reduceSumLike} to a [C] bias, input 3).
+   * summed over all but its last axis ({@code reduceSumLike} to a [C] bias, input 3). With {@code
+   * xIsZ}, input 0 is z itself, the pooling having read relu(z) ({@link #maxPoolThenRelu}): the
+   * loop finds the same maxima in z where they count; libnd4j's kernels get relu(z), as unfused.
    */
-  public static Kernel maxPoolThenReluGrad(Attrs poolAttrs, boolean biasGradient) {
+  public static Kernel maxPoolThenReluGrad(Attrs poolAttrs, boolean biasGradient, boolean xIsZ) {
     return c -> {
       INDArray out = c.output(0);
       INDArray sums = biasGradient ? c.output(1) : null;
@@ -95,7 +97,12 @@ public final class ConvKernels {
       boolean done = out.isEmpty() && (sums == null || sums.isEmpty());
       if (!done && !MaxPoolGradLoop.tryRun(w, c.in(0), c.in(1), c.in(2), out, sums)) {
         INDArray pooled = c.scratch(out.dataType(), out.shape());
-        maxPoolGrad(c, poolAttrs, c.in(0), c.in(1), pooled);
+        INDArray x = c.in(0);
+        if (xIsZ) {
+          x = c.scratch(x.dataType(), x.shape());
+          relu(c.in(0), x);
+        }
+        maxPoolGrad(c, poolAttrs, x, c.in(1), pooled);
         NnKernels.reluGrad(c.dense(c.in(2)), pooled, out);
         if (sums != null) {
           ReduceKernels.sumLike(c, out, sums);
@@ -107,17 +114,31 @@ public final class ConvKernels {
 
   /**
    * {@code relu(maxPool(z))}, which equals {@code maxPool(relu(z))} (relu is monotone) at a quarter
-   * of relu's work for 2x2 windows.
+   * of relu's work for 2x2 windows. Where z holds a NaN, or is not dense float32 (where that is not
+   * checked), relu runs first as written: libnd4j pools a window of NaNs to a finite lowest value,
+   * which relu after the pooling would turn into 0, where the NaN must spread as unfused.
    */
   public static Kernel maxPoolThenRelu(Attrs poolAttrs) {
     return c -> {
       INDArray out = c.output(0);
-      exec("maxpool2d", Window.pooling(poolAttrs).poolArgs(), new INDArray[] {c.in(0)}, out);
-      if (!out.isEmpty() && !ReluLoops.tryRelu(out, out)) {
-        Nd4j.getExecutioner().exec(new RectifiedLinear(out, out, 0.0));
+      INDArray z = c.in(0);
+      long[] args = Window.pooling(poolAttrs).poolArgs();
+      if (FloatChunks.dense(z) && !FloatChunks.hasNaN(z)) {
+        exec("maxpool2d", args, new INDArray[] {z}, out);
+        relu(out, out);
+      } else {
+        INDArray x = c.scratch(z.dataType(), z.shape());
+        relu(z, x);
+        exec("maxpool2d", args, new INDArray[] {x}, out);
       }
       return new INDArray[] {out};
     };
+  }
+
+  private static void relu(INDArray x, INDArray out) {
+    if (!out.isEmpty() && !ReluLoops.tryRelu(x, out)) {
+      Nd4j.getExecutioner().exec(new RectifiedLinear(x, out, 0.0));
+    }
   }
 
   /** x (input 0) convolved with the filter (input 1), plus the bias when there is one. */

@@ -51,9 +51,13 @@ final class FloatChunks {
     return SCRATCH.get();
   }
 
-  /** Whether {@code a} is a dense row-major float32 array a Java buffer can hold (under 2 GiB). */
+  /**
+   * Whether {@code a} is a non-empty dense row-major float32 array a Java buffer can hold (under 2
+   * GiB).
+   */
   static boolean dense(INDArray a) {
     return a.dataType() == DataType.FLOAT
+        && !a.isEmpty()
         && a.length() < Integer.MAX_VALUE / Float.BYTES
         && Layouts.isDenseRowMajor(a);
   }
@@ -92,4 +96,25 @@ final class FloatChunks {
                 (int) Math.min(n, chunks * b / blocks * chunk),
                 (int) Math.min(n, chunks * (b + 1) / blocks * chunk)));
   }
+
+  /** Whether dense float32 {@code a} holds a NaN (any sign, any payload). */
+  static boolean hasNaN(INDArray a) {
+    IntBuffer bits = ints(a);
+    int n = (int) a.length();
+    int[] v = scratch().xi;
+    for (int at = 0; at < n; at += CHUNK) {
+      int len = Math.min(CHUNK, n - at);
+      bits.get(at, v, 0, len);
+      int nan = 0;
+      for (int i = 0; i < len; i++) {
+        nan |= FLOAT_INF - (v[i] & 0x7fffffff); // negative only above +inf: a NaN
+      }
+      if (nan < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final int FLOAT_INF = 0x7f800000;
 }

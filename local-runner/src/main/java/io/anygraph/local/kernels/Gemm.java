@@ -39,6 +39,9 @@ final class Gemm {
   /** Rows (or columns) per block at least: fewer make OpenBLAS's kernels inefficient. */
   private static final long MIN_BLOCK_SPAN = 16;
 
+  /** Below this many multiply-adds a product runs on the caller's OpenBLAS, unsplit. */
+  private static final long CALLER_WORK = Long.getLong("anygraph.gemm.callerWork", MIN_BLOCK_WORK);
+
   /** {@code -Danygraph.gemm=blocks} keeps every product on the blocks. */
   private static final boolean BLOCKS_ONLY = "blocks".equals(System.getProperty("anygraph.gemm"));
 
@@ -47,7 +50,7 @@ final class Gemm {
   /** Whether a product of this many multiply-adds goes to oneDNN's matmul (the class comment). */
   private static boolean onOneDnn(DataType t, double alpha, double beta, long work) {
     return !BLOCKS_ONLY
-        && work >= MIN_BLOCK_WORK
+        && work >= Math.max(MIN_BLOCK_WORK, CALLER_WORK)
         && t == DataType.FLOAT
         && alpha == 1.0
         && beta == 0.0
@@ -120,11 +123,13 @@ final class Gemm {
     boolean byRows = m >= n;
     long span = byRows ? m : n;
     int blocks =
-        (int)
-            Math.max(
-                1,
-                Math.min(
-                    IntraOp.threads(), Math.min(span / MIN_BLOCK_SPAN, work / MIN_BLOCK_WORK)));
+        work < CALLER_WORK
+            ? 1
+            : (int)
+                Math.max(
+                    1,
+                    Math.min(
+                        IntraOp.threads(), Math.min(span / MIN_BLOCK_SPAN, work / MIN_BLOCK_WORK)));
     int transA = ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     int transB = tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     IntraOp.run(

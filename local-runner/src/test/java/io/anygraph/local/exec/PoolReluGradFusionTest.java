@@ -165,7 +165,7 @@ class PoolReluGradFusionTest {
     input.putScalar(new long[] {1, 3, 2, 1}, Float.NaN);
     List<INDArray> fused = net.run(true, input, all(net));
     List<INDArray> plain = net.run(false, input, all(net));
-    for (int k = 1; k < 4; k++) {
+    for (int k = 0; k < 4; k++) {
       float[] a = plain.get(k).data().asFloat();
       float[] b = fused.get(k).data().asFloat();
       for (int i = 0; i < a.length; i++) {
@@ -193,6 +193,31 @@ class PoolReluGradFusionTest {
             net.run(false, input, net.loss, net.grads.get(0), relu),
             net.run(true, input, net.loss, net.grads.get(0), relu),
             t + " relu fetched");
+      }
+    }
+  }
+
+  @Test
+  void aNaNAnywhereIsPooledAsUnfused() {
+    Net net = new Net(DType.FLOAT32, 2, 2);
+    Tensor pooled = net.output("maxPool");
+    Random r = new Random(41);
+    for (int k = 0; k < 24; k++) {
+      INDArray input = random(DType.FLOAT32, 100 + k, 2, 7, 6, 3);
+      for (int nans = 0; nans <= k % 3; nans++) {
+        input.putScalar(r.nextInt((int) input.length()), Float.NaN);
+      }
+      if (k % 2 == 0) { // a whole window: libnd4j pools it to a finite lowest value
+        int row = 2 * r.nextInt(3);
+        int col = 2 * r.nextInt(3);
+        for (int d = 0; d < 4; d++) {
+          input.putScalar(new long[] {k % 2, row + d / 2, col + d % 2, k % 3}, Float.NaN);
+        }
+      }
+      float[] plain = net.run(false, input, pooled, net.grads.get(0)).get(0).data().asFloat();
+      float[] fused = net.run(true, input, pooled, net.grads.get(0)).get(0).data().asFloat();
+      for (int i = 0; i < plain.length; i++) {
+        assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(fused[i]), k + " @" + i);
       }
     }
   }
