@@ -114,23 +114,25 @@ public final class ConvKernels {
 
   /**
    * {@code relu(maxPool(z))}, which equals {@code maxPool(relu(z))} (relu is monotone) at a quarter
-   * of relu's work for 2x2 windows. Where z holds a NaN, or is not dense float32 (where that is not
-   * checked), relu runs first as written: libnd4j pools a window of NaNs to a finite lowest value,
-   * which relu after the pooling would turn into 0, where the NaN must spread as unfused.
+   * of relu's work for 2x2 windows. Except where a window holds only NaNs: a pooling that skips
+   * NaNs gives it its lowest value, which relu after the pooling would turn into 0 where the NaN
+   * must spread as unfused; so where the pooled values hold a NaN or that lowest value (or z is not
+   * dense float32), the pair runs as written, relu first.
    */
   public static Kernel maxPoolThenRelu(Attrs poolAttrs) {
     return c -> {
       INDArray out = c.output(0);
       INDArray z = c.in(0);
       long[] args = Window.pooling(poolAttrs).poolArgs();
-      if (FloatChunks.dense(z) && !FloatChunks.hasNaN(z)) {
+      if (FloatChunks.dense(z) && FloatChunks.dense(out)) {
         exec("maxpool2d", args, new INDArray[] {z}, out);
-        relu(out, out);
-      } else {
-        INDArray x = c.scratch(z.dataType(), z.shape());
-        relu(z, x);
-        exec("maxpool2d", args, new INDArray[] {x}, out);
+        if (!ReluLoops.reluInPlaceFlaggingExtremes(out)) {
+          return new INDArray[] {out};
+        }
       }
+      INDArray x = c.scratch(z.dataType(), z.shape());
+      relu(z, x);
+      exec("maxpool2d", args, new INDArray[] {x}, out);
       return new INDArray[] {out};
     };
   }

@@ -96,25 +96,4 @@ final class FloatChunks {
                 (int) Math.min(n, chunks * b / blocks * chunk),
                 (int) Math.min(n, chunks * (b + 1) / blocks * chunk)));
   }
-
-  /** Whether dense float32 {@code a} holds a NaN (any sign, any payload). */
-  static boolean hasNaN(INDArray a) {
-    IntBuffer bits = ints(a);
-    int n = (int) a.length();
-    int[] v = scratch().xi;
-    for (int at = 0; at < n; at += CHUNK) {
-      int len = Math.min(CHUNK, n - at);
-      bits.get(at, v, 0, len);
-      int nan = 0;
-      for (int i = 0; i < len; i++) {
-        nan |= FLOAT_INF - (v[i] & 0x7fffffff); // negative only above +inf: a NaN
-      }
-      if (nan < 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static final int FLOAT_INF = 0x7f800000;
 }

@@ -66,6 +66,35 @@ final class ReluLoops {
   }
 
   /**
+   * relu in place on {@code a}, a dense float32 array, answering whether some element was a NaN or
+   * at most the lowest finite float (-3.4e38, -∞): what a max pooling gives a window of NaNs, where
+   * relu after the pooling would differ from relu before it ({@link ConvKernels#maxPoolThenRelu}).
+   * One pass: the check rides along with relu.
+   */
+  static boolean reluInPlaceFlaggingExtremes(INDArray a) {
+    IntBuffer bits = FloatChunks.ints(a);
+    int n = (int) a.length();
+    int[] v = FloatChunks.scratch().xi;
+    int flag = 0;
+    for (int at = 0; at < n; at += FloatChunks.CHUNK) {
+      int len = Math.min(FloatChunks.CHUNK, n - at);
+      bits.get(at, v, 0, len);
+      for (int i = 0; i < len; i++) {
+        int b = v[i];
+        int m = b & 0x7fffffff;
+        // negative for a NaN; all ones for a sign bit with a magnitude of at least -3.4e38's
+        flag |= (FLOAT_INF - m) | ((b >> 31) & ~((m - LOWEST_MAGNITUDE) >> 31));
+        v[i] = b & ~((b >> 31) & positiveMask(m));
+      }
+      bits.put(at, v, 0, len);
+    }
+    return flag < 0;
+  }
+
+  /** Bits of the largest finite float's magnitude (3.4e38). */
+  private static final int LOWEST_MAGNITUDE = 0x7f7fffff;
+
+  /**
    * {@code out = x > 0 ? dy : 0} when all three are dense row-major float32 or float64 arrays of
    * one dtype and length; answers whether it did (else the caller runs libnd4j's).
    */

@@ -120,6 +120,32 @@ class ReluLoopsTest {
   }
 
   @Test
+  void reluInPlaceFlagsNaNAndTheLowestFloatOnly() {
+    INDArray x = values(9000, 31, DataType.FLOAT);
+    INDArray finite = x.dup();
+    for (int i = 0; i < finite.length(); i++) {
+      float v = finite.getFloat(i);
+      if (Float.isNaN(v) || v == Float.NEGATIVE_INFINITY || v == -Float.MAX_VALUE) {
+        finite.putScalar(i, 1.5f);
+      }
+    }
+    INDArray want = Nd4j.createUninitialized(DataType.FLOAT, 9000);
+    assertTrue(ReluLoops.tryRelu(finite, want));
+    INDArray inPlace = finite.dup();
+    assertFalse(ReluLoops.reluInPlaceFlaggingExtremes(inPlace)); // +∞ passes
+    assertEquals(want, inPlace);
+    for (float extreme :
+        new float[] {Float.NaN, -Float.NaN, Float.NEGATIVE_INFINITY, -Float.MAX_VALUE}) {
+      INDArray one = finite.dup();
+      one.putScalar(8999, extreme);
+      assertTrue(ReluLoops.reluInPlaceFlaggingExtremes(one), "flags " + extreme);
+    }
+    INDArray near = finite.dup();
+    near.putScalar(17, Math.nextUp(-Float.MAX_VALUE));
+    assertFalse(ReluLoops.reluInPlaceFlaggingExtremes(near), "the next float up is not flagged");
+  }
+
+  @Test
   void leavesOtherDtypesAndLayoutsToLibnd4j() {
     INDArray half = values(8, 1, DataType.HALF);
     assertFalse(ReluLoops.tryGrad(half, half, Nd4j.createUninitialized(DataType.HALF, 8)));
