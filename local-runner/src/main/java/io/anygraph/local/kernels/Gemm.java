@@ -18,8 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Its OpenMP team waits at a barrier for a thread the OS has not scheduled, which costs on a busy
  * machine, so a Spark task held to fewer cores ({@link IntraOp#limit}), a product inside another
  * kernel's block ({@link IntraOp#inBlock}) and {@code -Danygraph.gemm=blocks} take the blocks. A
- * product too small to split stays on the caller's OpenBLAS either way (a bias gradient's
- * [1,128]·[128,256]: 2.5 µs there, 8.7 on oneDNN); one just above goes to oneDNN rather than to the
+ * product below {@link #CALLER_WORK} stays on the caller's OpenBLAS either way (a bias gradient's
+ * [1,128]·[128,256]: 2.5 µs there, 8.7 on oneDNN); one above goes to oneDNN rather than to the
  * blocks, since waking the intra-op helper while oneDNN's team still spins from the last product
  * slowed the MLP's products by a fifth (0.19 ms a step).
  *
@@ -39,8 +39,15 @@ final class Gemm {
   /** Rows (or columns) per block at least: fewer make OpenBLAS's kernels inefficient. */
   private static final long MIN_BLOCK_SPAN = 16;
 
-  /** Below this many multiply-adds a product runs on the caller's OpenBLAS, unsplit. */
-  private static final long CALLER_WORK = Long.getLong("anygraph.gemm.callerWork", MIN_BLOCK_WORK);
+  /**
+   * Below this many multiply-adds a product runs on the caller's OpenBLAS, unsplit: a classifier
+   * layer's [128, 256]·[256, 10] or [784, 64]ᵀ·[64, 10] takes 8-10 µs there against 30-45 on
+   * oneDNN, whose team costs more to start than the arithmetic (profiles, alternating: MLP step
+   * 1.55-1.59 → 1.41-1.50 ms; CNN 5.8-5.9 → 5.3-5.4 ms, its convolution gradients faster too
+   * without oneDNN's matmul between them). {@code -Danygraph.gemm.callerWork=N} sets it, to
+   * compare.
+   */
+  private static final long CALLER_WORK = Long.getLong("anygraph.gemm.callerWork", 1 << 20);
 
   /** {@code -Danygraph.gemm=blocks} keeps every product on the blocks. */
   private static final boolean BLOCKS_ONLY = "blocks".equals(System.getProperty("anygraph.gemm"));
