@@ -68,7 +68,7 @@ final class Gemm {
 
   /** Which GEMM runs float32 products now, in words (the launcher's line). */
   static String describe() {
-    return onOneDnn(DataType.FLOAT, 1.0, 0.0, MIN_BLOCK_WORK)
+    return onOneDnn(DataType.FLOAT, 1.0, 0.0, Math.max(MIN_BLOCK_WORK, CALLER_WORK))
         ? "large float32 matrix products on oneDNN, others on OpenBLAS"
         : "matrix products on OpenBLAS";
   }
