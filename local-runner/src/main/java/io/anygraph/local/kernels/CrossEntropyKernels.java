@@ -4,9 +4,6 @@ import static io.anygraph.local.kernels.KernelRegistry.add;
 import static io.anygraph.local.kernels.MathKernels.one;
 
 import io.anygraph.core.Layouts;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -85,10 +82,10 @@ final class CrossEntropyKernels {
     int n = (int) (logits.length() / k);
     double[] x = new double[k];
     double[] l = new double[k];
-    Rows xs = new Rows(logits);
-    Rows ls = new Rows(labels);
-    Rows ys = dy == null ? null : new Rows(dy);
-    Rows os = new Rows(out);
+    DoubleView xs = new DoubleView(logits);
+    DoubleView ls = new DoubleView(labels);
+    DoubleView ys = dy == null ? null : new DoubleView(dy);
+    DoubleView os = new DoubleView(out);
     for (int r = 0; r < n; r++) {
       xs.get(r * k, x);
       ls.get(r * k, l);
@@ -113,49 +110,5 @@ final class CrossEntropyKernels {
       }
     }
     return true;
-  }
-
-  /** A dense float32 or float64 array read and written as doubles. */
-  private static final class Rows {
-    private final FloatBuffer floats;
-    private final DoubleBuffer doubles;
-
-    Rows(INDArray a) {
-      boolean single = a.dataType() == DataType.FLOAT;
-      floats = single ? a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
-      doubles = single ? null : a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-    }
-
-    void get(int at, double[] row) {
-      if (doubles != null) {
-        doubles.get(at, row, 0, row.length);
-      } else {
-        for (int j = 0; j < row.length; j++) {
-          row[j] = floats.get(at + j);
-        }
-      }
-    }
-
-    double get(int at) {
-      return doubles != null ? doubles.get(at) : floats.get(at);
-    }
-
-    void put(int at, double[] row) {
-      if (doubles != null) {
-        doubles.put(at, row, 0, row.length);
-      } else {
-        for (int j = 0; j < row.length; j++) {
-          floats.put(at + j, (float) row[j]);
-        }
-      }
-    }
-
-    void put(int at, double v) {
-      if (doubles != null) {
-        doubles.put(at, v);
-      } else {
-        floats.put(at, (float) v);
-      }
-    }
   }
 }

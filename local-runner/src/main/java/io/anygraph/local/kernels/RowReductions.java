@@ -1,9 +1,6 @@
 package io.anygraph.local.kernels;
 
 import io.anygraph.core.Layouts;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -47,26 +44,14 @@ final class RowReductions {
     if (out.length() != rows) {
       return false;
     }
-    if (t == DataType.FLOAT) {
-      FloatBuffer xs = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-      FloatBuffer os = out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-      for (int r = 0, at = 0; r < rows; r++) {
-        double sum = 0;
-        for (int j = 0; j < inner; j++) {
-          sum += xs.get(at++);
-        }
-        os.put(r, (float) (mean ? sum / inner : sum));
+    DoubleView xs = new DoubleView(x);
+    DoubleView os = new DoubleView(out);
+    for (int r = 0, at = 0; r < rows; r++) {
+      double sum = 0;
+      for (int j = 0; j < inner; j++) {
+        sum += xs.get(at++);
       }
-    } else {
-      DoubleBuffer xs = x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-      DoubleBuffer os = out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-      for (int r = 0, at = 0; r < rows; r++) {
-        double sum = 0;
-        for (int j = 0; j < inner; j++) {
-          sum += xs.get(at++);
-        }
-        os.put(r, mean ? sum / inner : sum);
-      }
+      os.put(r, mean ? sum / inner : sum);
     }
     return true;
   }
