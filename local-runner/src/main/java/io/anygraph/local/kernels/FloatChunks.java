@@ -32,7 +32,6 @@ final class FloatChunks {
   /** One thread's chunk arrays. */
   static final class Scratch {
     final float[] x = new float[CHUNK];
-    final float[] y = new float[CHUNK];
     final float[] z = new float[CHUNK];
     final int[] xi = new int[CHUNK];
     final int[] yi = new int[CHUNK];
@@ -68,14 +67,6 @@ final class FloatChunks {
 
   static IntBuffer ints(INDArray a) {
     return a.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
-  }
-
-  /**
-   * Chunk length for an array read as rows of {@code period} elements: whole rows when one fits in
-   * a chunk (so that every chunk starts a row and a row's tile stays the same), else a chunk.
-   */
-  static int length(long period) {
-    return period <= CHUNK ? (int) (period * (CHUNK / period)) : CHUNK;
   }
 
   /**
