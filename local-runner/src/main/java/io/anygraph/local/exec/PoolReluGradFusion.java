@@ -28,9 +28,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Forward, {@code maxPool(relu(z))} whose relu output nothing else reads (or only this pooling
  * gradient, which then finds the maxima in z) runs as {@code relu(maxPool(z))}: the same values
- * (relu is monotone, so it commutes with a maximum), relu on a quarter of the elements. Where z
- * holds a NaN both steps take the written order (libnd4j pools a window of NaNs to a finite lowest
- * value, which relu would then zero: the NaN must spread as it would unfused).
+ * (relu is monotone, so it commutes with a maximum), relu on a quarter of the elements. A window of
+ * NaNs is the exception (libnd4j pools it to the lowest float, which relu would then zero where the
+ * NaN must spread): the forward step then runs in the written order ({@link
+ * ConvKernels#maxPoolThenRelu}), and the gradient's libnd4j fallback reads relu(z).
  *
  * <p>Fused only where no one else sees the pooling gradient: the reluGrad is its one reader of
  * values and it is not fetched (a reader of its shape alone, after the reluGrad, reads the
@@ -137,7 +138,8 @@ final class PoolReluGradFusion extends Fusion {
     if (!readers.inProgram(act)
         || !act.op().equals("relu")
         || act.inputs().size() != 1
-        || !act.input(0).equals(z)) {
+        || !act.input(0).equals(z)
+        || !readers.onlyReaders(x, 2)) {
       return null;
     }
     Window window = Window.pooling(poolGrad.attrs());
@@ -145,8 +147,7 @@ final class PoolReluGradFusion extends Fusion {
       if (n.op().equals("maxPool")
           && n.inputs().size() == 1
           && n.input(0).equals(x)
-          && Window.pooling(n.attrs()).equals(window)
-          && readers.onlyReaders(x, 2)) {
+          && Window.pooling(n.attrs()).equals(window)) {
         return n;
       }
     }

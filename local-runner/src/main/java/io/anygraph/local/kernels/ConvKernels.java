@@ -7,8 +7,6 @@ import io.anygraph.core.Layouts;
 import io.anygraph.core.ops.Window;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Convolution and pooling, on libnd4j's kernels (oneDNN's primitives where the build has them, see
@@ -100,7 +98,7 @@ public final class ConvKernels {
         INDArray x = c.in(0);
         if (xIsZ) {
           x = c.scratch(x.dataType(), x.shape());
-          relu(c.in(0), x);
+          NnKernels.relu(c.in(0), x);
         }
         maxPoolGrad(c, poolAttrs, x, c.in(1), pooled);
         NnKernels.reluGrad(c.dense(c.in(2)), pooled, out);
@@ -131,16 +129,10 @@ public final class ConvKernels {
         }
       }
       INDArray x = c.scratch(z.dataType(), z.shape());
-      relu(z, x);
+      NnKernels.relu(z, x);
       exec("maxpool2d", args, new INDArray[] {x}, out);
       return new INDArray[] {out};
     };
-  }
-
-  private static void relu(INDArray x, INDArray out) {
-    if (!out.isEmpty() && !ReluLoops.tryRelu(x, out)) {
-      Nd4j.getExecutioner().exec(new RectifiedLinear(x, out, 0.0));
-    }
   }
 
   /** x (input 0) convolved with the filter (input 1), plus the bias when there is one. */

@@ -25,10 +25,8 @@ final class NnKernels {
         "relu",
         c -> {
           INDArray out = c.output(0);
-          if (out.isEmpty() || ReluLoops.tryRelu(c.in(0), out)) {
-            return one(out);
-          }
-          return unary(c, (x, z) -> new RectifiedLinear(x, z, 0.0)); // other dtypes, layouts
+          relu(c.in(0), out);
+          return one(out);
         });
     add("sigmoid", c -> unary(c, Sigmoid::new));
     add("tanh", c -> unary(c, Tanh::new));
@@ -41,6 +39,13 @@ final class NnKernels {
         });
     add("softmax", NnKernels::softmax);
     add("logSoftmax", NnKernels::logSoftmax);
+  }
+
+  /** {@code out = relu(x)}: {@link ReluLoops} where it applies, else libnd4j's. */
+  static void relu(INDArray x, INDArray out) {
+    if (!out.isEmpty() && !ReluLoops.tryRelu(x, out)) {
+      Nd4j.getExecutioner().exec(new RectifiedLinear(x, out, 0.0)); // other dtypes, layouts
+    }
   }
 
   /** {@code out = x > 0 ? dy : 0} for dense x and dy of out's shape. */
