@@ -1,7 +1,6 @@
 package io.anygraph.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -432,53 +430,6 @@ class RefusalsTest {
     assertEquals(fill(line) + "\n", r.err(), "stderr");
     assertEquals(exit, r.exit(), "exit status");
     assertEquals("", r.out(), "nothing done before the refusal");
-  }
-
-  @Test
-  void verbosePrintsTheStackTraceAfterTheLine() {
-    CommandRun r = CommandRun.of("mnist", "--lr", "NaN", "--verbose");
-    assertEquals(2, r.exit());
-    assertTrue(
-        r.err()
-            .startsWith(
-                "anygraph mnist: --lr: needs a finite number above 0, not 'NaN'\n"
-                    + CommandFailure.class.getName()),
-        r.err());
-    assertTrue(r.err().contains("\tat "), r.err());
-  }
-
-  @Test
-  void helpForEveryCommandAndTheCommandList() {
-    CommandRun list = CommandRun.of("-h");
-    assertEquals(0, list.exit());
-    for (String command :
-        new String[] {
-          "tutorial",
-          "mnist",
-          "resnet",
-          "charlm",
-          "transformer",
-          "recommender",
-          "explain",
-          "score-mnist",
-          "bench",
-          "board",
-          "submit"
-        }) {
-      assertTrue(list.out().contains("\n  " + command + " "), command + " in\n" + list.out());
-      for (String[] ask :
-          new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {
-        CommandRun r = CommandRun.of(ask);
-        assertEquals(0, r.exit(), String.join(" ", ask));
-        assertTrue(r.out().startsWith("usage: anygraph " + command), r.out());
-        assertEquals("", r.err());
-      }
-    }
-    String mnist = CommandRun.of("mnist", "--help").out();
-    assertTrue(
-        mnist.contains("\n  --lr X                     Adam's learning rate (default 0.001)\n"),
-        mnist);
-    assertTrue(mnist.contains("\n  --check-numerics "), mnist);
   }
 
   private static String fill(String s) {
