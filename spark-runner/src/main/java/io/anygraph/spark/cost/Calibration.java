@@ -63,11 +63,19 @@ public final class Calibration {
 
   private LinkConstants run() {
     int n = tasks;
-    double job =
-        best(
-            3,
-            seconds(
-                () -> answered.addAll(sc.parallelize(ids(n), n).map(i -> executor()).collect())));
+    double job = Double.MAX_VALUE;
+    for (int run = 0; run < 3; run++) {
+      // the job thread fills its own list; only a job that finished in time adds to who
+      // answered, so a job that completes after the deadline cannot race the error's list
+      List<String> ran = new ArrayList<>();
+      job =
+          Math.min(
+              job,
+              within(
+                  seconds(
+                      () -> ran.addAll(sc.parallelize(ids(n), n).map(i -> executor()).collect()))));
+      answered.addAll(ran);
+    }
     double twoStages = best(2, seconds(() -> sc.parallelize(ids(n), n).repartition(n).count()));
     double toDriver =
         best(2, seconds(() -> sc.parallelize(ids(n), n).map(i -> new byte[BYTES / n]).count()));
