@@ -6,7 +6,6 @@ import io.anygraph.core.Tensor;
 import io.anygraph.core.Variable;
 import io.anygraph.core.exec.Runner;
 import io.anygraph.core.exec.Schedule;
-import io.anygraph.core.ops.OpNames;
 import io.anygraph.data.Dataset;
 import io.anygraph.local.plan.LogicalDevices;
 import io.anygraph.local.plan.PlanExecutor;
@@ -21,7 +20,6 @@ import io.anygraph.spark.exchange.Wire;
 import io.anygraph.spark.ring.BarrierSupport;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,7 +73,7 @@ public final class SparkRunner implements Runner {
   private final Cluster cluster;
   private final LogicalDevices devices = new LogicalDevices();
   private final Map<StepKey, CompiledStep> steps = new ConcurrentHashMap<>();
-  private final Map<SparkStep, Broadcast<VariableSnapshot>> broadcasts = new HashMap<>();
+  private final VariableBroadcasts broadcasts;
   private final StepTimes times = new StepTimes();
   private final DriverBytes bytes = new DriverBytes();
   private final SliceHolder slices = new SliceHolder();
@@ -92,7 +90,6 @@ public final class SparkRunner implements Runner {
   private StepGroups groups;
   private long version;
   private long workerRuns;
-  private long variableBroadcasts;
 
   public SparkRunner(Graph graph, JavaSparkContext sc) {
     this.graph = graph;
@@ -102,6 +99,7 @@ public final class SparkRunner implements Runner {
     this.exchange = checked(Exchange.parse(sc.getConf().get(Exchange.CONF_KEY, "tree")));
     this.groups = new StepGroups(sc.getConf().getInt(STEPS_PER_JOB, 1));
     this.wire = Wire.parse(sc.getConf().get(Wire.CONF_KEY, "fp32"));
+    this.broadcasts = new VariableBroadcasts(sc, graph, state, slices, bytes, times);
   }
 
   /**
@@ -232,7 +230,7 @@ public final class SparkRunner implements Runner {
 
   /** How many times variables were broadcast: once per change that a worker stage needed. */
   public long variableBroadcasts() {
-    return variableBroadcasts;
+    return broadcasts.count();
   }
 
   /** Where the time of the Spark steps so far went. */
@@ -304,7 +302,10 @@ public final class SparkRunner implements Runner {
     }
     List<INDArray> out =
         step.run(
-            feeds, state, devices, s -> stepRun(feeds, stepData, variables(s), wire, workerRuns++));
+            feeds,
+            state,
+            devices,
+            s -> stepRun(feeds, stepData, broadcasts.of(s, version), wire, workerRuns++));
     if (step instanceof SparkStep s) {
       lastExchange = s.exchange();
     }
@@ -403,35 +404,6 @@ public final class SparkRunner implements Runner {
     }
   }
 
-  /**
-   * The broadcast of the variables a step's workers read, renewed once per version; without the
-   * parameters the slices hold (the workers gather those from the slice owners).
-   */
-  private Broadcast<VariableSnapshot> variables(SparkStep s) {
-    Broadcast<VariableSnapshot> b = broadcasts.get(s);
-    if (b != null && b.value().version() == version) {
-      return b;
-    }
-    long start = System.nanoTime();
-    Map<String, INDArray> values = new LinkedHashMap<>();
-    for (Node n : s.plan().worker().graph().nodes()) {
-      if (n.op().equals(OpNames.VARIABLE) && !slices.holds(n.name())) {
-        values.put(n.name(), state.variables().read(graph.node(n.name())));
-      }
-    }
-    bytes.sent(WorkerJob.arrayBytes(values));
-    if (b != null && s.slices() == null) {
-      b.destroy();
-    } else if (b != null) { // sharded: a lost slice's lineage reruns older steps' worker tasks
-      b.unpersist(false); // the executors' copies go; the driver's stay, to serve a recompute
-    }
-    b = sc.broadcast(new VariableSnapshot(version, values));
-    broadcasts.put(s, b);
-    variableBroadcasts++;
-    times.broadcast(System.nanoTime() - start);
-    return b;
-  }
-
   @Override
   public synchronized INDArray readVariable(Variable v) {
     if (slices.holds(v.node().name())) {
@@ -461,8 +433,7 @@ public final class SparkRunner implements Runner {
   public synchronized void close() {
     sync();
     groups.close();
-    broadcasts.values().forEach(b -> b.destroy());
-    broadcasts.clear();
+    broadcasts.close();
     devices.close();
     state.close();
   }
