@@ -56,8 +56,7 @@ final class ReluLoops {
             int len = Math.min(FloatChunks.CHUNK, to - s);
             xs.get(s, v, 0, len);
             for (int i = 0; i < len; i++) {
-              int b = v[i];
-              v[i] = b & ~((b >> 31) & positiveMask(b & 0x7fffffff));
+              v[i] = reluBits(v[i]);
             }
             zs.put(s, v, 0, len);
           }
@@ -84,7 +83,7 @@ final class ReluLoops {
         int m = b & 0x7fffffff;
         // negative for a NaN; all ones for a sign bit with a magnitude of at least -3.4e38's
         flag |= (FLOAT_INF - m) | ((b >> 31) & ~((m - LOWEST_MAGNITUDE) >> 31));
-        v[i] = b & ~((b >> 31) & positiveMask(m));
+        v[i] = reluBits(b);
       }
       bits.put(at, v, 0, len);
     }
@@ -139,6 +138,11 @@ final class ReluLoops {
       }
       z.put(at, ds, 0, len);
     }
+  }
+
+  /** relu on a float's bits: +0 for a sign bit with a magnitude in (0, ∞], else the bits. */
+  private static int reluBits(int b) {
+    return b & ~((b >> 31) & positiveMask(b & 0x7fffffff));
   }
 
   /** All ones when the float with bits v is above 0 (not ±0, negative or NaN), else 0. */
